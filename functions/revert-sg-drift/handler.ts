@@ -1,0 +1,33 @@
+/** revert-sg-drift: EventBridge (CloudTrail security-group API calls) → revertDrift. Wiring only. */
+import { ec2Client, snsClient } from '../../shared/aws/clients';
+import { securityGroupPort } from '../../shared/aws/ec2';
+import { snsPublisher } from '../../shared/aws/sns';
+import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
+import { logger } from '../../shared/logger';
+import { lambda } from '../../shared/middleware';
+import { loadPolicy } from '../../shared/policy/load';
+import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
+import { revertDrift } from './revert';
+
+const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+const policy = loadPolicy(config.POLICY_PATH);
+const sg = securityGroupPort(ec2Client());
+const now = () => new Date();
+
+const deps = {
+  sg,
+  publish: snsPublisher(snsClient(), config.FINDINGS_TOPIC_ARN),
+  now,
+  policy,
+  ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
+  selfRoles: selfRolePatterns(config),
+  protectedGroups: protectedGroups(policy, sg, now),
+  recent: recentEvents(),
+  log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
+};
+
+export const handler = lambda(async (event: unknown) => {
+  const outcome = await revertDrift(event, deps);
+  logger.info('event handled', { status: outcome.status, ...(outcome.status === 'decided' ? { findings: outcome.findings.map((finding) => finding.kind) } : {}) });
+  return { status: outcome.status };
+});

@@ -1,0 +1,34 @@
+/**
+ * SDK clients: module-level singletons, created on first use so a function only pays for the
+ * clients it calls (and esbuild drops the rest). Region comes from AWS_REGION as the SDK reads it.
+ * Writers use standard retries; bulk readers (sweeps, audits) get more attempts because a daily
+ * check paging through thousands of rules meets throttling as a matter of course.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+export const WRITER_RETRIES = { maxAttempts: 5, retryMode: 'standard' } as const;
+export const BULK_READER_RETRIES = { maxAttempts: 10, retryMode: 'standard' } as const;
+
+let ec2: EC2Client | undefined;
+let ec2Bulk: EC2Client | undefined;
+let elbv2: ElasticLoadBalancingV2Client | undefined;
+let sns: SNSClient | undefined;
+
+export const ec2Client = (): EC2Client => {
+  ec2 ??= new EC2Client(WRITER_RETRIES);
+  return ec2;
+};
+export const ec2BulkClient = (): EC2Client => {
+  ec2Bulk ??= new EC2Client(BULK_READER_RETRIES);
+  return ec2Bulk;
+};
+export const elbv2Client = (): ElasticLoadBalancingV2Client => {
+  elbv2 ??= new ElasticLoadBalancingV2Client(WRITER_RETRIES);
+  return elbv2;
+};
+export const snsClient = (): SNSClient => {
+  sns ??= new SNSClient(WRITER_RETRIES);
+  return sns;
+};

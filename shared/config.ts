@@ -1,0 +1,47 @@
+/**
+ * Configuration from the environment, validated once at cold start. A missing or malformed
+ * variable fails the cold start with its name and value, never later inside a remediation.
+ */
+import { z } from 'zod';
+
+const mode = z.enum(['enforce', 'report']);
+
+export const BaseConfig = z.object({
+  AWS_REGION: z.string().min(1).default('ap-northeast-2'),
+  NETWARDEN_STAGE: z.string().min(1).default('dev'),
+  /** Stage-level override of the policy's mode. */
+  NETWARDEN_MODE: mode.optional(),
+  POLICY_PATH: z.string().min(1).default('netwarden.policy.yml'),
+  FINDINGS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/, { message: 'expected an SNS topic ARN' }).optional(),
+  /**
+   * Comma-separated ARN globs of netwarden's own IAM roles. Their CloudTrail events are ignored so
+   * that a revert never triggers another revert. Matched on the role (session issuer), not the session name.
+   */
+  NETWARDEN_ROLE_ARNS: z
+    .string()
+    .optional()
+    .transform((text) => (text ? text.split(',').map((glob) => glob.trim()).filter(Boolean) : [])),
+});
+export type BaseConfig = z.infer<typeof BaseConfig>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function parseConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const value = env[name];
+    return `${name}: ${issue.message}, found ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** netwarden's own roles: configured globs, or by default every role named netwarden-<stage>-*. */
+export function selfRolePatterns(config: BaseConfig): string[] {
+  return config.NETWARDEN_ROLE_ARNS.length > 0
+    ? config.NETWARDEN_ROLE_ARNS
+    : [`arn:aws:iam::*:role/netwarden-${config.NETWARDEN_STAGE}-*`];
+}

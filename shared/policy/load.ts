@@ -1,0 +1,74 @@
+/**
+ * Loads netwarden.policy.yml. An invalid policy fails loudly at cold start with every problem listed
+ * as `path: what was expected, found what` — a policy typo must never quietly disable a guardrail.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { type Mode, Policy } from './schema';
+
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current = root;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
+    'policy',
+  );
+}
+
+function describeFound(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unknown): string {
+  return issues
+    .map((issue) => {
+      const found = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : describeFound(valueAt(input, issue.path));
+      return `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}, found ${found}`;
+    })
+    .join('\n');
+}
+
+export function parsePolicy(text: string, source = 'netwarden.policy.yml'): Policy {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (error) {
+    throw new PolicyError(`${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
+  }
+  const result = Policy.safeParse(raw);
+  if (!result.success) throw new PolicyError(`${source} is invalid:\n${formatIssues(result.error.issues, raw)}`);
+  return result.data;
+}
+
+export function loadPolicy(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PolicyError(`cannot read the policy file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return parsePolicy(text, path);
+}
+
+/**
+ * The stage's NETWARDEN_MODE replaces the file's top-level mode; then report wins wherever it is said,
+ * so a section can be held in report mode while the rest enforces, and a stage can hold everything.
+ */
+export function effectiveMode(policy: Policy, section: { mode?: Mode } | undefined, override: Mode | undefined): Mode {
+  const base = override ?? policy.mode;
+  return base === 'report' || section?.mode === 'report' ? 'report' : 'enforce';
+}

@@ -1,0 +1,158 @@
+/**
+ * The schema of `netwarden.policy.yml`. Parsing yields ready-to-use values (durations in ms,
+ * port lists as ranges, CIDRs canonical), so nothing downstream re-parses policy text.
+ */
+import { z } from 'zod';
+import { canonicalCidr } from '../rules/cidr';
+import { normaliseProtocol } from '../rules/rule';
+import { parseDuration } from './duration';
+
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+const portNumber = z.number().int().min(0).max(65535);
+
+const portRange = z.union([
+  portNumber.transform((port): PortRange => ({ from: port, to: port })),
+  z
+    .string()
+    .regex(/^\d{1,5}(-\d{1,5})?$/, { message: 'expected a port (0-65535) or a range "from-to"' })
+    .transform((text, ctx): PortRange => {
+      const [from = 0, to = from] = text.split('-').map(Number);
+      if (from > 65535 || to > 65535 || from > to) {
+        ctx.addIssue({ code: 'custom', message: `expected a port range within 0-65535 with from <= to` });
+        return z.NEVER;
+      }
+      return { from, to };
+    }),
+]);
+
+/** `ports: 5432`, `ports: "27017-27019"` or `ports: [3306, 5432]`. */
+const ports = z.union([portRange.transform((range) => [range]), z.array(portRange).min(1)]);
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration like "90s", "15m", "1h" or "1h30m"' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const cidr = z.string().transform((text, ctx) => {
+  const canonical = canonicalCidr(text);
+  if (canonical === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected an IPv4 or IPv6 CIDR' });
+    return z.NEVER;
+  }
+  return canonical;
+});
+
+/** A rule's peer in policy: a CIDR, a security group id or a prefix list id. */
+const peer = z.string().transform((text, ctx) => {
+  if (/^sg-[0-9a-f]{8,17}$/.test(text)) return { type: 'security-group' as const, groupId: text };
+  if (/^pl-[0-9a-f]{8,17}$/.test(text)) return { type: 'prefix-list' as const, prefixListId: text };
+  const canonical = canonicalCidr(text);
+  if (canonical === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected a CIDR, a security group id (sg-…) or a prefix list id (pl-…)' });
+    return z.NEVER;
+  }
+  return { type: canonical.includes(':') ? ('ipv6' as const) : ('ipv4' as const), cidr: canonical };
+});
+
+const protocol = z.union([z.string(), z.number()]).transform((raw, ctx) => {
+  const normalised = normaliseProtocol(raw);
+  if (normalised === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected tcp, udp, icmp, icmpv6, -1 (all) or a protocol number' });
+    return z.NEVER;
+  }
+  return normalised;
+});
+
+const direction = z.enum(['ingress', 'egress']);
+const mode = z.enum(['enforce', 'report']);
+
+const selector = z
+  .object({
+    tags: z.record(z.string(), z.string()).optional(),
+    ids: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'expected a security group id (sg-…)' })).optional(),
+    names: z.array(z.string().min(1)).optional(),
+  })
+  .strict()
+  .refine((value) => value.tags || value.ids || value.names, { message: 'expected at least one of tags, ids, names' });
+
+export const ForbidRule = z
+  .object({
+    direction: direction.default('ingress'),
+    protocol: protocol.optional(),
+    ports: ports.optional(),
+    /** Matches rules whose peer includes every address of this CIDR ("opens at least this much"). */
+    source: cidr.optional(),
+    /** Matches IPv4/IPv6 peers with a prefix shorter than this (e.g. 8 catches 0.0.0.0/1 … /7). */
+    widerThan: z.number().int().min(1).max(128).optional(),
+  })
+  .strict();
+export type ForbidRule = z.infer<typeof ForbidRule>;
+
+export const BaselineRule = z
+  .object({
+    direction: direction.default('ingress'),
+    protocol: protocol.default('tcp'),
+    ports: ports.optional(),
+    source: peer,
+    description: z.string().optional(),
+  })
+  .strict();
+export type BaselineRule = z.infer<typeof BaselineRule>;
+
+export const SecurityGroupPolicy = z
+  .object({
+    name: z.string().min(1),
+    select: selector,
+    mode: mode.optional(),
+    forbid: z.array(ForbidRule).default([]),
+    baseline: z.array(BaselineRule).optional(),
+  })
+  .strict();
+export type SecurityGroupPolicy = z.infer<typeof SecurityGroupPolicy>;
+
+export const GrantPolicy = z
+  .object({
+    ports: z.array(portNumber).min(1),
+    defaultTtl: duration.default(3_600_000),
+    maxTtl: duration.default(8 * 3_600_000),
+    warnBefore: duration.default(15 * 60_000),
+    /** The narrowest CIDR a grant may use, as the smallest prefix length allowed (IPv4 / IPv6). */
+    minPrefixLength: z.object({ ipv4: z.number().int().min(8).max(32), ipv6: z.number().int().min(32).max(128) }).strict().default({ ipv4: 24, ipv6: 64 }),
+    mode: mode.optional(),
+  })
+  .strict()
+  .refine((value) => value.defaultTtl <= value.maxTtl, { message: 'expected defaultTtl <= maxTtl', path: ['defaultTtl'] });
+export type GrantPolicy = z.infer<typeof GrantPolicy>;
+
+export const TargetPolicy = z
+  .object({
+    select: selector,
+    actions: z.array(z.enum(['reregister', 'start', 'reboot'])).default(['reregister', 'start', 'reboot']),
+    cooldown: duration.default(30 * 60_000),
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    maxUnhealthyFraction: z.number().gt(0).max(1).default(0.5),
+    mode: mode.optional(),
+  })
+  .strict();
+export type TargetPolicy = z.infer<typeof TargetPolicy>;
+
+export const Policy = z
+  .object({
+    version: z.literal(1),
+    mode: mode.default('report'),
+    trustedPrincipals: z.array(z.string().min(1)).default([]),
+    securityGroups: z.array(SecurityGroupPolicy).default([]),
+    grants: GrantPolicy.optional(),
+    targets: TargetPolicy.optional(),
+  })
+  .strict();
+export type Policy = z.infer<typeof Policy>;
+export type Mode = z.infer<typeof mode>;

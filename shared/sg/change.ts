@@ -1,0 +1,197 @@
+/**
+ * Turns one CloudTrail security-group record into a `SgChange`: what happened to which rules,
+ * in the one Rule model. Shape problems raise `Unprocessable` naming the field and the value.
+ */
+import type { z } from 'zod';
+import {
+  type CloudTrailDetail,
+  CtAuthorizeOrRevokeRequest,
+  CtAuthorizeResponse,
+  CtModifyRequest,
+  CtRevokeResponse,
+  SG_EVENT_NAMES,
+  type SgEventName,
+} from '../events/cloudtrail';
+import { Unprocessable } from '../errors';
+import { formatIssues } from '../policy/load';
+import {
+  RuleShapeError,
+  peerFromFields,
+  ruleFromCtResponse,
+  rulesFromCtFlat,
+  rulesFromCtPermission,
+  tagsFromList,
+} from '../rules/normalise';
+import { type Direction, normalisePorts, normaliseProtocol, type Peer, type Rule } from '../rules/rule';
+import { type Actor, actorOf } from './actor';
+
+/** A group as the event names it: by id, or (older callers, default VPC) only by name. */
+export interface GroupRef {
+  readonly groupId?: string;
+  readonly groupName?: string;
+}
+
+/** A modified rule's new content; the event carries neither its previous value nor its direction. */
+export interface Modification {
+  readonly ruleId: string;
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly peer: Peer;
+  readonly description?: string;
+}
+
+export type SgChange =
+  | {
+      readonly action: 'added';
+      readonly group: GroupRef;
+      readonly direction: Direction;
+      /** From responseElements: the created rules with their sgr- ids. Empty for older callers. */
+      readonly created: Rule[];
+      /** From requestParameters, without ids: used when the response carries no rule set. */
+      readonly requested: Rule[];
+    }
+  | {
+      readonly action: 'removed';
+      readonly group: GroupRef;
+      readonly direction: Direction;
+      /** Rules named by properties in the request, or described in the response. */
+      readonly removed: Rule[];
+      readonly ruleIds: string[];
+    }
+  | { readonly action: 'modified'; readonly group: GroupRef; readonly modifications: Modification[] };
+
+export interface SgEvent {
+  readonly eventId: string;
+  readonly eventName: SgEventName;
+  readonly eventTime?: string;
+  readonly region?: string;
+  readonly account?: string;
+  readonly actor: Actor;
+  /** Set when the call failed: it changed nothing. */
+  readonly errorCode?: string;
+  readonly change?: SgChange;
+}
+
+const PLACEHOLDER_GROUP = '(unresolved)';
+
+function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, field: string): z.infer<T> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    throw new Unprocessable(`${field} has an unexpected shape: ${formatIssues(result.error.issues, value).replaceAll('policy', field)}`);
+  }
+  return result.data;
+}
+
+function directionOf(eventName: SgEventName): Direction {
+  return eventName.endsWith('Egress') ? 'egress' : 'ingress';
+}
+
+function ruleTagsOf(request: CtAuthorizeOrRevokeRequest): Record<string, string> {
+  const specs = request.tagSpecificationSet ?? [];
+  return tagsFromList(specs.filter((spec) => spec.resourceType === undefined || spec.resourceType === 'security-group-rule').flatMap((spec) => spec.tags));
+}
+
+function requestedRules(request: CtAuthorizeOrRevokeRequest, groupId: string, direction: Direction): Rule[] {
+  const base = { groupId, direction, tags: ruleTagsOf(request) };
+  // Read both forms: a published detector missed the flat one.
+  const nested = request.ipPermissions.flatMap((permission, index) =>
+    rulesFromCtPermission(permission, base, `requestParameters.ipPermissions.items[${index}]`),
+  );
+  return [...nested, ...rulesFromCtFlat(request, base)];
+}
+
+function toModification(item: CtModifyRequest['ModifySecurityGroupRulesRequest']['SecurityGroupRule'][number]): Modification {
+  const field = `ModifySecurityGroupRulesRequest.SecurityGroupRule[${item.SecurityGroupRuleId}]`;
+  const body = item.SecurityGroupRule;
+  const protocol = normaliseProtocol(body.IpProtocol);
+  if (protocol === undefined) throw new RuleShapeError(`${field}.IpProtocol: expected an IP protocol, found ${JSON.stringify(body.IpProtocol)}`);
+  return {
+    ruleId: item.SecurityGroupRuleId,
+    protocol,
+    ...normalisePorts(protocol, body.FromPort, body.ToPort),
+    peer: peerFromFields(
+      { cidrIpv4: body.CidrIpv4, cidrIpv6: body.CidrIpv6, prefixListId: body.PrefixListId, groupId: body.ReferencedGroupId },
+      field,
+    ),
+    ...(body.Description ? { description: body.Description } : {}),
+  };
+}
+
+function changeOf(detail: CloudTrailDetail, eventName: SgEventName): SgChange {
+  if (eventName === 'ModifySecurityGroupRules') {
+    const request = parseOrThrow(CtModifyRequest, detail.requestParameters, 'requestParameters');
+    const body = request.ModifySecurityGroupRulesRequest;
+    return { action: 'modified', group: { groupId: body.GroupId }, modifications: body.SecurityGroupRule.map(toModification) };
+  }
+  const request = parseOrThrow(CtAuthorizeOrRevokeRequest, detail.requestParameters, 'requestParameters');
+  if (!request.groupId && !request.groupName) {
+    throw new Unprocessable('requestParameters: expected groupId or groupName, found neither');
+  }
+  const group: GroupRef = { ...(request.groupId ? { groupId: request.groupId } : {}), ...(request.groupName ? { groupName: request.groupName } : {}) };
+  const direction = directionOf(eventName);
+  const groupId = request.groupId ?? PLACEHOLDER_GROUP;
+  if (eventName.startsWith('Authorize')) {
+    const response = parseOrThrow(CtAuthorizeResponse, detail.responseElements, 'responseElements');
+    const tags = ruleTagsOf(request);
+    const created = response.securityGroupRuleSet.map((item, index) =>
+      ruleFromCtResponse(item, { groupId, direction, tags }, `responseElements.securityGroupRuleSet.items[${index}]`),
+    );
+    const requested = requestedRules(request, groupId, direction);
+    if (created.length === 0 && requested.length === 0) {
+      throw new Unprocessable('requestParameters: expected at least one permission (ipPermissions.items or the flat form), found none');
+    }
+    return { action: 'added', group, direction, created, requested };
+  }
+  const response = parseOrThrow(CtRevokeResponse, detail.responseElements, 'responseElements');
+  const ruleIds = request.securityGroupRuleIds.map((item) => (typeof item === 'string' ? item : item.securityGroupRuleId));
+  const described = response.revokedSecurityGroupRuleSet.map((item, index) =>
+    ruleFromCtResponse(item, { groupId, direction }, `responseElements.revokedSecurityGroupRuleSet.items[${index}]`),
+  );
+  const removed = described.length > 0 ? described : requestedRules(request, groupId, direction);
+  return { action: 'removed', group, direction, removed, ruleIds };
+}
+
+export function isSgEventName(name: string): name is SgEventName {
+  return (SG_EVENT_NAMES as ReadonlyArray<string>).includes(name);
+}
+
+/** Parses a CloudTrail record already validated by the envelope schema. */
+export function sgEventOf(detail: CloudTrailDetail, envelope: { account?: string; region?: string } = {}): SgEvent {
+  if (detail.eventSource !== 'ec2.amazonaws.com') {
+    throw new Unprocessable(`detail.eventSource: expected ec2.amazonaws.com, found ${JSON.stringify(detail.eventSource)}`);
+  }
+  if (!isSgEventName(detail.eventName)) {
+    throw new Unprocessable(`detail.eventName: expected one of ${SG_EVENT_NAMES.join(', ')}, found ${JSON.stringify(detail.eventName)}`);
+  }
+  const base = {
+    eventId: detail.eventID,
+    eventName: detail.eventName,
+    actor: actorOf(detail),
+    ...(detail.eventTime ? { eventTime: detail.eventTime } : {}),
+    ...(envelope.region ?? detail.awsRegion ? { region: envelope.region ?? detail.awsRegion } : {}),
+    ...(envelope.account ?? detail.recipientAccountId ? { account: envelope.account ?? detail.recipientAccountId } : {}),
+  };
+  // A failed call changed nothing; its parameters may be partial, so do not parse them.
+  if (detail.errorCode) return { ...base, errorCode: detail.errorCode };
+  try {
+    return { ...base, change: changeOf(detail, detail.eventName) };
+  } catch (error) {
+    if (error instanceof RuleShapeError) throw new Unprocessable(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** Replaces the placeholder group id once a name-only event has been resolved. */
+export function withGroupId(change: SgChange, groupId: string): SgChange {
+  const fix = (rule: Rule): Rule => (rule.groupId === PLACEHOLDER_GROUP ? { ...rule, groupId } : rule);
+  const group = { ...change.group, groupId };
+  switch (change.action) {
+    case 'added':
+      return { ...change, group, created: change.created.map(fix), requested: change.requested.map(fix) };
+    case 'removed':
+      return { ...change, group, removed: change.removed.map(fix) };
+    case 'modified':
+      return { ...change, group };
+  }
+}

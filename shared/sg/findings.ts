@@ -1,0 +1,98 @@
+/** SG decisions rendered as findings: who, what, why, what was (or would be) done. */
+import type { Finding } from '../findings/finding';
+import type { Mode } from '../policy/schema';
+import { summarise } from '../rules/rule';
+import { findingActor } from './actor';
+import type { SgEvent } from './change';
+import type { SgDecision } from './decide';
+
+type Acting = Exclude<SgDecision, { type: 'ignore' }>;
+
+const KIND: Record<string, string> = {
+  'revoke:guardrail': 'sg.guardrail-breach',
+  'revoke:drift': 'sg.drift',
+  'revoke:duplicate': 'sg.duplicate',
+  'revoke:invalid-grant': 'sg.invalid-grant',
+  'restore:baseline': 'sg.baseline-restored',
+  'report:exception': 'sg.exception',
+  'report:unverifiable-change': 'sg.unverified-change',
+};
+
+export function kindOf(decision: Acting): string {
+  const reason = decision.type === 'restore' ? 'baseline' : decision.reason;
+  return KIND[`${decision.type}:${reason}`] ?? `sg.${decision.type}`;
+}
+
+function severityOf(decision: Acting): Finding['severity'] {
+  if (decision.type === 'revoke' && decision.reason === 'guardrail') return 'critical';
+  if (decision.type === 'report' && decision.guardrailBreach) return 'critical';
+  if (decision.type === 'report' && decision.reason === 'exception') return 'info';
+  return 'warning';
+}
+
+function titleOf(decision: Acting, mode: Mode): string {
+  const rules = decision.rules.map(summarise).join(', ');
+  const verb = (done: string, would: string) => (mode === 'report' ? would : done);
+  switch (decision.type) {
+    case 'revoke': {
+      const what = { guardrail: 'Guardrail breach', drift: 'Drift', duplicate: 'Duplicate rule', 'invalid-grant': 'Invalid grant' }[decision.reason];
+      return `${what} on ${decision.groupId}: ${rules} ${verb('revoked', 'would be revoked')}`;
+    }
+    case 'restore':
+      return `Approved rule${decision.rules.length > 1 ? 's' : ''} on ${decision.groupId} ${verb('restored', 'would be restored')}: ${rules}`;
+    case 'report':
+      return decision.reason === 'exception'
+        ? `Exception on ${decision.groupId}: ${rules} left alone (netwarden:ignore)`
+        : `Unverified change on ${decision.groupId}: ${rules}`;
+  }
+}
+
+export function plannedCalls(decision: Acting): string[] {
+  if (decision.type === 'report') return [];
+  const api = decision.direction === 'ingress' ? 'Ingress' : 'Egress';
+  if (decision.type === 'revoke') {
+    return [`RevokeSecurityGroup${api} ${decision.groupId} ${decision.rules.map((rule) => rule.ruleId ?? '?').join(',')}`];
+  }
+  return [`AuthorizeSecurityGroup${api} ${decision.groupId} ${decision.rules.map(summarise).join(', ')}`];
+}
+
+export function sgFinding(
+  decision: Acting,
+  event: SgEvent,
+  outcome: Finding['outcome'],
+  mode: Mode,
+  now: Date,
+  extra: { actions?: string[]; details?: Record<string, unknown> } = {},
+): Finding {
+  return {
+    kind: kindOf(decision),
+    severity: severityOf(decision),
+    title: titleOf(decision, mode),
+    mode,
+    outcome,
+    time: now.toISOString(),
+    eventId: event.eventId,
+    ...(event.account ? { account: event.account } : {}),
+    ...(event.region ? { region: event.region } : {}),
+    actor: findingActor(event.actor),
+    resource: { type: 'security-group', id: decision.groupId },
+    rules: decision.rules.map((rule) => ({ summary: summarise(rule), ...(rule.ruleId ? { ruleId: rule.ruleId } : {}) })),
+    why: `${event.eventName} by ${event.actor.display}${event.actor.viaConsole ? ' in the console' : ''}${event.actor.sourceIp ? ` from ${event.actor.sourceIp}` : ''}: ${decision.why}`,
+    actions: extra.actions ?? plannedCalls(decision),
+    ...(extra.details ? { details: extra.details } : {}),
+  };
+}
+
+export function unprocessableFinding(reason: string, now: Date, source: { eventId?: string; function: string }): Finding {
+  return {
+    kind: 'unprocessable',
+    severity: 'warning',
+    title: `${source.function} could not process an event`,
+    mode: 'report',
+    outcome: 'no-action',
+    time: now.toISOString(),
+    ...(source.eventId ? { eventId: source.eventId } : {}),
+    why: reason,
+    actions: [],
+  };
+}
