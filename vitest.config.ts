@@ -13,6 +13,10 @@ export default defineConfig({
       AWS_SECRET_ACCESS_KEY: 'test',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_DEV: 'false',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      NETWARDEN_STAGE: 'test',
+      FINDINGS_TOPIC_ARN: 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-test-findings',
+      POLICY_PATH: 'netwarden.policy.yml',
     },
   },
 });

@@ -7,7 +7,7 @@ import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
 import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
-import { revertDrift } from './revert';
+import { describeDecision, revertDrift } from './revert';
 
 const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
 const policy = loadPolicy(config.POLICY_PATH);
@@ -28,6 +28,7 @@ const deps = {
 
 export const handler = lambda(async (event: unknown) => {
   const outcome = await revertDrift(event, deps);
-  logger.info('event handled', { status: outcome.status, ...(outcome.status === 'decided' ? { findings: outcome.findings.map((finding) => finding.kind) } : {}) });
-  return { status: outcome.status };
+  const decisions = outcome.status === 'decided' ? outcome.decisions.map(describeDecision) : [];
+  logger.info('event handled', { status: outcome.status, decisions });
+  return { status: outcome.status, decisions };
 });

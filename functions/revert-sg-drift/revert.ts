@@ -35,6 +35,11 @@ export type RevertOutcome =
 
 const FUNCTION = 'revert-sg-drift';
 
+/** `revoke:guardrail`, `ignore:trusted` …: a decision in a word, for logs and the demo. */
+export function describeDecision(decision: SgDecision): string {
+  return decision.type === 'restore' ? 'restore:baseline' : `${decision.type}:${decision.reason}`;
+}
+
 function eventIdOf(raw: unknown): string | undefined {
   const id = (raw as { detail?: { eventID?: unknown } } | null)?.detail?.eventID;
   return typeof id === 'string' ? id : undefined;

@@ -31,7 +31,8 @@ export function actorOf(detail: {
   let display: string;
   switch (identity.type) {
     case 'AssumedRole':
-      display = `${identity.sessionContext?.sessionIssuer?.userName ?? roleArn ?? identity.arn ?? 'unknown role'}${sessionName ? ` (session ${sessionName})` : ''}`;
+      // The person or system behind the session first, then the role it used.
+      display = `${sessionName ?? 'unknown session'} via role ${identity.sessionContext?.sessionIssuer?.userName ?? roleArn ?? 'unknown'}`;
       break;
     case 'IAMUser':
       display = `IAM user ${identity.userName ?? identity.arn ?? identity.principalId ?? 'unknown'}`;

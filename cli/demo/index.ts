@@ -1,0 +1,51 @@
+/**
+ * `npm start`: replays the seed's stories on the simulated account, no AWS credentials or network.
+ * Stories run in order on one account, each printing the decisions, the AWS calls and the findings.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSimulatedAccount } from '../../test/simulated-account/index';
+import type { CliCommand } from '../main';
+import type { DemoContext, DemoStory } from './context';
+import { driftStory } from './drift';
+
+const STORIES: ReadonlyArray<{ name: string; story: DemoStory }> = [{ name: 'security-group drift', story: driftStory }];
+
+/** The demo's fixed environment: the simulated account's ids and netwarden's demo stage. */
+function demoEnvironment(): void {
+  process.env.AWS_REGION = 'ap-northeast-2';
+  process.env.AWS_ACCESS_KEY_ID = 'simulated';
+  process.env.AWS_SECRET_ACCESS_KEY = 'simulated';
+  process.env.NETWARDEN_STAGE = 'demo';
+  process.env.FINDINGS_TOPIC_ARN = 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-demo-findings';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+}
+
+export const run: CliCommand = async (args, io) => {
+  demoEnvironment();
+  const outDir = join(process.cwd(), 'out', 'demo');
+  mkdirSync(outDir, { recursive: true });
+  const sim = createSimulatedAccount();
+  const context: DemoContext = {
+    sim,
+    io,
+    outDir,
+    heading: (text) => io.out(`\n=== ${text} ${'='.repeat(Math.max(0, 90 - text.length))}`),
+    async callsDuring(act) {
+      const before = sim.account.calls.length;
+      const result = await act();
+      return { result, calls: sim.account.calls.slice(before) };
+    },
+  };
+  const only = args.find((arg) => !arg.startsWith('-'));
+  try {
+    for (const { name, story } of STORIES) {
+      if (only && !name.includes(only)) continue;
+      await story(context);
+    }
+  } finally {
+    sim.restore();
+  }
+  io.out(`\nDone. Artefacts in ${outDir}`);
+  return 0;
+};
