@@ -34,7 +34,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
   const load = name ? COMMANDS[name] : undefined;
   if (!load) {
-    io.err(name && name !== '--help' && name !== 'help' ? `unknown command ${JSON.stringify(name)}\n${USAGE}` : USAGE);
+    io.err(
+      name && name !== '--help' && name !== 'help'
+        ? `unknown command ${JSON.stringify(name)}\n${USAGE}`
+        : USAGE,
+    );
     return name && name !== '--help' && name !== 'help' ? 2 : 0;
   }
   const command = await load();

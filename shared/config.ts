@@ -12,7 +12,10 @@ export const BaseConfig = z.object({
   /** Stage-level override of the policy's mode. */
   NETWARDEN_MODE: mode.optional(),
   POLICY_PATH: z.string().min(1).default('netwarden.policy.yml'),
-  FINDINGS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/, { message: 'expected an SNS topic ARN' }).optional(),
+  FINDINGS_TOPIC_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:/, { message: 'expected an SNS topic ARN' })
+    .optional(),
   /**
    * Comma-separated ARN globs of netwarden's own IAM roles. Their CloudTrail events are ignored so
    * that a revert never triggers another revert. Matched on the role (session issuer), not the session name.
@@ -20,7 +23,14 @@ export const BaseConfig = z.object({
   NETWARDEN_ROLE_ARNS: z
     .string()
     .optional()
-    .transform((text) => (text ? text.split(',').map((glob) => glob.trim()).filter(Boolean) : [])),
+    .transform((text) =>
+      text
+        ? text
+            .split(',')
+            .map((glob) => glob.trim())
+            .filter(Boolean)
+        : [],
+    ),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 

@@ -16,7 +16,12 @@ export function correlationIdOf(event: unknown): string | undefined {
     detail?: { eventID?: unknown; alarmName?: unknown };
     Records?: Array<{ messageId?: unknown }>;
   };
-  const candidates = [record.detail?.eventID, record.detail?.alarmName, record.Records?.[0]?.messageId, record.id];
+  const candidates = [
+    record.detail?.eventID,
+    record.detail?.alarmName,
+    record.Records?.[0]?.messageId,
+    record.id,
+  ];
   const found = candidates.find((value) => typeof value === 'string');
   return typeof found === 'string' ? found : undefined;
 }

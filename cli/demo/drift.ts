@@ -3,7 +3,12 @@
  * another adds a rule that duplicates a Terraform rule; Terraform itself adds a rule; someone edits
  * an approved rule in the console; netwarden's own revokes come back through CloudTrail.
  */
-import { AuthorizeSecurityGroupIngressCommand, EC2Client, type IpPermission, ModifySecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  EC2Client,
+  type IpPermission,
+  ModifySecurityGroupRulesCommand,
+} from '@aws-sdk/client-ec2';
 import type { CloudTrailEvent } from '../../test/simulated-account/account';
 import { consoleUser, GROUPS, type Identity, terraform } from '../../test/simulated-account/index';
 import { type DemoContext, formatCall } from './context';
@@ -20,42 +25,73 @@ async function replay(context: DemoContext, label: string, events: CloudTrailEve
   const { lambdaContext } = await import('../../test/helpers/context');
   for (const event of events) {
     const detail = event.detail as { eventName: string; errorCode?: string };
-    context.io.out(`\n▶ ${label}\n  CloudTrail: ${detail.eventName}${detail.errorCode ? ` (failed: ${detail.errorCode})` : ''}`);
+    context.io.out(
+      `\n▶ ${label}\n  CloudTrail: ${detail.eventName}${detail.errorCode ? ` (failed: ${detail.errorCode})` : ''}`,
+    );
     const published = context.sim.published.length;
-    const { result, calls } = await context.callsDuring(() => handler(event, lambdaContext('netwarden-demo-revert-sg-drift')));
+    const { result, calls } = await context.callsDuring(() =>
+      handler(event, lambdaContext('netwarden-demo-revert-sg-drift')),
+    );
     const outcome = result as { status: string; decisions?: string[] };
-    context.io.out(`  decision: ${outcome.decisions?.length ? outcome.decisions.join(', ') : outcome.status}`);
-    for (const call of calls.filter((call) => call.service !== 'SNS')) context.io.out(`  ${formatCall(call)}`);
-    const findings = context.sim.published.slice(published).map((message) => JSON.parse(message.message) as { kind: string; title: string; why: string; outcome: string });
+    context.io.out(
+      `  decision: ${outcome.decisions?.length ? outcome.decisions.join(', ') : outcome.status}`,
+    );
+    for (const call of calls.filter((call) => call.service !== 'SNS'))
+      context.io.out(`  ${formatCall(call)}`);
+    const findings = context.sim.published
+      .slice(published)
+      .map(
+        (message) =>
+          JSON.parse(message.message) as { kind: string; title: string; why: string; outcome: string },
+      );
     if (findings.length === 0) context.io.out('  finding: none (left alone)');
-    for (const finding of findings) context.io.out(`  finding [${finding.kind}, ${finding.outcome}]: ${finding.title}\n    why: ${finding.why}`);
+    for (const finding of findings)
+      context.io.out(
+        `  finding [${finding.kind}, ${finding.outcome}]: ${finding.title}\n    why: ${finding.why}`,
+      );
   }
 }
 
 export async function driftStory(context: DemoContext): Promise<void> {
   context.heading('revert-sg-drift: hand-made security-group changes');
   const ec2 = new EC2Client({});
-  const as = async (identity: Identity, act: () => Promise<unknown>) => (await context.sim.account.as(identity, act)).events;
+  const as = async (identity: Identity, act: () => Promise<unknown>) =>
+    (await context.sim.account.as(identity, act)).events;
 
   await replay(
     context,
     'alice@example.com opens PostgreSQL to the world on rds-postgres-sg, in the console',
     await as(consoleUser('alice@example.com'), () =>
-      ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: GROUPS.postgres, IpPermissions: [tcp(5432, '0.0.0.0/0', 'temp debug')] })),
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0', 'temp debug')],
+        }),
+      ),
     ),
   );
   await replay(
     context,
     'bob@example.com adds 3306 from 10.20.8.0/22 to rds-mysql-sg: Terraform already allows 10.20.0.0/16',
     await as(consoleUser('bob@example.com', '198.51.100.77'), () =>
-      ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: GROUPS.mysql, IpPermissions: [tcp(3306, '10.20.8.0/22', 'bob test')] })),
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.mysql,
+          IpPermissions: [tcp(3306, '10.20.8.0/22', 'bob test')],
+        }),
+      ),
     ),
   );
   await replay(
     context,
     'Terraform adds 5432 from the peered VPC to rds-postgres-sg',
     await as(terraform(), () =>
-      ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: GROUPS.postgres, IpPermissions: [tcp(5432, '10.30.0.0/16', 'PostgreSQL from peered VPC')] })),
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '10.30.0.0/16', 'PostgreSQL from peered VPC')],
+        }),
+      ),
     ),
   );
   const approved = [...context.sim.sg.rules.values()].find(
@@ -69,12 +105,17 @@ export async function driftStory(context: DemoContext): Promise<void> {
         new ModifySecurityGroupRulesCommand({
           GroupId: GROUPS.postgres,
           SecurityGroupRules: [
-            { SecurityGroupRuleId: approved?.SecurityGroupRuleId, SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIpv4: '10.0.0.0/8' } },
+            {
+              SecurityGroupRuleId: approved?.SecurityGroupRuleId,
+              SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIpv4: '10.0.0.0/8' },
+            },
           ],
         }),
       ),
     ),
   );
-  const ownEvents = context.sim.account.trail.filter((event) => JSON.stringify(event.detail.userIdentity).includes('netwarden-demo-'));
+  const ownEvents = context.sim.account.trail.filter((event) =>
+    JSON.stringify(event.detail.userIdentity).includes('netwarden-demo-'),
+  );
   await replay(context, "netwarden's own calls come back through CloudTrail", ownEvents.slice(0, 2));
 }

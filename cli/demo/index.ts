@@ -9,7 +9,9 @@ import type { CliCommand } from '../main';
 import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
 
-const STORIES: ReadonlyArray<{ name: string; story: DemoStory }> = [{ name: 'security-group drift', story: driftStory }];
+const STORIES: ReadonlyArray<{ name: string; story: DemoStory }> = [
+  { name: 'security-group drift', story: driftStory },
+];
 
 /** The demo's fixed environment: the simulated account's ids and netwarden's demo stage. */
 function demoEnvironment(): void {

@@ -3,8 +3,8 @@
  * carry out (or, in report mode, only report) → publish one finding per decision.
  */
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
 import { errorMessage, Unprocessable } from '../../shared/errors';
+import { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { effectiveMode, formatIssues } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
@@ -48,7 +48,9 @@ function eventIdOf(raw: unknown): string | undefined {
 async function reportUnprocessable(raw: unknown, reason: string, deps: RevertDeps): Promise<RevertOutcome> {
   const eventId = eventIdOf(raw);
   deps.log?.('unprocessable event', { reason, eventId });
-  await deps.publish(unprocessableFinding(reason, deps.now(), { function: FUNCTION, ...(eventId ? { eventId } : {}) }));
+  await deps.publish(
+    unprocessableFinding(reason, deps.now(), { function: FUNCTION, ...(eventId ? { eventId } : {}) }),
+  );
   return { status: 'unprocessable', reason };
 }
 
@@ -74,7 +76,12 @@ async function resolveGroupId(event: SgEvent, deps: RevertDeps): Promise<SgEvent
   return { ...event, change: withGroupId(change, groups[0].groupId) };
 }
 
-async function carryOut(decision: Exclude<SgDecision, { type: 'ignore' }>, event: SgEvent, mode: Mode, deps: RevertDeps): Promise<Finding> {
+async function carryOut(
+  decision: Exclude<SgDecision, { type: 'ignore' }>,
+  event: SgEvent,
+  mode: Mode,
+  deps: RevertDeps,
+): Promise<Finding> {
   const now = deps.now();
   if (decision.type === 'report') return sgFinding(decision, event, 'no-action', mode, now);
   if (mode === 'report') return sgFinding(decision, event, 'would-act', mode, now);
@@ -82,16 +89,27 @@ async function carryOut(decision: Exclude<SgDecision, { type: 'ignore' }>, event
     const ruleIds = decision.rules.map((rule) => rule.ruleId).filter((id): id is string => id !== undefined);
     const result = await deps.sg.revokeRules(decision.groupId, decision.direction, ruleIds);
     const outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
-    return sgFinding(decision, event, outcome, mode, now, { details: { revoked: result.revoked, alreadyGone: result.alreadyGone } });
+    return sgFinding(decision, event, outcome, mode, now, {
+      details: { revoked: result.revoked, alreadyGone: result.alreadyGone },
+    });
   }
-  const result = await deps.sg.authorizeRules(decision.groupId, decision.direction, decision.rules, { 'netwarden:restored': 'baseline' });
+  const result = await deps.sg.authorizeRules(decision.groupId, decision.direction, decision.rules, {
+    'netwarden:restored': 'baseline',
+  });
   const outcome = result.authorized.length > 0 ? 'acted' : 'already-done';
-  return sgFinding(decision, event, outcome, mode, now, { details: { restored: result.authorized.length, alreadyPresent: result.alreadyPresent.length } });
+  return sgFinding(decision, event, outcome, mode, now, {
+    details: { restored: result.authorized.length, alreadyPresent: result.alreadyPresent.length },
+  });
 }
 
 export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<RevertOutcome> {
   const envelope = CloudTrailEnvelope.safeParse(raw);
-  if (!envelope.success) return reportUnprocessable(raw, `not a CloudTrail event: ${formatIssues(envelope.error.issues, raw).replaceAll('policy', 'event')}`, deps);
+  if (!envelope.success)
+    return reportUnprocessable(
+      raw,
+      `not a CloudTrail event: ${formatIssues(envelope.error.issues, raw).replaceAll('policy', 'event')}`,
+      deps,
+    );
 
   let event: SgEvent;
   try {
@@ -104,8 +122,13 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
 
   // Failed calls and netwarden's own calls are settled without a single AWS read.
   if (event.errorCode || isSelf(event.actor, deps.selfRoles)) {
-    const decisions = decide(event, { sections: [], trustedPrincipals: deps.policy.trustedPrincipals, selfRoles: deps.selfRoles });
-    for (const decision of decisions) deps.log?.('ignored change', { eventId: event.eventId, why: decision.why });
+    const decisions = decide(event, {
+      sections: [],
+      trustedPrincipals: deps.policy.trustedPrincipals,
+      selfRoles: deps.selfRoles,
+    });
+    for (const decision of decisions)
+      deps.log?.('ignored change', { eventId: event.eventId, why: decision.why });
     deps.recent.add(event.eventId);
     return { status: 'decided', eventId: event.eventId, decisions, findings: [] };
   }
@@ -139,7 +162,8 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
 
   // Report wins if any section protecting the group says so.
   const mode = sections.reduce<Mode>(
-    (current, section) => (effectiveMode(deps.policy, section, deps.modeOverride) === 'report' ? 'report' : current),
+    (current, section) =>
+      effectiveMode(deps.policy, section, deps.modeOverride) === 'report' ? 'report' : current,
     effectiveMode(deps.policy, undefined, deps.modeOverride),
   );
   const findings: Finding[] = [];
@@ -153,8 +177,15 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
       findings.push(finding);
       await deps.publish(finding);
     } catch (error) {
-      deps.log?.('remediation failed', { eventId: event.eventId, decision: decision.type, error: errorMessage(error) });
-      throw new Error(`${decision.type} on ${groupId} failed for event ${event.eventId}: ${errorMessage(error)}`, { cause: error });
+      deps.log?.('remediation failed', {
+        eventId: event.eventId,
+        decision: decision.type,
+        error: errorMessage(error),
+      });
+      throw new Error(
+        `${decision.type} on ${groupId} failed for event ${event.eventId}: ${errorMessage(error)}`,
+        { cause: error },
+      );
     }
   }
   deps.recent.add(event.eventId);

@@ -36,13 +36,21 @@ export interface SecurityGroupPort {
   describeRulesByIds(ruleIds: string[]): Promise<Rule[]>;
   describeRulesByFilters(filters: Filter[]): Promise<Rule[]>;
   revokeRules(groupId: string, direction: Direction, ruleIds: string[]): Promise<RevokeResult>;
-  authorizeRules(groupId: string, direction: Direction, rules: Rule[], tags?: Record<string, string>): Promise<AuthorizeResult>;
+  authorizeRules(
+    groupId: string,
+    direction: Direction,
+    rules: Rule[],
+    tags?: Record<string, string>,
+  ): Promise<AuthorizeResult>;
 }
 
 const PAGE = { pageSize: 1000 } as const;
 
 export function securityGroupPort(client: EC2Client): SecurityGroupPort {
-  async function describeRules(input: { Filters?: Filter[]; SecurityGroupRuleIds?: string[] }): Promise<Rule[]> {
+  async function describeRules(input: {
+    Filters?: Filter[];
+    SecurityGroupRuleIds?: string[];
+  }): Promise<Rule[]> {
     const rules: Rule[] = [];
     // MaxResults cannot be combined with explicit rule ids.
     const config = input.SecurityGroupRuleIds ? { client } : { client, ...PAGE };
@@ -58,12 +66,26 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
     else await client.send(new RevokeSecurityGroupEgressCommand(input));
   }
 
-  async function authorizeOnce(groupId: string, direction: Direction, rules: Rule[], tags?: Record<string, string>) {
+  async function authorizeOnce(
+    groupId: string,
+    direction: Direction,
+    rules: Rule[],
+    tags?: Record<string, string>,
+  ) {
     const tagSpecifications: TagSpecification[] | undefined =
       tags && Object.keys(tags).length > 0
-        ? [{ ResourceType: 'security-group-rule', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }]
+        ? [
+            {
+              ResourceType: 'security-group-rule',
+              Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+            },
+          ]
         : undefined;
-    const input = { GroupId: groupId, IpPermissions: rules.map(toIpPermission), TagSpecifications: tagSpecifications };
+    const input = {
+      GroupId: groupId,
+      IpPermissions: rules.map(toIpPermission),
+      TagSpecifications: tagSpecifications,
+    };
     if (direction === 'ingress') await client.send(new AuthorizeSecurityGroupIngressCommand(input));
     else await client.send(new AuthorizeSecurityGroupEgressCommand(input));
   }
@@ -72,7 +94,10 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
     async describeGroups(filter = {}) {
       const filters: Filter[] = filter.groupNames ? [{ Name: 'group-name', Values: filter.groupNames }] : [];
       const groups: GroupFacts[] = [];
-      const input = { ...(filter.groupIds ? { GroupIds: filter.groupIds } : {}), ...(filters.length ? { Filters: filters } : {}) };
+      const input = {
+        ...(filter.groupIds ? { GroupIds: filter.groupIds } : {}),
+        ...(filters.length ? { Filters: filters } : {}),
+      };
       const config = filter.groupIds ? { client } : { client, ...PAGE };
       for await (const page of paginateDescribeSecurityGroups(config, input)) {
         for (const group of page.SecurityGroups ?? []) {
@@ -121,7 +146,8 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
         return { authorized: [...rules], alreadyPresent: [] };
       } catch (error) {
         if (!PRESENT_CODES.has(awsErrorCode(error) ?? '') || rules.length === 1) {
-          if (PRESENT_CODES.has(awsErrorCode(error) ?? '')) return { authorized: [], alreadyPresent: [...rules] };
+          if (PRESENT_CODES.has(awsErrorCode(error) ?? ''))
+            return { authorized: [], alreadyPresent: [...rules] };
           throw error;
         }
       }

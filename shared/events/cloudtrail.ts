@@ -16,13 +16,20 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export function itemsOf<T extends z.ZodType>(item: T) {
   return z.preprocess((value) => {
     if (value === undefined || value === null) return [];
-    if (isPlainObject(value)) return 'items' in value ? value.items : Object.keys(value).length === 0 ? [] : value;
+    if (isPlainObject(value))
+      return 'items' in value ? value.items : Object.keys(value).length === 0 ? [] : value;
     return value;
   }, z.array(item).max(MAX_LIST_ITEMS));
 }
 
 /** EC2 sends ports as numbers; a few recorded callers sent numeric strings. */
-const port = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const port = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 const protocol = z.union([z.string().min(1).max(16), z.number().int()]);
 
 export const CtIpPermission = z.object({

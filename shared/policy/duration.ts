@@ -5,7 +5,8 @@ export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
   if (!/^(\d+[smhd])+$/.test(trimmed)) return undefined;
   let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhd])/g)) total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhd])/g))
+    total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
   return total > 0 ? total : undefined;
 }
 
@@ -15,6 +16,8 @@ export function formatDuration(ms: number): string {
   const days = Math.floor(totalMinutes / 1440);
   const hours = Math.floor((totalMinutes % 1440) / 60);
   const minutes = totalMinutes % 60;
-  const parts = [days ? `${days}d` : '', hours ? `${hours}h` : '', minutes ? `${minutes}m` : ''].filter(Boolean);
+  const parts = [days ? `${days}d` : '', hours ? `${hours}h` : '', minutes ? `${minutes}m` : ''].filter(
+    Boolean,
+  );
   return parts.length > 0 ? parts.join('') : `${Math.round(ms / 1000)}s`;
 }

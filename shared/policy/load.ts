@@ -36,7 +36,10 @@ function describeFound(value: unknown): string {
 export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unknown): string {
   return issues
     .map((issue) => {
-      const found = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : describeFound(valueAt(input, issue.path));
+      const found =
+        issue.code === 'unrecognized_keys'
+          ? `unknown key(s) ${issue.keys.join(', ')}`
+          : describeFound(valueAt(input, issue.path));
       return `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}, found ${found}`;
     })
     .join('\n');
@@ -50,7 +53,8 @@ export function parsePolicy(text: string, source = 'netwarden.policy.yml'): Poli
     throw new PolicyError(`${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
   }
   const result = Policy.safeParse(raw);
-  if (!result.success) throw new PolicyError(`${source} is invalid:\n${formatIssues(result.error.issues, raw)}`);
+  if (!result.success)
+    throw new PolicyError(`${source} is invalid:\n${formatIssues(result.error.issues, raw)}`);
   return result.data;
 }
 
@@ -59,7 +63,9 @@ export function loadPolicy(path: string): Policy {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new PolicyError(`cannot read the policy file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new PolicyError(`cannot read the policy file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return parsePolicy(text, path);
 }
@@ -68,7 +74,11 @@ export function loadPolicy(path: string): Policy {
  * The stage's NETWARDEN_MODE replaces the file's top-level mode; then report wins wherever it is said,
  * so a section can be held in report mode while the rest enforces, and a stage can hold everything.
  */
-export function effectiveMode(policy: Policy, section: { mode?: Mode } | undefined, override: Mode | undefined): Mode {
+export function effectiveMode(
+  policy: Policy,
+  section: { mode?: Mode } | undefined,
+  override: Mode | undefined,
+): Mode {
   const base = override ?? policy.mode;
   return base === 'report' || section?.mode === 'report' ? 'report' : 'enforce';
 }

@@ -29,13 +29,17 @@ export function selectsByIdOnly(policy: Policy): boolean {
 
 /** ARN globs: `*` matches any run of characters (including `/`), everything else is literal. */
 export function globMatches(glob: string, text: string): boolean {
-  const pattern = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const pattern = glob
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${pattern}$`).test(text);
 }
 
 export function forbidMatches(forbid: ForbidRule, rule: Rule): boolean {
   if (forbid.direction !== rule.direction) return false;
-  if (forbid.protocol !== undefined && forbid.protocol !== rule.protocol && rule.protocol !== '-1') return false;
+  if (forbid.protocol !== undefined && forbid.protocol !== rule.protocol && rule.protocol !== '-1')
+    return false;
   if (forbid.ports && !forbid.ports.some((port) => opensPort(rule, port))) return false;
   if (forbid.source !== undefined || forbid.widerThan !== undefined) {
     if (rule.peer.type !== 'ipv4' && rule.peer.type !== 'ipv6') return false;
@@ -54,14 +58,16 @@ export function forbidMatches(forbid: ForbidRule, rule: Rule): boolean {
 export function baselineRules(entries: ReadonlyArray<BaselineRule>, groupId: string): Rule[] {
   return entries.flatMap((entry) => {
     const ranges = entry.ports ?? [undefined];
-    return ranges.map((range): Rule => ({
-      groupId,
-      direction: entry.direction,
-      protocol: entry.protocol,
-      ...normalisePorts(entry.protocol, range?.from, range?.to),
-      peer: entry.source,
-      ...(entry.description ? { description: entry.description } : {}),
-      tags: {},
-    }));
+    return ranges.map(
+      (range): Rule => ({
+        groupId,
+        direction: entry.direction,
+        protocol: entry.protocol,
+        ...normalisePorts(entry.protocol, range?.from, range?.to),
+        peer: entry.source,
+        ...(entry.description ? { description: entry.description } : {}),
+        tags: {},
+      }),
+    );
   });
 }

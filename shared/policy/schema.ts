@@ -56,7 +56,10 @@ const peer = z.string().transform((text, ctx) => {
   if (/^pl-[0-9a-f]{8,17}$/.test(text)) return { type: 'prefix-list' as const, prefixListId: text };
   const canonical = canonicalCidr(text);
   if (canonical === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'expected a CIDR, a security group id (sg-…) or a prefix list id (pl-…)' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected a CIDR, a security group id (sg-…) or a prefix list id (pl-…)',
+    });
     return z.NEVER;
   }
   return { type: canonical.includes(':') ? ('ipv6' as const) : ('ipv4' as const), cidr: canonical };
@@ -65,7 +68,10 @@ const peer = z.string().transform((text, ctx) => {
 const protocol = z.union([z.string(), z.number()]).transform((raw, ctx) => {
   const normalised = normaliseProtocol(raw);
   if (normalised === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'expected tcp, udp, icmp, icmpv6, -1 (all) or a protocol number' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected tcp, udp, icmp, icmpv6, -1 (all) or a protocol number',
+    });
     return z.NEVER;
   }
   return normalised;
@@ -77,11 +83,15 @@ const mode = z.enum(['enforce', 'report']);
 const selector = z
   .object({
     tags: z.record(z.string(), z.string()).optional(),
-    ids: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'expected a security group id (sg-…)' })).optional(),
+    ids: z
+      .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'expected a security group id (sg-…)' }))
+      .optional(),
     names: z.array(z.string().min(1)).optional(),
   })
   .strict()
-  .refine((value) => value.tags || value.ids || value.names, { message: 'expected at least one of tags, ids, names' });
+  .refine((value) => value.tags || value.ids || value.names, {
+    message: 'expected at least one of tags, ids, names',
+  });
 
 export const ForbidRule = z
   .object({
@@ -125,11 +135,17 @@ export const GrantPolicy = z
     maxTtl: duration.default(8 * 3_600_000),
     warnBefore: duration.default(15 * 60_000),
     /** The narrowest CIDR a grant may use, as the smallest prefix length allowed (IPv4 / IPv6). */
-    minPrefixLength: z.object({ ipv4: z.number().int().min(8).max(32), ipv6: z.number().int().min(32).max(128) }).strict().default({ ipv4: 24, ipv6: 64 }),
+    minPrefixLength: z
+      .object({ ipv4: z.number().int().min(8).max(32), ipv6: z.number().int().min(32).max(128) })
+      .strict()
+      .default({ ipv4: 24, ipv6: 64 }),
     mode: mode.optional(),
   })
   .strict()
-  .refine((value) => value.defaultTtl <= value.maxTtl, { message: 'expected defaultTtl <= maxTtl', path: ['defaultTtl'] });
+  .refine((value) => value.defaultTtl <= value.maxTtl, {
+    message: 'expected defaultTtl <= maxTtl',
+    path: ['defaultTtl'],
+  });
 export type GrantPolicy = z.infer<typeof GrantPolicy>;
 
 export const TargetPolicy = z

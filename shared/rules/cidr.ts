@@ -66,7 +66,8 @@ export function formatCidr(cidr: Cidr): string {
     return `${octets.join('.')}/${cidr.prefix}`;
   }
   const groups: string[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((cidr.network >> shift) & 0xffffn).toString(16));
+  for (let shift = 112n; shift >= 0n; shift -= 16n)
+    groups.push(((cidr.network >> shift) & 0xffffn).toString(16));
   // Compress the longest run of zero groups (RFC 5952) so output matches what AWS prints.
   let bestStart = -1;
   let bestLength = 0;

@@ -14,7 +14,8 @@ export class RuleShapeError extends Error {
 
 function protocolOf(raw: string | number | undefined, field: string): string {
   const protocol = normaliseProtocol(raw);
-  if (protocol === undefined) throw new RuleShapeError(`${field}: expected an IP protocol, found ${JSON.stringify(raw)}`);
+  if (protocol === undefined)
+    throw new RuleShapeError(`${field}: expected an IP protocol, found ${JSON.stringify(raw)}`);
   return protocol;
 }
 
@@ -22,12 +23,16 @@ function cidrPeer(type: 'ipv4' | 'ipv6', raw: string, field: string): Peer {
   const cidr = canonicalCidr(raw);
   const family = raw.includes(':') ? 'ipv6' : 'ipv4';
   if (cidr === undefined || family !== type) {
-    throw new RuleShapeError(`${field}: expected an ${type === 'ipv4' ? 'IPv4' : 'IPv6'} CIDR, found ${JSON.stringify(raw)}`);
+    throw new RuleShapeError(
+      `${field}: expected an ${type === 'ipv4' ? 'IPv4' : 'IPv6'} CIDR, found ${JSON.stringify(raw)}`,
+    );
   }
   return { type, cidr };
 }
 
-export function tagsFromList(tags: ReadonlyArray<{ key?: string; value?: string; Key?: string; Value?: string }> = []) {
+export function tagsFromList(
+  tags: ReadonlyArray<{ key?: string; value?: string; Key?: string; Value?: string }> = [],
+) {
   const result: Record<string, string> = {};
   for (const tag of tags) {
     const key = tag.key ?? tag.Key;
@@ -43,10 +48,20 @@ interface RuleBase {
 }
 
 /** One CloudTrail `ipPermissions` item: one rule per source, as AWS creates them. */
-export function rulesFromCtPermission(permission: CtIpPermission, base: RuleBase, field = 'ipPermissions'): Rule[] {
+export function rulesFromCtPermission(
+  permission: CtIpPermission,
+  base: RuleBase,
+  field = 'ipPermissions',
+): Rule[] {
   const protocol = protocolOf(permission.ipProtocol, `${field}.ipProtocol`);
   const ports = normalisePorts(protocol, permission.fromPort, permission.toPort);
-  const common = { groupId: base.groupId, direction: base.direction, protocol, ...ports, tags: base.tags ?? {} };
+  const common = {
+    groupId: base.groupId,
+    direction: base.direction,
+    protocol,
+    ...ports,
+    tags: base.tags ?? {},
+  };
   const withDescription = (description: string | undefined) => (description ? { description } : {});
   const rules: Rule[] = [];
   permission.ipRanges.forEach((range, index) => {
@@ -58,13 +73,23 @@ export function rulesFromCtPermission(permission: CtIpPermission, base: RuleBase
     rules.push({ ...common, peer, ...withDescription(range.description) });
   });
   for (const list of permission.prefixListIds) {
-    rules.push({ ...common, peer: { type: 'prefix-list', prefixListId: list.prefixListId }, ...withDescription(list.description) });
+    rules.push({
+      ...common,
+      peer: { type: 'prefix-list', prefixListId: list.prefixListId },
+      ...withDescription(list.description),
+    });
   }
   permission.groups.forEach((group, index) => {
     if (!group.groupId) {
-      throw new RuleShapeError(`${field}.groups[${index}]: expected a groupId, found ${JSON.stringify(group)}`);
+      throw new RuleShapeError(
+        `${field}.groups[${index}]: expected a groupId, found ${JSON.stringify(group)}`,
+      );
     }
-    const peer: Peer = { type: 'security-group', groupId: group.groupId, ...(group.userId ? { userId: group.userId } : {}) };
+    const peer: Peer = {
+      type: 'security-group',
+      groupId: group.groupId,
+      ...(group.userId ? { userId: group.userId } : {}),
+    };
     rules.push({ ...common, peer, ...withDescription(group.description) });
   });
   return rules;
@@ -72,7 +97,13 @@ export function rulesFromCtPermission(permission: CtIpPermission, base: RuleBase
 
 /** The legacy flat Authorize form: `{ipProtocol, fromPort, toPort, cidrIp}` at the top level. */
 export function rulesFromCtFlat(
-  flat: { ipProtocol?: string | number; fromPort?: number; toPort?: number; cidrIp?: string; sourceSecurityGroupName?: string },
+  flat: {
+    ipProtocol?: string | number;
+    fromPort?: number;
+    toPort?: number;
+    cidrIp?: string;
+    sourceSecurityGroupName?: string;
+  },
   base: RuleBase,
 ): Rule[] {
   if (flat.ipProtocol === undefined && flat.cidrIp === undefined) return [];
@@ -83,13 +114,27 @@ export function rulesFromCtFlat(
       `cidrIp: expected a CIDR in the flat request form, found ${flat.sourceSecurityGroupName ? `sourceSecurityGroupName ${JSON.stringify(flat.sourceSecurityGroupName)}` : 'nothing'}`,
     );
   }
-  return [{ groupId: base.groupId, direction: base.direction, protocol, ...ports, peer: cidrPeer('ipv4', flat.cidrIp, 'cidrIp'), tags: base.tags ?? {} }];
+  return [
+    {
+      groupId: base.groupId,
+      direction: base.direction,
+      protocol,
+      ...ports,
+      peer: cidrPeer('ipv4', flat.cidrIp, 'cidrIp'),
+      tags: base.tags ?? {},
+    },
+  ];
 }
 
 /** A rule from an Authorize response (`referencedGroupInfo`) or a Revoke response (flat `referencedGroupId`). */
-export function ruleFromCtResponse(item: CtResponseRule, fallback: RuleBase, field = 'securityGroupRuleSet'): Rule {
+export function ruleFromCtResponse(
+  item: CtResponseRule,
+  fallback: RuleBase,
+  field = 'securityGroupRuleSet',
+): Rule {
   const protocol = protocolOf(item.ipProtocol, `${field}.ipProtocol`);
-  const direction: Direction = item.isEgress === undefined ? fallback.direction : item.isEgress ? 'egress' : 'ingress';
+  const direction: Direction =
+    item.isEgress === undefined ? fallback.direction : item.isEgress ? 'egress' : 'ingress';
   return {
     groupId: item.groupId ?? fallback.groupId,
     direction,
@@ -119,9 +164,15 @@ export function peerFromFields(
   if (fields.cidrIpv6) return cidrPeer('ipv6', fields.cidrIpv6, `${field}.cidrIpv6`);
   if (fields.prefixListId) return { type: 'prefix-list', prefixListId: fields.prefixListId };
   if (fields.groupId) {
-    return { type: 'security-group', groupId: fields.groupId, ...(fields.userId ? { userId: fields.userId } : {}) };
+    return {
+      type: 'security-group',
+      groupId: fields.groupId,
+      ...(fields.userId ? { userId: fields.userId } : {}),
+    };
   }
-  throw new RuleShapeError(`${field}: expected one of cidrIpv4, cidrIpv6, prefixListId or a referenced group, found none`);
+  throw new RuleShapeError(
+    `${field}: expected one of cidrIpv4, cidrIpv6, prefixListId or a referenced group, found none`,
+  );
 }
 
 /** A `DescribeSecurityGroupRules` result. */
@@ -152,7 +203,10 @@ export function ruleFromSdk(rule: SecurityGroupRule): Rule {
 
 /** The SDK `IpPermission` that creates exactly this rule (used to restore a baseline rule or grant). */
 export function toIpPermission(rule: Rule): IpPermission {
-  const ports = rule.fromPort === -1 && rule.toPort === -1 && rule.protocol === '-1' ? {} : { FromPort: rule.fromPort, ToPort: rule.toPort };
+  const ports =
+    rule.fromPort === -1 && rule.toPort === -1 && rule.protocol === '-1'
+      ? {}
+      : { FromPort: rule.fromPort, ToPort: rule.toPort };
   const description = rule.description ? { Description: rule.description } : {};
   const permission: IpPermission = { IpProtocol: rule.protocol, ...ports };
   switch (rule.peer.type) {
@@ -165,7 +219,13 @@ export function toIpPermission(rule: Rule): IpPermission {
     case 'security-group':
       return {
         ...permission,
-        UserIdGroupPairs: [{ GroupId: rule.peer.groupId, ...(rule.peer.userId ? { UserId: rule.peer.userId } : {}), ...description }],
+        UserIdGroupPairs: [
+          {
+            GroupId: rule.peer.groupId,
+            ...(rule.peer.userId ? { UserId: rule.peer.userId } : {}),
+            ...description,
+          },
+        ],
       };
   }
 }

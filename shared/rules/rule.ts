@@ -91,7 +91,9 @@ export function peerKey(peer: Peer): string {
 
 /** Identity of a rule's access, ignoring description, tags and id: AWS's own duplicate test. */
 export function ruleKey(rule: Rule): string {
-  return [rule.groupId, rule.direction, rule.protocol, rule.fromPort, rule.toPort, peerKey(rule.peer)].join('|');
+  return [rule.groupId, rule.direction, rule.protocol, rule.fromPort, rule.toPort, peerKey(rule.peer)].join(
+    '|',
+  );
 }
 
 export function sameAccess(a: Rule, b: Rule): boolean {

@@ -24,9 +24,12 @@ export function actorOf(detail: {
   const identity = detail.userIdentity;
   const roleArn = identity.sessionContext?.sessionIssuer?.arn;
   const sessionName =
-    identity.type === 'AssumedRole' ? identity.arn?.split('/').slice(2).join('/') || identity.principalId?.split(':')[1] : undefined;
+    identity.type === 'AssumedRole'
+      ? identity.arn?.split('/').slice(2).join('/') || identity.principalId?.split(':')[1]
+      : undefined;
   const viaConsole =
-    String(detail.sessionCredentialFromConsole) === 'true' || detail.userAgent === 'console.ec2.amazonaws.com' ||
+    String(detail.sessionCredentialFromConsole) === 'true' ||
+    detail.userAgent === 'console.ec2.amazonaws.com' ||
     (detail.userAgent ?? '').startsWith('AWS Internal');
   let display: string;
   switch (identity.type) {

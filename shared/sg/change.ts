@@ -3,6 +3,7 @@
  * in the one Rule model. Shape problems raise `Unprocessable` naming the field and the value.
  */
 import type { z } from 'zod';
+import { Unprocessable } from '../errors';
 import {
   type CloudTrailDetail,
   CtAuthorizeOrRevokeRequest,
@@ -12,11 +13,10 @@ import {
   SG_EVENT_NAMES,
   type SgEventName,
 } from '../events/cloudtrail';
-import { Unprocessable } from '../errors';
 import { formatIssues } from '../policy/load';
 import {
-  RuleShapeError,
   peerFromFields,
+  RuleShapeError,
   ruleFromCtResponse,
   rulesFromCtFlat,
   rulesFromCtPermission,
@@ -78,7 +78,9 @@ const PLACEHOLDER_GROUP = '(unresolved)';
 function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, field: string): z.infer<T> {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new Unprocessable(`${field} has an unexpected shape: ${formatIssues(result.error.issues, value).replaceAll('policy', field)}`);
+    throw new Unprocessable(
+      `${field} has an unexpected shape: ${formatIssues(result.error.issues, value).replaceAll('policy', field)}`,
+    );
   }
   return result.data;
 }
@@ -89,7 +91,11 @@ function directionOf(eventName: SgEventName): Direction {
 
 function ruleTagsOf(request: CtAuthorizeOrRevokeRequest): Record<string, string> {
   const specs = request.tagSpecificationSet ?? [];
-  return tagsFromList(specs.filter((spec) => spec.resourceType === undefined || spec.resourceType === 'security-group-rule').flatMap((spec) => spec.tags));
+  return tagsFromList(
+    specs
+      .filter((spec) => spec.resourceType === undefined || spec.resourceType === 'security-group-rule')
+      .flatMap((spec) => spec.tags),
+  );
 }
 
 function requestedRules(request: CtAuthorizeOrRevokeRequest, groupId: string, direction: Direction): Rule[] {
@@ -101,17 +107,27 @@ function requestedRules(request: CtAuthorizeOrRevokeRequest, groupId: string, di
   return [...nested, ...rulesFromCtFlat(request, base)];
 }
 
-function toModification(item: CtModifyRequest['ModifySecurityGroupRulesRequest']['SecurityGroupRule'][number]): Modification {
+function toModification(
+  item: CtModifyRequest['ModifySecurityGroupRulesRequest']['SecurityGroupRule'][number],
+): Modification {
   const field = `ModifySecurityGroupRulesRequest.SecurityGroupRule[${item.SecurityGroupRuleId}]`;
   const body = item.SecurityGroupRule;
   const protocol = normaliseProtocol(body.IpProtocol);
-  if (protocol === undefined) throw new RuleShapeError(`${field}.IpProtocol: expected an IP protocol, found ${JSON.stringify(body.IpProtocol)}`);
+  if (protocol === undefined)
+    throw new RuleShapeError(
+      `${field}.IpProtocol: expected an IP protocol, found ${JSON.stringify(body.IpProtocol)}`,
+    );
   return {
     ruleId: item.SecurityGroupRuleId,
     protocol,
     ...normalisePorts(protocol, body.FromPort, body.ToPort),
     peer: peerFromFields(
-      { cidrIpv4: body.CidrIpv4, cidrIpv6: body.CidrIpv6, prefixListId: body.PrefixListId, groupId: body.ReferencedGroupId },
+      {
+        cidrIpv4: body.CidrIpv4,
+        cidrIpv6: body.CidrIpv6,
+        prefixListId: body.PrefixListId,
+        groupId: body.ReferencedGroupId,
+      },
       field,
     ),
     ...(body.Description ? { description: body.Description } : {}),
@@ -122,31 +138,50 @@ function changeOf(detail: CloudTrailDetail, eventName: SgEventName): SgChange {
   if (eventName === 'ModifySecurityGroupRules') {
     const request = parseOrThrow(CtModifyRequest, detail.requestParameters, 'requestParameters');
     const body = request.ModifySecurityGroupRulesRequest;
-    return { action: 'modified', group: { groupId: body.GroupId }, modifications: body.SecurityGroupRule.map(toModification) };
+    return {
+      action: 'modified',
+      group: { groupId: body.GroupId },
+      modifications: body.SecurityGroupRule.map(toModification),
+    };
   }
   const request = parseOrThrow(CtAuthorizeOrRevokeRequest, detail.requestParameters, 'requestParameters');
   if (!request.groupId && !request.groupName) {
     throw new Unprocessable('requestParameters: expected groupId or groupName, found neither');
   }
-  const group: GroupRef = { ...(request.groupId ? { groupId: request.groupId } : {}), ...(request.groupName ? { groupName: request.groupName } : {}) };
+  const group: GroupRef = {
+    ...(request.groupId ? { groupId: request.groupId } : {}),
+    ...(request.groupName ? { groupName: request.groupName } : {}),
+  };
   const direction = directionOf(eventName);
   const groupId = request.groupId ?? PLACEHOLDER_GROUP;
   if (eventName.startsWith('Authorize')) {
     const response = parseOrThrow(CtAuthorizeResponse, detail.responseElements, 'responseElements');
     const tags = ruleTagsOf(request);
     const created = response.securityGroupRuleSet.map((item, index) =>
-      ruleFromCtResponse(item, { groupId, direction, tags }, `responseElements.securityGroupRuleSet.items[${index}]`),
+      ruleFromCtResponse(
+        item,
+        { groupId, direction, tags },
+        `responseElements.securityGroupRuleSet.items[${index}]`,
+      ),
     );
     const requested = requestedRules(request, groupId, direction);
     if (created.length === 0 && requested.length === 0) {
-      throw new Unprocessable('requestParameters: expected at least one permission (ipPermissions.items or the flat form), found none');
+      throw new Unprocessable(
+        'requestParameters: expected at least one permission (ipPermissions.items or the flat form), found none',
+      );
     }
     return { action: 'added', group, direction, created, requested };
   }
   const response = parseOrThrow(CtRevokeResponse, detail.responseElements, 'responseElements');
-  const ruleIds = request.securityGroupRuleIds.map((item) => (typeof item === 'string' ? item : item.securityGroupRuleId));
+  const ruleIds = request.securityGroupRuleIds.map((item) =>
+    typeof item === 'string' ? item : item.securityGroupRuleId,
+  );
   const described = response.revokedSecurityGroupRuleSet.map((item, index) =>
-    ruleFromCtResponse(item, { groupId, direction }, `responseElements.revokedSecurityGroupRuleSet.items[${index}]`),
+    ruleFromCtResponse(
+      item,
+      { groupId, direction },
+      `responseElements.revokedSecurityGroupRuleSet.items[${index}]`,
+    ),
   );
   const removed = described.length > 0 ? described : requestedRules(request, groupId, direction);
   return { action: 'removed', group, direction, removed, ruleIds };
@@ -157,20 +192,29 @@ export function isSgEventName(name: string): name is SgEventName {
 }
 
 /** Parses a CloudTrail record already validated by the envelope schema. */
-export function sgEventOf(detail: CloudTrailDetail, envelope: { account?: string; region?: string } = {}): SgEvent {
+export function sgEventOf(
+  detail: CloudTrailDetail,
+  envelope: { account?: string; region?: string } = {},
+): SgEvent {
   if (detail.eventSource !== 'ec2.amazonaws.com') {
-    throw new Unprocessable(`detail.eventSource: expected ec2.amazonaws.com, found ${JSON.stringify(detail.eventSource)}`);
+    throw new Unprocessable(
+      `detail.eventSource: expected ec2.amazonaws.com, found ${JSON.stringify(detail.eventSource)}`,
+    );
   }
   if (!isSgEventName(detail.eventName)) {
-    throw new Unprocessable(`detail.eventName: expected one of ${SG_EVENT_NAMES.join(', ')}, found ${JSON.stringify(detail.eventName)}`);
+    throw new Unprocessable(
+      `detail.eventName: expected one of ${SG_EVENT_NAMES.join(', ')}, found ${JSON.stringify(detail.eventName)}`,
+    );
   }
   const base = {
     eventId: detail.eventID,
     eventName: detail.eventName,
     actor: actorOf(detail),
     ...(detail.eventTime ? { eventTime: detail.eventTime } : {}),
-    ...(envelope.region ?? detail.awsRegion ? { region: envelope.region ?? detail.awsRegion } : {}),
-    ...(envelope.account ?? detail.recipientAccountId ? { account: envelope.account ?? detail.recipientAccountId } : {}),
+    ...((envelope.region ?? detail.awsRegion) ? { region: envelope.region ?? detail.awsRegion } : {}),
+    ...((envelope.account ?? detail.recipientAccountId)
+      ? { account: envelope.account ?? detail.recipientAccountId }
+      : {}),
   };
   // A failed call changed nothing; its parameters may be partial, so do not parse them.
   if (detail.errorCode) return { ...base, errorCode: detail.errorCode };

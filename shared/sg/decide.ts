@@ -6,7 +6,7 @@
  * The order of precedence, per rule: exception tag → guardrail (everyone) → trusted principal →
  * approved (baseline) → duplicate (covered by an approved or existing rule) → drift.
  */
-import { forbidMatches, baselineRules } from '../policy/match';
+import { baselineRules, forbidMatches } from '../policy/match';
 import type { SecurityGroupPolicy } from '../policy/schema';
 import { covers, type Direction, type Rule, sameAccess, summarise } from '../rules/rule';
 import { type Actor, isSelf, matchesAny } from './actor';
@@ -15,7 +15,14 @@ import type { Modification, SgChange, SgEvent } from './change';
 export const IGNORE_TAG = 'netwarden:ignore';
 
 export type RevokeReason = 'guardrail' | 'drift' | 'duplicate' | 'invalid-grant';
-export type IgnoreReason = 'failed-call' | 'self' | 'unprotected' | 'trusted' | 'approved' | 'nothing-to-restore' | 'rule-gone';
+export type IgnoreReason =
+  | 'failed-call'
+  | 'self'
+  | 'unprotected'
+  | 'trusted'
+  | 'approved'
+  | 'nothing-to-restore'
+  | 'rule-gone';
 
 export type SgDecision =
   | {
@@ -26,7 +33,13 @@ export type SgDecision =
       readonly rules: Rule[];
       readonly why: string;
     }
-  | { readonly type: 'restore'; readonly groupId: string; readonly direction: Direction; readonly rules: Rule[]; readonly why: string }
+  | {
+      readonly type: 'restore';
+      readonly groupId: string;
+      readonly direction: Direction;
+      readonly rules: Rule[];
+      readonly why: string;
+    }
   | {
       readonly type: 'report';
       readonly reason: 'exception' | 'unverifiable-change';
@@ -53,7 +66,10 @@ export function exceptionReason(rule: Rule): string | undefined {
   return reason ? reason : undefined;
 }
 
-function guardrailOf(sections: ReadonlyArray<SecurityGroupPolicy>, rule: Rule): SecurityGroupPolicy | undefined {
+function guardrailOf(
+  sections: ReadonlyArray<SecurityGroupPolicy>,
+  rule: Rule,
+): SecurityGroupPolicy | undefined {
   return sections.find((section) => section.forbid.some((forbid) => forbidMatches(forbid, rule)));
 }
 
@@ -75,7 +91,8 @@ function judgeRule(rule: Rule, actor: Actor, context: DecideContext, others: Rea
   const guardrail = guardrailOf(context.sections, rule);
   const exception = exceptionReason(rule);
   // Exceptions are honoured on every path (Custodian #8650), but a guardrail breach is still reported loudly.
-  if (exception) return { kind: 'report', reason: 'exception', guardrailBreach: guardrail !== undefined, note: exception };
+  if (exception)
+    return { kind: 'report', reason: 'exception', guardrailBreach: guardrail !== undefined, note: exception };
   if (guardrail) return { kind: 'revoke', reason: 'guardrail', note: `forbidden by "${guardrail.name}"` };
   if (matchesAny(actor, context.trustedPrincipals)) return { kind: 'allow', reason: 'trusted' };
   const grant = context.judgeGrant?.(rule);
@@ -83,8 +100,15 @@ function judgeRule(rule: Rule, actor: Actor, context: DecideContext, others: Rea
   if (grant?.valid) return { kind: 'allow', reason: 'approved' };
   const baseline = baselineOf(context.sections, rule.groupId) ?? [];
   if (baseline.some((approved) => sameAccess(approved, rule))) return { kind: 'allow', reason: 'approved' };
-  const coveredBy = [...baseline, ...others].find((other) => other.ruleId !== rule.ruleId && covers(other, rule) && !sameAccessAndId(other, rule));
-  if (coveredBy) return { kind: 'revoke', reason: 'duplicate', note: `already allowed by ${summarise(coveredBy)}${coveredBy.ruleId ? ` (${coveredBy.ruleId})` : ' (baseline)'}` };
+  const coveredBy = [...baseline, ...others].find(
+    (other) => other.ruleId !== rule.ruleId && covers(other, rule) && !sameAccessAndId(other, rule),
+  );
+  if (coveredBy)
+    return {
+      kind: 'revoke',
+      reason: 'duplicate',
+      note: `already allowed by ${summarise(coveredBy)}${coveredBy.ruleId ? ` (${coveredBy.ruleId})` : ' (baseline)'}`,
+    };
   return { kind: 'revoke', reason: 'drift', note: 'not in the approved set' };
 }
 
@@ -95,18 +119,27 @@ function sameAccessAndId(a: Rule, b: Rule): boolean {
 const REVOKE_WHY: Record<RevokeReason, string> = {
   guardrail: 'opens access the policy forbids for everyone',
   drift: 'added by hand by a principal that is not trusted',
-  duplicate: 'duplicates access an approved or existing rule already gives; Terraform would fail on it with InvalidPermission.Duplicate',
+  duplicate:
+    'duplicates access an approved or existing rule already gives; Terraform would fail on it with InvalidPermission.Duplicate',
   'invalid-grant': 'carries grant tags that are not valid',
 };
 
 /** Collects per-rule verdicts into one decision per (reason, direction). */
 function decisionsFor(judged: Array<{ rule: Rule; verdict: Verdict }>, groupId: string): SgDecision[] {
   const decisions: SgDecision[] = [];
-  const revokes = new Map<string, { reason: RevokeReason; direction: Direction; rules: Rule[]; notes: string[] }>();
+  const revokes = new Map<
+    string,
+    { reason: RevokeReason; direction: Direction; rules: Rule[]; notes: string[] }
+  >();
   for (const { rule, verdict } of judged) {
     if (verdict.kind === 'revoke') {
       const key = `${verdict.reason}|${rule.direction}`;
-      const entry = revokes.get(key) ?? { reason: verdict.reason, direction: rule.direction, rules: [], notes: [] };
+      const entry = revokes.get(key) ?? {
+        reason: verdict.reason,
+        direction: rule.direction,
+        rules: [],
+        notes: [],
+      };
       entry.rules.push(rule);
       entry.notes.push(`${summarise(rule)}: ${verdict.note}`);
       revokes.set(key, entry);
@@ -120,17 +153,33 @@ function decisionsFor(judged: Array<{ rule: Rule; verdict: Verdict }>, groupId: 
         why: `${summarise(rule)} is tagged ${IGNORE_TAG} ("${verdict.note}")${verdict.guardrailBreach ? ' although it breaches a guardrail' : ''}; left alone and listed in the weekly audit`,
       });
     } else {
-      decisions.push({ type: 'ignore', reason: verdict.reason, why: `${summarise(rule)}: ${verdict.reason === 'trusted' ? 'changed by a trusted principal' : 'an approved rule'}` });
+      decisions.push({
+        type: 'ignore',
+        reason: verdict.reason,
+        why: `${summarise(rule)}: ${verdict.reason === 'trusted' ? 'changed by a trusted principal' : 'an approved rule'}`,
+      });
     }
   }
   for (const entry of revokes.values()) {
-    decisions.push({ type: 'revoke', reason: entry.reason, groupId, direction: entry.direction, rules: entry.rules, why: `${REVOKE_WHY[entry.reason]}: ${entry.notes.join('; ')}` });
+    decisions.push({
+      type: 'revoke',
+      reason: entry.reason,
+      groupId,
+      direction: entry.direction,
+      rules: entry.rules,
+      why: `${REVOKE_WHY[entry.reason]}: ${entry.notes.join('; ')}`,
+    });
   }
   return decisions;
 }
 
 /** Baseline rules missing from the group now, optionally only those the event removed. */
-function missingBaseline(baseline: ReadonlyArray<Rule>, current: ReadonlyArray<Rule>, direction?: Direction, removed?: ReadonlyArray<Rule>): Rule[] {
+function missingBaseline(
+  baseline: ReadonlyArray<Rule>,
+  current: ReadonlyArray<Rule>,
+  direction?: Direction,
+  removed?: ReadonlyArray<Rule>,
+): Rule[] {
   return baseline.filter(
     (rule) =>
       (direction === undefined || rule.direction === direction) &&
@@ -141,8 +190,15 @@ function missingBaseline(baseline: ReadonlyArray<Rule>, current: ReadonlyArray<R
 
 function restoreDecisions(rules: Rule[], groupId: string, why: string): SgDecision[] {
   const byDirection = new Map<Direction, Rule[]>();
-  for (const rule of rules) byDirection.set(rule.direction, [...(byDirection.get(rule.direction) ?? []), rule]);
-  return [...byDirection].map(([direction, group]) => ({ type: 'restore' as const, groupId, direction, rules: group, why: `${why}: ${list(group)}` }));
+  for (const rule of rules)
+    byDirection.set(rule.direction, [...(byDirection.get(rule.direction) ?? []), rule]);
+  return [...byDirection].map(([direction, group]) => ({
+    type: 'restore' as const,
+    groupId,
+    direction,
+    rules: group,
+    why: `${why}: ${list(group)}`,
+  }));
 }
 
 function modifiedRule(modification: Modification, current: ReadonlyArray<Rule>): Rule | undefined {
@@ -152,11 +208,20 @@ function modifiedRule(modification: Modification, current: ReadonlyArray<Rule>):
 }
 
 export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
-  if (event.errorCode) return [{ type: 'ignore', reason: 'failed-call', why: `the call failed with ${event.errorCode} and changed nothing` }];
-  if (isSelf(event.actor, context.selfRoles)) return [{ type: 'ignore', reason: 'self', why: 'netwarden’s own call' }];
+  if (event.errorCode)
+    return [
+      {
+        type: 'ignore',
+        reason: 'failed-call',
+        why: `the call failed with ${event.errorCode} and changed nothing`,
+      },
+    ];
+  if (isSelf(event.actor, context.selfRoles))
+    return [{ type: 'ignore', reason: 'self', why: 'netwarden’s own call' }];
   const change = event.change as SgChange;
   const groupId = change.group.groupId ?? '(unresolved)';
-  if (context.sections.length === 0) return [{ type: 'ignore', reason: 'unprotected', why: `${groupId} is not protected by the policy` }];
+  if (context.sections.length === 0)
+    return [{ type: 'ignore', reason: 'unprotected', why: `${groupId} is not protected by the policy` }];
   const current = context.currentRules ?? [];
 
   switch (change.action) {
@@ -166,10 +231,12 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
       return decisionsFor(judged, groupId);
     }
     case 'removed': {
-      if (matchesAny(event.actor, context.trustedPrincipals)) return [{ type: 'ignore', reason: 'trusted', why: 'removed by a trusted principal' }];
+      if (matchesAny(event.actor, context.trustedPrincipals))
+        return [{ type: 'ignore', reason: 'trusted', why: 'removed by a trusted principal' }];
       const baseline = baselineOf(context.sections, groupId);
       const missing = baseline ? missingBaseline(baseline, current, change.direction, change.removed) : [];
-      if (missing.length === 0) return [{ type: 'ignore', reason: 'nothing-to-restore', why: 'no approved rule is missing' }];
+      if (missing.length === 0)
+        return [{ type: 'ignore', reason: 'nothing-to-restore', why: 'no approved rule is missing' }];
       return restoreDecisions(missing, groupId, 'approved rules removed by hand');
     }
     case 'modified': {
@@ -179,14 +246,23 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
       for (const modification of change.modifications) {
         const rule = modifiedRule(modification, current);
         if (!rule) {
-          decisions.push({ type: 'ignore', reason: 'rule-gone', why: `${modification.ruleId} no longer exists` });
+          decisions.push({
+            type: 'ignore',
+            reason: 'rule-gone',
+            why: `${modification.ruleId} no longer exists`,
+          });
           continue;
         }
         const others = current.filter((other) => other.ruleId !== rule.ruleId);
         const verdict = judgeRule(rule, event.actor, context, others);
         // Without a baseline the previous value is unknowable (the event does not carry it):
         // only guardrails act; anything else is reported, never guessed at.
-        if (!baseline && verdict.kind === 'revoke' && verdict.reason !== 'guardrail' && verdict.reason !== 'invalid-grant') {
+        if (
+          !baseline &&
+          verdict.kind === 'revoke' &&
+          verdict.reason !== 'guardrail' &&
+          verdict.reason !== 'invalid-grant'
+        ) {
           decisions.push({
             type: 'report',
             reason: 'unverifiable-change',
@@ -200,7 +276,11 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
         judged.push({ rule, verdict });
       }
       decisions.push(...decisionsFor(judged, groupId));
-      const revokedIds = new Set(decisions.flatMap((decision) => (decision.type === 'revoke' ? decision.rules.map((rule) => rule.ruleId) : [])));
+      const revokedIds = new Set(
+        decisions.flatMap((decision) =>
+          decision.type === 'revoke' ? decision.rules.map((rule) => rule.ruleId) : [],
+        ),
+      );
       if (baseline && !matchesAny(event.actor, context.trustedPrincipals)) {
         const remaining = current.filter((rule) => !revokedIds.has(rule.ruleId));
         const missing = missingBaseline(baseline, remaining);

@@ -35,7 +35,12 @@ function titleOf(decision: Acting, mode: Mode): string {
   const verb = (done: string, would: string) => (mode === 'report' ? would : done);
   switch (decision.type) {
     case 'revoke': {
-      const what = { guardrail: 'Guardrail breach', drift: 'Drift', duplicate: 'Duplicate rule', 'invalid-grant': 'Invalid grant' }[decision.reason];
+      const what = {
+        guardrail: 'Guardrail breach',
+        drift: 'Drift',
+        duplicate: 'Duplicate rule',
+        'invalid-grant': 'Invalid grant',
+      }[decision.reason];
       return `${what} on ${decision.groupId}: ${rules} ${verb('revoked', 'would be revoked')}`;
     }
     case 'restore':
@@ -51,7 +56,9 @@ export function plannedCalls(decision: Acting): string[] {
   if (decision.type === 'report') return [];
   const api = decision.direction === 'ingress' ? 'Ingress' : 'Egress';
   if (decision.type === 'revoke') {
-    return [`RevokeSecurityGroup${api} ${decision.groupId} ${decision.rules.map((rule) => rule.ruleId ?? '?').join(',')}`];
+    return [
+      `RevokeSecurityGroup${api} ${decision.groupId} ${decision.rules.map((rule) => rule.ruleId ?? '?').join(',')}`,
+    ];
   }
   return [`AuthorizeSecurityGroup${api} ${decision.groupId} ${decision.rules.map(summarise).join(', ')}`];
 }
@@ -76,14 +83,21 @@ export function sgFinding(
     ...(event.region ? { region: event.region } : {}),
     actor: findingActor(event.actor),
     resource: { type: 'security-group', id: decision.groupId },
-    rules: decision.rules.map((rule) => ({ summary: summarise(rule), ...(rule.ruleId ? { ruleId: rule.ruleId } : {}) })),
+    rules: decision.rules.map((rule) => ({
+      summary: summarise(rule),
+      ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
+    })),
     why: `${event.eventName} by ${event.actor.display}${event.actor.viaConsole ? ' in the console' : ''}${event.actor.sourceIp ? ` from ${event.actor.sourceIp}` : ''}: ${decision.why}`,
     actions: extra.actions ?? plannedCalls(decision),
     ...(extra.details ? { details: extra.details } : {}),
   };
 }
 
-export function unprocessableFinding(reason: string, now: Date, source: { eventId?: string; function: string }): Finding {
+export function unprocessableFinding(
+  reason: string,
+  now: Date,
+  source: { eventId?: string; function: string },
+): Finding {
   return {
     kind: 'unprocessable',
     severity: 'warning',

@@ -13,7 +13,11 @@ export interface ProtectedGroups {
   lookup(groupId: string): Promise<{ group: GroupFacts; sections: SecurityGroupPolicy[] } | undefined>;
 }
 
-export function protectedGroups(policy: Policy, sg: Pick<SecurityGroupPort, 'describeGroups'>, now: () => Date): ProtectedGroups {
+export function protectedGroups(
+  policy: Policy,
+  sg: Pick<SecurityGroupPort, 'describeGroups'>,
+  now: () => Date,
+): ProtectedGroups {
   const cache = new Map<string, { facts: GroupFacts | undefined; readAt: number }>();
   const byIdOnly = selectsByIdOnly(policy);
   return {

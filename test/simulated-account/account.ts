@@ -77,7 +77,9 @@ export class SimulatedAccount {
     if (!stub) {
       stub = mockClient(client);
       stub.onAnyCommand().callsFake((input: unknown) => {
-        throw new Error(`the simulated account does not simulate this ${client.name} command (input ${JSON.stringify(input)})`);
+        throw new Error(
+          `the simulated account does not simulate this ${client.name} command (input ${JSON.stringify(input)})`,
+        );
       });
       this.stubs.set(client, stub);
     }
@@ -104,7 +106,10 @@ export class SimulatedAccount {
   }
 
   /** Runs `act` as another principal; returns the CloudTrail events it produced. */
-  async as<T>(identity: Identity, act: () => Promise<T>): Promise<{ result?: T; error?: Error; events: CloudTrailEvent[] }> {
+  async as<T>(
+    identity: Identity,
+    act: () => Promise<T>,
+  ): Promise<{ result?: T; error?: Error; events: CloudTrailEvent[] }> {
     const previous = this.identity;
     const before = this.trail.length;
     this.identity = identity;
@@ -125,7 +130,10 @@ export class SimulatedAccount {
     outcome: { responseElements: Record<string, unknown> } | { errorCode: string; errorMessage: string },
     eventSource = 'ec2.amazonaws.com',
   ): CloudTrailEvent {
-    const time = this.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const time = this.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
     const requestId = randomUUID();
     const failed = 'errorCode' in outcome;
     const event: CloudTrailEvent = {
@@ -156,7 +164,11 @@ export class SimulatedAccount {
         managementEvent: true,
         recipientAccountId: this.accountId,
         eventCategory: 'Management',
-        tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `ec2.${this.region}.amazonaws.com` },
+        tlsDetails: {
+          tlsVersion: 'TLSv1.3',
+          cipherSuite: 'TLS_AES_128_GCM_SHA256',
+          clientProvidedHostHeader: `ec2.${this.region}.amazonaws.com`,
+        },
         ...(this.identity.console ? { sessionCredentialFromConsole: 'true' } : {}),
       },
     };

@@ -23,13 +23,19 @@ export const GROUPS = {
   legacyApp: 'sg-0a9900000000000aa',
 } as const;
 
-const tcp = (port: number | [number, number], peer: { cidrs?: readonly string[]; group?: string }, description: string): IpPermission => {
+const tcp = (
+  port: number | [number, number],
+  peer: { cidrs?: readonly string[]; group?: string },
+  description: string,
+): IpPermission => {
   const [from, to] = Array.isArray(port) ? port : [port, port];
   return {
     IpProtocol: 'tcp',
     FromPort: from,
     ToPort: to,
-    ...(peer.cidrs ? { IpRanges: peer.cidrs.map((cidr) => ({ CidrIp: cidr, Description: description })) } : {}),
+    ...(peer.cidrs
+      ? { IpRanges: peer.cidrs.map((cidr) => ({ CidrIp: cidr, Description: description })) }
+      : {}),
     ...(peer.group ? { UserIdGroupPairs: [{ GroupId: peer.group, Description: description }] } : {}),
   };
 };
@@ -51,8 +57,14 @@ export const ESTATE_GROUPS: GroupSpec[] = [
     name: 'gateway-nlb-sg',
     description: 'Security group for Gateway NLB',
     tags: { ...terraformTags, Name: 'gateway-nlb-sg', 'netwarden:protect': 'true' },
-    ingress: [tcp(443, { cidrs: ZTG_CIDRS }, 'HTTPS from Zero Trust Gateway'), tcp(9995, { cidrs: ZTG_CIDRS }, 'Custom API port from Zero Trust Gateway')],
-    egress: [tcp(80, { group: GROUPS.gateway }, 'Forward to Gateway Instance'), tcp(9995, { group: GROUPS.gateway }, 'Forward API to Gateway Instance')],
+    ingress: [
+      tcp(443, { cidrs: ZTG_CIDRS }, 'HTTPS from Zero Trust Gateway'),
+      tcp(9995, { cidrs: ZTG_CIDRS }, 'Custom API port from Zero Trust Gateway'),
+    ],
+    egress: [
+      tcp(80, { group: GROUPS.gateway }, 'Forward to Gateway Instance'),
+      tcp(9995, { group: GROUPS.gateway }, 'Forward API to Gateway Instance'),
+    ],
   },
   {
     id: GROUPS.gateway,
@@ -76,7 +88,12 @@ export const ESTATE_GROUPS: GroupSpec[] = [
     id: GROUPS.postgres,
     name: 'rds-postgres-sg',
     description: 'RDS PostgreSQL',
-    tags: { ...terraformTags, Name: 'rds-postgres-sg', 'netwarden:protect': 'true', 'netwarden:tier': 'database' },
+    tags: {
+      ...terraformTags,
+      Name: 'rds-postgres-sg',
+      'netwarden:protect': 'true',
+      'netwarden:tier': 'database',
+    },
     ingress: [tcp(5432, { group: GROUPS.gateway }, 'PostgreSQL from Gateway ONLY')],
     egress: [],
   },
@@ -84,8 +101,16 @@ export const ESTATE_GROUPS: GroupSpec[] = [
     id: GROUPS.mysql,
     name: 'rds-mysql-sg',
     description: 'RDS MySQL',
-    tags: { ...terraformTags, Name: 'rds-mysql-sg', 'netwarden:protect': 'true', 'netwarden:tier': 'database' },
-    ingress: [tcp(3306, { group: GROUPS.gateway }, 'MySQL from Gateway'), tcp(3306, { cidrs: ['10.20.0.0/16'] }, 'MySQL from the gateway VPC (cross-VPC path)')],
+    tags: {
+      ...terraformTags,
+      Name: 'rds-mysql-sg',
+      'netwarden:protect': 'true',
+      'netwarden:tier': 'database',
+    },
+    ingress: [
+      tcp(3306, { group: GROUPS.gateway }, 'MySQL from Gateway'),
+      tcp(3306, { cidrs: ['10.20.0.0/16'] }, 'MySQL from the gateway VPC (cross-VPC path)'),
+    ],
     egress: [],
   },
   {
@@ -100,7 +125,12 @@ export const ESTATE_GROUPS: GroupSpec[] = [
     id: GROUPS.redis,
     name: 'elasticache-redis-sg',
     description: 'ElastiCache Redis',
-    tags: { ...terraformTags, Name: 'elasticache-redis-sg', 'netwarden:protect': 'true', 'netwarden:tier': 'database' },
+    tags: {
+      ...terraformTags,
+      Name: 'elasticache-redis-sg',
+      'netwarden:protect': 'true',
+      'netwarden:tier': 'database',
+    },
     ingress: [tcp(6379, { group: GROUPS.gateway }, 'Redis from Gateway')],
     egress: [],
   },
@@ -116,9 +146,21 @@ export const ESTATE_GROUPS: GroupSpec[] = [
 
 function rulesOf(account: SimulatedAccount, group: GroupSpec): SecurityGroupRule[] {
   const expand = (permission: IpPermission, egress: boolean): SecurityGroupRule[] => {
-    const base = { GroupId: group.id, GroupOwnerId: account.accountId, IsEgress: egress, IpProtocol: permission.IpProtocol, FromPort: permission.FromPort, ToPort: permission.ToPort, Tags: [] };
+    const base = {
+      GroupId: group.id,
+      GroupOwnerId: account.accountId,
+      IsEgress: egress,
+      IpProtocol: permission.IpProtocol,
+      FromPort: permission.FromPort,
+      ToPort: permission.ToPort,
+      Tags: [],
+    };
     return [
-      ...(permission.IpRanges ?? []).map((range) => ({ ...base, CidrIpv4: range.CidrIp, Description: range.Description })),
+      ...(permission.IpRanges ?? []).map((range) => ({
+        ...base,
+        CidrIpv4: range.CidrIp,
+        Description: range.Description,
+      })),
       ...(permission.UserIdGroupPairs ?? []).map((pair) => ({
         ...base,
         ReferencedGroupInfo: { GroupId: pair.GroupId, UserId: account.accountId },
@@ -126,7 +168,10 @@ function rulesOf(account: SimulatedAccount, group: GroupSpec): SecurityGroupRule
       })),
     ];
   };
-  return [...group.ingress.flatMap((permission) => expand(permission, false)), ...group.egress.flatMap((permission) => expand(permission, true))];
+  return [
+    ...group.ingress.flatMap((permission) => expand(permission, false)),
+    ...group.egress.flatMap((permission) => expand(permission, true)),
+  ];
 }
 
 /** Creates the seed's security groups and their Terraform rules (no CloudTrail: they predate netwarden). */
@@ -142,7 +187,11 @@ export function seedSecurityGroups(account: SimulatedAccount, state: SecurityGro
     });
     for (const rule of rulesOf(account, group)) {
       const id = account.newId('sgr');
-      state.rules.set(id, { ...rule, SecurityGroupRuleId: id, SecurityGroupRuleArn: `arn:aws:ec2:${account.region}:${account.accountId}:security-group-rule/${id}` });
+      state.rules.set(id, {
+        ...rule,
+        SecurityGroupRuleId: id,
+        SecurityGroupRuleArn: `arn:aws:ec2:${account.region}:${account.accountId}:security-group-rule/${id}`,
+      });
     }
   }
 }

@@ -14,7 +14,13 @@ export const ACCOUNT_ID = '111122223333';
 export function assumedRole(
   roleName: string,
   sessionName: string,
-  options: { path?: string; sourceIp?: string; userAgent?: string; console?: boolean; accountId?: string } = {},
+  options: {
+    path?: string;
+    sourceIp?: string;
+    userAgent?: string;
+    console?: boolean;
+    accountId?: string;
+  } = {},
 ): Identity {
   const accountId = options.accountId ?? ACCOUNT_ID;
   const roleId = `AROA${Buffer.from(roleName).toString('hex').toUpperCase().slice(0, 17).padEnd(17, 'X')}`;
@@ -38,7 +44,9 @@ export function assumedRole(
       },
     },
     sourceIPAddress: options.sourceIp ?? 'ec2.amazonaws.com',
-    userAgent: options.userAgent ?? 'aws-sdk-js/3.900.0 ua/2.1 os/linux lang/js md/nodejs#22 exec-env/AWS_Lambda_nodejs22.x',
+    userAgent:
+      options.userAgent ??
+      'aws-sdk-js/3.900.0 ua/2.1 os/linux lang/js md/nodejs#22 exec-env/AWS_Lambda_nodejs22.x',
     console: options.console ?? false,
   };
 }
@@ -60,7 +68,8 @@ export const consoleUser = (email: string, sourceIp = '203.0.113.45') =>
 export const terraform = () =>
   assumedRole('terraform-ci', 'terraform-apply-4821', {
     sourceIp: '52.78.10.20',
-    userAgent: 'APN/1.0 HashiCorp/1.0 Terraform/1.9.8 (+https://www.terraform.io) terraform-provider-aws/5.80.0',
+    userAgent:
+      'APN/1.0 HashiCorp/1.0 Terraform/1.9.8 (+https://www.terraform.io) terraform-provider-aws/5.80.0',
   });
 
 export const iamUser = (userName: string, sourceIp = '198.51.100.23'): Identity => ({

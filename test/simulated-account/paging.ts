@@ -8,10 +8,14 @@ export function page<T>(
 ): { items: T[]; NextToken?: string } {
   const size = input.MaxResults ?? bounds.default;
   if (size < bounds.min || size > bounds.max) {
-    throw awsError('InvalidParameterValue', `MaxResults must be between ${bounds.min} and ${bounds.max}, found ${size}`);
+    throw awsError(
+      'InvalidParameterValue',
+      `MaxResults must be between ${bounds.min} and ${bounds.max}, found ${size}`,
+    );
   }
   const start = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64').toString('utf8')) : 0;
-  if (!Number.isInteger(start) || start < 0 || start > items.length) throw awsError('InvalidNextToken', 'The NextToken is invalid');
+  if (!Number.isInteger(start) || start < 0 || start > items.length)
+    throw awsError('InvalidNextToken', 'The NextToken is invalid');
   const end = start + size;
   return {
     items: items.slice(start, end),
@@ -35,11 +39,17 @@ export function matchesFilters<T>(
 
 function globEquals(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern === value;
-  const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const regex = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${regex}$`).test(value);
 }
 
-export function tagFilterValue(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined, name: string) {
+export function tagFilterValue(
+  tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined,
+  name: string,
+) {
   if (name === 'tag-key') return (tags ?? []).map((tag) => tag.Key ?? '');
   if (!name.startsWith('tag:')) return undefined;
   const key = name.slice(4);

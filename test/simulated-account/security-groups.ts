@@ -6,8 +6,8 @@
  */
 import {
   AuthorizeSecurityGroupEgressCommand,
-  type AuthorizeSecurityGroupIngressCommandInput,
   AuthorizeSecurityGroupIngressCommand,
+  type AuthorizeSecurityGroupIngressCommandInput,
   CreateTagsCommand,
   type CreateTagsCommandInput,
   DeleteTagsCommand,
@@ -21,8 +21,8 @@ import {
   ModifySecurityGroupRulesCommand,
   type ModifySecurityGroupRulesCommandInput,
   RevokeSecurityGroupEgressCommand,
-  type RevokeSecurityGroupIngressCommandInput,
   RevokeSecurityGroupIngressCommand,
+  type RevokeSecurityGroupIngressCommandInput,
   type SecurityGroup,
   type SecurityGroupRule,
   type Tag,
@@ -52,26 +52,54 @@ function accessKey(rule: SecurityGroupRule): string {
 
 function protocolName(raw: string | undefined): string {
   const protocol = normaliseProtocol(raw ?? '-1');
-  if (protocol === undefined) throw awsError('InvalidParameterValue', `Invalid value '${raw}' for IP protocol`);
+  if (protocol === undefined)
+    throw awsError('InvalidParameterValue', `Invalid value '${raw}' for IP protocol`);
   return protocol;
 }
 
 function canonical(cidr: string, field: string): string {
   const value = canonicalCidr(cidr);
-  if (value === undefined) throw awsError('InvalidParameterValue', `Value (${cidr}) for parameter ${field} is invalid`);
+  if (value === undefined)
+    throw awsError('InvalidParameterValue', `Value (${cidr}) for parameter ${field} is invalid`);
   return value;
 }
 
 /** The rules an IpPermission creates: one per source, as AWS does. */
-function expand(permission: IpPermission, groupId: string, direction: Direction, ownerId: string): SecurityGroupRule[] {
+function expand(
+  permission: IpPermission,
+  groupId: string,
+  direction: Direction,
+  ownerId: string,
+): SecurityGroupRule[] {
   const protocol = protocolName(permission.IpProtocol);
-  const ports = protocol === '-1' ? { FromPort: -1, ToPort: -1 } : { FromPort: permission.FromPort ?? -1, ToPort: permission.ToPort ?? -1 };
-  const base = { GroupId: groupId, GroupOwnerId: ownerId, IsEgress: direction === 'egress', IpProtocol: protocol, ...ports };
+  const ports =
+    protocol === '-1'
+      ? { FromPort: -1, ToPort: -1 }
+      : { FromPort: permission.FromPort ?? -1, ToPort: permission.ToPort ?? -1 };
+  const base = {
+    GroupId: groupId,
+    GroupOwnerId: ownerId,
+    IsEgress: direction === 'egress',
+    IpProtocol: protocol,
+    ...ports,
+  };
   const describe = (description?: string) => (description ? { Description: description } : {});
   return [
-    ...(permission.IpRanges ?? []).map((range) => ({ ...base, CidrIpv4: canonical(range.CidrIp ?? '', 'CidrIp'), ...describe(range.Description) })),
-    ...(permission.Ipv6Ranges ?? []).map((range) => ({ ...base, CidrIpv6: canonical(range.CidrIpv6 ?? '', 'CidrIpv6'), ...describe(range.Description) })),
-    ...(permission.PrefixListIds ?? []).map((list) => ({ ...base, PrefixListId: list.PrefixListId ?? '', ...describe(list.Description) })),
+    ...(permission.IpRanges ?? []).map((range) => ({
+      ...base,
+      CidrIpv4: canonical(range.CidrIp ?? '', 'CidrIp'),
+      ...describe(range.Description),
+    })),
+    ...(permission.Ipv6Ranges ?? []).map((range) => ({
+      ...base,
+      CidrIpv6: canonical(range.CidrIpv6 ?? '', 'CidrIpv6'),
+      ...describe(range.Description),
+    })),
+    ...(permission.PrefixListIds ?? []).map((list) => ({
+      ...base,
+      PrefixListId: list.PrefixListId ?? '',
+      ...describe(list.Description),
+    })),
     ...(permission.UserIdGroupPairs ?? []).map((pair) => ({
       ...base,
       ReferencedGroupInfo: { GroupId: pair.GroupId ?? '', UserId: pair.UserId ?? ownerId },
@@ -91,10 +119,27 @@ function ctPermission(permission: IpPermission) {
     ipProtocol: permission.IpProtocol,
     ...(permission.FromPort !== undefined ? { fromPort: permission.FromPort } : {}),
     ...(permission.ToPort !== undefined ? { toPort: permission.ToPort } : {}),
-    groups: ctList((permission.UserIdGroupPairs ?? []).map((pair) => ({ groupId: pair.GroupId, ...describe(pair.Description) }))),
-    ipRanges: ctList((permission.IpRanges ?? []).map((range) => ({ cidrIp: range.CidrIp, ...describe(range.Description) }))),
-    ipv6Ranges: ctList((permission.Ipv6Ranges ?? []).map((range) => ({ cidrIpv6: range.CidrIpv6, ...describe(range.Description) }))),
-    prefixListIds: ctList((permission.PrefixListIds ?? []).map((list) => ({ prefixListId: list.PrefixListId, ...describe(list.Description) }))),
+    groups: ctList(
+      (permission.UserIdGroupPairs ?? []).map((pair) => ({
+        groupId: pair.GroupId,
+        ...describe(pair.Description),
+      })),
+    ),
+    ipRanges: ctList(
+      (permission.IpRanges ?? []).map((range) => ({ cidrIp: range.CidrIp, ...describe(range.Description) })),
+    ),
+    ipv6Ranges: ctList(
+      (permission.Ipv6Ranges ?? []).map((range) => ({
+        cidrIpv6: range.CidrIpv6,
+        ...describe(range.Description),
+      })),
+    ),
+    prefixListIds: ctList(
+      (permission.PrefixListIds ?? []).map((list) => ({
+        prefixListId: list.PrefixListId,
+        ...describe(list.Description),
+      })),
+    ),
   };
 }
 
@@ -107,7 +152,12 @@ function ctRule(rule: SecurityGroupRule, flavour: 'authorize' | 'revoke') {
       : rule.PrefixListId
         ? { prefixListId: rule.PrefixListId }
         : flavour === 'authorize'
-          ? { referencedGroupInfo: { groupId: rule.ReferencedGroupInfo?.GroupId, userId: rule.ReferencedGroupInfo?.UserId } }
+          ? {
+              referencedGroupInfo: {
+                groupId: rule.ReferencedGroupInfo?.GroupId,
+                userId: rule.ReferencedGroupInfo?.UserId,
+              },
+            }
           : { referencedGroupId: rule.ReferencedGroupInfo?.GroupId };
   return {
     ...(flavour === 'authorize' ? { groupOwnerId: rule.GroupOwnerId } : {}),
@@ -119,12 +169,17 @@ function ctRule(rule: SecurityGroupRule, flavour: 'authorize' | 'revoke') {
     toPort: rule.ToPort,
     ...peer,
     ...(rule.Description ? { description: rule.Description } : {}),
-    ...(flavour === 'authorize' && rule.Tags && rule.Tags.length > 0 ? { tagSet: { items: rule.Tags.map((tag) => ({ key: tag.Key, value: tag.Value })) } } : {}),
+    ...(flavour === 'authorize' && rule.Tags && rule.Tags.length > 0
+      ? { tagSet: { items: rule.Tags.map((tag) => ({ key: tag.Key, value: tag.Value })) } }
+      : {}),
   };
 }
 
 function duplicateMessage(rule: SecurityGroupRule): string {
-  const ports = rule.IpProtocol === '-1' ? 'ALL' : `${(rule.IpProtocol ?? '').toUpperCase()}, from port: ${rule.FromPort}, to port: ${rule.ToPort}`;
+  const ports =
+    rule.IpProtocol === '-1'
+      ? 'ALL'
+      : `${(rule.IpProtocol ?? '').toUpperCase()}, from port: ${rule.FromPort}, to port: ${rule.ToPort}`;
   return `the specified rule "peer: ${peerOf(rule)}, ${ports}, ALLOW" already exists`;
 }
 
@@ -135,48 +190,93 @@ export function installSecurityGroups(account: SimulatedAccount): SecurityGroupS
     const group = input.GroupId
       ? state.groups.get(input.GroupId)
       : [...state.groups.values()].find((candidate) => candidate.GroupName === input.GroupName);
-    if (!group) throw awsError('InvalidGroup.NotFound', `The security group '${input.GroupId ?? input.GroupName}' does not exist`);
+    if (!group)
+      throw awsError(
+        'InvalidGroup.NotFound',
+        `The security group '${input.GroupId ?? input.GroupName}' does not exist`,
+      );
     return group;
   };
 
   /** Emits the CloudTrail record of a write, success or failure, then rethrows failures. */
-  const withTrail = <T>(eventName: string, request: Record<string, unknown>, run: () => { result: T; response: Record<string, unknown> }): T => {
+  const withTrail = <T>(
+    eventName: string,
+    request: Record<string, unknown>,
+    run: () => { result: T; response: Record<string, unknown> },
+  ): T => {
     try {
       const { result, response } = run();
       account.emit(eventName, request, { responseElements: response });
       return result;
     } catch (error) {
-      account.emit(eventName, request, { errorCode: (error as Error).name, errorMessage: (error as Error).message });
+      account.emit(eventName, request, {
+        errorCode: (error as Error).name,
+        errorMessage: (error as Error).message,
+      });
       throw error;
     }
   };
 
   const authorize = (direction: Direction) => (input: AuthorizeSecurityGroupIngressCommandInput) => {
-    const eventName = direction === 'ingress' ? 'AuthorizeSecurityGroupIngress' : 'AuthorizeSecurityGroupEgress';
+    const eventName =
+      direction === 'ingress' ? 'AuthorizeSecurityGroupIngress' : 'AuthorizeSecurityGroupEgress';
     const flat = input.CidrIp !== undefined || input.IpProtocol !== undefined;
     const permissions: IpPermission[] = flat
-      ? [{ IpProtocol: input.IpProtocol, FromPort: input.FromPort, ToPort: input.ToPort, IpRanges: [{ CidrIp: input.CidrIp }] }]
+      ? [
+          {
+            IpProtocol: input.IpProtocol,
+            FromPort: input.FromPort,
+            ToPort: input.ToPort,
+            IpRanges: [{ CidrIp: input.CidrIp }],
+          },
+        ]
       : (input.IpPermissions ?? []);
-    const tags = (input.TagSpecifications ?? []).filter((spec) => spec.ResourceType === 'security-group-rule').flatMap((spec) => spec.Tags ?? []);
+    const tags = (input.TagSpecifications ?? [])
+      .filter((spec) => spec.ResourceType === 'security-group-rule')
+      .flatMap((spec) => spec.Tags ?? []);
     const request = {
       ...(input.GroupId ? { groupId: input.GroupId } : { groupName: input.GroupName }),
       ipPermissions: flat ? {} : ctList(permissions.map(ctPermission)),
-      ...(flat ? { ipProtocol: input.IpProtocol, fromPort: input.FromPort, toPort: input.ToPort, cidrIp: input.CidrIp } : {}),
+      ...(flat
+        ? {
+            ipProtocol: input.IpProtocol,
+            fromPort: input.FromPort,
+            toPort: input.ToPort,
+            cidrIp: input.CidrIp,
+          }
+        : {}),
       ...(tags.length > 0
-        ? { tagSpecificationSet: { items: [{ resourceType: 'security-group-rule', tags: tags.map((tag) => ({ key: tag.Key, value: tag.Value })) }] } }
+        ? {
+            tagSpecificationSet: {
+              items: [
+                {
+                  resourceType: 'security-group-rule',
+                  tags: tags.map((tag) => ({ key: tag.Key, value: tag.Value })),
+                },
+              ],
+            },
+          }
         : {}),
     };
     return withTrail(eventName, request, () => {
       const group = groupOrThrow(input);
-      const candidates = permissions.flatMap((permission) => expand(permission, group.GroupId ?? '', direction, account.accountId));
+      const candidates = permissions.flatMap((permission) =>
+        expand(permission, group.GroupId ?? '', direction, account.accountId),
+      );
       const existing = new Set([...state.rules.values()].map(accessKey));
       for (const rule of candidates) {
-        if (existing.has(accessKey(rule))) throw awsError('InvalidPermission.Duplicate', duplicateMessage(rule));
+        if (existing.has(accessKey(rule)))
+          throw awsError('InvalidPermission.Duplicate', duplicateMessage(rule));
         existing.add(accessKey(rule));
       }
-      const inDirection = [...state.rules.values()].filter((rule) => rule.GroupId === group.GroupId && rule.IsEgress === (direction === 'egress'));
+      const inDirection = [...state.rules.values()].filter(
+        (rule) => rule.GroupId === group.GroupId && rule.IsEgress === (direction === 'egress'),
+      );
       if (inDirection.length + candidates.length > state.rulesPerGroupLimit) {
-        throw awsError('RulesPerSecurityGroupLimitExceeded', 'The maximum number of rules per security group has been reached.');
+        throw awsError(
+          'RulesPerSecurityGroupLimitExceeded',
+          'The maximum number of rules per security group has been reached.',
+        );
       }
       const created = candidates.map((rule) => {
         const id = account.newId('sgr');
@@ -191,7 +291,10 @@ export function installSecurityGroups(account: SimulatedAccount): SecurityGroupS
       });
       return {
         result: { Return: true, SecurityGroupRules: created },
-        response: { _return: true, securityGroupRuleSet: { items: created.map((rule) => ctRule(rule, 'authorize')) } },
+        response: {
+          _return: true,
+          securityGroupRuleSet: { items: created.map((rule) => ctRule(rule, 'authorize')) },
+        },
       };
     });
   };
@@ -202,7 +305,12 @@ export function installSecurityGroups(account: SimulatedAccount): SecurityGroupS
     const request = {
       ...(input.GroupId ? { groupId: input.GroupId } : { groupName: input.GroupName }),
       ...(byId
-        ? { securityGroupRuleIds: { items: (input.SecurityGroupRuleIds ?? []).map((id) => ({ securityGroupRuleId: id })) }, ipPermissions: {} }
+        ? {
+            securityGroupRuleIds: {
+              items: (input.SecurityGroupRuleIds ?? []).map((id) => ({ securityGroupRuleId: id })),
+            },
+            ipPermissions: {},
+          }
         : { ipPermissions: ctList((input.IpPermissions ?? []).map(ctPermission)) }),
     };
     return withTrail(eventName, request, () => {
@@ -212,22 +320,34 @@ export function installSecurityGroups(account: SimulatedAccount): SecurityGroupS
         targets = (input.SecurityGroupRuleIds ?? []).map((id) => {
           const rule = state.rules.get(id);
           if (!rule || rule.GroupId !== group.GroupId || rule.IsEgress !== (direction === 'egress')) {
-            throw awsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`);
+            throw awsError(
+              'InvalidSecurityGroupRuleId.NotFound',
+              `The security group rule ID '${id}' does not exist`,
+            );
           }
           return rule;
         });
       } else {
-        const wanted = (input.IpPermissions ?? []).flatMap((permission) => expand(permission, group.GroupId ?? '', direction, account.accountId));
+        const wanted = (input.IpPermissions ?? []).flatMap((permission) =>
+          expand(permission, group.GroupId ?? '', direction, account.accountId),
+        );
         targets = wanted.map((rule) => {
           const match = [...state.rules.values()].find((present) => accessKey(present) === accessKey(rule));
-          if (!match) throw awsError('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
+          if (!match)
+            throw awsError(
+              'InvalidPermission.NotFound',
+              'The specified rule does not exist in this security group.',
+            );
           return match;
         });
       }
       for (const rule of targets) state.rules.delete(rule.SecurityGroupRuleId ?? '');
       return {
         result: { Return: true, RevokedSecurityGroupRules: targets.map((rule) => ({ ...rule })) },
-        response: { _return: true, revokedSecurityGroupRuleSet: { items: targets.map((rule) => ctRule(rule, 'revoke')) } },
+        response: {
+          _return: true,
+          revokedSecurityGroupRuleSet: { items: targets.map((rule) => ctRule(rule, 'revoke')) },
+        },
       };
     });
   };
@@ -237,46 +357,65 @@ export function installSecurityGroups(account: SimulatedAccount): SecurityGroupS
   account.handle(EC2Client, RevokeSecurityGroupIngressCommand, revoke('ingress'));
   account.handle(EC2Client, RevokeSecurityGroupEgressCommand, revoke('egress'));
 
-  account.handle(EC2Client, ModifySecurityGroupRulesCommand, (input: ModifySecurityGroupRulesCommandInput) => {
-    const items = (input.SecurityGroupRules ?? []).map((item, index) => ({
-      SecurityGroupRuleId: item.SecurityGroupRuleId,
-      tag: index + 1,
-      SecurityGroupRule: item.SecurityGroupRule,
-    }));
-    const request = { ModifySecurityGroupRulesRequest: { GroupId: input.GroupId, SecurityGroupRule: items.length === 1 ? items[0] : items } };
-    return withTrail('ModifySecurityGroupRules', request, () => {
-      const group = groupOrThrow({ GroupId: input.GroupId ?? '' });
-      for (const item of input.SecurityGroupRules ?? []) {
-        const current = state.rules.get(item.SecurityGroupRuleId ?? '');
-        if (!current || current.GroupId !== group.GroupId) {
-          throw awsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${item.SecurityGroupRuleId}' does not exist`);
-        }
-        const body = item.SecurityGroupRule ?? {};
-        const protocol = protocolName(body.IpProtocol);
-        const updated: SecurityGroupRule = {
-          SecurityGroupRuleId: current.SecurityGroupRuleId,
-          SecurityGroupRuleArn: current.SecurityGroupRuleArn,
-          GroupId: current.GroupId,
-          GroupOwnerId: current.GroupOwnerId,
-          IsEgress: current.IsEgress,
-          Tags: current.Tags,
-          IpProtocol: protocol,
-          FromPort: protocol === '-1' ? -1 : (body.FromPort ?? -1),
-          ToPort: protocol === '-1' ? -1 : (body.ToPort ?? -1),
-          ...(body.CidrIpv4 ? { CidrIpv4: canonical(body.CidrIpv4, 'CidrIpv4') } : {}),
-          ...(body.CidrIpv6 ? { CidrIpv6: canonical(body.CidrIpv6, 'CidrIpv6') } : {}),
-          ...(body.PrefixListId ? { PrefixListId: body.PrefixListId } : {}),
-          ...(body.ReferencedGroupId ? { ReferencedGroupInfo: { GroupId: body.ReferencedGroupId, UserId: account.accountId } } : {}),
-          ...(body.Description ? { Description: body.Description } : {}),
-        };
-        state.rules.set(current.SecurityGroupRuleId ?? '', updated);
-      }
-      return {
-        result: { Return: true },
-        response: { ModifySecurityGroupRulesResponse: { xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', return: true } },
+  account.handle(
+    EC2Client,
+    ModifySecurityGroupRulesCommand,
+    (input: ModifySecurityGroupRulesCommandInput) => {
+      const items = (input.SecurityGroupRules ?? []).map((item, index) => ({
+        SecurityGroupRuleId: item.SecurityGroupRuleId,
+        tag: index + 1,
+        SecurityGroupRule: item.SecurityGroupRule,
+      }));
+      const request = {
+        ModifySecurityGroupRulesRequest: {
+          GroupId: input.GroupId,
+          SecurityGroupRule: items.length === 1 ? items[0] : items,
+        },
       };
-    });
-  });
+      return withTrail('ModifySecurityGroupRules', request, () => {
+        const group = groupOrThrow({ GroupId: input.GroupId ?? '' });
+        for (const item of input.SecurityGroupRules ?? []) {
+          const current = state.rules.get(item.SecurityGroupRuleId ?? '');
+          if (!current || current.GroupId !== group.GroupId) {
+            throw awsError(
+              'InvalidSecurityGroupRuleId.NotFound',
+              `The security group rule ID '${item.SecurityGroupRuleId}' does not exist`,
+            );
+          }
+          const body = item.SecurityGroupRule ?? {};
+          const protocol = protocolName(body.IpProtocol);
+          const updated: SecurityGroupRule = {
+            SecurityGroupRuleId: current.SecurityGroupRuleId,
+            SecurityGroupRuleArn: current.SecurityGroupRuleArn,
+            GroupId: current.GroupId,
+            GroupOwnerId: current.GroupOwnerId,
+            IsEgress: current.IsEgress,
+            Tags: current.Tags,
+            IpProtocol: protocol,
+            FromPort: protocol === '-1' ? -1 : (body.FromPort ?? -1),
+            ToPort: protocol === '-1' ? -1 : (body.ToPort ?? -1),
+            ...(body.CidrIpv4 ? { CidrIpv4: canonical(body.CidrIpv4, 'CidrIpv4') } : {}),
+            ...(body.CidrIpv6 ? { CidrIpv6: canonical(body.CidrIpv6, 'CidrIpv6') } : {}),
+            ...(body.PrefixListId ? { PrefixListId: body.PrefixListId } : {}),
+            ...(body.ReferencedGroupId
+              ? { ReferencedGroupInfo: { GroupId: body.ReferencedGroupId, UserId: account.accountId } }
+              : {}),
+            ...(body.Description ? { Description: body.Description } : {}),
+          };
+          state.rules.set(current.SecurityGroupRuleId ?? '', updated);
+        }
+        return {
+          result: { Return: true },
+          response: {
+            ModifySecurityGroupRulesResponse: {
+              xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/',
+              return: true,
+            },
+          },
+        };
+      });
+    },
+  );
 
   account.handle(EC2Client, DescribeSecurityGroupsCommand, (input: DescribeSecurityGroupsCommandInput) => {
     let groups = [...state.groups.values()];
@@ -295,28 +434,42 @@ export function installSecurityGroups(account: SimulatedAccount): SecurityGroupS
       }),
     );
     const result = page(filtered, input, { min: 5, max: 1000, default: 1000 });
-    return { SecurityGroups: result.items.map((group) => structuredClone(group)), ...(result.NextToken ? { NextToken: result.NextToken } : {}) };
+    return {
+      SecurityGroups: result.items.map((group) => structuredClone(group)),
+      ...(result.NextToken ? { NextToken: result.NextToken } : {}),
+    };
   });
 
-  account.handle(EC2Client, DescribeSecurityGroupRulesCommand, (input: DescribeSecurityGroupRulesCommandInput) => {
-    let rules = [...state.rules.values()];
-    if (input.SecurityGroupRuleIds && input.SecurityGroupRuleIds.length > 0) {
-      rules = input.SecurityGroupRuleIds.map((id) => {
-        const rule = state.rules.get(id);
-        if (!rule) throw awsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`);
-        return rule;
-      });
-    }
-    const filtered = rules.filter((rule) =>
-      matchesFilters(rule, input.Filters, (item, name) => {
-        if (name === 'group-id') return item.GroupId;
-        if (name === 'security-group-rule-id') return item.SecurityGroupRuleId;
-        return tagFilterValue(item.Tags, name);
-      }),
-    );
-    const result = page(filtered, input, { min: 5, max: 1000, default: 1000 });
-    return { SecurityGroupRules: result.items.map((rule) => structuredClone(rule)), ...(result.NextToken ? { NextToken: result.NextToken } : {}) };
-  });
+  account.handle(
+    EC2Client,
+    DescribeSecurityGroupRulesCommand,
+    (input: DescribeSecurityGroupRulesCommandInput) => {
+      let rules = [...state.rules.values()];
+      if (input.SecurityGroupRuleIds && input.SecurityGroupRuleIds.length > 0) {
+        rules = input.SecurityGroupRuleIds.map((id) => {
+          const rule = state.rules.get(id);
+          if (!rule)
+            throw awsError(
+              'InvalidSecurityGroupRuleId.NotFound',
+              `The security group rule ID '${id}' does not exist`,
+            );
+          return rule;
+        });
+      }
+      const filtered = rules.filter((rule) =>
+        matchesFilters(rule, input.Filters, (item, name) => {
+          if (name === 'group-id') return item.GroupId;
+          if (name === 'security-group-rule-id') return item.SecurityGroupRuleId;
+          return tagFilterValue(item.Tags, name);
+        }),
+      );
+      const result = page(filtered, input, { min: 5, max: 1000, default: 1000 });
+      return {
+        SecurityGroupRules: result.items.map((rule) => structuredClone(rule)),
+        ...(result.NextToken ? { NextToken: result.NextToken } : {}),
+      };
+    },
+  );
 
   account.taggables.set('sg', (id) => state.groups.get(id) && (state.groups.get(id)?.Tags ?? []));
   account.taggables.set('sgr', (id) => state.rules.get(id) && (state.rules.get(id)?.Tags ?? []));
@@ -347,7 +500,10 @@ function installTagging(account: SimulatedAccount): void {
     for (const id of input.Resources ?? []) {
       const tags = tagsOf(account, id);
       for (const tag of input.Tags ?? []) {
-        const index = tags.findIndex((candidate) => candidate.Key === tag.Key && (tag.Value === undefined || candidate.Value === tag.Value));
+        const index = tags.findIndex(
+          (candidate) =>
+            candidate.Key === tag.Key && (tag.Value === undefined || candidate.Value === tag.Value),
+        );
         if (index >= 0) tags.splice(index, 1);
       }
     }
