@@ -124,6 +124,7 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
         return { revoked: [...ruleIds], alreadyGone: [] };
       } catch (error) {
         if (!GONE_CODES.has(awsErrorCode(error) ?? '')) throw error;
+        if (ruleIds.length === 1) return { revoked: [], alreadyGone: [...ruleIds] };
       }
       // One id was gone and AWS refused the whole call: revoke the rest one by one.
       const result: RevokeResult = { revoked: [], alreadyGone: [] };
@@ -145,12 +146,10 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
         await authorizeOnce(groupId, direction, rules, tags);
         return { authorized: [...rules], alreadyPresent: [] };
       } catch (error) {
-        if (!PRESENT_CODES.has(awsErrorCode(error) ?? '') || rules.length === 1) {
-          if (PRESENT_CODES.has(awsErrorCode(error) ?? ''))
-            return { authorized: [], alreadyPresent: [...rules] };
-          throw error;
-        }
+        if (!PRESENT_CODES.has(awsErrorCode(error) ?? '')) throw error;
+        if (rules.length === 1) return { authorized: [], alreadyPresent: [...rules] };
       }
+      // One rule already existed and AWS refused the whole call: add the rest one by one.
       const result: AuthorizeResult = { authorized: [], alreadyPresent: [] };
       for (const rule of rules) {
         try {

@@ -1,0 +1,783 @@
+/**
+ * revert-sg-drift end to end on the simulated account: real SDK clients, the real handler, events
+ * produced by the account itself for each principal. Each test asserts the decision, the exact AWS
+ * calls made (and not made) and the finding.
+ */
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  EC2Client,
+  type IpPermission,
+  ModifySecurityGroupRulesCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../helpers/context';
+import { loadEvent } from '../../helpers/load-event';
+import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
+import type { CloudTrailEvent } from '../../simulated-account/account';
+import {
+  consoleUser,
+  GROUPS,
+  type Identity,
+  iamUser,
+  netwardenRole,
+  terraform,
+} from '../../simulated-account/index';
+
+type Handler = typeof import('../../../functions/revert-sg-drift/handler')['handler'];
+
+const ec2 = new EC2Client({});
+const sim = useSimulation();
+let handler: Handler;
+
+// Each test gets a fresh "container": module-level caches (recent events, group facts) start empty.
+beforeEach(async () => {
+  vi.resetModules();
+  ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
+});
+const alice = consoleUser('alice@example.com');
+
+const tcp = (port: number, cidr: string): IpPermission => ({
+  IpProtocol: 'tcp',
+  FromPort: port,
+  ToPort: port,
+  IpRanges: [{ CidrIp: cidr }],
+});
+
+async function actAs(identity: Identity, act: () => Promise<unknown>): Promise<CloudTrailEvent> {
+  const { events } = await sim.current.account.as(identity, act);
+  const [event] = events;
+  if (!event) throw new Error('the action produced no CloudTrail event');
+  return event;
+}
+
+async function invoke(event: unknown) {
+  const mark = sim.current.account.calls.length;
+  const published = sim.current.published.length;
+  const result = (await handler(event, lambdaContext())) as { status: string; decisions: string[] };
+  return { result, calls: callsSince(sim.current, mark), findings: findingsOf(sim.current).slice(published) };
+}
+
+function rulesOf(groupId: string) {
+  return [...sim.current.sg.rules.values()].filter((rule) => rule.GroupId === groupId);
+}
+
+describe('added rules', () => {
+  it('revokes a console rule opening 5432 to the world by its rule id, and says who did it', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+    const added = rulesOf(GROUPS.postgres).find((rule) => rule.CidrIpv4 === '0.0.0.0/0');
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
+      GroupId: GROUPS.postgres,
+      SecurityGroupRuleIds: [added?.SecurityGroupRuleId],
+    });
+    expect(rulesOf(GROUPS.postgres).some((rule) => rule.CidrIpv4 === '0.0.0.0/0')).toBe(false);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      kind: 'sg.guardrail-breach',
+      severity: 'critical',
+      outcome: 'acted',
+      mode: 'enforce',
+      eventId: (event.detail as { eventID: string }).eventID,
+      actor: {
+        viaConsole: true,
+        sourceIp: '203.0.113.45',
+        display: expect.stringContaining('alice@example.com'),
+      },
+      rules: [{ summary: 'tcp 5432 from 0.0.0.0/0', ruleId: added?.SecurityGroupRuleId }],
+    });
+  });
+
+  it('needs no read beyond the cached group facts: a second event on the same group costs 0 reads and 1 write', async () => {
+    const first = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+    await invoke(first);
+    const second = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(6379, '0.0.0.0/0')],
+        }),
+      ),
+    );
+
+    const { calls } = await invoke(second);
+
+    expect(calls.reads).toEqual([]);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+  });
+
+  it('reads the legacy flat request form (top-level cidrIp/ipProtocol) as well as the nested one', async () => {
+    const event = await actAs(iamUser('legacy-script'), () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          CidrIp: '0.0.0.0/0',
+        }),
+      ),
+    );
+    expect((event.detail as { requestParameters: Record<string, unknown> }).requestParameters).toMatchObject({
+      cidrIp: '0.0.0.0/0',
+      ipPermissions: {},
+    });
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(findings[0]?.rules).toEqual([
+      { summary: 'tcp 22 from 0.0.0.0/0', ruleId: expect.stringMatching(/^sgr-/) },
+    ]);
+  });
+
+  it('matches a non-canonical CIDR such as 10.1.2.3/0 as the world it is', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.mysql,
+          IpPermissions: [tcp(3306, '10.1.2.3/0')],
+        }),
+      ),
+    );
+
+    const { result, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(findings[0]?.rules?.[0]?.summary).toBe('tcp 3306 from 0.0.0.0/0');
+  });
+
+  it('calls a rule covered by a wider approved CIDR on the same ports a duplicate', async () => {
+    const event = await actAs(consoleUser('bob@example.com'), () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.mysql,
+          IpPermissions: [tcp(3306, '10.20.8.0/22')],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:duplicate']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(findings[0]).toMatchObject({
+      kind: 'sg.duplicate',
+      why: expect.stringContaining('already allowed by tcp 3306 from 10.20.0.0/16'),
+    });
+  });
+
+  it('revokes an unapproved narrow rule from a person as drift, not as a duplicate, when nothing covers it', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.mysql,
+          IpPermissions: [tcp(3306, '172.16.5.0/24')],
+        }),
+      ),
+    );
+
+    const { result } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:drift']);
+  });
+
+  it('handles IPv6, prefix-list and security-group sources in one call, each as its own rule', async () => {
+    const event = await actAs(iamUser('ops-admin'), () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.gateway,
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 8443,
+              ToPort: 8443,
+              Ipv6Ranges: [{ CidrIpv6: '2001:db8:1234::/48' }],
+              PrefixListIds: [{ PrefixListId: 'pl-0abc1234def567890' }],
+              UserIdGroupPairs: [{ GroupId: GROUPS.legacyApp }],
+            },
+          ],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:drift']);
+    const revoke = calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress');
+    expect((revoke?.input as { SecurityGroupRuleIds: string[] }).SecurityGroupRuleIds).toHaveLength(3);
+    expect(findings[0]?.rules?.map((rule) => rule.summary)).toEqual([
+      'tcp 8443 from 2001:db8:1234::/48',
+      'tcp 8443 from pl-0abc1234def567890',
+      `tcp 8443 from ${GROUPS.legacyApp}`,
+    ]);
+    expect(rulesOf(GROUPS.gateway).filter((rule) => rule.FromPort === 8443)).toEqual([]);
+  });
+
+  it('revokes an IPv6 world rule on any port through the ::/0 guardrail', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.nlb,
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+          ],
+        }),
+      ),
+    );
+
+    const { result, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(findings[0]?.rules?.[0]?.summary).toBe('tcp 443 from ::/0');
+  });
+
+  it('revokes an egress all-traffic rule (protocol -1) with the egress API', async () => {
+    const event = await actAs(consoleUser('dave@example.com'), () =>
+      ec2.send(
+        new AuthorizeSecurityGroupEgressCommand({
+          GroupId: GROUPS.gateway,
+          IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:drift']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupEgress']);
+    expect(findings[0]?.rules?.[0]?.summary).toBe('all traffic to 0.0.0.0/0');
+  });
+
+  it('resolves a group named only by groupName, and rule ids missing from the response, with describe calls', async () => {
+    const event = loadEvent<CloudTrailEvent>('cloudtrail/authorize-ingress-group-name-only.json');
+    // Make the rule the event describes exist in the account, as it would after the real call.
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: GROUPS.postgres,
+        IpPermissions: [tcp(5432, '0.0.0.0/0')],
+      }),
+    );
+    const created = rulesOf(GROUPS.postgres).find((rule) => rule.CidrIpv4 === '0.0.0.0/0');
+
+    const { result, calls } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.reads).toEqual([
+      'DescribeSecurityGroups',
+      'DescribeSecurityGroups',
+      'DescribeSecurityGroupRules',
+    ]);
+    expect(calls.all[0]?.input).toEqual({
+      Filters: [{ Name: 'group-name', Values: ['rds-postgres-sg'] }],
+      MaxResults: 1000,
+    });
+    expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
+      GroupId: GROUPS.postgres,
+      SecurityGroupRuleIds: [created?.SecurityGroupRuleId],
+    });
+  });
+
+  it('leaves a rule tagged netwarden:ignore alone, even one that breaches a guardrail, and reports it loudly', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+          TagSpecifications: [
+            {
+              ResourceType: 'security-group-rule',
+              Tags: [{ Key: 'netwarden:ignore', Value: 'INC-4711 vendor migration' }],
+            },
+          ],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['report:exception']);
+    expect(calls.writes).toEqual([]);
+    expect(findings[0]).toMatchObject({
+      kind: 'sg.exception',
+      severity: 'critical',
+      outcome: 'no-action',
+      why: expect.stringContaining('INC-4711'),
+    });
+  });
+
+  it('does not honour an empty netwarden:ignore tag: an exception needs a reason', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+          TagSpecifications: [
+            { ResourceType: 'security-group-rule', Tags: [{ Key: 'netwarden:ignore', Value: ' ' }] },
+          ],
+        }),
+      ),
+    );
+
+    const { result } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+  });
+});
+
+describe('who changed it', () => {
+  it('leaves a rule added by a trusted principal (Terraform) alone: no write, no finding', async () => {
+    const event = await actAs(terraform(), () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '10.30.0.0/16')],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['ignore:trusted']);
+    expect(calls.writes).toEqual([]);
+    expect(findings).toEqual([]);
+  });
+
+  it('applies guardrails to trusted principals too', async () => {
+    const event = await actAs(terraform(), () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+
+    const { result, calls } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+  });
+
+  it("ignores netwarden's own calls without a single AWS call (no ping-pong)", async () => {
+    const event = await actAs(netwardenRole('revert-sg-drift', 'test'), () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '10.99.0.0/16')],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['ignore:self']);
+    expect(calls.all).toEqual([]);
+    expect(findings).toEqual([]);
+  });
+
+  it("ignores netwarden's own revoke as recorded in the sample event", async () => {
+    const { result, calls } = await invoke(loadEvent('cloudtrail/revoke-ingress-by-netwarden.json'));
+
+    expect(result.decisions).toEqual(['ignore:self']);
+    expect(calls.all).toEqual([]);
+  });
+
+  it('does not mistake a caller who merely names its session like netwarden for netwarden', async () => {
+    const impostor = consoleUser('netwarden-test-revert-sg-drift');
+    const event = await actAs(impostor, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+
+    const { result } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+  });
+
+  it('ignores a failed call (errorCode present) without any AWS call', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.mysql,
+          IpPermissions: [tcp(3306, '10.20.0.0/16')],
+        }),
+      ),
+    );
+    expect((event.detail as { errorCode?: string }).errorCode).toBe('Client.InvalidPermission.Duplicate');
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['ignore:failed-call']);
+    expect(calls.all).toEqual([]);
+    expect(findings).toEqual([]);
+  });
+
+  it('ignores groups the policy does not protect', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.legacyApp,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+
+    const { result, calls } = await invoke(event);
+
+    expect(result.decisions).toEqual(['ignore:unprotected']);
+    expect(calls.writes).toEqual([]);
+  });
+});
+
+describe('idempotency', () => {
+  it('acts once when the same event is delivered twice', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+
+    await invoke(event);
+    const second = await invoke(structuredClone(event));
+
+    expect(second.result.status).toBe('redelivered');
+    expect(second.calls.all).toEqual([]);
+    expect(
+      sim.current.account.writes().filter((call) => call.command === 'RevokeSecurityGroupIngress'),
+    ).toHaveLength(1);
+  });
+
+  it('treats a rule already revoked (InvalidSecurityGroupRuleId.NotFound) as done, in a fresh container', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+    const ruleId =
+      rulesOf(GROUPS.postgres).find((rule) => rule.CidrIpv4 === '0.0.0.0/0')?.SecurityGroupRuleId ?? '';
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({ GroupId: GROUPS.postgres, SecurityGroupRuleIds: [ruleId] }),
+    );
+
+    const { findings, calls } = await invoke(event);
+
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(calls.all.filter((call) => call.error).map((call) => call.error)).toEqual([
+      'InvalidSecurityGroupRuleId.NotFound',
+    ]);
+    expect(findings[0]).toMatchObject({
+      outcome: 'already-done',
+      details: { revoked: [], alreadyGone: [ruleId] },
+    });
+  });
+});
+
+describe('removed and modified rules', () => {
+  it('restores an approved rule removed by hand, from the baseline only', async () => {
+    const approved = rulesOf(GROUPS.mysql).find(
+      (rule) => rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
+    );
+    const event = await actAs(consoleUser('erin@example.com'), () =>
+      ec2.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: GROUPS.mysql,
+          SecurityGroupRuleIds: [approved?.SecurityGroupRuleId ?? ''],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['restore:baseline']);
+    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'DescribeSecurityGroupRules']);
+    expect(calls.writes).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(calls.all.find((call) => call.command === 'AuthorizeSecurityGroupIngress')?.input).toEqual({
+      GroupId: GROUPS.mysql,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, UserIdGroupPairs: [{ GroupId: GROUPS.gateway }] },
+      ],
+      TagSpecifications: [
+        { ResourceType: 'security-group-rule', Tags: [{ Key: 'netwarden:restored', Value: 'baseline' }] },
+      ],
+    });
+    expect(findings[0]).toMatchObject({ kind: 'sg.baseline-restored', outcome: 'acted' });
+  });
+
+  it('does not restore a removed rule that is not in the baseline (never widens access)', async () => {
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: GROUPS.gateway,
+          IpPermissions: [tcp(443, '10.20.1.0/24')],
+        }),
+      ),
+    );
+
+    const { result, calls } = await invoke(event);
+
+    expect(result.decisions).toEqual(['ignore:nothing-to-restore']);
+    expect(calls.writes).toEqual([]);
+  });
+
+  it('lets a trusted principal remove an approved rule', async () => {
+    const approved = rulesOf(GROUPS.mysql).find(
+      (rule) => rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
+    );
+    const event = await actAs(terraform(), () =>
+      ec2.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: GROUPS.mysql,
+          SecurityGroupRuleIds: [approved?.SecurityGroupRuleId ?? ''],
+        }),
+      ),
+    );
+
+    const { result, calls } = await invoke(event);
+
+    expect(result.decisions).toEqual(['ignore:trusted']);
+    expect(calls.writes).toEqual([]);
+  });
+
+  it('ModifySecurityGroupRules: describes the rules (the event has no direction or previous value), revokes the edit and restores the baseline', async () => {
+    const approved = rulesOf(GROUPS.postgres).find(
+      (rule) => rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
+    );
+    const event = await actAs(consoleUser('carol@example.com'), () =>
+      ec2.send(
+        new ModifySecurityGroupRulesCommand({
+          GroupId: GROUPS.postgres,
+          SecurityGroupRules: [
+            {
+              SecurityGroupRuleId: approved?.SecurityGroupRuleId,
+              SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIpv4: '10.0.0.0/8' },
+            },
+          ],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:drift', 'restore:baseline']);
+    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'DescribeSecurityGroupRules']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress', 'AuthorizeSecurityGroupIngress']);
+    expect(findings.map((finding) => finding.kind)).toEqual(['sg.drift', 'sg.baseline-restored']);
+    const now = rulesOf(GROUPS.postgres);
+    expect(now.map((rule) => rule.CidrIpv4 ?? rule.ReferencedGroupInfo?.GroupId)).toEqual([GROUPS.gateway]);
+  });
+
+  it('ModifySecurityGroupRules widening a rule to the world is a guardrail breach even by Terraform', async () => {
+    const approved = rulesOf(GROUPS.redis)[0];
+    const event = await actAs(terraform(), () =>
+      ec2.send(
+        new ModifySecurityGroupRulesCommand({
+          GroupId: GROUPS.redis,
+          SecurityGroupRules: [
+            {
+              SecurityGroupRuleId: approved?.SecurityGroupRuleId,
+              SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, CidrIpv4: '0.0.0.0/0' },
+            },
+          ],
+        }),
+      ),
+    );
+
+    const { result, calls } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+  });
+
+  it('ModifySecurityGroupRules on a group without baseline: only reports an ordinary edit (the previous value is unknowable)', async () => {
+    const rule = rulesOf(GROUPS.nlb).find((candidate) => candidate.FromPort === 9995 && !candidate.IsEgress);
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new ModifySecurityGroupRulesCommand({
+          GroupId: GROUPS.nlb,
+          SecurityGroupRules: [
+            {
+              SecurityGroupRuleId: rule?.SecurityGroupRuleId,
+              SecurityGroupRule: {
+                IpProtocol: 'tcp',
+                FromPort: 9995,
+                ToPort: 9995,
+                CidrIpv4: '10.20.3.0/24',
+              },
+            },
+          ],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['report:unverifiable-change']);
+    expect(calls.writes).toEqual([]);
+    expect(findings[0]).toMatchObject({ kind: 'sg.unverified-change', outcome: 'no-action' });
+  });
+});
+
+describe('report mode', () => {
+  it('makes no write call and reports everything enforce mode would do', async () => {
+    const { revertDrift } = await import('../../../functions/revert-sg-drift/revert');
+    const { securityGroupPort } = await import('../../../shared/aws/ec2');
+    const { loadPolicy } = await import('../../../shared/policy/load');
+    const { protectedGroups, recentEvents } = await import('../../../shared/sg/protected-groups');
+    const policy = loadPolicy('netwarden.policy.yml');
+    const sg = securityGroupPort(ec2);
+    const published: unknown[] = [];
+    const deps = {
+      sg,
+      publish: async (finding: unknown) => {
+        published.push(finding);
+      },
+      now: sim.current.account.clock.now,
+      policy,
+      modeOverride: 'report' as const,
+      selfRoles: ['arn:aws:iam::*:role/netwarden-test-*'],
+      protectedGroups: protectedGroups(policy, sg, sim.current.account.clock.now),
+      recent: recentEvents(),
+    };
+    const approved = rulesOf(GROUPS.postgres).find(
+      (rule) => rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
+    );
+    const events = [
+      await actAs(alice, () =>
+        ec2.send(
+          new AuthorizeSecurityGroupIngressCommand({
+            GroupId: GROUPS.postgres,
+            IpPermissions: [tcp(5432, '0.0.0.0/0')],
+          }),
+        ),
+      ),
+      await actAs(alice, () =>
+        ec2.send(
+          new RevokeSecurityGroupIngressCommand({
+            GroupId: GROUPS.postgres,
+            SecurityGroupRuleIds: [approved?.SecurityGroupRuleId ?? ''],
+          }),
+        ),
+      ),
+    ];
+    const mark = sim.current.account.calls.length;
+
+    for (const event of events) await revertDrift(event, deps);
+
+    expect(callsSince(sim.current, mark).writes).toEqual([]);
+    expect(published).toMatchObject([
+      {
+        kind: 'sg.guardrail-breach',
+        outcome: 'would-act',
+        mode: 'report',
+        actions: [expect.stringMatching(/^RevokeSecurityGroupIngress sg-0db00000000005432 sgr-/)],
+      },
+      {
+        kind: 'sg.baseline-restored',
+        outcome: 'would-act',
+        mode: 'report',
+        title: expect.stringContaining('would be restored'),
+      },
+    ]);
+  });
+});
+
+describe('malformed events', () => {
+  const malformed: Array<[string, unknown, RegExp]> = [
+    ['no detail', { 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ec2' }, /detail/],
+    ['not an object', 'hello', /not a CloudTrail event/],
+    [
+      'an unknown eventName',
+      {
+        ...loadEvent('cloudtrail/authorize-ingress-terraform.json'),
+        detail: {
+          ...loadEvent<{ detail: object }>('cloudtrail/authorize-ingress-terraform.json').detail,
+          eventName: 'CreateSecurityGroup',
+        },
+      },
+      /detail\.eventName: expected one of .*found "CreateSecurityGroup"/,
+    ],
+  ];
+
+  it.each(malformed)('reports %s as unprocessable and does not throw', async (_name, event, reason) => {
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.status).toBe('unprocessable');
+    expect(calls.writes).toEqual([]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ kind: 'unprocessable', why: expect.stringMatching(reason) });
+  });
+
+  it('reports an unexpected shape naming the field and the value', async () => {
+    const event = loadEvent<{
+      detail: { requestParameters: { ipPermissions: { items: Array<Record<string, unknown>> } } };
+    }>('cloudtrail/authorize-ingress-console-world-5432.json');
+    const [permission] = event.detail.requestParameters.ipPermissions.items;
+    if (permission) permission.ipRanges = { items: [{ cidrIp: '999.1.2.3/8' }] };
+    (event.detail as { responseElements: unknown }).responseElements = { _return: true };
+
+    const { result, findings } = await invoke(event);
+
+    expect(result.status).toBe('unprocessable');
+    expect(findings[0]?.why).toContain(
+      'requestParameters.ipPermissions.items[0].ipRanges[0].cidrIp: expected an IPv4 CIDR, found "999.1.2.3/8"',
+    );
+  });
+
+  it('reports an oversized parameter list instead of trying to process it', async () => {
+    const event = loadEvent<{ detail: { requestParameters: { ipPermissions: { items: unknown[] } } } }>(
+      'cloudtrail/authorize-ingress-console-world-5432.json',
+    );
+    const [permission] = event.detail.requestParameters.ipPermissions.items;
+    event.detail.requestParameters.ipPermissions.items = Array.from({ length: 1001 }, () => permission);
+
+    const { result, findings } = await invoke(event);
+
+    expect(result.status).toBe('unprocessable');
+    expect(findings[0]?.why).toMatch(/requestParameters.*ipPermissions.*1000/);
+  });
+
+  it('reports a group name that matches no group', async () => {
+    const event = loadEvent<{ detail: { requestParameters: { groupName: string } } }>(
+      'cloudtrail/authorize-ingress-group-name-only.json',
+    );
+    event.detail.requestParameters.groupName = 'no-such-group';
+
+    const { result, findings } = await invoke(event);
+
+    expect(result.status).toBe('unprocessable');
+    expect(findings[0]?.why).toBe(
+      'requestParameters.groupName: "no-such-group" matches 0 security groups, expected exactly one',
+    );
+  });
+});
