@@ -36,10 +36,10 @@ function describeFound(value: unknown): string {
 export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unknown): string {
   return issues
     .map((issue) => {
-      const found =
-        issue.code === 'unrecognized_keys'
-          ? `unknown key(s) ${issue.keys.join(', ')}`
-          : describeFound(valueAt(input, issue.path));
+      if (issue.code === 'unrecognized_keys') {
+        return `${formatPath(issue.path)}: expected only known keys, found unknown key(s) ${issue.keys.join(', ')}`;
+      }
+      const found = describeFound(valueAt(input, issue.path));
       return `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}, found ${found}`;
     })
     .join('\n');

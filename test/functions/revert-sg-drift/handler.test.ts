@@ -1,0 +1,104 @@
+/**
+ * The handler at the SDK boundary (aws-sdk-client-mock): failure semantics. A transient AWS error
+ * throws so EventBridge/Lambda retry and finally dead-letter the event; the retry then acts.
+ */
+import {
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  EC2ServiceException,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../helpers/context';
+import { loadEvent } from '../../helpers/load-event';
+
+const ec2 = mockClient(EC2Client);
+const sns = mockClient(SNSClient);
+const event = loadEvent<{
+  detail: {
+    eventID: string;
+    responseElements: { securityGroupRuleSet: { items: Array<{ securityGroupRuleId: string }> } };
+  };
+}>('cloudtrail/authorize-ingress-console-world-5432.json');
+const ruleId = event.detail.responseElements.securityGroupRuleSet.items[0]?.securityGroupRuleId;
+
+const throttled = () =>
+  new EC2ServiceException({
+    name: 'RequestLimitExceeded',
+    message: 'Request limit exceeded.',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 503 },
+  });
+
+type Handler = typeof import('../../../functions/revert-sg-drift/handler')['handler'];
+let handler: Handler;
+
+beforeEach(async () => {
+  ec2.reset();
+  sns.reset();
+  ec2.on(DescribeSecurityGroupsCommand).resolves({
+    SecurityGroups: [
+      {
+        GroupId: 'sg-0db00000000005432',
+        GroupName: 'rds-postgres-sg',
+        Tags: [{ Key: 'netwarden:protect', Value: 'true' }],
+      },
+    ],
+  });
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  vi.resetModules();
+  ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
+});
+
+afterEach(() => {
+  ec2.reset();
+  sns.reset();
+});
+
+describe('revert-sg-drift handler', () => {
+  it('revokes exactly the rule id from responseElements and publishes one finding to the findings topic', async () => {
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+
+    await handler(structuredClone(event), lambdaContext());
+
+    expect(ec2).toHaveReceivedCommandTimes(RevokeSecurityGroupIngressCommand, 1);
+    expect(ec2).toHaveReceivedCommandWith(RevokeSecurityGroupIngressCommand, {
+      GroupId: 'sg-0db00000000005432',
+      SecurityGroupRuleIds: [ruleId],
+    });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-test-findings',
+      MessageAttributes: {
+        kind: { DataType: 'String', StringValue: 'sg.guardrail-breach' },
+        severity: { DataType: 'String', StringValue: 'critical' },
+      },
+    });
+  });
+
+  it('throws on a transient failure (so the platform retries and dead-letters), publishes nothing, and acts on the retry', async () => {
+    ec2.on(RevokeSecurityGroupIngressCommand).rejectsOnce(throttled()).resolves({ Return: true });
+
+    await expect(handler(structuredClone(event), lambdaContext())).rejects.toThrowError(
+      `revoke on sg-0db00000000005432 failed for event ${event.detail.eventID}: Request limit exceeded.`,
+    );
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+
+    await handler(structuredClone(event), lambdaContext());
+    expect(ec2).toHaveReceivedCommandTimes(RevokeSecurityGroupIngressCommand, 2);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('does not call EC2 at all for a malformed event, and publishes it as unprocessable', async () => {
+    await handler({ hello: 'world' }, lambdaContext());
+
+    expect(ec2.calls()).toHaveLength(0);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const message = JSON.parse(
+      (sns.commandCalls(PublishCommand)[0]?.args[0].input.Message as string) ?? '{}',
+    );
+    expect(message).toMatchObject({ kind: 'unprocessable', outcome: 'no-action' });
+  });
+});

@@ -1,0 +1,81 @@
+/** What `osls package` would deploy: artifacts, triggers and least-privilege roles. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+
+let packaged: Packaged;
+beforeAll(() => {
+  packaged = packageService();
+}, 240_000);
+
+describe('packaged service', () => {
+  it('produces one artifact per function', () => {
+    const functions = resourcesOfType(packaged.template, 'AWS::Lambda::Function');
+    expect(packaged.artifacts.length).toBe(functions.length);
+    expect(packaged.artifacts).toContain('revertSgDrift.zip');
+  });
+
+  it('bundles each handler as ESM with the policy file beside it', () => {
+    for (const artifact of packaged.artifacts) {
+      // Zip entry names are stored uncompressed, so the archive's bytes name its files.
+      const names = readFileSync(join(packaged.dir, artifact)).toString('latin1');
+      expect(names, artifact).toContain('netwarden.policy.yml');
+      expect(names, artifact).toMatch(/functions\/[a-z-]+\/handler\.mjs/);
+    }
+  });
+
+  it('has a findings topic and a dead-letter queue for failed async invocations', () => {
+    expect(packaged.template.Resources.FindingsTopic?.Type).toBe('AWS::SNS::Topic');
+    expect(packaged.template.Resources.FailedEventsQueue?.Type).toBe('AWS::SQS::Queue');
+  });
+});
+
+describe('revert-sg-drift', () => {
+  it('is triggered by exactly the five security-group API calls from CloudTrail', () => {
+    const rules = resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) =>
+      id.toLowerCase().includes('revertsgdrift'),
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.[1].Properties.EventPattern).toEqual({
+      source: ['aws.ec2'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['ec2.amazonaws.com'],
+        eventName: [
+          'AuthorizeSecurityGroupIngress',
+          'AuthorizeSecurityGroupEgress',
+          'RevokeSecurityGroupIngress',
+          'RevokeSecurityGroupEgress',
+          'ModifySecurityGroupRules',
+        ],
+      },
+    });
+  });
+
+  it('has its own role allowing only the ec2 and sns actions it uses (plus logs and its DLQ)', () => {
+    expect(allowedActions(packaged.template, 'RevertSgDriftRole')).toEqual([
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:CreateTags',
+      'ec2:DescribeSecurityGroupRules',
+      'ec2:DescribeSecurityGroups',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:RevokeSecurityGroupIngress',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sns:Publish',
+      'sqs:SendMessage',
+    ]);
+    const fn = packaged.template.Resources.RevertSgDriftLambdaFunction;
+    expect(fn?.Properties.Role).toEqual({ 'Fn::GetAtt': ['RevertSgDriftRole', 'Arn'] });
+  });
+
+  it('runs in enforce mode on prod and bundles the policy file', () => {
+    const fn = packaged.template.Resources.RevertSgDriftLambdaFunction;
+    expect((fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      NETWARDEN_MODE: 'enforce',
+      POLICY_PATH: 'netwarden.policy.yml',
+    });
+  });
+});

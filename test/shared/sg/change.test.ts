@@ -1,0 +1,108 @@
+/** Parsing real-shaped CloudTrail records (events/cloudtrail) into SgChange. */
+import { describe, expect, it } from 'vitest';
+import { Unprocessable } from '../../../shared/errors';
+import { type CloudTrailDetail, CloudTrailEnvelope } from '../../../shared/events/cloudtrail';
+import { sgEventOf } from '../../../shared/sg/change';
+import { loadEvent } from '../../helpers/load-event';
+
+function detailOf(file: string): CloudTrailDetail {
+  return CloudTrailEnvelope.parse(loadEvent(`cloudtrail/${file}`)).detail;
+}
+
+describe('sgEventOf', () => {
+  it('reads the nested Authorize form and its response rule ids', () => {
+    const event = sgEventOf(detailOf('authorize-ingress-console-world-5432.json'));
+    expect(event.actor).toMatchObject({
+      viaConsole: true,
+      sourceIp: '203.0.113.45',
+      sessionName: 'alice@example.com',
+    });
+    expect(event.change).toMatchObject({
+      action: 'added',
+      direction: 'ingress',
+      created: [
+        {
+          protocol: 'tcp',
+          fromPort: 5432,
+          toPort: 5432,
+          peer: { type: 'ipv4', cidr: '0.0.0.0/0' },
+          ruleId: expect.stringMatching(/^sgr-/),
+        },
+      ],
+      requested: [{ peer: { type: 'ipv4', cidr: '0.0.0.0/0' }, description: 'temp debug' }],
+    });
+  });
+
+  it('reads the legacy flat form', () => {
+    const event = sgEventOf(detailOf('authorize-ingress-legacy-flat.json'));
+    expect(event.change).toMatchObject({
+      action: 'added',
+      requested: [{ fromPort: 22, peer: { cidr: '0.0.0.0/0' } }],
+    });
+    expect(event.actor.display).toBe('IAM user legacy-script');
+  });
+
+  it('reads IPv6, prefix-list and group sources and request tags (plain array, no items wrapper)', () => {
+    const event = sgEventOf(detailOf('authorize-ingress-multi-source.json'));
+    if (event.change?.action !== 'added') throw new Error('expected an added change');
+    expect(event.change.created.map((rule) => rule.peer.type)).toEqual([
+      'ipv6',
+      'prefix-list',
+      'security-group',
+    ]);
+    expect(event.change.created[0]?.tags).toEqual({ Owner: 'ops' });
+  });
+
+  it('reads ModifySecurityGroupRules (PascalCase, object or array) without a direction', () => {
+    const event = sgEventOf(detailOf('modify-security-group-rules-console.json'));
+    expect(event.change).toMatchObject({
+      action: 'modified',
+      modifications: [{ ruleId: expect.stringMatching(/^sgr-/), peer: { cidr: '10.0.0.0/8' } }],
+    });
+    const detail = detailOf('modify-security-group-rules-console.json');
+    const request = detail.requestParameters as {
+      ModifySecurityGroupRulesRequest: { SecurityGroupRule: unknown };
+    };
+    const single = request.ModifySecurityGroupRulesRequest.SecurityGroupRule;
+    request.ModifySecurityGroupRulesRequest.SecurityGroupRule = [single, single];
+    const twice = sgEventOf(detail);
+    expect(twice.change?.action === 'modified' && twice.change.modifications).toHaveLength(2);
+  });
+
+  it('reads Revoke by rule id (response with flat referencedGroupId) and by properties', () => {
+    expect(sgEventOf(detailOf('revoke-ingress-by-id-console.json')).change).toMatchObject({
+      action: 'removed',
+      ruleIds: [expect.stringMatching(/^sgr-/)],
+      removed: [{ peer: { type: 'security-group', groupId: 'sg-0c0ffee0000000002' } }],
+    });
+    expect(sgEventOf(detailOf('revoke-ingress-by-properties-cli.json')).change).toMatchObject({
+      action: 'removed',
+      removed: [{ peer: { cidr: '10.20.0.0/16' } }],
+    });
+  });
+
+  it('does not parse the parameters of a failed call', () => {
+    const event = sgEventOf(detailOf('authorize-ingress-failed-duplicate.json'));
+    expect(event).toMatchObject({ errorCode: 'Client.InvalidPermission.Duplicate' });
+    expect(event.change).toBeUndefined();
+  });
+
+  it('names the field and the value of an unknown protocol', () => {
+    const detail = detailOf('authorize-ingress-console-world-5432.json');
+    const items = (detail.requestParameters as { ipPermissions: { items: Array<{ ipProtocol: string }> } })
+      .ipPermissions.items;
+    if (items[0]) items[0].ipProtocol = 'sctp-ish';
+    (detail as { responseElements: unknown }).responseElements = { _return: true };
+    expect(() => sgEventOf(detail)).toThrowError(Unprocessable);
+    expect(() => sgEventOf(detail)).toThrowError(
+      'requestParameters.ipPermissions.items[0].ipProtocol: expected an IP protocol, found "sctp-ish"',
+    );
+  });
+
+  it('refuses events from other services', () => {
+    const detail = { ...detailOf('authorize-ingress-terraform.json'), eventSource: 's3.amazonaws.com' };
+    expect(() => sgEventOf(detail)).toThrowError(
+      'detail.eventSource: expected ec2.amazonaws.com, found "s3.amazonaws.com"',
+    );
+  });
+});
