@@ -73,7 +73,9 @@ describe('revert-sg-drift', () => {
 
   it('runs in enforce mode on prod and bundles the policy file', () => {
     const fn = packaged.template.Resources.RevertSgDriftLambdaFunction;
-    expect((fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+    expect(
+      (fn?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
+    ).toMatchObject({
       NETWARDEN_MODE: 'enforce',
       POLICY_PATH: 'netwarden.policy.yml',
     });

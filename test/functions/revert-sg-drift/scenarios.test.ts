@@ -225,7 +225,9 @@ describe('added rules', () => {
 
     expect(result.decisions).toEqual(['revoke:drift']);
     const revoke = calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress');
-    expect((revoke?.input as { SecurityGroupRuleIds: string[] }).SecurityGroupRuleIds).toHaveLength(3);
+    expect(
+      (revoke?.input as { SecurityGroupRuleIds?: string[] } | undefined)?.SecurityGroupRuleIds,
+    ).toHaveLength(3);
     expect(findings[0]?.rules?.map((rule) => rule.summary)).toEqual([
       'tcp 8443 from 2001:db8:1234::/48',
       'tcp 8443 from pl-0abc1234def567890',
@@ -712,19 +714,18 @@ describe('report mode', () => {
   });
 });
 
+function withDetail(file: string, changes: Record<string, unknown>) {
+  const event = loadEvent<{ detail: Record<string, unknown> }>(file);
+  return { ...event, detail: { ...event.detail, ...changes } };
+}
+
 describe('malformed events', () => {
   const malformed: Array<[string, unknown, RegExp]> = [
     ['no detail', { 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ec2' }, /detail/],
     ['not an object', 'hello', /not a CloudTrail event/],
     [
       'an unknown eventName',
-      {
-        ...loadEvent('cloudtrail/authorize-ingress-terraform.json'),
-        detail: {
-          ...loadEvent<{ detail: object }>('cloudtrail/authorize-ingress-terraform.json').detail,
-          eventName: 'CreateSecurityGroup',
-        },
-      },
+      withDetail('cloudtrail/authorize-ingress-terraform.json', { eventName: 'CreateSecurityGroup' }),
       /detail\.eventName: expected one of .*found "CreateSecurityGroup"/,
     ],
   ];
@@ -744,7 +745,7 @@ describe('malformed events', () => {
     }>('cloudtrail/authorize-ingress-console-world-5432.json');
     const [permission] = event.detail.requestParameters.ipPermissions.items;
     if (permission) permission.ipRanges = { items: [{ cidrIp: '999.1.2.3/8' }] };
-    (event.detail as { responseElements: unknown }).responseElements = { _return: true };
+    (event.detail as unknown as { responseElements: unknown }).responseElements = { _return: true };
 
     const { result, findings } = await invoke(event);
 
