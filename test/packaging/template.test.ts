@@ -16,12 +16,14 @@ describe('packaged service', () => {
     expect(packaged.artifacts).toContain('revertSgDrift.zip');
   });
 
-  it('bundles each handler as ESM with the policy file beside it', () => {
+  it('bundles each handler as ESM, with the policy file and the module-type marker beside it', () => {
     for (const artifact of packaged.artifacts) {
       // Zip entry names are stored uncompressed, so the archive's bytes name its files.
       const names = readFileSync(join(packaged.dir, artifact)).toString('latin1');
       expect(names, artifact).toContain('netwarden.policy.yml');
-      expect(names, artifact).toMatch(/functions\/[a-z-]+\/handler\.mjs/);
+      expect(names, artifact).toMatch(/functions\/[a-z-]+\/handler\.js/);
+      // The nearest package.json says "type": "module", or Lambda would load the ESM bundle as CommonJS.
+      expect(names, artifact).toContain('functions/package.json');
     }
   });
 

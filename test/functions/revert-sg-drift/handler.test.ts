@@ -22,7 +22,8 @@ const event = loadEvent<{
     responseElements: { securityGroupRuleSet: { items: Array<{ securityGroupRuleId: string }> } };
   };
 }>('cloudtrail/authorize-ingress-console-world-5432.json');
-const ruleId = event.detail.responseElements.securityGroupRuleSet.items[0]?.securityGroupRuleId ?? 'missing-from-fixture';
+const ruleId =
+  event.detail.responseElements.securityGroupRuleSet.items[0]?.securityGroupRuleId ?? 'missing-from-fixture';
 
 const throttled = () =>
   new EC2ServiceException({

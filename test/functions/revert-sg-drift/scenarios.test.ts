@@ -398,8 +398,13 @@ describe('who changed it', () => {
     expect(findings).toEqual([]);
   });
 
-  it("ignores netwarden's own revoke as recorded in the sample event", async () => {
+  it("ignores netwarden's own revoke as recorded in the sample event (stage dev, as osls invoke local runs it)", async () => {
+    vi.stubEnv('NETWARDEN_STAGE', 'dev');
+    vi.resetModules();
+    ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
+
     const { result, calls } = await invoke(loadEvent('cloudtrail/revoke-ingress-by-netwarden.json'));
+    vi.unstubAllEnvs();
 
     expect(result.decisions).toEqual(['ignore:self']);
     expect(calls.all).toEqual([]);
