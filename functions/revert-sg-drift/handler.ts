@@ -1,7 +1,6 @@
 /** revert-sg-drift: EventBridge (CloudTrail security-group API calls) → revertDrift. Wiring only. */
-import { ec2Client, snsClient } from '../../shared/aws/clients';
-import { securityGroupPort } from '../../shared/aws/ec2';
-import { snsPublisher } from '../../shared/aws/sns';
+import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
@@ -11,12 +10,25 @@ import { describeDecision, revertDrift } from './revert';
 
 const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
 const policy = loadPolicy(config.POLICY_PATH);
-const sg = securityGroupPort(ec2Client());
+const sg = lazyPort<SecurityGroupPort>(async () => {
+  const [{ securityGroupPort }, { ec2Client }] = await Promise.all([
+    import('../../shared/aws/ec2'),
+    import('../../shared/aws/clients'),
+  ]);
+  return securityGroupPort(ec2Client());
+});
+const publish = lazyFunction(async () => {
+  const [{ snsPublisher }, { snsClient }] = await Promise.all([
+    import('../../shared/aws/sns'),
+    import('../../shared/aws/clients'),
+  ]);
+  return snsPublisher(snsClient(), config.FINDINGS_TOPIC_ARN);
+});
 const now = () => new Date();
 
 const deps = {
   sg,
-  publish: snsPublisher(snsClient(), config.FINDINGS_TOPIC_ARN),
+  publish,
   now,
   policy,
   ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),

@@ -1,0 +1,11 @@
+/** The capability benches `npm run bench` runs; each capability adds its own here. */
+import { benchRevertSgDrift } from './revert-sg-drift';
+import type { CapabilityResult } from './types';
+
+export const CAPABILITY_BENCHES: ReadonlyArray<{
+  name: string;
+  run: (events: number) => Promise<CapabilityResult>;
+}> = [{ name: 'revert-sg-drift', run: benchRevertSgDrift }];
+
+/** Benches that are not per-event (audit scale, Slack storms); each may return its own targets. */
+export const EXTRA_BENCHES: ReadonlyArray<{ name: string; run: () => Promise<unknown> }> = [];
