@@ -52,6 +52,13 @@ async function actAs(identity: Identity, act: () => Promise<unknown>): Promise<C
   return event;
 }
 
+/** A principal adds one ingress permission; returns the CloudTrail event AWS would deliver. */
+function authorize(identity: Identity, groupId: string, permission: IpPermission): Promise<CloudTrailEvent> {
+  return actAs(identity, () =>
+    ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [permission] })),
+  );
+}
+
 async function invoke(event: unknown) {
   const mark = sim.current.account.calls.length;
   const published = sim.current.published.length;
@@ -65,14 +72,7 @@ function rulesOf(groupId: string) {
 
 describe('added rules', () => {
   it('revokes a console rule opening 5432 to the world by its rule id, and says who did it', async () => {
-    const event = await actAs(alice, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '0.0.0.0/0')],
-        }),
-      ),
-    );
+    const event = await authorize(alice, GROUPS.postgres, tcp(5432, '0.0.0.0/0'));
     const added = rulesOf(GROUPS.postgres).find((rule) => rule.CidrIpv4 === '0.0.0.0/0');
 
     const { result, calls, findings } = await invoke(event);
@@ -101,23 +101,9 @@ describe('added rules', () => {
   });
 
   it('needs no read beyond the cached group facts: a second event on the same group costs 0 reads and 1 write', async () => {
-    const first = await actAs(alice, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '0.0.0.0/0')],
-        }),
-      ),
-    );
+    const first = await authorize(alice, GROUPS.postgres, tcp(5432, '0.0.0.0/0'));
     await invoke(first);
-    const second = await actAs(alice, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(6379, '0.0.0.0/0')],
-        }),
-      ),
-    );
+    const second = await authorize(alice, GROUPS.postgres, tcp(6379, '0.0.0.0/0'));
 
     const { calls } = await invoke(second);
 
@@ -152,14 +138,7 @@ describe('added rules', () => {
   });
 
   it('matches a non-canonical CIDR such as 10.1.2.3/0 as the world it is', async () => {
-    const event = await actAs(alice, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.mysql,
-          IpPermissions: [tcp(3306, '10.1.2.3/0')],
-        }),
-      ),
-    );
+    const event = await authorize(alice, GROUPS.mysql, tcp(3306, '10.1.2.3/0'));
 
     const { result, findings } = await invoke(event);
 
@@ -168,14 +147,7 @@ describe('added rules', () => {
   });
 
   it('calls a rule covered by a wider approved CIDR on the same ports a duplicate', async () => {
-    const event = await actAs(consoleUser('bob@example.com'), () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.mysql,
-          IpPermissions: [tcp(3306, '10.20.8.0/22')],
-        }),
-      ),
-    );
+    const event = await authorize(consoleUser('bob@example.com'), GROUPS.mysql, tcp(3306, '10.20.8.0/22'));
 
     const { result, calls, findings } = await invoke(event);
 
@@ -188,14 +160,7 @@ describe('added rules', () => {
   });
 
   it('revokes an unapproved narrow rule from a person as drift, not as a duplicate, when nothing covers it', async () => {
-    const event = await actAs(alice, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.mysql,
-          IpPermissions: [tcp(3306, '172.16.5.0/24')],
-        }),
-      ),
-    );
+    const event = await authorize(alice, GROUPS.mysql, tcp(3306, '172.16.5.0/24'));
 
     const { result } = await invoke(event);
 
@@ -349,14 +314,7 @@ describe('added rules', () => {
 
 describe('who changed it', () => {
   it('leaves a rule added by a trusted principal (Terraform) alone: no write, no finding', async () => {
-    const event = await actAs(terraform(), () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '10.30.0.0/16')],
-        }),
-      ),
-    );
+    const event = await authorize(terraform(), GROUPS.postgres, tcp(5432, '10.30.0.0/16'));
 
     const { result, calls, findings } = await invoke(event);
 
@@ -366,14 +324,7 @@ describe('who changed it', () => {
   });
 
   it('applies guardrails to trusted principals too', async () => {
-    const event = await actAs(terraform(), () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '0.0.0.0/0')],
-        }),
-      ),
-    );
+    const event = await authorize(terraform(), GROUPS.postgres, tcp(5432, '0.0.0.0/0'));
 
     const { result, calls } = await invoke(event);
 
@@ -382,13 +333,10 @@ describe('who changed it', () => {
   });
 
   it("ignores netwarden's own calls without a single AWS call (no ping-pong)", async () => {
-    const event = await actAs(netwardenRole('revert-sg-drift', 'test'), () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '10.99.0.0/16')],
-        }),
-      ),
+    const event = await authorize(
+      netwardenRole('revert-sg-drift', 'test'),
+      GROUPS.postgres,
+      tcp(5432, '10.99.0.0/16'),
     );
 
     const { result, calls, findings } = await invoke(event);
@@ -412,14 +360,7 @@ describe('who changed it', () => {
 
   it('does not mistake a caller who merely names its session like netwarden for netwarden', async () => {
     const impostor = consoleUser('netwarden-test-revert-sg-drift');
-    const event = await actAs(impostor, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '0.0.0.0/0')],
-        }),
-      ),
-    );
+    const event = await authorize(impostor, GROUPS.postgres, tcp(5432, '0.0.0.0/0'));
 
     const { result } = await invoke(event);
 
@@ -427,14 +368,7 @@ describe('who changed it', () => {
   });
 
   it('ignores a failed call (errorCode present) without any AWS call', async () => {
-    const event = await actAs(alice, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.mysql,
-          IpPermissions: [tcp(3306, '10.20.0.0/16')],
-        }),
-      ),
-    );
+    const event = await authorize(alice, GROUPS.mysql, tcp(3306, '10.20.0.0/16'));
     expect((event.detail as { errorCode?: string }).errorCode).toBe('Client.InvalidPermission.Duplicate');
 
     const { result, calls, findings } = await invoke(event);
@@ -445,14 +379,7 @@ describe('who changed it', () => {
   });
 
   it('ignores groups the policy does not protect', async () => {
-    const event = await actAs(alice, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.legacyApp,
-          IpPermissions: [tcp(5432, '0.0.0.0/0')],
-        }),
-      ),
-    );
+    const event = await authorize(alice, GROUPS.legacyApp, tcp(5432, '0.0.0.0/0'));
 
     const { result, calls } = await invoke(event);
 
@@ -463,14 +390,7 @@ describe('who changed it', () => {
 
 describe('idempotency', () => {
   it('acts once when the same event is delivered twice', async () => {
-    const event = await actAs(alice, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '0.0.0.0/0')],
-        }),
-      ),
-    );
+    const event = await authorize(alice, GROUPS.postgres, tcp(5432, '0.0.0.0/0'));
 
     await invoke(event);
     const second = await invoke(structuredClone(event));
@@ -483,14 +403,7 @@ describe('idempotency', () => {
   });
 
   it('treats a rule already revoked (InvalidSecurityGroupRuleId.NotFound) as done, in a fresh container', async () => {
-    const event = await actAs(alice, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '0.0.0.0/0')],
-        }),
-      ),
-    );
+    const event = await authorize(alice, GROUPS.postgres, tcp(5432, '0.0.0.0/0'));
     const ruleId =
       rulesOf(GROUPS.postgres).find((rule) => rule.CidrIpv4 === '0.0.0.0/0')?.SecurityGroupRuleId ?? '';
     await ec2.send(
@@ -680,14 +593,7 @@ describe('report mode', () => {
       (rule) => rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
     );
     const events = [
-      await actAs(alice, () =>
-        ec2.send(
-          new AuthorizeSecurityGroupIngressCommand({
-            GroupId: GROUPS.postgres,
-            IpPermissions: [tcp(5432, '0.0.0.0/0')],
-          }),
-        ),
-      ),
+      await authorize(alice, GROUPS.postgres, tcp(5432, '0.0.0.0/0')),
       await actAs(alice, () =>
         ec2.send(
           new RevokeSecurityGroupIngressCommand({

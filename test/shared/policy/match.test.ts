@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { forbidMatches, globMatches, selectorMatches } from '../../../shared/policy/match';
 import { ForbidRule } from '../../../shared/policy/schema';
 import type { Rule } from '../../../shared/rules/rule';
+import { ruleOf } from '../../helpers/factories';
 
-const rule = (overrides: Partial<Rule> = {}): Rule => ({
-  groupId: 'sg-0db00000000005432',
-  direction: 'ingress',
-  protocol: 'tcp',
-  fromPort: 5432,
-  toPort: 5432,
-  peer: { type: 'ipv4', cidr: '0.0.0.0/0' },
-  tags: {},
-  ...overrides,
-});
+const rule = (overrides: Partial<Rule> = {}): Rule => ruleOf(overrides);
 const worldDbPorts = ForbidRule.parse({ source: '0.0.0.0/0', ports: [22, 3306, 5432, 6379, '27017-27019'] });
 
 describe('forbidMatches', () => {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { covers, normalisePorts, opensPort, type Rule, summarise } from '../../../shared/rules/rule';
+import { ruleOf } from '../../helpers/factories';
 
-const rule = (overrides: Partial<Rule> = {}): Rule => ({
-  groupId: 'sg-0db00000000005432',
-  direction: 'ingress',
-  protocol: 'tcp',
-  fromPort: 5432,
-  toPort: 5432,
-  peer: { type: 'ipv4', cidr: '10.20.0.0/16' },
-  tags: {},
-  ...overrides,
-});
+const rule = (overrides: Partial<Rule> = {}): Rule =>
+  ruleOf({ peer: { type: 'ipv4', cidr: '10.20.0.0/16' }, ...overrides });
 
 describe('covers', () => {
   it('a wider CIDR on the same ports covers a narrower one', () => {

@@ -5,6 +5,7 @@ import type { Rule } from '../../../shared/rules/rule';
 import type { Actor } from '../../../shared/sg/actor';
 import type { SgEvent } from '../../../shared/sg/change';
 import { type DecideContext, decide } from '../../../shared/sg/decide';
+import { ruleOf } from '../../helpers/factories';
 
 const GROUP = 'sg-0db00000000005432';
 const policy = parsePolicy(`version: 1
@@ -37,17 +38,7 @@ const self: Actor = {
   roleArn: 'arn:aws:iam::1:role/netwarden-test-revert-sg-drift',
 };
 
-const rule = (overrides: Partial<Rule> = {}): Rule => ({
-  groupId: GROUP,
-  direction: 'ingress',
-  protocol: 'tcp',
-  fromPort: 5432,
-  toPort: 5432,
-  peer: { type: 'ipv4', cidr: '0.0.0.0/0' },
-  ruleId: 'sgr-new',
-  tags: {},
-  ...overrides,
-});
+const rule = (overrides: Partial<Rule> = {}): Rule => ruleOf({ ruleId: 'sgr-new', ...overrides });
 
 const added = (rules: Rule[], actor: Actor = person): SgEvent => ({
   eventId: 'e1',

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { BaseConfig, ConfigError, parseConfig, selfRolePatterns } from '../../shared/config';
+import { correlationIdOf } from '../../shared/middleware';
+import { loadEvent } from '../helpers/load-event';
+
+describe('parseConfig', () => {
+  it('fails with the variable, what was expected and the value found', () => {
+    const parse = () =>
+      parseConfig(BaseConfig, { NETWARDEN_MODE: 'enforcing', FINDINGS_TOPIC_ARN: 'my-topic' });
+    expect(parse).toThrowError(ConfigError);
+    expect(parse).toThrowError(/NETWARDEN_MODE: .*found "enforcing"/);
+    expect(parse).toThrowError('FINDINGS_TOPIC_ARN: expected an SNS topic ARN, found "my-topic"');
+  });
+
+  it('requires what a function requires, naming what is missing', () => {
+    expect(() => parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), {})).toThrowError(
+      /FINDINGS_TOPIC_ARN: .*found nothing/,
+    );
+  });
+
+  it("defaults netwarden's own roles to the stage's role names, and lets them be configured", () => {
+    expect(selfRolePatterns(parseConfig(BaseConfig, { NETWARDEN_STAGE: 'prod' }))).toEqual([
+      'arn:aws:iam::*:role/netwarden-prod-*',
+    ]);
+    expect(
+      selfRolePatterns(
+        parseConfig(BaseConfig, { NETWARDEN_ROLE_ARNS: 'arn:aws:iam::1:role/a, arn:aws:iam::1:role/b' }),
+      ),
+    ).toEqual(['arn:aws:iam::1:role/a', 'arn:aws:iam::1:role/b']);
+  });
+});
+
+describe('correlationIdOf', () => {
+  it('uses the CloudTrail eventID, else the alarm name, else the SQS message id, else the envelope id', () => {
+    const cloudTrail = loadEvent<{ detail: { eventID: string } }>(
+      'cloudtrail/authorize-ingress-terraform.json',
+    );
+    expect(correlationIdOf(cloudTrail)).toBe(cloudTrail.detail.eventID);
+    expect(correlationIdOf({ id: 'e-1', detail: { alarmName: 'gateway-nlb-unhealthy-targets' } })).toBe(
+      'gateway-nlb-unhealthy-targets',
+    );
+    expect(correlationIdOf({ Records: [{ messageId: 'm-1' }] })).toBe('m-1');
+    expect(correlationIdOf({ id: 'e-2', detail: {} })).toBe('e-2');
+    expect(correlationIdOf('not an event')).toBeUndefined();
+  });
+});
