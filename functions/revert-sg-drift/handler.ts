@@ -2,6 +2,7 @@
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
+import { grantJudge } from '../../shared/grants/judge';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
@@ -35,6 +36,8 @@ const deps = {
   selfRoles: selfRolePatterns(config),
   protectedGroups: protectedGroups(policy, sg, now),
   recent: recentEvents(),
+  // Grant tags are trusted only on grants netwarden made or a listed grantor added (see judge.ts).
+  judgeGrant: grantJudge(policy.grants, now),
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
 };
 
