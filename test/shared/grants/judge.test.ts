@@ -51,7 +51,8 @@ describe('grantJudge', () => {
     const tooLong = { ...tags, 'netwarden:grant-expires-at': '2026-11-23T09:00:00Z' };
     expect(judge({ ...base, tags: tooLong }, { action: 'added', actor: grantor })).toEqual({
       valid: false,
-      problem: 'ttl 9h exceeds maxTtl 8h (netwarden:grant-issued-at → netwarden:grant-expires-at)',
+      problem:
+        'ttl 9h exceeds maxTtl 8h (netwarden:grant-issued-at → netwarden:grant-expires-at); netwarden:grant-expires-at 2026-11-23T09:00:00Z is more than maxTtl 8h from now',
     });
   });
 
