@@ -155,7 +155,9 @@ export const revoke: CliCommand = async (args, io) => {
   if (!parsed) return 2;
   const [ruleId, ...extra] = parsed.positionals;
   if (!ruleId || extra.length > 0 || !/^sgr-[0-9a-f]+$/.test(ruleId)) {
-    io.err(`usage: netwarden revoke <rule-id> (an sgr-… id), found ${JSON.stringify(parsed.positionals.join(' '))}`);
+    io.err(
+      `usage: netwarden revoke <rule-id> (an sgr-… id), found ${JSON.stringify(parsed.positionals.join(' '))}`,
+    );
     return 2;
   }
   const env = await environment(parsed.values.simulated === true, parsed.values.policy);
@@ -166,9 +168,11 @@ export const revoke: CliCommand = async (args, io) => {
     return 1;
   }
   const what = `${summarise(outcome.rule)} on ${outcome.rule.groupId}`;
-  const verb = { revoked: 'revoked', 'already-gone': 'already gone', 'would-revoke': 'would revoke (report mode)' }[
-    outcome.status
-  ];
+  const verb = {
+    revoked: 'revoked',
+    'already-gone': 'already gone',
+    'would-revoke': 'would revoke (report mode)',
+  }[outcome.status];
   io.out(`${verb}: ${ruleId} (${what})`);
   return 0;
 };

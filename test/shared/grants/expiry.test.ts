@@ -34,7 +34,9 @@ const decision = (g: Grant, now: Date) => {
 describe('planExpiry', () => {
   it('revokes at exactly expiresAt, and not one millisecond before', () => {
     expect(decision(grant({ warnedAt: at('2026-11-23T01:45:00Z') }), EXPIRY)).toBe('revoke');
-    expect(decision(grant({ warnedAt: at('2026-11-23T01:45:00Z') }), new Date(EXPIRY.getTime() - 1))).toBe('keep');
+    expect(decision(grant({ warnedAt: at('2026-11-23T01:45:00Z') }), new Date(EXPIRY.getTime() - 1))).toBe(
+      'keep',
+    );
     expect(decision(grant(), new Date(EXPIRY.getTime() + 1))).toBe('revoke');
   });
 
@@ -76,7 +78,13 @@ describe('planExpiry', () => {
 });
 
 describe('planSweep', () => {
-  const tags = grantTags({ rule, issuedAt: at('2026-11-23T00:00:00Z'), expiresAt: EXPIRY, owner: 'a', reason: 'r' });
+  const tags = grantTags({
+    rule,
+    issuedAt: at('2026-11-23T00:00:00Z'),
+    expiresAt: EXPIRY,
+    owner: 'a',
+    reason: 'r',
+  });
 
   it('separates invalid grants (with their problems) and exceptions from grants to plan', () => {
     const plan = planSweep(

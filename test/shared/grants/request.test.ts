@@ -1,8 +1,8 @@
 /** Grant requests validated against policy.grants: every problem named by field and value, all at once. */
 import { describe, expect, it } from 'vitest';
+import { type GrantRequest, validateGrantRequest } from '../../../shared/grants/request';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { GrantPolicy } from '../../../shared/policy/schema';
-import { type GrantRequest, validateGrantRequest } from '../../../shared/grants/request';
 
 const policy = parsePolicy(`version: 1
 grants: { ports: [3306, 5432, 6379, 27017], defaultTtl: 1h, maxTtl: 8h, warnBefore: 15m }
@@ -90,7 +90,10 @@ describe('validateGrantRequest', () => {
       policy,
       now,
     );
-    expect(group.ok && group.grant.rule.peer).toEqual({ type: 'security-group', groupId: 'sg-0c0ffee0000000002' });
+    expect(group.ok && group.grant.rule.peer).toEqual({
+      type: 'security-group',
+      groupId: 'sg-0c0ffee0000000002',
+    });
   });
 
   it('uses defaultTtl when no ttl is given', () => {
@@ -118,11 +121,13 @@ describe('validateGrantRequest', () => {
     expect(problemsOf({ cidr: undefined })).toEqual([
       'source is required: cidr (a host or a narrow CIDR) or sourceGroup',
     ]);
-    expect(problemsOf({ cidr: '203.0.113.300/32', port: 'pg', ttl: 'soon', sourceGroup: undefined })).toEqual([
-      'port "pg" is not a port number',
-      'cidr "203.0.113.300/32" is not an IPv4 or IPv6 address or CIDR',
-      'ttl "soon" is not a duration like 90s, 15m, 1h or 1h30m',
-    ]);
+    expect(problemsOf({ cidr: '203.0.113.300/32', port: 'pg', ttl: 'soon', sourceGroup: undefined })).toEqual(
+      [
+        'port "pg" is not a port number',
+        'cidr "203.0.113.300/32" is not an IPv4 or IPv6 address or CIDR',
+        'ttl "soon" is not a duration like 90s, 15m, 1h or 1h30m',
+      ],
+    );
     expect(problemsOf({ reason: 'x'.repeat(257), owner: 'a\nb' })).toEqual([
       'reason is too long (257 characters, at most 256)',
       'owner "a\\nb" contains control characters',
