@@ -14,6 +14,7 @@ import type { RuleTagger } from '../shared/aws/ec2-tags';
 import { BaseConfig, parseConfig } from '../shared/config';
 import { errorMessage } from '../shared/errors';
 import type { Publish } from '../shared/findings/finding';
+import { isoSeconds } from '../shared/grants/tags';
 import { formatDuration } from '../shared/policy/duration';
 import { loadPolicy } from '../shared/policy/load';
 import type { Mode, Policy } from '../shared/policy/schema';
@@ -142,7 +143,7 @@ export const listGrants: CliCommand = async (args, io) => {
   }
   for (const { grant: active, msLeft } of listing.grants) {
     io.out(
-      `${active.ruleId}  ${active.groupId}  ${summarise(active.rule)}  owner ${active.owner}  expires ${active.expiresAt.toISOString().replace(/\.000Z$/, 'Z')} (${msLeft > 0 ? `${formatDuration(msLeft)} left` : 'expired, revoked on the next sweep'})  "${active.reason}"`,
+      `${active.ruleId}  ${active.groupId}  ${summarise(active.rule)}  owner ${active.owner}  expires ${isoSeconds(active.expiresAt)} (${msLeft > 0 ? `${formatDuration(msLeft)} left` : 'expired, revoked on the next sweep'})  "${active.reason}"`,
     );
   }
   for (const { rule, problems } of listing.invalid)
