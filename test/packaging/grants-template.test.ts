@@ -13,12 +13,12 @@ interface Statement {
   Resource: unknown;
   Condition?: Record<string, unknown>;
 }
-const statements = (role: string): Statement[] =>
-  (
-    packaged.template.Resources[role]?.Properties.Policies as Array<{
-      PolicyDocument: { Statement: Statement[] };
-    }>
-  ).flatMap((policy) => policy.PolicyDocument.Statement);
+function statements(role: string): Statement[] {
+  const resource = packaged.template.Resources[role];
+  if (!resource) throw new Error(`no resource ${role} in the template`);
+  const policies = resource.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
 
 describe('grant-access', () => {
   it('has no trigger (direct invoke) and its own role', () => {
