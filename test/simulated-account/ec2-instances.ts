@@ -54,6 +54,8 @@ export interface SimInstance {
 export interface InstanceState {
   readonly instances: Map<string, SimInstance>;
   readonly subnets: Map<string, Subnet>;
+  /** Moves `pending` instances on once the clock has passed their boot time (other services call it too). */
+  settle(): void;
 }
 
 const STATE_CODES: Record<string, number> = {
@@ -77,12 +79,10 @@ function summary(check: StatusCheck, running: boolean): { Status: SummaryStatus;
 }
 
 export function installInstances(account: SimulatedAccount): InstanceState {
-  const state: InstanceState = { instances: new Map(), subnets: new Map() };
-
-  /** Moves `pending` instances on once the clock has passed their boot time. */
+  const instances = new Map<string, SimInstance>();
   const settle = () => {
     const now = account.clock.now().getTime();
-    for (const instance of state.instances.values()) {
+    for (const instance of instances.values()) {
       if (instance.state === 'pending' && (instance.pendingUntil ?? 0) <= now) {
         instance.state = 'running';
         instance.upSince = instance.pendingUntil ?? now;
@@ -90,6 +90,7 @@ export function installInstances(account: SimulatedAccount): InstanceState {
       }
     }
   };
+  const state: InstanceState = { instances, subnets: new Map(), settle };
 
   const instanceOrThrow = (id: string): SimInstance => {
     if (!/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id))

@@ -148,6 +148,7 @@ export function installElbv2(
 
   /** Drops registrations whose deregistration delay is over, as AWS forgets them. */
   const purge = (group: SimTargetGroup) => {
+    ec2.settle();
     const delayMs = Number(group.attributes['deregistration_delay.timeout_seconds'] ?? '300') * 1000;
     group.registrations = group.registrations.filter(
       (registration) =>
@@ -204,7 +205,7 @@ export function installElbv2(
         Description: 'Target group is not configured to receive traffic from the load balancer',
       };
     const instance = ec2.instances.get(registration.id);
-    if (!instance || instance.state !== 'running')
+    if (instance?.state !== 'running')
       return {
         State: 'unused',
         Reason: 'Target.InvalidState',
