@@ -45,7 +45,8 @@ export interface Elbv2Port {
   ): Promise<{ alreadyGone: boolean }>;
 }
 
-const PAGE = { pageSize: 400 } as const;
+/** ELBv2's paginators ignore `pageSize`: PageSize goes in the input (1–400). */
+const PAGE_SIZE = 400;
 const TAGS_PER_CALL = 20;
 
 function targetGroupFacts(group: TargetGroup): TargetGroupFacts {
@@ -82,8 +83,8 @@ function targetHealthFacts(description: TargetHealthDescription): TargetHealthFa
 export function elbv2Port(client: ElasticLoadBalancingV2Client): Elbv2Port {
   async function listGroups(input: { LoadBalancerArn?: string; TargetGroupArns?: string[] }) {
     const groups: TargetGroupFacts[] = [];
-    const config = input.TargetGroupArns ? { client } : { client, ...PAGE };
-    for await (const page of paginateDescribeTargetGroups(config, input))
+    const paged = input.TargetGroupArns ? input : { ...input, PageSize: PAGE_SIZE };
+    for await (const page of paginateDescribeTargetGroups({ client }, paged))
       for (const group of page.TargetGroups ?? []) groups.push(targetGroupFacts(group));
     return groups;
   }
@@ -139,8 +140,8 @@ export function elbv2Port(client: ElasticLoadBalancingV2Client): Elbv2Port {
     async describeListeners(loadBalancerArn) {
       const listeners: ListenerFacts[] = [];
       for await (const page of paginateDescribeListeners(
-        { client, ...PAGE },
-        { LoadBalancerArn: loadBalancerArn },
+        { client },
+        { LoadBalancerArn: loadBalancerArn, PageSize: PAGE_SIZE },
       )) {
         for (const listener of page.Listeners ?? []) {
           const forwards = (listener.DefaultActions ?? []).flatMap((action) =>

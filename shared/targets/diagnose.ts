@@ -302,9 +302,13 @@ function systemicCauses(
         instance.instanceStatus !== 'impaired' &&
         instance.systemStatus !== 'impaired',
     );
+  // Closed for every running target, healthy ones included: one target's own group is a per-target cause.
+  const everyRunning = snapshot.targets
+    .map((target) => snapshot.instances[target.instanceId])
+    .filter((instance): instance is InstanceFacts => instance?.state === 'running');
   const closedEverywhere =
     running.length > 0 &&
-    running.every((instance) =>
+    everyRunning.every((instance) =>
       snapshot.loadBalancers.every((lb) => !pathOpen(checkPath(snapshot.rules, lb, instance, probe))),
     );
   const evidence = appPortEvidence(snapshot, probe);
@@ -417,7 +421,8 @@ export function diagnose(snapshot: TargetGroupSnapshot, policy: TargetPolicy, no
     const last = instance ? historyOf(instance.tags).lastAt : undefined;
     return cause.kind !== 'healthy' && last !== undefined && now.getTime() - last.getTime() < policy.cooldown;
   }).length;
-  const cap = Math.max(1, Math.floor(counts.total * policy.maxUnhealthyFraction));
+  // Never more than half of the group at once, whatever maxUnhealthyFraction allows.
+  const cap = Math.max(1, Math.floor(counts.total / 2));
   let budget = cap - inFlight;
   const actedOn = new Set<string>();
   for (const { target, instance, cause } of [...causes].sort((a, b) =>
