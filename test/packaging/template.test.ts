@@ -135,7 +135,7 @@ describe('heal-targets', () => {
     ]);
     const role = packaged.template.Resources.HealTargetsRole;
     const statements = (
-      role?.Properties.Policies as Array<{
+      (role?.Properties.Policies ?? []) as Array<{
         PolicyDocument: { Statement: Array<{ Sid: string; Condition?: unknown }> };
       }>
     ).flatMap((policy) => policy.PolicyDocument.Statement);
