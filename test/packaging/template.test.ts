@@ -83,3 +83,70 @@ describe('revert-sg-drift', () => {
     });
   });
 });
+
+describe('heal-targets', () => {
+  it('is triggered by the UnHealthyHostCount alarm going to ALARM and by a 5-minute sweep', () => {
+    const rules = resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) =>
+      id.toLowerCase().includes('healtargets'),
+    );
+    expect(
+      rules.map(([, rule]) => rule.Properties.EventPattern ?? rule.Properties.ScheduleExpression),
+    ).toEqual(
+      expect.arrayContaining([
+        {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: {
+            state: { value: ['ALARM'] },
+            configuration: {
+              metrics: {
+                metricStat: { metric: { namespace: ['AWS/NetworkELB'], name: ['UnHealthyHostCount'] } },
+              },
+            },
+          },
+        },
+        'rate(5 minutes)',
+      ]),
+    );
+    expect(rules).toHaveLength(2);
+  });
+
+  it('has its own role: the describes it makes, start/reboot, heal tags, re-registration on opted-in groups only', () => {
+    expect(allowedActions(packaged.template, 'HealTargetsRole')).toEqual([
+      'ec2:CreateTags',
+      'ec2:DeleteTags',
+      'ec2:DescribeInstanceStatus',
+      'ec2:DescribeInstances',
+      'ec2:DescribeSecurityGroupRules',
+      'ec2:DescribeSubnets',
+      'ec2:RebootInstances',
+      'ec2:StartInstances',
+      'elasticloadbalancing:DeregisterTargets',
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeTags',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+      'elasticloadbalancing:RegisterTargets',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sns:Publish',
+      'sqs:SendMessage',
+    ]);
+    const role = packaged.template.Resources.HealTargetsRole;
+    const statements = (
+      (role?.Properties.Policies ?? []) as Array<{
+        PolicyDocument: { Statement: Array<{ Sid: string; Condition?: unknown }> };
+      }>
+    ).flatMap((policy) => policy.PolicyDocument.Statement);
+    expect(statements.find((statement) => statement.Sid === 'ReregisterOptedInTargets')?.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/netwarden:heal': 'true' },
+    });
+    expect(statements.find((statement) => statement.Sid === 'AttemptTagsOnInstances')?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'aws:TagKeys': ['netwarden:heal-*'] },
+    });
+    const fn = packaged.template.Resources.HealTargetsLambdaFunction;
+    expect(fn?.Properties.Role).toEqual({ 'Fn::GetAtt': ['HealTargetsRole', 'Arn'] });
+    expect(fn?.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+});
