@@ -1,9 +1,10 @@
 /** heal-targets: EventBridge (UnHealthyHostCount alarm → ALARM, and the sweep schedule) → healTargets. Wiring only. */
-import { ec2Client, elbv2Client, snsClient } from '../../shared/aws/clients';
-import { securityGroupPort } from '../../shared/aws/ec2';
-import { instancePort } from '../../shared/aws/ec2-instances';
-import { elbv2Port } from '../../shared/aws/elbv2';
-import { snsPublisher } from '../../shared/aws/sns';
+import {
+  lazyElbv2Port,
+  lazyInstancePort,
+  lazyPublisher,
+  lazySecurityGroupPort,
+} from '../../shared/aws/ports';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
@@ -13,10 +14,10 @@ import { healTargets } from './heal';
 const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
 
 const deps = {
-  elbv2: elbv2Port(elbv2Client()),
-  instances: instancePort(ec2Client()),
-  sg: securityGroupPort(ec2Client()),
-  publish: snsPublisher(snsClient(), config.FINDINGS_TOPIC_ARN),
+  elbv2: lazyElbv2Port(),
+  instances: lazyInstancePort(),
+  sg: lazySecurityGroupPort(),
+  publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),
   now: () => new Date(),
   policy: loadPolicy(config.POLICY_PATH),
   ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
