@@ -3,7 +3,7 @@
  * State Change") and the sweep schedule ("Scheduled Event"). Anything else, or an alarm without a
  * usable TargetGroup dimension, is Unprocessable: reported once, never retried.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Unprocessable } from '../../shared/errors';
 import { AlarmStateChangeEvent, alarmMetrics } from '../../shared/events/alarm-state-change';
 import { formatIssues } from '../../shared/policy/load';

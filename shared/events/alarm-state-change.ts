@@ -5,7 +5,7 @@
  * alarms; metric-math entries carry `expression` instead; composite alarms have no metrics at all.
  * Unknown fields are tolerated: AWS adds them (alarmTags, actionsSuppressedBy …).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const MetricEntry = z.object({
   id: z.string().optional(),

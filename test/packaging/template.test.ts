@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+import { unzipEntry } from '../helpers/zip';
 
 let packaged: Packaged;
 beforeAll(() => {
@@ -30,6 +31,17 @@ describe('packaged service', () => {
   it('has a findings topic and a dead-letter queue for failed async invocations', () => {
     expect(packaged.template.Resources.FindingsTopic?.Type).toBe('AWS::SNS::Topic');
     expect(packaged.template.Resources.FailedEventsQueue?.Type).toBe('AWS::SQS::Queue');
+  });
+});
+
+describe('bundles', () => {
+  it('embed the policy parsed at build time and carry no YAML parser (tools/esbuild-plugins.cjs)', () => {
+    const bundle = unzipEntry(
+      join(packaged.dir, 'revertSgDrift.zip'),
+      'functions/revert-sg-drift/handler.js',
+    );
+    expect(bundle).toContain('trustedPrincipals:["arn:aws:iam::*:role/terraform-*"]');
+    expect(bundle).not.toContain('yaml.alias');
   });
 });
 
