@@ -18,7 +18,7 @@ const embedPolicy = {
         '// netwarden.policy.yml, parsed when this bundle was built (tools/esbuild-plugins.cjs).',
         `const EMBEDDED: unknown = ${JSON.stringify(document)};`,
         'export function readPolicyDocument(_path: string): unknown { return EMBEDDED; }',
-        'export function parseYaml(_text: string, source: string): unknown { throw new Error(`${source}: netwarden bundles embed their policy and parse no YAML`); }',
+        'export function parseYaml(_text: string, source: string): unknown { throw new Error(source + ": netwarden bundles embed their policy and parse no YAML"); }',
       ].join('\n');
       return { loader: 'ts', contents, watchFiles: [path] };
     });
