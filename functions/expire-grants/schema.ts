@@ -1,5 +1,5 @@
 /** expire-grants runs on an EventBridge schedule: `detail-type: "Scheduled Event"`, `source: "aws.events"`. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ScheduledEvent = z.looseObject({
   id: z.string(),

@@ -3,7 +3,7 @@
  * payload is the grant request itself. Only the shape is checked here; the values are judged
  * against the policy in shared/grants/request.ts, so every problem is reported at once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GrantRequest } from '../../shared/grants/request';
 import { formatIssues } from '../../shared/policy/load';
 

@@ -2,7 +2,7 @@
  * The schema of `netwarden.policy.yml`. Parsing yields ready-to-use values (durations in ms,
  * port lists as ranges, CIDRs canonical), so nothing downstream re-parses policy text.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
 import { parseDuration } from './duration';

@@ -4,7 +4,10 @@
  * they land). Call `restore()` when done so later code talks to real clients again.
  */
 import { SimulatedAccount } from './account';
+import { type InstanceState, installInstances } from './ec2-instances';
+import { type Elbv2State, installElbv2 } from './elbv2';
 import { seedSecurityGroups } from './estate';
+import { seedTargets } from './estate-targets';
 import { installSecurityGroups, type SecurityGroupState } from './security-groups';
 import { installSns, type PublishedMessage } from './sns';
 
@@ -12,6 +15,8 @@ export interface Simulation {
   readonly account: SimulatedAccount;
   readonly sg: SecurityGroupState;
   readonly published: PublishedMessage[];
+  readonly instances: InstanceState;
+  readonly elbv2: Elbv2State;
   restore(): void;
 }
 
@@ -19,10 +24,16 @@ export function createSimulatedAccount(options: { seed?: boolean } = {}): Simula
   const account = new SimulatedAccount();
   const sg = installSecurityGroups(account);
   const published = installSns(account);
-  if (options.seed !== false) seedSecurityGroups(account, sg);
-  return { account, sg, published, restore: () => account.restore() };
+  const instances = installInstances(account);
+  const elbv2 = installElbv2(account, instances, sg);
+  if (options.seed !== false) {
+    seedSecurityGroups(account, sg);
+    seedTargets(account, instances, elbv2);
+  }
+  return { account, sg, published, instances, elbv2, restore: () => account.restore() };
 }
 
 export { SimulatedAccount } from './account';
 export * from './estate';
+export * from './estate-targets';
 export * from './identities';
