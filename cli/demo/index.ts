@@ -8,11 +8,13 @@ import { createSimulatedAccount } from '../../test/simulated-account/index';
 import type { CliCommand } from '../main';
 import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
+import { grantsStory } from './grants';
 import { targetsStory } from './targets';
 
 const STORIES: ReadonlyArray<{ name: string; story: DemoStory }> = [
   { name: 'security-group drift', story: driftStory },
   { name: 'target healing', story: targetsStory },
+  { name: 'temporary grants', story: grantsStory },
 ];
 
 /** The demo's fixed environment: the simulated account's ids and netwarden's demo stage. */

@@ -1,6 +1,7 @@
 /** revert-sg-drift: EventBridge (CloudTrail security-group API calls) → revertDrift. Wiring only. */
 import { lazyPublisher, lazySecurityGroupPort } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
+import { grantJudge } from '../../shared/grants/judge';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
@@ -22,6 +23,8 @@ const deps = {
   selfRoles: selfRolePatterns(config),
   protectedGroups: protectedGroups(policy, sg, now),
   recent: recentEvents(),
+  // Grant tags are trusted only on grants netwarden made or a listed grantor added (see judge.ts).
+  judgeGrant: grantJudge(policy.grants, now),
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
 };
 

@@ -6,6 +6,7 @@
 import type { Publish } from '../findings/finding';
 import type { SecurityGroupPort } from './ec2';
 import type { InstancePort } from './ec2-instances';
+import type { RuleTagger } from './ec2-tags';
 import type { Elbv2Port } from './elbv2';
 import { lazyFunction, lazyPort } from './lazy';
 
@@ -13,6 +14,12 @@ export const lazySecurityGroupPort = (options: { bulk?: boolean } = {}) =>
   lazyPort<SecurityGroupPort>(async () => {
     const [{ securityGroupPort }, clients] = await Promise.all([import('./ec2'), import('./clients')]);
     return securityGroupPort(options.bulk ? clients.ec2BulkClient() : clients.ec2Client());
+  });
+
+export const lazyRuleTagger = () =>
+  lazyPort<RuleTagger>(async () => {
+    const [{ ruleTagger }, { ec2Client }] = await Promise.all([import('./ec2-tags'), import('./clients')]);
+    return ruleTagger(ec2Client());
   });
 
 export const lazyInstancePort = () =>
