@@ -1,4 +1,5 @@
 /** The capability benches `npm run bench` runs; each capability adds its own here. */
+import { benchExpireGrants, benchExpiryScaling, benchGrantAccess } from './grants';
 import { benchHealTargets } from './heal-targets';
 import { benchRevertSgDrift } from './revert-sg-drift';
 import type { CapabilityResult } from './types';
@@ -9,7 +10,11 @@ export const CAPABILITY_BENCHES: ReadonlyArray<{
 }> = [
   { name: 'revert-sg-drift', run: benchRevertSgDrift },
   { name: 'heal-targets', run: benchHealTargets },
+  { name: 'grant-access', run: benchGrantAccess },
+  { name: 'expire-grants', run: benchExpireGrants },
 ];
 
 /** Benches that are not per-event (audit scale, Slack storms); each may return its own targets. */
-export const EXTRA_BENCHES: ReadonlyArray<{ name: string; run: () => Promise<unknown> }> = [];
+export const EXTRA_BENCHES: ReadonlyArray<{ name: string; run: () => Promise<unknown> }> = [
+  { name: 'expiryScaling', run: benchExpiryScaling },
+];
