@@ -218,7 +218,9 @@ export function latestPerAlarm(alarms: ReadonlyArray<Sourced<AlarmNotice>>): Lat
 
 function summaryLine(entry: LatestAlarm, options: FormatOptions): string {
   const { alarm } = entry;
-  const reason = truncate(alarm.reason.replace(/\s+/g, ' '), REASON_IN_SUMMARY, 'plain');
+  // An abbreviation, not a cut to fit a limit: a plain ellipsis, the full reason is one click away.
+  const oneLine = alarm.reason.replace(/\s+/g, ' ');
+  const reason = oneLine.length > REASON_IN_SUMMARY ? `${oneLine.slice(0, REASON_IN_SUMMARY - 1)}…` : oneLine;
   const flapped = entry.changes > 1 ? ` · flapped ${entry.changes}×` : '';
   return `• ${link(alarmConsoleUrl(alarm.name, regionOf(alarm, options)), alarm.name)} — was ${alarm.oldState ?? '?'}${flapped} · ${escapeMrkdwn(reason)}`;
 }

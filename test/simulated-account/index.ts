@@ -7,11 +7,13 @@ import { SimulatedAccount } from './account';
 import { seedSecurityGroups } from './estate';
 import { installSecurityGroups, type SecurityGroupState } from './security-groups';
 import { installSns, type PublishedMessage } from './sns';
+import { installSsm, type ParameterStore } from './ssm';
 
 export interface Simulation {
   readonly account: SimulatedAccount;
   readonly sg: SecurityGroupState;
   readonly published: PublishedMessage[];
+  readonly ssm: ParameterStore;
   restore(): void;
 }
 
@@ -19,8 +21,9 @@ export function createSimulatedAccount(options: { seed?: boolean } = {}): Simula
   const account = new SimulatedAccount();
   const sg = installSecurityGroups(account);
   const published = installSns(account);
+  const ssm = installSsm(account);
   if (options.seed !== false) seedSecurityGroups(account, sg);
-  return { account, sg, published, restore: () => account.restore() };
+  return { account, sg, published, ssm, restore: () => account.restore() };
 }
 
 export { SimulatedAccount } from './account';
