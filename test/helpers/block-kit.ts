@@ -19,7 +19,8 @@ export function expectWithinBlockKitLimits(message: SlackMessage): void {
       expect(block.text !== undefined || (block.fields?.length ?? 0) > 0, `${where} has content`).toBe(true);
       expect(block.text?.text.length ?? 0, where).toBeLessThanOrEqual(3000);
       expect(block.fields?.length ?? 0, where).toBeLessThanOrEqual(10);
-      for (const field of block.fields ?? []) expect(field.text.length, `${where} field`).toBeLessThanOrEqual(2000);
+      for (const field of block.fields ?? [])
+        expect(field.text.length, `${where} field`).toBeLessThanOrEqual(2000);
     }
     if (block.type === 'context') {
       expect(block.elements.length, where).toBeGreaterThan(0);
@@ -33,7 +34,8 @@ export function allText(message: SlackMessage): string {
   const texts = [message.text];
   for (const block of message.blocks) {
     if (block.type === 'header') texts.push(block.text.text);
-    if (block.type === 'section') texts.push(block.text?.text ?? '', ...(block.fields ?? []).map((f) => f.text));
+    if (block.type === 'section')
+      texts.push(block.text?.text ?? '', ...(block.fields ?? []).map((f) => f.text));
     if (block.type === 'context') texts.push(...block.elements.map((element) => element.text));
   }
   return texts.join('\n');

@@ -28,7 +28,13 @@ export function sqsRecord(body: unknown, id = messageId()): SqsRecord {
 
 /** An SNS envelope from events/sns/, its alarm message varied by `overrides`. */
 export function snsAlarm(
-  overrides: { name?: string; state?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; old?: string; time?: string; reason?: string } = {},
+  overrides: {
+    name?: string;
+    state?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+    old?: string;
+    time?: string;
+    reason?: string;
+  } = {},
   sample = 'sns/alarm-unhealthy-hosts.json',
 ): SnsEnvelopeSample {
   const envelope = loadEvent<SnsEnvelopeSample>(sample);
@@ -54,7 +60,10 @@ export function snsAlarm(
 /** `n` distinct alarms changing state within a minute: a storm, states mixed as real storms are. */
 export function stormRecords(n: number): { records: SqsRecord[]; names: string[] } {
   const states = ['ALARM', 'ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
-  const names = Array.from({ length: n }, (_, i) => `db-gateway/${String(i).padStart(3, '0')}/target-unhealthy`);
+  const names = Array.from(
+    { length: n },
+    (_, i) => `db-gateway/${String(i).padStart(3, '0')}/target-unhealthy`,
+  );
   const records = names.map((name, i) => {
     const state = states[i % states.length] ?? 'ALARM';
     const time = `2025-06-12T03:42:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}+0000`;

@@ -42,7 +42,9 @@ export function installSsm(account: SimulatedAccount): ParameterStore {
       Parameter: {
         Name: name,
         Type: stored.type,
-        Value: encrypted ? Buffer.from(`kms-ciphertext:${stored.version}:${name}`).toString('base64') : stored.value,
+        Value: encrypted
+          ? Buffer.from(`kms-ciphertext:${stored.version}:${name}`).toString('base64')
+          : stored.value,
         Version: stored.version,
         ARN: `arn:aws:ssm:${account.region}:${account.accountId}:parameter${name}`,
         DataType: 'text',

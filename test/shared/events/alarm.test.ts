@@ -4,7 +4,8 @@ import { loadEvent } from '../../helpers/load-event';
 
 function alarmOf(body: unknown): AlarmNotice {
   const notification = notificationOf(typeof body === 'string' ? body : JSON.stringify(body));
-  if (notification.type !== 'alarm') throw new Error(`expected an alarm, got ${JSON.stringify(notification)}`);
+  if (notification.type !== 'alarm')
+    throw new Error(`expected an alarm, got ${JSON.stringify(notification)}`);
   return notification.alarm;
 }
 
@@ -122,7 +123,9 @@ describe('CloudWatch Alarm State Change via EventBridge', () => {
   });
 
   it('skips alarm configuration changes instead of posting them', () => {
-    const notification = notificationOf(JSON.stringify(loadEvent('cloudwatch/alarm-configuration-change.json')));
+    const notification = notificationOf(
+      JSON.stringify(loadEvent('cloudwatch/alarm-configuration-change.json')),
+    );
     expect(notification).toEqual({
       type: 'ignored',
       reason: 'CloudWatch Alarm Configuration Change for gateway-nlb/unhealthy-hosts',
@@ -140,7 +143,11 @@ describe('findings and unreadable bodies', () => {
   it.each([
     ['not JSON', 'hello', 'body: not JSON'],
     ['a JSON array', '[1,2]', 'body: expected a JSON object, found object'],
-    ['an unknown object', '{"foo":1}', 'body: neither a CloudWatch alarm, an alarm state change event nor a netwarden finding'],
+    [
+      'an unknown object',
+      '{"foo":1}',
+      'body: neither a CloudWatch alarm, an alarm state change event nor a netwarden finding',
+    ],
     [
       'an envelope whose Message is not JSON',
       JSON.stringify({ ...loadEvent('sns/finding-guardrail-breach.json'), Message: 'plain text' }),

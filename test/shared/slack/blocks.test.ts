@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Block, escapeMrkdwn, TRUNCATED, truncate, violations, withinLimits } from '../../../shared/slack/blocks';
+import {
+  type Block,
+  escapeMrkdwn,
+  TRUNCATED,
+  truncate,
+  violations,
+  withinLimits,
+} from '../../../shared/slack/blocks';
 import { expectWithinBlockKitLimits } from '../../helpers/block-kit';
 
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
@@ -19,7 +26,9 @@ describe('truncate', () => {
     const text = `${'a'.repeat(20)} <https://example.com/very/long/path|label> &amp; more`;
     const cut = truncate(text, 40);
     expect(cut).toBe(`${'a'.repeat(20)} ${TRUNCATED}`);
-    expect(truncate(`${'a'.repeat(20)}&amp;bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb`, 36)).toBe(`${'a'.repeat(20)}${TRUNCATED}`);
+    expect(truncate(`${'a'.repeat(20)}&amp;bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb`, 36)).toBe(
+      `${'a'.repeat(20)}${TRUNCATED}`,
+    );
   });
 
   it('never splits a surrogate pair', () => {
@@ -36,8 +45,14 @@ describe('withinLimits', () => {
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'H'.repeat(200) } },
         section('S'.repeat(5000)),
-        { type: 'section', fields: Array.from({ length: 12 }, () => ({ type: 'mrkdwn' as const, text: 'F'.repeat(2500) })) },
-        { type: 'context', elements: Array.from({ length: 12 }, () => ({ type: 'mrkdwn' as const, text: 'c' })) },
+        {
+          type: 'section',
+          fields: Array.from({ length: 12 }, () => ({ type: 'mrkdwn' as const, text: 'F'.repeat(2500) })),
+        },
+        {
+          type: 'context',
+          elements: Array.from({ length: 12 }, () => ({ type: 'mrkdwn' as const, text: 'c' })),
+        },
       ],
     });
 
@@ -52,7 +67,10 @@ describe('withinLimits', () => {
   });
 
   it('keeps 49 of 60 blocks and says how many more there were', () => {
-    const message = withinLimits({ text: 'x', blocks: Array.from({ length: 60 }, (_, i) => section(`block ${i}`)) });
+    const message = withinLimits({
+      text: 'x',
+      blocks: Array.from({ length: 60 }, (_, i) => section(`block ${i}`)),
+    });
 
     expect(message.blocks).toHaveLength(50);
     const last = message.blocks.at(-1);
@@ -88,9 +106,9 @@ describe('violations', () => {
   });
 
   it('counts blocks', () => {
-    expect(violations({ text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' as const })) })).toEqual([
-      'blocks: 51 blocks, limit 50',
-    ]);
+    expect(
+      violations({ text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' as const })) }),
+    ).toEqual(['blocks: 51 blocks, limit 50']);
   });
 });
 

@@ -47,7 +47,8 @@ describe('console links', () => {
   });
 
   it('links findings to the security group, instance, target group, load balancer or certificate', () => {
-    const tg = 'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/gateway-tg-80/7e1c2a9b3f4d5e6a';
+    const tg =
+      'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/gateway-tg-80/7e1c2a9b3f4d5e6a';
     expect(resourceConsoleUrl({ type: 'security-group', id: 'sg-0db00000000005432' }, 'ap-northeast-2')).toBe(
       'https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0db00000000005432',
     );
@@ -62,7 +63,9 @@ describe('console links', () => {
         { type: 'certificate', id: 'arn:aws:acm:ap-northeast-2:111122223333:certificate/1f2e3d4c-aaaa' },
         'ap-northeast-2',
       ),
-    ).toBe('https://ap-northeast-2.console.aws.amazon.com/acm/home?region=ap-northeast-2#/certificates/1f2e3d4c-aaaa');
+    ).toBe(
+      'https://ap-northeast-2.console.aws.amazon.com/acm/home?region=ap-northeast-2#/certificates/1f2e3d4c-aaaa',
+    );
     expect(resourceConsoleUrl({ type: 'thing', id: 'whatever' }, 'ap-northeast-2')).toBeUndefined();
   });
 });
@@ -74,22 +77,27 @@ describe('alarm layout, for each alarm sample in events/', () => {
     ['sns/alarm-composite.json', 'Rule', undefined],
     ['cloudwatch/alarm-state-change-metric.json', 'Metric', '≥ 1'],
     ['cloudwatch/alarm-state-change-composite.json', 'Triggered by', undefined],
-  ])('%s: state change with emoji, name, reason, metric/threshold, account, region and console link', (sample, detail, threshold) => {
-    const alarm = alarmFrom(loadEvent(sample));
-    const message = alarmMessage(alarm, options);
-    const text = allText(message);
+  ])(
+    '%s: state change with emoji, name, reason, metric/threshold, account, region and console link',
+    (sample, detail, threshold) => {
+      const alarm = alarmFrom(loadEvent(sample));
+      const message = alarmMessage(alarm, options);
+      const text = allText(message);
 
-    expectWithinBlockKitLimits(message);
-    const header = message.blocks[0];
-    expect(header?.type === 'header' && header.text.text).toBe(`:red_circle: ALARM: ${alarm.name}`);
-    expect(text).toContain('*OK → ALARM*');
-    expect(text).toContain(alarm.reason.slice(0, 40).replaceAll('>', '&gt;'));
-    expect(text).toContain(`*${detail}*`);
-    if (threshold) expect(text).toContain(`*Threshold*\n${threshold}`);
-    expect(text).toContain('111122223333 · ap-northeast-2');
-    expect(text).toContain(`<${alarmConsoleUrl(alarm.name, 'ap-northeast-2')}|${escapeMrkdwn(alarm.name)}>`);
-    expect(message.text.startsWith('<!here> ALARM: ')).toBe(true);
-  });
+      expectWithinBlockKitLimits(message);
+      const header = message.blocks[0];
+      expect(header?.type === 'header' && header.text.text).toBe(`:red_circle: ALARM: ${alarm.name}`);
+      expect(text).toContain('*OK → ALARM*');
+      expect(text).toContain(alarm.reason.slice(0, 40).replaceAll('>', '&gt;'));
+      expect(text).toContain(`*${detail}*`);
+      if (threshold) expect(text).toContain(`*Threshold*\n${threshold}`);
+      expect(text).toContain('111122223333 · ap-northeast-2');
+      expect(text).toContain(
+        `<${alarmConsoleUrl(alarm.name, 'ap-northeast-2')}|${escapeMrkdwn(alarm.name)}>`,
+      );
+      expect(message.text.startsWith('<!here> ALARM: ')).toBe(true);
+    },
+  );
 
   it('shows metric, statistic, period and dimensions of a metric alarm', () => {
     const text = allText(alarmMessage(alarmFrom(loadEvent('sns/alarm-unhealthy-hosts.json')), options));
@@ -113,17 +121,24 @@ describe('alarm layout, for each alarm sample in events/', () => {
     const ok = alarmMessage(alarmFrom(snsAlarm({ state: 'OK', old: 'ALARM' })), options);
     expect(allText(ok)).not.toContain('<!here>');
     const header = ok.blocks[0];
-    expect(header?.type === 'header' && header.text.text).toBe(':large_green_circle: OK: gateway-nlb/unhealthy-hosts');
+    expect(header?.type === 'header' && header.text.text).toBe(
+      ':large_green_circle: OK: gateway-nlb/unhealthy-hosts',
+    );
   });
 
   it('escapes names and reasons so Slack shows them literally', () => {
-    const text = allText(alarmMessage(alarmFrom(snsAlarm({ name: 'p99 <latency> & errors', reason: 'x > y' })), options));
+    const text = allText(
+      alarmMessage(alarmFrom(snsAlarm({ name: 'p99 <latency> & errors', reason: 'x > y' })), options),
+    );
     expect(text).toContain('|p99 &lt;latency&gt; &amp; errors>');
     expect(text).toContain('x &gt; y');
   });
 
   it('stays within limits for a huge reason and a 255-character name, with a visible marker', () => {
-    const message = alarmMessage(alarmFrom(snsAlarm({ name: 'n'.repeat(255), reason: 'why '.repeat(2000) })), options);
+    const message = alarmMessage(
+      alarmFrom(snsAlarm({ name: 'n'.repeat(255), reason: 'why '.repeat(2000) })),
+      options,
+    );
     expectWithinBlockKitLimits(message);
     expect(allText(message)).toContain('… (truncated)');
   });
@@ -143,7 +158,9 @@ describe('finding layout', () => {
     expect(text).toContain(
       '<https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0db00000000005432|security-group rds-postgres-sg>',
     );
-    expect(text).toContain('*What netwarden did*\n• `RevokeSecurityGroupIngress sg-0db00000000005432 sgr-000000000000a0001`');
+    expect(text).toContain(
+      '*What netwarden did*\n• `RevokeSecurityGroupIngress sg-0db00000000005432 sgr-000000000000a0001`',
+    );
     expect(text).toContain('ingress tcp 5432 from 0.0.0.0/0 (temp debug) (`sgr-000000000000a0001`)');
     expect(text).toContain('*Outcome*\nnetwarden acted');
     expect(message.text).toBe(`<!here> ${breach.title}`);
@@ -160,7 +177,10 @@ describe('finding layout', () => {
       {
         ...breach,
         rules: Array.from({ length: 500 }, (_, i) => ({ summary: `ingress tcp ${i} from 10.0.0.0/8` })),
-        actions: Array.from({ length: 100 }, (_, i) => `RevokeSecurityGroupIngress sg-0db00000000005432 sgr-${i}`),
+        actions: Array.from(
+          { length: 100 },
+          (_, i) => `RevokeSecurityGroupIngress sg-0db00000000005432 sgr-${i}`,
+        ),
       },
       options,
     );
@@ -179,8 +199,12 @@ describe('storms', () => {
     for (const post of posts) expectWithinBlockKitLimits(post.message);
     const text = posts.map((post) => allText(post.message)).join('\n');
     for (const name of names) expect(text).toContain(`|${name}>`);
-    expect(posts.flatMap((post) => post.ids).sort()).toEqual(records.map((record) => record.messageId).sort());
-    expect(posts.map((post) => post.message.blocks[0]?.type === 'header' && post.message.blocks[0].text.text)).toEqual([
+    expect(posts.flatMap((post) => post.ids).sort()).toEqual(
+      records.map((record) => record.messageId).sort(),
+    );
+    expect(
+      posts.map((post) => post.message.blocks[0]?.type === 'header' && post.message.blocks[0].text.text),
+    ).toEqual([
       ':red_circle: 50 alarms → ALARM',
       ':white_circle: 25 alarms → INSUFFICIENT_DATA',
       ':large_green_circle: 25 alarms → OK',

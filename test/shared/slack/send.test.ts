@@ -12,7 +12,13 @@ import {
   SlackUnavailable,
   slackPoster,
 } from '../../../shared/slack/send';
-import { closedPortUrl, manualTime, type SlackServer, startSlackServer, WEBHOOK_PATH } from '../../helpers/slack-server';
+import {
+  closedPortUrl,
+  manualTime,
+  type SlackServer,
+  startSlackServer,
+  WEBHOOK_PATH,
+} from '../../helpers/slack-server';
 
 const message: SlackMessage = {
   text: 'ALARM: gateway-nlb/unhealthy-hosts',
@@ -148,7 +154,10 @@ describe('posting to a Slack webhook', () => {
 
   it('a failed post does not block the next one to the same webhook', async () => {
     slack.respond({ status: 400, body: 'no_text' });
-    const results = await Promise.allSettled([post(slack.url, message, budget), post(slack.url, message, budget)]);
+    const results = await Promise.allSettled([
+      post(slack.url, message, budget),
+      post(slack.url, message, budget),
+    ]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
   });
 });
