@@ -8,9 +8,12 @@ import { createSimulatedAccount } from '../../test/simulated-account/index';
 import type { CliCommand } from '../main';
 import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
+import { slackStory } from './slack';
 
 const STORIES: ReadonlyArray<{ name: string; story: DemoStory }> = [
   { name: 'security-group drift', story: driftStory },
+  // Last: it renders what every story before it published.
+  { name: 'slack', story: slackStory },
 ];
 
 /** The demo's fixed environment: the simulated account's ids and netwarden's demo stage. */

@@ -216,11 +216,27 @@ export function latestPerAlarm(alarms: ReadonlyArray<Sourced<AlarmNotice>>): Lat
   return [...byKey.values()].map(({ alarm, ids, changes }) => ({ alarm, ids, changes: changes.size }));
 }
 
+const CROSSED =
+  /\[([-\d.eE+]+) \([^)]*\)[^\]]*\] was (not )?(greater than or equal to|greater than|less than or equal to|less than) the threshold \(([^)]+)\)/;
+
+/**
+ * A reason for a one-line summary: "Threshold Crossed: 1 out of the last 1 datapoints [2.0 (…)] was
+ * greater than or equal to the threshold (1.0) …" says `2.0 ≥ 1.0`; anything else is abbreviated with
+ * a plain ellipsis (not a limit cut: the full reason is one click away).
+ */
+export function shortReason(alarm: AlarmNotice): string {
+  const crossed = CROSSED.exec(alarm.reason);
+  if (crossed) {
+    const [, value, not, words = '', threshold] = crossed;
+    return `${value} ${not ? 'not ' : ''}${OPERATORS[words] ?? words} ${threshold}`;
+  }
+  const oneLine = alarm.reason.replace(/\s+/g, ' ');
+  return oneLine.length > REASON_IN_SUMMARY ? `${oneLine.slice(0, REASON_IN_SUMMARY - 1)}…` : oneLine;
+}
+
 function summaryLine(entry: LatestAlarm, options: FormatOptions): string {
   const { alarm } = entry;
-  // An abbreviation, not a cut to fit a limit: a plain ellipsis, the full reason is one click away.
-  const oneLine = alarm.reason.replace(/\s+/g, ' ');
-  const reason = oneLine.length > REASON_IN_SUMMARY ? `${oneLine.slice(0, REASON_IN_SUMMARY - 1)}…` : oneLine;
+  const reason = shortReason(alarm);
   const flapped = entry.changes > 1 ? ` · flapped ${entry.changes}×` : '';
   return `• ${link(alarmConsoleUrl(alarm.name, regionOf(alarm, options)), alarm.name)} — was ${alarm.oldState ?? '?'}${flapped} · ${escapeMrkdwn(reason)}`;
 }

@@ -1,4 +1,5 @@
 /** Factories for notify-slack inputs: SQS records around the sample SNS envelopes and EventBridge events. */
+import { type AlarmNotice, notificationOf } from '../../shared/events/alarm';
 import type { SqsRecord } from '../../shared/events/sqs';
 import { loadEvent } from './load-event';
 
@@ -70,4 +71,11 @@ export function stormRecords(n: number): { records: SqsRecord[]; names: string[]
     return sqsRecord(snsAlarm({ name, state, old: state === 'OK' ? 'ALARM' : 'OK', time }));
   });
   return { records, names };
+}
+
+/** The AlarmNotice a body (SNS envelope, EventBridge event …) normalises to; throws if it is not an alarm. */
+export function alarmFrom(body: unknown): AlarmNotice {
+  const notification = notificationOf(typeof body === 'string' ? body : JSON.stringify(body));
+  if (notification.type !== 'alarm') throw new Error(`not an alarm: ${JSON.stringify(notification)}`);
+  return notification.alarm;
 }

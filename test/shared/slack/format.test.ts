@@ -10,6 +10,7 @@ import {
   findingMessage,
   resourceConsoleUrl,
   type Sourced,
+  shortReason,
   unprocessableMessage,
 } from '../../../shared/slack/format';
 import { allText, expectWithinBlockKitLimits } from '../../helpers/block-kit';
@@ -285,4 +286,26 @@ it('summarises unreadable messages in one short notice', () => {
   expectWithinBlockKitLimits(message);
   expect(message.text).toBe('notify-slack could not read 2 messages');
   expect(allText(message)).toContain('• message `m-2`: body: neither &lt;a&gt; nor &lt;b&gt;');
+});
+
+describe('shortReason', () => {
+  it('says a threshold crossing in a few characters', () => {
+    expect(shortReason(alarmFrom(loadEvent('sns/alarm-unhealthy-hosts.json')))).toBe('2.0 ≥ 1.0');
+    expect(
+      shortReason(
+        alarmFrom(
+          snsAlarm({
+            reason:
+              'Threshold Crossed: 2 out of the last 3 datapoints [0.0 (12/06/25 03:41:00), 0.0 (12/06/25 03:40:00)] was not greater than or equal to the threshold (1.0) (minimum 2 datapoints for ALARM -> OK transition).',
+          }),
+        ),
+      ),
+    ).toBe('0.0 not ≥ 1.0');
+  });
+
+  it('abbreviates any other reason with a plain ellipsis', () => {
+    const reason = shortReason(alarmFrom(snsAlarm({ reason: `Composite ${'x'.repeat(200)}` })));
+    expect(reason).toHaveLength(90);
+    expect(reason.endsWith('x…')).toBe(true);
+  });
 });
