@@ -13,11 +13,9 @@ import { notifySlack } from './notify';
 
 const NotifySlackConfig = BaseConfig.extend({
   /** Name (not value) of the SecureString holding the webhook URL. */
-  SLACK_WEBHOOK_PARAMETER: z
-    .string()
-    .regex(/^\/[\w.\-/]+$/, {
-      message: 'expected an SSM parameter name like /netwarden/prod/slack-webhook-url',
-    }),
+  SLACK_WEBHOOK_PARAMETER: z.string().regex(/^\/[\w.\-/]+$/, {
+    message: 'expected an SSM parameter name like /netwarden/prod/slack-webhook-url',
+  }),
   SLACK_WEBHOOK_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
 });
 const config = parseConfig(NotifySlackConfig, process.env);
