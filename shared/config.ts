@@ -2,7 +2,7 @@
  * Configuration from the environment, validated once at cold start. A missing or malformed
  * variable fails the cold start with its name and value, never later inside a remediation.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const mode = z.enum(['enforce', 'report']);
 

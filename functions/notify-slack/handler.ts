@@ -1,9 +1,7 @@
 /** notify-slack: SQS (alarms topic, findings topic, alarm state events) → Slack. Wiring only. */
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
-// A static import lets esbuild keep only the SSM client: no EC2 or ELB code in this bundle.
-import { ssmClient } from '../../shared/aws/clients';
-import { cachedSecureString } from '../../shared/aws/ssm';
+import * as z from 'zod';
+import { lazySecureString } from '../../shared/aws/secrets';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { SqsEvent } from '../../shared/events/sqs';
 import { logger } from '../../shared/logger';
@@ -21,7 +19,7 @@ const NotifySlackConfig = BaseConfig.extend({
 const config = parseConfig(NotifySlackConfig, process.env);
 
 // Module scope: the cached webhook and the per-webhook post queue live across warm invocations.
-const webhookUrl = cachedSecureString(ssmClient(), config.SLACK_WEBHOOK_PARAMETER, {
+const webhookUrl = lazySecureString(config.SLACK_WEBHOOK_PARAMETER, {
   ttlMs: config.SLACK_WEBHOOK_CACHE_SECONDS * 1000,
   now: Date.now,
 });

@@ -1,7 +1,7 @@
 /** revert-sg-drift: EventBridge (CloudTrail security-group API calls) → revertDrift. Wiring only. */
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
+import { lazyPublisher, lazySecurityGroupPort } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
+import { grantJudge } from '../../shared/grants/judge';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
@@ -10,20 +10,8 @@ import { describeDecision, revertDrift } from './revert';
 
 const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
 const policy = loadPolicy(config.POLICY_PATH);
-const sg = lazyPort<SecurityGroupPort>(async () => {
-  const [{ securityGroupPort }, { ec2Client }] = await Promise.all([
-    import('../../shared/aws/ec2'),
-    import('../../shared/aws/clients'),
-  ]);
-  return securityGroupPort(ec2Client());
-});
-const publish = lazyFunction(async () => {
-  const [{ snsPublisher }, { snsClient }] = await Promise.all([
-    import('../../shared/aws/sns'),
-    import('../../shared/aws/clients'),
-  ]);
-  return snsPublisher(snsClient(), config.FINDINGS_TOPIC_ARN);
-});
+const sg = lazySecurityGroupPort();
+const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
 const now = () => new Date();
 
 const deps = {
@@ -35,6 +23,8 @@ const deps = {
   selfRoles: selfRolePatterns(config),
   protectedGroups: protectedGroups(policy, sg, now),
   recent: recentEvents(),
+  // Grant tags are trusted only on grants netwarden made or a listed grantor added (see judge.ts).
+  judgeGrant: grantJudge(policy.grants, now),
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
 };
 

@@ -28,6 +28,8 @@ export interface RevokeResult {
 export interface AuthorizeResult {
   authorized: Rule[];
   alreadyPresent: Rule[];
+  /** The rules as AWS created them, with their sgr- ids and tags (when the response carries them). */
+  created?: Rule[];
 }
 
 export interface SecurityGroupPort {
@@ -86,8 +88,11 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
       IpPermissions: rules.map(toIpPermission),
       TagSpecifications: tagSpecifications,
     };
-    if (direction === 'ingress') await client.send(new AuthorizeSecurityGroupIngressCommand(input));
-    else await client.send(new AuthorizeSecurityGroupEgressCommand(input));
+    const output =
+      direction === 'ingress'
+        ? await client.send(new AuthorizeSecurityGroupIngressCommand(input))
+        : await client.send(new AuthorizeSecurityGroupEgressCommand(input));
+    return (output.SecurityGroupRules ?? []).map(ruleFromSdk);
   }
 
   return {
@@ -143,17 +148,17 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
     async authorizeRules(groupId, direction, rules, tags) {
       if (rules.length === 0) return { authorized: [], alreadyPresent: [] };
       try {
-        await authorizeOnce(groupId, direction, rules, tags);
-        return { authorized: [...rules], alreadyPresent: [] };
+        const created = await authorizeOnce(groupId, direction, rules, tags);
+        return { authorized: [...rules], alreadyPresent: [], created };
       } catch (error) {
         if (!PRESENT_CODES.has(awsErrorCode(error) ?? '')) throw error;
         if (rules.length === 1) return { authorized: [], alreadyPresent: [...rules] };
       }
       // One rule already existed and AWS refused the whole call: add the rest one by one.
-      const result: AuthorizeResult = { authorized: [], alreadyPresent: [] };
+      const result: AuthorizeResult = { authorized: [], alreadyPresent: [], created: [] };
       for (const rule of rules) {
         try {
-          await authorizeOnce(groupId, direction, [rule], tags);
+          result.created?.push(...(await authorizeOnce(groupId, direction, [rule], tags)));
           result.authorized.push(rule);
         } catch (error) {
           if (!PRESENT_CODES.has(awsErrorCode(error) ?? '')) throw error;

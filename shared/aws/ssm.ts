@@ -5,6 +5,7 @@
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorCode } from '../errors';
+import { ssmClient } from './clients';
 
 /** A string that prints as `[redacted]` everywhere except through `reveal()`. */
 export class Secret {
@@ -78,3 +79,10 @@ export function cachedSecureString(
     return loading;
   };
 }
+
+/**
+ * The SecureString `name` through the shared SSM client. It imports the client statically so that a
+ * bundle reaching it through ports.ts carries the SSM client only (esbuild drops the other clients).
+ */
+export const secureStringReader = (name: string, options?: CachedSecretOptions): (() => Promise<Secret>) =>
+  cachedSecureString(ssmClient(), name, options);

@@ -8,7 +8,7 @@
  *   alarm or a netwarden finding, or an EventBridge event delivered to the queue by a rule.
  * Schemas accept what AWS sends and ignore the rest: unknown fields pass, optional ones may be null.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Finding } from '../findings/finding';
 
 export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;

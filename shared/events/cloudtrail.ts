@@ -4,7 +4,7 @@
  * is `{}`; Authorize has a nested and a legacy flat form; ModifySecurityGroupRules is PascalCase and
  * its `SecurityGroupRule` may be an object or an array; `responseElements` is null on failure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Far more than AWS allows per group (60 by default, 1000 at most); anything bigger is not a real call. */
 export const MAX_LIST_ITEMS = 1000;

@@ -1,5 +1,5 @@
 /** The SQS event Lambda hands an event source mapping's function: only what netwarden reads. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SqsRecord = z.object({
   messageId: z.string().min(1),

@@ -2,7 +2,7 @@
  * A finding is one decision, acted on or not, as published to the findings topic and rendered in
  * Slack. `kind` is stable: subscribers filter on it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Finding = z.object({
   kind: z.string().regex(/^[a-z-]+(\.[a-z-]+)*$/),

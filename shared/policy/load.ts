@@ -2,14 +2,12 @@
  * Loads netwarden.policy.yml. An invalid policy fails loudly at cold start with every problem listed
  * as `path: what was expected, found what` — a policy typo must never quietly disable a guardrail.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
+import { parseYaml, readPolicyDocument } from './document';
+import { PolicyError } from './errors';
 import { type Mode, Policy } from './schema';
 
-export class PolicyError extends Error {
-  override readonly name = 'PolicyError';
-}
+export { PolicyError };
 
 function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   let current = root;
@@ -45,29 +43,20 @@ export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unk
     .join('\n');
 }
 
-export function parsePolicy(text: string, source = 'netwarden.policy.yml'): Policy {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (error) {
-    throw new PolicyError(`${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
-  }
+/** Validates a parsed policy document; every problem is listed as `path: expected …, found …`. */
+export function validatePolicy(raw: unknown, source = 'netwarden.policy.yml'): Policy {
   const result = Policy.safeParse(raw);
   if (!result.success)
     throw new PolicyError(`${source} is invalid:\n${formatIssues(result.error.issues, raw)}`);
   return result.data;
 }
 
+export function parsePolicy(text: string, source = 'netwarden.policy.yml'): Policy {
+  return validatePolicy(parseYaml(text, source), source);
+}
+
 export function loadPolicy(path: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new PolicyError(`cannot read the policy file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return parsePolicy(text, path);
+  return validatePolicy(readPolicyDocument(path), path);
 }
 
 /**

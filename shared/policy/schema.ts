@@ -2,7 +2,7 @@
  * The schema of `netwarden.policy.yml`. Parsing yields ready-to-use values (durations in ms,
  * port lists as ranges, CIDRs canonical), so nothing downstream re-parses policy text.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
 import { parseDuration } from './duration';
@@ -139,6 +139,12 @@ export const GrantPolicy = z
       .object({ ipv4: z.number().int().min(8).max(32), ipv6: z.number().int().min(32).max(128) })
       .strict()
       .default({ ipv4: 24, ipv6: 64 }),
+    /**
+     * ARN globs of principals (besides netwarden's own grant-access role) who may create grants
+     * directly, e.g. the people who run `netwarden grant` with their own credentials. A rule with
+     * grant tags added by anyone else is drift: valid-looking tags alone are never trusted.
+     */
+    grantors: z.array(z.string().min(1)).default([]),
     mode: mode.optional(),
   })
   .strict()

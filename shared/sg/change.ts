@@ -2,7 +2,7 @@
  * Turns one CloudTrail security-group record into a `SgChange`: what happened to which rules,
  * in the one Rule model. Shape problems raise `Unprocessable` naming the field and the value.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { Unprocessable } from '../errors';
 import {
   type CloudTrailDetail,

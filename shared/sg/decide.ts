@@ -57,8 +57,15 @@ export interface DecideContext {
   readonly selfRoles: ReadonlyArray<string>;
   /** The group's rules as described after the event, when the shell had to read them. */
   readonly currentRules?: ReadonlyArray<Rule>;
-  /** Extra judgement of rules carrying grant tags (see the grants capability); valid grants pass. */
-  readonly judgeGrant?: (rule: Rule) => { valid: true } | { valid: false; problem: string } | undefined;
+  /**
+   * Extra judgement of rules carrying grant tags (shared/grants/judge.ts); valid grants pass. It is
+   * told how the rule came to be and by whom, because valid-looking tags on a rule a stranger added
+   * are a forged grant, while a grant netwarden created and someone merely edited can be checked.
+   */
+  readonly judgeGrant?: (
+    rule: Rule,
+    how: { action: 'added' | 'modified'; actor: Actor },
+  ) => { valid: true } | { valid: false; problem: string } | undefined;
 }
 
 export function exceptionReason(rule: Rule): string | undefined {
@@ -87,7 +94,13 @@ type Verdict =
   | { kind: 'allow'; reason: 'trusted' | 'approved' };
 
 /** The verdict on one rule that a principal added or changed to its current form. */
-function judgeRule(rule: Rule, actor: Actor, context: DecideContext, others: ReadonlyArray<Rule>): Verdict {
+function judgeRule(
+  rule: Rule,
+  actor: Actor,
+  context: DecideContext,
+  others: ReadonlyArray<Rule>,
+  action: 'added' | 'modified',
+): Verdict {
   const guardrail = guardrailOf(context.sections, rule);
   const exception = exceptionReason(rule);
   // Exceptions are honoured on every path (Custodian #8650), but a guardrail breach is still reported loudly.
@@ -95,7 +108,7 @@ function judgeRule(rule: Rule, actor: Actor, context: DecideContext, others: Rea
     return { kind: 'report', reason: 'exception', guardrailBreach: guardrail !== undefined, note: exception };
   if (guardrail) return { kind: 'revoke', reason: 'guardrail', note: `forbidden by "${guardrail.name}"` };
   if (matchesAny(actor, context.trustedPrincipals)) return { kind: 'allow', reason: 'trusted' };
-  const grant = context.judgeGrant?.(rule);
+  const grant = context.judgeGrant?.(rule, { action, actor });
   if (grant && !grant.valid) return { kind: 'revoke', reason: 'invalid-grant', note: grant.problem };
   if (grant?.valid) return { kind: 'allow', reason: 'approved' };
   const baseline = baselineOf(context.sections, rule.groupId) ?? [];
@@ -227,7 +240,10 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
   switch (change.action) {
     case 'added': {
       const added = change.created.length > 0 ? change.created : change.requested;
-      const judged = added.map((rule) => ({ rule, verdict: judgeRule(rule, event.actor, context, current) }));
+      const judged = added.map((rule) => ({
+        rule,
+        verdict: judgeRule(rule, event.actor, context, current, 'added'),
+      }));
       return decisionsFor(judged, groupId);
     }
     case 'removed': {
@@ -254,7 +270,7 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
           continue;
         }
         const others = current.filter((other) => other.ruleId !== rule.ruleId);
-        const verdict = judgeRule(rule, event.actor, context, others);
+        const verdict = judgeRule(rule, event.actor, context, others, 'modified');
         // Without a baseline the previous value is unknowable (the event does not carry it):
         // only guardrails act; anything else is reported, never guessed at.
         if (

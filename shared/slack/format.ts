@@ -331,7 +331,7 @@ const OUTCOME: Record<Finding['outcome'], string> = {
   acted: 'netwarden acted',
   'already-done': 'already done (nothing left to do)',
   'would-act': 'report mode: netwarden would act, and did not',
-  'no-action': 'no action: for a human to look at',
+  'no-action': 'no action taken',
   failed: 'netwarden tried and failed',
 };
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+import { unzipEntry } from '../helpers/zip';
 
 let packaged: Packaged;
 beforeAll(() => {
@@ -30,6 +31,17 @@ describe('packaged service', () => {
   it('has a findings topic and a dead-letter queue for failed async invocations', () => {
     expect(packaged.template.Resources.FindingsTopic?.Type).toBe('AWS::SNS::Topic');
     expect(packaged.template.Resources.FailedEventsQueue?.Type).toBe('AWS::SQS::Queue');
+  });
+});
+
+describe('bundles', () => {
+  it('embed the policy parsed at build time and carry no YAML parser (tools/esbuild-plugins.cjs)', () => {
+    const bundle = unzipEntry(
+      join(packaged.dir, 'revertSgDrift.zip'),
+      'functions/revert-sg-drift/handler.js',
+    );
+    expect(bundle).toContain('trustedPrincipals:["arn:aws:iam::*:role/terraform-*"]');
+    expect(bundle).not.toContain('yaml.alias');
   });
 });
 
@@ -81,5 +93,72 @@ describe('revert-sg-drift', () => {
       NETWARDEN_MODE: 'enforce',
       POLICY_PATH: 'netwarden.policy.yml',
     });
+  });
+});
+
+describe('heal-targets', () => {
+  it('is triggered by the UnHealthyHostCount alarm going to ALARM and by a 5-minute sweep', () => {
+    const rules = resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) =>
+      id.toLowerCase().includes('healtargets'),
+    );
+    expect(
+      rules.map(([, rule]) => rule.Properties.EventPattern ?? rule.Properties.ScheduleExpression),
+    ).toEqual(
+      expect.arrayContaining([
+        {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: {
+            state: { value: ['ALARM'] },
+            configuration: {
+              metrics: {
+                metricStat: { metric: { namespace: ['AWS/NetworkELB'], name: ['UnHealthyHostCount'] } },
+              },
+            },
+          },
+        },
+        'rate(5 minutes)',
+      ]),
+    );
+    expect(rules).toHaveLength(2);
+  });
+
+  it('has its own role: the describes it makes, start/reboot, heal tags, re-registration on opted-in groups only', () => {
+    expect(allowedActions(packaged.template, 'HealTargetsRole')).toEqual([
+      'ec2:CreateTags',
+      'ec2:DeleteTags',
+      'ec2:DescribeInstanceStatus',
+      'ec2:DescribeInstances',
+      'ec2:DescribeSecurityGroupRules',
+      'ec2:DescribeSubnets',
+      'ec2:RebootInstances',
+      'ec2:StartInstances',
+      'elasticloadbalancing:DeregisterTargets',
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeTags',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+      'elasticloadbalancing:RegisterTargets',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sns:Publish',
+      'sqs:SendMessage',
+    ]);
+    const role = packaged.template.Resources.HealTargetsRole;
+    const statements = (
+      (role?.Properties.Policies ?? []) as Array<{
+        PolicyDocument: { Statement: Array<{ Sid: string; Condition?: unknown }> };
+      }>
+    ).flatMap((policy) => policy.PolicyDocument.Statement);
+    expect(statements.find((statement) => statement.Sid === 'ReregisterOptedInTargets')?.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/netwarden:heal': 'true' },
+    });
+    expect(statements.find((statement) => statement.Sid === 'AttemptTagsOnInstances')?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'aws:TagKeys': ['netwarden:heal-*'] },
+    });
+    const fn = packaged.template.Resources.HealTargetsLambdaFunction;
+    expect(fn?.Properties.Role).toEqual({ 'Fn::GetAtt': ['HealTargetsRole', 'Arn'] });
+    expect(fn?.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 });

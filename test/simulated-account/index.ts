@@ -4,7 +4,10 @@
  * they land). Call `restore()` when done so later code talks to real clients again.
  */
 import { SimulatedAccount } from './account';
+import { type InstanceState, installInstances } from './ec2-instances';
+import { type Elbv2State, installElbv2 } from './elbv2';
 import { seedSecurityGroups } from './estate';
+import { seedTargets } from './estate-targets';
 import { installSecurityGroups, type SecurityGroupState } from './security-groups';
 import { installSns, type PublishedMessage } from './sns';
 import { installSsm, type ParameterStore } from './ssm';
@@ -14,6 +17,8 @@ export interface Simulation {
   readonly sg: SecurityGroupState;
   readonly published: PublishedMessage[];
   readonly ssm: ParameterStore;
+  readonly instances: InstanceState;
+  readonly elbv2: Elbv2State;
   restore(): void;
 }
 
@@ -22,10 +27,16 @@ export function createSimulatedAccount(options: { seed?: boolean } = {}): Simula
   const sg = installSecurityGroups(account);
   const published = installSns(account);
   const ssm = installSsm(account);
-  if (options.seed !== false) seedSecurityGroups(account, sg);
-  return { account, sg, published, ssm, restore: () => account.restore() };
+  const instances = installInstances(account);
+  const elbv2 = installElbv2(account, instances, sg);
+  if (options.seed !== false) {
+    seedSecurityGroups(account, sg);
+    seedTargets(account, instances, elbv2);
+  }
+  return { account, sg, published, ssm, instances, elbv2, restore: () => account.restore() };
 }
 
 export { SimulatedAccount } from './account';
 export * from './estate';
+export * from './estate-targets';
 export * from './identities';

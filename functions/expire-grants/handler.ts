@@ -1,0 +1,35 @@
+/** expire-grants: EventBridge schedule (every minute) → expireGrants. Wiring only. */
+import { lazyPublisher, lazyRuleTagger, lazySecurityGroupPort } from '../../shared/aws/ports';
+import { BaseConfig, parseConfig } from '../../shared/config';
+import { logger } from '../../shared/logger';
+import { lambda } from '../../shared/middleware';
+import { formatIssues, loadPolicy } from '../../shared/policy/load';
+import { unprocessableFinding } from '../../shared/sg/findings';
+import { recentEvents } from '../../shared/sg/protected-groups';
+import { expireGrants } from './expire';
+import { ScheduledEvent } from './schema';
+
+const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+const deps = {
+  // The sweep pages through every grant: the bulk reader's extra retries absorb throttling.
+  sg: lazySecurityGroupPort({ bulk: true }),
+  tagger: lazyRuleTagger(),
+  publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),
+  now: () => new Date(),
+  policy: loadPolicy(config.POLICY_PATH),
+  ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
+  reported: recentEvents(10_000),
+  log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
+};
+
+export const handler = lambda(async (event: unknown) => {
+  const parsed = ScheduledEvent.safeParse(event);
+  if (!parsed.success) {
+    const reason = `not a Scheduled Event: ${formatIssues(parsed.error.issues, event).replaceAll('policy', 'event')}`;
+    logger.warn('unprocessable event', { reason });
+    await deps.publish(unprocessableFinding(reason, deps.now(), { function: 'expire-grants' }));
+    return { status: 'unprocessable', reason };
+  }
+  const { failed: _none, ...outcome } = await expireGrants(deps);
+  return { status: 'swept', ...outcome };
+});

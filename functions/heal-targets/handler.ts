@@ -1,0 +1,32 @@
+/** heal-targets: EventBridge (UnHealthyHostCount alarm → ALARM, and the sweep schedule) → healTargets. Wiring only. */
+import {
+  lazyElbv2Port,
+  lazyInstancePort,
+  lazyPublisher,
+  lazySecurityGroupPort,
+} from '../../shared/aws/ports';
+import { BaseConfig, parseConfig } from '../../shared/config';
+import { logger } from '../../shared/logger';
+import { lambda } from '../../shared/middleware';
+import { loadPolicy } from '../../shared/policy/load';
+import { healTargets } from './heal';
+
+const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+
+const deps = {
+  elbv2: lazyElbv2Port(),
+  instances: lazyInstancePort(),
+  sg: lazySecurityGroupPort(),
+  publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),
+  now: () => new Date(),
+  policy: loadPolicy(config.POLICY_PATH),
+  ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
+  log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
+};
+
+export const handler = lambda(async (event: unknown) => {
+  const outcome = await healTargets(event, deps);
+  const groups = outcome.status === 'done' ? outcome.groups : [];
+  logger.info('event handled', { status: outcome.status, groups });
+  return { status: outcome.status, groups };
+});

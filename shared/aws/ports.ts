@@ -1,0 +1,44 @@
+/**
+ * The ports handlers use, each loaded on first use (see lazy.ts): the adapter module and its SDK
+ * client are separate esbuild chunks, so a cold start does not parse a client until an event
+ * needs it. Handlers import from here, never from the adapters directly.
+ */
+import type { Publish } from '../findings/finding';
+import type { SecurityGroupPort } from './ec2';
+import type { InstancePort } from './ec2-instances';
+import type { RuleTagger } from './ec2-tags';
+import type { Elbv2Port } from './elbv2';
+import { lazyFunction, lazyPort } from './lazy';
+
+export const lazySecurityGroupPort = (options: { bulk?: boolean } = {}) =>
+  lazyPort<SecurityGroupPort>(async () => {
+    const [{ securityGroupPort }, clients] = await Promise.all([import('./ec2'), import('./clients')]);
+    return securityGroupPort(options.bulk ? clients.ec2BulkClient() : clients.ec2Client());
+  });
+
+export const lazyRuleTagger = () =>
+  lazyPort<RuleTagger>(async () => {
+    const [{ ruleTagger }, { ec2Client }] = await Promise.all([import('./ec2-tags'), import('./clients')]);
+    return ruleTagger(ec2Client());
+  });
+
+export const lazyInstancePort = () =>
+  lazyPort<InstancePort>(async () => {
+    const [{ instancePort }, { ec2Client }] = await Promise.all([
+      import('./ec2-instances'),
+      import('./clients'),
+    ]);
+    return instancePort(ec2Client());
+  });
+
+export const lazyElbv2Port = () =>
+  lazyPort<Elbv2Port>(async () => {
+    const [{ elbv2Port }, { elbv2Client }] = await Promise.all([import('./elbv2'), import('./clients')]);
+    return elbv2Port(elbv2Client());
+  });
+
+export const lazyPublisher = (topicArn: string): Publish =>
+  lazyFunction(async () => {
+    const [{ snsPublisher }, { snsClient }] = await Promise.all([import('./sns'), import('./clients')]);
+    return snsPublisher(snsClient(), topicArn);
+  });

@@ -1,0 +1,28 @@
+/**
+ * Reads the policy document: YAML text → plain data, before validation. In Lambda bundles the
+ * esbuild plugin in tools/esbuild-plugins.cjs replaces this module with the document parsed when
+ * the bundle was built, so no YAML parser is loaded at cold start and a broken file fails the build.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { PolicyError } from './errors';
+
+export function parseYaml(text: string, source: string): unknown {
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new PolicyError(`${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export function readPolicyDocument(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PolicyError(`cannot read the policy file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return parseYaml(text, path);
+}

@@ -1,0 +1,3 @@
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+}

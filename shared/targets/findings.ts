@@ -1,0 +1,133 @@
+/** One finding per target group and run: the diagnosis, the fix, and what was (or would be) done. */
+import type { Finding } from '../findings/finding';
+import type { Mode } from '../policy/schema';
+import type { Diagnosis, HealAction, TargetDecision } from './diagnose';
+
+const KIND: Record<Diagnosis['status'], string> = {
+  systemic: 'targets.systemic',
+  healing: 'targets.healing',
+  'human-needed': 'targets.human-needed',
+  waiting: 'targets.waiting',
+  recovered: 'targets.recovered',
+  settling: 'targets.healthy',
+  healthy: 'targets.healthy',
+};
+
+const VERB: Record<HealAction, { done: string; would: string }> = {
+  start: { done: 'started', would: 'would start' },
+  reboot: { done: 'rebooted', would: 'would reboot' },
+  reregister: { done: 're-registered', would: 'would re-register' },
+};
+
+export interface CarriedOut {
+  readonly decision: Extract<TargetDecision, { type: 'act' }>;
+  /** The AWS calls, made or (report mode) planned. */
+  readonly calls: string[];
+  readonly error?: string;
+}
+
+function severityOf(diagnosis: Diagnosis): Finding['severity'] {
+  if (diagnosis.status === 'systemic') return diagnosis.counts.healthy === 0 ? 'critical' : 'warning';
+  if (diagnosis.status === 'recovered' || diagnosis.status === 'healthy' || diagnosis.status === 'settling')
+    return 'info';
+  return 'warning';
+}
+
+function titleOf(diagnosis: Diagnosis, carried: ReadonlyArray<CarriedOut>, mode: Mode): string {
+  const name = diagnosis.targetGroup.name;
+  const { total, healthy } = diagnosis.counts;
+  switch (diagnosis.status) {
+    case 'systemic':
+      return `${name}: ${diagnosis.systemic[0]?.summary ?? 'a systemic problem'} — nothing touched`;
+    case 'healing': {
+      const done = carried.map(
+        ({ decision, error }) =>
+          `${error ? `failed to ${decision.action}` : mode === 'report' ? VERB[decision.action].would : VERB[decision.action].done} ${decision.instanceId}`,
+      );
+      return `${name}: ${total - healthy} of ${total} targets unhealthy — ${done.join(', ')}`;
+    }
+    case 'human-needed':
+      return `${name}: ${total - healthy} of ${total} targets unhealthy — a human is needed`;
+    case 'waiting':
+      return `${name}: ${total - healthy} of ${total} targets unhealthy — waiting (cooldown or cap)`;
+    case 'recovered':
+      return `${name} recovered: ${healthy} of ${total} targets healthy (${diagnosis.recovered.join(', ')})`;
+    default:
+      return `${name}: ${healthy} of ${total} targets healthy`;
+  }
+}
+
+function whyOf(diagnosis: Diagnosis, mode: Mode): string {
+  const parts: string[] = [];
+  for (const cause of diagnosis.systemic) {
+    parts.push(`${cause.summary}. Fix: ${cause.fix}.`);
+    if (cause.evidence.length > 0) parts.push(`Evidence: ${cause.evidence.join('; ')}.`);
+    parts.push('Systemic causes are explained, not healed: netwarden touched nothing.');
+  }
+  for (const decision of diagnosis.decisions) {
+    const subject = `${decision.instanceId}:${decision.port}`;
+    if (decision.type === 'act')
+      parts.push(
+        `${subject} ${decision.why} → ${mode === 'report' ? `would ${decision.action}` : decision.action} (attempt ${decision.attempt}).`,
+      );
+    else parts.push(`${subject} ${decision.why}.`);
+  }
+  if (diagnosis.recovered.length > 0)
+    parts.push(
+      `Healthy again after netwarden acted: ${diagnosis.recovered.join(', ')}; attempt counts reset.`,
+    );
+  if (parts.length === 0) parts.push(`All ${diagnosis.counts.total} targets are healthy or settling.`);
+  return parts.join(' ');
+}
+
+export function targetGroupFinding(
+  diagnosis: Diagnosis,
+  carried: ReadonlyArray<CarriedOut>,
+  cleared: ReadonlyArray<string>,
+  mode: Mode,
+  now: Date,
+  source: { eventId?: string; account?: string; region?: string; trigger: string },
+): Finding {
+  const acting = diagnosis.status === 'healing';
+  const failed = carried.some((entry) => entry.error);
+  const outcome: Finding['outcome'] = !acting
+    ? 'no-action'
+    : mode === 'report'
+      ? 'would-act'
+      : failed
+        ? 'failed'
+        : 'acted';
+  return {
+    kind: KIND[diagnosis.status],
+    severity: severityOf(diagnosis),
+    title: titleOf(diagnosis, carried, mode),
+    mode,
+    outcome,
+    time: now.toISOString(),
+    ...(source.eventId ? { eventId: source.eventId } : {}),
+    ...(source.account ? { account: source.account } : {}),
+    ...(source.region ? { region: source.region } : {}),
+    resource: { type: 'target-group', id: diagnosis.targetGroup.arn, name: diagnosis.targetGroup.name },
+    why: whyOf(diagnosis, mode),
+    actions: [
+      ...carried.flatMap((entry) => entry.calls),
+      ...cleared.map((id) => `ec2:DeleteTags ${id} netwarden:heal-*`),
+    ],
+    details: {
+      trigger: source.trigger,
+      status: diagnosis.status,
+      probePort: diagnosis.probePort,
+      counts: diagnosis.counts,
+      systemic: diagnosis.systemic,
+      targets: diagnosis.targets,
+      decisions: diagnosis.decisions,
+      ...(failed
+        ? {
+            errors: carried
+              .filter((entry) => entry.error)
+              .map((entry) => `${entry.decision.instanceId}: ${entry.error}`),
+          }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Cold start: a handler must not import an AWS adapter or SDK client at module load (the bench
+ * measures the effect). They reach AWS through shared/aws/ports.ts (or secrets.ts, the SSM-only port),
+ * whose adapters load on first use.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..', 'functions');
+const handlers = readdirSync(root, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => join(root, entry.name, 'handler.ts'));
+
+describe('handlers', () => {
+  it.each(handlers)('%s imports no AWS adapter or SDK client statically', (file) => {
+    const staticImports = [
+      ...readFileSync(file, 'utf8').matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gms),
+    ].map((match) => match[1]);
+    const offending = staticImports.filter(
+      (path) => path?.startsWith('@aws-sdk/') || /shared\/aws\/(?!ports$|secrets$|lazy$)/.test(path ?? ''),
+    );
+    expect(offending).toEqual([]);
+  });
+});

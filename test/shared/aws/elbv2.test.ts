@@ -1,0 +1,72 @@
+/** The ELBv2 adapter at the SDK boundary: Marker pagination, 20 ARNs per DescribeTags, idempotent deregistration. */
+import {
+  DeregisterTargetsCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client,
+  InvalidTargetException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { elbv2Port } from '../../../shared/aws/elbv2';
+
+const mock = mockClient(ElasticLoadBalancingV2Client);
+const port = elbv2Port(new ElasticLoadBalancingV2Client({}));
+const arn = (n: number) =>
+  `arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/tg-${n}/${String(n).padStart(16, '0')}`;
+
+beforeEach(() => mock.reset());
+
+describe('elbv2Port', () => {
+  it('follows NextMarker through every page of target groups, 400 at a time', async () => {
+    mock
+      .on(DescribeTargetGroupsCommand, { PageSize: 400 })
+      .resolvesOnce({
+        TargetGroups: [{ TargetGroupArn: arn(1), TargetGroupName: 'tg-1', Port: 80 }],
+        NextMarker: 'm1',
+      })
+      .resolvesOnce({
+        TargetGroups: [
+          { TargetGroupArn: arn(2), TargetGroupName: 'tg-2', Port: 9995, HealthCheckPort: '8080' },
+        ],
+      });
+
+    const groups = await port.listTargetGroups();
+
+    expect(groups.map((group) => [group.name, group.healthCheck.port])).toEqual([
+      ['tg-1', 'traffic-port'],
+      ['tg-2', 8080],
+    ]);
+    expect(mock).toHaveReceivedCommandTimes(DescribeTargetGroupsCommand, 2);
+    expect(mock).toHaveReceivedNthCommandWith(DescribeTargetGroupsCommand, 2, {
+      PageSize: 400,
+      Marker: 'm1',
+    });
+  });
+
+  it('asks DescribeTags for at most 20 ARNs per call', async () => {
+    mock.on(DescribeTagsCommand).callsFake((input: { ResourceArns: string[] }) => ({
+      TagDescriptions: input.ResourceArns.map((ResourceArn) => ({
+        ResourceArn,
+        Tags: [{ Key: 'netwarden:heal', Value: 'true' }],
+      })),
+    }));
+    const arns = Array.from({ length: 45 }, (_, index) => arn(index));
+
+    const tags = await port.tagsOf(arns);
+
+    expect(Object.keys(tags)).toHaveLength(45);
+    expect(
+      mock.commandCalls(DescribeTagsCommand).map((call) => call.args[0].input.ResourceArns?.length),
+    ).toEqual([20, 20, 5]);
+  });
+
+  it('treats deregistering a target that is no longer registered as done', async () => {
+    mock
+      .on(DeregisterTargetsCommand)
+      .rejects(new InvalidTargetException({ message: 'not registered', $metadata: {} }));
+    await expect(
+      port.deregisterTargets(arn(1), [{ id: 'i-0abcdef1234567890', port: 8080 }]),
+    ).resolves.toEqual({ alreadyGone: true });
+  });
+});

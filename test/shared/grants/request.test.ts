@@ -1,0 +1,146 @@
+/** Grant requests validated against policy.grants: every problem named by field and value, all at once. */
+import { describe, expect, it } from 'vitest';
+import { type GrantRequest, validateGrantRequest } from '../../../shared/grants/request';
+import { parsePolicy } from '../../../shared/policy/load';
+import type { GrantPolicy } from '../../../shared/policy/schema';
+
+const policy = parsePolicy(`version: 1
+grants: { ports: [3306, 5432, 6379, 27017], defaultTtl: 1h, maxTtl: 8h, warnBefore: 15m }
+`).grants as GrantPolicy;
+const now = new Date('2026-11-23T00:00:00.400Z');
+
+const request = (overrides: Partial<GrantRequest> = {}): GrantRequest => ({
+  group: 'sg-0db00000000005432',
+  port: 5432,
+  cidr: '203.0.113.7/32',
+  ttl: '2h',
+  reason: 'INC-4821 replication lag',
+  owner: 'alice@example.com',
+  ...overrides,
+});
+
+const problemsOf = (overrides: Partial<GrantRequest>) => {
+  const result = validateGrantRequest(request(overrides), policy, now);
+  return result.ok ? [] : result.problems;
+};
+
+describe('validateGrantRequest', () => {
+  it('accepts a narrow grant: a tcp ingress rule expiring ttl after now, in whole seconds', () => {
+    const result = validateGrantRequest(request(), policy, now);
+
+    expect(result).toEqual({
+      ok: true,
+      grant: {
+        rule: {
+          groupId: 'sg-0db00000000005432',
+          direction: 'ingress',
+          protocol: 'tcp',
+          fromPort: 5432,
+          toPort: 5432,
+          peer: { type: 'ipv4', cidr: '203.0.113.7/32' },
+          description: 'netwarden grant for alice@example.com',
+          tags: {},
+        },
+        ttlMs: 7_200_000,
+        issuedAt: new Date('2026-11-23T00:00:00Z'),
+        expiresAt: new Date('2026-11-23T02:00:00Z'),
+        owner: 'alice@example.com',
+        reason: 'INC-4821 replication lag',
+      },
+    });
+  });
+
+  it('names the field and the value: ttl 9h exceeds maxTtl 8h', () => {
+    expect(problemsOf({ ttl: '9h' })).toEqual(['ttl 9h exceeds maxTtl 8h']);
+  });
+
+  it('accepts ttl exactly maxTtl and refuses one second more', () => {
+    expect(problemsOf({ ttl: '8h' })).toEqual([]);
+    expect(problemsOf({ ttl: '8h1s' })).toEqual(['ttl 8h1s exceeds maxTtl 8h']);
+  });
+
+  it('names the field and the value: cidr 0.0.0.0/0 is not allowed, and ::/0 likewise', () => {
+    expect(problemsOf({ cidr: '0.0.0.0/0' })).toEqual(['cidr 0.0.0.0/0 is not allowed']);
+    expect(problemsOf({ cidr: '::/0' })).toEqual(['cidr ::/0 is not allowed']);
+    // AWS would store 10.1.2.3/0 as 0.0.0.0/0: judged on the canonical network, not the text.
+    expect(problemsOf({ cidr: '10.1.2.3/0' })).toEqual(['cidr 0.0.0.0/0 is not allowed']);
+  });
+
+  it('names the field and the value: port 22 is not grantable', () => {
+    expect(problemsOf({ port: 22 })).toEqual(['port 22 is not grantable']);
+    expect(problemsOf({ port: '22' })).toEqual(['port 22 is not grantable']);
+  });
+
+  it('refuses a CIDR wider than grants.minPrefixLength (/24 and /64 by default) and accepts the limit', () => {
+    expect(problemsOf({ cidr: '203.0.112.0/23' })).toEqual([
+      'cidr 203.0.112.0/23 is not allowed: wider than /24 (grants.minPrefixLength.ipv4)',
+    ]);
+    expect(problemsOf({ cidr: '203.0.113.0/24' })).toEqual([]);
+    expect(problemsOf({ cidr: '2001:db8::/63' })).toEqual([
+      'cidr 2001:db8::/63 is not allowed: wider than /64 (grants.minPrefixLength.ipv6)',
+    ]);
+    expect(problemsOf({ cidr: '2001:db8::7' })).toEqual([]);
+  });
+
+  it('takes a bare address as a single host and a security group as a source', () => {
+    const host = validateGrantRequest(request({ cidr: '203.0.113.7' }), policy, now);
+    expect(host.ok && host.grant.rule.peer).toEqual({ type: 'ipv4', cidr: '203.0.113.7/32' });
+    const group = validateGrantRequest(
+      request({ cidr: undefined, sourceGroup: 'sg-0c0ffee0000000002' }),
+      policy,
+      now,
+    );
+    expect(group.ok && group.grant.rule.peer).toEqual({
+      type: 'security-group',
+      groupId: 'sg-0c0ffee0000000002',
+    });
+  });
+
+  it('uses defaultTtl when no ttl is given', () => {
+    const result = validateGrantRequest(request({ ttl: undefined }), policy, now);
+    expect(result.ok && result.grant.expiresAt).toEqual(new Date('2026-11-23T01:00:00Z'));
+  });
+
+  it('collects every problem, not just the first', () => {
+    expect(
+      problemsOf({ group: 'rds', port: 22, cidr: '0.0.0.0/0', ttl: '9h', reason: ' ', owner: undefined }),
+    ).toEqual([
+      'group "rds" is not a security group id (sg-…)',
+      'port 22 is not grantable',
+      'cidr 0.0.0.0/0 is not allowed',
+      'ttl 9h exceeds maxTtl 8h',
+      'reason is required',
+      'owner is required',
+    ]);
+  });
+
+  it('refuses both or neither source, junk values and over-long text, naming each', () => {
+    expect(problemsOf({ sourceGroup: 'sg-0c0ffee0000000002' })).toEqual([
+      'source: give cidr or sourceGroup, not both (cidr 203.0.113.7/32, sourceGroup sg-0c0ffee0000000002)',
+    ]);
+    expect(problemsOf({ cidr: undefined })).toEqual([
+      'source is required: cidr (a host or a narrow CIDR) or sourceGroup',
+    ]);
+    expect(problemsOf({ cidr: '203.0.113.300/32', port: 'pg', ttl: 'soon', sourceGroup: undefined })).toEqual(
+      [
+        'port "pg" is not a port number',
+        'cidr "203.0.113.300/32" is not an IPv4 or IPv6 address or CIDR',
+        'ttl "soon" is not a duration like 90s, 15m, 1h or 1h30m',
+      ],
+    );
+    expect(problemsOf({ reason: 'x'.repeat(257), owner: 'a\nb' })).toEqual([
+      'reason is too long (257 characters, at most 256)',
+      'owner "a\\nb" contains control characters',
+    ]);
+    expect(problemsOf({ sourceGroup: 'db-sg', cidr: undefined })).toEqual([
+      'sourceGroup "db-sg" is not a security group id (sg-…)',
+    ]);
+  });
+
+  it('refuses everything when the policy has no grants section', () => {
+    expect(validateGrantRequest(request(), undefined, now)).toEqual({
+      ok: false,
+      problems: ['grants are not enabled: the policy has no grants section'],
+    });
+  });
+});
