@@ -9,12 +9,15 @@ import type { CliCommand } from '../main';
 import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
 import { grantsStory } from './grants';
+import { slackStory } from './slack';
 import { targetsStory } from './targets';
 
 const STORIES: ReadonlyArray<{ name: string; story: DemoStory }> = [
   { name: 'security-group drift', story: driftStory },
   { name: 'target healing', story: targetsStory },
   { name: 'temporary grants', story: grantsStory },
+  // Last: it renders what every story before it published.
+  { name: 'slack', story: slackStory },
 ];
 
 /** The demo's fixed environment: the simulated account's ids and netwarden's demo stage. */

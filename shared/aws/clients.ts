@@ -7,6 +7,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 export const WRITER_RETRIES = { maxAttempts: 5, retryMode: 'standard' } as const;
 export const BULK_READER_RETRIES = { maxAttempts: 10, retryMode: 'standard' } as const;
@@ -15,6 +16,7 @@ let ec2: EC2Client | undefined;
 let ec2Bulk: EC2Client | undefined;
 let elbv2: ElasticLoadBalancingV2Client | undefined;
 let sns: SNSClient | undefined;
+let ssm: SSMClient | undefined;
 
 export const ec2Client = (): EC2Client => {
   ec2 ??= new EC2Client(WRITER_RETRIES);
@@ -31,4 +33,8 @@ export const elbv2Client = (): ElasticLoadBalancingV2Client => {
 export const snsClient = (): SNSClient => {
   sns ??= new SNSClient(WRITER_RETRIES);
   return sns;
+};
+export const ssmClient = (): SSMClient => {
+  ssm ??= new SSMClient(WRITER_RETRIES);
+  return ssm;
 };

@@ -10,11 +10,13 @@ import { seedSecurityGroups } from './estate';
 import { seedTargets } from './estate-targets';
 import { installSecurityGroups, type SecurityGroupState } from './security-groups';
 import { installSns, type PublishedMessage } from './sns';
+import { installSsm, type ParameterStore } from './ssm';
 
 export interface Simulation {
   readonly account: SimulatedAccount;
   readonly sg: SecurityGroupState;
   readonly published: PublishedMessage[];
+  readonly ssm: ParameterStore;
   readonly instances: InstanceState;
   readonly elbv2: Elbv2State;
   restore(): void;
@@ -24,13 +26,14 @@ export function createSimulatedAccount(options: { seed?: boolean } = {}): Simula
   const account = new SimulatedAccount();
   const sg = installSecurityGroups(account);
   const published = installSns(account);
+  const ssm = installSsm(account);
   const instances = installInstances(account);
   const elbv2 = installElbv2(account, instances, sg);
   if (options.seed !== false) {
     seedSecurityGroups(account, sg);
     seedTargets(account, instances, elbv2);
   }
-  return { account, sg, published, instances, elbv2, restore: () => account.restore() };
+  return { account, sg, published, ssm, instances, elbv2, restore: () => account.restore() };
 }
 
 export { SimulatedAccount } from './account';

@@ -1,0 +1,88 @@
+/**
+ * Secrets from SSM Parameter Store: a SecureString read with decryption, cached in module scope for
+ * a TTL so warm invocations skip the call, and a rotated value is picked up within the TTL.
+ * The value never appears in a log, an error message or a serialised object (see `Secret`).
+ */
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { awsErrorCode } from '../errors';
+import { ssmClient } from './clients';
+
+/** A string that prints as `[redacted]` everywhere except through `reveal()`. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[redacted]';
+  }
+}
+
+export class SecretUnavailable extends Error {
+  override readonly name = 'SecretUnavailable';
+}
+
+export interface CachedSecretOptions {
+  readonly ttlMs: number;
+  readonly now: () => number;
+}
+
+export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
+
+/**
+ * `() => Promise<Secret>` reading `name` at most once per TTL. A failed read is not cached, and its
+ * error names the parameter and AWS's error code only — never the value, never AWS's message text.
+ */
+export function cachedSecureString(
+  client: Pick<SSMClient, 'send'>,
+  name: string,
+  options: CachedSecretOptions = { ttlMs: DEFAULT_SECRET_TTL_MS, now: Date.now },
+): () => Promise<Secret> {
+  let cached: { secret: Secret; expires: number } | undefined;
+  let loading: Promise<Secret> | undefined;
+  const load = async (): Promise<Secret> => {
+    try {
+      const output = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      const value = output.Parameter?.Value;
+      if (!value) throw new SecretUnavailable(`SSM parameter ${name} has no value`);
+      if (output.Parameter?.Type !== 'SecureString')
+        throw new SecretUnavailable(
+          `SSM parameter ${name} is a ${output.Parameter?.Type}, expected a SecureString`,
+        );
+      const secret = new Secret(value);
+      cached = { secret, expires: options.now() + options.ttlMs };
+      return secret;
+    } catch (error) {
+      if (error instanceof SecretUnavailable) throw error;
+      throw new SecretUnavailable(
+        `could not read SSM parameter ${name}: ${awsErrorCode(error) ?? 'unknown error'}`,
+        {
+          cause: { code: awsErrorCode(error) },
+        },
+      );
+    }
+  };
+  return async () => {
+    if (cached && options.now() < cached.expires) return cached.secret;
+    loading ??= load().finally(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
+}
+
+/**
+ * The SecureString `name` through the shared SSM client. It imports the client statically so that a
+ * bundle reaching it through ports.ts carries the SSM client only (esbuild drops the other clients).
+ */
+export const secureStringReader = (name: string, options?: CachedSecretOptions): (() => Promise<Secret>) =>
+  cachedSecureString(ssmClient(), name, options);

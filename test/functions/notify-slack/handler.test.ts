@@ -1,0 +1,113 @@
+/**
+ * The handler end to end: the SQS batch from events/, the webhook URL from the simulated account's
+ * SSM Parameter Store, and posts to a real HTTP server on 127.0.0.1 standing in for Slack.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SqsBatchResponse, SqsEvent } from '../../../shared/events/sqs';
+import { lambdaContext } from '../../helpers/context';
+import { loadEvent } from '../../helpers/load-event';
+import { stormRecords } from '../../helpers/notifications';
+import { useSimulation } from '../../helpers/simulation';
+import { type SlackServer, startSlackServer, WEBHOOK_PATH } from '../../helpers/slack-server';
+
+const PARAMETER = '/netwarden/test/slack-webhook-url';
+const sim = useSimulation();
+let slack: SlackServer;
+let output: string[];
+type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<SqsBatchResponse>;
+let handler: Handler;
+
+beforeEach(async () => {
+  slack = await startSlackServer();
+  sim.current.ssm.put(PARAMETER, slack.url);
+  vi.stubEnv('SLACK_WEBHOOK_PARAMETER', PARAMETER);
+  // Log everything, and capture it: the secret must not appear even at DEBUG.
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+  output = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    output.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    output.push(String(chunk));
+    return true;
+  });
+  vi.resetModules();
+  handler = (await import('../../../functions/notify-slack/handler')).handler as unknown as Handler;
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  await slack.close();
+});
+
+const batch = () => loadEvent<SqsEvent>('sqs/batch-alarm-and-finding.json');
+const ssmReads = () => sim.current.account.calls.filter((call) => call.command === 'GetParameter');
+
+describe('notify-slack handler', () => {
+  it('posts the alarm and the finding of the sample batch, reading the webhook once with decryption', async () => {
+    const response = await handler(batch(), lambdaContext('netwarden-test-notify-slack'));
+    await handler(batch(), lambdaContext('netwarden-test-notify-slack'));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(slack.requests.map((request) => request.payload.text)).toEqual([
+      '<!here> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
+      '<!here> Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
+      '<!here> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
+      '<!here> Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
+    ]);
+    // Cached across invocations: one GetParameter for two batches.
+    expect(ssmReads().map((call) => call.input)).toEqual([{ Name: PARAMETER, WithDecryption: true }]);
+    expect(sim.current.account.writes()).toEqual([]);
+  });
+
+  it('reports exactly the message Slack rejected, logging Slack’s error body', async () => {
+    const event = batch();
+    slack.respond({ status: 200, body: 'ok' }, { status: 400, body: 'invalid_payload' });
+
+    const response = await handler(event, lambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[1]?.messageId }] });
+    const rejected = output
+      .map((line) => JSON.parse(line))
+      .find((log) => log.message === 'Slack rejected the message');
+    expect(rejected).toMatchObject({ level: 'ERROR', status: 400, slackError: 'invalid_payload' });
+  });
+
+  it('turns a 100-alarm storm into at most 5 posts naming every alarm', async () => {
+    const { records, names } = stormRecords(100);
+
+    const response = await handler({ Records: records }, lambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(slack.requests.length).toBeLessThanOrEqual(5);
+    const posted = JSON.stringify(slack.requests.map((request) => request.payload));
+    for (const name of names) expect(posted).toContain(name);
+  });
+
+  it('never logs the webhook URL, on success, on rejection or when the parameter is unreadable', async () => {
+    slack.respond({ status: 404, body: 'no_service' });
+    await handler(batch(), lambdaContext());
+    await handler(batch(), lambdaContext());
+    vi.resetModules();
+    vi.stubEnv('SLACK_WEBHOOK_PARAMETER', '/netwarden/test/missing');
+    const broken = (await import('../../../functions/notify-slack/handler')).handler as unknown as Handler;
+    await expect(broken(batch(), lambdaContext())).rejects.toThrow(
+      'could not read SSM parameter /netwarden/test/missing: ParameterNotFound',
+    );
+
+    const logs = output.join('');
+    expect(logs).toContain('Slack rejected the message');
+    expect(logs).toContain('posted to Slack');
+    expect(logs).toContain('invocation failed');
+    expect(logs).not.toContain(WEBHOOK_PATH);
+    expect(logs).not.toContain('xoxsecret');
+    expect(logs).not.toContain(slack.url);
+  });
+
+  it('fails loudly on an event that is not an SQS batch', async () => {
+    await expect(handler({ detail: {} }, lambdaContext())).rejects.toThrow(/Records/);
+    expect(slack.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * notify-slack as `osls package` would deploy it: both topics feed one queue (with a policy that
+ * admits exactly them), a dead-letter queue, a partial-batch event source mapping, and a role that
+ * can read one parameter and consume one queue — nothing else. The bundle carries no EC2/ELB client.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { unzip } from '../../bench/unzip';
+import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+
+let packaged: Packaged;
+beforeAll(() => {
+  packaged = packageService();
+}, 240_000);
+
+const resource = (id: string) => {
+  const found = packaged.template.Resources[id];
+  if (!found) throw new Error(`no ${id} in the packaged template`);
+  return found;
+};
+const queueArn = { 'Fn::GetAtt': ['NotificationsQueue', 'Arn'] };
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+function statementsOf(roleId: string): Statement[] {
+  const policies = resource(roleId).Properties.Policies as Array<{
+    PolicyDocument: { Statement: Statement[] };
+  }>;
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+describe('notify-slack resources', () => {
+  it('subscribes both the alarms topic and the findings topic to the notifications queue, enveloped (not raw)', () => {
+    const subscriptions = resourcesOfType(packaged.template, 'AWS::SNS::Subscription').map(
+      ([, s]) => s.Properties,
+    );
+    expect(subscriptions).toEqual(
+      expect.arrayContaining([
+        { TopicArn: { Ref: 'AlarmsTopic' }, Protocol: 'sqs', Endpoint: queueArn, RawMessageDelivery: false },
+        {
+          TopicArn: { Ref: 'FindingsTopic' },
+          Protocol: 'sqs',
+          Endpoint: queueArn,
+          RawMessageDelivery: false,
+        },
+      ]),
+    );
+  });
+
+  it('lets only those two topics and the alarm-state rule send to the queue', () => {
+    const policy = resource('NotificationsQueuePolicy').Properties as {
+      Queues: unknown;
+      PolicyDocument: { Statement: Statement[] };
+    };
+    expect(policy.Queues).toEqual([{ Ref: 'NotificationsQueue' }]);
+    expect(
+      policy.PolicyDocument.Statement.map(({ Principal, Action, Resource, Condition }) => ({
+        Principal,
+        Action,
+        Resource,
+        Condition,
+      })),
+    ).toEqual([
+      {
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': [{ Ref: 'AlarmsTopic' }, { Ref: 'FindingsTopic' }] } },
+      },
+      {
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['AlarmStateChangeRule', 'Arn'] } } },
+      },
+    ]);
+  });
+
+  it('has an unencrypted alarms topic CloudWatch can publish to (it cannot use the aws/sns key)', () => {
+    const topic = resource('AlarmsTopic');
+    expect(topic.Type).toBe('AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toBeUndefined();
+  });
+
+  it('dead-letters a message after 5 receives, with a visibility timeout of 6x the function timeout', () => {
+    const queue = resource('NotificationsQueue').Properties;
+    const fn = resource('NotifySlackLambdaFunction').Properties;
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['NotificationsDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(resource('NotificationsDeadLetterQueue').Type).toBe('AWS::SQS::Queue');
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (fn.Timeout as number));
+  });
+
+  it('consumes the queue in batches and reports partial batch failures', () => {
+    const mappings = resourcesOfType(packaged.template, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, mapping]) => JSON.stringify(mapping.Properties.FunctionName).includes('NotifySlack'),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.[1].Properties).toMatchObject({
+      EventSourceArn: queueArn,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 20,
+    });
+  });
+
+  it('routes alarm state changes (not configuration changes) to the queue, off until enabled', () => {
+    const rule = resource('AlarmStateChangeRule').Properties;
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+    });
+    expect(rule.Targets).toEqual([{ Id: 'notifications-queue', Arn: queueArn }]);
+    expect(rule.State).toBe('DISABLED');
+  });
+
+  it('reads the webhook parameter named by the stage’s params', () => {
+    const env = (
+      resource('NotifySlackLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(env.SLACK_WEBHOOK_PARAMETER).toBe('/netwarden/prod/slack-webhook-url');
+  });
+});
+
+describe('notify-slack role', () => {
+  it('allows only GetParameter, Decrypt via SSM, the SQS consumer calls and its logs', () => {
+    expect(allowedActions(packaged.template, 'NotifySlackRole')).toEqual([
+      'kms:Decrypt',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'ssm:GetParameter',
+    ]);
+    const actions = allowedActions(packaged.template, 'NotifySlackRole');
+    expect(actions.filter((action) => /^(ec2|elasticloadbalancing|sns):/.test(action))).toEqual([]);
+    expect(resource('NotifySlackLambdaFunction').Properties.Role).toEqual({
+      'Fn::GetAtt': ['NotifySlackRole', 'Arn'],
+    });
+  });
+
+  it('scopes GetParameter to the one parameter, Decrypt to SSM, SQS to the one queue', () => {
+    const byAction = (action: string) =>
+      statementsOf('NotifySlackRole').find((s) =>
+        (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action),
+      );
+    expect(byAction('ssm:GetParameter')?.Resource).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+      'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-webhook-url',
+    });
+    expect(byAction('kms:Decrypt')?.Condition).toEqual({
+      StringEquals: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+        'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' },
+      },
+    });
+    expect(byAction('sqs:ReceiveMessage')?.Resource).toEqual(queueArn);
+  });
+});
+
+describe('notify-slack bundle', () => {
+  it('contains no EC2 or ELB client: the handler pulls in only the SSM client', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netwarden-notify-slack-'));
+    const files = unzip(join(packaged.dir, 'notifySlack.zip'), dir);
+    const code = files
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(dir, file), 'utf8'));
+    // Every chunk's source map names the modules bundled into it.
+    const sources = files
+      .filter((file) => file.endsWith('.js.map'))
+      .flatMap(
+        (file) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { sources: string[] }).sources,
+      );
+    expect(code.join('\n')).not.toMatch(/EC2Client|ElasticLoadBalancingV2Client/);
+    expect(sources.filter((source) => /client-(ec2|elastic-load-balancing)/.test(source))).toEqual([]);
+    expect(sources.some((source) => source.includes('@aws-sdk/client-ssm/'))).toBe(true);
+    expect(readdirSync(join(dir, 'functions/notify-slack')).filter((file) => file === 'handler.js')).toEqual([
+      'handler.js',
+    ]);
+  });
+});
