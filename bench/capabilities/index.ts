@@ -1,4 +1,5 @@
 /** The capability benches `npm run bench` runs; each capability adds its own here. */
+import { benchAudit } from './audit';
 import { benchRevertSgDrift } from './revert-sg-drift';
 import type { CapabilityResult } from './types';
 
@@ -8,4 +9,6 @@ export const CAPABILITY_BENCHES: ReadonlyArray<{
 }> = [{ name: 'revert-sg-drift', run: benchRevertSgDrift }];
 
 /** Benches that are not per-event (audit scale, Slack storms); each may return its own targets. */
-export const EXTRA_BENCHES: ReadonlyArray<{ name: string; run: () => Promise<unknown> }> = [];
+export const EXTRA_BENCHES: ReadonlyArray<{ name: string; run: () => Promise<unknown> }> = [
+  { name: 'weekly audit (2,500 groups x 60 rules)', run: benchAudit },
+];
