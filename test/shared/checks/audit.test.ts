@@ -34,8 +34,10 @@ const groups: GroupFacts[] = [
 ];
 
 let counter = 0;
-const rule = (groupId: string, overrides: Partial<Rule>): Rule =>
-  ruleOf({ groupId, ruleId: `sgr-${(counter += 1).toString().padStart(17, '0')}`, ...overrides });
+const rule = (groupId: string, overrides: Partial<Rule>): Rule => {
+  counter += 1;
+  return ruleOf({ groupId, ruleId: `sgr-${counter.toString().padStart(17, '0')}`, ...overrides });
+};
 const cidr = (text: string): Rule['peer'] => ({ type: text.includes(':') ? 'ipv6' : 'ipv4', cidr: text });
 const tcp = (from: number, to = from) => ({ protocol: 'tcp', fromPort: from, toPort: to });
 
