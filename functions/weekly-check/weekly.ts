@@ -2,7 +2,7 @@
  * The weekly check: gather (reads only) → audit and build the digest (pure) → publish one finding.
  * As in the daily check, a part that cannot be read is named in the digest and the rest still arrives.
  */
-import { gather } from '../daily-check/daily';
+
 import { type AuditReport, auditAccount } from '../../shared/checks/audit';
 import type { Digest } from '../../shared/checks/digest';
 import { checkFinding } from '../../shared/checks/findings';
@@ -31,6 +31,7 @@ import type { Finding, Publish } from '../../shared/findings/finding';
 import type { Policy } from '../../shared/policy/schema';
 import type { StateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { baselineFromState, type StateBaseline } from '../../shared/terraform/state';
+import { gather } from '../daily-check/daily';
 
 export interface WeeklyDeps {
   readonly elb: Pick<

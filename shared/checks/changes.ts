@@ -8,8 +8,9 @@
  * follows), which re-running decide() could only guess — it would not know the mode, the policy and the
  * group's rules as they were at the time.
  */
-import { CloudTrailDetail } from '../events/cloudtrail';
+
 import { errorMessage } from '../errors';
+import { CloudTrailDetail } from '../events/cloudtrail';
 import { describePorts, peerKey, type Rule, sameAccess, summarise } from '../rules/rule';
 import { isSelf, matchesAny } from '../sg/actor';
 import { type SgEvent, sgEventOf } from '../sg/change';

@@ -4,6 +4,7 @@
  * they land). Call `restore()` when done so later code talks to real clients again.
  */
 import { SimulatedAccount } from './account';
+import { type CheckServices, installCheckServices } from './checks';
 import { seedSecurityGroups } from './estate';
 import { installSecurityGroups, type SecurityGroupState } from './security-groups';
 import { installSns, type PublishedMessage } from './sns';
@@ -12,6 +13,8 @@ export interface Simulation {
   readonly account: SimulatedAccount;
   readonly sg: SecurityGroupState;
   readonly published: PublishedMessage[];
+  /** Load balancers, alarms, metrics, certificates, interfaces and the Terraform state (daily/weekly checks). */
+  readonly checks: CheckServices;
   restore(): void;
 }
 
@@ -20,7 +23,8 @@ export function createSimulatedAccount(options: { seed?: boolean } = {}): Simula
   const sg = installSecurityGroups(account);
   const published = installSns(account);
   if (options.seed !== false) seedSecurityGroups(account, sg);
-  return { account, sg, published, restore: () => account.restore() };
+  const checks = installCheckServices(account, options.seed !== false);
+  return { account, sg, published, checks, restore: () => account.restore() };
 }
 
 export { SimulatedAccount } from './account';

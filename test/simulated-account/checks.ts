@@ -1,0 +1,50 @@
+/**
+ * Everything the daily and weekly checks read, installed together: load balancers (read-only),
+ * CloudWatch, CloudTrail, ACM, S3 (the Terraform state object) and network interfaces.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SimulatedAccount } from './account';
+import { installAcm } from './acm';
+import type { LoadBalancingEstate } from './checks-state';
+import { installCloudTrail } from './cloudtrail';
+import { installCloudWatch } from './cloudwatch';
+import { installNetwork, type NetworkState } from './ec2-network';
+import { installLoadBalancingReads } from './elbv2-readonly';
+import { estateLoadBalancers, TERRAFORM_STATE } from './estate-load-balancers';
+import { installS3, type ObjectStore } from './s3';
+
+export interface CheckServices {
+  readonly estate: LoadBalancingEstate;
+  readonly network: NetworkState;
+  readonly objects: ObjectStore;
+}
+
+export const TERRAFORM_STATE_FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'terraform.tfstate.json');
+
+export function installCheckServices(account: SimulatedAccount, seed: boolean): CheckServices {
+  const empty: LoadBalancingEstate = {
+    loadBalancers: [],
+    targetGroups: [],
+    listeners: [],
+    certificates: [],
+    interfaces: [],
+    metrics: [],
+    alarms: [],
+  };
+  // The state objects are mutable so tests and stories can break or mend the estate in place.
+  const estate = seed ? estateLoadBalancers(account.clock.now()) : empty;
+  const network: NetworkState = { interfaces: estate.interfaces, stale: new Map() };
+  installLoadBalancingReads(account, estate);
+  installCloudWatch(account, estate);
+  installCloudTrail(account);
+  installAcm(account, estate.certificates);
+  installNetwork(account, network);
+  const objects = installS3(account);
+  if (seed)
+    objects.set(
+      `${TERRAFORM_STATE.bucket}/${TERRAFORM_STATE.key}`,
+      readFileSync(TERRAFORM_STATE_FIXTURE, 'utf8'),
+    );
+  return { estate, network, objects };
+}
