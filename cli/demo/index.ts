@@ -6,11 +6,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSimulatedAccount } from '../../test/simulated-account/index';
 import type { CliCommand } from '../main';
+import { checksStory } from './checks';
 import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
 
 const STORIES: ReadonlyArray<{ name: string; story: DemoStory }> = [
   { name: 'security-group drift', story: driftStory },
+  // Keep last: `npm start` ends with the daily and the weekly digest.
+  { name: 'daily and weekly checks', story: checksStory },
 ];
 
 /** The demo's fixed environment: the simulated account's ids and netwarden's demo stage. */

@@ -32,6 +32,8 @@ export interface DailyDeps {
   readonly selfRoles: ReadonlyArray<string>;
   /** Absent in the CLI: it only prints. */
   readonly publish?: Publish;
+  /** Items per digest section; the CLI shows everything. */
+  readonly itemLimit?: number;
 }
 
 /** Runs `read`; on failure records `what: why` and returns the fallback. */
@@ -81,7 +83,16 @@ export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: D
     ),
     gather('grants', failures, [] as Rule[], () => deps.sg.rulesTagged(GRANT_EXPIRES_TAG)),
   ]);
-  const facts: DailyFacts = { now: at, timezone, loadBalancers, alarms, changes, grants, failures };
+  const facts: DailyFacts = {
+    now: at,
+    timezone,
+    loadBalancers,
+    alarms,
+    changes,
+    grants,
+    failures,
+    ...(deps.itemLimit ? { itemLimit: deps.itemLimit } : {}),
+  };
   const digest = dailyDigest(facts);
   const finding = checkFinding(digest, at);
   if (deps.publish) await deps.publish(finding);

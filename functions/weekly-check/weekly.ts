@@ -45,6 +45,8 @@ export interface WeeklyDeps {
   readonly state: StateBaselineLoader;
   readonly policy: Policy;
   readonly publish?: Publish;
+  /** Items per digest section; the CLI shows everything. */
+  readonly itemLimit?: number;
 }
 
 /** Protocols of NLB target groups; the seed's recommendations are for those. */
@@ -201,6 +203,7 @@ export async function weeklyCheck(at: Date, deps: WeeklyDeps): Promise<{ digest:
     certificates: balancing.certificates,
     targetGroups: balancing.settings,
     failures,
+    ...(deps.itemLimit ? { itemLimit: deps.itemLimit } : {}),
   });
   const finding = checkFinding(digest, at);
   if (deps.publish) await deps.publish(finding);

@@ -14,6 +14,7 @@ import { CloudTrailDetail } from '../events/cloudtrail';
 import { describePorts, peerKey, type Rule, sameAccess, summarise } from '../rules/rule';
 import { isSelf, matchesAny } from '../sg/actor';
 import { type SgEvent, sgEventOf } from '../sg/change';
+import { exceptionReason, IGNORE_TAG } from '../sg/decide';
 import type { TrailRecord } from './ports';
 
 export interface ChangeReview {
@@ -156,6 +157,13 @@ export function reviewChanges(records: ReadonlyArray<TrailRecord>, context: Revi
           .map((entry) => `approved rule restored by netwarden at ${context.clock(entry.time)}`),
       ];
       if (done.length > 0) return { ...base, outcome: done.join('; '), needsAttention: false };
+      const reasons = rulesOf(event).map(exceptionReason);
+      if (change?.action === 'added' && reasons.length > 0 && reasons.every((reason) => reason !== undefined))
+        return {
+          ...base,
+          outcome: `exception (${IGNORE_TAG}: “${reasons[0]}”): left in place, listed in the weekly audit`,
+          needsAttention: false,
+        };
       if (matchesAny(event.actor, context.trustedPrincipals))
         return { ...base, outcome: 'trusted principal: left in place', needsAttention: false };
       return {

@@ -5,7 +5,7 @@
 import { type Rule, summarise } from '../rules/rule';
 import { GRANT_EXPIRES_TAG } from './audit';
 import type { ChangesReview } from './changes';
-import { type Digest, type DigestCount, section, sections } from './digest';
+import { type Digest, type DigestCount, section as makeSection, type Severity, sections } from './digest';
 import type { AlarmFacts, LoadBalancerFacts, TargetGroupFacts, TargetHealthFacts } from './ports';
 import { dayIn, durationWords, whenIn } from './time';
 
@@ -31,6 +31,8 @@ export interface DailyFacts {
   readonly grants: Rule[];
   /** Checks that could not run, as `what: why`. */
   readonly failures: string[];
+  /** Items per section (default MAX_ITEMS_PER_SECTION); the CLI passes Infinity. */
+  readonly itemLimit?: number;
 }
 
 const UNHEALTHY = new Set(['unhealthy', 'unhealthy.draining']);
@@ -90,6 +92,8 @@ function grantItems(grants: ReadonlyArray<Rule>, now: Date, timezone: string) {
 }
 
 export function dailyDigest(facts: DailyFacts): Digest {
+  const section = (title: string, severity: Severity, items: ReadonlyArray<string>) =>
+    makeSection(title, severity, items, facts.itemLimit);
   const health = healthItems(facts.loadBalancers);
   const grants = grantItems(facts.grants, facts.now, facts.timezone);
   const when = whenIn(facts.timezone, facts.now);

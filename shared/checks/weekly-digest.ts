@@ -5,7 +5,7 @@
  */
 import type { CheckPolicy } from '../policy/schema';
 import { type AuditReport, auditProblemCount, type RuleRef } from './audit';
-import { type Digest, type DigestCount, section, sections } from './digest';
+import { type Digest, type DigestCount, section as makeSection, type Severity, sections } from './digest';
 import type {
   CertificateFacts,
   ListenerFacts,
@@ -55,6 +55,8 @@ export interface WeeklyFacts {
   readonly certificates: CertificateUse[];
   readonly targetGroups: TargetGroupSettings[];
   readonly failures: string[];
+  /** Items per section (default MAX_ITEMS_PER_SECTION); the CLI passes Infinity. */
+  readonly itemLimit?: number;
 }
 
 const sum = (series: MetricSeries | undefined) =>
@@ -156,6 +158,8 @@ const ref = (entry: RuleRef) =>
   `${entry.groupId} ${entry.summary}${entry.ruleId ? ` (${entry.ruleId})` : ''}`;
 
 export function weeklyDigest(facts: WeeklyFacts): Digest {
+  const section = (title: string, severity: Severity, items: ReadonlyArray<string>) =>
+    makeSection(title, severity, items, facts.itemLimit);
   const { audit, settings, now } = facts;
   const day = dayIn(settings.timezone);
   const perNlb = monthlyCost(settings.cost);
