@@ -12,16 +12,17 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ListenerFacts, LoadBalancerFacts, LoadBalancerReads, TargetGroupFacts } from '../checks/ports';
 
-/** PageSize is 1–400 for these calls. */
+/** PageSize is 1–400 for these calls; their paginators ignore `pageSize`, so it goes in the input. */
 export function loadBalancerReads(
   client: ElasticLoadBalancingV2Client,
   options: { pageSize?: number } = {},
 ): LoadBalancerReads {
-  const config = { client, pageSize: options.pageSize ?? 400 };
+  const config = { client };
+  const PageSize = options.pageSize ?? 400;
   return {
     async loadBalancers() {
       const result: LoadBalancerFacts[] = [];
-      for await (const page of paginateDescribeLoadBalancers(config, {}))
+      for await (const page of paginateDescribeLoadBalancers(config, { PageSize }))
         for (const lb of page.LoadBalancers ?? []) {
           if (!lb.LoadBalancerArn) continue;
           result.push({
@@ -36,7 +37,7 @@ export function loadBalancerReads(
     },
     async targetGroups() {
       const result: TargetGroupFacts[] = [];
-      for await (const page of paginateDescribeTargetGroups(config, {}))
+      for await (const page of paginateDescribeTargetGroups(config, { PageSize }))
         for (const group of page.TargetGroups ?? []) {
           if (!group.TargetGroupArn) continue;
           result.push({
@@ -70,7 +71,10 @@ export function loadBalancerReads(
     },
     async listeners(loadBalancerArn) {
       const result: ListenerFacts[] = [];
-      for await (const page of paginateDescribeListeners(config, { LoadBalancerArn: loadBalancerArn }))
+      for await (const page of paginateDescribeListeners(config, {
+        LoadBalancerArn: loadBalancerArn,
+        PageSize,
+      }))
         for (const listener of page.Listeners ?? []) {
           const forwards = (listener.DefaultActions ?? []).flatMap((action) => [
             ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
