@@ -29,4 +29,5 @@ export function createSimulatedAccount(options: { seed?: boolean } = {}): Simula
 
 export { SimulatedAccount } from './account';
 export * from './estate';
+export * from './estate-load-balancers';
 export * from './identities';
