@@ -80,7 +80,7 @@ describe('daily-check and weekly-check in the packaged template', () => {
     );
     // s3:GetObject is granted only when terraformStateObjectArns names objects (empty by default).
     const statements = (
-      packaged.template.Resources.WeeklyCheckRole?.Properties.Policies as Array<{
+      (packaged.template.Resources.WeeklyCheckRole?.Properties.Policies ?? []) as Array<{
         PolicyDocument: { Statement: unknown[] };
       }>
     )[0]?.PolicyDocument.Statement;

@@ -23,7 +23,7 @@ describe('daily-check and weekly-check handlers', () => {
     );
     const findings = findingsOf(sim);
     expect(findings.map((finding) => finding.kind)).toEqual(['check.daily', 'check.weekly']);
-    expect((findings[1]?.details?.digest as Digest).title).toBe('Weekly check 2026-11-23');
+    expect((findings[1]?.details?.digest as Digest | undefined)?.title).toBe('Weekly check 2026-11-23');
     expect(sim.published.map((message) => message.attributes)).toEqual([
       { kind: 'check.daily', severity: 'critical' },
       { kind: 'check.weekly', severity: 'warning' },

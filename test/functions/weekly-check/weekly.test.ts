@@ -165,7 +165,7 @@ describe('weekly check on the simulated account: load balancers', () => {
     expect(calls.length).toBeGreaterThan(2);
     expect(calls.slice(1).every((call) => (call.input as { NextToken?: string }).NextToken)).toBe(true);
     const query = (
-      calls[0]?.input as {
+      (calls[0]?.input ?? {}) as {
         MetricDataQueries: Array<{
           MetricStat: { Metric: { MetricName: string; Dimensions: unknown[] }; Period: number; Stat: string };
         }>;
