@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSimulatedAccount } from '../../test/simulated-account/index';
 import type { CliCommand } from '../main';
+import { checksStory } from './checks';
 import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
 import { grantsStory } from './grants';
@@ -16,8 +17,10 @@ const STORIES: ReadonlyArray<{ name: string; story: DemoStory }> = [
   { name: 'security-group drift', story: driftStory },
   { name: 'target healing', story: targetsStory },
   { name: 'temporary grants', story: grantsStory },
-  // Last: it renders what every story before it published.
+  // Renders what the stories before it published, as Slack would show it.
   { name: 'slack', story: slackStory },
+  // Last: `npm start` ends with the daily and the weekly digest.
+  { name: 'daily and weekly checks', story: checksStory },
 ];
 
 /** The demo's fixed environment: the simulated account's ids and netwarden's demo stage. */

@@ -25,6 +25,11 @@ export interface RevertDeps {
   readonly protectedGroups: ProtectedGroups;
   readonly recent: RecentEvents;
   readonly judgeGrant?: DecideContext['judgeGrant'];
+  /**
+   * Approved rules of a group from outside the policy: Terraform state (shared/terraform/baseline-loader.ts
+   * `forGroup`). Undefined for a group means "no such baseline". Read only for protected groups.
+   */
+  readonly extraBaseline?: (groupId: string) => Promise<Rule[] | undefined>;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -55,11 +60,16 @@ async function reportUnprocessable(raw: unknown, reason: string, deps: RevertDep
 }
 
 /** Reads the group's rules only when the event alone cannot decide. */
-function needsCurrentRules(event: SgEvent, sections: ReadonlyArray<SecurityGroupPolicy>): boolean {
+function needsCurrentRules(
+  event: SgEvent,
+  sections: ReadonlyArray<SecurityGroupPolicy>,
+  extraBaseline: ReadonlyArray<Rule> | undefined,
+): boolean {
   const change = event.change;
   if (!change) return false;
   if (change.action === 'modified') return true;
-  if (change.action === 'removed') return sections.some((section) => section.baseline !== undefined);
+  if (change.action === 'removed')
+    return extraBaseline !== undefined || sections.some((section) => section.baseline !== undefined);
   return change.created.length === 0;
 }
 
@@ -143,8 +153,10 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
   const protection = groupId ? await deps.protectedGroups.lookup(groupId) : undefined;
   const sections = protection?.sections ?? [];
 
+  const extraBaseline =
+    groupId && sections.length > 0 && deps.extraBaseline ? await deps.extraBaseline(groupId) : undefined;
   let currentRules: Rule[] | undefined;
-  if (groupId && sections.length > 0 && needsCurrentRules(event, sections)) {
+  if (groupId && sections.length > 0 && needsCurrentRules(event, sections, extraBaseline)) {
     currentRules = await deps.sg.describeGroupRules(groupId);
     const change = event.change;
     if (change?.action === 'added' && change.created.length === 0) {
@@ -157,6 +169,7 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     trustedPrincipals: deps.policy.trustedPrincipals,
     selfRoles: deps.selfRoles,
     ...(currentRules ? { currentRules } : {}),
+    ...(extraBaseline ? { extraBaseline } : {}),
     ...(deps.judgeGrant ? { judgeGrant: deps.judgeGrant } : {}),
   });
 

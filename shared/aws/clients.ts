@@ -4,8 +4,12 @@
  * Writers use standard retries; bulk readers (sweeps, audits) get more attempts because a daily
  * check paging through thousands of rules meets throttling as a matter of course.
  */
+import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -37,4 +41,38 @@ export const snsClient = (): SNSClient => {
 export const ssmClient = (): SSMClient => {
   ssm ??= new SSMClient(WRITER_RETRIES);
   return ssm;
+};
+
+// The daily and weekly checks only read, in bulk: more retries, since LookupEvents allows 2 calls a second.
+let cloudWatch: CloudWatchClient | undefined;
+let cloudTrail: CloudTrailClient | undefined;
+let acm: ACMClient | undefined;
+let elbv2Bulk: ElasticLoadBalancingV2Client | undefined;
+const s3ByRegion = new Map<string, S3Client>();
+
+export const cloudWatchClient = (): CloudWatchClient => {
+  cloudWatch ??= new CloudWatchClient(BULK_READER_RETRIES);
+  return cloudWatch;
+};
+export const cloudTrailClient = (): CloudTrailClient => {
+  cloudTrail ??= new CloudTrailClient(BULK_READER_RETRIES);
+  return cloudTrail;
+};
+export const acmClient = (): ACMClient => {
+  acm ??= new ACMClient(BULK_READER_RETRIES);
+  return acm;
+};
+export const elbv2BulkClient = (): ElasticLoadBalancingV2Client => {
+  elbv2Bulk ??= new ElasticLoadBalancingV2Client(BULK_READER_RETRIES);
+  return elbv2Bulk;
+};
+/** The Terraform state bucket may live in another region than the function. */
+export const s3Client = (region?: string): S3Client => {
+  const key = region ?? '';
+  let client = s3ByRegion.get(key);
+  if (!client) {
+    client = new S3Client({ ...BULK_READER_RETRIES, ...(region ? { region } : {}) });
+    s3ByRegion.set(key, client);
+  }
+  return client;
 };

@@ -166,6 +166,58 @@ export const TargetPolicy = z
   .strict();
 export type TargetPolicy = z.infer<typeof TargetPolicy>;
 
+/** A Terraform state object in S3 (the seed keeps state in an S3 backend): its rules are baseline. */
+export const TerraformStateRef = z
+  .object({
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'expected an S3 bucket name' }),
+    key: z.string().min(1),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region' })
+      .optional(),
+  })
+  .strict();
+export type TerraformStateRef = z.infer<typeof TerraformStateRef>;
+
+const timezone = z.string().refine(
+  (name) => {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: name });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as "Asia/Seoul"' },
+);
+
+/** The daily and weekly checks. Defaults are the seed's cost table and target-group recommendations. */
+export const CheckPolicy = z
+  .object({
+    /** Days, "today" and times in digests are in this zone. */
+    timezone: timezone.default('Asia/Seoul'),
+    cost: z
+      .object({
+        nlbHourlyUsd: z.number().nonnegative().default(0.0225),
+        nlcuHourlyUsd: z.number().nonnegative().default(0.006),
+        /** NLCUs billed for an idle load balancer; the seed's table assumes 0.5. */
+        minimumNlcu: z.number().nonnegative().default(0.5),
+        hoursPerMonth: z.number().positive().default(720),
+      })
+      .strict()
+      .prefault({}),
+    certificateWarning: duration.default(30 * 86_400_000),
+    targetGroups: z
+      .object({
+        deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(300),
+        preserveClientIp: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type CheckPolicy = z.infer<typeof CheckPolicy>;
+
 export const Policy = z
   .object({
     version: z.literal(1),
@@ -174,6 +226,9 @@ export const Policy = z
     securityGroups: z.array(SecurityGroupPolicy).default([]),
     grants: GrantPolicy.optional(),
     targets: TargetPolicy.optional(),
+    /** Terraform state objects whose security-group rules are baseline, besides the inline baselines. */
+    terraformState: z.array(TerraformStateRef).default([]),
+    checks: CheckPolicy.prefault({}),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

@@ -57,6 +57,8 @@ export interface DecideContext {
   readonly selfRoles: ReadonlyArray<string>;
   /** The group's rules as described after the event, when the shell had to read them. */
   readonly currentRules?: ReadonlyArray<Rule>;
+  /** Approved rules of the group from outside the policy (Terraform state), when known. */
+  readonly extraBaseline?: ReadonlyArray<Rule>;
   /**
    * Extra judgement of rules carrying grant tags (shared/grants/judge.ts); valid grants pass. It is
    * told how the rule came to be and by whom, because valid-looking tags on a rule a stranger added
@@ -80,10 +82,17 @@ function guardrailOf(
   return sections.find((section) => section.forbid.some((forbid) => forbidMatches(forbid, rule)));
 }
 
-function baselineOf(sections: ReadonlyArray<SecurityGroupPolicy>, groupId: string): Rule[] | undefined {
+function baselineOf(
+  sections: ReadonlyArray<SecurityGroupPolicy>,
+  groupId: string,
+  extra?: ReadonlyArray<Rule>,
+): Rule[] | undefined {
   const withBaseline = sections.filter((section) => section.baseline !== undefined);
-  if (withBaseline.length === 0) return undefined;
-  return withBaseline.flatMap((section) => baselineRules(section.baseline ?? [], groupId));
+  if (withBaseline.length === 0 && extra === undefined) return undefined;
+  return [
+    ...withBaseline.flatMap((section) => baselineRules(section.baseline ?? [], groupId)),
+    ...(extra ?? []),
+  ];
 }
 
 const list = (rules: ReadonlyArray<Rule>) => rules.map(summarise).join(', ');
@@ -111,7 +120,7 @@ function judgeRule(
   const grant = context.judgeGrant?.(rule, { action, actor });
   if (grant && !grant.valid) return { kind: 'revoke', reason: 'invalid-grant', note: grant.problem };
   if (grant?.valid) return { kind: 'allow', reason: 'approved' };
-  const baseline = baselineOf(context.sections, rule.groupId) ?? [];
+  const baseline = baselineOf(context.sections, rule.groupId, context.extraBaseline) ?? [];
   if (baseline.some((approved) => sameAccess(approved, rule))) return { kind: 'allow', reason: 'approved' };
   const coveredBy = [...baseline, ...others].find(
     (other) => other.ruleId !== rule.ruleId && covers(other, rule) && !sameAccessAndId(other, rule),
@@ -249,14 +258,14 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
     case 'removed': {
       if (matchesAny(event.actor, context.trustedPrincipals))
         return [{ type: 'ignore', reason: 'trusted', why: 'removed by a trusted principal' }];
-      const baseline = baselineOf(context.sections, groupId);
+      const baseline = baselineOf(context.sections, groupId, context.extraBaseline);
       const missing = baseline ? missingBaseline(baseline, current, change.direction, change.removed) : [];
       if (missing.length === 0)
         return [{ type: 'ignore', reason: 'nothing-to-restore', why: 'no approved rule is missing' }];
       return restoreDecisions(missing, groupId, 'approved rules removed by hand');
     }
     case 'modified': {
-      const baseline = baselineOf(context.sections, groupId);
+      const baseline = baselineOf(context.sections, groupId, context.extraBaseline);
       const judged: Array<{ rule: Rule; verdict: Verdict }> = [];
       const decisions: SgDecision[] = [];
       for (const modification of change.modifications) {

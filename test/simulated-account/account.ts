@@ -93,7 +93,9 @@ export class SimulatedAccount {
     const write = !READ_PREFIXES.some((prefix) => name.startsWith(prefix));
     this.stubFor(client)
       .on(command)
-      .callsFake(async (input: I) => {
+      .callsFake(async (live: I) => {
+        // SDK paginators reuse one input object across pages: record each call as it was sent.
+        const input = structuredClone(live);
         try {
           const output = await run(input);
           this.calls.push({ service, command: name, input, write });

@@ -49,6 +49,7 @@ export interface SimLoadBalancer {
   /** Subnets (one per AZ) with their CIDRs: the load balancer's nodes, and the health checks' source. */
   readonly subnets: Array<{ subnetId: string; zone: string; cidr: string }>;
   readonly tags: Tag[];
+  readonly createdAt?: Date;
 }
 
 export interface SimListener {
@@ -298,6 +299,7 @@ export function installElbv2(
           })),
           SecurityGroups: [...lb.securityGroups],
           IpAddressType: 'ipv4' as const,
+          ...(lb.createdAt ? { CreatedTime: lb.createdAt } : {}),
         })),
         ...(result.NextMarker ? { NextMarker: result.NextMarker } : {}),
       };

@@ -138,6 +138,7 @@ export function seedTargets(account: SimulatedAccount, ec2: InstanceState, elbv2
     securityGroups: [GROUPS.nlb],
     subnets: SUBNETS.map(({ subnetId, zone, cidr }) => ({ subnetId, zone, cidr })),
     tags: [...terraformTags, { Key: 'Name', Value: 'gateway-nlb' }],
+    createdAt: new Date(account.clock.now().getTime() - 400 * 86_400_000),
   });
   const heal = [{ Key: 'netwarden:heal', Value: 'true' }];
   elbv2.targetGroups.set(

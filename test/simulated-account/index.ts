@@ -4,6 +4,7 @@
  * they land). Call `restore()` when done so later code talks to real clients again.
  */
 import { SimulatedAccount } from './account';
+import { type CheckServices, installCheckServices } from './checks';
 import { type InstanceState, installInstances } from './ec2-instances';
 import { type Elbv2State, installElbv2 } from './elbv2';
 import { seedSecurityGroups } from './estate';
@@ -19,6 +20,8 @@ export interface Simulation {
   readonly ssm: ParameterStore;
   readonly instances: InstanceState;
   readonly elbv2: Elbv2State;
+  /** Load balancers, alarms, metrics, certificates, interfaces and the Terraform state (daily/weekly checks). */
+  readonly checks: CheckServices;
   restore(): void;
 }
 
@@ -33,10 +36,12 @@ export function createSimulatedAccount(options: { seed?: boolean } = {}): Simula
     seedSecurityGroups(account, sg);
     seedTargets(account, instances, elbv2);
   }
-  return { account, sg, published, ssm, instances, elbv2, restore: () => account.restore() };
+  const checks = installCheckServices(account, { seed: options.seed !== false, instances, elbv2 });
+  return { account, sg, published, ssm, instances, elbv2, checks, restore: () => account.restore() };
 }
 
 export { SimulatedAccount } from './account';
 export * from './estate';
+export * from './estate-load-balancers';
 export * from './estate-targets';
 export * from './identities';

@@ -1,0 +1,192 @@
+/**
+ * The seed's operations checklist (운영 체크리스트) running itself. Over the previous day people change
+ * security groups — one change netwarden reverts, one on a group it does not guard, one break-glass rule
+ * with an exception tag, one removal of a Terraform rule — and netwarden grants a developer temporary
+ * access. Then the 09:00 schedule fires: the daily digest, then (it is Monday) the weekly one, as on-call
+ * sees them; their Slack payloads are written to out/demo/.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  EC2Client,
+  type IpPermission,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { type Digest, digestText } from '../../shared/checks/digest';
+import { digestBlocks } from '../../shared/checks/digest-blocks';
+import type { Finding } from '../../shared/findings/finding';
+import type { CloudTrailEvent } from '../../test/simulated-account/account';
+import {
+  consoleUser,
+  GROUPS,
+  type Identity,
+  iamUser,
+  netwardenRole,
+} from '../../test/simulated-account/index';
+import type { DemoContext } from './context';
+
+const tcp = (
+  port: number | [number, number],
+  peer: { cidr?: string; group?: string },
+  description: string,
+): IpPermission => {
+  const [from, to] = Array.isArray(port) ? port : [port, port];
+  return {
+    IpProtocol: 'tcp',
+    FromPort: from,
+    ToPort: to,
+    ...(peer.cidr ? { IpRanges: [{ CidrIp: peer.cidr, Description: description }] } : {}),
+    ...(peer.group ? { UserIdGroupPairs: [{ GroupId: peer.group, Description: description }] } : {}),
+  };
+};
+
+async function revertHandler(events: CloudTrailEvent[]): Promise<void> {
+  const { handler } = await import('../../functions/revert-sg-drift/handler');
+  const { lambdaContext } = await import('../../test/helpers/context');
+  for (const event of events) await handler(event, lambdaContext('netwarden-demo-revert-sg-drift'));
+}
+
+async function yesterday(
+  context: DemoContext,
+  at: string,
+  label: string,
+  identity: Identity,
+  act: () => Promise<unknown>,
+) {
+  context.sim.account.clock.set(at);
+  const { events } = await context.sim.account.as(identity, act);
+  context.io.out(`  ${at.slice(0, 16).replace('T', ' ')}Z  ${label}`);
+  await revertHandler(events);
+}
+
+async function fire(context: DemoContext, name: 'daily-check' | 'weekly-check'): Promise<Digest> {
+  const { lambdaContext } = await import('../../test/helpers/context');
+  const { loadEvent } = await import('../../test/helpers/load-event');
+  const { handler } =
+    name === 'daily-check'
+      ? await import('../../functions/daily-check/handler')
+      : await import('../../functions/weekly-check/handler');
+  const before = context.sim.published.length;
+  const { calls } = await context.callsDuring(() =>
+    handler(loadEvent(`schedule/${name}.json`), lambdaContext(`netwarden-demo-${name}`)),
+  );
+  const published = context.sim.published
+    .slice(before)
+    .map((message) => JSON.parse(message.message) as Finding);
+  const finding = published.find((candidate) => candidate.kind.startsWith('check.'));
+  if (!finding) throw new Error(`${name} published no digest`);
+  const reads = new Map<string, number>();
+  for (const call of calls.filter((call) => call.service !== 'SNS'))
+    reads.set(`${call.service}.${call.command}`, (reads.get(`${call.service}.${call.command}`) ?? 0) + 1);
+  context.io.out(
+    `\n▶ ${name} (schedule 00:00 UTC = 09:00 Asia/Seoul): ${[...reads].map(([call, count]) => `${call}×${count}`).join(', ')}`,
+  );
+  context.io.out(
+    `  writes: ${calls.filter((call) => call.write && call.service !== 'SNS').length}; published finding [${finding.kind}, ${finding.severity}]`,
+  );
+  const digest = finding.details?.digest as Digest;
+  writeFileSync(
+    join(context.outDir, `${name}.slack.json`),
+    `${JSON.stringify(digestBlocks(digest), null, 2)}\n`,
+  );
+  return digest;
+}
+
+export async function checksStory(context: DemoContext): Promise<void> {
+  context.heading('daily-check and weekly-check: the operations checklist runs itself');
+  const ec2 = new EC2Client({});
+  context.io.out('Sunday, yesterday (times in UTC):');
+  await yesterday(
+    context,
+    '2026-11-22T01:10:00Z',
+    'alice@example.com opens 5432 to the world on rds-postgres-sg (console)',
+    consoleUser('alice@example.com'),
+    () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, { cidr: '0.0.0.0/0' }, 'quick test')],
+        }),
+      ),
+  );
+  await yesterday(
+    context,
+    '2026-11-22T03:00:00Z',
+    'netwarden grant-access gives dave 5432 until 18:00 KST',
+    netwardenRole('grant-access'),
+    () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, { cidr: '203.0.113.7/32' }, 'grant for dave@example.com')],
+          TagSpecifications: [
+            {
+              ResourceType: 'security-group-rule',
+              Tags: [
+                { Key: 'netwarden:grant-expires-at', Value: '2026-11-23T09:00:00Z' },
+                { Key: 'netwarden:grant-owner', Value: 'dave@example.com' },
+                { Key: 'netwarden:grant-reason', Value: 'INC-2231 data fix' },
+              ],
+            },
+          ],
+        }),
+      ),
+  );
+  await yesterday(
+    context,
+    '2026-11-22T05:30:00Z',
+    'ci-deployer opens 8080 from 10.20.8.0/22 on legacy-app-sg (not guarded; 10.20.0.0/16 already may)',
+    iamUser('ci-deployer'),
+    () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.legacyApp,
+          IpPermissions: [tcp(8080, { cidr: '10.20.8.0/22' }, 'app from the batch subnet')],
+        }),
+      ),
+  );
+  await yesterday(
+    context,
+    '2026-11-22T07:45:00Z',
+    'erin@example.com adds a break-glass SSH rule tagged netwarden:ignore on gateway-instance-sg',
+    consoleUser('erin@example.com', '198.51.100.9'),
+    () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.gateway,
+          IpPermissions: [tcp(22, { cidr: '10.20.1.0/24' }, 'vendor SSH')],
+          TagSpecifications: [
+            {
+              ResourceType: 'security-group-rule',
+              Tags: [{ Key: 'netwarden:ignore', Value: 'vendor upgrade window OPS-42' }],
+            },
+          ],
+        }),
+      ),
+  );
+  await yesterday(
+    context,
+    '2026-11-22T11:20:00Z',
+    'frank@example.com removes the Terraform rule of docdb-sg by hand',
+    consoleUser('frank@example.com', '192.0.2.77'),
+    () =>
+      ec2.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: GROUPS.docdb,
+          IpPermissions: [tcp([27017, 27019], { group: GROUPS.gateway }, 'MongoDB from Gateway')],
+        }),
+      ),
+  );
+
+  context.sim.account.clock.set('2026-11-23T00:00:00Z');
+  const daily = await fire(context, 'daily-check');
+  const weekly = await fire(context, 'weekly-check');
+  context.io.out(
+    `\nSlack payloads: ${join(context.outDir, 'daily-check.slack.json')}, weekly-check.slack.json`,
+  );
+  context.io.out('\n──── the daily digest, as on-call reads it ────');
+  for (const line of digestText(daily)) context.io.out(line);
+  context.io.out('\n──── the weekly digest (Monday) ────');
+  for (const line of digestText(weekly)) context.io.out(line);
+}

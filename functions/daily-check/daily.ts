@@ -1,0 +1,100 @@
+/**
+ * The daily check: gather (reads only) → build the digest (pure) → publish it as one finding.
+ * Each part of the checklist is gathered on its own: one that fails (a missing permission, a throttled
+ * API after every retry) is named in the digest and the rest still arrives — a partial report at 09:00
+ * beats a retry storm of duplicate digests. Only a failed publish throws (and is retried, then dead-lettered).
+ */
+import { GRANT_EXPIRES_TAG } from '../../shared/checks/audit';
+import { type ChangesReview, reviewChanges } from '../../shared/checks/changes';
+import { type DailyFacts, dailyDigest, type LoadBalancerHealth } from '../../shared/checks/daily-digest';
+import type { Digest } from '../../shared/checks/digest';
+import { checkFinding } from '../../shared/checks/findings';
+import type {
+  AlarmReads,
+  LoadBalancerReads,
+  SecurityGroupReads,
+  TrailReads,
+} from '../../shared/checks/ports';
+import { clockIn } from '../../shared/checks/time';
+import { errorMessage } from '../../shared/errors';
+import type { Finding, Publish } from '../../shared/findings/finding';
+import type { Policy } from '../../shared/policy/schema';
+import type { Rule } from '../../shared/rules/rule';
+
+export const DAY_MS = 86_400_000;
+
+export interface DailyDeps {
+  readonly elb: Pick<LoadBalancerReads, 'loadBalancers' | 'targetGroups' | 'targetHealth'>;
+  readonly alarms: AlarmReads;
+  readonly trail: TrailReads;
+  readonly sg: Pick<SecurityGroupReads, 'rulesTagged'>;
+  readonly policy: Policy;
+  readonly selfRoles: ReadonlyArray<string>;
+  /** Absent in the CLI: it only prints. */
+  readonly publish?: Publish;
+  /** Items per digest section; the CLI shows everything. */
+  readonly itemLimit?: number;
+}
+
+/** Runs `read`; on failure records `what: why` and returns the fallback. */
+export async function gather<T>(
+  what: string,
+  failures: string[],
+  fallback: T,
+  read: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    failures.push(`${what}: ${errorMessage(error)}`);
+    return fallback;
+  }
+}
+
+async function targetHealth(elb: DailyDeps['elb']): Promise<LoadBalancerHealth[]> {
+  const [loadBalancers, targetGroups] = await Promise.all([elb.loadBalancers(), elb.targetGroups()]);
+  const result: LoadBalancerHealth[] = [];
+  for (const loadBalancer of loadBalancers) {
+    const attached = targetGroups.filter((group) => group.loadBalancerArns.includes(loadBalancer.arn));
+    const withHealth = [];
+    for (const targetGroup of attached)
+      withHealth.push({ targetGroup, targets: await elb.targetHealth(targetGroup.arn) });
+    result.push({ loadBalancer, targetGroups: withHealth });
+  }
+  return result;
+}
+
+export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: Digest; finding: Finding }> {
+  const failures: string[] = [];
+  const timezone = deps.policy.checks.timezone;
+  const noChanges: ChangesReview = { changes: [], own: [], unreadable: [] };
+  const [loadBalancers, alarms, changes, grants] = await Promise.all([
+    gather('target health', failures, [] as LoadBalancerHealth[], () => targetHealth(deps.elb)),
+    gather('alarms', failures, [], () => deps.alarms.alarmsInAlarm()),
+    gather('security-group changes (CloudTrail)', failures, noChanges, async () =>
+      reviewChanges(
+        await deps.trail.securityGroupEvents({ start: new Date(at.getTime() - DAY_MS), end: at }),
+        {
+          selfRoles: deps.selfRoles,
+          trustedPrincipals: deps.policy.trustedPrincipals,
+          clock: clockIn(timezone),
+        },
+      ),
+    ),
+    gather('grants', failures, [] as Rule[], () => deps.sg.rulesTagged(GRANT_EXPIRES_TAG)),
+  ]);
+  const facts: DailyFacts = {
+    now: at,
+    timezone,
+    loadBalancers,
+    alarms,
+    changes,
+    grants,
+    failures,
+    ...(deps.itemLimit ? { itemLimit: deps.itemLimit } : {}),
+  };
+  const digest = dailyDigest(facts);
+  const finding = checkFinding(digest, at);
+  if (deps.publish) await deps.publish(finding);
+  return { digest, finding };
+}

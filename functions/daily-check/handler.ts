@@ -1,0 +1,41 @@
+/** daily-check: EventBridge schedule (09:00 Asia/Seoul by default) → dailyCheck → one digest finding. Wiring only. */
+import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
+import { scheduledTime } from '../../shared/checks/schedule';
+import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
+import { logger } from '../../shared/logger';
+import { lambda } from '../../shared/middleware';
+import { loadPolicy } from '../../shared/policy/load';
+import { type DailyDeps, dailyCheck } from './daily';
+
+const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+const policy = loadPolicy(config.POLICY_PATH);
+let loading: Promise<ReturnType<typeof import('../../shared/aws/checks-wiring').dailyReads>> | undefined;
+const reads = () => {
+  loading ??= import('../../shared/aws/checks-wiring').then((module) => module.dailyReads());
+  return loading;
+};
+const publish = lazyFunction(async () => {
+  const [{ snsPublisher }, { snsClient }] = await Promise.all([
+    import('../../shared/aws/sns'),
+    import('../../shared/aws/clients'),
+  ]);
+  return snsPublisher(snsClient(), config.FINDINGS_TOPIC_ARN);
+});
+
+const deps: DailyDeps = {
+  elb: lazyPort<DailyDeps['elb']>(async () => (await reads()).elb),
+  alarms: lazyPort<DailyDeps['alarms']>(async () => (await reads()).alarms),
+  trail: lazyPort<DailyDeps['trail']>(async () => (await reads()).trail),
+  sg: lazyPort<DailyDeps['sg']>(async () => (await reads()).sg),
+  policy,
+  selfRoles: selfRolePatterns(config),
+  publish,
+};
+
+export const handler = lambda(async (event: unknown) => {
+  const at = await scheduledTime(event, { function: 'daily-check', publish, now: () => new Date() });
+  if (!at) return { status: 'unprocessable' };
+  const { finding } = await dailyCheck(at, deps);
+  logger.info('daily check published', { severity: finding.severity, title: finding.title });
+  return { status: 'published', title: finding.title };
+});

@@ -1,0 +1,211 @@
+/**
+ * The weekly check: gather (reads only) → audit and build the digest (pure) → publish one finding.
+ * As in the daily check, a part that cannot be read is named in the digest and the rest still arrives.
+ */
+
+import { type AuditReport, auditAccount } from '../../shared/checks/audit';
+import type { Digest } from '../../shared/checks/digest';
+import { checkFinding } from '../../shared/checks/findings';
+import type {
+  AuditGroup,
+  CertificateReads,
+  ListenerFacts,
+  LoadBalancerFacts,
+  LoadBalancerReads,
+  MetricQuery,
+  MetricReads,
+  NetworkReads,
+  SecurityGroupReads,
+  TargetGroupFacts,
+} from '../../shared/checks/ports';
+import {
+  type CertificateUse,
+  NLB_METRICS,
+  type NlbWeek,
+  seriesTotals,
+  type TargetGroupSettings,
+  WEEK_MS,
+  weeklyDigest,
+} from '../../shared/checks/weekly-digest';
+import type { Finding, Publish } from '../../shared/findings/finding';
+import type { Policy } from '../../shared/policy/schema';
+import type { StateBaselineLoader } from '../../shared/terraform/baseline-loader';
+import { baselineFromState, type StateBaseline } from '../../shared/terraform/state';
+import { gather } from '../daily-check/daily';
+
+export interface WeeklyDeps {
+  readonly elb: Pick<
+    LoadBalancerReads,
+    'loadBalancers' | 'targetGroups' | 'targetGroupAttributes' | 'listeners'
+  >;
+  readonly metrics: MetricReads;
+  readonly certificates: CertificateReads;
+  readonly sg: Pick<SecurityGroupReads, 'groups' | 'rules'>;
+  readonly network: NetworkReads;
+  readonly state: StateBaselineLoader;
+  readonly policy: Policy;
+  readonly publish?: Publish;
+  /** Items per digest section; the CLI shows everything. */
+  readonly itemLimit?: number;
+}
+
+/** Protocols of NLB target groups; the seed's recommendations are for those. */
+const NLB_PROTOCOLS = new Set(['TCP', 'TLS', 'UDP', 'TCP_UDP']);
+const DAY_SECONDS = 86_400;
+
+/** `net/gateway-nlb/5f3c…`: the LoadBalancer dimension is the ARN after `loadbalancer/`. */
+export const dimensionOf = (arn: string, marker: 'loadbalancer/' | 'targetgroup/') =>
+  marker === 'loadbalancer/'
+    ? arn.slice(arn.indexOf(marker) + marker.length)
+    : arn.slice(arn.indexOf(marker));
+
+async function audit(deps: WeeklyDeps, failures: string[]) {
+  const [groups, rules] = await Promise.all([deps.sg.groups(), deps.sg.rules()]);
+  const vpcIds = [...new Set(groups.flatMap((group) => (group.vpcId ? [group.vpcId] : [])))];
+  const [staleReferences, attachedGroupIds, state] = await Promise.all([
+    gather('stale security groups', failures, [], () => deps.network.staleReferences(vpcIds)),
+    gather('network interfaces', failures, undefined as Set<string> | undefined, () =>
+      deps.network.attachedGroupIds(),
+    ),
+    gather('Terraform state', failures, undefined as StateBaseline | undefined, () => deps.state.load()),
+  ]);
+  const report = auditAccount({
+    groups,
+    rules,
+    policy: deps.policy,
+    // Without the interfaces, "attached to nothing" cannot be judged: say nothing rather than everything.
+    attachedGroupIds: attachedGroupIds ?? new Set(groups.map((group) => group.groupId)),
+    staleReferences,
+    ...(state ? { extraBaseline: (groupId: string) => baselineFromState(state, groupId) } : {}),
+    ...(accountOf(groups) ? { accountId: accountOf(groups) } : {}),
+  });
+  return { report, baselineProblems: state?.problems ?? [] };
+}
+
+const accountOf = (groups: ReadonlyArray<AuditGroup>) => groups.find((group) => group.ownerId)?.ownerId;
+
+function metricQueries(
+  nlbs: ReadonlyArray<LoadBalancerFacts>,
+  targetGroups: ReadonlyArray<TargetGroupFacts>,
+) {
+  const queries: Array<MetricQuery & { loadBalancerArn: string; key: string }> = [];
+  for (const nlb of nlbs) {
+    const LoadBalancer = dimensionOf(nlb.arn, 'loadbalancer/');
+    for (const { key, metric, stat } of NLB_METRICS)
+      queries.push({
+        id: `q${queries.length}`,
+        namespace: 'AWS/NetworkELB',
+        metric,
+        stat,
+        period: DAY_SECONDS,
+        dimensions: { LoadBalancer },
+        loadBalancerArn: nlb.arn,
+        key,
+      });
+    for (const group of targetGroups.filter((candidate) => candidate.loadBalancerArns.includes(nlb.arn)))
+      queries.push({
+        id: `q${queries.length}`,
+        namespace: 'AWS/NetworkELB',
+        metric: 'UnHealthyHostCount',
+        stat: 'Maximum',
+        period: DAY_SECONDS,
+        dimensions: { LoadBalancer, TargetGroup: dimensionOf(group.arn, 'targetgroup/') },
+        loadBalancerArn: nlb.arn,
+        key: 'unhealthy',
+      });
+  }
+  return queries;
+}
+
+async function loadBalancing(at: Date, deps: WeeklyDeps, failures: string[]) {
+  const [loadBalancers, targetGroups] = await Promise.all([
+    deps.elb.loadBalancers(),
+    deps.elb.targetGroups(),
+  ]);
+  const nlbs = loadBalancers.filter((lb) => lb.type === 'network');
+  const listeners: ListenerFacts[] = [];
+  for (const lb of loadBalancers) listeners.push(...(await deps.elb.listeners(lb.arn)));
+
+  const queries = metricQueries(nlbs, targetGroups);
+  const series = await gather('NLB metrics', failures, new Map(), () =>
+    deps.metrics.metricData(queries, { start: new Date(at.getTime() - WEEK_MS), end: at }),
+  );
+  const weeks: NlbWeek[] = nlbs.map((loadBalancer) => {
+    const mine = queries.filter((query) => query.loadBalancerArn === loadBalancer.arn);
+    const total = (key: string, reduce: (values: ReturnType<typeof series.get>) => number) =>
+      Math.max(0, ...mine.filter((query) => query.key === key).map((query) => reduce(series.get(query.id))));
+    return {
+      loadBalancer,
+      newFlows: total('newFlows', seriesTotals.sum),
+      peakActiveFlows: total('peakActiveFlows', seriesTotals.max),
+      processedBytes: total('processedBytes', seriesTotals.sum),
+      peakUnhealthyHosts: total('unhealthy', seriesTotals.max),
+    };
+  });
+
+  const names = new Map(loadBalancers.map((lb) => [lb.arn, lb.name]));
+  const certificateUses = new Map<string, string[]>();
+  for (const listener of listeners)
+    for (const arn of listener.certificateArns)
+      certificateUses.set(arn, [
+        ...(certificateUses.get(arn) ?? []),
+        `${names.get(listener.loadBalancerArn) ?? listener.loadBalancerArn}:${listener.port}`,
+      ]);
+  const certificates: CertificateUse[] = [];
+  for (const [arn, usedBy] of certificateUses) {
+    const facts = await gather(`certificate ${arn}`, failures, null, () =>
+      deps.certificates.certificate(arn),
+    );
+    if (facts !== null) certificates.push({ arn, usedBy, facts });
+  }
+
+  const settings: TargetGroupSettings[] = [];
+  for (const targetGroup of targetGroups.filter((group) => NLB_PROTOCOLS.has(group.protocol ?? ''))) {
+    const attributes = await gather(`attributes of ${targetGroup.name}`, failures, {}, () =>
+      deps.elb.targetGroupAttributes(targetGroup.arn),
+    );
+    settings.push({
+      targetGroup,
+      attributes,
+      listeners: listeners.filter((listener) => listener.targetGroupArns.includes(targetGroup.arn)),
+    });
+  }
+  return { weeks, certificates, settings };
+}
+
+const emptyAudit: AuditReport = {
+  groups: 0,
+  rules: 0,
+  drift: { missing: [], unapproved: [] },
+  redundant: [],
+  guardrails: [],
+  staleReferences: [],
+  unattached: [],
+  exceptions: [],
+};
+
+export async function weeklyCheck(at: Date, deps: WeeklyDeps): Promise<{ digest: Digest; finding: Finding }> {
+  const failures: string[] = [];
+  const [audited, balancing] = await Promise.all([
+    gather('security-group audit', failures, { report: emptyAudit, baselineProblems: [] as string[] }, () =>
+      audit(deps, failures),
+    ),
+    gather('load balancers', failures, { weeks: [], certificates: [], settings: [] }, () =>
+      loadBalancing(at, deps, failures),
+    ),
+  ]);
+  const digest = weeklyDigest({
+    now: at,
+    settings: deps.policy.checks,
+    audit: audited.report,
+    baselineProblems: audited.baselineProblems,
+    nlbs: balancing.weeks,
+    certificates: balancing.certificates,
+    targetGroups: balancing.settings,
+    failures,
+    ...(deps.itemLimit ? { itemLimit: deps.itemLimit } : {}),
+  });
+  const finding = checkFinding(digest, at);
+  if (deps.publish) await deps.publish(finding);
+  return { digest, finding };
+}

@@ -1,0 +1,100 @@
+/**
+ * ELBv2 reads for the daily and weekly checks (the lead may merge these into shared/aws/elbv2.ts).
+ * DescribeLoadBalancers, DescribeTargetGroups and DescribeListeners page with Marker/NextMarker.
+ */
+import {
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetHealthCommand,
+  type ElasticLoadBalancingV2Client,
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
+  paginateDescribeTargetGroups,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ListenerFacts, LoadBalancerFacts, LoadBalancerReads, TargetGroupFacts } from '../checks/ports';
+
+/** PageSize is 1–400 for these calls; their paginators ignore `pageSize`, so it goes in the input. */
+export function loadBalancerReads(
+  client: ElasticLoadBalancingV2Client,
+  options: { pageSize?: number } = {},
+): LoadBalancerReads {
+  const config = { client };
+  const PageSize = options.pageSize ?? 400;
+  return {
+    async loadBalancers() {
+      const result: LoadBalancerFacts[] = [];
+      for await (const page of paginateDescribeLoadBalancers(config, { PageSize }))
+        for (const lb of page.LoadBalancers ?? []) {
+          if (!lb.LoadBalancerArn) continue;
+          result.push({
+            arn: lb.LoadBalancerArn,
+            name: lb.LoadBalancerName ?? lb.LoadBalancerArn,
+            type: lb.Type ?? 'unknown',
+            ...(lb.Scheme ? { scheme: lb.Scheme } : {}),
+            ...(lb.CreatedTime ? { createdAt: new Date(lb.CreatedTime) } : {}),
+          });
+        }
+      return result;
+    },
+    async targetGroups() {
+      const result: TargetGroupFacts[] = [];
+      for await (const page of paginateDescribeTargetGroups(config, { PageSize }))
+        for (const group of page.TargetGroups ?? []) {
+          if (!group.TargetGroupArn) continue;
+          result.push({
+            arn: group.TargetGroupArn,
+            name: group.TargetGroupName ?? group.TargetGroupArn,
+            ...(group.Protocol ? { protocol: group.Protocol } : {}),
+            ...(group.Port !== undefined ? { port: group.Port } : {}),
+            ...(group.TargetType ? { targetType: group.TargetType } : {}),
+            ...(group.HealthCheckPort ? { healthCheckPort: group.HealthCheckPort } : {}),
+            loadBalancerArns: group.LoadBalancerArns ?? [],
+          });
+        }
+      return result;
+    },
+    async targetHealth(targetGroupArn) {
+      const output = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+      return (output.TargetHealthDescriptions ?? []).map((description) => ({
+        id: description.Target?.Id ?? '?',
+        ...(description.Target?.Port !== undefined ? { port: description.Target.Port } : {}),
+        state: description.TargetHealth?.State ?? 'unknown',
+        ...(description.TargetHealth?.Reason ? { reason: description.TargetHealth.Reason } : {}),
+      }));
+    },
+    async targetGroupAttributes(targetGroupArn) {
+      const output = await client.send(
+        new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn }),
+      );
+      return Object.fromEntries(
+        (output.Attributes ?? []).map((attribute) => [attribute.Key ?? '', attribute.Value ?? '']),
+      );
+    },
+    async listeners(loadBalancerArn) {
+      const result: ListenerFacts[] = [];
+      for await (const page of paginateDescribeListeners(config, {
+        LoadBalancerArn: loadBalancerArn,
+        PageSize,
+      }))
+        for (const listener of page.Listeners ?? []) {
+          const forwards = (listener.DefaultActions ?? []).flatMap((action) => [
+            ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
+            ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((group) =>
+              group.TargetGroupArn ? [group.TargetGroupArn] : [],
+            ),
+          ]);
+          result.push({
+            arn: listener.ListenerArn ?? '?',
+            loadBalancerArn,
+            ...(listener.Port !== undefined ? { port: listener.Port } : {}),
+            ...(listener.Protocol ? { protocol: listener.Protocol } : {}),
+            // The default certificate; extra SNI certificates need DescribeListenerCertificates (not read).
+            certificateArns: (listener.Certificates ?? []).flatMap((cert) =>
+              cert.CertificateArn ? [cert.CertificateArn] : [],
+            ),
+            targetGroupArns: [...new Set(forwards)],
+          });
+        }
+      return result;
+    },
+  };
+}

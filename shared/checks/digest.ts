@@ -1,0 +1,83 @@
+/**
+ * A digest: the result of a check as plain data — counts first, then sections of items. It travels in
+ * the finding's `details.digest`, the terminal prints it with `digestText`, and Slack gets
+ * `digestBlocks` (digest-blocks.ts). A day with nothing to list is one line.
+ */
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface DigestCount {
+  readonly label: string;
+  readonly value: string;
+  /** ok: nothing to do; otherwise the worst severity behind the number. */
+  readonly status: 'ok' | Severity;
+}
+
+export interface DigestSection {
+  readonly title: string;
+  readonly severity: Severity;
+  readonly items: string[];
+  /** Items left out to keep the message bounded (the CLI shows everything). */
+  readonly omitted: number;
+}
+
+export interface Digest {
+  readonly check: 'daily' | 'weekly';
+  readonly title: string;
+  readonly counts: DigestCount[];
+  readonly sections: DigestSection[];
+  /** The one line said when there is nothing to list. */
+  readonly allClear: string;
+}
+
+/** Items per section carried in a finding: SNS takes 256 KB, Slack 50 blocks. */
+export const MAX_ITEMS_PER_SECTION = 40;
+
+const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+export function section(
+  title: string,
+  severity: Severity,
+  items: ReadonlyArray<string>,
+  limit = MAX_ITEMS_PER_SECTION,
+): DigestSection | undefined {
+  if (items.length === 0) return undefined;
+  return { title, severity, items: items.slice(0, limit), omitted: Math.max(0, items.length - limit) };
+}
+
+/** Sections by severity (critical first), empty ones dropped. */
+export function sections(list: ReadonlyArray<DigestSection | undefined>): DigestSection[] {
+  return list
+    .filter((entry): entry is DigestSection => entry !== undefined)
+    .sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+}
+
+export function isClean(digest: Digest): boolean {
+  return digest.sections.length === 0;
+}
+
+export function worstSeverity(digest: Digest): Severity {
+  return digest.sections[0]?.severity ?? 'info';
+}
+
+export function countsLine(digest: Digest): string {
+  return digest.counts.map((count) => `${count.label} ${count.value}`).join(' · ');
+}
+
+/** `Daily check 2026-11-23: …` in one line, for clean days, fallbacks and finding titles. */
+export function summaryLine(digest: Digest): string {
+  return isClean(digest) ? `${digest.title}: ${digest.allClear}` : `${digest.title}: ${countsLine(digest)}`;
+}
+
+const MARK: Record<Severity, string> = { critical: '[critical]', warning: '[warning]', info: '[info]' };
+
+/** Plain text for the terminal. */
+export function digestText(digest: Digest): string[] {
+  if (isClean(digest)) return [`✓ ${summaryLine(digest)}`];
+  const lines = [digest.title, countsLine(digest)];
+  for (const entry of digest.sections) {
+    lines.push('', `${MARK[entry.severity]} ${entry.title} (${entry.items.length + entry.omitted})`);
+    for (const item of entry.items) lines.push(`  • ${item}`);
+    if (entry.omitted > 0) lines.push(`  … and ${entry.omitted} more`);
+  }
+  return lines;
+}

@@ -1,0 +1,17 @@
+/** The checks' trigger: a scheduled event, whose `time` fixes the window even when the invocation is retried. */
+import { ScheduledEvent } from '../events/schedule';
+import type { Publish } from '../findings/finding';
+import { formatIssues } from '../policy/load';
+import { unprocessableFinding } from '../sg/findings';
+
+/** The time the schedule fired, or undefined after publishing an `unprocessable` finding. */
+export async function scheduledTime(
+  raw: unknown,
+  source: { function: string; publish: Publish; now: () => Date },
+): Promise<Date | undefined> {
+  const parsed = ScheduledEvent.safeParse(raw);
+  if (parsed.success) return new Date(parsed.data.time);
+  const reason = `not a scheduled event: ${formatIssues(parsed.error.issues, raw).replaceAll('policy', 'event')}`;
+  await source.publish(unprocessableFinding(reason, source.now(), { function: source.function }));
+  return undefined;
+}

@@ -1,0 +1,15 @@
+/** EventBridge scheduled events ("Scheduled Event" from aws.events; `time` is when the rule fired). */
+import { z } from 'zod';
+
+export const ScheduledEvent = z.object({
+  version: z.string().optional(),
+  id: z.string().min(1),
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.literal('aws.events'),
+  account: z.string().optional(),
+  time: z.iso.datetime({ offset: true }),
+  region: z.string().optional(),
+  resources: z.array(z.string()).default([]),
+  detail: z.record(z.string(), z.unknown()).default({}),
+});
+export type ScheduledEvent = z.infer<typeof ScheduledEvent>;

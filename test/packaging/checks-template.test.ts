@@ -1,0 +1,105 @@
+/** daily-check and weekly-check as packaged: cron schedules, and read-only roles that match the calls made. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dailyCheck } from '../../functions/daily-check/daily';
+import { weeklyCheck } from '../../functions/weekly-check/weekly';
+import { dailyDeps, weeklyDeps } from '../helpers/checks';
+import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+import { createSimulatedAccount } from '../simulated-account/index';
+
+let packaged: Packaged;
+beforeAll(() => {
+  packaged = packageService();
+}, 240_000);
+
+const IAM_PREFIX: Record<string, string> = {
+  ElasticLoadBalancingV2: 'elasticloadbalancing',
+  EC2: 'ec2',
+  CloudWatch: 'cloudwatch',
+  CloudTrail: 'cloudtrail',
+  ACM: 'acm',
+  S3: 's3',
+  SNS: 'sns',
+};
+
+/** The IAM actions behind every call a check made on the simulated account. */
+async function actionsUsed(check: 'daily' | 'weekly'): Promise<string[]> {
+  const sim = createSimulatedAccount();
+  try {
+    const now = sim.account.clock.now();
+    if (check === 'daily') await dailyCheck(now, dailyDeps());
+    else await weeklyCheck(now, weeklyDeps(sim));
+    return [
+      ...new Set(
+        sim.account.calls.map((call) => `${IAM_PREFIX[call.service] ?? call.service}:${call.command}`),
+      ),
+    ].sort();
+  } finally {
+    sim.restore();
+  }
+}
+
+const LOGS_AND_DLQ = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'];
+
+describe('daily-check and weekly-check in the packaged template', () => {
+  it('run on cron schedules: 09:00 Asia/Seoul daily, and Monday 09:00 weekly (00:00 UTC)', () => {
+    const schedules = Object.fromEntries(
+      resourcesOfType(packaged.template, 'AWS::Events::Rule')
+        .filter(([, rule]) => rule.Properties.ScheduleExpression)
+        .map(([, rule]) => [rule.Properties.Name, rule.Properties.ScheduleExpression]),
+    );
+    expect(schedules).toEqual({
+      'netwarden-prod-daily-check': 'cron(0 0 * * ? *)',
+      'netwarden-prod-weekly-check': 'cron(0 0 ? * MON *)',
+      // The other schedules of the service, so that none appears or goes unnoticed.
+      'netwarden-prod-expire-grants': 'rate(1 minute)',
+      'netwarden-prod-heal-targets-sweep': 'rate(5 minutes)',
+    });
+    expect(packaged.artifacts).toEqual(expect.arrayContaining(['dailyCheck.zip', 'weeklyCheck.zip']));
+  });
+
+  it('give the daily check a role with exactly the read calls it makes, plus sns:Publish', async () => {
+    const used = await actionsUsed('daily');
+    expect(used).toEqual([
+      'cloudtrail:LookupEvents',
+      'cloudwatch:DescribeAlarms',
+      'ec2:DescribeSecurityGroupRules',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+      'sns:Publish',
+    ]);
+    expect(allowedActions(packaged.template, 'DailyCheckRole')).toEqual([...used, ...LOGS_AND_DLQ].sort());
+    expect(packaged.template.Resources.DailyCheckLambdaFunction?.Properties.Role).toEqual({
+      'Fn::GetAtt': ['DailyCheckRole', 'Arn'],
+    });
+  });
+
+  it('give the weekly check a role with exactly the read calls it makes, plus sns:Publish; S3 only for named state objects', async () => {
+    const used = await actionsUsed('weekly');
+    expect(used).toContain('s3:GetObject');
+    const withoutState = used.filter((action) => action !== 's3:GetObject');
+    expect(allowedActions(packaged.template, 'WeeklyCheckRole')).toEqual(
+      [...withoutState, ...LOGS_AND_DLQ].sort(),
+    );
+    // s3:GetObject is granted only when terraformStateObjectArns names objects (empty by default).
+    const statements = (
+      (packaged.template.Resources.WeeklyCheckRole?.Properties.Policies ?? []) as Array<{
+        PolicyDocument: { Statement: unknown[] };
+      }>
+    )[0]?.PolicyDocument.Statement;
+    expect(statements).toContainEqual({
+      'Fn::If': [
+        'ReadsTerraformState',
+        {
+          Sid: 'TerraformState',
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Split': [',', ''] },
+        },
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+    for (const action of used)
+      expect(action).toMatch(/^(ec2|elasticloadbalancing|cloudwatch|acm|s3|sns):(Describe|Get|Publish)/);
+  });
+});

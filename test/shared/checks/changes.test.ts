@@ -1,0 +1,102 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  EC2Client,
+  ModifySecurityGroupRulesCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { describe, expect, it } from 'vitest';
+import { reviewChanges } from '../../../shared/checks/changes';
+import type { TrailRecord } from '../../../shared/checks/ports';
+import { clockIn } from '../../../shared/checks/time';
+import { useSimulation } from '../../helpers/simulation';
+import { consoleUser, GROUPS, netwardenRole } from '../../simulated-account/index';
+
+const simulation = useSimulation();
+const context = {
+  selfRoles: ['arn:aws:iam::*:role/netwarden-demo-*'],
+  trustedPrincipals: [],
+  clock: clockIn('Asia/Seoul'),
+};
+const records = (): TrailRecord[] =>
+  simulation.current.account.trail.map((event) => ({
+    eventId: String(event.detail.eventID),
+    eventName: String(event.detail.eventName),
+    cloudTrailEvent: JSON.stringify(event.detail),
+  }));
+
+describe('reviewChanges', () => {
+  it('says an edited approved rule was reverted and restored by netwarden, from its later calls', async () => {
+    const sim = simulation.current;
+    const ec2 = new EC2Client({});
+    const approved = [...sim.sg.rules.values()].find((rule) => rule.GroupId === GROUPS.postgres);
+    const ruleId = approved?.SecurityGroupRuleId ?? '';
+    await sim.account.as(consoleUser('carol@example.com', '192.0.2.10'), () =>
+      ec2.send(
+        new ModifySecurityGroupRulesCommand({
+          GroupId: GROUPS.postgres,
+          SecurityGroupRules: [
+            {
+              SecurityGroupRuleId: ruleId,
+              SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIpv4: '10.0.0.0/8' },
+            },
+          ],
+        }),
+      ),
+    );
+    sim.account.clock.advance(60_000);
+    await sim.account.as(netwardenRole('revert-sg-drift'), async () => {
+      await ec2.send(
+        new RevokeSecurityGroupIngressCommand({ GroupId: GROUPS.postgres, SecurityGroupRuleIds: [ruleId] }),
+      );
+      await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 5432,
+              ToPort: 5432,
+              UserIdGroupPairs: [{ GroupId: GROUPS.gateway }],
+            },
+          ],
+        }),
+      );
+    });
+    const review = reviewChanges(records(), context);
+    expect(review.changes).toEqual([
+      expect.objectContaining({
+        who: 'carol@example.com via role AWSReservedSSO_AdministratorAccess_0123456789abcdef in the console from 192.0.2.10',
+        what: `ModifySecurityGroupRules ${GROUPS.postgres}: ${ruleId} now tcp 5432 10.0.0.0/8`,
+        outcome: 'reverted by netwarden at 09:01; approved rule restored by netwarden at 09:01',
+        needsAttention: false,
+      }),
+    ]);
+    expect(review.own).toEqual([]);
+  });
+
+  it('says a failed call changed nothing, and names a record it cannot read without dropping the rest', async () => {
+    const sim = simulation.current;
+    const ec2 = new EC2Client({});
+    await sim.account.as(consoleUser('dan@example.com'), () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.mysql,
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, IpRanges: [{ CidrIp: '10.20.0.0/16' }] },
+          ],
+        }),
+      ),
+    );
+    const review = reviewChanges(
+      [
+        ...records(),
+        { eventId: 'e-bad', eventName: 'AuthorizeSecurityGroupIngress', cloudTrailEvent: '{"eventID":' },
+      ],
+      context,
+    );
+    expect(review.changes.map((change) => change.outcome)).toEqual([
+      'failed with Client.InvalidPermission.Duplicate: changed nothing',
+    ]);
+    expect(review.unreadable).toEqual([expect.stringMatching(/^AuthorizeSecurityGroupIngress e-bad: /)]);
+  });
+});

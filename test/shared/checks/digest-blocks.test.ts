@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { auditAccount } from '../../../shared/checks/audit';
+import { type Digest, section } from '../../../shared/checks/digest';
+import { type Block, digestBlocks, escapeMrkdwn, SLACK_LIMITS } from '../../../shared/checks/digest-blocks';
+import { checkFinding } from '../../../shared/checks/findings';
+import { weeklyDigest } from '../../../shared/checks/weekly-digest';
+import { parsePolicy } from '../../../shared/policy/load';
+import { syntheticAccount } from '../../helpers/synthetic-account';
+
+const digestOf = (overrides: Partial<Digest> = {}): Digest => ({
+  check: 'weekly',
+  title: 'Weekly check 2026-11-23',
+  counts: [{ label: 'SG audit', value: '3 findings', status: 'warning' }],
+  sections: [],
+  allClear: 'all clear',
+  ...overrides,
+});
+const textOf = (block: Block) =>
+  block.type === 'section' || block.type === 'header'
+    ? block.text.text
+    : block.type === 'context'
+      ? (block.elements[0]?.text ?? '')
+      : '';
+
+describe('digestBlocks', () => {
+  it('says a clean digest in one block, with the same line as the notification text', () => {
+    const message = digestBlocks(digestOf());
+    expect(message).toEqual({
+      text: 'Weekly check 2026-11-23: all clear',
+      blocks: [
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: ':white_check_mark: Weekly check 2026-11-23: all clear' },
+        },
+      ],
+    });
+  });
+
+  it('puts the counts first, then each section with its items', () => {
+    const message = digestBlocks(
+      digestOf({
+        sections: [
+          section('Guardrail breaches', 'critical', ['sg-1 tcp 5432 from 0.0.0.0/0']) ?? {
+            title: '',
+            severity: 'info',
+            items: [],
+            omitted: 0,
+          },
+        ],
+      }),
+    );
+    expect(message.text).toBe('Weekly check 2026-11-23: SG audit 3 findings');
+    expect(message.blocks.map((block) => [block.type, textOf(block)])).toEqual([
+      ['header', 'Weekly check 2026-11-23'],
+      ['section', ':warning: SG audit *3 findings*'],
+      ['divider', ''],
+      ['section', ':red_circle: *Guardrail breaches* (1)\n• sg-1 tcp 5432 from 0.0.0.0/0'],
+    ]);
+  });
+
+  it('stays within 50 blocks, 3,000 characters per section and 150 per header, and marks what it cut', () => {
+    const long = (index: number) => `rule ${index} ${'x'.repeat(180)}`;
+    const digest = digestOf({
+      title: `Weekly check ${'very long title '.repeat(20)}`,
+      sections: Array.from({ length: 30 }, (_, index) => ({
+        title: `Section ${index}`,
+        severity: 'warning' as const,
+        items: Array.from({ length: 40 }, (_, item) => long(item)),
+        omitted: 5,
+      })),
+    });
+    const message = digestBlocks(digest);
+    expect(message.blocks.length).toBe(SLACK_LIMITS.blocks);
+    for (const block of message.blocks) {
+      if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(150);
+      if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(3000);
+    }
+    const last = message.blocks.at(-1);
+    expect(last?.type).toBe('context');
+    expect(textOf(last as Block)).toMatch(
+      /^:scissors: \d+ more blocks cut to fit Slack's limit — run `npx netwarden check weekly` for everything\./,
+    );
+    expect(message.text).toBe(`${digest.title}: SG audit 3 findings`);
+  });
+
+  it('cuts one overlong item visibly and says how many items were left out', () => {
+    const message = digestBlocks(
+      digestOf({ sections: [{ title: 'Long', severity: 'info', items: ['y'.repeat(5000)], omitted: 7 }] }),
+    );
+    const body = textOf(message.blocks[3] as Block);
+    expect(body).toContain(`${'y'.repeat(998)}…`);
+    expect(body).not.toContain('y'.repeat(1000));
+    expect(body).toContain('_… and 7 more (run the check from the CLI for the full list)_');
+  });
+
+  it('escapes &, < and > so a summary never becomes a Slack link', () => {
+    expect(escapeMrkdwn('<!here> a & b > c')).toBe('&lt;!here&gt; a &amp; b &gt; c');
+    const message = digestBlocks(
+      digestOf({ sections: [{ title: 'T', severity: 'info', items: ['<!channel>'], omitted: 0 }] }),
+    );
+    expect(textOf(message.blocks[3] as Block)).toContain('• &lt;!channel&gt;');
+  });
+});
+
+describe('the published weekly finding', () => {
+  it('stays far below the SNS limit (256 KB) for an audit of 150,000 rules', () => {
+    const account = syntheticAccount({ groups: 2500, rulesPerGroup: 60 });
+    const audit = auditAccount({ ...account, staleReferences: [] });
+    const digest = weeklyDigest({
+      now: new Date('2026-11-23T00:00:00Z'),
+      settings: parsePolicy('version: 1').checks,
+      audit,
+      baselineProblems: [],
+      nlbs: [],
+      certificates: [],
+      targetGroups: [],
+      failures: [],
+    });
+    const size = Buffer.byteLength(JSON.stringify(checkFinding(digest, new Date())));
+    expect(size).toBeLessThan(128 * 1024);
+    expect(
+      digest.sections.find((entry) => entry.title === 'Drift: rules not in the baseline')?.omitted,
+    ).toBeGreaterThan(10_000);
+  });
+});
