@@ -1,11 +1,12 @@
 /** revert-sg-drift: EventBridge (CloudTrail security-group API calls) → revertDrift. Wiring only. */
-import { lazyPublisher, lazySecurityGroupPort } from '../../shared/aws/ports';
+import { lazyPublisher, lazySecurityGroupPort, lazyStateReads } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { grantJudge } from '../../shared/grants/judge';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
 import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
+import { baselineOrNothing, stateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { describeDecision, revertDrift } from './revert';
 
 const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
@@ -13,6 +14,9 @@ const policy = loadPolicy(config.POLICY_PATH);
 const sg = lazySecurityGroupPort();
 const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
 const now = () => new Date();
+// Terraform state named by the policy is baseline too (read at most once per 5 minutes).
+const stateBaseline =
+  policy.terraformState.length > 0 ? stateBaselineLoader(policy.terraformState, lazyStateReads().read, now) : undefined;
 
 const deps = {
   sg,
@@ -25,6 +29,13 @@ const deps = {
   recent: recentEvents(),
   // Grant tags are trusted only on grants netwarden made or a listed grantor added (see judge.ts).
   judgeGrant: grantJudge(policy.grants, now),
+  ...(stateBaseline
+    ? {
+        extraBaseline: baselineOrNothing(stateBaseline, (error) =>
+          logger.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),
+        ),
+      }
+    : {}),
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
 };
 

@@ -3,6 +3,8 @@
  * client are separate esbuild chunks, so a cold start does not parse a client until an event
  * needs it. Handlers import from here, never from the adapters directly.
  */
+
+import type { StateReads } from '../checks/ports';
 import type { Publish } from '../findings/finding';
 import type { SecurityGroupPort } from './ec2';
 import type { InstancePort } from './ec2-instances';
@@ -41,4 +43,14 @@ export const lazyPublisher = (topicArn: string): Publish =>
   lazyFunction(async () => {
     const [{ snsPublisher }, { snsClient }] = await Promise.all([import('./sns'), import('./clients')]);
     return snsPublisher(snsClient(), topicArn);
+  });
+
+/** Reads Terraform state objects from S3 (the bucket may be in another region). */
+export const lazyStateReads = () =>
+  lazyPort<StateReads>(async () => {
+    const [{ terraformStateReads }, { s3Client }] = await Promise.all([
+      import('./terraform-state'),
+      import('./clients'),
+    ]);
+    return terraformStateReads(s3Client);
   });

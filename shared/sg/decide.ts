@@ -8,7 +8,7 @@
  */
 import { baselineRules, forbidMatches } from '../policy/match';
 import type { SecurityGroupPolicy } from '../policy/schema';
-import { covers, type Direction, type Rule, sameAccess, summarise } from '../rules/rule';
+import { covers, type Direction, type Rule, ruleKey, sameAccess, summarise } from '../rules/rule';
 import { type Actor, isSelf, matchesAny } from './actor';
 import type { Modification, SgChange, SgEvent } from './change';
 
@@ -89,10 +89,13 @@ function baselineOf(
 ): Rule[] | undefined {
   const withBaseline = sections.filter((section) => section.baseline !== undefined);
   if (withBaseline.length === 0 && extra === undefined) return undefined;
-  return [
+  const all = [
     ...withBaseline.flatMap((section) => baselineRules(section.baseline ?? [], groupId)),
     ...(extra ?? []),
   ];
+  // The policy and Terraform state often approve the same rule: restore it once, or AWS refuses the call.
+  const byAccess = new Map(all.map((rule) => [ruleKey(rule), rule]));
+  return [...byAccess.values()];
 }
 
 const list = (rules: ReadonlyArray<Rule>) => rules.map(summarise).join(', ');

@@ -54,3 +54,22 @@ export function stateBaselineLoader(
     },
   };
 }
+
+/**
+ * The state baseline for revert-sg-drift, where an unreadable state object must not stop remediation:
+ * without it netwarden decides on the policy's baseline alone (added rules are still revoked; only
+ * restores depend on a baseline, so nothing is widened), and says so through `onUnreadable`.
+ */
+export function baselineOrNothing(
+  loader: StateBaselineLoader,
+  onUnreadable: (error: unknown) => void,
+): (groupId: string) => Promise<Rule[] | undefined> {
+  return async (groupId) => {
+    try {
+      return await loader.forGroup(groupId);
+    } catch (error) {
+      onUnreadable(error);
+      return undefined;
+    }
+  };
+}

@@ -8,6 +8,7 @@ import {
   EC2ServiceException,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -16,6 +17,7 @@ import { loadEvent } from '../../helpers/load-event';
 
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
+const s3 = mockClient(S3Client);
 const event = loadEvent<{
   detail: {
     eventID: string;
@@ -49,6 +51,15 @@ beforeEach(async () => {
     ],
   });
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  // The policy names a Terraform state object this account cannot read: netwarden carries on without it.
+  s3.on(GetObjectCommand).rejects(
+    new S3ServiceException({
+      name: 'AccessDenied',
+      message: 'Access Denied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+    }),
+  );
   vi.resetModules();
   ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
 });

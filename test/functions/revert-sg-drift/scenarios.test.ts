@@ -250,9 +250,11 @@ describe('added rules', () => {
     const { result, calls } = await invoke(event);
 
     expect(result.decisions).toEqual(['revoke:guardrail']);
+    // The group by name, its facts, the Terraform state (baseline), then its rules.
     expect(calls.reads).toEqual([
       'DescribeSecurityGroups',
       'DescribeSecurityGroups',
+      'GetObject',
       'DescribeSecurityGroupRules',
     ]);
     expect(calls.all[0]?.input).toEqual({
@@ -440,12 +442,18 @@ describe('removed and modified rules', () => {
     const { result, calls, findings } = await invoke(event);
 
     expect(result.decisions).toEqual(['restore:baseline']);
-    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'DescribeSecurityGroupRules']);
+    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'GetObject', 'DescribeSecurityGroupRules']);
     expect(calls.writes).toEqual(['AuthorizeSecurityGroupIngress']);
     expect(calls.all.find((call) => call.command === 'AuthorizeSecurityGroupIngress')?.input).toEqual({
       GroupId: GROUPS.mysql,
       IpPermissions: [
-        { IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, UserIdGroupPairs: [{ GroupId: GROUPS.gateway }] },
+        // The description comes from the Terraform state, which approves the same rule as the policy.
+        {
+          IpProtocol: 'tcp',
+          FromPort: 3306,
+          ToPort: 3306,
+          UserIdGroupPairs: [{ GroupId: GROUPS.gateway, Description: 'MySQL from Gateway' }],
+        },
       ],
       TagSpecifications: [
         { ResourceType: 'security-group-rule', Tags: [{ Key: 'netwarden:restored', Value: 'baseline' }] },
@@ -454,12 +462,14 @@ describe('removed and modified rules', () => {
     expect(findings[0]).toMatchObject({ kind: 'sg.baseline-restored', outcome: 'acted' });
   });
 
-  it('does not restore a removed rule that is not in the baseline (never widens access)', async () => {
+  it('does not restore a removed rule that is in no baseline, policy or Terraform state (never widens access)', async () => {
+    // Terraform adds a rule that its state file (the baseline) does not know yet; a person removes it.
+    await authorize(terraform(), GROUPS.postgres, tcp(5432, '10.30.0.0/16'));
     const event = await actAs(alice, () =>
       ec2.send(
         new RevokeSecurityGroupIngressCommand({
-          GroupId: GROUPS.gateway,
-          IpPermissions: [tcp(443, '10.20.1.0/24')],
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '10.30.0.0/16')],
         }),
       ),
     );
@@ -510,7 +520,7 @@ describe('removed and modified rules', () => {
     const { result, calls, findings } = await invoke(event);
 
     expect(result.decisions).toEqual(['revoke:drift', 'restore:baseline']);
-    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'DescribeSecurityGroupRules']);
+    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'GetObject', 'DescribeSecurityGroupRules']);
     expect(calls.writes).toEqual(['RevokeSecurityGroupIngress', 'AuthorizeSecurityGroupIngress']);
     expect(findings.map((finding) => finding.kind)).toEqual(['sg.drift', 'sg.baseline-restored']);
     const now = rulesOf(GROUPS.postgres);
@@ -539,7 +549,31 @@ describe('removed and modified rules', () => {
     expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
   });
 
-  it('ModifySecurityGroupRules on a group without baseline: only reports an ordinary edit (the previous value is unknowable)', async () => {
+  it('restores a rule known only to the Terraform state when someone removes it by hand', async () => {
+    const fromZeroTrust = rulesOf(GROUPS.gateway).find(
+      (rule) => rule.FromPort === 443 && rule.CidrIpv4 === '10.20.1.0/24',
+    );
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: GROUPS.gateway,
+          SecurityGroupRuleIds: [fromZeroTrust?.SecurityGroupRuleId ?? ''],
+        }),
+      ),
+    );
+
+    const { result, calls } = await invoke(event);
+
+    expect(result.decisions).toEqual(['restore:baseline']);
+    expect(calls.writes).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(
+      rulesOf(GROUPS.gateway).some((rule) => rule.FromPort === 443 && rule.CidrIpv4 === '10.20.1.0/24'),
+    ).toBe(true);
+  });
+
+  it('ModifySecurityGroupRules on a group without baseline (the Terraform state is unreadable): only reports an ordinary edit', async () => {
+    // No state object: netwarden decides on the policy alone, which has no baseline for this group.
+    sim.current.checks.objects.clear();
     const rule = rulesOf(GROUPS.nlb).find((candidate) => candidate.FromPort === 9995 && !candidate.IsEgress);
     const event = await actAs(alice, () =>
       ec2.send(

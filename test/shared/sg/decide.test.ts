@@ -175,3 +175,33 @@ describe('decide: removed rules', () => {
     ]);
   });
 });
+
+describe('decide: baselines from the policy and from Terraform state', () => {
+  it('restores a rule both approve once, so AWS does not refuse the call as a duplicate', () => {
+    const approved = ruleOf({
+      peer: { type: 'security-group', groupId: 'sg-0c0ffee0000000002' },
+      ruleId: 'sgr-a',
+    });
+    const event: SgEvent = {
+      eventId: 'e3',
+      eventName: 'RevokeSecurityGroupIngress',
+      actor: person,
+      change: {
+        action: 'removed',
+        group: { groupId: GROUP },
+        direction: 'ingress',
+        removed: [approved],
+        ruleIds: [],
+      },
+    };
+    const decisions = decide(
+      event,
+      context({
+        currentRules: [],
+        extraBaseline: [{ ...approved, ruleId: undefined, description: 'from state' }],
+      }),
+    );
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]?.type === 'restore' && decisions[0].rules).toHaveLength(1);
+  });
+});
