@@ -16,7 +16,9 @@ const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
 const now = () => new Date();
 // Terraform state named by the policy is baseline too (read at most once per 5 minutes).
 const stateBaseline =
-  policy.terraformState.length > 0 ? stateBaselineLoader(policy.terraformState, lazyStateReads().read, now) : undefined;
+  policy.terraformState.length > 0
+    ? stateBaselineLoader(policy.terraformState, lazyStateReads().read, now)
+    : undefined;
 
 const deps = {
   sg,

@@ -1,5 +1,5 @@
 /** EventBridge scheduled events ("Scheduled Event" from aws.events; `time` is when the rule fired). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ScheduledEvent = z.object({
   version: z.string().optional(),

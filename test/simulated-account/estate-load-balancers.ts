@@ -11,7 +11,7 @@ import type { LoadBalancingEstate } from './checks-state';
 import type { InstanceState } from './ec2-instances';
 import type { Elbv2State } from './elbv2';
 import { GROUPS, VPC_ID } from './estate';
-import { CERTIFICATE_ARN, GATEWAY_INSTANCES, NLB_ARN, SUBNETS, TARGET_GROUPS } from './estate-targets';
+import { CERTIFICATE_ARN, GATEWAY_INSTANCES, SUBNETS, TARGET_GROUPS } from './estate-targets';
 
 const REGION = 'ap-northeast-2';
 const ACCOUNT = '111122223333';
