@@ -81,3 +81,24 @@ export function digestText(digest: Digest): string[] {
   }
   return lines;
 }
+
+/** A digest as it arrives in a finding's `details` (JSON from SNS): checked before it is rendered. */
+export function asDigest(value: unknown): Digest | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const candidate = value as Partial<Digest>;
+  const sectionsOk =
+    Array.isArray(candidate.sections) &&
+    candidate.sections.every(
+      (entry) =>
+        typeof entry?.title === 'string' && Array.isArray(entry.items) && typeof entry.omitted === 'number',
+    );
+  const countsOk =
+    Array.isArray(candidate.counts) && candidate.counts.every((count) => typeof count?.label === 'string');
+  return (candidate.check === 'daily' || candidate.check === 'weekly') &&
+    typeof candidate.title === 'string' &&
+    typeof candidate.allClear === 'string' &&
+    sectionsOk &&
+    countsOk
+    ? (candidate as Digest)
+    : undefined;
+}

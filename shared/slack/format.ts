@@ -3,6 +3,9 @@
  * what changed, why, where, and a console link — plus the storm grouping that turns a batch of
  * alarms into a handful of messages. Every builder returns a message already within Slack's limits.
  */
+
+import { asDigest } from '../checks/digest';
+import { digestBlocks } from '../checks/digest-blocks';
 import { type AlarmMetric, type AlarmNotice, type AlarmState, timestampMs } from '../events/alarm';
 import type { Finding } from '../findings/finding';
 import {
@@ -346,6 +349,14 @@ function actorText(actor: NonNullable<Finding['actor']>): string {
 }
 
 export function findingMessage(finding: Finding, options: FormatOptions): SlackMessage {
+  // A daily or weekly check carries its digest: post it as the check laid it out, counts first.
+  const digest = finding.kind.startsWith('check.') ? asDigest(finding.details?.digest) : undefined;
+  if (digest) {
+    const message = digestBlocks(digest);
+    return withinLimits(
+      finding.severity === 'critical' ? { ...message, text: `${HERE} ${message.text}` } : message,
+    );
+  }
   const region = finding.region ?? options.defaultRegion;
   const url = finding.resource ? resourceConsoleUrl(finding.resource, region) : undefined;
   const resourceLabel = finding.resource

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Digest } from '../../../shared/checks/digest';
+import { digestBlocks } from '../../../shared/checks/digest-blocks';
+import { checkFinding } from '../../../shared/checks/findings';
 import { type AlarmNotice, notificationOf } from '../../../shared/events/alarm';
 import type { Finding } from '../../../shared/findings/finding';
-import { escapeMrkdwn } from '../../../shared/slack/blocks';
+import { escapeMrkdwn, withinLimits } from '../../../shared/slack/blocks';
 import {
   alarmConsoleUrl,
   alarmMessage,
@@ -307,5 +310,56 @@ describe('shortReason', () => {
     const reason = shortReason(alarmFrom(snsAlarm({ reason: `Composite ${'x'.repeat(200)}` })));
     expect(reason).toHaveLength(90);
     expect(reason.endsWith('x…')).toBe(true);
+  });
+});
+
+describe('digest findings (daily-check, weekly-check)', () => {
+  const digest: Digest = {
+    check: 'weekly',
+    title: 'Weekly check 2026-11-23',
+    counts: [{ label: 'Certificates expiring', value: '1', status: 'critical' }],
+    sections: [
+      {
+        title: 'TLS certificates',
+        severity: 'critical',
+        items: ['old-gateway.example.com: EXPIRED on 2026-11-20'],
+        omitted: 0,
+      },
+      {
+        title: 'Idle load balancers (no new flow in 7 days)',
+        severity: 'warning',
+        items: ['old-gateway-nlb: $18.36/month'],
+        omitted: 3,
+      },
+    ],
+    allClear: 'Weekly check 2026-11-23: all clear',
+  };
+
+  it('posts the digest as the check laid it out, counts first, within Block Kit limits, @here when critical', () => {
+    const finding = checkFinding(digest, new Date('2026-11-23T00:00:00Z'), {
+      account: '111122223333',
+      region: 'ap-northeast-2',
+    });
+
+    const message = findingMessage(structuredClone(finding), options);
+
+    expectWithinBlockKitLimits(message);
+    expect(message).toEqual(
+      withinLimits({ ...digestBlocks(digest), text: `<!here> ${digestBlocks(digest).text}` }),
+    );
+    const text = allText(message);
+    expect(text).toContain('TLS certificates');
+    expect(text).toContain('old-gateway-nlb: $18.36/month');
+  });
+
+  it('falls back to the ordinary finding layout when the digest is missing or malformed', () => {
+    const finding = {
+      ...checkFinding(digest, new Date('2026-11-23T00:00:00Z')),
+      details: { digest: { title: 42 } },
+    };
+
+    const message = findingMessage(finding, options);
+
+    expect(allText(message)).toContain('What happened');
   });
 });
