@@ -1,8 +1,10 @@
 /** The capability benches `npm run bench` runs; each capability adds its own here. */
 
 import { benchAudit } from './audit';
+import { benchDailyCheck, benchWeeklyCheck } from './checks';
 import { benchExpireGrants, benchExpiryScaling, benchGrantAccess } from './grants';
 import { benchHealTargets } from './heal-targets';
+import { benchNotifySlack, benchSlackStorm } from './notify-slack';
 import { benchRevertSgDrift } from './revert-sg-drift';
 import type { CapabilityResult } from './types';
 
@@ -14,10 +16,14 @@ export const CAPABILITY_BENCHES: ReadonlyArray<{
   { name: 'heal-targets', run: benchHealTargets },
   { name: 'grant-access', run: benchGrantAccess },
   { name: 'expire-grants', run: benchExpireGrants },
+  { name: 'notify-slack', run: benchNotifySlack },
+  { name: 'daily-check', run: benchDailyCheck },
+  { name: 'weekly-check', run: benchWeeklyCheck },
 ];
 
 /** Benches that are not per-event (audit scale, Slack storms); each may return its own targets. */
 export const EXTRA_BENCHES: ReadonlyArray<{ name: string; run: () => Promise<unknown> }> = [
   { name: 'expiryScaling', run: benchExpiryScaling },
-  { name: 'weekly audit (2,500 groups x 60 rules)', run: benchAudit },
+  { name: 'audit', run: benchAudit },
+  { name: 'slackStorm', run: benchSlackStorm },
 ];
