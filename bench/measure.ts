@@ -43,3 +43,32 @@ export async function medianOfRuns(count: number, run: () => Promise<number>): P
   for (let index = 0; index < count; index += 1) samples.push(await run());
   return median(samples);
 }
+
+/**
+ * Runs `invoke` once to warm up, then `events` times, on a simulated account: the median handler time
+ * and the AWS reads and writes per event (SNS publishes of findings are not counted as writes).
+ * `prepare` makes each event (untimed, its calls not counted).
+ */
+export async function perEvent<T>(
+  account: { calls: ReadonlyArray<{ service: string; write: boolean }> },
+  events: number,
+  prepare: (index: number) => T | Promise<T>,
+  invoke: (event: T) => Promise<unknown>,
+): Promise<{ readsPerEvent: number; writesPerEvent: number; medianHandlerMs: number }> {
+  const times: number[] = [];
+  let reads = 0;
+  let writes = 0;
+  for (let index = -1; index < events; index += 1) {
+    const event = await prepare(index);
+    const mark = account.calls.length;
+    const start = process.hrtime.bigint();
+    await invoke(event);
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    if (index < 0) continue;
+    times.push(elapsed);
+    const calls = account.calls.slice(mark).filter((call) => call.service !== 'SNS');
+    reads += calls.filter((call) => !call.write).length;
+    writes += calls.filter((call) => call.write).length;
+  }
+  return { readsPerEvent: reads / events, writesPerEvent: writes / events, medianHandlerMs: median(times) };
+}
