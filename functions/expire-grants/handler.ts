@@ -25,7 +25,7 @@ const deps = {
 export const handler = lambda(async (event: unknown) => {
   const parsed = ScheduledEvent.safeParse(event);
   if (!parsed.success) {
-    const reason = `not a Scheduled Event: ${formatIssues(parsed.error.issues, event).replaceAll('policy', 'event')}`;
+    const reason = `not a Scheduled Event: ${formatIssues(parsed.error.issues, event, 'event')}`;
     logger.warn('unprocessable event', { reason });
     await deps.publish(unprocessableFinding(reason, deps.now(), { function: 'expire-grants' }));
     return { status: 'unprocessable', reason };

@@ -11,7 +11,7 @@ export async function scheduledTime(
 ): Promise<Date | undefined> {
   const parsed = ScheduledEvent.safeParse(raw);
   if (parsed.success) return new Date(parsed.data.time);
-  const reason = `not a scheduled event: ${formatIssues(parsed.error.issues, raw).replaceAll('policy', 'event')}`;
+  const reason = `not a scheduled event: ${formatIssues(parsed.error.issues, raw, 'event')}`;
   await source.publish(unprocessableFinding(reason, source.now(), { function: source.function }));
   return undefined;
 }

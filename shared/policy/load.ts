@@ -18,10 +18,10 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current;
 }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>(
     (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
-    'policy',
+    root,
   );
 }
 
@@ -31,14 +31,19 @@ function describeFound(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unknown): string {
+/** `root` names the input in each path (`policy.grants.maxTtl`, `requestParameters.groupId`). */
+export function formatIssues(
+  issues: ReadonlyArray<z.core.$ZodIssue>,
+  input: unknown,
+  root = 'policy',
+): string {
   return issues
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {
-        return `${formatPath(issue.path)}: expected only known keys, found unknown key(s) ${issue.keys.join(', ')}`;
+        return `${formatPath(root, issue.path)}: expected only known keys, found unknown key(s) ${issue.keys.join(', ')}`;
       }
       const found = describeFound(valueAt(input, issue.path));
-      return `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}, found ${found}`;
+      return `${formatPath(root, issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}, found ${found}`;
     })
     .join('\n');
 }

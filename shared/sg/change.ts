@@ -79,7 +79,7 @@ function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, field: str
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     throw new Unprocessable(
-      `${field} has an unexpected shape: ${formatIssues(result.error.issues, value).replaceAll('policy', field)}`,
+      `${field} has an unexpected shape: ${formatIssues(result.error.issues, value, field)}`,
     );
   }
   return result.data;
