@@ -43,7 +43,12 @@ const deps = {
 
 export const handler = lambda(async (event: unknown) => {
   const outcome = await revertDrift(event, deps);
-  const decisions = outcome.status === 'decided' ? outcome.decisions.map(describeDecision) : [];
+  const decisions =
+    outcome.status === 'decided'
+      ? outcome.decisions.map(describeDecision)
+      : outcome.status === 'tags'
+        ? [outcome.verdict]
+        : [];
   logger.info('event handled', { status: outcome.status, decisions });
   return { status: outcome.status, decisions };
 });

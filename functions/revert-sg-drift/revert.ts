@@ -4,7 +4,7 @@
  */
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import { errorMessage, Unprocessable } from '../../shared/errors';
-import { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
+import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { effectiveMode, formatIssues } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
@@ -14,6 +14,7 @@ import { type SgEvent, sgEventOf, withGroupId } from '../../shared/sg/change';
 import { type DecideContext, decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
 import { sgFinding, unprocessableFinding } from '../../shared/sg/findings';
 import type { ProtectedGroups, RecentEvents } from '../../shared/sg/protected-groups';
+import { guardProtectionTags, type ProtectionVerdict } from './protection';
 
 export interface RevertDeps {
   readonly sg: SecurityGroupPort;
@@ -36,6 +37,7 @@ export interface RevertDeps {
 export type RevertOutcome =
   | { status: 'unprocessable'; reason: string }
   | { status: 'redelivered'; eventId: string }
+  | { status: 'tags'; eventId: string; verdict: ProtectionVerdict; findings: Finding[] }
   | { status: 'decided'; eventId: string; decisions: SgDecision[]; findings: Finding[] };
 
 const FUNCTION = 'revert-sg-drift';
@@ -117,9 +119,20 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
   if (!envelope.success)
     return reportUnprocessable(
       raw,
-      `not a CloudTrail event: ${formatIssues(envelope.error.issues, raw).replaceAll('policy', 'event')}`,
+      `not a CloudTrail event: ${formatIssues(envelope.error.issues, raw, 'event')}`,
       deps,
     );
+
+  const eventName = envelope.data.detail.eventName;
+  if ((TAG_EVENT_NAMES as ReadonlyArray<string>).includes(eventName)) {
+    try {
+      const { verdict, findings } = await guardProtectionTags(envelope.data, eventName as TagEventName, deps);
+      return { status: 'tags', eventId: envelope.data.detail.eventID, verdict, findings };
+    } catch (error) {
+      if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
+      throw error;
+    }
+  }
 
   let event: SgEvent;
   try {

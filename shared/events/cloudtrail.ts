@@ -178,3 +178,13 @@ export const CloudTrailEnvelope = z.object({
   detail: CloudTrailDetail,
 });
 export type CloudTrailEnvelope = z.infer<typeof CloudTrailEnvelope>;
+
+export const TAG_EVENT_NAMES = ['CreateTags', 'DeleteTags'] as const;
+export type TagEventName = (typeof TAG_EVENT_NAMES)[number];
+
+/** CreateTags / DeleteTags: `{resourcesSet:{items:[{resourceId}]}, tagSet:{items:[{key, value?}]}}`. */
+export const CtTagsRequest = z.object({
+  resourcesSet: itemsOf(z.object({ resourceId: z.string() })),
+  tagSet: itemsOf(z.object({ key: z.string(), value: z.string().optional() })),
+});
+export type CtTagsRequest = z.infer<typeof CtTagsRequest>;

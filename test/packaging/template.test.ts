@@ -46,25 +46,35 @@ describe('bundles', () => {
 });
 
 describe('revert-sg-drift', () => {
-  it('is triggered by exactly the five security-group API calls from CloudTrail', () => {
+  it('is triggered by exactly the five security-group API calls, and by tag changes on security groups', () => {
     const rules = resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) =>
       id.toLowerCase().includes('revertsgdrift'),
     );
-    expect(rules).toHaveLength(1);
-    expect(rules[0]?.[1].Properties.EventPattern).toEqual({
-      source: ['aws.ec2'],
-      'detail-type': ['AWS API Call via CloudTrail'],
-      detail: {
-        eventSource: ['ec2.amazonaws.com'],
-        eventName: [
-          'AuthorizeSecurityGroupIngress',
-          'AuthorizeSecurityGroupEgress',
-          'RevokeSecurityGroupIngress',
-          'RevokeSecurityGroupEgress',
-          'ModifySecurityGroupRules',
-        ],
+    expect(rules.map(([, rule]) => rule.Properties.EventPattern)).toEqual([
+      {
+        source: ['aws.ec2'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['ec2.amazonaws.com'],
+          eventName: [
+            'AuthorizeSecurityGroupIngress',
+            'AuthorizeSecurityGroupEgress',
+            'RevokeSecurityGroupIngress',
+            'RevokeSecurityGroupEgress',
+            'ModifySecurityGroupRules',
+          ],
+        },
       },
-    });
+      {
+        source: ['aws.ec2'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['ec2.amazonaws.com'],
+          eventName: ['CreateTags', 'DeleteTags'],
+          requestParameters: { resourcesSet: { items: { resourceId: [{ prefix: 'sg-' }] } } },
+        },
+      },
+    ]);
   });
 
   it('has its own role allowing only the ec2 and sns actions it uses (plus logs and its DLQ)', () => {

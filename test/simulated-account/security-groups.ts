@@ -483,30 +483,65 @@ function tagsOf(account: SimulatedAccount, id: string): Tag[] {
   return tags;
 }
 
+/** The CloudTrail requestParameters of CreateTags / DeleteTags. */
+function ctTagRequest(input: { Resources?: string[]; Tags?: Array<{ Key?: string; Value?: string }> }) {
+  return {
+    resourcesSet: { items: (input.Resources ?? []).map((resourceId) => ({ resourceId })) },
+    tagSet: {
+      items: (input.Tags ?? []).map((tag) => ({
+        key: tag.Key,
+        ...(tag.Value !== undefined ? { value: tag.Value } : {}),
+      })),
+    },
+  };
+}
+
+/** Records the CloudTrail event of a tagging call (success or failure), as AWS does. */
+function tagging(
+  account: SimulatedAccount,
+  eventName: string,
+  input: CreateTagsCommandInput | DeleteTagsCommandInput,
+  run: () => void,
+) {
+  try {
+    run();
+    account.emit(eventName, ctTagRequest(input), { responseElements: { _return: true } });
+    return {};
+  } catch (error) {
+    account.emit(eventName, ctTagRequest(input), {
+      errorCode: (error as Error).name,
+      errorMessage: (error as Error).message,
+    });
+    throw error;
+  }
+}
+
 /** CreateTags / DeleteTags for every registered taggable resource (rules, groups, instances…). */
 function installTagging(account: SimulatedAccount): void {
-  account.handle(EC2Client, CreateTagsCommand, (input: CreateTagsCommandInput) => {
-    for (const id of input.Resources ?? []) {
-      const tags = tagsOf(account, id);
-      for (const tag of input.Tags ?? []) {
-        const existing = tags.find((candidate) => candidate.Key === tag.Key);
-        if (existing) existing.Value = tag.Value;
-        else tags.push({ Key: tag.Key, Value: tag.Value });
+  account.handle(EC2Client, CreateTagsCommand, (input: CreateTagsCommandInput) =>
+    tagging(account, 'CreateTags', input, () => {
+      for (const id of input.Resources ?? []) {
+        const tags = tagsOf(account, id);
+        for (const tag of input.Tags ?? []) {
+          const existing = tags.find((candidate) => candidate.Key === tag.Key);
+          if (existing) existing.Value = tag.Value;
+          else tags.push({ Key: tag.Key, Value: tag.Value });
+        }
       }
-    }
-    return {};
-  });
-  account.handle(EC2Client, DeleteTagsCommand, (input: DeleteTagsCommandInput) => {
-    for (const id of input.Resources ?? []) {
-      const tags = tagsOf(account, id);
-      for (const tag of input.Tags ?? []) {
-        const index = tags.findIndex(
-          (candidate) =>
-            candidate.Key === tag.Key && (tag.Value === undefined || candidate.Value === tag.Value),
-        );
-        if (index >= 0) tags.splice(index, 1);
+    }),
+  );
+  account.handle(EC2Client, DeleteTagsCommand, (input: DeleteTagsCommandInput) =>
+    tagging(account, 'DeleteTags', input, () => {
+      for (const id of input.Resources ?? []) {
+        const tags = tagsOf(account, id);
+        for (const tag of input.Tags ?? []) {
+          const index = tags.findIndex(
+            (candidate) =>
+              candidate.Key === tag.Key && (tag.Value === undefined || candidate.Value === tag.Value),
+          );
+          if (index >= 0) tags.splice(index, 1);
+        }
       }
-    }
-    return {};
-  });
+    }),
+  );
 }
