@@ -1,13 +1,13 @@
 /** expire-grants: EventBridge schedule (every minute) → expireGrants. Wiring only. */
 import { lazyPublisher, lazyRuleTagger, lazySecurityGroupPort } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig } from '../../shared/config';
+import { ScheduledEvent } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { formatIssues, loadPolicy } from '../../shared/policy/load';
 import { unprocessableFinding } from '../../shared/sg/findings';
 import { recentEvents } from '../../shared/sg/protected-groups';
 import { expireGrants } from './expire';
-import { ScheduledEvent } from './schema';
 
 const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
 const deps = {

@@ -6,16 +6,13 @@
 import * as z from 'zod';
 import { Unprocessable } from '../../shared/errors';
 import { AlarmStateChangeEvent, alarmMetrics } from '../../shared/events/alarm-state-change';
+import { ScheduledEvent } from '../../shared/events/schedule';
 import { formatIssues } from '../../shared/policy/load';
 
-export const ScheduledEvent = z.object({
-  id: z.string().min(1),
-  'detail-type': z.literal('Scheduled Event'),
-  source: z.literal('aws.events'),
+// A sweep names the account and region it runs in: findings and console links need both.
+const SweepEvent = ScheduledEvent.extend({
   account: z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit account id' }),
   region: z.string().min(1),
-  time: z.string(),
-  resources: z.array(z.string()).default([]),
 });
 
 export const UNHEALTHY_METRIC = { namespace: 'AWS/NetworkELB', name: 'UnHealthyHostCount' } as const;
@@ -39,16 +36,12 @@ function partitionOf(arn: string | undefined): string {
   return arn?.match(/^arn:(aws[a-z-]*):/)?.[1] ?? 'aws';
 }
 
-function describeIssues(issues: Parameters<typeof formatIssues>[0], raw: unknown): string {
-  return formatIssues(issues, raw).replaceAll(/^policy/gm, 'event');
-}
-
 export function triggerOf(raw: unknown): HealTrigger {
   const detailType = (raw as { 'detail-type'?: unknown } | null)?.['detail-type'];
   if (detailType === 'Scheduled Event') {
-    const parsed = ScheduledEvent.safeParse(raw);
+    const parsed = SweepEvent.safeParse(raw);
     if (!parsed.success)
-      throw new Unprocessable(`not a scheduled event: ${describeIssues(parsed.error.issues, raw)}`);
+      throw new Unprocessable(`not a scheduled event: ${formatIssues(parsed.error.issues, raw, 'event')}`);
     return {
       kind: 'sweep',
       eventId: parsed.data.id,
@@ -59,7 +52,7 @@ export function triggerOf(raw: unknown): HealTrigger {
   const parsed = AlarmStateChangeEvent.safeParse(raw);
   if (!parsed.success)
     throw new Unprocessable(
-      `neither a CloudWatch Alarm State Change nor a Scheduled Event: ${describeIssues(parsed.error.issues, raw)}`,
+      `neither a CloudWatch Alarm State Change nor a Scheduled Event: ${formatIssues(parsed.error.issues, raw, 'event')}`,
     );
   const event = parsed.data;
   if (event.detail.state.value !== 'ALARM')
