@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import {
   AuthorizeSecurityGroupIngressCommand,
   EC2Client,
-  type IpPermission,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { type Digest, digestText } from '../../shared/checks/digest';
@@ -24,22 +23,8 @@ import {
   iamUser,
   netwardenRole,
 } from '../../test/simulated-account/index';
+import { tcp } from '../../test/simulated-account/permissions';
 import type { DemoContext } from './context';
-
-const tcp = (
-  port: number | [number, number],
-  peer: { cidr?: string; group?: string },
-  description: string,
-): IpPermission => {
-  const [from, to] = Array.isArray(port) ? port : [port, port];
-  return {
-    IpProtocol: 'tcp',
-    FromPort: from,
-    ToPort: to,
-    ...(peer.cidr ? { IpRanges: [{ CidrIp: peer.cidr, Description: description }] } : {}),
-    ...(peer.group ? { UserIdGroupPairs: [{ GroupId: peer.group, Description: description }] } : {}),
-  };
-};
 
 async function revertHandler(events: CloudTrailEvent[]): Promise<void> {
   const { handler } = await import('../../functions/revert-sg-drift/handler');
@@ -106,7 +91,7 @@ export async function checksStory(context: DemoContext): Promise<void> {
       ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
           GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, { cidr: '0.0.0.0/0' }, 'quick test')],
+          IpPermissions: [tcp(5432, '0.0.0.0/0', 'quick test')],
         }),
       ),
   );
@@ -119,7 +104,7 @@ export async function checksStory(context: DemoContext): Promise<void> {
       ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
           GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, { cidr: '203.0.113.7/32' }, 'grant for dave@example.com')],
+          IpPermissions: [tcp(5432, '203.0.113.7/32', 'grant for dave@example.com')],
           TagSpecifications: [
             {
               ResourceType: 'security-group-rule',
@@ -142,7 +127,7 @@ export async function checksStory(context: DemoContext): Promise<void> {
       ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
           GroupId: GROUPS.legacyApp,
-          IpPermissions: [tcp(8080, { cidr: '10.20.8.0/22' }, 'app from the batch subnet')],
+          IpPermissions: [tcp(8080, '10.20.8.0/22', 'app from the batch subnet')],
         }),
       ),
   );
@@ -155,7 +140,7 @@ export async function checksStory(context: DemoContext): Promise<void> {
       ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
           GroupId: GROUPS.gateway,
-          IpPermissions: [tcp(22, { cidr: '10.20.1.0/24' }, 'vendor SSH')],
+          IpPermissions: [tcp(22, '10.20.1.0/24', 'vendor SSH')],
           TagSpecifications: [
             {
               ResourceType: 'security-group-rule',

@@ -6,19 +6,12 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   EC2Client,
-  type IpPermission,
   ModifySecurityGroupRulesCommand,
 } from '@aws-sdk/client-ec2';
 import type { CloudTrailEvent } from '../../test/simulated-account/account';
 import { consoleUser, GROUPS, type Identity, terraform } from '../../test/simulated-account/index';
+import { tcp } from '../../test/simulated-account/permissions';
 import { type DemoContext, formatCall } from './context';
-
-const tcp = (port: number, cidr: string, description?: string): IpPermission => ({
-  IpProtocol: 'tcp',
-  FromPort: port,
-  ToPort: port,
-  IpRanges: [{ CidrIp: cidr, ...(description ? { Description: description } : {}) }],
-});
 
 async function replay(context: DemoContext, label: string, events: CloudTrailEvent[]): Promise<void> {
   const { handler } = await import('../../functions/revert-sg-drift/handler');

@@ -5,6 +5,7 @@
  */
 import type { IpPermission, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import type { SimulatedAccount } from './account';
+import { tcp } from './permissions';
 import type { SecurityGroupState } from './security-groups';
 
 export const VPC_ID = 'vpc-0a1b2c3d4e5f60001';
@@ -22,23 +23,6 @@ export const GROUPS = {
   redis: 'sg-0db00000000006379',
   legacyApp: 'sg-0a9900000000000aa',
 } as const;
-
-const tcp = (
-  port: number | [number, number],
-  peer: { cidrs?: readonly string[]; group?: string },
-  description: string,
-): IpPermission => {
-  const [from, to] = Array.isArray(port) ? port : [port, port];
-  return {
-    IpProtocol: 'tcp',
-    FromPort: from,
-    ToPort: to,
-    ...(peer.cidrs
-      ? { IpRanges: peer.cidrs.map((cidr) => ({ CidrIp: cidr, Description: description })) }
-      : {}),
-    ...(peer.group ? { UserIdGroupPairs: [{ GroupId: peer.group, Description: description }] } : {}),
-  };
-};
 
 interface GroupSpec {
   id: string;

@@ -1,7 +1,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   EC2Client,
-  type IpPermission,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
@@ -11,15 +10,10 @@ import { digestBlocks } from '../../../shared/checks/digest-blocks';
 import { callsOf, dailyDeps, mendEstate } from '../../helpers/checks';
 import { findingsOf, useSimulation } from '../../helpers/simulation';
 import { consoleUser, GROUPS, iamUser, netwardenRole, terraform } from '../../simulated-account/index';
+import { tcp } from '../../simulated-account/permissions';
 
 const simulation = useSimulation();
 const ec2 = () => new EC2Client({});
-const tcp = (port: number, cidr: string): IpPermission => ({
-  IpProtocol: 'tcp',
-  FromPort: port,
-  ToPort: port,
-  IpRanges: [{ CidrIp: cidr }],
-});
 const sectionOf = (digest: Digest, title: string) => digest.sections.find((entry) => entry.title === title);
 
 describe('daily check on the simulated account', () => {

@@ -24,6 +24,7 @@ import {
   netwardenRole,
   terraform,
 } from '../../simulated-account/index';
+import { tcp } from '../../simulated-account/permissions';
 
 type Handler = typeof import('../../../functions/revert-sg-drift/handler')['handler'];
 
@@ -37,13 +38,6 @@ beforeEach(async () => {
   ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
 });
 const alice = consoleUser('alice@example.com');
-
-const tcp = (port: number, cidr: string): IpPermission => ({
-  IpProtocol: 'tcp',
-  FromPort: port,
-  ToPort: port,
-  IpRanges: [{ CidrIp: cidr }],
-});
 
 async function actAs(identity: Identity, act: () => Promise<unknown>): Promise<CloudTrailEvent> {
   const { events } = await sim.current.account.as(identity, act);
