@@ -3,7 +3,7 @@
  * As in the daily check, a part that cannot be read is named in the digest and the rest still arrives.
  */
 
-import { type AuditReport, auditAccount } from '../../shared/checks/audit';
+import { auditAccount, emptyAuditReport } from '../../shared/checks/audit';
 import type { Digest } from '../../shared/checks/digest';
 import { checkFinding } from '../../shared/checks/findings';
 import type {
@@ -173,22 +173,14 @@ async function loadBalancing(at: Date, deps: WeeklyDeps, failures: string[]) {
   return { weeks, certificates, settings };
 }
 
-const emptyAudit: AuditReport = {
-  groups: 0,
-  rules: 0,
-  drift: { missing: [], unapproved: [] },
-  redundant: [],
-  guardrails: [],
-  staleReferences: [],
-  unattached: [],
-  exceptions: [],
-};
-
 export async function weeklyCheck(at: Date, deps: WeeklyDeps): Promise<{ digest: Digest; finding: Finding }> {
   const failures: string[] = [];
   const [audited, balancing] = await Promise.all([
-    gather('security-group audit', failures, { report: emptyAudit, baselineProblems: [] as string[] }, () =>
-      audit(deps, failures),
+    gather(
+      'security-group audit',
+      failures,
+      { report: emptyAuditReport(), baselineProblems: [] as string[] },
+      () => audit(deps, failures),
     ),
     gather('load balancers', failures, { weeks: [], certificates: [], settings: [] }, () =>
       loadBalancing(at, deps, failures),

@@ -5,20 +5,13 @@
  */
 import { type CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
 import type { TrailReads, TrailRecord } from '../checks/ports';
-
-export const SG_API_CALLS = [
-  'AuthorizeSecurityGroupIngress',
-  'AuthorizeSecurityGroupEgress',
-  'RevokeSecurityGroupIngress',
-  'RevokeSecurityGroupEgress',
-  'ModifySecurityGroupRules',
-] as const;
+import { SG_EVENT_NAMES } from '../events/cloudtrail';
 
 export function trailReads(client: CloudTrailClient, options: { pageSize?: number } = {}): TrailReads {
   return {
     async securityGroupEvents(window) {
       const records: TrailRecord[] = [];
-      for (const eventName of SG_API_CALLS) {
+      for (const eventName of SG_EVENT_NAMES) {
         for await (const page of paginateLookupEvents(
           { client, pageSize: options.pageSize ?? 50 },
           {

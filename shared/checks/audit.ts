@@ -232,13 +232,11 @@ function policyBaseline(policy: Policy, group: GroupFacts): Rule[] | undefined {
   return sections.flatMap((section) => baselineRules(section.baseline ?? [], group.groupId));
 }
 
-export function auditAccount(input: AuditInput): AuditReport {
-  const cidrOf = cidrCache();
-  const knownGroups = new Set(input.groups.map((group) => group.groupId));
-  const rulesByGroup = groupRules(input.rules);
-  const report: AuditReport = {
-    groups: input.groups.length,
-    rules: input.rules.length,
+/** A report with nothing found: the start of every audit, and what the digest shows when the audit could not run. */
+export function emptyAuditReport(groups = 0, rules = 0): AuditReport {
+  return {
+    groups,
+    rules,
     drift: { missing: [], unapproved: [] },
     redundant: [],
     guardrails: [],
@@ -246,6 +244,13 @@ export function auditAccount(input: AuditInput): AuditReport {
     unattached: [],
     exceptions: [],
   };
+}
+
+export function auditAccount(input: AuditInput): AuditReport {
+  const cidrOf = cidrCache();
+  const knownGroups = new Set(input.groups.map((group) => group.groupId));
+  const rulesByGroup = groupRules(input.rules);
+  const report = emptyAuditReport(input.groups.length, input.rules.length);
   const stale = new Map<string, StaleReference>();
 
   for (const group of input.groups) {
