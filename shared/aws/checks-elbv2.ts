@@ -1,6 +1,9 @@
 /**
- * ELBv2 reads for the daily and weekly checks (the lead may merge these into shared/aws/elbv2.ts).
- * DescribeLoadBalancers, DescribeTargetGroups and DescribeListeners page with Marker/NextMarker.
+ * ELBv2 reads for the daily and weekly checks, in the checks' own types (shared/checks/ports):
+ * every load balancer and target group of the account, attributes and certificates, nothing
+ * written. heal-targets' adapter (elbv2.ts) reads the same APIs into the healing types; the two
+ * share the SDK-shape helpers (elbv2-listeners.ts). DescribeLoadBalancers, DescribeTargetGroups and
+ * DescribeListeners page with Marker/NextMarker.
  */
 import {
   DescribeTargetGroupAttributesCommand,
@@ -11,6 +14,7 @@ import {
   paginateDescribeTargetGroups,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ListenerFacts, LoadBalancerFacts, LoadBalancerReads, TargetGroupFacts } from '../checks/ports';
+import { forwardedTargetGroupArns } from './elbv2-listeners';
 
 /** PageSize is 1–400 for these calls; their paginators ignore `pageSize`, so it goes in the input. */
 export function loadBalancerReads(
@@ -76,12 +80,6 @@ export function loadBalancerReads(
         PageSize,
       }))
         for (const listener of page.Listeners ?? []) {
-          const forwards = (listener.DefaultActions ?? []).flatMap((action) => [
-            ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
-            ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((group) =>
-              group.TargetGroupArn ? [group.TargetGroupArn] : [],
-            ),
-          ]);
           result.push({
             arn: listener.ListenerArn ?? '?',
             loadBalancerArn,
@@ -91,7 +89,7 @@ export function loadBalancerReads(
             certificateArns: (listener.Certificates ?? []).flatMap((cert) =>
               cert.CertificateArn ? [cert.CertificateArn] : [],
             ),
-            targetGroupArns: [...new Set(forwards)],
+            targetGroupArns: forwardedTargetGroupArns(listener),
           });
         }
       return result;

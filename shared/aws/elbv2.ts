@@ -23,6 +23,7 @@ import type {
   TargetHealthFacts,
   TargetHealthState,
 } from '../targets/snapshot';
+import { forwardedTargetGroupArns } from './elbv2-listeners';
 
 export interface TargetRef {
   readonly id: string;
@@ -144,22 +145,12 @@ export function elbv2Port(client: ElasticLoadBalancingV2Client): Elbv2Port {
         { LoadBalancerArn: loadBalancerArn, PageSize: PAGE_SIZE },
       )) {
         for (const listener of page.Listeners ?? []) {
-          const forwards = (listener.DefaultActions ?? []).flatMap((action) =>
-            action.Type !== 'forward'
-              ? []
-              : [
-                  ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
-                  ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((tuple) =>
-                    tuple.TargetGroupArn ? [tuple.TargetGroupArn] : [],
-                  ),
-                ],
-          );
           listeners.push({
             arn: listener.ListenerArn ?? '',
             loadBalancerArn: listener.LoadBalancerArn ?? loadBalancerArn,
             port: listener.Port ?? 0,
             protocol: listener.Protocol ?? 'TCP',
-            targetGroupArns: [...new Set(forwards)],
+            targetGroupArns: forwardedTargetGroupArns(listener),
           });
         }
       }
