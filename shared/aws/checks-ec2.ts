@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { StaleReference } from '../checks/audit';
 import type { AuditGroup, NetworkReads, SecurityGroupReads } from '../checks/ports';
-import { ruleFromSdk, tagsFromList } from '../rules/normalise';
+import { groupFactsFromSdk, ruleFromSdk } from '../rules/normalise';
 import { describePorts, normalisePorts, normaliseProtocol } from '../rules/rule';
 
 interface PageSizes {
@@ -35,14 +35,8 @@ export function securityGroupReads(client: EC2Client, options: PageSizes = {}): 
       const groups: AuditGroup[] = [];
       for await (const page of paginateDescribeSecurityGroups(config, {}))
         for (const group of page.SecurityGroups ?? []) {
-          if (!group.GroupId) continue;
-          groups.push({
-            groupId: group.GroupId,
-            ...(group.GroupName ? { groupName: group.GroupName } : {}),
-            ...(group.VpcId ? { vpcId: group.VpcId } : {}),
-            ...(group.OwnerId ? { ownerId: group.OwnerId } : {}),
-            tags: tagsFromList(group.Tags ?? []),
-          });
+          const facts = groupFactsFromSdk(group);
+          if (facts) groups.push({ ...facts, ...(group.OwnerId ? { ownerId: group.OwnerId } : {}) });
         }
       return groups;
     },

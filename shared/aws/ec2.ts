@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { awsErrorCode } from '../errors';
 import type { GroupFacts } from '../policy/match';
-import { ruleFromSdk, tagsFromList, toIpPermission } from '../rules/normalise';
+import { groupFactsFromSdk, ruleFromSdk, toIpPermission } from '../rules/normalise';
 import type { Direction, Rule } from '../rules/rule';
 
 const GONE_CODES = new Set(['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound']);
@@ -106,13 +106,8 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
       const config = filter.groupIds ? { client } : { client, ...PAGE };
       for await (const page of paginateDescribeSecurityGroups(config, input)) {
         for (const group of page.SecurityGroups ?? []) {
-          if (!group.GroupId) continue;
-          groups.push({
-            groupId: group.GroupId,
-            ...(group.GroupName ? { groupName: group.GroupName } : {}),
-            ...(group.VpcId ? { vpcId: group.VpcId } : {}),
-            tags: tagsFromList(group.Tags ?? []),
-          });
+          const facts = groupFactsFromSdk(group);
+          if (facts) groups.push(facts);
         }
       }
       return groups;

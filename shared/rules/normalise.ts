@@ -3,8 +3,9 @@
  * protocol, unparseable CIDR) raises `RuleShapeError` naming the field and the value, so the caller
  * reports the event as unprocessable instead of guessing.
  */
-import type { IpPermission, SecurityGroupRule } from '@aws-sdk/client-ec2';
+import type { IpPermission, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import type { CtIpPermission, CtResponseRule } from '../events/cloudtrail';
+import type { GroupFacts } from '../policy/match';
 import { canonicalCidr } from './cidr';
 import { type Direction, normalisePorts, normaliseProtocol, type Peer, type Rule } from './rule';
 
@@ -39,6 +40,17 @@ export function tagsFromList(
     if (key !== undefined) result[key] = tag.value ?? tag.Value ?? '';
   }
   return result;
+}
+
+/** What the policy selects a group by; undefined for a group without an id (never seen in practice). */
+export function groupFactsFromSdk(group: SecurityGroup): GroupFacts | undefined {
+  if (!group.GroupId) return undefined;
+  return {
+    groupId: group.GroupId,
+    ...(group.GroupName ? { groupName: group.GroupName } : {}),
+    ...(group.VpcId ? { vpcId: group.VpcId } : {}),
+    tags: tagsFromList(group.Tags ?? []),
+  };
 }
 
 interface RuleBase {
