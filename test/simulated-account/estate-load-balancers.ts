@@ -1,21 +1,27 @@
 /**
- * The seed's load-balancing estate as plain data, for the checks' read-only simulation (the ids match
- * issue 4's estate-targets.ts so the two can be merged): the internal `gateway-nlb` with listeners
- * 443 TLS → gateway-tg-https (port 80: TLS ends at the NLB) and 9995 TCP → gateway-tg-custom, three
- * healthy gateway instances, a leftover target group attached to nothing — and the seed's "old NLB"
- * (`old-gateway-nlb`, "중복 NLB 삭제로 월 $16 절약"): idle for weeks, its target group still on port 443
- * (the seed's port-mapping mistake) with a short deregistration delay and client IP preservation off,
- * its one target unhealthy, its imported certificate expiring in 12 days, its alarm in ALARM.
+ * What the checks read beyond estate-targets.ts (whose ids and builders it shares): certificates,
+ * network interfaces, a week of NLB metrics and the alarms of the seed's estate — and the seed's
+ * "old NLB" (`old-gateway-nlb`, "중복 NLB 삭제로 월 $16 절약"): idle for weeks, its target group
+ * still on port 443 (the seed's port-mapping mistake) with a short deregistration delay and client
+ * IP preservation off, its one target unhealthy, its imported certificate expiring in 12 days, its
+ * alarm in ALARM.
  */
 import type { LoadBalancingEstate } from './checks-state';
 import type { InstanceState } from './ec2-instances';
 import type { Elbv2State } from './elbv2';
 import { GROUPS, VPC_ID } from './estate';
-import { CERTIFICATE_ARN, GATEWAY_INSTANCES, SUBNETS, TARGET_GROUPS } from './estate-targets';
+import {
+  ACCOUNT,
+  CERTIFICATE_ARN,
+  elbArn,
+  GATEWAY_INSTANCES,
+  REGION,
+  SUBNETS,
+  simInstance,
+  simTargetGroup,
+  TARGET_GROUPS,
+} from './estate-targets';
 
-const REGION = 'ap-northeast-2';
-const ACCOUNT = '111122223333';
-const elbArn = (resource: string) => `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:${resource}`;
 const DAY = 86_400_000;
 
 export const OLD_NLB_ARN = elbArn('loadbalancer/net/old-gateway-nlb/1a2b3c4d5e6f7081');
@@ -28,15 +34,6 @@ export const TERRAFORM_STATE = {
   bucket: 'netwarden-demo-tfstate',
   key: 'gateway/terraform.tfstate',
 } as const;
-
-const recommended = {
-  'deregistration_delay.timeout_seconds': '300',
-  'deregistration_delay.connection_termination.enabled': 'false',
-  'preserve_client_ip.enabled': 'true',
-  'stickiness.enabled': 'true',
-  'stickiness.type': 'source_ip',
-  'proxy_protocol_v2.enabled': 'false',
-};
 
 export function estateLoadBalancers(now: Date): LoadBalancingEstate {
   const at = (offset: number) => new Date(now.getTime() + offset);
@@ -155,22 +152,17 @@ export function estateLoadBalancers(now: Date): LoadBalancingEstate {
 export function seedOldLoadBalancer(now: Date, instances: InstanceState, elbv2: Elbv2State): void {
   const longAgo = now.getTime() - 900 * DAY;
   const subnet = SUBNETS[0];
-  instances.instances.set(OLD_INSTANCE, {
-    instanceId: OLD_INSTANCE,
-    state: 'running',
-    subnetId: subnet.subnetId,
-    vpcId: VPC_ID,
-    availabilityZone: subnet.zone,
-    privateIpAddress: subnet.cidr.replace(/0\/24$/, '99'),
-    securityGroupIds: [GROUPS.gateway],
-    tags: [{ Key: 'Name', Value: 'old-gateway' }],
-    instanceStatus: 'ok',
-    systemStatus: 'ok',
-    rebootHeals: true,
-    listensOn: [80],
-    appHung: false,
-    upSince: longAgo,
-  });
+  instances.instances.set(
+    OLD_INSTANCE,
+    simInstance({
+      instanceId: OLD_INSTANCE,
+      subnet,
+      host: 99,
+      tags: [{ Key: 'Name', Value: 'old-gateway' }],
+      listensOn: [80],
+      upSince: longAgo,
+    }),
+  );
   elbv2.loadBalancers.set(OLD_NLB_ARN, {
     arn: OLD_NLB_ARN,
     name: 'old-gateway-nlb',
@@ -181,28 +173,17 @@ export function seedOldLoadBalancer(now: Date, instances: InstanceState, elbv2: 
     tags: [{ Key: 'Name', Value: 'old-gateway-nlb' }],
     createdAt: new Date(longAgo),
   });
-  elbv2.targetGroups.set(OLD_TARGET_GROUP_ARN, {
-    arn: OLD_TARGET_GROUP_ARN,
-    name: 'old-gateway-tg',
-    protocol: 'TCP',
-    port: 443,
-    vpcId: VPC_ID,
-    healthCheck: {
-      protocol: 'TCP',
-      port: 'traffic-port',
-      intervalSeconds: 30,
-      timeoutSeconds: 10,
-      healthyThreshold: 3,
-      unhealthyThreshold: 3,
-    },
-    attributes: {
-      ...recommended,
-      'deregistration_delay.timeout_seconds': '30',
-      'preserve_client_ip.enabled': 'false',
-    },
-    tags: [{ Key: 'Name', Value: 'old-gateway-tg' }],
-    registrations: [{ id: OLD_INSTANCE, port: 443, registeredAt: longAgo }],
-  });
+  elbv2.targetGroups.set(
+    OLD_TARGET_GROUP_ARN,
+    simTargetGroup({
+      arn: OLD_TARGET_GROUP_ARN,
+      name: 'old-gateway-tg',
+      port: 443,
+      tags: [{ Key: 'Name', Value: 'old-gateway-tg' }],
+      registrations: [{ id: OLD_INSTANCE, port: 443, registeredAt: longAgo }],
+      attributes: { 'deregistration_delay.timeout_seconds': '30', 'preserve_client_ip.enabled': 'false' },
+    }),
+  );
   elbv2.listeners.set(OLD_LISTENER_ARN, {
     arn: OLD_LISTENER_ARN,
     loadBalancerArn: OLD_NLB_ARN,

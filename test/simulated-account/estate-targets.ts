@@ -11,9 +11,9 @@ import type { InstanceState, SimInstance } from './ec2-instances';
 import type { Elbv2State, SimTargetGroup } from './elbv2';
 import { GROUPS, VPC_ID } from './estate';
 
-const REGION = 'ap-northeast-2';
-const ACCOUNT = '111122223333';
-const elbArn = (resource: string) => `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:${resource}`;
+export const REGION = 'ap-northeast-2';
+export const ACCOUNT = '111122223333';
+export const elbArn = (resource: string) => `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:${resource}`;
 
 export const SUBNETS = [
   {
@@ -63,18 +63,30 @@ const terraformTags = [
   { Key: 'Environment', Value: 'production' },
 ];
 
-function targetGroup(
-  arn: string,
-  name: string,
-  port: number,
-  tags: Array<{ Key: string; Value: string }>,
-  registeredAt: number,
-): SimTargetGroup {
+/** The seed's recommended target-group settings; the weekly check reports departures from them. */
+export const RECOMMENDED_ATTRIBUTES: Readonly<Record<string, string>> = {
+  'deregistration_delay.timeout_seconds': '300',
+  'deregistration_delay.connection_termination.enabled': 'false',
+  'preserve_client_ip.enabled': 'true',
+  'stickiness.enabled': 'true',
+  'stickiness.type': 'source_ip',
+  'proxy_protocol_v2.enabled': 'false',
+};
+
+/** A TCP target group with the seed's health check; attributes are the recommended ones unless overridden. */
+export function simTargetGroup(spec: {
+  readonly arn: string;
+  readonly name: string;
+  readonly port: number;
+  readonly tags: Array<{ Key: string; Value: string }>;
+  readonly registrations: SimTargetGroup['registrations'];
+  readonly attributes?: Readonly<Record<string, string>>;
+}): SimTargetGroup {
   return {
-    arn,
-    name,
+    arn: spec.arn,
+    name: spec.name,
     protocol: 'TCP',
-    port,
+    port: spec.port,
     vpcId: VPC_ID,
     healthCheck: {
       protocol: 'TCP',
@@ -84,17 +96,53 @@ function targetGroup(
       healthyThreshold: 3,
       unhealthyThreshold: 3,
     },
-    attributes: {
-      'deregistration_delay.timeout_seconds': '300',
-      'deregistration_delay.connection_termination.enabled': 'false',
-      'preserve_client_ip.enabled': 'true',
-      'stickiness.enabled': 'true',
-      'stickiness.type': 'source_ip',
-      'proxy_protocol_v2.enabled': 'false',
-    },
+    attributes: { ...RECOMMENDED_ATTRIBUTES, ...spec.attributes },
+    tags: spec.tags,
+    registrations: spec.registrations,
+  };
+}
+
+/** A healthy running instance in `subnet` (host `.host` of its /24), reachable on `listensOn`. */
+export function simInstance(spec: {
+  readonly instanceId: string;
+  readonly subnet: (typeof SUBNETS)[number];
+  readonly host: number;
+  readonly tags: SimInstance['tags'];
+  readonly listensOn: number[];
+  readonly upSince: number;
+}): SimInstance {
+  return {
+    instanceId: spec.instanceId,
+    state: 'running',
+    subnetId: spec.subnet.subnetId,
+    vpcId: VPC_ID,
+    availabilityZone: spec.subnet.zone,
+    privateIpAddress: spec.subnet.cidr.replace(/0\/24$/, String(spec.host)),
+    securityGroupIds: [GROUPS.gateway],
+    tags: spec.tags,
+    instanceStatus: 'ok',
+    systemStatus: 'ok',
+    rebootHeals: true,
+    listensOn: spec.listensOn,
+    appHung: false,
+    upSince: spec.upSince,
+  };
+}
+
+function gatewayTargetGroup(
+  arn: string,
+  name: string,
+  port: number,
+  tags: Array<{ Key: string; Value: string }>,
+  registeredAt: number,
+): SimTargetGroup {
+  return simTargetGroup({
+    arn,
+    name,
+    port,
     tags: [...terraformTags, { Key: 'Name', Value: name }, ...tags],
     registrations: GATEWAY_INSTANCES.map((id) => ({ id, port, registeredAt })),
-  };
+  });
 }
 
 /** Creates the subnets, instances, NLB, listeners and target groups (they predate netwarden: no trail). */
@@ -113,22 +161,17 @@ export function seedTargets(account: SimulatedAccount, ec2: InstanceState, elbv2
   }
   GATEWAY_INSTANCES.forEach((instanceId, index) => {
     const subnet = SUBNETS[index % SUBNETS.length] ?? SUBNETS[0];
-    ec2.instances.set(instanceId, {
+    ec2.instances.set(
       instanceId,
-      state: 'running',
-      subnetId: subnet.subnetId,
-      vpcId: VPC_ID,
-      availabilityZone: subnet.zone,
-      privateIpAddress: subnet.cidr.replace(/0\/24$/, '11'),
-      securityGroupIds: [GROUPS.gateway],
-      tags: [...terraformTags.map((tag) => ({ ...tag })), { Key: 'Name', Value: `gateway-${index + 1}` }],
-      instanceStatus: 'ok',
-      systemStatus: 'ok',
-      rebootHeals: true,
-      listensOn: [80, 9995],
-      appHung: false,
-      upSince: longAgo,
-    });
+      simInstance({
+        instanceId,
+        subnet,
+        host: 11,
+        tags: [...terraformTags.map((tag) => ({ ...tag })), { Key: 'Name', Value: `gateway-${index + 1}` }],
+        listensOn: [80, 9995],
+        upSince: longAgo,
+      }),
+    );
   });
   elbv2.loadBalancers.set(NLB_ARN, {
     arn: NLB_ARN,
@@ -143,15 +186,15 @@ export function seedTargets(account: SimulatedAccount, ec2: InstanceState, elbv2
   const heal = [{ Key: 'netwarden:heal', Value: 'true' }];
   elbv2.targetGroups.set(
     TARGET_GROUPS.https,
-    targetGroup(TARGET_GROUPS.https, 'gateway-tg-https', 80, heal, longAgo),
+    gatewayTargetGroup(TARGET_GROUPS.https, 'gateway-tg-https', 80, heal, longAgo),
   );
   elbv2.targetGroups.set(
     TARGET_GROUPS.custom,
-    targetGroup(TARGET_GROUPS.custom, 'gateway-tg-custom', 9995, heal, longAgo),
+    gatewayTargetGroup(TARGET_GROUPS.custom, 'gateway-tg-custom', 9995, heal, longAgo),
   );
   elbv2.targetGroups.set(
     TARGET_GROUPS.legacy,
-    targetGroup(TARGET_GROUPS.legacy, 'legacy-tg-8080', 8080, [], longAgo),
+    gatewayTargetGroup(TARGET_GROUPS.legacy, 'legacy-tg-8080', 8080, [], longAgo),
   );
   elbv2.listeners.set(LISTENERS.https, {
     arn: LISTENERS.https,
