@@ -25,6 +25,7 @@ export const GRANT_EXPIRES_TAG = 'netwarden:grant-expires-at';
 
 export interface StaleReference {
   readonly groupId: string;
+  readonly groupName?: string;
   readonly direction: 'ingress' | 'egress';
   readonly referencedGroupId: string;
   readonly summary: string;
@@ -48,6 +49,8 @@ export interface AuditInput {
 
 export interface RuleRef {
   readonly groupId: string;
+  /** For people: on-call knows `rds-postgres-sg`, not `sg-0db…`. */
+  readonly groupName?: string;
   readonly ruleId?: string;
   readonly summary: string;
 }
@@ -66,8 +69,9 @@ export interface AuditReport {
   readonly exceptions: Array<RuleRef & { readonly reason: string; readonly guardrailBreach: boolean }>;
 }
 
-const refOf = (rule: Rule): RuleRef => ({
+const refOf = (rule: Rule, group: GroupFacts): RuleRef => ({
   groupId: rule.groupId,
+  ...(group.groupName ? { groupName: group.groupName } : {}),
   summary: summarise(rule),
   ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
 });
@@ -267,17 +271,22 @@ export function auditAccount(input: AuditInput): AuditReport {
       const breach = forbids.find(({ forbid }) => forbidMatches(forbid, rule));
       const exception = exceptionReason(rule);
       if (exception) {
-        report.exceptions.push({ ...refOf(rule), reason: exception, guardrailBreach: breach !== undefined });
+        report.exceptions.push({
+          ...refOf(rule, group),
+          reason: exception,
+          guardrailBreach: breach !== undefined,
+        });
         continue;
       }
-      if (breach) report.guardrails.push({ ...refOf(rule), section: breach.section.name });
+      if (breach) report.guardrails.push({ ...refOf(rule, group), section: breach.section.name });
       if (baselineKeys && !baselineKeys.has(ruleKey(rule)) && rule.tags[GRANT_EXPIRES_TAG] === undefined)
-        report.drift.unapproved.push(refOf(rule));
+        report.drift.unapproved.push(refOf(rule, group));
       if (rule.peer.type === 'security-group') {
         const local = rule.peer.userId === undefined || rule.peer.userId === input.accountId;
         if (local && !knownGroups.has(rule.peer.groupId)) {
           const reference: StaleReference = {
             groupId: group.groupId,
+            ...(group.groupName ? { groupName: group.groupName } : {}),
             direction: rule.direction,
             referencedGroupId: rule.peer.groupId,
             summary: summarise(rule),
@@ -296,7 +305,7 @@ export function auditAccount(input: AuditInput): AuditReport {
         const key = ruleKey(rule);
         if (present.has(key) || seen.has(key)) continue;
         seen.add(key);
-        report.drift.missing.push(refOf(rule));
+        report.drift.missing.push(refOf(rule, group));
       }
     }
 
@@ -316,7 +325,7 @@ export function auditAccount(input: AuditInput): AuditReport {
           continue;
         // An approved rule made redundant by an unapproved wider one: the wider one is the drift to fix.
         if (baselineKeys?.has(ruleKey(rule)) && !baselineKeys.has(ruleKey(coveredBy))) continue;
-        report.redundant.push({ ...refOf(rule), coveredBy: refOf(coveredBy) });
+        report.redundant.push({ ...refOf(rule, group), coveredBy: refOf(coveredBy, group) });
       }
     }
 
@@ -327,8 +336,14 @@ export function auditAccount(input: AuditInput): AuditReport {
       });
   }
 
-  for (const reference of input.staleReferences)
-    stale.set(`${reference.groupId}|${reference.direction}|${reference.summary}`, reference);
+  const names = new Map(input.groups.map((group) => [group.groupId, group.groupName]));
+  for (const reference of input.staleReferences) {
+    const groupName = reference.groupName ?? names.get(reference.groupId);
+    stale.set(`${reference.groupId}|${reference.direction}|${reference.summary}`, {
+      ...reference,
+      ...(groupName ? { groupName } : {}),
+    });
+  }
   report.staleReferences.push(...stale.values());
   return report;
 }

@@ -154,8 +154,11 @@ function certificateItem(use: CertificateUse, now: Date, warnMs: number, day: (t
   return undefined;
 }
 
+const groupLabel = (entry: { groupId: string; groupName?: string }) =>
+  entry.groupName ? `${entry.groupName} (${entry.groupId})` : entry.groupId;
+
 const ref = (entry: RuleRef) =>
-  `${entry.groupId} ${entry.summary}${entry.ruleId ? ` (${entry.ruleId})` : ''}`;
+  `${groupLabel(entry)} ${entry.summary}${entry.ruleId ? ` (${entry.ruleId})` : ''}`;
 
 export function weeklyDigest(facts: WeeklyFacts): Digest {
   const section = (title: string, severity: Severity, items: ReadonlyArray<string>) =>
@@ -227,13 +230,9 @@ export function weeklyDigest(facts: WeeklyFacts): Digest {
     section(
       'Rules referencing deleted or stale groups',
       'warning',
-      audit.staleReferences.map((entry) => `${entry.groupId} ${entry.summary}: ${entry.reason}`),
+      audit.staleReferences.map((entry) => `${groupLabel(entry)} ${entry.summary}: ${entry.reason}`),
     ),
-    section(
-      'Groups attached to nothing',
-      'warning',
-      audit.unattached.map((entry) => `${entry.groupId}${entry.groupName ? ` (${entry.groupName})` : ''}`),
-    ),
+    section('Groups attached to nothing', 'warning', audit.unattached.map(groupLabel)),
     section(
       'Terraform state entries that could not be read (their groups have no baseline)',
       'warning',

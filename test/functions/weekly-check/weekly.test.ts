@@ -87,32 +87,32 @@ describe('weekly check on the simulated account: the security-group audit', () =
 
     const { digest } = await weeklyCheck(sim.account.clock.now(), weeklyDeps(sim));
     expect(itemsOf(digest, 'Drift: baseline rules missing')).toEqual([
-      `${GROUPS.docdb} tcp 27017-27019 from ${GROUPS.gateway}`,
+      `docdb-sg (${GROUPS.docdb}) tcp 27017-27019 from ${GROUPS.gateway}`,
     ]);
     expect(itemsOf(digest, 'Drift: rules not in the baseline')).toEqual([
-      `${GROUPS.postgres} tcp 5432 from 0.0.0.0/0 (${world})`,
+      `rds-postgres-sg (${GROUPS.postgres}) tcp 5432 from 0.0.0.0/0 (${world})`,
     ]);
     expect(itemsOf(digest, 'Guardrail breaches')).toEqual([
-      `${GROUPS.postgres} tcp 5432 from 0.0.0.0/0 (${world}): forbidden by "gateway-front-door"`,
+      `rds-postgres-sg (${GROUPS.postgres}) tcp 5432 from 0.0.0.0/0 (${world}): forbidden by "gateway-front-door"`,
     ]);
     expect(itemsOf(digest, 'Redundant rules (another rule already allows this)')).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^${GROUPS.legacyApp} tcp 8080 from 10.20.8.0/22 \\(${redundant}\\) — covered by tcp 8080 from 10.20.0.0/16`,
+          `^legacy-app-sg \\(${GROUPS.legacyApp}\\) tcp 8080 from 10.20.8.0/22 \\(${redundant}\\) — covered by tcp 8080 from 10.20.0.0/16`,
         ),
       ),
     ]);
     expect(itemsOf(digest, 'Rules referencing deleted or stale groups')).toEqual([
-      `${GROUPS.legacyApp} tcp 5432 from sg-0dead00000000dead: the referenced group does not exist`,
+      `legacy-app-sg (${GROUPS.legacyApp}) tcp 5432 from sg-0dead00000000dead: the referenced group does not exist`,
       ...Array.from(
         { length: 6 },
         (_, index) =>
           `sg-0stale0000000000${index} tcp 3306 from sg-0peer000000000001: stale: the peering pcx-0abc is deleted`,
       ),
     ]);
-    expect(itemsOf(digest, 'Groups attached to nothing')).toEqual([`${GROUPS.legacyApp} (legacy-app-sg)`]);
+    expect(itemsOf(digest, 'Groups attached to nothing')).toEqual([`legacy-app-sg (${GROUPS.legacyApp})`]);
     expect(itemsOf(digest, 'Exceptions (netwarden:ignore)')).toEqual([
-      `${GROUPS.gateway} tcp 22 from 10.20.1.0/24 (${breakGlass}): “vendor window OPS-42”`,
+      `gateway-instance-sg (${GROUPS.gateway}) tcp 22 from 10.20.1.0/24 (${breakGlass}): “vendor window OPS-42”`,
     ]);
     expect(digest.counts[0]).toEqual({
       label: 'SG audit',
@@ -144,7 +144,7 @@ describe('weekly check on the simulated account: the security-group audit', () =
     expect(itemsOf(digest, 'Checks that could not run')).toEqual([
       'Terraform state: cannot read Terraform state s3://netwarden-demo-tfstate/gateway/terraform.tfstate: The specified key does not exist.',
     ]);
-    expect(itemsOf(digest, 'Groups attached to nothing')).toEqual([`${GROUPS.legacyApp} (legacy-app-sg)`]);
+    expect(itemsOf(digest, 'Groups attached to nothing')).toEqual([`legacy-app-sg (${GROUPS.legacyApp})`]);
   });
 });
 

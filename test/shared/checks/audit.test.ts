@@ -128,6 +128,7 @@ describe('auditAccount on a crafted account', () => {
     expect(report.guardrails).toEqual([
       {
         groupId: A,
+        groupName: 'rds-postgres-sg',
         ruleId: crafted.world5432.ruleId,
         summary: 'tcp 5432 from 0.0.0.0/0',
         section: 'databases',
@@ -139,6 +140,7 @@ describe('auditAccount on a crafted account', () => {
     expect(report.exceptions).toEqual([
       {
         groupId: A,
+        groupName: 'rds-postgres-sg',
         ruleId: crafted.breakGlass.ruleId,
         summary: 'tcp 22 from 0.0.0.0/0',
         reason: 'vendor SSH during migration OPS-42',
