@@ -27,7 +27,7 @@ export interface DailyDeps {
   readonly elb: Pick<LoadBalancerReads, 'loadBalancers' | 'targetGroups' | 'targetHealth'>;
   readonly alarms: AlarmReads;
   readonly trail: TrailReads;
-  readonly sg: Pick<SecurityGroupReads, 'rulesTagged'>;
+  readonly sg: Pick<SecurityGroupReads, 'rulesTagged' | 'groupNames'>;
   readonly policy: Policy;
   readonly selfRoles: ReadonlyArray<string>;
   /** Absent in the CLI: it only prints. */
@@ -83,6 +83,17 @@ export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: D
     ),
     gather('grants', failures, [] as Rule[], () => deps.sg.rulesTagged(GRANT_EXPIRES_TAG)),
   ]);
+  // CloudTrail and rule tags know groups by id; on-call knows them by name (one filtered describe).
+  const mentioned = [
+    ...[...changes.changes, ...changes.own].flatMap((change) => (change.group ? [change.group] : [])),
+    ...grants.map((grant) => grant.groupId),
+  ].filter((group) => group.startsWith('sg-'));
+  const groupNames =
+    mentioned.length === 0
+      ? new Map<string, string>()
+      : await gather('security-group names', failures, new Map<string, string>(), () =>
+          deps.sg.groupNames(mentioned),
+        );
   const facts: DailyFacts = {
     now: at,
     timezone,
@@ -90,6 +101,7 @@ export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: D
     alarms,
     changes,
     grants,
+    groupNames,
     failures,
     ...(deps.itemLimit ? { itemLimit: deps.itemLimit } : {}),
   };

@@ -22,6 +22,9 @@ interface PageSizes {
   stalePageSize?: number;
 }
 
+/** EC2 takes at most 200 values in one filter. */
+const FILTER_VALUES_PER_CALL = 200;
+
 export function securityGroupReads(client: EC2Client, options: PageSizes = {}): SecurityGroupReads {
   const config = { client, pageSize: options.pageSize ?? 1000 };
   const rules = async (input: { Filters?: Array<{ Name: string; Values: string[] }> }) => {
@@ -43,6 +46,18 @@ export function securityGroupReads(client: EC2Client, options: PageSizes = {}): 
     rules: () => rules({}),
     // EC2 filters accept `*` in values: every rule that has the tag, whatever its value.
     rulesTagged: (tagKey) => rules({ Filters: [{ Name: `tag:${tagKey}`, Values: ['*'] }] }),
+    async groupNames(groupIds) {
+      // A group-id filter, not GroupIds: one deleted group would fail the whole GroupIds call.
+      const ids = [...new Set(groupIds)];
+      const names = new Map<string, string>();
+      for (let start = 0; start < ids.length; start += FILTER_VALUES_PER_CALL) {
+        const Filters = [{ Name: 'group-id', Values: ids.slice(start, start + FILTER_VALUES_PER_CALL) }];
+        for await (const page of paginateDescribeSecurityGroups(config, { Filters }))
+          for (const group of page.SecurityGroups ?? [])
+            if (group.GroupId && group.GroupName) names.set(group.GroupId, group.GroupName);
+      }
+      return names;
+    },
   };
 }
 

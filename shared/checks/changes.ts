@@ -15,6 +15,7 @@ import { describePorts, peerKey, type Rule, sameAccess, summarise } from '../rul
 import { isSelf, matchesAny } from '../sg/actor';
 import { type SgEvent, sgEventOf } from '../sg/change';
 import { exceptionReason, IGNORE_TAG } from '../sg/decide';
+import { groupLabel } from './digest';
 import type { TrailRecord } from './ports';
 
 export interface ChangeReview {
@@ -22,8 +23,11 @@ export interface ChangeReview {
   readonly eventId: string;
   /** `alice@example.com via role AWSReservedSSO_… in the console from 203.0.113.45` */
   readonly who: string;
-  /** `AuthorizeSecurityGroupIngress sg-…: tcp 5432 from 0.0.0.0/0` */
-  readonly what: string;
+  readonly eventName: string;
+  /** The group id (or, for a default-VPC call by name, the name) the call named; absent for a failed call. */
+  readonly group?: string;
+  /** `tcp 5432 from 0.0.0.0/0`, or `sgr-… now tcp 5432 10.0.0.0/8`, or `(failed: …)`. */
+  readonly detail: string;
   /** What netwarden did about it, or why nothing. */
   readonly outcome: string;
   /** True when the change is still in place and nobody trusted made it. */
@@ -69,17 +73,18 @@ function rulesOf(event: SgEvent): Rule[] {
   return [];
 }
 
-function whatOf(event: SgEvent): string {
+function whatOf(event: SgEvent): Pick<ChangeReview, 'eventName' | 'group' | 'detail'> {
   const change = event.change;
-  const group = change?.group.groupId ?? change?.group.groupName ?? '?';
-  if (!change) return `${event.eventName} (failed: ${event.errorCode})`;
+  const { eventName } = event;
+  if (!change) return { eventName, detail: `(failed: ${event.errorCode})` };
+  const group = change.group.groupId ?? change.group.groupName ?? '?';
   if (change.action === 'modified') {
     // The event carries neither the direction nor the previous value: say what the rule became.
     const edits = change.modifications.map(
       (edit) =>
         `${edit.ruleId} now ${describePorts({ ...edit, groupId: group, direction: 'ingress', tags: {} })} ${peerKey(edit.peer)}`,
     );
-    return `${event.eventName} ${group}: ${edits.join(', ')}`;
+    return { eventName, group, detail: edits.join(', ') };
   }
   const rules = rulesOf(event);
   const listed =
@@ -88,7 +93,19 @@ function whatOf(event: SgEvent): string {
       : change.action === 'removed'
         ? change.ruleIds.join(', ')
         : '';
-  return `${event.eventName} ${group}: ${listed}`;
+  return { eventName, group, detail: listed };
+}
+
+/**
+ * `AuthorizeSecurityGroupIngress rds-postgres-sg (sg-0db…): tcp 5432 from 0.0.0.0/0`. Names come from
+ * a later lookup (the trail has ids only); without one the id stands alone.
+ */
+export function describeChange(
+  change: Pick<ChangeReview, 'eventName' | 'group' | 'detail'>,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
+  if (change.group === undefined) return `${change.eventName} ${change.detail}`;
+  return `${change.eventName} ${groupLabel(change.group, names.get(change.group))}: ${change.detail}`;
 }
 
 /** Rule ids a netwarden Revoke removed. */
@@ -133,7 +150,7 @@ export function reviewChanges(records: ReadonlyArray<TrailRecord>, context: Revi
   const changes = parsed
     .filter((entry) => !isSelf(entry.event.actor, context.selfRoles))
     .map(({ event, time }): ChangeReview => {
-      const base = { time, eventId: event.eventId, who: whoOf(event), what: whatOf(event) };
+      const base = { time, eventId: event.eventId, who: whoOf(event), ...whatOf(event) };
       if (event.errorCode)
         return { ...base, outcome: `failed with ${event.errorCode}: changed nothing`, needsAttention: false };
       const later = own.filter((entry) => entry.time.getTime() >= time.getTime());
@@ -180,7 +197,7 @@ export function reviewChanges(records: ReadonlyArray<TrailRecord>, context: Revi
         time,
         eventId: event.eventId,
         who: whoOf(event),
-        what: whatOf(event),
+        ...whatOf(event),
         outcome: 'netwarden’s own change',
         needsAttention: false,
       }),

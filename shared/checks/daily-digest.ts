@@ -4,8 +4,15 @@
  */
 import { type Rule, summarise } from '../rules/rule';
 import { GRANT_EXPIRES_TAG } from './audit';
-import type { ChangesReview } from './changes';
-import { type Digest, type DigestCount, section as makeSection, type Severity, sections } from './digest';
+import { type ChangesReview, describeChange } from './changes';
+import {
+  type Digest,
+  type DigestCount,
+  groupLabel,
+  section as makeSection,
+  type Severity,
+  sections,
+} from './digest';
 import type { AlarmFacts, LoadBalancerFacts, TargetGroupFacts, TargetHealthFacts } from './ports';
 import { dayIn, durationWords, whenIn } from './time';
 
@@ -29,6 +36,8 @@ export interface DailyFacts {
   readonly alarms: AlarmFacts[];
   readonly changes: ChangesReview;
   readonly grants: Rule[];
+  /** Names of the groups in the changes and grants; a group not in it is shown by id. */
+  readonly groupNames?: ReadonlyMap<string, string>;
   /** Checks that could not run, as `what: why`. */
   readonly failures: string[];
   /** Items per section (default MAX_ITEMS_PER_SECTION); the CLI passes Infinity. */
@@ -64,7 +73,12 @@ function healthItems(loadBalancers: ReadonlyArray<LoadBalancerHealth>) {
   return { critical, warning, healthy, total };
 }
 
-function grantItems(grants: ReadonlyArray<Rule>, now: Date, timezone: string) {
+function grantItems(
+  grants: ReadonlyArray<Rule>,
+  now: Date,
+  timezone: string,
+  names: ReadonlyMap<string, string>,
+) {
   const day = dayIn(timezone);
   const when = whenIn(timezone, now);
   const expired: string[] = [];
@@ -73,7 +87,7 @@ function grantItems(grants: ReadonlyArray<Rule>, now: Date, timezone: string) {
   for (const grant of grants) {
     const raw = grant.tags[GRANT_EXPIRES_TAG] ?? '';
     const expiresAt = new Date(raw);
-    const who = `${summarise(grant)} on ${grant.groupId} for ${grant.tags[GRANT_OWNER_TAG] ?? 'unknown owner'}${grant.tags[GRANT_REASON_TAG] ? ` (“${grant.tags[GRANT_REASON_TAG]}”)` : ''}`;
+    const who = `${summarise(grant)} on ${groupLabel(grant.groupId, names.get(grant.groupId))} for ${grant.tags[GRANT_OWNER_TAG] ?? 'unknown owner'}${grant.tags[GRANT_REASON_TAG] ? ` (“${grant.tags[GRANT_REASON_TAG]}”)` : ''}`;
     if (Number.isNaN(expiresAt.getTime())) {
       expired.push(
         `${who}: expiry tag ${JSON.stringify(raw)} is not a time — expire-grants cannot remove it`,
@@ -95,11 +109,12 @@ export function dailyDigest(facts: DailyFacts): Digest {
   const section = (title: string, severity: Severity, items: ReadonlyArray<string>) =>
     makeSection(title, severity, items, facts.itemLimit);
   const health = healthItems(facts.loadBalancers);
-  const grants = grantItems(facts.grants, facts.now, facts.timezone);
+  const names = facts.groupNames ?? new Map<string, string>();
+  const grants = grantItems(facts.grants, facts.now, facts.timezone, names);
   const when = whenIn(facts.timezone, facts.now);
   const attention = facts.changes.changes.filter((change) => change.needsAttention);
   const changeLine = (change: ChangesReview['changes'][number]) =>
-    `${when(change.time)} ${change.who}: ${change.what} → ${change.outcome}`;
+    `${when(change.time)} ${change.who}: ${describeChange(change, names)} → ${change.outcome}`;
   const lbCount = facts.loadBalancers.length;
   const counts: DigestCount[] = [
     {
@@ -149,7 +164,7 @@ export function dailyDigest(facts: DailyFacts): Digest {
       section(
         'netwarden’s own changes',
         'info',
-        facts.changes.own.map((change) => `${when(change.time)} ${change.what}`),
+        facts.changes.own.map((change) => `${when(change.time)} ${describeChange(change, names)}`),
       ),
       section('Unreadable CloudTrail records', 'warning', facts.changes.unreadable),
       section('Grants past their expiry', 'warning', grants.expired),

@@ -102,3 +102,8 @@ export function asDigest(value: unknown): Digest | undefined {
     ? (candidate as Digest)
     : undefined;
 }
+
+/** A group as on-call knows it: `rds-postgres-sg (sg-0db…)`, or the id alone when the name is unknown. */
+export function groupLabel(groupId: string, groupName: string | undefined): string {
+  return groupName ? `${groupName} (${groupId})` : groupId;
+}

@@ -124,6 +124,8 @@ export interface SecurityGroupReads {
   rules(): Promise<Rule[]>;
   /** Rules carrying a tag key (one tag-filtered DescribeSecurityGroupRules query, paginated). */
   rulesTagged(tagKey: string): Promise<Rule[]>;
+  /** Names of the groups that still exist (a deleted group is simply absent), for the digest. */
+  groupNames(groupIds: ReadonlyArray<string>): Promise<Map<string, string>>;
 }
 
 export interface NetworkReads {

@@ -5,7 +5,14 @@
  */
 import type { CheckPolicy } from '../policy/schema';
 import { type AuditReport, auditProblemCount, type RuleRef } from './audit';
-import { type Digest, type DigestCount, section as makeSection, type Severity, sections } from './digest';
+import {
+  type Digest,
+  type DigestCount,
+  groupLabel,
+  section as makeSection,
+  type Severity,
+  sections,
+} from './digest';
 import type {
   CertificateFacts,
   ListenerFacts,
@@ -154,11 +161,11 @@ function certificateItem(use: CertificateUse, now: Date, warnMs: number, day: (t
   return undefined;
 }
 
-const groupLabel = (entry: { groupId: string; groupName?: string }) =>
-  entry.groupName ? `${entry.groupName} (${entry.groupId})` : entry.groupId;
+const labelOf = (entry: { groupId: string; groupName?: string }) =>
+  groupLabel(entry.groupId, entry.groupName);
 
 const ref = (entry: RuleRef) =>
-  `${groupLabel(entry)} ${entry.summary}${entry.ruleId ? ` (${entry.ruleId})` : ''}`;
+  `${labelOf(entry)} ${entry.summary}${entry.ruleId ? ` (${entry.ruleId})` : ''}`;
 
 export function weeklyDigest(facts: WeeklyFacts): Digest {
   const section = (title: string, severity: Severity, items: ReadonlyArray<string>) =>
@@ -230,9 +237,9 @@ export function weeklyDigest(facts: WeeklyFacts): Digest {
     section(
       'Rules referencing deleted or stale groups',
       'warning',
-      audit.staleReferences.map((entry) => `${groupLabel(entry)} ${entry.summary}: ${entry.reason}`),
+      audit.staleReferences.map((entry) => `${labelOf(entry)} ${entry.summary}: ${entry.reason}`),
     ),
-    section('Groups attached to nothing', 'warning', audit.unattached.map(groupLabel)),
+    section('Groups attached to nothing', 'warning', audit.unattached.map(labelOf)),
     section(
       'Terraform state entries that could not be read (their groups have no baseline)',
       'warning',

@@ -1,10 +1,12 @@
 /** daily-check and weekly-check as packaged: cron schedules, and read-only roles that match the calls made. */
+import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dailyCheck } from '../../functions/daily-check/daily';
 import { weeklyCheck } from '../../functions/weekly-check/weekly';
 import { dailyDeps, weeklyDeps } from '../helpers/checks';
 import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
-import { createSimulatedAccount } from '../simulated-account/index';
+import { consoleUser, createSimulatedAccount, GROUPS } from '../simulated-account/index';
+import { tcp } from '../simulated-account/permissions';
 
 let packaged: Packaged;
 beforeAll(() => {
@@ -25,12 +27,24 @@ const IAM_PREFIX: Record<string, string> = {
 async function actionsUsed(check: 'daily' | 'weekly'): Promise<string[]> {
   const sim = createSimulatedAccount();
   try {
+    // A change in the trail, so the daily check also looks up the names of the groups it mentions.
+    await sim.account.as(consoleUser('alice@example.com'), () =>
+      new EC2Client({}).send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+    const setup = sim.account.calls.length;
     const now = sim.account.clock.now();
     if (check === 'daily') await dailyCheck(now, dailyDeps());
     else await weeklyCheck(now, weeklyDeps(sim));
     return [
       ...new Set(
-        sim.account.calls.map((call) => `${IAM_PREFIX[call.service] ?? call.service}:${call.command}`),
+        sim.account.calls
+          .slice(setup)
+          .map((call) => `${IAM_PREFIX[call.service] ?? call.service}:${call.command}`),
       ),
     ].sort();
   } finally {
@@ -63,6 +77,7 @@ describe('daily-check and weekly-check in the packaged template', () => {
       'cloudtrail:LookupEvents',
       'cloudwatch:DescribeAlarms',
       'ec2:DescribeSecurityGroupRules',
+      'ec2:DescribeSecurityGroups',
       'elasticloadbalancing:DescribeLoadBalancers',
       'elasticloadbalancing:DescribeTargetGroups',
       'elasticloadbalancing:DescribeTargetHealth',

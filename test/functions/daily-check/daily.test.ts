@@ -123,14 +123,22 @@ describe('daily check on the simulated account', () => {
 
     const { digest } = await dailyCheck(now, dailyDeps());
     expect(sectionOf(digest, 'Hand-made security-group changes still in place')?.items).toEqual([
-      `06:00 bob@example.com via role AWSReservedSSO_AdministratorAccess_0123456789abcdef in the console from 198.51.100.77: AuthorizeSecurityGroupIngress ${GROUPS.legacyApp}: tcp 9001 from 10.20.0.0/16 → netwarden did not act (group not protected, approved, or report mode): still in place`,
+      `06:00 bob@example.com via role AWSReservedSSO_AdministratorAccess_0123456789abcdef in the console from 198.51.100.77: AuthorizeSecurityGroupIngress legacy-app-sg (${GROUPS.legacyApp}): tcp 9001 from 10.20.0.0/16 → netwarden did not act (group not protected, approved, or report mode): still in place`,
     ]);
     expect(sectionOf(digest, 'Security-group changes in the last 24 hours')?.items).toEqual([
-      `04:00 alice@example.com via role AWSReservedSSO_AdministratorAccess_0123456789abcdef in the console from 203.0.113.45: AuthorizeSecurityGroupIngress ${GROUPS.postgres}: tcp 5432 from 0.0.0.0/0 → reverted by netwarden at 04:06`,
-      `07:00 terraform-apply-4821 via role terraform-ci from 52.78.10.20: AuthorizeSecurityGroupIngress ${GROUPS.mysql}: tcp 3306 from 10.30.0.0/16 → trusted principal: left in place`,
+      `04:00 alice@example.com via role AWSReservedSSO_AdministratorAccess_0123456789abcdef in the console from 203.0.113.45: AuthorizeSecurityGroupIngress rds-postgres-sg (${GROUPS.postgres}): tcp 5432 from 0.0.0.0/0 → reverted by netwarden at 04:06`,
+      `07:00 terraform-apply-4821 via role terraform-ci from 52.78.10.20: AuthorizeSecurityGroupIngress rds-mysql-sg (${GROUPS.mysql}): tcp 3306 from 10.30.0.0/16 → trusted principal: left in place`,
     ]);
     // netwarden's revoke answered alice's change, so it is not listed again on its own.
     expect(sectionOf(digest, 'netwarden’s own changes')).toBeUndefined();
+    // The names come from one DescribeSecurityGroups filtered on the groups mentioned, never GroupIds:
+    // a group deleted since the change would fail the whole call.
+    expect(callsOf(sim, 'DescribeSecurityGroups').map((call) => call.input)).toEqual([
+      {
+        Filters: [{ Name: 'group-id', Values: [GROUPS.postgres, GROUPS.legacyApp, GROUPS.mysql] }],
+        MaxResults: 5,
+      },
+    ]);
 
     // One query per API (LookupEvents takes one attribute), each over the last 24 hours, paged by 2.
     const lookups = callsOf(sim, 'LookupEvents').map(
@@ -191,10 +199,10 @@ describe('daily check on the simulated account', () => {
 
     const { digest } = await dailyCheck(sim.account.clock.now(), dailyDeps());
     expect(sectionOf(digest, 'Grants expiring today')?.items).toEqual([
-      `tcp 5432 from 203.0.113.1/32 on ${GROUPS.postgres} for dave (“INC-1”): expires 18:00 (in 9h)`,
+      `tcp 5432 from 203.0.113.1/32 on rds-postgres-sg (${GROUPS.postgres}) for dave (“INC-1”): expires 18:00 (in 9h)`,
     ]);
     expect(sectionOf(digest, 'Grants past their expiry')?.items).toEqual([
-      `tcp 5432 from 203.0.113.3/32 on ${GROUPS.postgres} for frank (“INC-1”): expired 1h ago and is still open`,
+      `tcp 5432 from 203.0.113.3/32 on rds-postgres-sg (${GROUPS.postgres}) for frank (“INC-1”): expired 1h ago and is still open`,
     ]);
     expect(sectionOf(digest, 'Active grants')?.items).toHaveLength(4);
     expect(digest.counts[3]?.value).toBe('5 active, 1 expiring today, 1 overdue');
@@ -252,5 +260,34 @@ describe('daily check on the simulated account', () => {
       'alarms: User is not authorized to perform: cloudwatch:DescribeAlarms',
     ]);
     expect(sectionOf(digest, 'Target groups with every target unhealthy')?.items).toHaveLength(1);
+  });
+
+  it('shows a group by id when its name cannot be looked up, and says why', async () => {
+    const sim = simulation.current;
+    await sim.account.as(consoleUser('alice@example.com'), () =>
+      ec2().send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+    const reads = dailyDeps();
+    const { digest } = await dailyCheck(
+      sim.account.clock.now(),
+      dailyDeps({
+        sg: {
+          rulesTagged: reads.sg.rulesTagged,
+          groupNames: () =>
+            Promise.reject(new Error('User is not authorized to perform: ec2:DescribeSecurityGroups')),
+        },
+      }),
+    );
+    expect(sectionOf(digest, 'Checks that could not run')?.items).toEqual([
+      'security-group names: User is not authorized to perform: ec2:DescribeSecurityGroups',
+    ]);
+    expect(sectionOf(digest, 'Hand-made security-group changes still in place')?.items).toEqual([
+      expect.stringContaining(`AuthorizeSecurityGroupIngress ${GROUPS.postgres}: tcp 5432 from 0.0.0.0/0 →`),
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { reviewChanges } from '../../../shared/checks/changes';
+import { describeChange, reviewChanges } from '../../../shared/checks/changes';
 import type { TrailRecord } from '../../../shared/checks/ports';
 import { clockIn } from '../../../shared/checks/time';
 import { useSimulation } from '../../helpers/simulation';
@@ -66,12 +66,34 @@ describe('reviewChanges', () => {
     expect(review.changes).toEqual([
       expect.objectContaining({
         who: 'carol@example.com via role AWSReservedSSO_AdministratorAccess_0123456789abcdef in the console from 192.0.2.10',
-        what: `ModifySecurityGroupRules ${GROUPS.postgres}: ${ruleId} now tcp 5432 10.0.0.0/8`,
+        eventName: 'ModifySecurityGroupRules',
+        group: GROUPS.postgres,
+        detail: `${ruleId} now tcp 5432 10.0.0.0/8`,
         outcome: 'reverted by netwarden at 09:01; approved rule restored by netwarden at 09:01',
         needsAttention: false,
       }),
     ]);
     expect(review.own).toEqual([]);
+  });
+
+  it('describes a change with the group name when it is known, the id alone when not', () => {
+    const change = {
+      eventName: 'AuthorizeSecurityGroupIngress',
+      group: GROUPS.postgres,
+      detail: 'tcp 5432 from 0.0.0.0/0',
+    };
+    expect(describeChange(change, new Map([[GROUPS.postgres, 'rds-postgres-sg']]))).toBe(
+      `AuthorizeSecurityGroupIngress rds-postgres-sg (${GROUPS.postgres}): tcp 5432 from 0.0.0.0/0`,
+    );
+    expect(describeChange(change)).toBe(
+      `AuthorizeSecurityGroupIngress ${GROUPS.postgres}: tcp 5432 from 0.0.0.0/0`,
+    );
+    expect(
+      describeChange({
+        eventName: 'AuthorizeSecurityGroupIngress',
+        detail: '(failed: Client.UnauthorizedOperation)',
+      }),
+    ).toBe('AuthorizeSecurityGroupIngress (failed: Client.UnauthorizedOperation)');
   });
 
   it('says a failed call changed nothing, and names a record it cannot read without dropping the rest', async () => {
