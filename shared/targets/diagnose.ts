@@ -227,6 +227,12 @@ interface Evidence {
   readonly appPort?: number;
   readonly candidates: number[];
   readonly lines: string[];
+  /** The application's port is known from the netwarden:app-port tag, not inferred. */
+  readonly tagged: boolean;
+  /** The load balancer may reach the probed port: a mismatch then needs proof the application is up. */
+  readonly probeOpen: boolean;
+  /** The same instances pass health checks in a sibling group: the application answers somewhere. */
+  readonly appUp: boolean;
 }
 
 /** Where does the application answer? A tag, then the ports the path allows that nothing else uses. */
@@ -238,11 +244,13 @@ export function appPortEvidence(snapshot: TargetGroupSnapshot, probe: number): E
     .filter((instance): instance is InstanceFacts => instance?.state === 'running');
   const ids = new Set(running.map((instance) => instance.instanceId));
   const siblingPorts = new Set<number>();
+  let appUp = false;
   for (const sibling of snapshot.siblings) {
     const healthy = sibling.targets.filter(
       (target) => target.state === 'healthy' && ids.has(target.instanceId),
     );
     siblingPorts.add(sibling.group.port);
+    if (healthy.length > 0) appUp = true;
     if (healthy.length > 0)
       lines.push(
         `the same instances pass health checks on ${[...new Set(healthy.map((target) => target.port))].join(', ')} in ${sibling.group.name}, so they and the application are up`,
@@ -260,11 +268,19 @@ export function appPortEvidence(snapshot: TargetGroupSnapshot, probe: number): E
     );
   }
   const candidates = [...open].filter((port) => port !== probe && !siblingPorts.has(port));
+  const probeOpen = open.has(probe);
   if (Number.isInteger(tagged) && tagged > 0 && tagged < 65536) {
     lines.unshift(`the target group is tagged ${APP_PORT_TAG}=${tagged}`);
-    return { appPort: tagged, candidates: [tagged], lines };
+    return { appPort: tagged, candidates: [tagged], lines, tagged: true, probeOpen, appUp };
   }
-  return { ...(candidates.length === 1 ? { appPort: candidates[0] } : {}), candidates, lines };
+  return {
+    ...(candidates.length === 1 ? { appPort: candidates[0] } : {}),
+    candidates,
+    lines,
+    tagged: false,
+    probeOpen,
+    appUp,
+  };
 }
 
 function listenerLines(snapshot: TargetGroupSnapshot, probe: number): string[] {
@@ -315,9 +331,12 @@ function systemicCauses(
   const checks =
     group.healthCheck.port === 'traffic-port' ? 'the target group port' : 'the health-check port';
   const setting = group.healthCheck.port === 'traffic-port' ? 'target group port' : 'health-check port';
+  // An open probe port with the application down everywhere is an application problem, not a port one.
+  const mismatchShown = evidence.tagged || !evidence.probeOpen || evidence.appUp;
   if (
     (most || closedEverywhere) &&
     running.length > 0 &&
+    mismatchShown &&
     evidence.candidates.length > 0 &&
     evidence.appPort !== probe
   ) {

@@ -256,6 +256,33 @@ describe('systemic causes', () => {
     });
   });
 
+  it('does not blame the port when the probed port is open and the application answers nowhere', () => {
+    const failing = [
+      target(a, 'unhealthy', 'Target.FailedHealthChecks'),
+      target(b, 'unhealthy', 'Target.FailedHealthChecks'),
+    ];
+    // 80 (probed) and 8080 are open: with nothing healthy anywhere, 8080 is no evidence of a mismatch.
+    const down = diagnose(
+      snapshot(failing, [instance(a), instance(b)], [...openPath(80), ...openPath(8080)]),
+      policy,
+      NOW,
+    );
+    expect(down.systemic).toMatchObject([{ kind: 'most-unhealthy' }]);
+
+    // The same instances healthy in a sibling group on 9995: the application is up, so the port is suspect.
+    const base = snapshot(failing, [instance(a), instance(b)], [...openPath(80), ...openPath(8080)]);
+    const sibling = {
+      ...base,
+      group: { ...base.group, name: 'tg-custom', port: 9995 },
+      targets: [target(a, 'healthy', undefined, 9995), target(b, 'healthy', undefined, 9995)],
+    };
+    const up = diagnose({ ...base, siblings: [sibling] }, policy, NOW);
+    expect(up.systemic[0]).toMatchObject({
+      kind: 'port-mismatch',
+      summary: 'health checks probe 80, the gateway is reachable on 8080',
+    });
+  });
+
   it('treats a group behind no listener as systemic', () => {
     const base = snapshot([target(a, 'unused', 'Target.NotInUse')], [instance(a)]);
     const result = diagnose({ ...base, group: { ...base.group, loadBalancerArns: [] } }, policy, NOW);
