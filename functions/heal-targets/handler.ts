@@ -6,10 +6,11 @@ import {
   lazySecurityGroupPort,
 } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig } from '../../shared/config';
+import { repeatGate } from '../../shared/findings/repeats';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
-import { healTargets } from './heal';
+import { healTargets, SWEEP_REPEAT_AFTER_MS } from './heal';
 
 const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
 
@@ -22,6 +23,7 @@ const deps = {
   policy: loadPolicy(config.POLICY_PATH),
   ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
+  repeats: repeatGate(SWEEP_REPEAT_AFTER_MS),
 };
 
 export const handler = lambda(async (event: unknown) => {

@@ -10,6 +10,7 @@ import type { InstancePort } from '../../shared/aws/ec2-instances';
 import type { Elbv2Port } from '../../shared/aws/elbv2';
 import { errorMessage, Unprocessable } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
+import type { RepeatGate } from '../../shared/findings/repeats';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, TargetPolicy } from '../../shared/policy/schema';
 import { unprocessableFinding } from '../../shared/sg/findings';
@@ -33,7 +34,12 @@ export interface HealDeps {
   readonly policy: Policy;
   readonly modeOverride?: Mode;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
+  /** Keeps sweeps from repeating unchanged news (see repeats.ts); without it every sweep publishes. */
+  readonly repeats?: RepeatGate;
 }
+
+/** An unresolved problem that nothing changed is said again after an hour, not every five minutes. */
+export const SWEEP_REPEAT_AFTER_MS = 60 * 60_000;
 
 export interface GroupResult {
   readonly targetGroup: string;
@@ -330,6 +336,7 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
     });
     // A sweep stays quiet about groups with nothing to say; an alarm always gets an answer.
     const quiet = diagnosis.status === 'healthy' || diagnosis.status === 'settling';
+    if (quiet) deps.repeats?.clear(group.arn);
     if (trigger.kind === 'sweep' && quiet) continue;
     const finding = targetGroupFinding(diagnosis, outcome.carried, outcome.cleared, mode, deps.now(), {
       eventId: trigger.eventId,
@@ -337,6 +344,18 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
       region: trigger.region,
       trigger: trigger.kind === 'alarm' ? `alarm ${trigger.alarmName}` : 'sweep',
     });
+    // What was done (or recovered) is always news; the same unresolved diagnosis is not, every sweep.
+    const news = finding.outcome === 'acted' || diagnosis.status === 'recovered';
+    const fingerprint = `${finding.kind}|${finding.title}`;
+    if (
+      trigger.kind === 'sweep' &&
+      !news &&
+      deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now()) === false
+    ) {
+      deps.log?.('unchanged since the last finding: not repeated', { targetGroup: group.name, fingerprint });
+      continue;
+    }
+    if (trigger.kind === 'alarm') deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now());
     findings.push(finding);
     await deps.publish(finding);
   }

@@ -260,6 +260,11 @@ export function hangApplication(estate: Estate, id: string): void {
   instance(estate, id).appHung = true;
 }
 
+/** Someone restarted the gateway process by hand: health checks pass again. */
+export function resumeApplication(estate: Estate, id: string): void {
+  instance(estate, id).appHung = false;
+}
+
 export function tagTargetGroup(estate: Estate, arn: string, key: string, value: string | undefined): void {
   const target = group(estate, arn);
   const index = target.tags.findIndex((tag) => tag.Key === key);

@@ -19,6 +19,7 @@ import {
   impairInstance,
   instanceTags,
   registerOnPort,
+  resumeApplication,
   setTargetGroupPort,
   stopInstance,
   TARGET_GROUPS,
@@ -257,6 +258,42 @@ describe('every target unhealthy', () => {
     expect(finding?.details?.systemic).toMatchObject([{ kind: 'most-unhealthy' }]);
     expect(finding?.why).toContain('3 of 3 targets are unhealthy, more than maxUnhealthyFraction 0.5');
     expect(finding?.why).toContain('the NLB fails open');
+  });
+
+  it('is said once per hour by the sweep while nothing changes, but an alarm always gets an answer', async () => {
+    for (const id of GATEWAY_INSTANCES) hangApplication(sim.current, id);
+    const kinds = (findings: Finding[]) => findings.map((finding) => finding.resource?.name);
+
+    expect(kinds((await sweep()).findings)).toEqual(['gateway-tg-https', 'gateway-tg-custom']);
+    sim.current.account.clock.advance(5 * MINUTE);
+    const repeated = await sweep();
+    expect(repeated.findings).toEqual([]);
+    expect(repeated.result.groups.map((group) => group.status)).toEqual(['systemic', 'systemic']);
+
+    sim.current.account.clock.advance(MINUTE);
+    expect(kinds((await alarm()).findings)).toEqual(['gateway-tg-https']);
+
+    sim.current.account.clock.advance(55 * MINUTE); // 61 minutes after the first sweep
+    expect(kinds((await sweep()).findings)).toEqual(['gateway-tg-https', 'gateway-tg-custom']);
+  });
+
+  it('is news again as soon as the diagnosis changes, or after the group was healthy in between', async () => {
+    for (const id of GATEWAY_INSTANCES) hangApplication(sim.current, id);
+    await sweep();
+    for (const id of GATEWAY_INSTANCES) resumeApplication(sim.current, id);
+    sim.current.account.clock.advance(5 * MINUTE);
+    expect((await sweep()).findings).toEqual([]); // healthy: nothing to say
+    for (const id of GATEWAY_INSTANCES) hangApplication(sim.current, id);
+    sim.current.account.clock.advance(5 * MINUTE);
+    expect((await sweep()).findings.map((finding) => finding.kind)).toEqual([
+      'targets.systemic',
+      'targets.systemic',
+    ]);
+    setTargetGroupPort(sim.current, TARGET_GROUPS.https, 443);
+    sim.current.account.clock.advance(5 * MINUTE);
+    expect((await sweep()).findings.map((finding) => finding.title)).toEqual([
+      'gateway-tg-https: health checks probe 443, the gateway is reachable on 80 — nothing touched',
+    ]);
   });
 });
 
