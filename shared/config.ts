@@ -49,7 +49,10 @@ export function parseConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessE
   throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
 }
 
-/** netwarden's own roles: configured globs, or by default every role named netwarden-<stage>-*. */
+/**
+ * netwarden's own roles: the configured globs (serverless.yml lists the writing roles by exact name),
+ * or, where nothing is configured (tests, the demo), every role named netwarden-<stage>-*.
+ */
 export function selfRolePatterns(config: BaseConfig): string[] {
   return config.NETWARDEN_ROLE_ARNS.length > 0
     ? config.NETWARDEN_ROLE_ARNS

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
+import { isSelf } from '../../shared/sg/actor';
 import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
 import { unzipEntry } from '../helpers/zip';
 
@@ -25,6 +27,39 @@ describe('packaged service', () => {
       expect(names, artifact).toMatch(/functions\/[a-z-]+\/handler\.js/);
       // The nearest package.json says "type": "module", or Lambda would load the ESM bundle as CommonJS.
       expect(names, artifact).toContain('functions/package.json');
+    }
+  });
+
+  it("names netwarden's writing roles exactly, so a role squatting the netwarden-prod- prefix is not trusted", () => {
+    const READ_OR_PLUMBING =
+      /^(logs|sns|sqs|ssm|kms|s3|cloudtrail|cloudwatch|acm):|:(Describe|Get|List|Lookup)/;
+    const writers = resourcesOfType(packaged.template, 'AWS::IAM::Role')
+      .filter(([id]) =>
+        allowedActions(packaged.template, id).some((action) => !READ_OR_PLUMBING.test(action)),
+      )
+      .map(([, resource]) => `arn:aws:iam::*:role/${String(resource.Properties.RoleName)}`)
+      .sort();
+    expect(writers).toEqual([
+      'arn:aws:iam::*:role/netwarden-prod-expire-grants',
+      'arn:aws:iam::*:role/netwarden-prod-grant-access',
+      'arn:aws:iam::*:role/netwarden-prod-heal-targets',
+      'arn:aws:iam::*:role/netwarden-prod-revert-sg-drift',
+    ]);
+    for (const [, fn] of resourcesOfType(packaged.template, 'AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const config = parseConfig(BaseConfig, { NETWARDEN_ROLE_ARNS: String(variables.NETWARDEN_ROLE_ARNS) });
+      expect(selfRolePatterns(config).sort()).toEqual(writers);
+      const roleActor = (role: string) => ({
+        type: 'AssumedRole',
+        display: role,
+        viaConsole: false,
+        roleArn: `arn:aws:iam::111122223333:role/${role}`,
+      });
+      expect(isSelf(roleActor('netwarden-prod-revert-sg-drift'), selfRolePatterns(config))).toBe(true);
+      expect(isSelf(roleActor('netwarden-prod-revert-sg-drift-backdoor'), selfRolePatterns(config))).toBe(
+        false,
+      );
+      expect(isSelf(roleActor('netwarden-prod-admin'), selfRolePatterns(config))).toBe(false);
     }
   });
 
