@@ -9,12 +9,16 @@ import {
   DescribeTargetGroupAttributesCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
+  paginateDescribeListenerCertificates,
   paginateDescribeListeners,
   paginateDescribeLoadBalancers,
   paginateDescribeTargetGroups,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ListenerFacts, LoadBalancerFacts, LoadBalancerReads, TargetGroupFacts } from '../checks/ports';
 import { forwardedTargetGroupArns } from './elbv2-listeners';
+
+/** Listener protocols that terminate TLS and so hold certificates. */
+const TLS_PROTOCOLS = new Set(['TLS', 'HTTPS']);
 
 /** PageSize is 1–400 for these calls; their paginators ignore `pageSize`, so it goes in the input. */
 export function loadBalancerReads(
@@ -23,6 +27,22 @@ export function loadBalancerReads(
 ): LoadBalancerReads {
   const config = { client };
   const PageSize = options.pageSize ?? 400;
+  /**
+   * DescribeListeners shows only the default certificate; the SNI certificates a TLS listener also
+   * serves are in DescribeListenerCertificates, and expire just the same.
+   */
+  async function listenerCertificates(
+    listenerArn: string,
+    defaults: ReadonlyArray<{ CertificateArn?: string }>,
+  ): Promise<string[]> {
+    const arns = defaults.flatMap((cert) => (cert.CertificateArn ? [cert.CertificateArn] : []));
+    for await (const page of paginateDescribeListenerCertificates(config, {
+      ListenerArn: listenerArn,
+      PageSize,
+    }))
+      for (const cert of page.Certificates ?? []) if (cert.CertificateArn) arns.push(cert.CertificateArn);
+    return [...new Set(arns)];
+  }
   return {
     async loadBalancers() {
       const result: LoadBalancerFacts[] = [];
@@ -85,10 +105,9 @@ export function loadBalancerReads(
             loadBalancerArn,
             ...(listener.Port !== undefined ? { port: listener.Port } : {}),
             ...(listener.Protocol ? { protocol: listener.Protocol } : {}),
-            // The default certificate; extra SNI certificates need DescribeListenerCertificates (not read).
-            certificateArns: (listener.Certificates ?? []).flatMap((cert) =>
-              cert.CertificateArn ? [cert.CertificateArn] : [],
-            ),
+            certificateArns: TLS_PROTOCOLS.has(listener.Protocol ?? '')
+              ? await listenerCertificates(listener.ListenerArn ?? '', listener.Certificates ?? [])
+              : [],
             targetGroupArns: forwardedTargetGroupArns(listener),
           });
         }

@@ -39,6 +39,7 @@ export interface ListenerFacts {
   readonly loadBalancerArn: string;
   readonly port?: number;
   readonly protocol?: string;
+  /** The default certificate and every SNI certificate of a TLS listener. */
   readonly certificateArns: string[];
   readonly targetGroupArns: string[];
 }

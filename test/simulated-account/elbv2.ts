@@ -12,6 +12,8 @@
 import {
   DeregisterTargetsCommand,
   type DeregisterTargetsCommandInput,
+  DescribeListenerCertificatesCommand,
+  type DescribeListenerCertificatesCommandInput,
   DescribeListenersCommand,
   type DescribeListenersCommandInput,
   DescribeLoadBalancersCommand,
@@ -58,7 +60,10 @@ export interface SimListener {
   port: number;
   protocol: 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP';
   targetGroupArn: string;
+  /** The default certificate (DescribeListeners shows only this one). */
   certificateArn?: string;
+  /** More certificates for SNI: only DescribeListenerCertificates lists them. */
+  sniCertificateArns?: string[];
 }
 
 export interface SimRegistration {
@@ -350,6 +355,29 @@ export function installElbv2(
             },
           ],
         })),
+        ...(result.NextMarker ? { NextMarker: result.NextMarker } : {}),
+      };
+    },
+  );
+
+  account.handle(
+    ElasticLoadBalancingV2Client,
+    DescribeListenerCertificatesCommand,
+    (input: DescribeListenerCertificatesCommandInput) => {
+      const listener = input.ListenerArn ? state.listeners.get(input.ListenerArn) : undefined;
+      if (!listener)
+        throw new ListenerNotFoundException({
+          message: 'One or more listeners not found',
+          $metadata: metadata,
+        });
+      // As AWS does: the default certificate (IsDefault) and then the certificate list.
+      const certificates = [
+        ...(listener.certificateArn ? [{ CertificateArn: listener.certificateArn, IsDefault: true }] : []),
+        ...(listener.sniCertificateArns ?? []).map((arn) => ({ CertificateArn: arn, IsDefault: false })),
+      ];
+      const result = pageByMarker(certificates, input);
+      return {
+        Certificates: result.items,
         ...(result.NextMarker ? { NextMarker: result.NextMarker } : {}),
       };
     },

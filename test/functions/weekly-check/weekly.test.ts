@@ -6,7 +6,14 @@ import { parsePolicy } from '../../../shared/policy/load';
 import { callsOf, mendEstate, testPolicy, weeklyDeps } from '../../helpers/checks';
 import { findingsOf, useSimulation } from '../../helpers/simulation';
 import type { Simulation } from '../../simulated-account/index';
-import { GROUPS, OLD_CERTIFICATE_ARN, TARGET_GROUPS, TERRAFORM_STATE } from '../../simulated-account/index';
+import {
+  GROUPS,
+  LISTENERS,
+  OLD_CERTIFICATE_ARN,
+  OLD_LISTENER_ARN,
+  TARGET_GROUPS,
+  TERRAFORM_STATE,
+} from '../../simulated-account/index';
 
 const simulation = useSimulation();
 const itemsOf = (digest: Digest, title: string) =>
@@ -247,6 +254,32 @@ describe('weekly check on the simulated account: load balancers', () => {
     expect(
       callsOf(sim, 'DescribeListeners').filter((call) => (call.input as { Marker?: string }).Marker),
     ).toHaveLength(1);
+  });
+
+  it('checks the SNI certificates of a TLS listener too, not only its default one', async () => {
+    const sim = simulation.current;
+    const sniArn = 'arn:aws:acm:ap-northeast-2:111122223333:certificate/5e1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+    sim.checks.estate.certificates.push({
+      arn: sniArn,
+      domain: 'db-gateway.example.com',
+      notAfter: new Date('2026-12-01T00:00:00Z'),
+      type: 'IMPORTED',
+      renewalEligibility: 'INELIGIBLE',
+    });
+    const listener = sim.elbv2.listeners.get(LISTENERS.https);
+    if (listener) listener.sniCertificateArns = [sniArn];
+
+    const { digest } = await weeklyCheck(sim.account.clock.now(), weeklyDeps(sim));
+    expect(itemsOf(digest, 'TLS certificates')).toEqual([
+      'db-gateway.example.com on gateway-nlb:443: expires 2026-12-01 (in 8 days) — imported: ACM will not renew it, import a new one',
+      'old-gateway.example.com on old-gateway-nlb:443: expires 2026-12-05 (in 12 days) — imported: ACM will not renew it, import a new one',
+    ]);
+    // One DescribeListenerCertificates per TLS listener (PageSize 1 pages the gateway's two), none for TCP.
+    expect(
+      callsOf(sim, 'DescribeListenerCertificates').map(
+        (call) => (call.input as { ListenerArn: string }).ListenerArn,
+      ),
+    ).toEqual([LISTENERS.https, LISTENERS.https, OLD_LISTENER_ARN]);
   });
 
   it('reports an expired certificate as critical and an IAM server certificate without asking ACM', async () => {
