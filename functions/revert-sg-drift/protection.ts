@@ -44,10 +44,11 @@ export async function guardProtectionTags(
   // Terraform removing the tag is a reviewed change to what netwarden guards.
   if (matchesAny(actor, deps.policy.trustedPrincipals)) return { verdict: 'ignore:trusted', findings: [] };
   const groups = [...new Set(changes.map((change) => change.groupId))];
+  const sectionNames = [...new Set(changes.flatMap((change) => change.sections))];
   const finding: Finding = {
     kind: 'sg.protection-removed',
     severity: 'critical',
-    title: `Protection removed from ${groups.join(', ')}: netwarden no longer guards ${groups.length > 1 ? 'them' : 'it'}`,
+    title: `Protection tag removed from ${groups.join(', ')}: ${sectionNames.map((name) => `"${name}"`).join(', ')} no longer appl${sectionNames.length > 1 ? 'y' : 'ies'}`,
     mode: 'report',
     outcome: 'no-action',
     time: deps.now().toISOString(),

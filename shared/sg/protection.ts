@@ -10,9 +10,10 @@ import type { Policy } from '../policy/schema';
 export interface ProtectionTagChange {
   readonly groupId: string;
   readonly key: string;
-  /** The value the selector wants, and what the call did to the tag. */
-  readonly wanted: string;
+  /** What the call did to the tag. */
   readonly now: { readonly deleted: true } | { readonly value: string };
+  /** The policy sections that select groups by this tag and no longer select this one. */
+  readonly sections: string[];
 }
 
 /** The selector tags a CreateTags/DeleteTags call removed or set to another value, per security group. */
@@ -21,27 +22,29 @@ export function protectionTagChanges(
   request: CtTagsRequest,
   policy: Policy,
 ): ProtectionTagChange[] {
-  const wanted = new Map<string, string>();
-  for (const section of policy.securityGroups) {
-    for (const [key, value] of Object.entries(section.select.tags ?? {})) wanted.set(key, value);
-  }
+  const selectors = policy.securityGroups.flatMap((section) =>
+    Object.entries(section.select.tags ?? {}).map(([key, value]) => ({ key, value, section: section.name })),
+  );
   const groups = request.resourcesSet
     .map((resource) => resource.resourceId)
     .filter((id) => id.startsWith('sg-'));
   const changes: ProtectionTagChange[] = [];
   for (const tag of request.tagSet) {
-    const value = wanted.get(tag.key);
-    if (value === undefined) continue;
-    if (eventName === 'CreateTags' && (tag.value ?? '') === value) continue;
-    // DeleteTags with a value deletes only when it matches: a different value removed no protection.
-    if (eventName === 'DeleteTags' && tag.value !== undefined && tag.value !== value) continue;
+    const lost = selectors.filter(({ key, value }) => {
+      if (key !== tag.key) return false;
+      // Setting the selected value again loses nothing; DeleteTags with a value deletes only on a match.
+      if (eventName === 'CreateTags') return (tag.value ?? '') !== value;
+      return tag.value === undefined || tag.value === value;
+    });
+    if (lost.length === 0) continue;
     const now = eventName === 'DeleteTags' ? ({ deleted: true } as const) : { value: tag.value ?? '' };
-    for (const groupId of groups) changes.push({ groupId, key: tag.key, wanted: value, now });
+    const sections = [...new Set(lost.map(({ section }) => section))];
+    for (const groupId of groups) changes.push({ groupId, key: tag.key, now, sections });
   }
   return changes;
 }
 
 export function describeProtectionChange(change: ProtectionTagChange): string {
   const what = 'deleted' in change.now ? 'deleted' : `set to "${change.now.value}"`;
-  return `${change.groupId}: tag ${change.key} (selects protection when "${change.wanted}") ${what}`;
+  return `${change.groupId}: tag ${change.key} ${what}, so policy section ${change.sections.map((name) => `"${name}"`).join(', ')} no longer selects it`;
 }

@@ -57,8 +57,9 @@ describe('protection tags', () => {
       outcome: 'no-action',
       resource: { type: 'security-group', id: GROUPS.postgres },
       actor: { viaConsole: true, sourceIp: '198.51.100.66' },
+      title: `Protection tag removed from ${GROUPS.postgres}: "gateway-front-door" no longer applies`,
       why: expect.stringContaining(
-        `${GROUPS.postgres}: tag netwarden:protect (selects protection when "true") deleted`,
+        `${GROUPS.postgres}: tag netwarden:protect deleted, so policy section "gateway-front-door" no longer selects it`,
       ),
     });
   });
