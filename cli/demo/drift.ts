@@ -1,10 +1,13 @@
 /**
  * The seed's security-group story: a console user opens 5432 to the world on a database group;
  * another adds a rule that duplicates a Terraform rule; Terraform itself adds a rule; someone edits
- * an approved rule in the console; netwarden's own revokes come back through CloudTrail.
+ * an approved rule in the console; someone removes the protection tag from a group and on-call puts
+ * it back; netwarden's own revokes come back through CloudTrail.
  */
 import {
   AuthorizeSecurityGroupIngressCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
   EC2Client,
   ModifySecurityGroupRulesCommand,
 } from '@aws-sdk/client-ec2';
@@ -103,6 +106,25 @@ export async function driftStory(context: DemoContext): Promise<void> {
               SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIpv4: '10.0.0.0/8' },
             },
           ],
+        }),
+      ),
+    ),
+  );
+  await replay(
+    context,
+    'dan@example.com deletes the netwarden:protect tag from docdb-sg, in the console',
+    await as(consoleUser('dan@example.com', '198.51.100.40'), () =>
+      ec2.send(new DeleteTagsCommand({ Resources: [GROUPS.docdb], Tags: [{ Key: 'netwarden:protect' }] })),
+    ),
+  );
+  await replay(
+    context,
+    'on-call puts the tag back (the same value again is no news)',
+    await as(consoleUser('oncall@example.com', '203.0.113.10'), () =>
+      ec2.send(
+        new CreateTagsCommand({
+          Resources: [GROUPS.docdb],
+          Tags: [{ Key: 'netwarden:protect', Value: 'true' }],
         }),
       ),
     ),

@@ -5,8 +5,8 @@
 import { Unprocessable } from '../../shared/errors';
 import { type CloudTrailEnvelope, CtTagsRequest, type TagEventName } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
-import { formatIssues } from '../../shared/policy/load';
-import type { Policy } from '../../shared/policy/schema';
+import { effectiveMode, formatIssues } from '../../shared/policy/load';
+import type { Mode, Policy } from '../../shared/policy/schema';
 import { actorOf, findingActor, isSelf, matchesAny } from '../../shared/sg/actor';
 import { describeProtectionChange, protectionTagChanges } from '../../shared/sg/protection';
 
@@ -14,6 +14,7 @@ export interface ProtectionDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
+  readonly modeOverride?: Mode;
   readonly selfRoles: ReadonlyArray<string>;
 }
 
@@ -49,7 +50,8 @@ export async function guardProtectionTags(
     kind: 'sg.protection-removed',
     severity: 'critical',
     title: `Protection tag removed from ${groups.join(', ')}: ${sectionNames.map((name) => `"${name}"`).join(', ')} no longer appl${sectionNames.length > 1 ? 'y' : 'ies'}`,
-    mode: 'report',
+    // The running mode, so Slack says "did: nothing" — never re-tagging is the design, not report mode.
+    mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
     outcome: 'no-action',
     time: deps.now().toISOString(),
     eventId: detail.eventID,

@@ -54,7 +54,9 @@ describe('protection tags', () => {
     expect(findings[0]).toMatchObject({
       kind: 'sg.protection-removed',
       severity: 'critical',
+      mode: 'enforce',
       outcome: 'no-action',
+      actions: [],
       resource: { type: 'security-group', id: GROUPS.postgres },
       actor: { viaConsole: true, sourceIp: '198.51.100.66' },
       title: `Protection tag removed from ${GROUPS.postgres}: "gateway-front-door" no longer applies`,
