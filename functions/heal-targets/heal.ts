@@ -344,18 +344,14 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
       region: trigger.region,
       trigger: trigger.kind === 'alarm' ? `alarm ${trigger.alarmName}` : 'sweep',
     });
-    // What was done (or recovered) is always news; the same unresolved diagnosis is not, every sweep.
-    const news = finding.outcome === 'acted' || diagnosis.status === 'recovered';
+    // An alarm's answer, an action and a recovery are always news; an unchanged diagnosis is not, every sweep.
+    const news = trigger.kind === 'alarm' || finding.outcome === 'acted' || diagnosis.status === 'recovered';
     const fingerprint = `${finding.kind}|${finding.title}`;
-    if (
-      trigger.kind === 'sweep' &&
-      !news &&
-      deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now()) === false
-    ) {
+    if (news) deps.repeats?.remember(group.arn, fingerprint, deps.now());
+    else if (deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now()) === false) {
       deps.log?.('unchanged since the last finding: not repeated', { targetGroup: group.name, fingerprint });
       continue;
     }
-    if (trigger.kind === 'alarm') deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now());
     findings.push(finding);
     await deps.publish(finding);
   }
