@@ -28,20 +28,17 @@ export function loadBalancerReads(
   const config = { client };
   const PageSize = options.pageSize ?? 400;
   /**
-   * DescribeListeners shows only the default certificate; the SNI certificates a TLS listener also
-   * serves are in DescribeListenerCertificates, and expire just the same.
+   * DescribeListeners shows only the default certificate; DescribeListenerCertificates lists it too,
+   * with the SNI certificates a TLS listener also serves, which expire just the same.
    */
-  async function listenerCertificates(
-    listenerArn: string,
-    defaults: ReadonlyArray<{ CertificateArn?: string }>,
-  ): Promise<string[]> {
-    const arns = defaults.flatMap((cert) => (cert.CertificateArn ? [cert.CertificateArn] : []));
+  async function listenerCertificates(listenerArn: string): Promise<string[]> {
+    const arns = new Set<string>();
     for await (const page of paginateDescribeListenerCertificates(config, {
       ListenerArn: listenerArn,
       PageSize,
     }))
-      for (const cert of page.Certificates ?? []) if (cert.CertificateArn) arns.push(cert.CertificateArn);
-    return [...new Set(arns)];
+      for (const cert of page.Certificates ?? []) if (cert.CertificateArn) arns.add(cert.CertificateArn);
+    return [...arns];
   }
   return {
     async loadBalancers() {
@@ -106,7 +103,7 @@ export function loadBalancerReads(
             ...(listener.Port !== undefined ? { port: listener.Port } : {}),
             ...(listener.Protocol ? { protocol: listener.Protocol } : {}),
             certificateArns: TLS_PROTOCOLS.has(listener.Protocol ?? '')
-              ? await listenerCertificates(listener.ListenerArn ?? '', listener.Certificates ?? [])
+              ? await listenerCertificates(listener.ListenerArn ?? '')
               : [],
             targetGroupArns: forwardedTargetGroupArns(listener),
           });
