@@ -4,29 +4,16 @@
  * not — is revoked as invalid-grant (see shared/grants/judge.ts for why valid tags alone are not trusted).
  */
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { grantAccess } from '../../../functions/grant-access/grant';
 import { grantTags } from '../../../shared/grants/grant';
-import { lambdaContext } from '../../helpers/context';
 import { grantDeps } from '../../helpers/grants';
-import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
-import type { CloudTrailEvent } from '../../simulated-account/account';
+import { useRevertHandler } from '../../helpers/revert';
+import { useSimulation } from '../../helpers/simulation';
 import { consoleUser, GROUPS, netwardenRole } from '../../simulated-account/index';
 
-type Handler = typeof import('../../../functions/revert-sg-drift/handler')['handler'];
 const sim = useSimulation();
-let handler: Handler;
-beforeEach(async () => {
-  vi.resetModules();
-  ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
-});
-
-async function invoke(event: CloudTrailEvent) {
-  const mark = sim.current.account.calls.length;
-  const published = sim.current.published.length;
-  const result = (await handler(event, lambdaContext())) as { decisions: string[] };
-  return { result, calls: callsSince(sim.current, mark), findings: findingsOf(sim.current).slice(published) };
-}
+const { invoke } = useRevertHandler(sim);
 
 function handMadeGrant(expiresAt: string) {
   const now = sim.current.account.clock.now();

@@ -3,38 +3,16 @@
  * AWS call and no write (CloudTrail does not say what the tag was, so netwarden does not re-tag).
  */
 import { CreateTagsCommand, DeleteTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../helpers/context';
-import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
-import type { CloudTrailEvent } from '../../simulated-account/account';
+import { describe, expect, it } from 'vitest';
+import { useRevertHandler } from '../../helpers/revert';
+import { useSimulation } from '../../helpers/simulation';
 import { consoleUser, GROUPS, type Identity, netwardenRole, terraform } from '../../simulated-account/index';
 
-type Handler = typeof import('../../../functions/revert-sg-drift/handler')['handler'];
 const ec2 = new EC2Client({});
 const sim = useSimulation();
-let handler: Handler;
-
-beforeEach(async () => {
-  vi.resetModules();
-  ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
-});
-
-async function tagCall(
-  identity: Identity,
-  command: CreateTagsCommand | DeleteTagsCommand,
-): Promise<CloudTrailEvent> {
-  const { events } = await sim.current.account.as(identity, () => ec2.send(command as CreateTagsCommand));
-  const [event] = events;
-  if (!event) throw new Error('no CloudTrail event');
-  return event;
-}
-
-async function invoke(event: unknown) {
-  const mark = sim.current.account.calls.length;
-  const published = sim.current.published.length;
-  const result = (await handler(event, lambdaContext())) as { status: string; decisions: string[] };
-  return { result, calls: callsSince(sim.current, mark), findings: findingsOf(sim.current).slice(published) };
-}
+const { actAs, invoke } = useRevertHandler(sim);
+const tagCall = (identity: Identity, command: CreateTagsCommand | DeleteTagsCommand) =>
+  actAs(identity, () => ec2.send(command as CreateTagsCommand));
 
 const unprotect = new DeleteTagsCommand({
   Resources: [GROUPS.postgres],

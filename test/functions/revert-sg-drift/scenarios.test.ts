@@ -11,10 +11,10 @@ import {
   ModifySecurityGroupRulesCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../helpers/context';
+import { describe, expect, it, vi } from 'vitest';
 import { loadEvent } from '../../helpers/load-event';
-import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
+import { useRevertHandler } from '../../helpers/revert';
+import { callsSince, useSimulation } from '../../helpers/simulation';
 import type { CloudTrailEvent } from '../../simulated-account/account';
 import {
   consoleUser,
@@ -26,38 +26,16 @@ import {
 } from '../../simulated-account/index';
 import { tcp } from '../../simulated-account/permissions';
 
-type Handler = typeof import('../../../functions/revert-sg-drift/handler')['handler'];
-
 const ec2 = new EC2Client({});
 const sim = useSimulation();
-let handler: Handler;
-
-// Each test gets a fresh "container": module-level caches (recent events, group facts) start empty.
-beforeEach(async () => {
-  vi.resetModules();
-  ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
-});
+const { actAs, invoke, reload } = useRevertHandler(sim);
 const alice = consoleUser('alice@example.com');
-
-async function actAs(identity: Identity, act: () => Promise<unknown>): Promise<CloudTrailEvent> {
-  const { events } = await sim.current.account.as(identity, act);
-  const [event] = events;
-  if (!event) throw new Error('the action produced no CloudTrail event');
-  return event;
-}
 
 /** A principal adds one ingress permission; returns the CloudTrail event AWS would deliver. */
 function authorize(identity: Identity, groupId: string, permission: IpPermission): Promise<CloudTrailEvent> {
   return actAs(identity, () =>
     ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [permission] })),
   );
-}
-
-async function invoke(event: unknown) {
-  const mark = sim.current.account.calls.length;
-  const published = sim.current.published.length;
-  const result = (await handler(event, lambdaContext())) as { status: string; decisions: string[] };
-  return { result, calls: callsSince(sim.current, mark), findings: findingsOf(sim.current).slice(published) };
 }
 
 function rulesOf(groupId: string) {
@@ -344,8 +322,7 @@ describe('who changed it', () => {
 
   it("ignores netwarden's own revoke as recorded in the sample event (stage dev, as osls invoke local runs it)", async () => {
     vi.stubEnv('NETWARDEN_STAGE', 'dev');
-    vi.resetModules();
-    ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
+    await reload();
 
     const { result, calls } = await invoke(loadEvent('cloudtrail/revoke-ingress-by-netwarden.json'));
     vi.unstubAllEnvs();

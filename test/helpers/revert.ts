@@ -1,0 +1,46 @@
+/**
+ * revert-sg-drift as the scenario tests drive it: the real handler, loaded afresh for each test (a new
+ * "container": module-level caches such as recent events and group facts start empty), fed the
+ * CloudTrail events the simulated account records.
+ */
+import { beforeEach, vi } from 'vitest';
+import type { CloudTrailEvent } from '../simulated-account/account';
+import type { Identity, Simulation } from '../simulated-account/index';
+import { lambdaContext } from './context';
+import { callsSince, findingsOf } from './simulation';
+
+type Handler = typeof import('../../functions/revert-sg-drift/handler')['handler'];
+
+/** Call after useSimulation(), so that each test's account exists before its handler loads. */
+export function useRevertHandler(sim: { readonly current: Simulation }) {
+  let handler: Handler | undefined;
+  /** Loads the handler anew, e.g. after changing the environment it reads at cold start. */
+  async function reload(): Promise<void> {
+    vi.resetModules();
+    ({ handler } = await import('../../functions/revert-sg-drift/handler'));
+  }
+  beforeEach(reload);
+
+  /** Runs `act` as `identity`; returns the one CloudTrail event AWS would deliver for it. */
+  async function actAs(identity: Identity, act: () => Promise<unknown>): Promise<CloudTrailEvent> {
+    const { events } = await sim.current.account.as(identity, act);
+    const [event] = events;
+    if (!event) throw new Error('the action produced no CloudTrail event');
+    return event;
+  }
+
+  /** Invokes the handler; returns its result and the AWS calls and findings it caused. */
+  async function invoke(event: unknown) {
+    if (!handler) throw new Error('useRevertHandler() is only available inside a test');
+    const mark = sim.current.account.calls.length;
+    const published = sim.current.published.length;
+    const result = (await handler(event, lambdaContext())) as { status: string; decisions: string[] };
+    return {
+      result,
+      calls: callsSince(sim.current, mark),
+      findings: findingsOf(sim.current).slice(published),
+    };
+  }
+
+  return { actAs, invoke, reload };
+}
