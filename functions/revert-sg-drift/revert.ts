@@ -166,8 +166,10 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
   const protection = groupId ? await deps.protectedGroups.lookup(groupId) : undefined;
   const sections = protection?.sections ?? [];
 
+  // Terraform state is baseline only where drift is judged (not on guardrails-only groups).
+  const judgesDrift = sections.some((section) => !section.guardrailsOnly);
   const extraBaseline =
-    groupId && sections.length > 0 && deps.extraBaseline ? await deps.extraBaseline(groupId) : undefined;
+    groupId && judgesDrift && deps.extraBaseline ? await deps.extraBaseline(groupId) : undefined;
   let currentRules: Rule[] | undefined;
   if (groupId && sections.length > 0 && needsCurrentRules(event, sections, extraBaseline)) {
     currentRules = await deps.sg.describeGroupRules(groupId);

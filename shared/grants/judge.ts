@@ -12,7 +12,6 @@
  */
 
 import type { GrantPolicy } from '../policy/schema';
-import { matchesAny } from '../sg/actor';
 import type { DecideContext } from '../sg/decide';
 import { parseGrant } from './grant';
 import { hasGrantTags } from './tags';
@@ -25,7 +24,7 @@ export function grantJudge(policy: GrantPolicy | undefined, now: () => Date): Ju
     if (!policy) return { valid: false, problem: 'grant tags, but the policy has no grants section' };
     const parsed = parseGrant(rule, policy, now());
     if (!parsed.ok) return { valid: false, problem: parsed.problems.join('; ') };
-    if (action === 'added' && !matchesAny(actor, policy.grantors)) {
+    if (action === 'added') {
       return {
         valid: false,
         problem: `grant tags on a rule added by ${actor.display}, who is neither grant-access nor a grantor (grants.grantors)`,

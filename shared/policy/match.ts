@@ -11,6 +11,7 @@ export interface GroupFacts {
 }
 
 export function selectorMatches(select: SecurityGroupPolicy['select'], group: GroupFacts): boolean {
+  if (select.all) return true;
   if (select.ids?.includes(group.groupId)) return true;
   if (group.groupName !== undefined && select.names?.includes(group.groupName)) return true;
   if (select.tags) return Object.entries(select.tags).every(([key, value]) => group.tags[key] === value);
@@ -27,12 +28,16 @@ export function selectsByIdOnly(policy: Policy): boolean {
   return policy.securityGroups.every((section) => !section.select.tags && !section.select.names);
 }
 
-/** ARN globs: `*` matches any run of characters (including `/`), everything else is literal. */
+/**
+ * ARN globs: `*` matches any run of characters within one ARN segment — never `/` or `:` — so
+ * `role/terraform-*` cannot match `role/terraform-x/anything` and `arn:aws:iam::*:…` stays one
+ * account field. Everything else is literal.
+ */
 export function globMatches(glob: string, text: string): boolean {
   const pattern = glob
     .split('*')
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
+    .join('[^/:]*');
   return new RegExp(`^${pattern}$`).test(text);
 }
 

@@ -80,17 +80,22 @@ const protocol = z.union([z.string(), z.number()]).transform((raw, ctx) => {
 const direction = z.enum(['ingress', 'egress']);
 const mode = z.enum(['enforce', 'report']);
 
+const groupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'expected a security group id (sg-…)' });
+
 const selector = z
   .object({
+    /**
+     * Every security group of the account. Guardrails that must hold whatever the tags say (world-open
+     * database and admin ports) select this way, so that removing a tag cannot switch them off.
+     */
+    all: z.literal(true).optional(),
     tags: z.record(z.string(), z.string()).optional(),
-    ids: z
-      .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'expected a security group id (sg-…)' }))
-      .optional(),
+    ids: z.array(groupId).optional(),
     names: z.array(z.string().min(1)).optional(),
   })
   .strict()
-  .refine((value) => value.tags || value.ids || value.names, {
-    message: 'expected at least one of tags, ids, names',
+  .refine((value) => value.all || value.tags || value.ids || value.names, {
+    message: 'expected at least one of all, tags, ids, names',
   });
 
 export const ForbidRule = z
@@ -122,11 +127,18 @@ export const SecurityGroupPolicy = z
     name: z.string().min(1),
     select: selector,
     mode: mode.optional(),
+    /**
+     * Only the guardrails apply: a group that no other section selects gets no drift, duplicate or
+     * baseline judgement. For account-wide guardrails (`select: { all: true }`), where revoking every
+     * hand-made rule of every group would be wrong.
+     */
+    guardrailsOnly: z.boolean().default(false),
     forbid: z.array(ForbidRule).default([]),
     baseline: z.array(BaselineRule).optional(),
   })
   .strict();
 export type SecurityGroupPolicy = z.infer<typeof SecurityGroupPolicy>;
+export type SecurityGroupSelector = z.infer<typeof selector>;
 
 export const GrantPolicy = z
   .object({
@@ -140,11 +152,19 @@ export const GrantPolicy = z
       .strict()
       .default({ ipv4: 24, ipv6: 64 }),
     /**
-     * ARN globs of principals (besides netwarden's own grant-access role) who may create grants
-     * directly, e.g. the people who run `netwarden grant` with their own credentials. A rule with
-     * grant tags added by anyone else is drift: valid-looking tags alone are never trusted.
+     * ARN globs of the principals who may request a grant through grant-access's Function URL
+     * (AWS_IAM auth: the principal is the one IAM verified). `*` stays within one ARN segment.
+     * Empty: nobody may request.
      */
-    grantors: z.array(z.string().min(1)).default([]),
+    requesters: z.array(z.string().min(1)).default([]),
+    /**
+     * The groups a grant may open, by id only: a tag or a name is something anyone in the account can
+     * set, so it never makes a group grantable. Absent or empty: no group is grantable.
+     */
+    groups: z
+      .object({ ids: z.array(groupId).default([]) })
+      .strict()
+      .prefault({}),
     mode: mode.optional(),
   })
   .strict()
@@ -218,10 +238,56 @@ export const CheckPolicy = z
   .strict();
 export type CheckPolicy = z.infer<typeof CheckPolicy>;
 
+/** A calendar day (`2027-03-31`) or an ISO-8601 UTC time; an exception stops applying at that instant. */
+const expiry = z.union([z.string(), z.date()]).transform((value, ctx) => {
+  const text = value instanceof Date ? value.toISOString() : value.trim();
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text);
+  const date = day || time ? new Date(day ? `${text}T00:00:00Z` : text) : undefined;
+  if (!date || Number.isNaN(date.getTime())) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected a date like "2027-03-31" or a UTC time like "2027-03-31T12:00:00Z"',
+    });
+    return z.NEVER;
+  }
+  return date;
+});
+
+/**
+ * A reviewed exception: one rule of one group that drift and guardrail checks leave alone until it
+ * expires. The only exception netwarden honours; a `netwarden:ignore` tag exempts nothing.
+ */
+export const PolicyException = z
+  .object({
+    group: groupId,
+    rule: z
+      .object({
+        direction: direction.default('ingress'),
+        protocol: protocol.default('tcp'),
+        ports: ports.optional(),
+        source: peer,
+      })
+      .strict(),
+    reason: z.string().trim().min(3, { message: 'expected a reason of at least 3 characters' }),
+    expires: expiry,
+  })
+  .strict();
+export type PolicyException = z.infer<typeof PolicyException>;
+
+const accountId = z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' });
+
 export const Policy = z
   .object({
     version: z.literal(1),
     mode: mode.default('report'),
+    /**
+     * The accounts whose events netwarden acts on. Empty: only the account the function runs in. An
+     * event from any other account is reported and never acted on.
+     */
+    accounts: z.array(accountId).default([]),
+    /** Reviewed exceptions (see PolicyException); an expired one stops applying and is reported. */
+    exceptions: z.array(PolicyException).default([]),
     trustedPrincipals: z.array(z.string().min(1)).default([]),
     securityGroups: z.array(SecurityGroupPolicy).default([]),
     grants: GrantPolicy.optional(),

@@ -21,6 +21,7 @@ export type IgnoreReason =
   | 'unprotected'
   | 'trusted'
   | 'approved'
+  | 'guardrails-only'
   | 'nothing-to-restore'
   | 'rule-gone';
 
@@ -103,7 +104,7 @@ const list = (rules: ReadonlyArray<Rule>) => rules.map(summarise).join(', ');
 type Verdict =
   | { kind: 'revoke'; reason: RevokeReason; note: string }
   | { kind: 'report'; reason: 'exception'; guardrailBreach: boolean; note: string }
-  | { kind: 'allow'; reason: 'trusted' | 'approved' };
+  | { kind: 'allow'; reason: 'trusted' | 'approved' | 'guardrails-only' };
 
 /** The verdict on one rule that a principal added or changed to its current form. */
 function judgeRule(
@@ -119,6 +120,7 @@ function judgeRule(
   if (exception)
     return { kind: 'report', reason: 'exception', guardrailBreach: guardrail !== undefined, note: exception };
   if (guardrail) return { kind: 'revoke', reason: 'guardrail', note: `forbidden by "${guardrail.name}"` };
+  if (!judgesDrift(context.sections)) return { kind: 'allow', reason: 'guardrails-only' };
   if (matchesAny(actor, context.trustedPrincipals)) return { kind: 'allow', reason: 'trusted' };
   const grant = context.judgeGrant?.(rule, { action, actor });
   if (grant && !grant.valid) return { kind: 'revoke', reason: 'invalid-grant', note: grant.problem };
@@ -137,6 +139,11 @@ function judgeRule(
   return { kind: 'revoke', reason: 'drift', note: 'not in the approved set' };
 }
 
+/** Drift, duplicates and baselines apply only where a section other than a guardrails-only one selects the group. */
+function judgesDrift(sections: ReadonlyArray<SecurityGroupPolicy>): boolean {
+  return sections.some((section) => !section.guardrailsOnly);
+}
+
 function sameAccessAndId(a: Rule, b: Rule): boolean {
   return a.ruleId !== undefined && a.ruleId === b.ruleId;
 }
@@ -148,6 +155,12 @@ const REVOKE_WHY: Record<RevokeReason, string> = {
     'duplicates access an approved or existing rule already gives; Terraform would fail on it with InvalidPermission.Duplicate',
   'invalid-grant': 'carries grant tags that are not valid',
 };
+
+const ALLOW_WHY = {
+  trusted: 'changed by a trusted principal',
+  approved: 'an approved rule',
+  'guardrails-only': 'breaches no guardrail, and only guardrails apply to this group',
+} as const;
 
 /** Collects per-rule verdicts into one decision per (reason, direction). */
 function decisionsFor(judged: Array<{ rule: Rule; verdict: Verdict }>, groupId: string): SgDecision[] {
@@ -181,7 +194,7 @@ function decisionsFor(judged: Array<{ rule: Rule; verdict: Verdict }>, groupId: 
       decisions.push({
         type: 'ignore',
         reason: verdict.reason,
-        why: `${summarise(rule)}: ${verdict.reason === 'trusted' ? 'changed by a trusted principal' : 'an approved rule'}`,
+        why: `${summarise(rule)}: ${ALLOW_WHY[verdict.reason]}`,
       });
     }
   }
@@ -259,6 +272,14 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
       return decisionsFor(judged, groupId);
     }
     case 'removed': {
+      if (!judgesDrift(context.sections))
+        return [
+          {
+            type: 'ignore',
+            reason: 'guardrails-only',
+            why: `${groupId}: only guardrails apply, and a removal breaches none`,
+          },
+        ];
       if (matchesAny(event.actor, context.trustedPrincipals))
         return [{ type: 'ignore', reason: 'trusted', why: 'removed by a trusted principal' }];
       const baseline = baselineOf(context.sections, groupId, context.extraBaseline);
@@ -268,7 +289,9 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
       return restoreDecisions(missing, groupId, 'approved rules removed by hand');
     }
     case 'modified': {
-      const baseline = baselineOf(context.sections, groupId, context.extraBaseline);
+      const baseline = judgesDrift(context.sections)
+        ? baselineOf(context.sections, groupId, context.extraBaseline)
+        : undefined;
       const judged: Array<{ rule: Rule; verdict: Verdict }> = [];
       const decisions: SgDecision[] = [];
       for (const modification of change.modifications) {

@@ -351,13 +351,22 @@ describe('who changed it', () => {
     expect(findings).toEqual([]);
   });
 
-  it('ignores groups the policy does not protect', async () => {
+  it('leaves a narrow rule alone on a group only the account-wide guardrails select', async () => {
+    const event = await authorize(alice, GROUPS.legacyApp, tcp(5432, '10.1.2.0/24'));
+
+    const { result, calls } = await invoke(event);
+
+    expect(result.decisions).toEqual(['ignore:guardrails-only']);
+    expect(calls.writes).toEqual([]);
+  });
+
+  it('revokes a world-open database port on an untagged group: the shipped policy guards every group', async () => {
     const event = await authorize(alice, GROUPS.legacyApp, tcp(5432, '0.0.0.0/0'));
 
     const { result, calls } = await invoke(event);
 
-    expect(result.decisions).toEqual(['ignore:unprotected']);
-    expect(calls.writes).toEqual([]);
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
   });
 });
 

@@ -100,7 +100,7 @@ describe('weekly check on the simulated account: the security-group audit', () =
       `rds-postgres-sg (${GROUPS.postgres}) tcp 5432 from 0.0.0.0/0 (${world})`,
     ]);
     expect(itemsOf(digest, 'Guardrail breaches')).toEqual([
-      `rds-postgres-sg (${GROUPS.postgres}) tcp 5432 from 0.0.0.0/0 (${world}): forbidden by "gateway-front-door"`,
+      `rds-postgres-sg (${GROUPS.postgres}) tcp 5432 from 0.0.0.0/0 (${world}): forbidden by "account-wide-guardrails"`,
     ]);
     expect(itemsOf(digest, 'Redundant rules (another rule already allows this)')).toEqual([
       expect.stringMatching(

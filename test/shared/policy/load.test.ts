@@ -7,10 +7,12 @@ describe('parsePolicy', () => {
   it('loads the shipped policy file', () => {
     const policy = loadPolicy('netwarden.policy.yml');
     expect(policy.securityGroups.map((section) => section.name)).toEqual([
+      'account-wide-guardrails',
       'gateway-front-door',
       'rds-postgres',
       'rds-mysql',
     ]);
+    expect(policy.securityGroups[0]).toMatchObject({ select: { all: true }, guardrailsOnly: true });
     expect(policy.grants?.maxTtl).toBe(8 * 3_600_000);
     expect(policy.targets?.cooldown).toBe(30 * 60_000);
   });
@@ -57,7 +59,7 @@ describe('parsePolicy', () => {
     [
       'an empty selector',
       'securityGroups:\n  - name: db\n    select: {}',
-      'policy.securityGroups[0].select: expected at least one of tags, ids, names',
+      'policy.securityGroups[0].select: expected at least one of all, tags, ids, names',
     ],
     ['a bad mode', 'mode: enforced', 'policy.mode:'],
     [
