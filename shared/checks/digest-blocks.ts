@@ -2,21 +2,36 @@
  * A digest as one Slack Block Kit message, within Slack's limits: at most 50 blocks, section text at
  * most 3,000 characters, header at most 150; whatever does not fit is cut with a visible marker, and
  * the top-level `text` (the notification and fallback) always says the counts. A clean day is one line.
+ * Titles, labels and items carry group names, rule descriptions and owners that anyone in the account
+ * can write: they are built with the `slack` tag, which escapes them everywhere, the fallback included.
  */
+import {
+  type Block,
+  context,
+  divider,
+  HERE,
+  header,
+  joinText,
+  LIMITS,
+  message,
+  type SlackMessage,
+  type SlackText,
+  section,
+  slack,
+  textLength,
+  truncateText,
+} from '../slack/blocks';
 import { countsLine, type Digest, isClean, type Severity, summaryLine } from './digest';
 
-export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, fallbackText: 3000 } as const;
+export const SLACK_LIMITS = {
+  blocks: LIMITS.blocks,
+  sectionText: LIMITS.sectionText,
+  headerText: LIMITS.headerText,
+  fallbackText: LIMITS.fallbackText,
+} as const;
 
-export type Block =
-  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: true } }
-  | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
-  | { type: 'context'; elements: Array<{ type: 'mrkdwn'; text: string }> }
-  | { type: 'divider' };
-
-export interface SlackMessage {
-  readonly text: string;
-  readonly blocks: Block[];
-}
+/** One item's share of a section, so one long rule cannot push the rest out. */
+const ITEM_TEXT = 1000;
 
 const EMOJI: Record<Severity | 'ok', string> = {
   critical: ':red_circle:',
@@ -25,66 +40,50 @@ const EMOJI: Record<Severity | 'ok', string> = {
   ok: ':white_check_mark:',
 };
 
-/** Slack mrkdwn needs &, < and > escaped, or `<…>` in a rule summary becomes a broken link. */
-export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
-export function truncate(text: string, limit: number, marker = '…'): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - marker.length)}${marker}`;
-}
-
-const mrkdwn = (text: string): Block => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText, '… (cut)') },
-});
+const cutSection = (text: SlackText): Block =>
+  section(truncateText(text, SLACK_LIMITS.sectionText, '… (cut)'));
 
 /** Section blocks for a titled list, split so no block passes the text limit. */
-function listBlocks(heading: string, items: ReadonlyArray<string>, omitted: number): Block[] {
+function listBlocks(heading: SlackText, items: ReadonlyArray<string>, omitted: number): Block[] {
   const blocks: Block[] = [];
-  let current = heading;
-  const lines = items.map((item) => `• ${truncate(escapeMrkdwn(item), 1000)}`);
-  if (omitted > 0) lines.push(`_… and ${omitted} more (run the check from the CLI for the full list)_`);
+  const lines = items.map((item) => slack`• ${truncateText(slack`${item}`, ITEM_TEXT, '…')}`);
+  if (omitted > 0) lines.push(slack`_… and ${omitted} more (run the check from the CLI for the full list)_`);
+  let current = [heading];
+  let length = textLength(heading);
   for (const line of lines) {
-    if (current.length + 1 + line.length > SLACK_LIMITS.sectionText) {
-      blocks.push(mrkdwn(current));
-      current = line;
-    } else current = `${current}\n${line}`;
+    if (length + 1 + textLength(line) > SLACK_LIMITS.sectionText) {
+      blocks.push(cutSection(joinText(current, '\n')));
+      current = [line];
+      length = textLength(line);
+    } else {
+      current.push(line);
+      length += 1 + textLength(line);
+    }
   }
-  blocks.push(mrkdwn(current));
+  blocks.push(cutSection(joinText(current, '\n')));
   return blocks;
 }
 
-export function digestBlocks(digest: Digest): SlackMessage {
-  const fallback = truncate(summaryLine(digest), SLACK_LIMITS.fallbackText);
-  if (isClean(digest)) return { text: fallback, blocks: [mrkdwn(`${EMOJI.ok} ${escapeMrkdwn(fallback)}`)] };
+/** The digest as a message; `here` puts netwarden's `@here` in front (a critical digest). */
+export function digestBlocks(digest: Digest, options: { here?: boolean } = {}): SlackMessage {
+  const fallback = slack`${options.here ? slack`${HERE} ` : ''}${summaryLine(digest)}`;
+  if (isClean(digest)) return message(fallback, [cutSection(slack`${EMOJI.ok} ${summaryLine(digest)}`)]);
 
-  const counts = digest.counts.map(
-    (count) => `${EMOJI[count.status]} ${count.label} *${escapeMrkdwn(count.value)}*`,
-  );
-  const body: Block[] = [mrkdwn(counts.join('   '))];
+  const counts = digest.counts.map((count) => slack`${EMOJI[count.status]} ${count.label} *${count.value}*`);
+  const body: Block[] = [cutSection(joinText(counts, '   '))];
   for (const entry of digest.sections) {
-    body.push({ type: 'divider' });
-    const heading = `${EMOJI[entry.severity]} *${escapeMrkdwn(entry.title)}* (${entry.items.length + entry.omitted})`;
+    body.push(divider);
+    const heading = slack`${EMOJI[entry.severity]} *${entry.title}* (${entry.items.length + entry.omitted})`;
     body.push(...listBlocks(heading, entry.items, entry.omitted));
   }
-  const header: Block = {
-    type: 'header',
-    text: { type: 'plain_text', text: truncate(digest.title, SLACK_LIMITS.headerText), emoji: true },
-  };
+  const title = header(slack`${digest.title}`);
   const room = SLACK_LIMITS.blocks - 1;
-  if (body.length <= room) return { text: fallback, blocks: [header, ...body] };
+  if (body.length <= room) return message(fallback, [title, ...body]);
   // Keep room for the marker: the reader must see that the message was cut, and where to look.
   const kept = body.slice(0, room - 1);
   const dropped = body.slice(room - 1).filter((block) => block.type === 'section').length;
-  const marker: Block = {
-    type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: `:scissors: ${dropped} more block${dropped === 1 ? '' : 's'} cut to fit Slack's limit — run \`npx netwarden check ${digest.check}\` for everything. ${escapeMrkdwn(countsLine(digest))}`,
-      },
-    ],
-  };
-  return { text: fallback, blocks: [header, ...kept, marker] };
+  const marker = context([
+    slack`:scissors: ${dropped} more block${dropped === 1 ? '' : 's'} cut to fit Slack's limit — run \`npx netwarden check ${digest.check}\` for everything. ${countsLine(digest)}`,
+  ]);
+  return message(fallback, [title, ...kept, marker]);
 }

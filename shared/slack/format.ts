@@ -10,13 +10,21 @@ import { type AlarmMetric, type AlarmNotice, type AlarmState, timestampMs } from
 import type { Finding } from '../findings/finding';
 import {
   type Block,
-  escapeMrkdwn,
+  context,
+  escaped,
+  fieldsSection,
+  HERE,
+  header,
+  joinText,
   LIMITS,
   link,
-  type Mrkdwn,
+  message,
   type SlackMessage,
-  truncate,
-  withinLimits,
+  type SlackText,
+  section,
+  slack,
+  textLength,
+  truncateText,
 } from './blocks';
 
 export interface FormatOptions {
@@ -24,7 +32,8 @@ export interface FormatOptions {
   readonly defaultRegion: string;
 }
 
-const HERE = '<!here>';
+/** `@here` in front of what must wake someone up, nothing otherwise. */
+const hereIf = (loud: boolean): SlackText => (loud ? slack`${HERE} ` : slack``);
 
 export const STATE_EMOJI: Record<AlarmState, string> = {
   ALARM: ':red_circle:',
@@ -38,8 +47,7 @@ const SEVERITY_EMOJI: Record<Finding['severity'], string> = {
   info: ':information_source:',
 };
 
-const mrkdwn = (text: string): Mrkdwn => ({ type: 'mrkdwn', text });
-const field = (label: string, value: string): Mrkdwn => mrkdwn(`*${label}*\n${value}`);
+const field = (label: string, value: SlackText): SlackText => slack`*${label}*\n${value}`;
 
 // ── Console links ───────────────────────────────────────────────────────────────────────────────
 
@@ -103,70 +111,59 @@ export function thresholdText(alarm: AlarmNotice): string | undefined {
   return [operator, alarm.threshold].filter((part) => part !== undefined).join(' ');
 }
 
-function metricLine(metric: AlarmMetric): string {
+function metricLine(metric: AlarmMetric): SlackText {
   const dimensions = Object.entries(metric.dimensions)
     .map(([key, value]) => `${key}=${value}`)
     .join(', ');
-  const id = metric.id ? `${metric.id}: ` : '';
+  const id = metric.id ? slack`${metric.id}: ` : slack``;
   if (metric.expression)
-    return `${id}\`${escapeMrkdwn(metric.expression)}\`${metric.label ? ` (${escapeMrkdwn(metric.label)})` : ''}`;
+    return slack`${id}\`${metric.expression}\`${metric.label ? slack` (${metric.label})` : ''}`;
   const what = [metric.namespace, metric.name].filter(Boolean).join(' ');
   const how = [metric.statistic, metric.period ? `${metric.period} s` : undefined].filter(Boolean).join(', ');
-  return `${id}${escapeMrkdwn(what || 'metric')}${how ? ` (${escapeMrkdwn(how)})` : ''}${dimensions ? `\n${escapeMrkdwn(dimensions)}` : ''}`;
+  return slack`${id}${what || 'metric'}${how ? slack` (${how})` : ''}${dimensions ? slack`\n${dimensions}` : ''}`;
 }
 
 const transition = (alarm: AlarmNotice) => `${alarm.oldState ?? '?'} → ${alarm.newState}`;
 const regionOf = (alarm: AlarmNotice, options: FormatOptions) => alarm.region ?? options.defaultRegion;
 
-export function alarmFallback(alarm: AlarmNotice, options: FormatOptions): string {
-  return `${alarm.newState === 'ALARM' ? `${HERE} ` : ''}${alarm.newState}: ${alarm.name} (${transition(alarm)}) in ${alarm.account} ${regionOf(alarm, options)}`;
+export function alarmFallback(alarm: AlarmNotice, options: FormatOptions): SlackText {
+  return slack`${hereIf(alarm.newState === 'ALARM')}${alarm.newState}: ${alarm.name} (${transition(alarm)}) in ${alarm.account} ${regionOf(alarm, options)}`;
 }
 
 /** One alarm, in full. `changes` > 1 says it flapped inside the batch and this is its last state. */
 export function alarmMessage(alarm: AlarmNotice, options: FormatOptions, changes = 1): SlackMessage {
   const region = regionOf(alarm, options);
   const url = alarmConsoleUrl(alarm.name, region);
-  const fields: Mrkdwn[] = [];
-  if (alarm.metrics.length > 0) fields.push(field('Metric', alarm.metrics.map(metricLine).join('\n')));
+  const fields: SlackText[] = [];
+  if (alarm.metrics.length > 0) fields.push(field('Metric', joinText(alarm.metrics.map(metricLine), '\n')));
   const threshold = thresholdText(alarm);
-  if (threshold) fields.push(field('Threshold', escapeMrkdwn(threshold)));
+  if (threshold) fields.push(field('Threshold', escaped(threshold)));
   if (alarm.composite) {
-    fields.push(field('Rule', `\`${escapeMrkdwn(alarm.composite.rule)}\``));
+    fields.push(field('Rule', slack`\`${alarm.composite.rule}\``));
     const children = alarm.composite.children.map(
       (child) =>
-        `${link(alarmConsoleUrl(child.name, region), child.name)}${child.state ? ` (${escapeMrkdwn(child.state)})` : ''}`,
+        slack`${link(alarmConsoleUrl(child.name, region), child.name)}${child.state ? slack` (${child.state})` : ''}`,
     );
-    fields.push(field('Triggered by', children.length > 0 ? children.join('\n') : '—'));
+    fields.push(field('Triggered by', children.length > 0 ? joinText(children, '\n') : slack`—`));
   }
-  fields.push(field('Account / region', `${escapeMrkdwn(alarm.account)} · ${escapeMrkdwn(region)}`));
+  fields.push(field('Account / region', slack`${alarm.account} · ${region}`));
 
-  const blocks: Block[] = [
-    {
-      type: 'header',
-      text: {
-        type: 'plain_text',
-        text: `${STATE_EMOJI[alarm.newState]} ${alarm.newState}: ${alarm.name}`,
-        emoji: true,
-      },
-    },
-    {
-      type: 'section',
-      text: mrkdwn(
-        `${alarm.newState === 'ALARM' ? `${HERE} ` : ''}*${transition(alarm)}* · ${link(url, alarm.name)}` +
-          (alarm.description ? `\n${escapeMrkdwn(alarm.description)}` : ''),
-      ),
-    },
-    { type: 'section', text: mrkdwn(`*Reason*\n${escapeMrkdwn(alarm.reason)}`) },
-    { type: 'section', fields },
+  const notes = [
+    slack`${alarm.composite ? 'Composite alarm' : 'Alarm'} via ${alarm.via === 'sns' ? 'SNS' : 'EventBridge'} · ${alarm.timestamp}`,
   ];
-  const context = [
-    `${alarm.composite ? 'Composite alarm' : 'Alarm'} via ${alarm.via === 'sns' ? 'SNS' : 'EventBridge'} · ${escapeMrkdwn(alarm.timestamp)}`,
-  ];
-  if (changes > 1) context.push(`Changed state ${changes} times in this batch; showing the last`);
-  if (alarm.actionsSuppressedBy)
-    context.push(`Actions suppressed by ${escapeMrkdwn(alarm.actionsSuppressedBy)}`);
-  blocks.push({ type: 'context', elements: context.map(mrkdwn) });
-  return withinLimits({ text: alarmFallback(alarm, options), blocks });
+  if (changes > 1) notes.push(slack`Changed state ${changes} times in this batch; showing the last`);
+  if (alarm.actionsSuppressedBy) notes.push(slack`Actions suppressed by ${alarm.actionsSuppressedBy}`);
+  return message(alarmFallback(alarm, options), [
+    header(slack`${STATE_EMOJI[alarm.newState]} ${alarm.newState}: ${alarm.name}`),
+    section(
+      slack`${hereIf(alarm.newState === 'ALARM')}*${transition(alarm)}* · ${link(url, alarm.name)}${
+        alarm.description ? slack`\n${alarm.description}` : ''
+      }`,
+    ),
+    section(slack`*Reason*\n${alarm.reason}`),
+    fieldsSection(fields),
+    context(notes),
+  ]);
 }
 
 // ── Storms: many alarms in one batch ────────────────────────────────────────────────────────────
@@ -237,26 +234,28 @@ export function shortReason(alarm: AlarmNotice): string {
   return oneLine.length > REASON_IN_SUMMARY ? `${oneLine.slice(0, REASON_IN_SUMMARY - 1)}…` : oneLine;
 }
 
-function summaryLine(entry: LatestAlarm, options: FormatOptions): string {
+function summaryLine(entry: LatestAlarm, options: FormatOptions): SlackText {
   const { alarm } = entry;
-  const reason = shortReason(alarm);
   const flapped = entry.changes > 1 ? ` · flapped ${entry.changes}×` : '';
-  return `• ${link(alarmConsoleUrl(alarm.name, regionOf(alarm, options)), alarm.name)} — was ${alarm.oldState ?? '?'}${flapped} · ${escapeMrkdwn(reason)}`;
+  return slack`• ${link(alarmConsoleUrl(alarm.name, regionOf(alarm, options)), alarm.name)} — was ${alarm.oldState ?? '?'}${flapped} · ${shortReason(alarm)}`;
 }
 
 /** Lines packed into section texts of at most `max` characters, never splitting a line. */
-export function packLines(lines: ReadonlyArray<string>, max: number): string[] {
-  const sections: string[] = [];
-  let current = '';
+export function packLines(lines: ReadonlyArray<SlackText>, max: number): SlackText[] {
+  const sections: SlackText[] = [];
+  let current: SlackText[] = [];
+  let length = 0;
   for (const raw of lines) {
-    const line = truncate(raw, max);
-    if (current && current.length + 1 + line.length > max) {
-      sections.push(current);
-      current = '';
+    const line = truncateText(raw, max);
+    if (current.length > 0 && length + 1 + textLength(line) > max) {
+      sections.push(joinText(current, '\n'));
+      current = [];
+      length = 0;
     }
-    current = current ? `${current}\n${line}` : line;
+    length += (current.length > 0 ? 1 : 0) + textLength(line);
+    current.push(line);
   }
-  if (current) sections.push(current);
+  if (current.length > 0) sections.push(joinText(current, '\n'));
   return sections;
 }
 
@@ -274,7 +273,7 @@ function summaryMessages(
     LIMITS.sectionText,
   );
   const perMessage = LIMITS.blocks - 3; // header, intro and context frame the list
-  const chunks: string[][] = [];
+  const chunks: SlackText[][] = [];
   for (let i = 0; i < sections.length; i += perMessage) chunks.push(sections.slice(i, i + perMessage));
   const count = entries.length;
   const noun = `${count} alarm${count === 1 ? '' : 's'}`;
@@ -283,25 +282,17 @@ function summaryMessages(
   ];
   const first = ordered[0]?.alarm.timestamp ?? '';
   const last = ordered.at(-1)?.alarm.timestamp ?? '';
-  const here = state === 'ALARM' ? `${HERE} ` : '';
+  const here = hereIf(state === 'ALARM');
   return chunks.map((chunk, index) => {
     const part = chunks.length > 1 ? ` (${index + 1}/${chunks.length})` : '';
-    const blocks: Block[] = [
-      {
-        type: 'header',
-        text: { type: 'plain_text', text: `${STATE_EMOJI[state]} ${noun} → ${state}${part}`, emoji: true },
-      },
-      {
-        type: 'section',
-        text: mrkdwn(
-          `${here}*${noun} changed to ${state}* between ${escapeMrkdwn(first)} and ${escapeMrkdwn(last)}. ` +
-            'Alarms that changed more than once in this batch are shown once, with their last state.',
-        ),
-      },
-      ...chunk.map((text): Block => ({ type: 'section', text: mrkdwn(text) })),
-      { type: 'context', elements: [mrkdwn(truncate(escapeMrkdwn(places.join(' | ')), LIMITS.contextText))] },
-    ];
-    return withinLimits({ text: `${here}${noun} → ${state}${part}`, blocks });
+    return message(slack`${here}${noun} → ${state}${part}`, [
+      header(slack`${STATE_EMOJI[state]} ${noun} → ${state}${part}`),
+      section(
+        slack`${here}*${noun} changed to ${state}* between ${first} and ${last}. Alarms that changed more than once in this batch are shown once, with their last state.`,
+      ),
+      ...chunk.map(section),
+      context([escaped(places.join(' | '))]),
+    ]);
   });
 }
 
@@ -338,57 +329,43 @@ const OUTCOME: Record<Finding['outcome'], string> = {
   failed: 'netwarden tried and failed',
 };
 
-function actorText(actor: NonNullable<Finding['actor']>): string {
+function actorText(actor: NonNullable<Finding['actor']>): SlackText {
   const how = [
     actor.viaConsole ? 'in the console' : undefined,
     actor.sourceIp ? `from ${actor.sourceIp}` : undefined,
   ]
     .filter(Boolean)
     .join(' ');
-  return `${escapeMrkdwn(actor.display)}${how ? ` ${escapeMrkdwn(how)}` : ''}${actor.arn && actor.arn !== actor.display ? `\n\`${escapeMrkdwn(actor.arn)}\`` : ''}`;
+  return slack`${actor.display}${how ? ` ${how}` : ''}${actor.arn && actor.arn !== actor.display ? slack`\n\`${actor.arn}\`` : ''}`;
 }
 
 export function findingMessage(finding: Finding, options: FormatOptions): SlackMessage {
+  const critical = finding.severity === 'critical';
   // A daily or weekly check carries its digest: post it as the check laid it out, counts first.
   const digest = finding.kind.startsWith('check.') ? asDigest(finding.details?.digest) : undefined;
-  if (digest) {
-    const message = digestBlocks(digest);
-    return withinLimits(
-      finding.severity === 'critical' ? { ...message, text: `${HERE} ${message.text}` } : message,
-    );
-  }
+  if (digest) return digestBlocks(digest, { here: critical });
   const region = finding.region ?? options.defaultRegion;
   const url = finding.resource ? resourceConsoleUrl(finding.resource, region) : undefined;
   const resourceLabel = finding.resource
     ? `${finding.resource.type} ${finding.resource.name ?? finding.resource.id}`
     : undefined;
-  const resource = resourceLabel ? (url ? link(url, resourceLabel) : escapeMrkdwn(resourceLabel)) : undefined;
-  const fields: Mrkdwn[] = [];
+  const fields: SlackText[] = [];
   if (finding.actor) fields.push(field('Who', actorText(finding.actor)));
-  if (resource) fields.push(field('Resource', resource));
-  fields.push(field('Outcome', OUTCOME[finding.outcome]));
+  if (resourceLabel) fields.push(field('Resource', url ? link(url, resourceLabel) : escaped(resourceLabel)));
+  fields.push(field('Outcome', escaped(OUTCOME[finding.outcome])));
   if (finding.account || finding.region)
-    fields.push(
-      field('Account / region', escapeMrkdwn([finding.account, region].filter(Boolean).join(' · '))),
-    );
-  const critical = finding.severity === 'critical';
+    fields.push(field('Account / region', escaped([finding.account, region].filter(Boolean).join(' · '))));
 
   const blocks: Block[] = [
-    {
-      type: 'header',
-      text: { type: 'plain_text', text: `${SEVERITY_EMOJI[finding.severity]} ${finding.title}`, emoji: true },
-    },
-    {
-      type: 'section',
-      text: mrkdwn(`${critical ? `${HERE} ` : ''}*What happened*\n${escapeMrkdwn(finding.why)}`),
-    },
-    { type: 'section', fields },
+    header(slack`${SEVERITY_EMOJI[finding.severity]} ${finding.title}`),
+    section(slack`${hereIf(critical)}*What happened*\n${finding.why}`),
+    fieldsSection(fields),
   ];
   if (finding.rules && finding.rules.length > 0) {
     const rules = finding.rules.map(
-      (rule) => `• ${escapeMrkdwn(rule.summary)}${rule.ruleId ? ` (\`${escapeMrkdwn(rule.ruleId)}\`)` : ''}`,
+      (rule) => slack`• ${rule.summary}${rule.ruleId ? slack` (\`${rule.ruleId}\`)` : ''}`,
     );
-    blocks.push({ type: 'section', text: mrkdwn(`*Rules*\n${rules.join('\n')}`) });
+    blocks.push(section(slack`*Rules*\n${joinText(rules, '\n')}`));
   }
   const did =
     finding.mode === 'report' || finding.outcome === 'would-act'
@@ -396,26 +373,20 @@ export function findingMessage(finding: Finding, options: FormatOptions): SlackM
       : 'What netwarden did';
   const actions =
     finding.actions.length > 0
-      ? finding.actions.map((action) => `• \`${escapeMrkdwn(action)}\``).join('\n')
-      : 'nothing';
-  blocks.push({ type: 'section', text: mrkdwn(`*${did}*\n${actions}`) });
-  blocks.push({
-    type: 'context',
-    elements: [
-      mrkdwn(
-        [
-          finding.kind,
-          `${finding.mode} mode`,
-          finding.time,
-          finding.eventId ? `event ${finding.eventId}` : undefined,
-        ]
-          .filter(Boolean)
-          .map((part) => escapeMrkdwn(part ?? ''))
-          .join(' · '),
-      ),
-    ],
-  });
-  return withinLimits({ text: `${critical ? `${HERE} ` : ''}${finding.title}`, blocks });
+      ? joinText(
+          finding.actions.map((action) => slack`• \`${action}\``),
+          '\n',
+        )
+      : slack`nothing`;
+  blocks.push(section(slack`*${did}*\n${actions}`));
+  const about = [
+    finding.kind,
+    `${finding.mode} mode`,
+    finding.time,
+    finding.eventId ? `event ${finding.eventId}` : undefined,
+  ].filter((part): part is string => Boolean(part));
+  blocks.push(context([escaped(about.join(' · '))]));
+  return message(slack`${hereIf(critical)}${finding.title}`, blocks);
 }
 
 // ── Messages netwarden could not read ───────────────────────────────────────────────────────────
@@ -430,21 +401,14 @@ export interface Unreadable {
 export function unprocessableMessage(entries: ReadonlyArray<Sourced<Unreadable>>): SlackMessage {
   const lines = entries.map(
     ({ id, item }) =>
-      `• message \`${escapeMrkdwn(id)}\`${item.source ? ` from ${escapeMrkdwn(item.source)}` : ''}: ${escapeMrkdwn(item.reason)}`,
+      slack`• message \`${id}\`${item.source ? slack` from ${item.source}` : ''}: ${item.reason}`,
   );
   const count = entries.length;
-  return withinLimits({
-    text: `notify-slack could not read ${count} message${count === 1 ? '' : 's'}`,
-    blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          `:grey_question: *notify-slack could not read ${count} message${count === 1 ? '' : 's'}* — not retried; the details are in its logs.`,
-        ),
-      },
-      ...packLines(lines, LIMITS.sectionText)
-        .slice(0, LIMITS.blocks - 1)
-        .map((text): Block => ({ type: 'section', text: mrkdwn(text) })),
-    ],
-  });
+  const what = `notify-slack could not read ${count} message${count === 1 ? '' : 's'}`;
+  return message(slack`${what}`, [
+    section(slack`:grey_question: *${what}* — not retried; the details are in its logs.`),
+    ...packLines(lines, LIMITS.sectionText)
+      .slice(0, LIMITS.blocks - 1)
+      .map(section),
+  ]);
 }

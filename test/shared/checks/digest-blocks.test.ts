@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { auditAccount } from '../../../shared/checks/audit';
 import { type Digest, section } from '../../../shared/checks/digest';
-import { type Block, digestBlocks, escapeMrkdwn, SLACK_LIMITS } from '../../../shared/checks/digest-blocks';
+import { digestBlocks, SLACK_LIMITS } from '../../../shared/checks/digest-blocks';
 import { checkFinding } from '../../../shared/checks/findings';
 import { weeklyDigest } from '../../../shared/checks/weekly-digest';
 import { parsePolicy } from '../../../shared/policy/load';
+import type { Block } from '../../../shared/slack/blocks';
+import { expectWithinBlockKitLimits, unescapedPlaces } from '../../helpers/block-kit';
 import { syntheticAccount } from '../../helpers/synthetic-account';
 
 const digestOf = (overrides: Partial<Digest> = {}): Digest => ({
@@ -17,7 +19,7 @@ const digestOf = (overrides: Partial<Digest> = {}): Digest => ({
 });
 const textOf = (block: Block) =>
   block.type === 'section' || block.type === 'header'
-    ? block.text.text
+    ? (block.text?.text ?? '')
     : block.type === 'context'
       ? (block.elements[0]?.text ?? '')
       : '';
@@ -30,7 +32,11 @@ describe('digestBlocks', () => {
       blocks: [
         {
           type: 'section',
-          text: { type: 'mrkdwn', text: ':white_check_mark: Weekly check 2026-11-23: all clear' },
+          text: {
+            type: 'mrkdwn',
+            text: ':white_check_mark: Weekly check 2026-11-23: all clear',
+            verbatim: true,
+          },
         },
       ],
     });
@@ -73,7 +79,7 @@ describe('digestBlocks', () => {
     expect(message.blocks.length).toBe(SLACK_LIMITS.blocks);
     for (const block of message.blocks) {
       if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(150);
-      if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(3000);
+      if (block.type === 'section') expect(block.text?.text.length).toBeLessThanOrEqual(3000);
     }
     const last = message.blocks.at(-1);
     expect(last?.type).toBe('context');
@@ -94,11 +100,58 @@ describe('digestBlocks', () => {
   });
 
   it('escapes &, < and > so a summary never becomes a Slack link', () => {
-    expect(escapeMrkdwn('<!here> a & b > c')).toBe('&lt;!here&gt; a &amp; b &gt; c');
     const message = digestBlocks(
       digestOf({ sections: [{ title: 'T', severity: 'info', items: ['<!channel>'], omitted: 0 }] }),
     );
     expect(textOf(message.blocks[3] as Block)).toContain('• &lt;!channel&gt;');
+  });
+
+  // Group names, rule descriptions, owners and alarm names reach a digest from anyone in the account.
+  const hostile = (where: string) => `<!channel> <https://evil.example|Approve ${where}> & co`;
+  const shown = (where: string) => `&lt;!channel&gt; &lt;https://evil.example|Approve ${where}&gt; &amp; co`;
+
+  it('escapes outside text in every place of the payload, the top-level text and header included', () => {
+    const digest = digestOf({
+      title: hostile('title'),
+      counts: [{ label: hostile('label'), value: hostile('value'), status: 'critical' }],
+      sections: [{ title: hostile('section'), severity: 'critical', items: [hostile('item')], omitted: 0 }],
+    });
+
+    const message = digestBlocks(digest, { here: true });
+
+    expect(unescapedPlaces(message)).toEqual([]);
+    expectWithinBlockKitLimits(message);
+    expect(message.text).toBe(`<!here> ${shown('title')}: ${shown('label')} ${shown('value')}`);
+    const texts = message.blocks.map(textOf);
+    expect(texts[0]).toBe(shown('title'));
+    for (const where of ['label', 'value', 'section', 'item'])
+      expect(texts.join('\n')).toContain(shown(where));
+  });
+
+  it("escapes a clean day's line too, in the block and in the top-level text", () => {
+    const message = digestBlocks(digestOf({ title: hostile('title'), allClear: hostile('all clear') }));
+
+    expect(unescapedPlaces(message)).toEqual([]);
+    expect(message.text).toBe(`${shown('title')}: ${shown('all clear')}`);
+  });
+
+  it('escapes the counts repeated in the cut marker, and keeps every limit after escaping', () => {
+    const digest = digestOf({
+      title: '<'.repeat(400),
+      counts: [{ label: hostile('label'), value: '&'.repeat(50), status: 'warning' }],
+      sections: Array.from({ length: 60 }, (_, index) => ({
+        title: `${'>'.repeat(50)} ${index}`,
+        severity: 'warning' as const,
+        items: Array.from({ length: 5 }, () => '<'.repeat(900)),
+        omitted: 0,
+      })),
+    });
+
+    const message = digestBlocks(digest);
+
+    expect(unescapedPlaces(message)).toEqual([]);
+    expectWithinBlockKitLimits(message);
+    expect(textOf(message.blocks.at(-1) as Block)).toContain(shown('label'));
   });
 });
 

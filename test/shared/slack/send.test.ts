@@ -3,7 +3,13 @@
  * clock moved only by the injected sleep, so retries and Retry-After waits are asserted, not waited.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SlackMessage } from '../../../shared/slack/blocks';
+import {
+  message as build,
+  slack as md,
+  render,
+  type SlackMessage,
+  section,
+} from '../../../shared/slack/blocks';
 import {
   InvalidSlackMessage,
   RETRY,
@@ -20,10 +26,9 @@ import {
   WEBHOOK_PATH,
 } from '../../helpers/slack-server';
 
-const message: SlackMessage = {
-  text: 'ALARM: gateway-nlb/unhealthy-hosts',
-  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*OK → ALARM*' } }],
-};
+const message = build(md`ALARM: gateway-nlb/unhealthy-hosts`, [section(md`*OK → ALARM*`)]);
+/** A payload a builder bug could hand over: the type system is bypassed on purpose. */
+const unchecked = (payload: SlackMessage<string>) => payload as SlackMessage;
 const budget = { budgetMs: 60_000 };
 
 let slack: SlackServer;
@@ -136,9 +141,25 @@ describe('posting to a Slack webhook', () => {
   });
 
   it('refuses an invalid payload without sending it', async () => {
-    const error = await rejection(post(slack.url, { text: '', blocks: [] }, budget));
+    const error = await rejection(post(slack.url, unchecked({ text: '', blocks: [] }), budget));
     expect(error).toBeInstanceOf(InvalidSlackMessage);
     expect(error.message).toBe('refusing to send an invalid payload: text: empty text');
+    expect(slack.requests).toEqual([]);
+  });
+
+  it('refuses a payload carrying outside markup (a mention or a forged link) without sending it', async () => {
+    const forged = unchecked({
+      text: '<!channel> <https://evil.example|Approve access>',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'grant for <!everyone>' } }],
+    });
+
+    const error = await rejection(post(slack.url, forged, budget));
+
+    expect(error).toBeInstanceOf(InvalidSlackMessage);
+    expect(error.message).toBe(
+      'refusing to send an invalid payload: text: unescaped "<" outside netwarden\'s own links and @here; ' +
+        'blocks[0].text: unescaped "<" outside netwarden\'s own links and @here',
+    );
     expect(slack.requests).toEqual([]);
   });
 
@@ -146,7 +167,9 @@ describe('posting to a Slack webhook', () => {
     const texts = Array.from({ length: 6 }, (_, i) => `message ${i}`);
     slack.respond({ status: 500, body: 'rollup_error' });
 
-    await Promise.all(texts.map((text) => post(slack.url, { ...message, text }, budget)));
+    await Promise.all(
+      texts.map((text) => post(slack.url, { ...message, text: render(md`${text}`) }, budget)),
+    );
 
     expect(slack.maxInFlight).toBe(1);
     expect(slack.requests.map((request) => request.payload.text)).toEqual([texts[0], ...texts]);
