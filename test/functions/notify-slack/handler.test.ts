@@ -4,9 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SqsBatchResponse, SqsEvent } from '../../../shared/events/sqs';
+import { unescapedPlaces } from '../../helpers/block-kit';
 import { lambdaContext } from '../../helpers/context';
 import { loadEvent } from '../../helpers/load-event';
-import { stormRecords } from '../../helpers/notifications';
+import { snsAlarm, sqsRecord, stormRecords } from '../../helpers/notifications';
 import { useSimulation } from '../../helpers/simulation';
 import { type SlackServer, startSlackServer, WEBHOOK_PATH } from '../../helpers/slack-server';
 
@@ -104,6 +105,35 @@ describe('notify-slack handler', () => {
     expect(logs).not.toContain(WEBHOOK_PATH);
     expect(logs).not.toContain('xoxsecret');
     expect(logs).not.toContain(slack.url);
+  });
+
+  it('posts an alarm name and a grant owner that try to ping the channel escaped, everywhere Slack receives them', async () => {
+    const forged = '<!channel> <https://evil.example|Approve access>';
+    const shown = '&lt;!channel&gt; &lt;https://evil.example|Approve access&gt;';
+    const findingEnvelope = loadEvent<{ Message: string }>('sns/finding-guardrail-breach.json');
+    const finding = {
+      ...JSON.parse(findingEnvelope.Message),
+      kind: 'grant.created',
+      severity: 'info',
+      title: `Temporary access granted on sg-0db00000000005432 for ${forged}`,
+      why: `${forged}: debugging`,
+    };
+    const records = [
+      sqsRecord(snsAlarm({ name: forged })),
+      sqsRecord({ ...findingEnvelope, Message: JSON.stringify(finding) }),
+    ];
+
+    const response = await handler({ Records: records }, lambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(slack.requests.map((request) => request.payload.text)).toEqual([
+      `<!here> ALARM: ${shown} (OK → ALARM) in 111122223333 ap-northeast-2`,
+      `Temporary access granted on sg-0db00000000005432 for ${shown}`,
+    ]);
+    for (const request of slack.requests) expect(unescapedPlaces(request.payload)).toEqual([]);
+    const received = JSON.stringify(slack.requests.map((request) => request.payload));
+    expect(received).not.toContain('<!channel>');
+    expect(received).not.toContain('<https://evil.example');
   });
 
   it('fails loudly on an event that is not an SQS batch', async () => {
