@@ -9,6 +9,8 @@
  * - Slack 4xx (`invalid_payload`, `no_service` …): logged with Slack's error body and reported as failed,
  *   so after maxReceiveCount receives the message rests in the dead-letter queue instead of being lost;
  * - Slack 429/5xx/network past the time budget: failed, so SQS redelivers it after the visibility timeout;
+ * - a payload the sender refuses (breaks Block Kit's rules, or carries markup netwarden did not write):
+ *   a formatter bug, never sent; logged and reported as failed, so it ends in the dead-letter queue;
  * - a grouped post stands for all its messages: if it fails, all of them are failures.
  */
 import type { AlarmNotice, Notification } from '../../shared/events/alarm';

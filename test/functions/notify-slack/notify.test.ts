@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { type NotifyDeps, notifySlack, RESERVE_MS } from '../../../functions/notify-slack/notify';
 import type { SqsRecord } from '../../../shared/events/sqs';
 import type { SlackMessage } from '../../../shared/slack/blocks';
-import { type PostToSlack, SlackRejected, SlackUnavailable } from '../../../shared/slack/send';
+import {
+  InvalidSlackMessage,
+  type PostToSlack,
+  SlackRejected,
+  SlackUnavailable,
+} from '../../../shared/slack/send';
 import { loadEvent } from '../../helpers/load-event';
 import { snsAlarm, sqsRecord, stormRecords } from '../../helpers/notifications';
 
@@ -103,6 +108,26 @@ describe('notifySlack', () => {
     const okIds = records.filter((_, i) => i % 4 === 2).map((record) => record.messageId);
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(okIds);
     expect(posted.length).toBeLessThanOrEqual(5);
+  });
+
+  it('fails only the message whose payload the sender refused (unescaped markup), and posts the rest', async () => {
+    const refusal = new InvalidSlackMessage(
+      'refusing to send an invalid payload: text: unescaped "<" outside netwarden\'s own links and @here',
+    );
+    const { deps, posted, logs } = fakes({ fail: (_message, index) => (index === 0 ? refusal : undefined) });
+    const records = [alarm('db-a'), finding()];
+
+    const response = await notifySlack(records, deps);
+
+    expect(response).toEqual({ batchItemFailures: failures(records[0] as SqsRecord) });
+    expect(posted).toHaveLength(2);
+    expect(logs.filter((log) => log.level === 'error')).toEqual([
+      {
+        level: 'error',
+        message: 'post failed',
+        data: expect.objectContaining({ kind: 'alarm', error: refusal.message }),
+      },
+    ]);
   });
 
   it('once Slack is unavailable, does not try the rest of the batch: it all goes back to the queue', async () => {
