@@ -125,9 +125,9 @@ export function link(url: string, label: string | SlackText): SlackText {
 
 export const textLength = (text: SlackText): number => text[ESCAPED].length;
 
-/** `text` cut to `max` characters with `marker`, never inside a link or an entity (see `truncate`). */
+/** `text` cut to `max` characters with `marker` (escaped too), never inside a link or an entity (see `truncate`). */
 export const truncateText = (text: SlackText, max: number, marker = TRUNCATED): SlackText =>
-  make(truncate(text[ESCAPED], max, marker));
+  make(truncate(text[ESCAPED], max, escapeMrkdwn(marker)));
 
 // ── Blocks ──────────────────────────────────────────────────────────────────────────────────────
 
