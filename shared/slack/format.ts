@@ -2,6 +2,8 @@
  * Pure Block Kit builders: one layout per kind that an on-call engineer reads in three seconds —
  * what changed, why, where, and a console link — plus the storm grouping that turns a batch of
  * alarms into a handful of messages. Every builder returns a message already within Slack's limits.
+ * Alarm names, owners, descriptions and every other field of an event are outside text: they only
+ * enter a message through the `slack` tag (blocks.ts), which escapes them, so none can mention or link.
  */
 
 import { asDigest } from '../checks/digest';
