@@ -7,6 +7,10 @@ export default defineConfig({
     environment: 'node',
     // Scenario tests share module-level SDK client singletons; isolate files, not tests.
     pool: 'forks',
+    // A hang limit, not a speed target: on a busy 2-core machine a scenario that takes 1 s when quiet
+    // can take 10 s. No assertion depends on how long anything takes.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     env: {
       AWS_REGION: 'ap-northeast-2',
       AWS_ACCESS_KEY_ID: 'test',
