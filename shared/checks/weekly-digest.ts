@@ -4,8 +4,8 @@
  * settings that differ from the seed's recommendations.
  */
 import type { CheckPolicy } from '../policy/schema';
-import { type AuditReport, auditProblemCount, type ExceptionEntry, type RuleRef } from './audit';
 import { quoteTag } from '../sg/exceptions';
+import { type AuditReport, auditProblemCount, type ExceptionEntry, type RuleRef } from './audit';
 import {
   type Digest,
   type DigestCount,

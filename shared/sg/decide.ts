@@ -14,14 +14,7 @@ import type { PolicyException, SecurityGroupPolicy } from '../policy/schema';
 import { covers, type Direction, type Rule, ruleKey, sameAccess, summarise } from '../rules/rule';
 import { type Actor, isSelf, matchesAny } from './actor';
 import type { Modification, SgChange, SgEvent } from './change';
-import {
-  exceptionsFor,
-  formatExpiry,
-  IGNORE_TAG,
-  ignoreTagOf,
-  nameOf,
-  quoteTag,
-} from './exceptions';
+import { exceptionsFor, formatExpiry, IGNORE_TAG, ignoreTagOf, nameOf, quoteTag } from './exceptions';
 
 export { IGNORE_TAG };
 
@@ -137,7 +130,8 @@ function baselineOf(
     const earlier = byAccess.get(ruleKey(entry.rule));
     byAccess.set(ruleKey(entry.rule), {
       rule: entry.rule,
-      origin: earlier && earlier.origin !== entry.origin ? `${earlier.origin} and ${entry.origin}` : entry.origin,
+      origin:
+        earlier && earlier.origin !== entry.origin ? `${earlier.origin} and ${entry.origin}` : entry.origin,
     });
   }
   const baseline: Baseline = { allowed: [], forbidden: [] };

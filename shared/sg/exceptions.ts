@@ -4,8 +4,9 @@
  * rule carrying it is judged like any other and reported, so that its owner moves it into the policy.
  * Pure: the clock comes in as `now`.
  */
-import { normalisePorts, type Rule, sameAccess } from '../rules/rule';
+
 import type { PolicyException } from '../policy/schema';
+import { normalisePorts, type Rule, sameAccess } from '../rules/rule';
 
 /** The tag that once exempted a rule. It is read only to tell the rule's owner that it no longer does. */
 export const IGNORE_TAG = 'netwarden:ignore';
