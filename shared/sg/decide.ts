@@ -16,8 +16,6 @@ import { type Actor, isSelf, matchesAny } from './actor';
 import type { Modification, SgChange, SgEvent } from './change';
 import { exceptionsFor, formatExpiry, IGNORE_TAG, ignoreTagOf, nameOf, quoteTag } from './exceptions';
 
-export { IGNORE_TAG };
-
 export type RevokeReason = 'guardrail' | 'drift' | 'duplicate' | 'invalid-grant';
 export type IgnoreReason =
   | 'failed-call'
