@@ -1,7 +1,8 @@
 /**
  * The seed's operations checklist (운영 체크리스트) running itself. Over the previous day people change
- * security groups — one change netwarden reverts, one on a group it does not guard, one break-glass rule
- * with an exception tag, one removal of a Terraform rule — and netwarden grants a developer temporary
+ * security groups — one change netwarden reverts, one on a group it does not guard, one rule whose owner
+ * tags it netwarden:ignore (a tag exempts nothing: reverted too, and the tag reported), one removal of a
+ * Terraform rule — and netwarden grants a developer temporary
  * access. Then the 09:00 schedule fires: the daily digest, then (it is Monday) the weekly one, as on-call
  * sees them; their Slack payloads are written to out/demo/.
  */
@@ -134,7 +135,7 @@ export async function checksStory(context: DemoContext): Promise<void> {
   await yesterday(
     context,
     '2026-11-22T07:45:00Z',
-    'erin@example.com adds a break-glass SSH rule tagged netwarden:ignore on gateway-instance-sg',
+    'erin@example.com adds an SSH rule tagged netwarden:ignore on gateway-instance-sg (a tag exempts nothing)',
     consoleUser('erin@example.com', '198.51.100.9'),
     () =>
       ec2.send(

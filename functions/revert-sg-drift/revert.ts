@@ -10,7 +10,7 @@ import { effectiveMode, formatIssues } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import { isSelf } from '../../shared/sg/actor';
-import { type SgEvent, sgEventOf, withGroupId } from '../../shared/sg/change';
+import { type SgEvent, sgEventOf } from '../../shared/sg/change';
 import { type DecideContext, decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
 import { sgFinding, unprocessableFinding } from '../../shared/sg/findings';
 import type { ProtectedGroups, RecentEvents } from '../../shared/sg/protected-groups';
@@ -75,19 +75,6 @@ function needsCurrentRules(
   return change.created.length === 0;
 }
 
-async function resolveGroupId(event: SgEvent, deps: RevertDeps): Promise<SgEvent> {
-  const change = event.change;
-  if (!change || change.group.groupId) return event;
-  // Older callers name the group only by name: resolve it with one describe call, and only then.
-  const groups = await deps.sg.describeGroups({ groupNames: [change.group.groupName ?? ''] });
-  if (groups.length !== 1 || !groups[0]) {
-    throw new Unprocessable(
-      `requestParameters.groupName: ${JSON.stringify(change.group.groupName)} matches ${groups.length} security groups, expected exactly one`,
-    );
-  }
-  return { ...event, change: withGroupId(change, groups[0].groupId) };
-}
-
 async function carryOut(
   decision: Exclude<SgDecision, { type: 'ignore' }>,
   event: SgEvent,
@@ -149,6 +136,8 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
       sections: [],
       trustedPrincipals: deps.policy.trustedPrincipals,
       selfRoles: deps.selfRoles,
+      exceptions: deps.policy.exceptions,
+      now: deps.now(),
     });
     for (const decision of decisions)
       deps.log?.('ignored change', { eventId: event.eventId, why: decision.why });
@@ -156,12 +145,7 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     return { status: 'decided', eventId: event.eventId, decisions, findings: [] };
   }
 
-  try {
-    event = await resolveGroupId(event, deps);
-  } catch (error) {
-    if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
-    throw error;
-  }
+  // The group id comes from the event itself (request or response), never from a look-up by name.
   const groupId = event.change?.group.groupId;
   const protection = groupId ? await deps.protectedGroups.lookup(groupId) : undefined;
   const sections = protection?.sections ?? [];
@@ -183,6 +167,8 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     sections,
     trustedPrincipals: deps.policy.trustedPrincipals,
     selfRoles: deps.selfRoles,
+    exceptions: deps.policy.exceptions,
+    now: deps.now(),
     ...(currentRules ? { currentRules } : {}),
     ...(extraBaseline ? { extraBaseline } : {}),
     ...(deps.judgeGrant ? { judgeGrant: deps.judgeGrant } : {}),

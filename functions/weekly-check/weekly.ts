@@ -59,7 +59,7 @@ export const dimensionOf = (arn: string, marker: 'loadbalancer/' | 'targetgroup/
     ? arn.slice(arn.indexOf(marker) + marker.length)
     : arn.slice(arn.indexOf(marker));
 
-async function audit(deps: WeeklyDeps, failures: string[]) {
+async function audit(at: Date, deps: WeeklyDeps, failures: string[]) {
   const [groups, rules] = await Promise.all([deps.sg.groups(), deps.sg.rules()]);
   const vpcIds = [...new Set(groups.flatMap((group) => (group.vpcId ? [group.vpcId] : [])))];
   const [staleReferences, attachedGroupIds, state] = await Promise.all([
@@ -76,6 +76,7 @@ async function audit(deps: WeeklyDeps, failures: string[]) {
     // Without the interfaces, "attached to nothing" cannot be judged: say nothing rather than everything.
     attachedGroupIds: attachedGroupIds ?? new Set(groups.map((group) => group.groupId)),
     staleReferences,
+    now: at,
     ...(state ? { extraBaseline: (groupId: string) => baselineFromState(state, groupId) } : {}),
     ...(accountOf(groups) ? { accountId: accountOf(groups) } : {}),
   });
@@ -180,7 +181,7 @@ export async function weeklyCheck(at: Date, deps: WeeklyDeps): Promise<{ digest:
       'security-group audit',
       failures,
       { report: emptyAuditReport(), baselineProblems: [] as string[] },
-      () => audit(deps, failures),
+      () => audit(at, deps, failures),
     ),
     gather('load balancers', failures, { weeks: [], certificates: [], settings: [] }, () =>
       loadBalancing(at, deps, failures),

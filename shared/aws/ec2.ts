@@ -33,7 +33,8 @@ export interface AuthorizeResult {
 }
 
 export interface SecurityGroupPort {
-  describeGroups(filter?: { groupIds?: string[]; groupNames?: string[] }): Promise<GroupFacts[]>;
+  /** By id only: a group name is unique per VPC only, so netwarden never resolves one. */
+  describeGroups(filter?: { groupIds?: string[] }): Promise<GroupFacts[]>;
   describeGroupRules(groupId: string): Promise<Rule[]>;
   describeRulesByIds(ruleIds: string[]): Promise<Rule[]>;
   describeRulesByFilters(filters: Filter[]): Promise<Rule[]>;
@@ -97,12 +98,8 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
 
   return {
     async describeGroups(filter = {}) {
-      const filters: Filter[] = filter.groupNames ? [{ Name: 'group-name', Values: filter.groupNames }] : [];
       const groups: GroupFacts[] = [];
-      const input = {
-        ...(filter.groupIds ? { GroupIds: filter.groupIds } : {}),
-        ...(filters.length ? { Filters: filters } : {}),
-      };
+      const input = filter.groupIds ? { GroupIds: filter.groupIds } : {};
       const config = filter.groupIds ? { client } : { client, ...PAGE };
       for await (const page of paginateDescribeSecurityGroups(config, input)) {
         for (const group of page.SecurityGroups ?? []) {

@@ -5,8 +5,11 @@
  * that have one), redundant rules (another rule of the same group already allows everything they allow:
  * CIDR containment and port-range containment, the same test as revert-sg-drift's `covers()`),
  * guardrail breaches (`forbid` of the sections that select the group), rules referencing deleted or
- * stale groups, groups attached to no network interface, and exceptions (`netwarden:ignore`) with
- * their reasons — always listed, never flagged in another category.
+ * stale groups, groups attached to no network interface, and the policy's exceptions with their
+ * reasons and expiry — always listed, never flagged in another category while in force. An expired
+ * exception no longer exempts its rule and is listed for renewal or removal. A `netwarden:ignore` tag
+ * exempts nothing: the rule is judged like any other and listed, so that its owner moves it into the
+ * policy. Baseline rules a guardrail forbids are listed as such, not as missing (they are never restored).
  *
  * Scale: an account may hold 2,500 groups × 60 rules. Redundancy is found through an index per
  * (group, direction): CIDR rules keyed by their network at each prefix length present in the group,
@@ -19,7 +22,14 @@ import { baselineRules, forbidMatches, type GroupFacts, sectionsFor } from '../p
 import type { Policy } from '../policy/schema';
 import { type Cidr, parseCidr } from '../rules/cidr';
 import { ALL_TRAFFIC, covers, hasPorts, peerKey, type Rule, ruleKey, summarise } from '../rules/rule';
-import { exceptionReason } from '../sg/decide';
+import {
+  type ExceptionRef,
+  exceptionRules,
+  exceptionsFor,
+  expiredExceptions,
+  formatExpiry,
+  ignoreTagOf,
+} from '../sg/exceptions';
 
 export const GRANT_EXPIRES_TAG = 'netwarden:grant-expires-at';
 
@@ -45,6 +55,19 @@ export interface AuditInput {
   readonly staleReferences: ReadonlyArray<StaleReference>;
   /** The account's id: references to groups of other accounts cannot be checked for existence. */
   readonly accountId?: string;
+  /** When the audit runs: a policy exception applies until its expiry. */
+  readonly now: Date;
+}
+
+/** A policy exception as the audit lists it: where it is in the file, what it covers, until when. */
+export interface ExceptionEntry {
+  /** `policy.exceptions[0]`. */
+  readonly path: string;
+  readonly groupId: string;
+  readonly summary: string;
+  readonly reason: string;
+  /** `2027-03-31`, or a UTC time. */
+  readonly expires: string;
 }
 
 export interface RuleRef {
@@ -66,7 +89,33 @@ export interface AuditReport {
   readonly guardrails: Array<RuleRef & { readonly section: string }>;
   readonly staleReferences: StaleReference[];
   readonly unattached: Array<{ readonly groupId: string; readonly groupName?: string }>;
-  readonly exceptions: Array<RuleRef & { readonly reason: string; readonly guardrailBreach: boolean }>;
+  /** Rules left alone by a policy exception in force. */
+  readonly exceptions: Array<
+    RuleRef & {
+      readonly reason: string;
+      readonly guardrailBreach: boolean;
+      readonly exception: string;
+      readonly expires: string;
+    }
+  >;
+  /** Policy exceptions past their expiry: they exempt nothing; renew or remove them. */
+  readonly expiredExceptions: ExceptionEntry[];
+  /** Policy exceptions in force that match no rule of the account: remove them. */
+  readonly unusedExceptions: ExceptionEntry[];
+  /** Rules carrying a netwarden:ignore tag, which exempts nothing: move them into the policy's exceptions. */
+  readonly ignoreTagged: Array<RuleRef & { readonly tag: string }>;
+  /** Approved rules (policy or Terraform state) that a guardrail forbids: never restored; fix the baseline. */
+  readonly forbiddenBaseline: Array<RuleRef & { readonly section: string }>;
+}
+
+function exceptionEntry(ref: ExceptionRef): ExceptionEntry {
+  return {
+    path: ref.path,
+    groupId: ref.exception.group,
+    summary: exceptionRules(ref.exception).map(summarise).join(', '),
+    reason: ref.exception.reason,
+    expires: formatExpiry(ref.exception.expires),
+  };
 }
 
 const refOf = (rule: Rule, group: GroupFacts): RuleRef => ({
@@ -247,6 +296,10 @@ export function emptyAuditReport(groups = 0, rules = 0): AuditReport {
     staleReferences: [],
     unattached: [],
     exceptions: [],
+    expiredExceptions: [],
+    unusedExceptions: [],
+    ignoreTagged: [],
+    forbiddenBaseline: [],
   };
 }
 
@@ -256,6 +309,7 @@ export function auditAccount(input: AuditInput): AuditReport {
   const rulesByGroup = groupRules(input.rules);
   const report = emptyAuditReport(input.groups.length, input.rules.length);
   const stale = new Map<string, StaleReference>();
+  const usedExceptions = new Set<string>();
 
   for (const group of input.groups) {
     const rules = rulesByGroup.get(group.groupId) ?? [];
@@ -269,12 +323,17 @@ export function auditAccount(input: AuditInput): AuditReport {
     const judged: Rule[] = [];
     for (const rule of rules) {
       const breach = forbids.find(({ forbid }) => forbidMatches(forbid, rule));
-      const exception = exceptionReason(rule);
-      if (exception) {
+      const tag = ignoreTagOf(rule);
+      if (tag !== undefined) report.ignoreTagged.push({ ...refOf(rule, group), tag });
+      const { active } = exceptionsFor(input.policy.exceptions, rule, input.now);
+      if (active) {
+        usedExceptions.add(active.path);
         report.exceptions.push({
           ...refOf(rule, group),
-          reason: exception,
+          reason: active.exception.reason,
           guardrailBreach: breach !== undefined,
+          exception: active.path,
+          expires: formatExpiry(active.exception.expires),
         });
         continue;
       }
@@ -305,7 +364,9 @@ export function auditAccount(input: AuditInput): AuditReport {
         const key = ruleKey(rule);
         if (present.has(key) || seen.has(key)) continue;
         seen.add(key);
-        report.drift.missing.push(refOf(rule, group));
+        const breach = forbids.find(({ forbid }) => forbidMatches(forbid, rule));
+        if (breach) report.forbiddenBaseline.push({ ...refOf(rule, group), section: breach.section.name });
+        else report.drift.missing.push(refOf(rule, group));
       }
     }
 
@@ -345,12 +406,23 @@ export function auditAccount(input: AuditInput): AuditReport {
     });
   }
   report.staleReferences.push(...stale.values());
+  const expired = expiredExceptions(input.policy.exceptions, input.now);
+  report.expiredExceptions.push(...expired.map(exceptionEntry));
+  const expiredPaths = new Set(expired.map((ref) => ref.path));
+  input.policy.exceptions.forEach((exception, index) => {
+    const path = `policy.exceptions[${index}]`;
+    if (!usedExceptions.has(path) && !expiredPaths.has(path))
+      report.unusedExceptions.push(exceptionEntry({ path, exception }));
+  });
   return report;
 }
 
-/** Number of findings in the report (exceptions are listed but are not problems). */
+/** Number of findings in the report (exceptions in force, used or not, are listed but are not problems). */
 export function auditProblemCount(report: AuditReport): number {
   return (
+    report.expiredExceptions.length +
+    report.ignoreTagged.length +
+    report.forbiddenBaseline.length +
     report.drift.missing.length +
     report.drift.unapproved.length +
     report.redundant.length +

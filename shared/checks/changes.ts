@@ -14,7 +14,6 @@ import { CloudTrailDetail } from '../events/cloudtrail';
 import { describePorts, peerKey, type Rule, sameAccess, summarise } from '../rules/rule';
 import { isSelf, matchesAny } from '../sg/actor';
 import { type SgEvent, sgEventOf } from '../sg/change';
-import { exceptionReason, IGNORE_TAG } from '../sg/decide';
 import { groupLabel } from './digest';
 import type { TrailRecord } from './ports';
 
@@ -24,7 +23,7 @@ export interface ChangeReview {
   /** `alice@example.com via role AWSReservedSSO_… in the console from 203.0.113.45` */
   readonly who: string;
   readonly eventName: string;
-  /** The group id (or, for a default-VPC call by name, the name) the call named; absent for a failed call. */
+  /** The group id the call changed (from the request or, when it names only a name, the response); absent for a failed call. */
   readonly group?: string;
   /** `tcp 5432 from 0.0.0.0/0`, or `sgr-… now tcp 5432 10.0.0.0/8`, or `(failed: …)`. */
   readonly detail: string;
@@ -77,7 +76,7 @@ function whatOf(event: SgEvent): Pick<ChangeReview, 'eventName' | 'group' | 'det
   const change = event.change;
   const { eventName } = event;
   if (!change) return { eventName, detail: `(failed: ${event.errorCode})` };
-  const group = change.group.groupId ?? change.group.groupName ?? '?';
+  const group = change.group.groupId;
   if (change.action === 'modified') {
     // The event carries neither the direction nor the previous value: say what the rule became.
     const edits = change.modifications.map(
@@ -174,13 +173,7 @@ export function reviewChanges(records: ReadonlyArray<TrailRecord>, context: Revi
           .map((entry) => `approved rule restored by netwarden at ${context.clock(entry.time)}`),
       ];
       if (done.length > 0) return { ...base, outcome: done.join('; '), needsAttention: false };
-      const reasons = rulesOf(event).map(exceptionReason);
-      if (change?.action === 'added' && reasons.length > 0 && reasons.every((reason) => reason !== undefined))
-        return {
-          ...base,
-          outcome: `exception (${IGNORE_TAG}: “${reasons[0]}”): left in place, listed in the weekly audit`,
-          needsAttention: false,
-        };
+      // A netwarden:ignore tag is no exception (anyone can tag): such a rule still needs attention.
       if (matchesAny(event.actor, context.trustedPrincipals))
         return { ...base, outcome: 'trusted principal: left in place', needsAttention: false };
       return {

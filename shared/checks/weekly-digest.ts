@@ -4,7 +4,8 @@
  * settings that differ from the seed's recommendations.
  */
 import type { CheckPolicy } from '../policy/schema';
-import { type AuditReport, auditProblemCount, type RuleRef } from './audit';
+import { quoteTag } from '../sg/exceptions';
+import { type AuditReport, auditProblemCount, type ExceptionEntry, type RuleRef } from './audit';
 import {
   type Digest,
   type DigestCount,
@@ -164,6 +165,9 @@ function certificateItem(use: CertificateUse, now: Date, warnMs: number, day: (t
 const labelOf = (entry: { groupId: string; groupName?: string }) =>
   groupLabel(entry.groupId, entry.groupName);
 
+const exceptionLine = (entry: ExceptionEntry) =>
+  `${entry.path}: ${entry.groupId} ${entry.summary}: “${entry.reason}”, expires ${entry.expires}`;
+
 const ref = (entry: RuleRef) =>
   `${labelOf(entry)} ${entry.summary}${entry.ruleId ? ` (${entry.ruleId})` : ''}`;
 
@@ -255,12 +259,32 @@ export function weeklyDigest(facts: WeeklyFacts): Digest {
     ),
     section('Target-group settings that differ from the recommendations', 'warning', tgAdvice),
     section(
-      'Exceptions (netwarden:ignore)',
+      'Expired policy exceptions (they exempt nothing now: renew or remove them)',
+      'warning',
+      audit.expiredExceptions.map(exceptionLine),
+    ),
+    section(
+      'Rules tagged netwarden:ignore (a tag exempts nothing: move them into the policy’s exceptions)',
+      'warning',
+      audit.ignoreTagged.map((entry) => `${ref(entry)}: tag ${quoteTag(entry.tag)}`),
+    ),
+    section(
+      'Approved rules a guardrail forbids (never restored: remove them from the baseline)',
+      'warning',
+      audit.forbiddenBaseline.map((entry) => `${ref(entry)}: forbidden by "${entry.section}"`),
+    ),
+    section(
+      'Policy exceptions',
       'info',
       audit.exceptions.map(
         (entry) =>
-          `${ref(entry)}: “${entry.reason}”${entry.guardrailBreach ? ' — breaches a guardrail' : ''}`,
+          `${ref(entry)}: “${entry.reason}” until ${entry.expires} (${entry.exception})${entry.guardrailBreach ? ' — breaches a guardrail' : ''}`,
       ),
+    ),
+    section(
+      'Policy exceptions that match no rule (remove them)',
+      'info',
+      audit.unusedExceptions.map(exceptionLine),
     ),
     section('NLB metrics, last 7 days', 'info', metricLines),
   ]);

@@ -9,6 +9,7 @@ import {
   CtAuthorizeOrRevokeRequest,
   CtAuthorizeResponse,
   CtModifyRequest,
+  type CtResponseRule,
   CtRevokeResponse,
   SG_EVENT_NAMES,
   type SgEventName,
@@ -25,9 +26,13 @@ import {
 import { type Direction, normalisePorts, normaliseProtocol, type Peer, type Rule } from '../rules/rule';
 import { type Actor, actorOf } from './actor';
 
-/** A group as the event names it: by id, or (older callers, default VPC) only by name. */
+/**
+ * The group a change is on. Its id comes from the request or, when the request names the group only by
+ * name or is missing, from the response's rule set: names are unique per VPC only, so a name is kept
+ * for people and never looked up.
+ */
 export interface GroupRef {
-  readonly groupId?: string;
+  readonly groupId: string;
   readonly groupName?: string;
 }
 
@@ -72,8 +77,6 @@ export interface SgEvent {
   readonly errorCode?: string;
   readonly change?: SgChange;
 }
-
-const PLACEHOLDER_GROUP = '(unresolved)';
 
 function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, field: string): z.infer<T> {
   const result = schema.safeParse(value ?? {});
@@ -134,8 +137,48 @@ function toModification(
   };
 }
 
+/**
+ * The group id of an Authorize or Revoke: the request's, or the one the response's rule set names.
+ * CloudTrail omits requestParameters above 100 KB, and older callers name a default-VPC group only by
+ * name; the response still says which group AWS changed. A name alone is never resolved: another VPC
+ * may have a group of that name.
+ */
+function groupOf(
+  request: CtAuthorizeOrRevokeRequest | undefined,
+  responseRules: ReadonlyArray<CtResponseRule>,
+  responseField: string,
+): GroupRef {
+  const name = request?.groupName ? { groupName: request.groupName } : {};
+  const named = responseRules.flatMap((item, index) =>
+    item.groupId ? [{ groupId: item.groupId, field: `${responseField}.items[${index}].groupId` }] : [],
+  );
+  const requested = request?.groupId;
+  const expected = requested ?? named[0]?.groupId;
+  const stray = named.find((entry) => entry.groupId !== expected);
+  if (expected && stray) {
+    throw new Unprocessable(
+      `${stray.field}: expected ${expected} (${requested ? 'the group requestParameters.groupId names' : 'the group the other rules name'}), found ${JSON.stringify(stray.groupId)}`,
+    );
+  }
+  if (expected) return { groupId: expected, ...name };
+  if (request?.groupName) {
+    throw new Unprocessable(
+      `requestParameters.groupName: ${JSON.stringify(request.groupName)} names no group id, and ${responseField} names none either; a group name is unique per VPC only, so netwarden does not look it up`,
+    );
+  }
+  throw new Unprocessable(
+    request
+      ? `requestParameters: expected groupId or groupName, found neither`
+      : `requestParameters: absent (CloudTrail omits it above 100 KB), and ${responseField} names no group either`,
+  );
+}
+
 function changeOf(detail: CloudTrailDetail, eventName: SgEventName): SgChange {
   if (eventName === 'ModifySecurityGroupRules') {
+    if (!detail.requestParameters)
+      throw new Unprocessable(
+        'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule)',
+      );
     const request = parseOrThrow(CtModifyRequest, detail.requestParameters, 'requestParameters');
     const body = request.ModifySecurityGroupRulesRequest;
     return {
@@ -144,27 +187,20 @@ function changeOf(detail: CloudTrailDetail, eventName: SgEventName): SgChange {
       modifications: body.SecurityGroupRule.map(toModification),
     };
   }
-  const request = parseOrThrow(CtAuthorizeOrRevokeRequest, detail.requestParameters, 'requestParameters');
-  if (!request.groupId && !request.groupName) {
-    throw new Unprocessable('requestParameters: expected groupId or groupName, found neither');
-  }
-  const group: GroupRef = {
-    ...(request.groupId ? { groupId: request.groupId } : {}),
-    ...(request.groupName ? { groupName: request.groupName } : {}),
-  };
+  // Absent or null when CloudTrail dropped it (above 100 KB): then the response alone must decide.
+  const request = detail.requestParameters
+    ? parseOrThrow(CtAuthorizeOrRevokeRequest, detail.requestParameters, 'requestParameters')
+    : undefined;
   const direction = directionOf(eventName);
-  const groupId = request.groupId ?? PLACEHOLDER_GROUP;
   if (eventName.startsWith('Authorize')) {
     const response = parseOrThrow(CtAuthorizeResponse, detail.responseElements, 'responseElements');
-    const tags = ruleTagsOf(request);
+    const field = 'responseElements.securityGroupRuleSet';
+    const group = groupOf(request, response.securityGroupRuleSet, field);
+    const tags = request ? ruleTagsOf(request) : {};
     const created = response.securityGroupRuleSet.map((item, index) =>
-      ruleFromCtResponse(
-        item,
-        { groupId, direction, tags },
-        `responseElements.securityGroupRuleSet.items[${index}]`,
-      ),
+      ruleFromCtResponse(item, { groupId: group.groupId, direction, tags }, `${field}.items[${index}]`),
     );
-    const requested = requestedRules(request, groupId, direction);
+    const requested = request ? requestedRules(request, group.groupId, direction) : [];
     if (created.length === 0 && requested.length === 0) {
       throw new Unprocessable(
         'requestParameters: expected at least one permission (ipPermissions.items or the flat form), found none',
@@ -173,17 +209,16 @@ function changeOf(detail: CloudTrailDetail, eventName: SgEventName): SgChange {
     return { action: 'added', group, direction, created, requested };
   }
   const response = parseOrThrow(CtRevokeResponse, detail.responseElements, 'responseElements');
-  const ruleIds = request.securityGroupRuleIds.map((item) =>
+  const field = 'responseElements.revokedSecurityGroupRuleSet';
+  const group = groupOf(request, response.revokedSecurityGroupRuleSet, field);
+  const ruleIds = (request?.securityGroupRuleIds ?? []).map((item) =>
     typeof item === 'string' ? item : item.securityGroupRuleId,
   );
   const described = response.revokedSecurityGroupRuleSet.map((item, index) =>
-    ruleFromCtResponse(
-      item,
-      { groupId, direction },
-      `responseElements.revokedSecurityGroupRuleSet.items[${index}]`,
-    ),
+    ruleFromCtResponse(item, { groupId: group.groupId, direction }, `${field}.items[${index}]`),
   );
-  const removed = described.length > 0 ? described : requestedRules(request, groupId, direction);
+  const removed =
+    described.length > 0 ? described : request ? requestedRules(request, group.groupId, direction) : [];
   return { action: 'removed', group, direction, removed, ruleIds };
 }
 
@@ -223,19 +258,5 @@ export function sgEventOf(
   } catch (error) {
     if (error instanceof RuleShapeError) throw new Unprocessable(error.message, { cause: error });
     throw error;
-  }
-}
-
-/** Replaces the placeholder group id once a name-only event has been resolved. */
-export function withGroupId(change: SgChange, groupId: string): SgChange {
-  const fix = (rule: Rule): Rule => (rule.groupId === PLACEHOLDER_GROUP ? { ...rule, groupId } : rule);
-  const group = { ...change.group, groupId };
-  switch (change.action) {
-    case 'added':
-      return { ...change, group, created: change.created.map(fix), requested: change.requested.map(fix) };
-    case 'removed':
-      return { ...change, group, removed: change.removed.map(fix) };
-    case 'modified':
-      return { ...change, group };
   }
 }

@@ -3,16 +3,18 @@
  * gathers the context — which policy sections protect the group, the group's current rules when the
  * event alone cannot say — and carries the decisions out, or only reports them in report mode.
  *
- * The order of precedence, per rule: exception tag → guardrail (everyone) → trusted principal →
- * approved (baseline) → duplicate (covered by an approved or existing rule) → drift.
+ * The order of precedence, per rule: policy exception in force → guardrail (everyone) → trusted
+ * principal → approved (baseline) → duplicate (covered by an approved or existing rule) → drift.
+ * Only the policy's exceptions exempt a rule: a `netwarden:ignore` tag is reported, never obeyed. A
+ * baseline rule that a guardrail forbids is reported, never restored: netwarden widens access only to
+ * put back an approved rule that no guardrail forbids.
  */
 import { baselineRules, forbidMatches } from '../policy/match';
-import type { SecurityGroupPolicy } from '../policy/schema';
+import type { PolicyException, SecurityGroupPolicy } from '../policy/schema';
 import { covers, type Direction, type Rule, ruleKey, sameAccess, summarise } from '../rules/rule';
 import { type Actor, isSelf, matchesAny } from './actor';
 import type { Modification, SgChange, SgEvent } from './change';
-
-export const IGNORE_TAG = 'netwarden:ignore';
+import { exceptionsFor, formatExpiry, IGNORE_TAG, ignoreTagOf, nameOf, quoteTag } from './exceptions';
 
 export type RevokeReason = 'guardrail' | 'drift' | 'duplicate' | 'invalid-grant';
 export type IgnoreReason =
@@ -24,6 +26,18 @@ export type IgnoreReason =
   | 'guardrails-only'
   | 'nothing-to-restore'
   | 'rule-gone';
+/**
+ * exception: a policy exception in force left the rule alone. exception-expired: one matched but has
+ * expired, so the rule was judged. ignore-tag: the rule carries netwarden:ignore, which exempts nothing.
+ * forbidden-baseline: an approved rule is missing but a guardrail forbids it, so it is not restored.
+ * unverifiable-change: an edit with no baseline to compare against.
+ */
+export type ReportReason =
+  | 'exception'
+  | 'exception-expired'
+  | 'ignore-tag'
+  | 'forbidden-baseline'
+  | 'unverifiable-change';
 
 export type SgDecision =
   | {
@@ -43,9 +57,10 @@ export type SgDecision =
     }
   | {
       readonly type: 'report';
-      readonly reason: 'exception' | 'unverifiable-change';
+      readonly reason: ReportReason;
       readonly groupId: string;
       readonly rules: Rule[];
+      /** The rule breaches (or, for a forbidden baseline rule, would breach) a guardrail. */
       readonly guardrailBreach: boolean;
       readonly why: string;
     }
@@ -56,6 +71,10 @@ export interface DecideContext {
   readonly sections: ReadonlyArray<SecurityGroupPolicy>;
   readonly trustedPrincipals: ReadonlyArray<string>;
   readonly selfRoles: ReadonlyArray<string>;
+  /** The policy's reviewed exceptions (all of them: decide picks those of the group). */
+  readonly exceptions: ReadonlyArray<PolicyException>;
+  /** When the decision is made: an exception applies until its expiry. */
+  readonly now: Date;
   /** The group's rules as described after the event, when the shell had to read them. */
   readonly currentRules?: ReadonlyArray<Rule>;
   /** Approved rules of the group from outside the policy (Terraform state), when known. */
@@ -71,39 +90,64 @@ export interface DecideContext {
   ) => { valid: true } | { valid: false; problem: string } | undefined;
 }
 
-export function exceptionReason(rule: Rule): string | undefined {
-  const reason = rule.tags[IGNORE_TAG]?.trim();
-  return reason ? reason : undefined;
+/** The guardrail a rule breaches, named the way the policy file reads: `forbid[1] of "front-door"`. */
+function guardrailOf(sections: ReadonlyArray<SecurityGroupPolicy>, rule: Rule): string | undefined {
+  for (const section of sections) {
+    const index = section.forbid.findIndex((forbid) => forbidMatches(forbid, rule));
+    if (index >= 0) return `forbid[${index}] of "${section.name}"`;
+  }
+  return undefined;
 }
 
-function guardrailOf(
-  sections: ReadonlyArray<SecurityGroupPolicy>,
-  rule: Rule,
-): SecurityGroupPolicy | undefined {
-  return sections.find((section) => section.forbid.some((forbid) => forbidMatches(forbid, rule)));
+interface Baseline {
+  /** Approved rules no guardrail forbids: the only rules netwarden ever restores. */
+  readonly allowed: Rule[];
+  /** Approved rules a guardrail forbids: reported when missing, never restored. */
+  readonly forbidden: Array<{ rule: Rule; origin: string; guardrail: string }>;
 }
 
 function baselineOf(
   sections: ReadonlyArray<SecurityGroupPolicy>,
   groupId: string,
   extra?: ReadonlyArray<Rule>,
-): Rule[] | undefined {
+): Baseline | undefined {
   const withBaseline = sections.filter((section) => section.baseline !== undefined);
   if (withBaseline.length === 0 && extra === undefined) return undefined;
   const all = [
-    ...withBaseline.flatMap((section) => baselineRules(section.baseline ?? [], groupId)),
-    ...(extra ?? []),
+    ...withBaseline.flatMap((section) =>
+      baselineRules(section.baseline ?? [], groupId).map((rule) => ({
+        rule,
+        origin: `the baseline of "${section.name}"`,
+      })),
+    ),
+    ...(extra ?? []).map((rule) => ({ rule, origin: 'Terraform state' })),
   ];
   // The policy and Terraform state often approve the same rule: restore it once, or AWS refuses the call.
-  const byAccess = new Map(all.map((rule) => [ruleKey(rule), rule]));
-  return [...byAccess.values()];
+  const byAccess = new Map<string, { rule: Rule; origin: string }>();
+  for (const entry of all) {
+    const earlier = byAccess.get(ruleKey(entry.rule));
+    byAccess.set(ruleKey(entry.rule), {
+      rule: entry.rule,
+      origin:
+        earlier && earlier.origin !== entry.origin ? `${earlier.origin} and ${entry.origin}` : entry.origin,
+    });
+  }
+  const baseline: Baseline = { allowed: [], forbidden: [] };
+  for (const { rule, origin } of byAccess.values()) {
+    // Terraform state can still list a rule netwarden revoked as forbidden; the policy validator
+    // rejects such policy baselines, but state is read as it is.
+    const guardrail = guardrailOf(sections, rule);
+    if (guardrail) baseline.forbidden.push({ rule, origin, guardrail });
+    else baseline.allowed.push(rule);
+  }
+  return baseline;
 }
 
 const list = (rules: ReadonlyArray<Rule>) => rules.map(summarise).join(', ');
 
 type Verdict =
   | { kind: 'revoke'; reason: RevokeReason; note: string }
-  | { kind: 'report'; reason: 'exception'; guardrailBreach: boolean; note: string }
+  | { kind: 'report'; reason: 'exception'; guardrail?: string; note: string }
   | { kind: 'allow'; reason: 'trusted' | 'approved' | 'guardrails-only' };
 
 /** The verdict on one rule that a principal added or changed to its current form. */
@@ -111,23 +155,30 @@ function judgeRule(
   rule: Rule,
   actor: Actor,
   context: DecideContext,
+  baseline: Baseline | undefined,
   others: ReadonlyArray<Rule>,
   action: 'added' | 'modified',
 ): Verdict {
   const guardrail = guardrailOf(context.sections, rule);
-  const exception = exceptionReason(rule);
-  // Exceptions are honoured on every path (Custodian #8650), but a guardrail breach is still reported loudly.
-  if (exception)
-    return { kind: 'report', reason: 'exception', guardrailBreach: guardrail !== undefined, note: exception };
-  if (guardrail) return { kind: 'revoke', reason: 'guardrail', note: `forbidden by "${guardrail.name}"` };
+  const { active } = exceptionsFor(context.exceptions, rule, context.now);
+  // The policy's exceptions are honoured on every path (Custodian #8650), and only they: a reviewed
+  // exception may even exempt a guardrail breach, which is then reported loudly.
+  if (active)
+    return {
+      kind: 'report',
+      reason: 'exception',
+      ...(guardrail ? { guardrail } : {}),
+      note: `${nameOf(active)}, until ${formatExpiry(active.exception.expires)}`,
+    };
+  if (guardrail) return { kind: 'revoke', reason: 'guardrail', note: `forbidden by ${guardrail}` };
   if (!judgesDrift(context.sections)) return { kind: 'allow', reason: 'guardrails-only' };
   if (matchesAny(actor, context.trustedPrincipals)) return { kind: 'allow', reason: 'trusted' };
   const grant = context.judgeGrant?.(rule, { action, actor });
   if (grant && !grant.valid) return { kind: 'revoke', reason: 'invalid-grant', note: grant.problem };
   if (grant?.valid) return { kind: 'allow', reason: 'approved' };
-  const baseline = baselineOf(context.sections, rule.groupId, context.extraBaseline) ?? [];
-  if (baseline.some((approved) => sameAccess(approved, rule))) return { kind: 'allow', reason: 'approved' };
-  const coveredBy = [...baseline, ...others].find(
+  const approved = baseline?.allowed ?? [];
+  if (approved.some((entry) => sameAccess(entry, rule))) return { kind: 'allow', reason: 'approved' };
+  const coveredBy = [...approved, ...others].find(
     (other) => other.ruleId !== rule.ruleId && covers(other, rule) && !sameAccessAndId(other, rule),
   );
   if (coveredBy)
@@ -137,6 +188,37 @@ function judgeRule(
       note: `already allowed by ${summarise(coveredBy)}${coveredBy.ruleId ? ` (${coveredBy.ruleId})` : ' (baseline)'}`,
     };
   return { kind: 'revoke', reason: 'drift', note: 'not in the approved set' };
+}
+
+/**
+ * What is said about a judged rule besides the verdict: an exception that expired (so its owner renews
+ * or removes it) and a netwarden:ignore tag (so its owner moves it into the policy).
+ */
+function notesOn(rule: Rule, context: DecideContext, groupId: string): SgDecision[] {
+  const notes: SgDecision[] = [];
+  const { active, expired } = exceptionsFor(context.exceptions, rule, context.now);
+  if (!active) {
+    for (const ref of expired)
+      notes.push({
+        type: 'report',
+        reason: 'exception-expired',
+        groupId,
+        rules: [rule],
+        guardrailBreach: guardrailOf(context.sections, rule) !== undefined,
+        why: `the exception ${nameOf(ref)} for ${summarise(rule)} expired on ${formatExpiry(ref.exception.expires)} and no longer applies, so the rule was judged like any other; renew it (a later expires) or remove it from the policy`,
+      });
+  }
+  const tag = ignoreTagOf(rule);
+  if (tag !== undefined)
+    notes.push({
+      type: 'report',
+      reason: 'ignore-tag',
+      groupId,
+      rules: [rule],
+      guardrailBreach: guardrailOf(context.sections, rule) !== undefined,
+      why: `${summarise(rule)} carries the tag ${IGNORE_TAG} = ${quoteTag(tag)}, which exempts nothing (anyone with ec2:CreateTags can set it): the rule was judged like any other. To exempt it, add it to the policy's exceptions (group, rule, reason, expires), reviewed in git, and remove the tag`,
+    });
+  return notes;
 }
 
 /** Drift, duplicates and baselines apply only where a section other than a guardrails-only one selects the group. */
@@ -162,8 +244,12 @@ const ALLOW_WHY = {
   'guardrails-only': 'breaches no guardrail, and only guardrails apply to this group',
 } as const;
 
-/** Collects per-rule verdicts into one decision per (reason, direction). */
-function decisionsFor(judged: Array<{ rule: Rule; verdict: Verdict }>, groupId: string): SgDecision[] {
+/** Collects per-rule verdicts into one decision per (reason, direction), then the notes on each rule. */
+function decisionsFor(
+  judged: Array<{ rule: Rule; verdict: Verdict }>,
+  groupId: string,
+  context: DecideContext,
+): SgDecision[] {
   const decisions: SgDecision[] = [];
   const revokes = new Map<
     string,
@@ -187,8 +273,8 @@ function decisionsFor(judged: Array<{ rule: Rule; verdict: Verdict }>, groupId: 
         reason: 'exception',
         groupId,
         rules: [rule],
-        guardrailBreach: verdict.guardrailBreach,
-        why: `${summarise(rule)} is tagged ${IGNORE_TAG} ("${verdict.note}")${verdict.guardrailBreach ? ' although it breaches a guardrail' : ''}; left alone and listed in the weekly audit`,
+        guardrailBreach: verdict.guardrail !== undefined,
+        why: `${summarise(rule)} is exempted by the exception ${verdict.note}${verdict.guardrail ? `, although it breaches the guardrail ${verdict.guardrail}` : ''}; left alone and listed in the weekly audit`,
       });
     } else {
       decisions.push({
@@ -208,6 +294,7 @@ function decisionsFor(judged: Array<{ rule: Rule; verdict: Verdict }>, groupId: 
       why: `${REVOKE_WHY[entry.reason]}: ${entry.notes.join('; ')}`,
     });
   }
+  for (const { rule } of judged) decisions.push(...notesOn(rule, context, groupId));
   return decisions;
 }
 
@@ -226,17 +313,40 @@ function missingBaseline(
   );
 }
 
-function restoreDecisions(rules: Rule[], groupId: string, why: string): SgDecision[] {
+/**
+ * Restores the missing approved rules that no guardrail forbids, and reports the ones a guardrail
+ * forbids: restoring those would breach the guardrail netwarden enforces (a forbidden rule revoked
+ * yesterday is still in Terraform state today), so they are named for a person to remove from the
+ * baseline instead.
+ */
+function restoreDecisions(
+  baseline: Baseline,
+  groupId: string,
+  why: string,
+  missing: (rules: ReadonlyArray<Rule>) => Rule[],
+): SgDecision[] {
   const byDirection = new Map<Direction, Rule[]>();
-  for (const rule of rules)
+  for (const rule of missing(baseline.allowed))
     byDirection.set(rule.direction, [...(byDirection.get(rule.direction) ?? []), rule]);
-  return [...byDirection].map(([direction, group]) => ({
+  const restores = [...byDirection].map(([direction, group]) => ({
     type: 'restore' as const,
     groupId,
     direction,
     rules: group,
     why: `${why}: ${list(group)}`,
   }));
+  const forbidden = baseline.forbidden.filter((entry) => missing([entry.rule]).length > 0);
+  const reports = forbidden.map(
+    (entry): SgDecision => ({
+      type: 'report',
+      reason: 'forbidden-baseline',
+      groupId,
+      rules: [entry.rule],
+      guardrailBreach: true,
+      why: `${summarise(entry.rule)} is approved by ${entry.origin} but forbidden by the guardrail ${entry.guardrail}, so netwarden does not restore it; remove it from ${entry.origin}`,
+    }),
+  );
+  return [...restores, ...reports];
 }
 
 function modifiedRule(modification: Modification, current: ReadonlyArray<Rule>): Rule | undefined {
@@ -257,19 +367,22 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
   if (isSelf(event.actor, context.selfRoles))
     return [{ type: 'ignore', reason: 'self', why: 'netwarden’s own call' }];
   const change = event.change as SgChange;
-  const groupId = change.group.groupId ?? '(unresolved)';
+  const groupId = change.group.groupId;
   if (context.sections.length === 0)
     return [{ type: 'ignore', reason: 'unprotected', why: `${groupId} is not protected by the policy` }];
   const current = context.currentRules ?? [];
+  const baseline = judgesDrift(context.sections)
+    ? baselineOf(context.sections, groupId, context.extraBaseline)
+    : undefined;
 
   switch (change.action) {
     case 'added': {
       const added = change.created.length > 0 ? change.created : change.requested;
       const judged = added.map((rule) => ({
         rule,
-        verdict: judgeRule(rule, event.actor, context, current, 'added'),
+        verdict: judgeRule(rule, event.actor, context, baseline, current, 'added'),
       }));
-      return decisionsFor(judged, groupId);
+      return decisionsFor(judged, groupId, context);
     }
     case 'removed': {
       if (!judgesDrift(context.sections))
@@ -282,16 +395,16 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
         ];
       if (matchesAny(event.actor, context.trustedPrincipals))
         return [{ type: 'ignore', reason: 'trusted', why: 'removed by a trusted principal' }];
-      const baseline = baselineOf(context.sections, groupId, context.extraBaseline);
-      const missing = baseline ? missingBaseline(baseline, current, change.direction, change.removed) : [];
-      if (missing.length === 0)
+      const decisions = baseline
+        ? restoreDecisions(baseline, groupId, 'approved rules removed by hand', (rules) =>
+            missingBaseline(rules, current, change.direction, change.removed),
+          )
+        : [];
+      if (decisions.length === 0)
         return [{ type: 'ignore', reason: 'nothing-to-restore', why: 'no approved rule is missing' }];
-      return restoreDecisions(missing, groupId, 'approved rules removed by hand');
+      return decisions;
     }
     case 'modified': {
-      const baseline = judgesDrift(context.sections)
-        ? baselineOf(context.sections, groupId, context.extraBaseline)
-        : undefined;
       const judged: Array<{ rule: Rule; verdict: Verdict }> = [];
       const decisions: SgDecision[] = [];
       for (const modification of change.modifications) {
@@ -305,7 +418,7 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
           continue;
         }
         const others = current.filter((other) => other.ruleId !== rule.ruleId);
-        const verdict = judgeRule(rule, event.actor, context, others, 'modified');
+        const verdict = judgeRule(rule, event.actor, context, baseline, others, 'modified');
         // Without a baseline the previous value is unknowable (the event does not carry it):
         // only guardrails act; anything else is reported, never guessed at.
         if (
@@ -322,11 +435,12 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
             guardrailBreach: false,
             why: `${summarise(rule)} was edited by hand; its previous value is not recorded and the group has no baseline to restore, so netwarden only reports it`,
           });
+          decisions.push(...notesOn(rule, context, groupId));
           continue;
         }
         judged.push({ rule, verdict });
       }
-      decisions.push(...decisionsFor(judged, groupId));
+      decisions.push(...decisionsFor(judged, groupId, context));
       const revokedIds = new Set(
         decisions.flatMap((decision) =>
           decision.type === 'revoke' ? decision.rules.map((rule) => rule.ruleId) : [],
@@ -334,8 +448,11 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
       );
       if (baseline && !matchesAny(event.actor, context.trustedPrincipals)) {
         const remaining = current.filter((rule) => !revokedIds.has(rule.ruleId));
-        const missing = missingBaseline(baseline, remaining);
-        decisions.push(...restoreDecisions(missing, groupId, 'approved rules changed by hand'));
+        decisions.push(
+          ...restoreDecisions(baseline, groupId, 'approved rules changed by hand', (rules) =>
+            missingBaseline(rules, remaining),
+          ),
+        );
       }
       return decisions;
     }
@@ -348,4 +465,13 @@ export function resolveRuleIds(requested: ReadonlyArray<Rule>, current: Readonly
     const match = current.find((present) => sameAccess(present, rule));
     return match ? [{ ...rule, ruleId: match.ruleId, tags: { ...match.tags, ...rule.tags } }] : [];
   });
+}
+
+/**
+ * @deprecated The netwarden:ignore tag exempts nothing any more. Kept only for expire-grants' tag sweep
+ * (shared/grants/expiry.ts), which is being replaced by the state table; drop it with that sweep.
+ */
+export function exceptionReason(rule: Rule): string | undefined {
+  const reason = rule.tags[IGNORE_TAG]?.trim();
+  return reason ? reason : undefined;
 }

@@ -15,6 +15,9 @@ const KIND: Record<string, string> = {
   'revoke:invalid-grant': 'sg.invalid-grant',
   'restore:baseline': 'sg.baseline-restored',
   'report:exception': 'sg.exception',
+  'report:exception-expired': 'sg.exception-expired',
+  'report:ignore-tag': 'sg.ignore-tag',
+  'report:forbidden-baseline': 'sg.baseline-forbidden',
   'report:unverifiable-change': 'sg.unverified-change',
 };
 
@@ -25,9 +28,19 @@ export function kindOf(decision: Acting): string {
 
 function severityOf(decision: Acting): Finding['severity'] {
   if (decision.type === 'revoke' && decision.reason === 'guardrail') return 'critical';
-  if (decision.type === 'report' && decision.guardrailBreach) return 'critical';
-  if (decision.type === 'report' && decision.reason === 'exception') return 'info';
-  return 'warning';
+  if (decision.type !== 'report') return 'warning';
+  switch (decision.reason) {
+    // A rule that breaches a guardrail and stays open, because a reviewed exception says so: loud.
+    case 'exception':
+      return decision.guardrailBreach ? 'critical' : 'info';
+    // The rule itself was judged (and revoked if need be); what is left is housekeeping for a person.
+    case 'exception-expired':
+    case 'ignore-tag':
+    // Nothing was opened; the baseline asks for a rule the guardrails forbid, and a person must fix it.
+    case 'forbidden-baseline':
+    case 'unverifiable-change':
+      return 'warning';
+  }
 }
 
 function titleOf(decision: Acting, mode: Mode): string {
@@ -46,9 +59,13 @@ function titleOf(decision: Acting, mode: Mode): string {
     case 'restore':
       return `Approved rule${decision.rules.length > 1 ? 's' : ''} on ${decision.groupId} ${verb('restored', 'would be restored')}: ${rules}`;
     case 'report':
-      return decision.reason === 'exception'
-        ? `Exception on ${decision.groupId}: ${rules} left alone (netwarden:ignore)`
-        : `Unverified change on ${decision.groupId}: ${rules}`;
+      return {
+        exception: `Policy exception on ${decision.groupId}: ${rules} left alone`,
+        'exception-expired': `Expired policy exception on ${decision.groupId}: ${rules} judged like any other rule`,
+        'ignore-tag': `${rules} on ${decision.groupId} is tagged netwarden:ignore, which exempts nothing`,
+        'forbidden-baseline': `Approved rule on ${decision.groupId} not restored: ${rules} breaches a guardrail`,
+        'unverifiable-change': `Unverified change on ${decision.groupId}: ${rules}`,
+      }[decision.reason];
   }
 }
 

@@ -6,8 +6,8 @@
  *
  * The mix is what real accounts hold: /16…/32 CIDRs from a few private ranges (so supernets and
  * near-misses such as 10.0.0.0/16 vs 10.1.0.0/24 are common), group references, prefix lists, IPv6,
- * all-traffic rules, port ranges, a few world-open database ports, `netwarden:ignore` exceptions, and
- * a tenth of the groups protected by the policy with a baseline.
+ * all-traffic rules, port ranges, a few world-open database ports, a few `netwarden:ignore` tags (which
+ * exempt nothing), and a tenth of the groups protected by the policy with a baseline.
  */
 
 import { parsePolicy } from '../../shared/policy/load';
@@ -21,6 +21,8 @@ export interface SyntheticAccount {
   readonly rules: Rule[];
   readonly policy: Policy;
   readonly attachedGroupIds: Set<string>;
+  /** A fixed audit time, so that the same seed gives the same report. */
+  readonly now: Date;
 }
 
 /** mulberry32: a tiny seeded PRNG, good enough to vary test data reproducibly. */
@@ -120,5 +122,5 @@ securityGroups:
       - { direction: ingress, ports: 443, source: 10.0.0.0/16 }
       - { direction: ingress, ports: 5432, source: ${groupIdOf(1)} }
 `);
-  return { groups, rules, policy, attachedGroupIds };
+  return { groups, rules, policy, attachedGroupIds, now: new Date('2026-11-23T00:00:00Z') };
 }

@@ -3,6 +3,10 @@
  * produced by the account itself for each principal. Each test asserts the decision, the exact AWS
  * calls made (and not made) and the finding.
  */
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -208,38 +212,67 @@ describe('added rules', () => {
     expect(findings[0]?.rules?.[0]?.summary).toBe('all traffic to 0.0.0.0/0');
   });
 
-  it('resolves a group named only by groupName, and rule ids missing from the response, with describe calls', async () => {
-    const event = loadEvent<CloudTrailEvent>('cloudtrail/authorize-ingress-group-name-only.json');
-    // Make the rule the event describes exist in the account, as it would after the real call.
-    await ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: GROUPS.postgres,
-        IpPermissions: [tcp(5432, '0.0.0.0/0')],
-      }),
+  it('takes a group named only by groupName from the response, never by name, though another VPC has a group of that name', async () => {
+    const lookAlike = 'sg-0bad0000000005432';
+    sim.current.sg.groups.set(lookAlike, {
+      GroupId: lookAlike,
+      GroupName: 'rds-postgres-sg',
+      Description: 'a group of the same name in another VPC',
+      VpcId: 'vpc-0ther000000000001',
+      OwnerId: sim.current.account.accountId,
+      Tags: [],
+    });
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupName: 'rds-postgres-sg',
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
     );
+    expect(
+      (event.detail as { requestParameters: Record<string, unknown> }).requestParameters,
+    ).not.toHaveProperty('groupId');
     const created = rulesOf(GROUPS.postgres).find((rule) => rule.CidrIpv4 === '0.0.0.0/0');
 
     const { result, calls } = await invoke(event);
 
     expect(result.decisions).toEqual(['revoke:guardrail']);
-    // The group by name, its facts, the Terraform state (baseline), then its rules.
-    expect(calls.reads).toEqual([
-      'DescribeSecurityGroups',
-      'DescribeSecurityGroups',
-      'GetObject',
-      'DescribeSecurityGroupRules',
-    ]);
-    expect(calls.all[0]?.input).toEqual({
-      Filters: [{ Name: 'group-name', Values: ['rds-postgres-sg'] }],
-      MaxResults: 1000,
-    });
+    // The group's facts by id and the Terraform state (baseline); no describe by name, no rule read.
+    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'GetObject']);
+    expect(calls.all[0]?.input).toMatchObject({ GroupIds: [GROUPS.postgres] });
     expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
       GroupId: GROUPS.postgres,
       SecurityGroupRuleIds: [created?.SecurityGroupRuleId],
     });
   });
 
-  it('leaves a rule tagged netwarden:ignore alone, even one that breaches a guardrail, and reports it loudly', async () => {
+  it('decides from responseElements when CloudTrail dropped requestParameters: revoked with 0 reads', async () => {
+    await invoke(await authorize(alice, GROUPS.postgres, tcp(6379, '0.0.0.0/0')));
+    const event = await authorize(alice, GROUPS.postgres, tcp(5432, '0.0.0.0/0'));
+    // CloudTrail omits requestParameters above 100 KB; the response still lists the created rules.
+    delete (event.detail as { requestParameters?: unknown }).requestParameters;
+    const created = rulesOf(GROUPS.postgres).find(
+      (rule) => rule.CidrIpv4 === '0.0.0.0/0' && rule.FromPort === 5432,
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.reads).toEqual([]);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
+      GroupId: GROUPS.postgres,
+      SecurityGroupRuleIds: [created?.SecurityGroupRuleId],
+    });
+    expect(findings[0]).toMatchObject({
+      kind: 'sg.guardrail-breach',
+      rules: [{ summary: 'tcp 5432 from 0.0.0.0/0', ruleId: created?.SecurityGroupRuleId }],
+    });
+    expect(rulesOf(GROUPS.postgres).some((rule) => rule.CidrIpv4 === '0.0.0.0/0')).toBe(false);
+  });
+
+  it('revokes a world-open 5432 that a non-trusted user tagged netwarden:ignore in the same call, and reports the tag', async () => {
     const event = await actAs(alice, () =>
       ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
@@ -254,35 +287,116 @@ describe('added rules', () => {
         }),
       ),
     );
+    const created = rulesOf(GROUPS.postgres).find((rule) => rule.CidrIpv4 === '0.0.0.0/0');
 
     const { result, calls, findings } = await invoke(event);
 
-    expect(result.decisions).toEqual(['report:exception']);
-    expect(calls.writes).toEqual([]);
-    expect(findings[0]).toMatchObject({
-      kind: 'sg.exception',
-      severity: 'critical',
-      outcome: 'no-action',
-      why: expect.stringContaining('INC-4711'),
-    });
+    expect(result.decisions).toEqual(['revoke:guardrail', 'report:ignore-tag']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(rulesOf(GROUPS.postgres).some((rule) => rule.CidrIpv4 === '0.0.0.0/0')).toBe(false);
+    expect(findings).toMatchObject([
+      { kind: 'sg.guardrail-breach', severity: 'critical', outcome: 'acted' },
+      {
+        kind: 'sg.ignore-tag',
+        severity: 'warning',
+        outcome: 'no-action',
+        actions: [],
+        rules: [{ summary: 'tcp 5432 from 0.0.0.0/0', ruleId: created?.SecurityGroupRuleId }],
+        why: expect.stringContaining(
+          'carries the tag netwarden:ignore = "INC-4711 vendor migration", which exempts nothing',
+        ),
+      },
+    ]);
   });
 
-  it('does not honour an empty netwarden:ignore tag: an exception needs a reason', async () => {
+  it('in report mode, reports the same world-open tagged rule as would-revoke, plus the tag, and writes nothing', async () => {
+    vi.stubEnv('NETWARDEN_MODE', 'report');
+    await reload();
     const event = await actAs(alice, () =>
       ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
           GroupId: GROUPS.postgres,
           IpPermissions: [tcp(5432, '0.0.0.0/0')],
           TagSpecifications: [
-            { ResourceType: 'security-group-rule', Tags: [{ Key: 'netwarden:ignore', Value: ' ' }] },
+            { ResourceType: 'security-group-rule', Tags: [{ Key: 'netwarden:ignore', Value: 'INC-4711' }] },
           ],
         }),
       ),
     );
 
-    const { result } = await invoke(event);
+    const { result, calls, findings } = await invoke(event);
+    vi.unstubAllEnvs();
 
-    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(result.decisions).toEqual(['revoke:guardrail', 'report:ignore-tag']);
+    expect(calls.writes).toEqual([]);
+    expect(findings).toMatchObject([
+      { kind: 'sg.guardrail-breach', outcome: 'would-act', mode: 'report' },
+      { kind: 'sg.ignore-tag', outcome: 'no-action', mode: 'report' },
+    ]);
+    expect(rulesOf(GROUPS.postgres).some((rule) => rule.CidrIpv4 === '0.0.0.0/0')).toBe(true);
+  });
+});
+
+describe('exceptions from the policy', () => {
+  /** The shipped policy with two reviewed exceptions: one in force, one expired (the account's clock is 2026-11-23). */
+  async function withExceptions() {
+    const shipped = readFileSync('netwarden.policy.yml', 'utf8');
+    const text = shipped.replace(
+      /^exceptions: \[\]$/m,
+      `exceptions:
+  - group: ${GROUPS.redis}
+    rule: { ports: 6379, source: 0.0.0.0/0 }
+    reason: INC-4711 vendor migration
+    expires: 2027-03-31
+  - group: ${GROUPS.postgres}
+    rule: { ports: 5432, source: 0.0.0.0/0 }
+    reason: CHG-7 load test
+    expires: 2026-10-01`,
+    );
+    expect(text).not.toBe(shipped);
+    const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
+    writeFileSync(path, text);
+    vi.stubEnv('POLICY_PATH', path);
+    await reload();
+  }
+
+  it('leaves a guardrail breach a policy exception in force covers, and reports it loudly with the exception', async () => {
+    await withExceptions();
+    const event = await authorize(alice, GROUPS.redis, tcp(6379, '0.0.0.0/0'));
+
+    const { result, calls, findings } = await invoke(event);
+    vi.unstubAllEnvs();
+
+    expect(result.decisions).toEqual(['report:exception']);
+    expect(calls.writes).toEqual([]);
+    expect(findings).toMatchObject([
+      {
+        kind: 'sg.exception',
+        severity: 'critical',
+        outcome: 'no-action',
+        why: expect.stringContaining(
+          'exempted by the exception policy.exceptions[0] ("INC-4711 vendor migration"), until 2027-03-31, although it breaches the guardrail',
+        ),
+      },
+    ]);
+  });
+
+  it('revokes a rule whose exception has expired, and says which exception expired when', async () => {
+    await withExceptions();
+    const event = await authorize(alice, GROUPS.postgres, tcp(5432, '0.0.0.0/0'));
+
+    const { result, calls, findings } = await invoke(event);
+    vi.unstubAllEnvs();
+
+    expect(result.decisions).toEqual(['revoke:guardrail', 'report:exception-expired']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(findings[1]).toMatchObject({
+      kind: 'sg.exception-expired',
+      severity: 'warning',
+      why: expect.stringContaining(
+        'the exception policy.exceptions[1] ("CHG-7 load test") for tcp 5432 from 0.0.0.0/0 expired on 2026-10-01',
+      ),
+    });
   });
 });
 
@@ -582,6 +696,73 @@ describe('removed and modified rules', () => {
   });
 });
 
+describe('a restore never breaches a guardrail', () => {
+  it('reports, and does not restore, a Terraform-state rule a guardrail forbids after a description-only edit on the NLB group', async () => {
+    // Terraform state still lists "22 from the world" on the NLB group, a rule netwarden revoked as forbidden.
+    const key = 'netwarden-demo-tfstate/gateway/terraform.tfstate';
+    const state = JSON.parse(sim.current.checks.objects.get(key) ?? '{}') as { resources: unknown[] };
+    state.resources.push({
+      mode: 'managed',
+      type: 'aws_security_group_rule',
+      name: 'nlb_ssh_anywhere',
+      instances: [
+        {
+          attributes: {
+            security_group_id: GROUPS.nlb,
+            type: 'ingress',
+            protocol: 'tcp',
+            from_port: 22,
+            to_port: 22,
+            cidr_blocks: ['0.0.0.0/0'],
+            description: 'SSH for the vendor',
+          },
+        },
+      ],
+    });
+    sim.current.checks.objects.set(key, JSON.stringify(state));
+    const https = rulesOf(GROUPS.nlb).find(
+      (rule) => rule.FromPort === 443 && rule.CidrIpv4 === '10.20.1.0/24',
+    );
+    const event = await actAs(alice, () =>
+      ec2.send(
+        new ModifySecurityGroupRulesCommand({
+          GroupId: GROUPS.nlb,
+          SecurityGroupRules: [
+            {
+              SecurityGroupRuleId: https?.SecurityGroupRuleId,
+              SecurityGroupRule: {
+                IpProtocol: 'tcp',
+                FromPort: 443,
+                ToPort: 443,
+                CidrIpv4: '10.20.1.0/24',
+                Description: 'HTTPS from Zero Trust Gateway (reworded)',
+              },
+            },
+          ],
+        }),
+      ),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['ignore:approved', 'report:forbidden-baseline']);
+    expect(calls.writes).toEqual([]);
+    expect(rulesOf(GROUPS.nlb).some((rule) => rule.FromPort === 22)).toBe(false);
+    expect(findings).toMatchObject([
+      {
+        kind: 'sg.baseline-forbidden',
+        outcome: 'no-action',
+        actions: [],
+        resource: { id: GROUPS.nlb },
+        rules: [{ summary: 'tcp 22 from 0.0.0.0/0' }],
+        why: expect.stringContaining(
+          'tcp 22 from 0.0.0.0/0 is approved by Terraform state but forbidden by the guardrail forbid[0] of "account-wide-guardrails", so netwarden does not restore it',
+        ),
+      },
+    ]);
+  });
+});
+
 describe('report mode', () => {
   it('makes no write call and reports everything enforce mode would do', async () => {
     const { revertDrift } = await import('../../../functions/revert-sg-drift/revert');
@@ -693,17 +874,15 @@ describe('malformed events', () => {
     expect(findings[0]?.why).toMatch(/requestParameters.*ipPermissions.*1000/);
   });
 
-  it('reports a group name that matches no group', async () => {
-    const event = loadEvent<{ detail: { requestParameters: { groupName: string } } }>(
-      'cloudtrail/authorize-ingress-group-name-only.json',
-    );
-    event.detail.requestParameters.groupName = 'no-such-group';
+  it('reports a group named only by name, with no group id in the response, instead of looking it up by name', async () => {
+    const event = loadEvent('cloudtrail/authorize-ingress-group-name-only.json');
 
-    const { result, findings } = await invoke(event);
+    const { result, calls, findings } = await invoke(event);
 
     expect(result.status).toBe('unprocessable');
+    expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
     expect(findings[0]?.why).toBe(
-      'requestParameters.groupName: "no-such-group" matches 0 security groups, expected exactly one',
+      'requestParameters.groupName: "rds-postgres-sg" names no group id, and responseElements.securityGroupRuleSet names none either; a group name is unique per VPC only, so netwarden does not look it up',
     );
   });
 });

@@ -96,7 +96,9 @@ describe('weekly check on the simulated account: the security-group audit', () =
     expect(itemsOf(digest, 'Drift: baseline rules missing')).toEqual([
       `docdb-sg (${GROUPS.docdb}) tcp 27017-27019 from ${GROUPS.gateway}`,
     ]);
+    // A netwarden:ignore tag exempts nothing: the tagged rule is drift like any other, and listed below.
     expect(itemsOf(digest, 'Drift: rules not in the baseline')).toEqual([
+      `gateway-instance-sg (${GROUPS.gateway}) tcp 22 from 10.20.1.0/24 (${breakGlass})`,
       `rds-postgres-sg (${GROUPS.postgres}) tcp 5432 from 0.0.0.0/0 (${world})`,
     ]);
     expect(itemsOf(digest, 'Guardrail breaches')).toEqual([
@@ -118,12 +120,18 @@ describe('weekly check on the simulated account: the security-group audit', () =
       ),
     ]);
     expect(itemsOf(digest, 'Groups attached to nothing')).toEqual([`legacy-app-sg (${GROUPS.legacyApp})`]);
-    expect(itemsOf(digest, 'Exceptions (netwarden:ignore)')).toEqual([
-      `gateway-instance-sg (${GROUPS.gateway}) tcp 22 from 10.20.1.0/24 (${breakGlass}): “vendor window OPS-42”`,
+    expect(
+      itemsOf(
+        digest,
+        'Rules tagged netwarden:ignore (a tag exempts nothing: move them into the policy’s exceptions)',
+      ),
+    ).toEqual([
+      `gateway-instance-sg (${GROUPS.gateway}) tcp 22 from 10.20.1.0/24 (${breakGlass}): tag "vendor window OPS-42"`,
     ]);
     expect(digest.counts[0]).toEqual({
       label: 'SG audit',
-      value: `${1 + 1 + 1 + 1 + 7 + 1} findings in 7 groups / 33 rules`,
+      // missing, unapproved, guardrail, redundant, stale, unattached, ignore-tagged
+      value: `${1 + 2 + 1 + 1 + 7 + 1 + 1} findings in 7 groups / 33 rules`,
       status: 'critical',
     });
     expect(dangling).toBeTruthy();

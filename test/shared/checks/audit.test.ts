@@ -24,6 +24,19 @@ securityGroups:
     baseline:
       - { direction: ingress, ports: 5432, source: ${B} }
       - { direction: ingress, ports: 5432, source: 10.0.0.0/16 }
+exceptions:
+  - group: ${A}
+    rule: { ports: 22, source: 0.0.0.0/0 }
+    reason: vendor SSH during migration OPS-42
+    expires: 2027-03-31
+  - group: ${A}
+    rule: { ports: 3306, source: 10.50.0.0/16 }
+    reason: batch hosts until CHG-7
+    expires: 2026-01-01
+  - group: ${C}
+    rule: { ports: 80, source: 10.0.0.0/8 }
+    reason: nothing uses this any more
+    expires: 2027-01-01
 `);
 
 const groups: GroupFacts[] = [
@@ -49,11 +62,16 @@ const crafted = {
     peer: cidr('203.0.113.7/32'),
     tags: { 'netwarden:grant-expires-at': '2026-11-23T10:00:00Z' },
   }),
-  breakGlass: rule(A, {
-    ...tcp(22),
-    peer: cidr('0.0.0.0/0'),
-    tags: { 'netwarden:ignore': 'vendor SSH during migration OPS-42' },
+  /** Exempted by policy.exceptions[0], in force. */
+  breakGlass: rule(A, { ...tcp(22), peer: cidr('0.0.0.0/0') }),
+  /** A tag exempts nothing: judged like any other rule, and listed so that its owner moves it into the policy. */
+  tagged: rule(A, {
+    ...tcp(8443),
+    peer: cidr('198.51.100.0/24'),
+    tags: { 'netwarden:ignore': 'vendor console, ticket OPS-9' },
   }),
+  /** Matches policy.exceptions[1], which has expired. */
+  lapsed: rule(A, { ...tcp(3306), peer: cidr('10.50.0.0/16') }),
   wide: rule(B, { ...tcp(3306), peer: cidr('10.0.0.0/16') }),
   nearMiss: rule(B, { ...tcp(3306), peer: cidr('10.1.0.0/24') }),
   inside: rule(B, { ...tcp(3306), peer: cidr('10.0.5.0/24') }),
@@ -101,6 +119,7 @@ const input: AuditInput = {
   policy,
   attachedGroupIds: new Set([A, B]),
   accountId: '111122223333',
+  now: new Date('2026-11-23T00:00:00Z'),
   staleReferences: [
     {
       groupId: B,
@@ -120,8 +139,13 @@ describe('auditAccount on a crafted account', () => {
 
   it('finds baseline rules missing and rules outside the baseline, on baselined groups only', () => {
     expect(summaries(report.drift.missing)).toEqual([`${A} tcp 5432 from 10.0.0.0/16`]);
-    // The grant (tagged) and the exception are not drift; group B has no baseline.
-    expect(summaries(report.drift.unapproved)).toEqual([`${A} tcp 5432 from 0.0.0.0/0`]);
+    // The grant (tagged) and the rule a policy exception covers are not drift; group B has no baseline.
+    // A netwarden:ignore tag and an expired exception exempt nothing.
+    expect(summaries(report.drift.unapproved)).toEqual([
+      `${A} tcp 3306 from 10.50.0.0/16`,
+      `${A} tcp 5432 from 0.0.0.0/0`,
+      `${A} tcp 8443 from 198.51.100.0/24`,
+    ]);
   });
 
   it('finds guardrail breaches, with the section that forbids them', () => {
@@ -136,7 +160,7 @@ describe('auditAccount on a crafted account', () => {
     ]);
   });
 
-  it('lists exceptions with their reason and says when they breach a guardrail, and flags them nowhere else', () => {
+  it('lists the rules policy exceptions cover, with reason, expiry and place in the file, and flags them nowhere else', () => {
     expect(report.exceptions).toEqual([
       {
         groupId: A,
@@ -145,10 +169,63 @@ describe('auditAccount on a crafted account', () => {
         summary: 'tcp 22 from 0.0.0.0/0',
         reason: 'vendor SSH during migration OPS-42',
         guardrailBreach: true,
+        exception: 'policy.exceptions[0]',
+        expires: '2027-03-31',
       },
     ]);
     const elsewhere = [...report.guardrails, ...report.drift.unapproved, ...report.redundant];
     expect(elsewhere.map((ref) => ref.ruleId)).not.toContain(crafted.breakGlass.ruleId);
+  });
+
+  it('lists expired exceptions for renewal or removal, and exceptions that match no rule', () => {
+    expect(report.expiredExceptions).toEqual([
+      {
+        path: 'policy.exceptions[1]',
+        groupId: A,
+        summary: 'tcp 3306 from 10.50.0.0/16',
+        reason: 'batch hosts until CHG-7',
+        expires: '2026-01-01',
+      },
+    ]);
+    expect(report.unusedExceptions).toEqual([
+      {
+        path: 'policy.exceptions[2]',
+        groupId: C,
+        summary: 'tcp 80 from 10.0.0.0/8',
+        reason: 'nothing uses this any more',
+        expires: '2027-01-01',
+      },
+    ]);
+  });
+
+  it('does not honour a netwarden:ignore tag: the rule is judged and listed, so that its owner moves it into the policy', () => {
+    expect(report.ignoreTagged).toEqual([
+      {
+        groupId: A,
+        groupName: 'rds-postgres-sg',
+        ruleId: crafted.tagged.ruleId,
+        summary: 'tcp 8443 from 198.51.100.0/24',
+        tag: 'vendor console, ticket OPS-9',
+      },
+    ]);
+    expect(report.exceptions.map((entry) => entry.ruleId)).not.toContain(crafted.tagged.ruleId);
+  });
+
+  it('lists an approved rule a guardrail forbids as such, not as missing (it is never restored)', () => {
+    const forbidden = ruleOf({ groupId: A, ...tcp(5430, 5440), peer: cidr('0.0.0.0/0') });
+    const withState = auditAccount({
+      ...input,
+      extraBaseline: (groupId) => (groupId === A ? [forbidden] : undefined),
+    });
+    expect(withState.forbiddenBaseline).toEqual([
+      {
+        groupId: A,
+        groupName: 'rds-postgres-sg',
+        summary: 'tcp 5430-5440 from 0.0.0.0/0',
+        section: 'databases',
+      },
+    ]);
+    expect(summaries(withState.drift.missing)).toEqual([`${A} tcp 5432 from 10.0.0.0/16`]);
   });
 
   it('finds redundant rules by CIDR and port-range containment, and says which rule covers them', () => {
@@ -190,8 +267,9 @@ describe('auditAccount on a crafted account', () => {
     expect(report.unattached).toEqual([{ groupId: C, groupName: 'orphan-sg' }]);
   });
 
-  it('counts problems but not exceptions', () => {
-    expect(auditProblemCount(report)).toBe(1 + 1 + 6 + 1 + 2 + 1);
+  it('counts problems, expired exceptions and ignore tags included, but not exceptions in force', () => {
+    // missing, unapproved, redundant, guardrails, stale, unattached, expired exceptions, ignore tags
+    expect(auditProblemCount(report)).toBe(1 + 3 + 6 + 1 + 2 + 1 + 1 + 1);
   });
 
   it('takes baseline rules from an extra source (Terraform state) as well as the policy', () => {
@@ -222,9 +300,8 @@ describe('auditAccount on a synthetic account', () => {
     const baselined = new Set(
       account.groups.filter((group) => group.tags['netwarden:protect']).map((g) => g.groupId),
     );
-    const candidates = account.rules.filter(
-      (candidate) => !baselined.has(candidate.groupId) && !candidate.tags['netwarden:ignore'],
-    );
+    // netwarden:ignore tags exempt nothing: tagged rules are compared like any other.
+    const candidates = account.rules.filter((candidate) => !baselined.has(candidate.groupId));
     const expected = candidates
       .filter((inner) => candidates.some((outer) => outer !== inner && covers(outer, inner)))
       .map((inner) => inner.ruleId)
@@ -249,7 +326,7 @@ describe('auditAccount on a synthetic account', () => {
       report.redundant.length,
       report.guardrails.length,
       report.unattached.length,
-      report.exceptions.length,
+      report.ignoreTagged.length,
     ])
       expect(count).toBeGreaterThan(0);
   });

@@ -3,6 +3,46 @@ import { effectiveMode, loadPolicy, PolicyError, parsePolicy } from '../../../sh
 
 const minimal = (extra: string) => `version: 1\n${extra}`;
 
+describe('parsePolicy: a baseline no guardrail forbids', () => {
+  const policyWith = (baseline: string) => `version: 1
+securityGroups:
+  - name: account-wide-guardrails
+    select: { all: true }
+    guardrailsOnly: true
+    forbid:
+      - { source: 0.0.0.0/0, ports: [3306, 5432] }
+      - { source: 0.0.0.0/0, ports: [22] }
+  - name: front-door
+    select: { tags: { "netwarden:protect": "true" } }
+    forbid: [{ source: "::/0" }]
+  - name: nlb
+    select: { ids: [sg-0c0ffee0000000001] }
+    baseline:
+${baseline}
+`;
+
+  it('rejects a baseline entry that a guardrail of another section forbids, naming both', () => {
+    expect(() =>
+      parsePolicy(
+        policyWith(`      - { ports: 443, source: 10.20.1.0/24 }
+      - { ports: [443, 22], source: 0.0.0.0/0 }
+      - { ports: 443, source: "::/0" }`),
+      ),
+    ).toThrowError(
+      [
+        'netwarden.policy.yml is invalid:',
+        'policy.securityGroups[2].baseline[1]: tcp 22 from 0.0.0.0/0 is forbidden by policy.securityGroups[0].forbid[1] ("account-wide-guardrails"): netwarden never restores a rule a guardrail forbids, found {"ports":[443,22],"source":"0.0.0.0/0"}',
+        'policy.securityGroups[2].baseline[2]: tcp 443 from ::/0 is forbidden by policy.securityGroups[1].forbid[0] ("front-door"): netwarden never restores a rule a guardrail forbids, found {"ports":443,"source":"::/0"}',
+      ].join('\n'),
+    );
+  });
+
+  it('accepts a baseline that clears every guardrail, and the shipped policy', () => {
+    expect(() => parsePolicy(policyWith('      - { ports: 443, source: 0.0.0.0/0 }'))).not.toThrow();
+    expect(() => loadPolicy('netwarden.policy.yml')).not.toThrow();
+  });
+});
+
 describe('parsePolicy', () => {
   it('loads the shipped policy file', () => {
     const policy = loadPolicy('netwarden.policy.yml');

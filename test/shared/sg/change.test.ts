@@ -106,3 +106,112 @@ describe('sgEventOf', () => {
     );
   });
 });
+
+/** CloudTrail drops requestParameters above 100 KB; older callers name a default-VPC group by name only. */
+describe('sgEventOf on partial events: decide from what the event carries', () => {
+  const WORLD_5432 = 'authorize-ingress-console-world-5432.json';
+
+  it.each([
+    ['absent', undefined],
+    ['null', null],
+  ])(
+    'reads an Authorize whose requestParameters is %s from responseElements.securityGroupRuleSet',
+    (_name, value) => {
+      const detail = detailOf(WORLD_5432);
+      if (value === undefined) delete (detail as { requestParameters?: unknown }).requestParameters;
+      else detail.requestParameters = value;
+      expect(sgEventOf(detail).change).toEqual({
+        action: 'added',
+        group: { groupId: 'sg-0db00000000005432' },
+        direction: 'ingress',
+        created: [
+          {
+            groupId: 'sg-0db00000000005432',
+            direction: 'ingress',
+            protocol: 'tcp',
+            fromPort: 5432,
+            toPort: 5432,
+            peer: { type: 'ipv4', cidr: '0.0.0.0/0' },
+            ruleId: 'sgr-000000000000a001f',
+            description: 'temp debug',
+            tags: {},
+          },
+        ],
+        requested: [],
+      });
+    },
+  );
+
+  it('keeps the tags the response carries when the request is gone', () => {
+    const detail = detailOf(WORLD_5432);
+    delete (detail as { requestParameters?: unknown }).requestParameters;
+    const response = detail.responseElements as {
+      securityGroupRuleSet: { items: Array<Record<string, unknown>> };
+    };
+    const [item] = response.securityGroupRuleSet.items;
+    if (item) item.tagSet = { items: [{ key: 'netwarden:ignore', value: 'INC-1' }] };
+    const change = sgEventOf(detail).change;
+    expect(change?.action === 'added' && change.created[0]?.tags).toEqual({ 'netwarden:ignore': 'INC-1' });
+  });
+
+  it('takes the group of a name-only request from the response, and keeps the name for people only', () => {
+    const detail = detailOf(WORLD_5432);
+    detail.requestParameters = {
+      ...detail.requestParameters,
+      groupId: undefined,
+      groupName: 'rds-postgres-sg',
+    };
+    expect(sgEventOf(detail).change).toMatchObject({
+      action: 'added',
+      group: { groupId: 'sg-0db00000000005432', groupName: 'rds-postgres-sg' },
+      created: [{ groupId: 'sg-0db00000000005432', ruleId: 'sgr-000000000000a001f' }],
+      requested: [{ groupId: 'sg-0db00000000005432' }],
+    });
+  });
+
+  it('refuses to guess a group from its name alone: names are unique per VPC only', () => {
+    expect(() => sgEventOf(detailOf('authorize-ingress-group-name-only.json'))).toThrowError(
+      'requestParameters.groupName: "rds-postgres-sg" names no group id, and responseElements.securityGroupRuleSet names none either; a group name is unique per VPC only, so netwarden does not look it up',
+    );
+  });
+
+  it('refuses an event whose response names another group than its request', () => {
+    const detail = detailOf(WORLD_5432);
+    const response = detail.responseElements as {
+      securityGroupRuleSet: { items: Array<Record<string, unknown>> };
+    };
+    const [item] = response.securityGroupRuleSet.items;
+    if (item) item.groupId = 'sg-0c0ffee0000000001';
+    expect(() => sgEventOf(detail)).toThrowError(
+      'responseElements.securityGroupRuleSet.items[0].groupId: expected sg-0db00000000005432 (the group requestParameters.groupId names), found "sg-0c0ffee0000000001"',
+    );
+  });
+
+  it('says what is missing when neither request nor response names a group', () => {
+    const detail = detailOf(WORLD_5432);
+    delete (detail as { requestParameters?: unknown }).requestParameters;
+    detail.responseElements = { _return: true };
+    expect(() => sgEventOf(detail)).toThrowError(
+      'requestParameters: absent (CloudTrail omits it above 100 KB), and responseElements.securityGroupRuleSet names no group either',
+    );
+  });
+
+  it('reads a Revoke without requestParameters from responseElements.revokedSecurityGroupRuleSet', () => {
+    const detail = detailOf('revoke-ingress-by-id-console.json');
+    delete (detail as { requestParameters?: unknown }).requestParameters;
+    expect(sgEventOf(detail).change).toMatchObject({
+      action: 'removed',
+      group: { groupId: expect.stringMatching(/^sg-/) },
+      ruleIds: [],
+      removed: [{ peer: { type: 'security-group', groupId: 'sg-0c0ffee0000000002' } }],
+    });
+  });
+
+  it('reports a ModifySecurityGroupRules without requestParameters: nothing names the rules', () => {
+    const detail = detailOf('modify-security-group-rules-console.json');
+    delete (detail as { requestParameters?: unknown }).requestParameters;
+    expect(() => sgEventOf(detail)).toThrowError(
+      'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule)',
+    );
+  });
+});

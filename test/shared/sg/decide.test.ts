@@ -17,7 +17,17 @@ securityGroups:
     baseline:
       - { ports: 5432, source: sg-0c0ffee0000000002 }
       - { ports: 5432, source: 10.20.0.0/16 }
+exceptions:
+  - group: ${GROUP}
+    rule: { ports: 5432, source: 0.0.0.0/0 }
+    reason: INC-4711 vendor migration
+    expires: 2026-12-31
+  - group: ${GROUP}
+    rule: { ports: 5432, source: 192.0.2.0/24 }
+    reason: CHG-7 lab hosts
+    expires: 2026-11-01
 `);
+const NOW = new Date('2026-11-23T01:00:00Z');
 
 const person: Actor = {
   type: 'AssumedRole',
@@ -51,6 +61,8 @@ const context = (overrides: Partial<DecideContext> = {}): DecideContext => ({
   sections: policy.securityGroups,
   trustedPrincipals: policy.trustedPrincipals,
   selfRoles: ['arn:aws:iam::*:role/netwarden-test-*'],
+  exceptions: [],
+  now: NOW,
   ...overrides,
 });
 
@@ -60,8 +72,8 @@ const kinds = (decisions: ReturnType<typeof decide>) =>
   );
 
 describe('decide: added rules', () => {
-  it('orders precedence: exception, guardrail, trusted, approved, duplicate, drift', () => {
-    expect(kinds(decide(added([rule({ tags: { 'netwarden:ignore': 'INC-1' } })]), context()))).toEqual([
+  it('orders precedence: policy exception, guardrail, trusted, approved, duplicate, drift', () => {
+    expect(kinds(decide(added([rule()]), context({ exceptions: policy.exceptions })))).toEqual([
       'report:exception',
     ]);
     expect(kinds(decide(added([rule()], terraform), context()))).toEqual(['revoke:guardrail']);
@@ -124,6 +136,144 @@ describe('decide: added rules', () => {
     expect(kinds(decide(added([tagged]), context({ judgeGrant: () => ({ valid: true }) })))).toEqual([
       'ignore:approved',
     ]);
+  });
+});
+
+describe('decide: exceptions live in the policy, not in tags', () => {
+  const withExceptions = context({ exceptions: policy.exceptions });
+
+  it('leaves a rule a policy exception in force covers alone, even a guardrail breach, and says which exception', () => {
+    const [decision] = decide(added([rule()]), withExceptions);
+    expect(decision).toMatchObject({ type: 'report', reason: 'exception', guardrailBreach: true });
+    expect(decision?.why).toBe(
+      'tcp 5432 from 0.0.0.0/0 is exempted by the exception policy.exceptions[0] ("INC-4711 vendor migration"), until 2026-12-31, although it breaches the guardrail forbid[0] of "db"; left alone and listed in the weekly audit',
+    );
+  });
+
+  it('applies an exception only to its own group and exactly the access it names', () => {
+    const wider = rule({ fromPort: 5432, toPort: 5433 });
+    expect(kinds(decide(added([wider]), withExceptions))).toEqual(['revoke:guardrail']);
+    const otherGroup: SgEvent = {
+      ...added([rule({ groupId: 'sg-0db00000000003306' })]),
+      change: {
+        action: 'added',
+        group: { groupId: 'sg-0db00000000003306' },
+        direction: 'ingress',
+        created: [rule({ groupId: 'sg-0db00000000003306' })],
+        requested: [],
+      },
+    };
+    expect(kinds(decide(otherGroup, withExceptions))).toEqual(['revoke:guardrail']);
+  });
+
+  it('stops honouring an exception at its expiry and reports it, naming the exception and the day', () => {
+    const expired = context({ exceptions: policy.exceptions, now: new Date('2026-12-31T00:00:00Z') });
+    expect(kinds(decide(added([rule()]), expired))).toEqual(['revoke:guardrail', 'report:exception-expired']);
+    const lab = rule({ peer: { type: 'ipv4', cidr: '192.0.2.0/24' } });
+    const decisions = decide(added([lab]), withExceptions);
+    expect(kinds(decisions)).toEqual(['revoke:drift', 'report:exception-expired']);
+    expect(decisions[1]?.why).toBe(
+      'the exception policy.exceptions[1] ("CHG-7 lab hosts") for tcp 5432 from 192.0.2.0/24 expired on 2026-11-01 and no longer applies, so the rule was judged like any other; renew it (a later expires) or remove it from the policy',
+    );
+  });
+
+  it('exempts nothing for a netwarden:ignore tag: the rule is judged like any other, and the tag is reported', () => {
+    const tagged = rule({ tags: { 'netwarden:ignore': 'INC-4711 vendor migration' } });
+    const decisions = decide(added([tagged]), context());
+    expect(kinds(decisions)).toEqual(['revoke:guardrail', 'report:ignore-tag']);
+    expect(decisions[1]).toMatchObject({ groupId: GROUP, rules: [tagged], guardrailBreach: true });
+    expect(decisions[1]?.why).toContain(
+      'carries the tag netwarden:ignore = "INC-4711 vendor migration", which exempts nothing',
+    );
+    expect(decisions[1]?.why).toContain("add it to the policy's exceptions");
+    const drift = rule({ peer: { type: 'ipv4', cidr: '10.21.5.0/24' }, tags: { 'netwarden:ignore': '' } });
+    expect(kinds(decide(added([drift]), context()))).toEqual(['revoke:drift', 'report:ignore-tag']);
+  });
+
+  it('judges a tagged rule that was edited (ModifySecurityGroupRules) the same way', () => {
+    const tagged = rule({ ruleId: 'sgr-edit', tags: { 'netwarden:ignore': 'please' } });
+    const event: SgEvent = {
+      eventId: 'e4',
+      eventName: 'ModifySecurityGroupRules',
+      actor: person,
+      change: {
+        action: 'modified',
+        group: { groupId: GROUP },
+        modifications: [
+          { ruleId: 'sgr-edit', protocol: 'tcp', fromPort: 5432, toPort: 5432, peer: tagged.peer },
+        ],
+      },
+    };
+    const decisions = decide(event, context({ currentRules: [tagged] }));
+    expect(kinds(decisions)).toEqual(['revoke:guardrail', 'report:ignore-tag', 'restore']);
+  });
+});
+
+describe('decide: a restore never breaches a guardrail', () => {
+  const worldSsh = ruleOf({ fromPort: 22, toPort: 22, description: 'from Terraform state' });
+  const nlbPolicy = parsePolicy(`version: 1
+securityGroups:
+  - name: world
+    select: { all: true }
+    guardrailsOnly: true
+    forbid: [{ source: 0.0.0.0/0, ports: [22] }]
+  - name: nlb
+    select: { ids: [${GROUP}] }
+`);
+  const approved = ruleOf({ fromPort: 443, toPort: 443, peer: { type: 'ipv4', cidr: '10.20.1.0/24' } });
+  const nlbContext = (overrides: Partial<DecideContext> = {}) =>
+    context({ sections: nlbPolicy.securityGroups, extraBaseline: [approved, worldSsh], ...overrides });
+
+  it('reports, and does not restore, a removed Terraform-state rule that a guardrail forbids', () => {
+    const event: SgEvent = {
+      eventId: 'e5',
+      eventName: 'RevokeSecurityGroupIngress',
+      actor: person,
+      change: {
+        action: 'removed',
+        group: { groupId: GROUP },
+        direction: 'ingress',
+        removed: [worldSsh],
+        ruleIds: [],
+      },
+    };
+    const decisions = decide(event, nlbContext({ currentRules: [approved] }));
+    expect(decisions).toEqual([
+      {
+        type: 'report',
+        reason: 'forbidden-baseline',
+        groupId: GROUP,
+        rules: [worldSsh],
+        guardrailBreach: true,
+        why: 'tcp 22 from 0.0.0.0/0 is approved by Terraform state but forbidden by the guardrail forbid[0] of "world", so netwarden does not restore it; remove it from Terraform state',
+      },
+    ]);
+  });
+
+  it('on a description-only edit, restores only what no guardrail forbids and reports the rest', () => {
+    const edited = { ...approved, ruleId: 'sgr-443', description: 'new words' };
+    const event: SgEvent = {
+      eventId: 'e6',
+      eventName: 'ModifySecurityGroupRules',
+      actor: person,
+      change: {
+        action: 'modified',
+        group: { groupId: GROUP },
+        modifications: [
+          { ruleId: 'sgr-443', protocol: 'tcp', fromPort: 443, toPort: 443, peer: approved.peer },
+        ],
+      },
+    };
+    expect(kinds(decide(event, nlbContext({ currentRules: [edited] })))).toEqual([
+      'ignore:approved',
+      'report:forbidden-baseline',
+    ]);
+    const withoutApproved = decide(event, nlbContext({ currentRules: [edited], extraBaseline: [worldSsh] }));
+    expect(withoutApproved.some((decision) => decision.type === 'restore')).toBe(false);
+  });
+
+  it('never treats a forbidden baseline rule as approved: added by hand, it is revoked', () => {
+    expect(kinds(decide(added([worldSsh]), nlbContext()))).toEqual(['revoke:guardrail']);
   });
 });
 
