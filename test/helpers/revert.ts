@@ -4,10 +4,14 @@
  * CloudTrail events the simulated account records.
  */
 import { beforeEach, vi } from 'vitest';
+import type { Home } from '../../shared/events/home';
 import type { CloudTrailEvent } from '../simulated-account/account';
-import type { Identity, Simulation } from '../simulated-account/index';
+import { ACCOUNT_ID, type Identity, type Simulation } from '../simulated-account/index';
 import { lambdaContext } from './context';
 import { callsSince, findingsOf } from './simulation';
+
+/** Where the simulated account's netwarden runs: revertDrift's `home` for tests that call it directly. */
+export const SIMULATED_HOME: Home = { accounts: [ACCOUNT_ID], region: 'ap-northeast-2' };
 
 type Handler = typeof import('../../functions/revert-sg-drift/handler')['handler'];
 
