@@ -5,9 +5,6 @@
  * all the group's rules with one read and act on what was added meanwhile. The account-wide guardrails
  * of the shipped policy hold on groups with no tag at all.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateTagsCommand,
@@ -15,7 +12,7 @@ import {
   EC2Client,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useRevertHandler } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
 import {
@@ -30,10 +27,7 @@ import { tcp } from '../../simulated-account/permissions';
 
 const ec2 = new EC2Client({});
 const sim = useSimulation();
-const { actAs, invoke, reload } = useRevertHandler(sim);
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
+const { actAs, invoke, reload, usePolicy } = useRevertHandler(sim);
 const mallory = consoleUser('mallory@example.com', '198.51.100.66');
 const tagCall = (identity: Identity, command: CreateTagsCommand | DeleteTagsCommand) =>
   actAs(identity, () => ec2.send(command as CreateTagsCommand));
@@ -58,18 +52,6 @@ const rulesOf = (groupId: string) =>
 const ruleIdOf = (groupId: string, match: (rule: ReturnType<typeof rulesOf>[number]) => boolean) =>
   rulesOf(groupId).find(match)?.SecurityGroupRuleId;
 
-/** The shipped policy with other lines in place of some, loaded by a fresh handler. */
-async function usePolicy(replace: Array<[string, string]>): Promise<void> {
-  let text = readFileSync('netwarden.policy.yml', 'utf8');
-  for (const [from, to] of replace) {
-    if (!text.includes(from)) throw new Error(`the shipped policy has no line ${from}`);
-    text = text.replace(from, to);
-  }
-  const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
-  writeFileSync(path, text);
-  vi.stubEnv('POLICY_PATH', path);
-  await reload();
-}
 const TRUST_ANY_TERRAFORM_ROLE: [string, string] = [
   '  - arn:aws:iam::*:role/terraform-ci',
   '  - arn:aws:iam::*:role/terraform-*',
