@@ -61,7 +61,7 @@ export async function reexamineGroup(
 
   const mode = modeFor(deps.policy, sections, deps.modeOverride);
   const sectionNames = sections.map((section) => `"${section.name}"`).join(', ');
-  const context = `${byWhom(detail.eventName, actor)} made ${groupId} protected again (${sectionNames}), so netwarden re-examined all ${currentRules.length} of its rules; who added them is unknown`;
+  const context = `${byWhom(detail.eventName, actor)} made ${groupId} protected again (${sectionNames}), so netwarden re-examined ${currentRules.length === 1 ? 'its one rule' : `all ${currentRules.length} of its rules`}; who added ${currentRules.length === 1 ? 'it' : 'them'} is unknown`;
   // Findings name the tagging event and its actor; the rules' own authors are unknown.
   const event: SgEvent = {
     eventId: detail.eventID,
