@@ -138,12 +138,15 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
 
   const eventName = envelope.data.detail.eventName;
   if ((TAG_EVENT_NAMES as ReadonlyArray<string>).includes(eventName)) {
+    // A redelivered tag event would repeat the critical finding and the re-examination.
+    if (deps.recent.has(eventId)) return { status: 'redelivered', eventId };
     try {
       const { verdicts, decisions, findings } = await guardProtectionTags(
         envelope.data,
         eventName as TagEventName,
         deps,
       );
+      deps.recent.add(eventId);
       return { status: 'tags', eventId, verdicts, decisions, findings };
     } catch (error) {
       if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);

@@ -84,6 +84,17 @@ describe('a protection tag removed or changed', () => {
     expect(findings[0]?.why).toContain('Still applying: "account-wide-guardrails", "rds-postgres".');
   });
 
+  it('is reported once when the same event is delivered twice', async () => {
+    const event = await tagCall(mallory, unprotect(GROUPS.postgres));
+
+    await invoke(event);
+    const again = await invoke(event);
+
+    expect(again.result.status).toBe('redelivered');
+    expect(again.findings).toEqual([]);
+    expect(again.calls.all).toEqual([]);
+  });
+
   it('is critical when the tag is set to another value', async () => {
     const off = await tagCall(
       mallory,
