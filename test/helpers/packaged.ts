@@ -28,7 +28,8 @@ export function packageService(stage = 'prod', region?: string): Packaged {
   execFileSync('npx', ['osls', 'package', '--stage', stage, ...where, '--package', dir], {
     stdio: 'pipe',
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
-    timeout: 240_000,
+    // Generous: packaging is the slowest thing the tests do, and CI machines are often busy.
+    timeout: 600_000,
   });
   const template = JSON.parse(
     readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),

@@ -148,7 +148,7 @@ describe('two regions', () => {
   let second: Packaged;
   beforeAll(() => {
     second = packageService('prod', 'us-east-1');
-  }, 240_000);
+  }, 600_000);
 
   const roleNames = (template: Packaged['template']) =>
     resourcesOfType(template, 'AWS::IAM::Role').map(([, role]) => String(role.Properties.RoleName));
