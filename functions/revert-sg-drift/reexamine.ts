@@ -105,11 +105,11 @@ function summaryFinding(
 ): Finding {
   const acted = found.filter((finding) => finding.outcome === 'acted' || finding.outcome === 'would-act');
   const reported = found.filter((finding) => finding.outcome === 'no-action');
-  const verb = mode === 'report' ? 'would be changed' : 'changed';
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const result =
     found.length === 0
       ? 'no rule breaches a guardrail, and every rule a baseline judges is approved'
-      : `${acted.length} finding${acted.length === 1 ? '' : 's'} ${verb}, ${reported.length} reported for a human (see the findings of this event)`;
+      : `${plural(acted.length, 'change')} ${mode === 'report' ? 'it would make' : 'made'}, ${plural(reported.length, 'finding')} for a human to check (see this event's other findings)`;
   return {
     kind: 'sg.protection-restored',
     severity: 'info',

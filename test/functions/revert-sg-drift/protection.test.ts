@@ -223,6 +223,7 @@ describe('a protection tag put back', () => {
       severity: 'info',
       outcome: 'acted',
       title: `Protection back on ${GROUPS.redis}: 2 rules re-examined, 1 finding`,
+      why: expect.stringContaining('1 change made, 0 findings for a human to check'),
       actions: [`RevokeSecurityGroupIngress ${GROUPS.redis} ${added}`],
     });
   });
