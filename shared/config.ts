@@ -12,6 +12,15 @@ export const BaseConfig = z.object({
   /** Stage-level override of the policy's mode. */
   NETWARDEN_MODE: mode.optional(),
   POLICY_PATH: z.string().min(1).default('netwarden.policy.yml'),
+  /**
+   * The account the functions run in (serverless.yml: `!Ref AWS::AccountId`). Events from any other
+   * account are reported and never acted on, unless the policy's `accounts` names them. When unset
+   * (`osls invoke local` without `--param="accountId=…"`), the Lambda context's function ARN says it.
+   */
+  NETWARDEN_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' })
+    .optional(),
   FINDINGS_TOPIC_ARN: z
     .string()
     .regex(/^arn:aws[a-z-]*:sns:/, { message: 'expected an SNS topic ARN' })
@@ -51,10 +60,11 @@ export function parseConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessE
 
 /**
  * netwarden's own roles: the configured globs (serverless.yml lists the writing roles by exact name),
- * or, where nothing is configured (tests, the demo), every role named netwarden-<stage>-*.
+ * or, where nothing is configured (tests, the demo), every role named netwarden-<stage>-<region>-*.
+ * Role names carry the region because IAM is global: a second region's deployment needs its own names.
  */
 export function selfRolePatterns(config: BaseConfig): string[] {
   return config.NETWARDEN_ROLE_ARNS.length > 0
     ? config.NETWARDEN_ROLE_ARNS
-    : [`arn:aws:iam::*:role/netwarden-${config.NETWARDEN_STAGE}-*`];
+    : [`arn:aws:iam::*:role/netwarden-${config.NETWARDEN_STAGE}-${config.AWS_REGION}-*`];
 }

@@ -119,7 +119,7 @@ export async function driftStory(context: DemoContext): Promise<void> {
   );
   await replay(
     context,
-    'on-call puts the tag back (the same value again is no news)',
+    'on-call puts the tag back: netwarden re-examines all the group’s rules with one read',
     await as(consoleUser('oncall@example.com', '203.0.113.10'), () =>
       ec2.send(
         new CreateTagsCommand({

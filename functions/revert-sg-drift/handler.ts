@@ -1,6 +1,7 @@
 /** revert-sg-drift: EventBridge (CloudTrail security-group API calls) → revertDrift. Wiring only. */
 import { lazyPublisher, lazySecurityGroupPort, lazyStateReads } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
+import { accountOfFunctionArn, homeOf } from '../../shared/events/home';
 import { grantJudge } from '../../shared/grants/judge';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
@@ -41,14 +42,22 @@ const deps = {
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
 };
 
-export const handler = lambda(async (event: unknown) => {
-  const outcome = await revertDrift(event, deps);
+export const handler = lambda(async (event: unknown, context) => {
+  // The own account from configuration, else from the ARN Lambda invoked (`osls invoke local` has none).
+  const home = homeOf({
+    policyAccounts: policy.accounts,
+    ownAccount: config.NETWARDEN_ACCOUNT_ID ?? accountOfFunctionArn(context.invokedFunctionArn),
+    region: config.AWS_REGION,
+  });
+  const outcome = await revertDrift(event, { ...deps, home });
   const decisions =
     outcome.status === 'decided'
       ? outcome.decisions.map(describeDecision)
       : outcome.status === 'tags'
-        ? [outcome.verdict]
-        : [];
+        ? [...outcome.verdicts, ...outcome.decisions.map(describeDecision)]
+        : outcome.status === 'foreign'
+          ? ['report:foreign-event']
+          : [];
   logger.info('event handled', { status: outcome.status, decisions });
   return { status: outcome.status, decisions };
 });

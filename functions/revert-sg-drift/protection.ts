@@ -1,52 +1,94 @@
 /**
- * CreateTags / DeleteTags on security groups: the tag that makes a group protected was removed or
- * changed. Reported loudly, never acted on (see shared/sg/protection.ts). Costs no AWS call.
+ * CreateTags / DeleteTags on security groups. Whatever the tags, the group's cached facts are
+ * forgotten at once. A protection tag removed or changed is a critical finding whoever did it —
+ * trusted principals too: they are trusted to change rules, and switching protection off is not a
+ * rule change anyone should make quietly. The tags are left alone (see shared/sg/protection.ts). A
+ * protection tag put back makes netwarden re-examine all the group's rules (reexamine.ts).
  */
 import { Unprocessable } from '../../shared/errors';
 import { type CloudTrailEnvelope, CtTagsRequest, type TagEventName } from '../../shared/events/cloudtrail';
-import type { Finding, Publish } from '../../shared/findings/finding';
+import type { Finding } from '../../shared/findings/finding';
 import { effectiveMode, formatIssues } from '../../shared/policy/load';
-import type { Mode, Policy } from '../../shared/policy/schema';
-import { actorOf, findingActor, isSelf, matchesAny } from '../../shared/sg/actor';
-import { describeProtectionChange, protectionTagChanges } from '../../shared/sg/protection';
+import { type Actor, actorOf, findingActor, matchesAny } from '../../shared/sg/actor';
+import type { SgDecision } from '../../shared/sg/decide';
+import {
+  describeProtectionChange,
+  type ProtectionTagChange,
+  protectionTagChanges,
+  protectionTagGains,
+  securityGroupsOf,
+} from '../../shared/sg/protection';
+import { byWhom, type ReexamineDeps, reexamineGroup } from './reexamine';
 
-export interface ProtectionDeps {
-  readonly publish: Publish;
-  readonly now: () => Date;
-  readonly policy: Policy;
-  readonly modeOverride?: Mode;
-  readonly selfRoles: ReadonlyArray<string>;
-}
+export type ProtectionDeps = ReexamineDeps;
 
 export type ProtectionVerdict =
   | 'report:protection-removed'
+  | 'reexamine:protection-restored'
   | 'ignore:failed-call'
-  | 'ignore:self'
-  | 'ignore:trusted'
   | 'ignore:not-a-protection-tag';
 
 export async function guardProtectionTags(
   envelope: CloudTrailEnvelope,
   eventName: TagEventName,
   deps: ProtectionDeps,
-): Promise<{ verdict: ProtectionVerdict; findings: Finding[] }> {
+): Promise<{ verdicts: ProtectionVerdict[]; decisions: SgDecision[]; findings: Finding[] }> {
   const { detail } = envelope;
-  const actor = actorOf(detail);
-  if (detail.errorCode) return { verdict: 'ignore:failed-call', findings: [] };
-  if (isSelf(actor, deps.selfRoles)) return { verdict: 'ignore:self', findings: [] };
+  if (detail.errorCode) return { verdicts: ['ignore:failed-call'], decisions: [], findings: [] };
   const request = CtTagsRequest.safeParse(detail.requestParameters ?? {});
   if (!request.success) {
     throw new Unprocessable(
       `requestParameters has an unexpected shape: ${formatIssues(request.error.issues, detail.requestParameters, 'requestParameters')}`,
     );
   }
-  const changes = protectionTagChanges(eventName, request.data, deps.policy);
-  if (changes.length === 0) return { verdict: 'ignore:not-a-protection-tag', findings: [] };
-  // Terraform removing the tag is a reviewed change to what netwarden guards.
-  if (matchesAny(actor, deps.policy.trustedPrincipals)) return { verdict: 'ignore:trusted', findings: [] };
+  // Protection is decided on the group's tags: a cached copy must not outlive the event that changed them.
+  for (const groupId of securityGroupsOf(request.data)) deps.protectedGroups.forget(groupId);
+
+  const actor = actorOf(detail);
+  const verdicts: ProtectionVerdict[] = [];
+  const decisions: SgDecision[] = [];
+  const findings: Finding[] = [];
+
+  const lost = protectionTagChanges(eventName, request.data, deps.policy);
+  if (lost.length > 0) {
+    const finding = protectionRemovedFinding(envelope, eventName, actor, lost, deps);
+    await deps.publish(finding);
+    verdicts.push('report:protection-removed');
+    findings.push(finding);
+  }
+
+  const regained = [
+    ...new Set(protectionTagGains(eventName, request.data, deps.policy).map((gain) => gain.groupId)),
+  ];
+  for (const groupId of regained) {
+    const reexamined = await reexamineGroup(groupId, envelope, actor, deps);
+    decisions.push(...reexamined.decisions);
+    findings.push(...reexamined.findings);
+  }
+  if (regained.length > 0) verdicts.push('reexamine:protection-restored');
+
+  if (verdicts.length === 0) verdicts.push('ignore:not-a-protection-tag');
+  return { verdicts, decisions, findings };
+}
+
+function protectionRemovedFinding(
+  envelope: CloudTrailEnvelope,
+  eventName: TagEventName,
+  actor: Actor,
+  changes: ReadonlyArray<ProtectionTagChange>,
+  deps: ProtectionDeps,
+): Finding {
+  const { detail } = envelope;
   const groups = [...new Set(changes.map((change) => change.groupId))];
   const sectionNames = [...new Set(changes.flatMap((change) => change.sections))];
-  const finding: Finding = {
+  // What still guards the groups whatever their tags: sections selecting every group, or these by id.
+  const remaining = deps.policy.securityGroups
+    .filter((section) => section.select.all || groups.every((id) => section.select.ids?.includes(id)))
+    .map((section) => `"${section.name}"`);
+  const trusted = matchesAny(actor, deps.policy.trustedPrincipals)
+    ? ' The principal is trusted for rule changes; switching protection off is reported all the same.'
+    : '';
+  return {
     kind: 'sg.protection-removed',
     severity: 'critical',
     title: `Protection tag removed from ${groups.join(', ')}: ${sectionNames.map((name) => `"${name}"`).join(', ')} no longer appl${sectionNames.length > 1 ? 'y' : 'ies'}`,
@@ -59,9 +101,7 @@ export async function guardProtectionTags(
     ...(envelope.region ? { region: envelope.region } : {}),
     actor: findingActor(actor),
     resource: { type: 'security-group', id: groups[0] ?? '' },
-    why: `${eventName} by ${actor.display}${actor.viaConsole ? ' in the console' : ''}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}: ${changes.map(describeProtectionChange).join('; ')}. CloudTrail does not record the previous value, so netwarden leaves the tags alone: put the tag back if the group must stay guarded.`,
+    why: `${byWhom(eventName, actor)}: ${changes.map(describeProtectionChange).join('; ')}. CloudTrail does not record the previous value, so netwarden leaves the tags alone: put the tag back if the group must stay guarded (netwarden then re-examines all its rules).${remaining.length > 0 ? ` Still applying: ${remaining.join(', ')}.` : ' No other section guards it now.'}${trusted}`,
     actions: [],
   };
-  await deps.publish(finding);
-  return { verdict: 'report:protection-removed', findings: [finding] };
 }

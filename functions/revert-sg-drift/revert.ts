@@ -5,6 +5,7 @@
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import { errorMessage, Unprocessable } from '../../shared/errors';
 import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
+import { foreignEventFinding, foreignFields, type Home } from '../../shared/events/home';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { effectiveMode, formatIssues } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
@@ -12,8 +13,9 @@ import type { Rule } from '../../shared/rules/rule';
 import { isSelf } from '../../shared/sg/actor';
 import { type SgEvent, sgEventOf } from '../../shared/sg/change';
 import { type DecideContext, decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
-import { sgFinding, unprocessableFinding } from '../../shared/sg/findings';
+import { unprocessableFinding } from '../../shared/sg/findings';
 import type { ProtectedGroups, RecentEvents } from '../../shared/sg/protected-groups';
+import { carryOut, modeFor } from './act';
 import { guardProtectionTags, type ProtectionVerdict } from './protection';
 
 export interface RevertDeps {
@@ -25,6 +27,11 @@ export interface RevertDeps {
   readonly selfRoles: ReadonlyArray<string>;
   readonly protectedGroups: ProtectedGroups;
   readonly recent: RecentEvents;
+  /**
+   * The accounts and region netwarden acts on (shared/events/home.ts); undefined when the own account
+   * is unknown, and then it acts on nothing.
+   */
+  readonly home: Home | undefined;
   readonly judgeGrant?: DecideContext['judgeGrant'];
   /**
    * Approved rules of a group from outside the policy: Terraform state (shared/terraform/baseline-loader.ts
@@ -37,7 +44,15 @@ export interface RevertDeps {
 export type RevertOutcome =
   | { status: 'unprocessable'; reason: string }
   | { status: 'redelivered'; eventId: string }
-  | { status: 'tags'; eventId: string; verdict: ProtectionVerdict; findings: Finding[] }
+  | { status: 'foreign'; eventId: string; findings: Finding[] }
+  | {
+      status: 'tags';
+      eventId: string;
+      verdicts: ProtectionVerdict[];
+      /** What re-examining a group that became protected again decided. */
+      decisions: SgDecision[];
+      findings: Finding[];
+    }
   | { status: 'decided'; eventId: string; decisions: SgDecision[]; findings: Finding[] };
 
 const FUNCTION = 'revert-sg-drift';
@@ -75,32 +90,6 @@ function needsCurrentRules(
   return change.created.length === 0;
 }
 
-async function carryOut(
-  decision: Exclude<SgDecision, { type: 'ignore' }>,
-  event: SgEvent,
-  mode: Mode,
-  deps: RevertDeps,
-): Promise<Finding> {
-  const now = deps.now();
-  if (decision.type === 'report') return sgFinding(decision, event, 'no-action', mode, now);
-  if (mode === 'report') return sgFinding(decision, event, 'would-act', mode, now);
-  if (decision.type === 'revoke') {
-    const ruleIds = decision.rules.map((rule) => rule.ruleId).filter((id): id is string => id !== undefined);
-    const result = await deps.sg.revokeRules(decision.groupId, decision.direction, ruleIds);
-    const outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
-    return sgFinding(decision, event, outcome, mode, now, {
-      details: { revoked: result.revoked, alreadyGone: result.alreadyGone },
-    });
-  }
-  const result = await deps.sg.authorizeRules(decision.groupId, decision.direction, decision.rules, {
-    'netwarden:restored': 'baseline',
-  });
-  const outcome = result.authorized.length > 0 ? 'acted' : 'already-done';
-  return sgFinding(decision, event, outcome, mode, now, {
-    details: { restored: result.authorized.length, alreadyPresent: result.alreadyPresent.length },
-  });
-}
-
 export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<RevertOutcome> {
   const envelope = CloudTrailEnvelope.safeParse(raw);
   if (!envelope.success)
@@ -110,11 +99,42 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
       deps,
     );
 
+  // Before anything else, and before any AWS call: is this event netwarden's to act on at all?
+  const eventId = envelope.data.detail.eventID;
+  if (!deps.home)
+    return reportUnprocessable(
+      raw,
+      'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts',
+      deps,
+    );
+  const foreign = foreignFields(envelope.data, deps.home);
+  if (foreign.length > 0) {
+    if (deps.recent.has(eventId)) return { status: 'redelivered', eventId };
+    const finding = foreignEventFinding(
+      envelope.data,
+      foreign,
+      deps.home,
+      effectiveMode(deps.policy, undefined, deps.modeOverride),
+      deps.now(),
+    );
+    deps.log?.('event from outside netwarden’s accounts and region', { eventId, foreign });
+    await deps.publish(finding);
+    deps.recent.add(eventId);
+    return { status: 'foreign', eventId, findings: [finding] };
+  }
+
   const eventName = envelope.data.detail.eventName;
   if ((TAG_EVENT_NAMES as ReadonlyArray<string>).includes(eventName)) {
+    // A redelivered tag event would repeat the critical finding and the re-examination.
+    if (deps.recent.has(eventId)) return { status: 'redelivered', eventId };
     try {
-      const { verdict, findings } = await guardProtectionTags(envelope.data, eventName as TagEventName, deps);
-      return { status: 'tags', eventId: envelope.data.detail.eventID, verdict, findings };
+      const { verdicts, decisions, findings } = await guardProtectionTags(
+        envelope.data,
+        eventName as TagEventName,
+        deps,
+      );
+      deps.recent.add(eventId);
+      return { status: 'tags', eventId, verdicts, decisions, findings };
     } catch (error) {
       if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
       throw error;
@@ -174,12 +194,7 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     ...(deps.judgeGrant ? { judgeGrant: deps.judgeGrant } : {}),
   });
 
-  // Report wins if any section protecting the group says so.
-  const mode = sections.reduce<Mode>(
-    (current, section) =>
-      effectiveMode(deps.policy, section, deps.modeOverride) === 'report' ? 'report' : current,
-    effectiveMode(deps.policy, undefined, deps.modeOverride),
-  );
+  const mode = modeFor(deps.policy, sections, deps.modeOverride);
   const findings: Finding[] = [];
   for (const decision of decisions) {
     if (decision.type === 'ignore') {

@@ -1,16 +1,23 @@
 /**
  * Which policy sections protect a group. Selection by id needs no AWS call; selection by tag or name
- * needs the group's facts, read once per group and cached for a few minutes so that a burst of
- * console edits costs one read, not one per event.
+ * needs the group's facts, read once per group and cached briefly so that a burst of console edits
+ * costs one read, not one per event.
+ *
+ * Cached facts are what an attacker would race: a tag event (CreateTags/DeleteTags on the group)
+ * forgets them at once in the container that handles it. Other warm containers of the function do not
+ * see that event, so the cache lives only a minute: a stale "not selected" can hide a group that was
+ * tagged again for at most that long (and the account-wide guardrails select every group regardless).
  */
 import type { SecurityGroupPort } from '../aws/ec2';
 import { type GroupFacts, sectionsFor, selectsByIdOnly } from '../policy/match';
 import type { Policy, SecurityGroupPolicy } from '../policy/schema';
 
-export const GROUP_FACTS_TTL_MS = 5 * 60_000;
+export const GROUP_FACTS_TTL_MS = 60_000;
 
 export interface ProtectedGroups {
   lookup(groupId: string): Promise<{ group: GroupFacts; sections: SecurityGroupPolicy[] } | undefined>;
+  /** Drops the group's cached facts: its tags just changed, so the next lookup reads them again. */
+  forget(groupId: string): void;
 }
 
 export function protectedGroups(
@@ -35,6 +42,9 @@ export function protectedGroups(
         }
       }
       return facts ? { group: facts, sections: sectionsFor(policy, facts) } : undefined;
+    },
+    forget(groupId) {
+      cache.delete(groupId);
     },
   };
 }

@@ -16,20 +16,26 @@ export interface Packaged {
   readonly artifacts: string[];
 }
 
-let packaged: Packaged | undefined;
+const packagedBy = new Map<string, Packaged>();
 
-export function packageService(stage = 'prod'): Packaged {
-  if (packaged) return packaged;
+/** Packages once per stage and region in this test file; without a region, the provider's default. */
+export function packageService(stage = 'prod', region?: string): Packaged {
+  const key = `${stage}/${region ?? ''}`;
+  const done = packagedBy.get(key);
+  if (done) return done;
   const dir = mkdtempSync(join(tmpdir(), 'netwarden-package-'));
-  execFileSync('npx', ['osls', 'package', '--stage', stage, '--package', dir], {
+  const where = region ? ['--region', region] : [];
+  execFileSync('npx', ['osls', 'package', '--stage', stage, ...where, '--package', dir], {
     stdio: 'pipe',
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
-    timeout: 240_000,
+    // Generous: packaging is the slowest thing the tests do, and CI machines are often busy.
+    timeout: 600_000,
   });
   const template = JSON.parse(
     readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as Template;
-  packaged = { dir, template, artifacts: readdirSync(dir).filter((file) => file.endsWith('.zip')) };
+  const packaged = { dir, template, artifacts: readdirSync(dir).filter((file) => file.endsWith('.zip')) };
+  packagedBy.set(key, packaged);
   return packaged;
 }
 

@@ -3,11 +3,19 @@
  * "container": module-level caches such as recent events and group facts start empty), fed the
  * CloudTrail events the simulated account records.
  */
-import { beforeEach, vi } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeEach, vi } from 'vitest';
+import type { Home } from '../../shared/events/home';
 import type { CloudTrailEvent } from '../simulated-account/account';
-import type { Identity, Simulation } from '../simulated-account/index';
+import { ACCOUNT_ID, type Identity, type Simulation } from '../simulated-account/index';
 import { lambdaContext } from './context';
 import { callsSince, findingsOf } from './simulation';
+
+/** Where the simulated account's netwarden runs: revertDrift's `home` for tests that call it directly. */
+export const SIMULATED_HOME: Home = { accounts: [ACCOUNT_ID], region: 'ap-northeast-2' };
 
 type Handler = typeof import('../../functions/revert-sg-drift/handler')['handler'];
 
@@ -20,6 +28,22 @@ export function useRevertHandler(sim: { readonly current: Simulation }) {
     ({ handler } = await import('../../functions/revert-sg-drift/handler'));
   }
   beforeEach(reload);
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  /** Loads the handler anew with the shipped policy, some of its text replaced (`[from, to]` pairs). */
+  async function usePolicy(replace: ReadonlyArray<readonly [string, string]>): Promise<void> {
+    let text = readFileSync('netwarden.policy.yml', 'utf8');
+    for (const [from, to] of replace) {
+      if (!text.includes(from)) throw new Error(`the shipped policy has no text ${JSON.stringify(from)}`);
+      text = text.replace(from, to);
+    }
+    const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
+    writeFileSync(path, text);
+    vi.stubEnv('POLICY_PATH', path);
+    await reload();
+  }
 
   /** Runs `act` as `identity`; returns the one CloudTrail event AWS would deliver for it. */
   async function actAs(identity: Identity, act: () => Promise<unknown>): Promise<CloudTrailEvent> {
@@ -30,11 +54,11 @@ export function useRevertHandler(sim: { readonly current: Simulation }) {
   }
 
   /** Invokes the handler; returns its result and the AWS calls and findings it caused. */
-  async function invoke(event: unknown) {
+  async function invoke(event: unknown, context: Context = lambdaContext()) {
     if (!handler) throw new Error('useRevertHandler() is only available inside a test');
     const mark = sim.current.account.calls.length;
     const published = sim.current.published.length;
-    const result = (await handler(event, lambdaContext())) as { status: string; decisions: string[] };
+    const result = (await handler(event, context)) as { status: string; decisions: string[] };
     return {
       result,
       calls: callsSince(sim.current, mark),
@@ -42,5 +66,5 @@ export function useRevertHandler(sim: { readonly current: Simulation }) {
     };
   }
 
-  return { actAs, invoke, reload };
+  return { actAs, invoke, reload, usePolicy };
 }

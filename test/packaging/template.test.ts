@@ -40,10 +40,10 @@ describe('packaged service', () => {
       .map(([, resource]) => `arn:aws:iam::*:role/${String(resource.Properties.RoleName)}`)
       .sort();
     expect(writers).toEqual([
-      'arn:aws:iam::*:role/netwarden-prod-expire-grants',
-      'arn:aws:iam::*:role/netwarden-prod-grant-access',
-      'arn:aws:iam::*:role/netwarden-prod-heal-targets',
-      'arn:aws:iam::*:role/netwarden-prod-revert-sg-drift',
+      'arn:aws:iam::*:role/netwarden-prod-ap-northeast-2-expire-grants',
+      'arn:aws:iam::*:role/netwarden-prod-ap-northeast-2-grant-access',
+      'arn:aws:iam::*:role/netwarden-prod-ap-northeast-2-heal-targets',
+      'arn:aws:iam::*:role/netwarden-prod-ap-northeast-2-revert-sg-drift',
     ]);
     for (const [, fn] of resourcesOfType(packaged.template, 'AWS::Lambda::Function')) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -55,11 +55,12 @@ describe('packaged service', () => {
         viaConsole: false,
         roleArn: `arn:aws:iam::111122223333:role/${role}`,
       });
-      expect(isSelf(roleActor('netwarden-prod-revert-sg-drift'), selfRolePatterns(config))).toBe(true);
-      expect(isSelf(roleActor('netwarden-prod-revert-sg-drift-backdoor'), selfRolePatterns(config))).toBe(
-        false,
-      );
-      expect(isSelf(roleActor('netwarden-prod-admin'), selfRolePatterns(config))).toBe(false);
+      const self = selfRolePatterns(config);
+      expect(isSelf(roleActor('netwarden-prod-ap-northeast-2-revert-sg-drift'), self)).toBe(true);
+      expect(isSelf(roleActor('netwarden-prod-ap-northeast-2-revert-sg-drift-backdoor'), self)).toBe(false);
+      expect(isSelf(roleActor('netwarden-prod-ap-northeast-2-admin'), self)).toBe(false);
+      // The same stage's roles in another region are another deployment's, not this one's.
+      expect(isSelf(roleActor('netwarden-prod-us-east-1-revert-sg-drift'), self)).toBe(false);
     }
   });
 
@@ -137,7 +138,41 @@ describe('revert-sg-drift', () => {
     ).toMatchObject({
       NETWARDEN_MODE: 'enforce',
       POLICY_PATH: 'netwarden.policy.yml',
+      // The function's own account: events of any other are reported, never acted on.
+      NETWARDEN_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
     });
+  });
+});
+
+describe('two regions', () => {
+  let second: Packaged;
+  beforeAll(() => {
+    second = packageService('prod', 'us-east-1');
+  }, 600_000);
+
+  const roleNames = (template: Packaged['template']) =>
+    resourcesOfType(template, 'AWS::IAM::Role').map(([, role]) => String(role.Properties.RoleName));
+
+  it('package to distinct IAM role names (IAM is global), each within the 64-character limit', () => {
+    const first = roleNames(packaged.template);
+    const other = roleNames(second.template);
+
+    expect(first).toHaveLength(7);
+    expect(other).toHaveLength(first.length);
+    expect(first.filter((name) => other.includes(name))).toEqual([]);
+    expect(other).toContain('netwarden-prod-us-east-1-revert-sg-drift');
+    for (const name of [...first, ...other]) expect(name.length, name).toBeLessThanOrEqual(64);
+  });
+
+  it("recognise only their own region's roles as netwarden's own", () => {
+    for (const [id, fn] of resourcesOfType(second.template, 'AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const selfRoles = String(variables.NETWARDEN_ROLE_ARNS);
+      expect(selfRoles.split(','), id).toContain(
+        'arn:aws:iam::*:role/netwarden-prod-us-east-1-revert-sg-drift',
+      );
+      expect(selfRoles, id).not.toContain('ap-northeast-2');
+    }
   });
 });
 

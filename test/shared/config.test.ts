@@ -12,16 +12,30 @@ describe('parseConfig', () => {
     expect(parse).toThrowError('FINDINGS_TOPIC_ARN: expected an SNS topic ARN, found "my-topic"');
   });
 
+  it('takes the own account as a 12-digit id, and names a malformed one', () => {
+    expect(parseConfig(BaseConfig, { NETWARDEN_ACCOUNT_ID: '111122223333' }).NETWARDEN_ACCOUNT_ID).toBe(
+      '111122223333',
+    );
+    expect(parseConfig(BaseConfig, {}).NETWARDEN_ACCOUNT_ID).toBeUndefined();
+    expect(() => parseConfig(BaseConfig, { NETWARDEN_ACCOUNT_ID: '1111-2222-3333' })).toThrowError(
+      'NETWARDEN_ACCOUNT_ID: expected a 12-digit AWS account id, found "1111-2222-3333"',
+    );
+  });
+
   it('requires what a function requires, naming what is missing', () => {
     expect(() => parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), {})).toThrowError(
       /FINDINGS_TOPIC_ARN: .*found nothing/,
     );
   });
 
-  it("defaults netwarden's own roles to the stage's role names, and lets them be configured", () => {
+  it("defaults netwarden's own roles to the stage's and region's role names, and lets them be configured", () => {
     expect(selfRolePatterns(parseConfig(BaseConfig, { NETWARDEN_STAGE: 'prod' }))).toEqual([
-      'arn:aws:iam::*:role/netwarden-prod-*',
+      'arn:aws:iam::*:role/netwarden-prod-ap-northeast-2-*',
     ]);
+    // IAM is global: the same stage in another region has other roles, and they are not this one's.
+    expect(
+      selfRolePatterns(parseConfig(BaseConfig, { NETWARDEN_STAGE: 'prod', AWS_REGION: 'us-east-1' })),
+    ).toEqual(['arn:aws:iam::*:role/netwarden-prod-us-east-1-*']);
     expect(
       selfRolePatterns(
         parseConfig(BaseConfig, { NETWARDEN_ROLE_ARNS: 'arn:aws:iam::1:role/a, arn:aws:iam::1:role/b' }),

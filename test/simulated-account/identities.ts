@@ -51,9 +51,9 @@ export function assumedRole(
   };
 }
 
-/** netwarden's own function role, as serverless.yml names it: netwarden-<stage>-<function>. */
-export const netwardenRole = (fn: string, stage = 'demo') =>
-  assumedRole(`netwarden-${stage}-${fn}`, `netwarden-${stage}-${fn}`, { sourceIp: '3.35.0.10' });
+/** netwarden's own function role, as serverless.yml names it: netwarden-<stage>-<region>-<function>. */
+export const netwardenRole = (fn: string, stage = 'demo', region = 'ap-northeast-2') =>
+  assumedRole(`netwarden-${stage}-${region}-${fn}`, `netwarden-${stage}-${fn}`, { sourceIp: '3.35.0.10' });
 
 /** A person in the console through IAM Identity Center. */
 export const consoleUser = (email: string, sourceIp = '203.0.113.45') =>

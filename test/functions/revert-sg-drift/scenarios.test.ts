@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
 import { loadEvent } from '../../helpers/load-event';
-import { useRevertHandler } from '../../helpers/revert';
+import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
 import { callsSince, useSimulation } from '../../helpers/simulation';
 import type { CloudTrailEvent } from '../../simulated-account/account';
 import {
@@ -783,6 +783,7 @@ describe('report mode', () => {
       selfRoles: ['arn:aws:iam::*:role/netwarden-test-*'],
       protectedGroups: protectedGroups(policy, sg, sim.current.account.clock.now),
       recent: recentEvents(),
+      home: SIMULATED_HOME,
     };
     const approved = rulesOf(GROUPS.postgres).find(
       (rule) => rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,

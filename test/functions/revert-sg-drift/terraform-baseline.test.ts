@@ -19,6 +19,7 @@ import { terraformStateReads } from '../../../shared/aws/terraform-state';
 import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
 import { stateBaselineLoader } from '../../../shared/terraform/baseline-loader';
 import { callsOf, SELF_ROLES, TOPIC, testPolicy } from '../../helpers/checks';
+import { SIMULATED_HOME } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
 import { consoleUser, GROUPS } from '../../simulated-account/index';
 
@@ -47,6 +48,7 @@ function deps(withState: boolean): RevertDeps {
     selfRoles: SELF_ROLES,
     protectedGroups: protectedGroups(policy, sg, sim.account.clock.now),
     recent: recentEvents(),
+    home: SIMULATED_HOME,
     ...(withState ? { extraBaseline: loader.forGroup } : {}),
   };
 }

@@ -59,7 +59,7 @@ describe('selectors and globs', () => {
     expect(selectorMatches({ tags: { 'netwarden:protect': 'false' } }, group)).toBe(false);
   });
 
-  it('ARN globs: * spans path segments, everything else is literal', () => {
+  it('ARN globs: * matches within one ARN segment, everything else is literal', () => {
     expect(
       globMatches('arn:aws:iam::*:role/terraform-*', 'arn:aws:iam::111122223333:role/terraform-ci'),
     ).toBe(true);
@@ -67,5 +67,23 @@ describe('selectors and globs', () => {
       globMatches('arn:aws:iam::*:role/terraform-*', 'arn:aws:iam::111122223333:role/not-terraform-ci'),
     ).toBe(false);
     expect(globMatches('arn:aws:iam::1.1:role/x', 'arn:aws:iam::111:role/x')).toBe(false);
+  });
+
+  it('ARN globs: * never crosses / (a role path) or : (the account field)', () => {
+    // A role anyone with iam:CreateRole can make: path /terraform-x/, name evil.
+    expect(
+      globMatches('arn:aws:iam::*:role/terraform-*', 'arn:aws:iam::111122223333:role/terraform-x/evil'),
+    ).toBe(false);
+    expect(
+      globMatches('arn:aws:sts::*:assumed-role/db-oncall/*', 'arn:aws:sts::1:assumed-role/db-oncall/a/b'),
+    ).toBe(false);
+    // `*` is one account, not an account plus whatever follows it.
+    expect(
+      globMatches('arn:aws:iam::*:role/terraform-ci', 'arn:aws:iam::111122223333:x:role/terraform-ci'),
+    ).toBe(false);
+    expect(globMatches('arn:aws:iam::*', 'arn:aws:iam::111122223333:role/terraform-ci')).toBe(false);
+    expect(
+      globMatches('arn:aws:sts::*:assumed-role/db-oncall/*', 'arn:aws:sts::1:assumed-role/db-oncall/alice'),
+    ).toBe(true);
   });
 });

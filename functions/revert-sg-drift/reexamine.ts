@@ -1,0 +1,135 @@
+/**
+ * A group became protected again (a selector tag was put back): read its facts afresh and all its
+ * rules at once (one DescribeSecurityGroupRules), judge them (shared/sg/reexamine.ts), carry the
+ * decisions out — or, in report mode, only report them — and sum up what was found.
+ */
+import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import { errorMessage } from '../../shared/errors';
+import type { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
+import type { Finding, Publish } from '../../shared/findings/finding';
+import type { Mode, Policy } from '../../shared/policy/schema';
+import type { Rule } from '../../shared/rules/rule';
+import { type Actor, findingActor } from '../../shared/sg/actor';
+import type { SgEvent } from '../../shared/sg/change';
+import type { DecideContext, SgDecision } from '../../shared/sg/decide';
+import type { ProtectedGroups } from '../../shared/sg/protected-groups';
+import { reexamine } from '../../shared/sg/reexamine';
+import { carryOut, modeFor } from './act';
+
+export interface ReexamineDeps {
+  readonly sg: SecurityGroupPort;
+  readonly publish: Publish;
+  readonly now: () => Date;
+  readonly policy: Policy;
+  readonly modeOverride?: Mode;
+  readonly selfRoles: ReadonlyArray<string>;
+  readonly protectedGroups: ProtectedGroups;
+  readonly judgeGrant?: DecideContext['judgeGrant'];
+  readonly extraBaseline?: (groupId: string) => Promise<Rule[] | undefined>;
+  readonly log?: (message: string, data: Record<string, unknown>) => void;
+}
+
+export function byWhom(eventName: string, actor: Actor): string {
+  return `${eventName} by ${actor.display}${actor.viaConsole ? ' in the console' : ''}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
+}
+
+/** Call after deps.protectedGroups.forget(groupId), so that the group's facts are read as they are now. */
+export async function reexamineGroup(
+  groupId: string,
+  envelope: CloudTrailEnvelope,
+  actor: Actor,
+  deps: ReexamineDeps,
+): Promise<{ decisions: SgDecision[]; findings: Finding[] }> {
+  const { detail } = envelope;
+  const protection = await deps.protectedGroups.lookup(groupId);
+  const sections = protection?.sections ?? [];
+  if (sections.length === 0) {
+    // Gone, or not selected after all (another selector tag is missing, or the tag changed again).
+    deps.log?.('group not protected after the tag change: nothing to re-examine', { groupId });
+    return { decisions: [], findings: [] };
+  }
+  const judgesDrift = sections.some((section) => !section.guardrailsOnly);
+  const extraBaseline = judgesDrift && deps.extraBaseline ? await deps.extraBaseline(groupId) : undefined;
+  const currentRules = await deps.sg.describeGroupRules(groupId);
+  const decisions = reexamine(groupId, currentRules, {
+    sections,
+    trustedPrincipals: deps.policy.trustedPrincipals,
+    selfRoles: deps.selfRoles,
+    exceptions: deps.policy.exceptions,
+    now: deps.now(),
+    ...(extraBaseline ? { extraBaseline } : {}),
+    ...(deps.judgeGrant ? { judgeGrant: deps.judgeGrant } : {}),
+  });
+
+  const mode = modeFor(deps.policy, sections, deps.modeOverride);
+  const sectionNames = sections.map((section) => `"${section.name}"`).join(', ');
+  const context = `${byWhom(detail.eventName, actor)} made ${groupId} protected again (${sectionNames}), so netwarden re-examined ${currentRules.length === 1 ? 'its one rule' : `all ${currentRules.length} of its rules`}; who added ${currentRules.length === 1 ? 'it' : 'them'} is unknown`;
+  // Findings name the tagging event and its actor; the rules' own authors are unknown.
+  const event: SgEvent = {
+    eventId: detail.eventID,
+    eventName: 'ModifySecurityGroupRules',
+    actor,
+    ...(envelope.account ? { account: envelope.account } : {}),
+    ...(envelope.region ? { region: envelope.region } : {}),
+  };
+  const findings: Finding[] = [];
+  for (const decision of decisions) {
+    if (decision.type === 'ignore') continue;
+    let finding: Finding;
+    try {
+      finding = { ...(await carryOut(decision, event, mode, deps)), why: `${context}: ${decision.why}` };
+    } catch (error) {
+      deps.log?.('remediation failed', { eventId: detail.eventID, groupId, error: errorMessage(error) });
+      throw new Error(
+        `${decision.type} on ${groupId} failed while re-examining it for event ${detail.eventID}: ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
+    findings.push(finding);
+    await deps.publish(finding);
+  }
+
+  const summary = summaryFinding(groupId, context, currentRules.length, findings, mode, event, deps.now());
+  findings.push(summary);
+  await deps.publish(summary);
+  return { decisions, findings };
+}
+
+/** One line for the channel that saw "protection removed": protection is back, and what it found. */
+function summaryFinding(
+  groupId: string,
+  context: string,
+  ruleCount: number,
+  found: ReadonlyArray<Finding>,
+  mode: Mode,
+  event: SgEvent,
+  now: Date,
+): Finding {
+  const acted = found.filter((finding) => finding.outcome === 'acted' || finding.outcome === 'would-act');
+  const reported = found.filter((finding) => finding.outcome === 'no-action');
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const result =
+    found.length === 0
+      ? 'no rule breaches a guardrail, and every rule a baseline judges is approved'
+      : `${plural(acted.length, 'change')} ${mode === 'report' ? 'it would make' : 'made'}, ${plural(reported.length, 'finding')} for a human to check (see this event's other findings)`;
+  return {
+    kind: 'sg.protection-restored',
+    severity: 'info',
+    title: `Protection back on ${groupId}: ${ruleCount} rule${ruleCount === 1 ? '' : 's'} re-examined, ${found.length === 0 ? 'nothing to do' : `${found.length} finding${found.length === 1 ? '' : 's'}`}`,
+    mode,
+    outcome: acted.some((finding) => finding.outcome === 'acted')
+      ? 'acted'
+      : acted.length > 0
+        ? 'would-act'
+        : 'no-action',
+    time: now.toISOString(),
+    eventId: event.eventId,
+    ...(event.account ? { account: event.account } : {}),
+    ...(event.region ? { region: event.region } : {}),
+    actor: findingActor(event.actor),
+    resource: { type: 'security-group', id: groupId },
+    why: `${context}: ${result}.`,
+    actions: acted.flatMap((finding) => finding.actions),
+    details: { rulesExamined: ruleCount, findings: found.map((finding) => finding.kind) },
+  };
+}

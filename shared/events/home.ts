@@ -1,0 +1,92 @@
+/**
+ * Where netwarden is at home: the accounts and the region whose CloudTrail events it acts on.
+ *
+ * EventBridge can forward events between accounts and regions, and an event bus policy is a
+ * configuration anyone with events rights might widen. An event from elsewhere names groups netwarden
+ * cannot see with its own credentials (or, worse, groups with the same id pattern in another estate),
+ * so it is reported once and never acted on: no AWS read, no write, no retry.
+ */
+import type { Finding } from '../findings/finding';
+import type { Mode } from '../policy/schema';
+import { actorOf, findingActor } from '../sg/actor';
+import type { CloudTrailEnvelope } from './cloudtrail';
+
+export interface Home {
+  /** The policy's `accounts`, or else the account the function runs in. */
+  readonly accounts: ReadonlyArray<string>;
+  readonly region: string;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** `arn:aws:lambda:<region>:<account>:function:<name>` → the account, when it looks like one. */
+export function accountOfFunctionArn(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account !== undefined && ACCOUNT_ID.test(account) ? account : undefined;
+}
+
+/**
+ * The policy's accounts replace the own account when it names any ("the account is the function's
+ * own unless the policy names others"). Undefined when neither is known: netwarden then acts on nothing.
+ */
+export function homeOf(options: {
+  readonly policyAccounts: ReadonlyArray<string>;
+  readonly ownAccount: string | undefined;
+  readonly region: string;
+}): Home | undefined {
+  if (options.policyAccounts.length > 0) return { accounts: options.policyAccounts, region: options.region };
+  return options.ownAccount ? { accounts: [options.ownAccount], region: options.region } : undefined;
+}
+
+/**
+ * What makes an event foreign, one phrase per field; empty when it is at home. Both the envelope and
+ * the CloudTrail record name the account and the region, and both must agree with home: an event that
+ * names neither cannot be placed, so it is foreign too.
+ */
+export function foreignFields(envelope: CloudTrailEnvelope, home: Home): string[] {
+  const problems: string[] = [];
+  const accounts: Array<[string, string | undefined]> = [
+    ['account', envelope.account],
+    ['detail.recipientAccountId', envelope.detail.recipientAccountId],
+  ];
+  const regions: Array<[string, string | undefined]> = [
+    ['region', envelope.region],
+    ['detail.awsRegion', envelope.detail.awsRegion],
+  ];
+  for (const [field, value] of accounts)
+    if (value !== undefined && !home.accounts.includes(value))
+      problems.push(`${field} ${JSON.stringify(value)} is not ${home.accounts.join(' or ')}`);
+  for (const [field, value] of regions)
+    if (value !== undefined && value !== home.region)
+      problems.push(`${field} ${JSON.stringify(value)} is not ${home.region}`);
+  if (accounts.every(([, value]) => value === undefined)) problems.push('the event names no account');
+  if (regions.every(([, value]) => value === undefined)) problems.push('the event names no region');
+  return problems;
+}
+
+export function foreignEventFinding(
+  envelope: CloudTrailEnvelope,
+  problems: ReadonlyArray<string>,
+  home: Home,
+  mode: Mode,
+  now: Date,
+): Finding {
+  const { detail } = envelope;
+  const actor = actorOf(detail);
+  const account = envelope.account ?? detail.recipientAccountId;
+  const region = envelope.region ?? detail.awsRegion;
+  return {
+    kind: 'sg.foreign-event',
+    severity: 'warning',
+    title: `${detail.eventName} from outside netwarden's accounts and region ignored (${account ?? 'no account'}, ${region ?? 'no region'})`,
+    mode,
+    outcome: 'no-action',
+    time: now.toISOString(),
+    eventId: detail.eventID,
+    ...(account ? { account } : {}),
+    ...(region ? { region } : {}),
+    actor: findingActor(actor),
+    why: `${problems.join('; ')}. netwarden acts only on events of ${home.accounts.join(', ')} in ${home.region}; an event from elsewhere reached it (check the event bus rules and policies) and was neither read nor acted on. Name an account in the policy's accounts to accept its events.`,
+    actions: [],
+  };
+}

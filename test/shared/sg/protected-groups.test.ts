@@ -1,0 +1,67 @@
+/**
+ * Cached group facts: one read per group for a burst of events, for at most a minute, and never past
+ * a tag event on the group (forget). The clock is injected.
+ */
+import { describe, expect, it } from 'vitest';
+import type { SecurityGroupPort } from '../../../shared/aws/ec2';
+import { parsePolicy } from '../../../shared/policy/load';
+import type { GroupFacts } from '../../../shared/policy/match';
+import { GROUP_FACTS_TTL_MS, protectedGroups } from '../../../shared/sg/protected-groups';
+
+const policy = parsePolicy(`version: 1
+securityGroups:
+  - name: front-door
+    select: { tags: { "netwarden:protect": "true" } }
+`);
+
+function fakeAccount(tags: Record<string, string>) {
+  let time = Date.parse('2026-11-23T00:00:00Z');
+  const reads: string[] = [];
+  const group: { tags: Record<string, string> } = { tags };
+  const sg: Pick<SecurityGroupPort, 'describeGroups'> = {
+    describeGroups: async (filter) => {
+      reads.push(...(filter?.groupIds ?? []));
+      return [{ groupId: 'sg-1', tags: { ...group.tags } } satisfies GroupFacts];
+    },
+  };
+  return {
+    group,
+    reads,
+    now: () => new Date(time),
+    advance: (ms: number) => {
+      time += ms;
+    },
+    sg,
+  };
+}
+
+describe('protectedGroups', () => {
+  it('reads a group once for a burst of events, and again after a minute', async () => {
+    const account = fakeAccount({ 'netwarden:protect': 'true' });
+    const groups = protectedGroups(policy, account.sg, account.now);
+
+    await groups.lookup('sg-1');
+    account.advance(GROUP_FACTS_TTL_MS - 1);
+    await groups.lookup('sg-1');
+    expect(account.reads).toEqual(['sg-1']);
+
+    account.advance(1);
+    await groups.lookup('sg-1');
+    expect(account.reads).toEqual(['sg-1', 'sg-1']);
+    expect(GROUP_FACTS_TTL_MS).toBe(60_000);
+  });
+
+  it('reads the group afresh after forget: a tag put back is seen at once', async () => {
+    const account = fakeAccount({});
+    const groups = protectedGroups(policy, account.sg, account.now);
+    expect((await groups.lookup('sg-1'))?.sections).toEqual([]);
+
+    account.group.tags = { 'netwarden:protect': 'true' };
+    expect((await groups.lookup('sg-1'))?.sections).toEqual([]);
+    groups.forget('sg-1');
+    const after = await groups.lookup('sg-1');
+
+    expect(after?.sections.map((section) => section.name)).toEqual(['front-door']);
+    expect(account.reads).toEqual(['sg-1', 'sg-1']);
+  });
+});
