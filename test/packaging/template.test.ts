@@ -30,6 +30,47 @@ describe('packaged service', () => {
     }
   });
 
+  it('lets only netwarden publish findings, and only the topics and the alarm rule feed notify-slack', () => {
+    type Statement = { Sid?: string; Condition?: Record<string, Record<string, unknown>> } & Record<
+      string,
+      unknown
+    >;
+    const statementsOf = (logicalId: string): Statement[] => {
+      const resource = packaged.template.Resources[logicalId];
+      return (resource?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
+    };
+    const [deny] = statementsOf('FindingsTopicPolicy');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: { Ref: 'FindingsTopic' },
+    });
+    const rolesThatPublish = resourcesOfType(packaged.template, 'AWS::IAM::Role')
+      .filter(([id]) => allowedActions(packaged.template, id).includes('sns:Publish'))
+      .map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
+    // Every role allowed to publish is exempt from the Deny, and nothing else is.
+    const exempt = deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn'];
+    expect(exempt).toEqual(expect.arrayContaining(rolesThatPublish));
+    expect(exempt).toHaveLength(rolesThatPublish.length);
+
+    expect(
+      statementsOf('NotificationsQueuePolicy').find((statement) => statement.Sid === 'NothingElseSends'),
+    ).toMatchObject({
+      Effect: 'Deny',
+      Action: 'sqs:SendMessage',
+      Condition: {
+        ArnNotEquals: {
+          'aws:SourceArn': [
+            { Ref: 'AlarmsTopic' },
+            { Ref: 'FindingsTopic' },
+            { 'Fn::GetAtt': ['AlarmStateChangeRule', 'Arn'] },
+          ],
+        },
+      },
+    });
+  });
+
   it("names netwarden's writing roles exactly, so a role squatting the netwarden-prod- prefix is not trusted", () => {
     const READ_OR_PLUMBING =
       /^(logs|sns|sqs|ssm|kms|s3|cloudtrail|cloudwatch|acm):|:(Describe|Get|List|Lookup)/;
