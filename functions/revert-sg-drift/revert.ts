@@ -6,14 +6,17 @@ import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import { errorMessage, Unprocessable } from '../../shared/errors';
 import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
+import { recordedGrantJudge } from '../../shared/grants/judge';
+import type { GrantRecordReader } from '../../shared/grants/record';
 import { effectiveMode, formatIssues } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import { isSelf } from '../../shared/sg/actor';
 import { type SgEvent, sgEventOf, withGroupId } from '../../shared/sg/change';
-import { type DecideContext, decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
+import { decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
 import { sgFinding, unprocessableFinding } from '../../shared/sg/findings';
 import type { ProtectedGroups, RecentEvents } from '../../shared/sg/protected-groups';
+import { forgedFindings, type GrantTagVerdict, grantsOfEvent, guardGrantTags } from './grant-tags';
 import { guardProtectionTags, type ProtectionVerdict } from './protection';
 
 export interface RevertDeps {
@@ -25,7 +28,8 @@ export interface RevertDeps {
   readonly selfRoles: ReadonlyArray<string>;
   readonly protectedGroups: ProtectedGroups;
   readonly recent: RecentEvents;
-  readonly judgeGrant?: DecideContext['judgeGrant'];
+  /** netwarden's state table: a rule is a grant only if grant-access recorded it there. */
+  readonly grants: GrantRecordReader;
   /**
    * Approved rules of a group from outside the policy: Terraform state (shared/terraform/baseline-loader.ts
    * `forGroup`). Undefined for a group means "no such baseline". Read only for protected groups.
@@ -37,7 +41,12 @@ export interface RevertDeps {
 export type RevertOutcome =
   | { status: 'unprocessable'; reason: string }
   | { status: 'redelivered'; eventId: string }
-  | { status: 'tags'; eventId: string; verdict: ProtectionVerdict; findings: Finding[] }
+  | {
+      status: 'tags';
+      eventId: string;
+      verdict: ProtectionVerdict | GrantTagVerdict;
+      findings: Finding[];
+    }
   | { status: 'decided'; eventId: string; decisions: SgDecision[]; findings: Finding[] };
 
 const FUNCTION = 'revert-sg-drift';
@@ -126,8 +135,14 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
   const eventName = envelope.data.detail.eventName;
   if ((TAG_EVENT_NAMES as ReadonlyArray<string>).includes(eventName)) {
     try {
+      const grantTags = await guardGrantTags(envelope.data, eventName as TagEventName, deps);
       const { verdict, findings } = await guardProtectionTags(envelope.data, eventName as TagEventName, deps);
-      return { status: 'tags', eventId: envelope.data.detail.eventID, verdict, findings };
+      return {
+        status: 'tags',
+        eventId: envelope.data.detail.eventID,
+        verdict: grantTags && verdict.startsWith('ignore:') ? grantTags.verdict : verdict,
+        findings: [...(grantTags?.findings ?? []), ...findings],
+      };
     } catch (error) {
       if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
       throw error;
@@ -179,13 +194,15 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     }
   }
 
+  // Grant tags prove nothing: only a record in the state table makes a rule a grant.
+  const grants = await grantsOfEvent(event, currentRules, deps);
   const decisions = decide(event, {
     sections,
     trustedPrincipals: deps.policy.trustedPrincipals,
     selfRoles: deps.selfRoles,
     ...(currentRules ? { currentRules } : {}),
     ...(extraBaseline ? { extraBaseline } : {}),
-    ...(deps.judgeGrant ? { judgeGrant: deps.judgeGrant } : {}),
+    judgeGrant: recordedGrantJudge(grants.recorded),
   });
 
   // Report wins if any section protecting the group says so.
@@ -194,7 +211,12 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
       effectiveMode(deps.policy, section, deps.modeOverride) === 'report' ? 'report' : current,
     effectiveMode(deps.policy, undefined, deps.modeOverride),
   );
-  const findings: Finding[] = [];
+  const findings: Finding[] = forgedFindings(grants.forged, event, event.actor, {
+    mode,
+    now: deps.now(),
+    policy: deps.policy,
+  });
+  for (const finding of findings) await deps.publish(finding);
   for (const decision of decisions) {
     if (decision.type === 'ignore') {
       deps.log?.('ignored change', { eventId: event.eventId, reason: decision.reason, why: decision.why });

@@ -81,7 +81,7 @@ describe('bundles', () => {
 });
 
 describe('revert-sg-drift', () => {
-  it('is triggered by exactly the five security-group API calls, and by tag changes on security groups', () => {
+  it('is triggered by exactly the five security-group API calls, and by tag changes on security groups and rules', () => {
     const rules = resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) =>
       id.toLowerCase().includes('revertsgdrift'),
     );
@@ -106,14 +106,17 @@ describe('revert-sg-drift', () => {
         detail: {
           eventSource: ['ec2.amazonaws.com'],
           eventName: ['CreateTags', 'DeleteTags'],
-          requestParameters: { resourcesSet: { items: { resourceId: [{ prefix: 'sg-' }] } } },
+          requestParameters: {
+            resourcesSet: { items: { resourceId: [{ prefix: 'sg-' }, { prefix: 'sgr-' }] } },
+          },
         },
       },
     ]);
   });
 
-  it('has its own role allowing only the ec2 and sns actions it uses (plus logs and its DLQ)', () => {
+  it('has its own role allowing only the ec2, sns and state-table reads it uses (plus logs and its DLQ)', () => {
     expect(allowedActions(packaged.template, 'RevertSgDriftRole')).toEqual([
+      'dynamodb:GetItem',
       'ec2:AuthorizeSecurityGroupEgress',
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:CreateTags',

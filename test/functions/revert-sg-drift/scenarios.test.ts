@@ -602,6 +602,8 @@ describe('report mode', () => {
       selfRoles: ['arn:aws:iam::*:role/netwarden-test-*'],
       protectedGroups: protectedGroups(policy, sg, sim.current.account.clock.now),
       recent: recentEvents(),
+      // No grant is recorded: nothing here is a grant.
+      grants: { get: async () => undefined },
     };
     const approved = rulesOf(GROUPS.postgres).find(
       (rule) => rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,

@@ -47,6 +47,7 @@ function deps(withState: boolean): RevertDeps {
     selfRoles: SELF_ROLES,
     protectedGroups: protectedGroups(policy, sg, sim.account.clock.now),
     recent: recentEvents(),
+    grants: { get: async () => undefined },
     ...(withState ? { extraBaseline: loader.forGroup } : {}),
   };
 }
