@@ -45,6 +45,11 @@ export interface AuditInput {
   readonly staleReferences: ReadonlyArray<StaleReference>;
   /** The account's id: references to groups of other accounts cannot be checked for existence. */
   readonly accountId?: string;
+  /**
+   * Rule ids of the open grants netwarden recorded in its state table: temporary, so not drift. A
+   * grant tag on a rule proves nothing (anyone can write one) and exempts nothing here.
+   */
+  readonly recordedGrants?: ReadonlySet<string>;
 }
 
 export interface RuleRef {
@@ -279,7 +284,8 @@ export function auditAccount(input: AuditInput): AuditReport {
         continue;
       }
       if (breach) report.guardrails.push({ ...refOf(rule, group), section: breach.section.name });
-      if (baselineKeys && !baselineKeys.has(ruleKey(rule)) && rule.tags[GRANT_EXPIRES_TAG] === undefined)
+      const recordedGrant = rule.ruleId !== undefined && input.recordedGrants?.has(rule.ruleId) === true;
+      if (baselineKeys && !baselineKeys.has(ruleKey(rule)) && !recordedGrant)
         report.drift.unapproved.push(refOf(rule, group));
       if (rule.peer.type === 'security-group') {
         const local = rule.peer.userId === undefined || rule.peer.userId === input.accountId;

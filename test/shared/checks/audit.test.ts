@@ -101,6 +101,8 @@ const input: AuditInput = {
   policy,
   attachedGroupIds: new Set([A, B]),
   accountId: '111122223333',
+  // The grant is one netwarden recorded in its state table (its tag alone would prove nothing).
+  recordedGrants: new Set([crafted.grant.ruleId as string]),
   staleReferences: [
     {
       groupId: B,
@@ -120,8 +122,16 @@ describe('auditAccount on a crafted account', () => {
 
   it('finds baseline rules missing and rules outside the baseline, on baselined groups only', () => {
     expect(summaries(report.drift.missing)).toEqual([`${A} tcp 5432 from 10.0.0.0/16`]);
-    // The grant (tagged) and the exception are not drift; group B has no baseline.
+    // The recorded grant and the exception are not drift; group B has no baseline.
     expect(summaries(report.drift.unapproved)).toEqual([`${A} tcp 5432 from 0.0.0.0/0`]);
+  });
+
+  it('counts a rule that only carries a grant tag as unapproved: a tag is not a grant', () => {
+    const forged = auditAccount({ ...input, recordedGrants: new Set() });
+    expect(summaries(forged.drift.unapproved)).toEqual([
+      `${A} tcp 5432 from 0.0.0.0/0`,
+      `${A} tcp 5432 from 203.0.113.7/32`,
+    ]);
   });
 
   it('finds guardrail breaches, with the section that forbids them', () => {
