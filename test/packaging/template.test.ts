@@ -32,7 +32,7 @@ describe('packaged service', () => {
 
   it("names netwarden's writing roles exactly, so a role squatting the netwarden-prod- prefix is not trusted", () => {
     const READ_OR_PLUMBING =
-      /^(logs|sns|sqs|ssm|kms|s3|cloudtrail|cloudwatch|acm):|:(Describe|Get|List|Lookup)/;
+      /^(logs|sns|sqs|ssm|kms|s3|cloudtrail|cloudwatch|acm):|:(Describe|Get|List|Lookup|Query)/;
     const writers = resourcesOfType(packaged.template, 'AWS::IAM::Role')
       .filter(([id]) =>
         allowedActions(packaged.template, id).some((action) => !READ_OR_PLUMBING.test(action)),
