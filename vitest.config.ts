@@ -21,6 +21,10 @@ export default defineConfig({
       NETWARDEN_STAGE: 'test',
       FINDINGS_TOPIC_ARN: 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-test-findings',
       POLICY_PATH: 'netwarden.policy.yml',
+      // The state table: tests that use it start dynalite (test/helpers/state-table.ts) and point these
+      // at it; anything else that reaches DynamoDB gets a refused connection on 127.0.0.1, never AWS.
+      STATE_TABLE_NAME: 'netwarden-test-state',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
     },
   },
 });

@@ -25,6 +25,11 @@ export const BaseConfig = z.object({
     .string()
     .regex(/^arn:aws[a-z-]*:sns:/, { message: 'expected an SNS topic ARN' })
     .optional(),
+  /** netwarden's state table (grants), one per stage: `netwarden-<stage>-state`. */
+  STATE_TABLE_NAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{3,255}$/, { message: 'expected a DynamoDB table name' })
+    .optional(),
   /**
    * Comma-separated ARN globs of netwarden's own IAM roles. Their CloudTrail events are ignored so
    * that a revert never triggers another revert. Matched on the role (session issuer), not the session name.

@@ -1,12 +1,15 @@
 /**
- * Grants on the simulated account: grant-access creating grants, and expire-grants sweeping a
- * large account. The scaling bench checks that expiry reads depend on the number of matching rules,
- * never on the number of groups.
+ * Grants on the simulated account with the state table on dynalite: grant-access creating grants
+ * through its Function URL, and expire-grants sweeping a large account. The scaling bench checks
+ * that finding due grants costs no EC2 read at all, whatever the number of groups or grants: they
+ * come from one query of the state table.
  */
 import { lambdaContext } from '../../test/helpers/context';
 import { seedGrants } from '../../test/helpers/grants';
 import { loadEvent } from '../../test/helpers/load-event';
+import { functionUrlEvent } from '../../test/simulated-account/function-url';
 import { createSimulatedAccount, GROUPS, type Simulation } from '../../test/simulated-account/index';
+import { startStateTable } from '../../test/simulated-account/state-table';
 import { median } from '../measure';
 import type { CapabilityResult } from './types';
 
@@ -25,31 +28,50 @@ async function timed(sim: Simulation, run: () => Promise<unknown>) {
   };
 }
 
+/**
+ * One state table for the whole bench: the handlers read STATE_TABLE_NAME at cold start and the SDK
+ * client (a module singleton) keeps the endpoint it was built with, so it must outlive every bench.
+ */
+let shared: ReturnType<typeof startStateTable> | undefined;
+async function withStateTable<T>(run: (table: Awaited<ReturnType<typeof startStateTable>>) => Promise<T>) {
+  shared ??= startStateTable('netwarden-bench-state');
+  const table = await shared;
+  process.env.STATE_TABLE_NAME = table.tableName;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
+  return run(table);
+}
+
 export async function benchGrantAccess(events: number): Promise<CapabilityResult> {
   const sim = createSimulatedAccount();
   try {
-    const { handler } = await import('../../functions/grant-access/handler');
-    const template = loadEvent<Record<string, unknown>>('grant/grant-access.json');
-    const samples = [];
-    for (let index = -1; index < events; index += 1) {
-      const n = index + 1;
-      const request = {
-        ...template,
-        group: GROUPS.postgres,
-        port: 5432,
-        cidr: `198.18.${Math.floor(n / 250)}.${(n % 250) + 1}/32`,
-      };
-      const sample = await timed(sim, () => handler(request, lambdaContext()));
-      if (index >= 0) samples.push(sample);
-      // Keep the group under AWS's rule limit: grants are removed again as expire-grants would.
-      for (const [id, rule] of sim.sg.rules)
-        if (rule.CidrIpv4?.startsWith('198.18.')) sim.sg.rules.delete(id);
-    }
-    return summary(
-      'grant-access (new grant)',
-      samples,
-      'validates, then one Authorize call carrying the grant tags',
-    );
+    return await withStateTable(async () => {
+      const { handler } = await import('../../functions/grant-access/handler');
+      const samples = [];
+      for (let index = -1; index < events; index += 1) {
+        const n = index + 1;
+        const request = functionUrlEvent({
+          method: 'POST',
+          path: '/grants',
+          arn: 'arn:aws:sts::111122223333:assumed-role/db-oncall/bench',
+          body: {
+            group: GROUPS.postgres,
+            port: 5432,
+            cidr: `198.18.${Math.floor(n / 250)}.${(n % 250) + 1}/32`,
+            reason: 'bench grant',
+          },
+        });
+        const sample = await timed(sim, () => handler(request, lambdaContext()));
+        if (index >= 0) samples.push(sample);
+        // Keep the group under AWS's rule limit: grants are removed again as expire-grants would.
+        for (const [id, rule] of sim.sg.rules)
+          if (rule.CidrIpv4?.startsWith('198.18.')) sim.sg.rules.delete(id);
+      }
+      return summary(
+        'grant-access (new grant)',
+        samples,
+        'validates, records the grant (conditional put), one Authorize call carrying the label, marks it live',
+      );
+    });
   } finally {
     sim.restore();
   }
@@ -58,19 +80,26 @@ export async function benchGrantAccess(events: number): Promise<CapabilityResult
 export async function benchExpireGrants(events: number): Promise<CapabilityResult> {
   const sim = createSimulatedAccount();
   try {
-    seedGrants(sim, { groups: 2500, grants: 300, issuedAt: new Date(), ttlMs: 6 * 3_600_000 });
-    const { handler } = await import('../../functions/expire-grants/handler');
-    const tick = loadEvent('schedule/expire-grants.json');
-    const samples = [];
-    for (let index = -1; index < events; index += 1) {
-      const sample = await timed(sim, () => handler(structuredClone(tick), lambdaContext()));
-      if (index >= 0) samples.push(sample);
-    }
-    return summary(
-      'expire-grants (2,500 groups, 300 live grants)',
-      samples,
-      'one tag-filtered DescribeSecurityGroupRules page per run',
-    );
+    return await withStateTable(async (table) => {
+      await seedGrants(sim, table.store, {
+        groups: 2500,
+        grants: 300,
+        issuedAt: new Date(),
+        ttlMs: 6 * 3_600_000,
+      });
+      const { handler } = await import('../../functions/expire-grants/handler');
+      const tick = loadEvent('schedule/expire-grants.json');
+      const samples = [];
+      for (let index = -1; index < events; index += 1) {
+        const sample = await timed(sim, () => handler(structuredClone(tick), lambdaContext()));
+        if (index >= 0) samples.push(sample);
+      }
+      return summary(
+        'expire-grants (2,500 groups, 300 live grants)',
+        samples,
+        'one query of the state table per run; no EC2 read until a grant is due',
+      );
+    });
   } finally {
     sim.restore();
   }
@@ -103,10 +132,14 @@ export async function benchExpiryScaling() {
   for (const shape of cases) {
     const sim = createSimulatedAccount();
     try {
-      seedGrants(sim, { ...shape, issuedAt: new Date(), ttlMs: DAY / 4 });
-      const { expireGrants } = await import('../../functions/expire-grants/expire');
-      const { grantDeps } = await import('../../test/helpers/grants');
-      const { reads } = await timed(sim, () => expireGrants({ ...grantDeps(sim), now: () => new Date() }));
+      const reads = await withStateTable(async (table) => {
+        await seedGrants(sim, table.store, { ...shape, issuedAt: new Date(), ttlMs: DAY / 4 });
+        const { expireGrants } = await import('../../functions/expire-grants/expire');
+        const { grantDeps } = await import('../../test/helpers/grants');
+        return (
+          await timed(sim, () => expireGrants({ ...grantDeps(sim, table.store), now: () => new Date() }))
+        ).reads;
+      });
       rows.push({ ...shape, describePages: reads });
     } finally {
       sim.restore();
@@ -118,11 +151,12 @@ export async function benchExpiryScaling() {
     rows,
     targets: [
       {
-        target: 'expire-grants: reads = pages of matching rules, independent of the number of groups',
+        target:
+          'expire-grants: EC2 reads per run = 0, whatever the number of groups or grants (one state-table query)',
         actual: rows
           .map((row) => `${row.groups} groups/${row.grants} grants: ${row.describePages}`)
           .join('; '),
-        pass: pages(250, 300) === 1 && pages(2500, 300) === 1 && pages(2500, 2500) === 3,
+        pass: pages(250, 300) === 0 && pages(2500, 300) === 0 && pages(2500, 2500) === 0,
       },
     ],
   };

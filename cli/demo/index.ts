@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSimulatedAccount } from '../../test/simulated-account/index';
+import { startStateTable } from '../../test/simulated-account/state-table';
 import type { CliCommand } from '../main';
 import { checksStory } from './checks';
 import type { DemoContext, DemoStory } from './context';
@@ -35,6 +36,10 @@ function demoEnvironment(): void {
 
 export const run: CliCommand = async (args, io) => {
   demoEnvironment();
+  // netwarden's state table (grants) on dynalite at 127.0.0.1: the handlers find it as they would in AWS.
+  const stateTable = await startStateTable('netwarden-demo-state');
+  process.env.STATE_TABLE_NAME = stateTable.tableName;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = stateTable.endpoint;
   const outDir = join(process.cwd(), 'out', 'demo');
   mkdirSync(outDir, { recursive: true });
   const sim = createSimulatedAccount();
@@ -57,6 +62,7 @@ export const run: CliCommand = async (args, io) => {
     }
   } finally {
     sim.restore();
+    await stateTable.stop();
   }
   io.out(`\nDone. Artefacts in ${outDir}`);
   return 0;

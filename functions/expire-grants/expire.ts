@@ -1,33 +1,37 @@
 /**
- * The expire-grants use case, every minute: ONE tag-filtered, paginated DescribeSecurityGroupRules
- * query whatever the number of groups → planSweep → revoke expired and invalid grants by rule id,
- * warn once about grants about to expire → publish one finding per grant acted on.
+ * The expire-grants use case, every minute: ONE query of the state table's expiry index finds the
+ * grants due or inside their warning window (never a scan of EC2, never a read of tags) → planExpiry →
+ * revoke exactly the recorded rule ids → close the records; warn once about grants about to expire.
  *
- * Never forgotten: a grant's state lives in its rule's tags, so a revoke that fails leaves the rule,
- * tags and all, for the next run's query to find. The run processes everything else, then throws so
- * the platform retries (and dead-letters) it.
+ * A rule carrying grant tags without a record is not a grant: this function never sees it, so tagging
+ * a rule can never make it revocable, and removing the tags from a grant never makes it permanent.
+ *
+ * Never forgotten: a record is closed only after its rule is revoked (or found gone), so a revoke that
+ * fails leaves the record for the next run. The run settles everything else, then throws so the
+ * platform retries (and dead-letters) it. Report mode decides the same and writes nothing, neither to
+ * EC2 nor to the table.
  */
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import type { RuleTagger } from '../../shared/aws/ec2-tags';
-import { awsErrorCode, errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
-import { planSweep } from '../../shared/grants/expiry';
-import { expiringFinding, revokedFinding } from '../../shared/grants/findings';
-import { GRANT_QUERY, GRANT_TAGS, isoSeconds } from '../../shared/grants/tags';
+import { planExpiry } from '../../shared/grants/expiry';
+import { closedFinding, expiringFinding } from '../../shared/grants/findings';
+import { GrantConflict, type GrantRecord, type GrantStore } from '../../shared/grants/record';
+import { GRANT_TAGS, isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
-import type { Direction, Rule } from '../../shared/rules/rule';
+import { sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface ExpireDeps {
-  readonly sg: Pick<SecurityGroupPort, 'describeRulesByFilters' | 'revokeRules'>;
-  readonly tagger: RuleTagger;
+  readonly store: Pick<GrantStore, 'expiringBy' | 'close' | 'markWarned'>;
+  readonly sg: Pick<SecurityGroupPort, 'revokeRules' | 'describeGroupRules'>;
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
   readonly modeOverride?: Mode;
   /**
-   * Report mode writes nothing, not even the "warned" tag, so what it already reported is remembered
-   * here (per Lambda container) to avoid one finding per grant per minute.
+   * Report mode writes nothing, not even the "warned" marker, so what it already reported is
+   * remembered here (per Lambda container) to avoid one finding per grant per minute.
    */
   readonly reported?: { has(key: string): boolean; add(key: string): void };
   readonly log?: (message: string, data: Record<string, unknown>) => void;
@@ -35,162 +39,123 @@ export interface ExpireDeps {
 
 export interface ExpiryOutcome {
   readonly mode: Mode;
+  /** Records the query returned (due or inside their warning window). */
   readonly found: number;
   readonly expired: string[];
-  readonly invalid: string[];
   readonly alreadyGone: string[];
   readonly warned: string[];
-  readonly exempt: string[];
-  readonly failed: Array<{ ruleId: string; error: string }>;
+  readonly failed: Array<{ grant: string; error: string }>;
 }
 
-interface Removal {
-  readonly rule: Rule;
-  readonly kind: 'grant.expired' | 'grant.invalid';
-  readonly why: string;
-  readonly details: Record<string, unknown>;
-}
+const labelOf = (record: GrantRecord) =>
+  record.ruleId ?? `pending ${summarise(record.access)} on ${record.groupId}`;
 
-// A rule revoked between our query and our CreateTags: nothing left to mark.
-const GONE = new Set([
-  'InvalidSecurityGroupRuleId.NotFound',
-  'InvalidID',
-  'InvalidSecurityGroupRuleId.Malformed',
-]);
-
-function byGroup(
-  removals: Removal[],
-): Map<string, { groupId: string; direction: Direction; items: Removal[] }> {
-  const groups = new Map<string, { groupId: string; direction: Direction; items: Removal[] }>();
-  for (const removal of removals) {
-    const key = `${removal.rule.groupId}|${removal.rule.direction}`;
-    const entry = groups.get(key) ?? {
-      groupId: removal.rule.groupId,
-      direction: removal.rule.direction,
-      items: [],
-    };
-    entry.items.push(removal);
-    groups.set(key, entry);
-  }
-  return groups;
+/**
+ * A pending record has no rule id: grant-access stopped between Authorize and recording the id. The
+ * rule it created is the one with the recorded access AND netwarden's label (set in the same
+ * Authorize call); a rule at that access without the label is someone else's and is left alone.
+ */
+async function ruleIdOfPending(record: GrantRecord, deps: ExpireDeps): Promise<string | undefined> {
+  const rules = await deps.sg.describeGroupRules(record.groupId);
+  const rule = rules.find(
+    (candidate) =>
+      sameAccess(candidate, record.access) && candidate.tags[GRANT_TAGS.owner] === record.owner.slice(0, 256),
+  );
+  return rule?.ruleId;
 }
 
 export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
   const policy = deps.policy.grants;
   const mode = effectiveMode(deps.policy, policy, deps.modeOverride);
-  const outcome: ExpiryOutcome = {
-    mode,
-    found: 0,
-    expired: [],
-    invalid: [],
-    alreadyGone: [],
-    warned: [],
-    exempt: [],
-    failed: [],
-  };
+  const outcome: ExpiryOutcome = { mode, found: 0, expired: [], alreadyGone: [], warned: [], failed: [] };
   if (!policy) return outcome;
 
-  const rules = await deps.sg.describeRulesByFilters(GRANT_QUERY);
   const now = deps.now();
-  const plan = planSweep(rules, now, policy);
-  Object.assign(outcome, { found: rules.length, exempt: plan.exempt.map(({ rule }) => rule.ruleId ?? '?') });
-  for (const { rule, reason } of plan.exempt)
-    deps.log?.('grant exempt (netwarden:ignore)', { ruleId: rule.ruleId, reason });
-
-  const removals: Removal[] = [
-    ...plan.revoke.map(
-      (grant): Removal => ({
-        rule: grant.rule,
-        kind: 'grant.expired',
-        why: `granted to ${grant.owner} (${grant.reason}) until ${isoSeconds(grant.expiresAt)}`,
-        details: { owner: grant.owner, reason: grant.reason, expiresAt: isoSeconds(grant.expiresAt) },
-      }),
-    ),
-    ...plan.invalid.map(
-      ({ rule, problems }): Removal => ({
-        rule,
-        kind: 'grant.invalid',
-        why: `carries grant tags that are not valid: ${problems.join('; ')}`,
-        details: { problems, owner: rule.tags[GRANT_TAGS.owner], expiresAt: rule.tags[GRANT_TAGS.expiresAt] },
-      }),
-    ),
-  ];
-  const findings: Finding[] = [];
+  const records = await deps.store.expiringBy(new Date(now.getTime() + policy.warnBefore));
+  Object.assign(outcome, { found: records.length });
+  const plan = planExpiry(records, now, policy);
   const base = { mode, now };
-  const firstTime = (kind: string, rule: Rule) => {
+  const findings: Finding[] = [];
+  const firstTime = (kind: string, record: GrantRecord) => {
     if (mode === 'enforce' || !deps.reported) return true;
-    const key = `${kind}|${rule.ruleId}|${rule.tags[GRANT_TAGS.expiresAt]}`;
+    const key = `${kind}|${record.groupId}|${record.access.peer.type}|${summarise(record.access)}|${record.expiresAt.toISOString()}`;
     if (deps.reported.has(key)) return false;
     deps.reported.add(key);
     return true;
   };
+  const why = (record: GrantRecord) =>
+    `granted to ${record.owner} (${record.reason}) until ${isoSeconds(record.expiresAt)}`;
 
-  for (const { groupId, direction, items } of byGroup(removals).values()) {
+  for (const record of plan.revoke) {
     if (mode === 'report') {
-      for (const item of items.filter((removal) => firstTime(removal.kind, removal.rule)))
+      if (firstTime('grant.expired', record))
         findings.push(
-          revokedFinding(item.rule, {
-            ...base,
-            kind: item.kind,
-            outcome: 'would-act',
-            why: item.why,
-            details: item.details,
-          }),
+          closedFinding(record, { ...base, kind: 'grant.expired', outcome: 'would-act', why: why(record) }),
         );
       continue;
     }
     try {
-      const ids = items.map((item) => item.rule.ruleId ?? '');
-      const result = await deps.sg.revokeRules(groupId, direction, ids);
-      for (const item of items) {
-        const id = item.rule.ruleId ?? '';
-        const gone = result.alreadyGone.includes(id);
-        (gone ? outcome.alreadyGone : item.kind === 'grant.expired' ? outcome.expired : outcome.invalid).push(
-          id,
-        );
-        findings.push(
-          revokedFinding(item.rule, {
-            ...base,
-            kind: item.kind,
-            outcome: gone ? 'already-done' : 'acted',
-            why: gone ? `${item.why}; the rule was already gone` : item.why,
-            details: item.details,
-          }),
-        );
-      }
+      const ruleId = record.ruleId ?? (await ruleIdOfPending(record, deps));
+      // Grants are ingress rules (grant-access creates nothing else); revoked by id, never by tag.
+      const result = ruleId
+        ? await deps.sg.revokeRules(record.groupId, record.access.direction, [ruleId])
+        : { revoked: [], alreadyGone: [] };
+      const gone = !ruleId || result.alreadyGone.length > 0;
+      await deps.store.close(record, {
+        at: now,
+        why: gone ? 'expired; its rule was already gone' : 'expired; revoked',
+      });
+      (gone ? outcome.alreadyGone : outcome.expired).push(labelOf(record));
+      findings.push(
+        gone
+          ? closedFinding(record, {
+              ...base,
+              kind: 'grant.gone',
+              outcome: 'already-done',
+              why: `${why(record)}; its rule ${ruleId ?? '(never recorded)'} was already gone, removed outside netwarden: the record is closed`,
+              ...(ruleId ? { ruleId } : {}),
+            })
+          : closedFinding(record, {
+              ...base,
+              kind: 'grant.expired',
+              outcome: 'acted',
+              why: why(record),
+              ruleId,
+            }),
+      );
     } catch (error) {
-      // Transient: leave the rules (and their tags) for the next run, and carry on with the rest.
-      for (const item of items)
-        outcome.failed.push({ ruleId: item.rule.ruleId ?? '?', error: errorMessage(error) });
+      // Transient (or another writer got there first): the record stays open for the next run.
+      outcome.failed.push({ grant: labelOf(record), error: errorMessage(error) });
       deps.log?.('revoke failed; the next run retries', {
-        groupId,
-        ruleIds: items.map((item) => item.rule.ruleId),
+        groupId: record.groupId,
+        ruleId: record.ruleId,
         error: errorMessage(error),
       });
     }
   }
 
-  const warnings = plan.warn.filter((grant) => firstTime('grant.expiring', grant.rule));
-  for (const grant of warnings) {
-    findings.push(expiringFinding(grant, base));
-    outcome.warned.push(grant.ruleId);
+  const warnings = plan.warn.filter((record) => firstTime('grant.expiring', record));
+  for (const record of warnings) {
+    findings.push(expiringFinding(record, base));
+    outcome.warned.push(labelOf(record));
   }
   // Publish before marking: a lost mark means a second warning, a mark without a message means none.
   for (const finding of findings) await deps.publish(finding);
   if (mode === 'enforce') {
-    for (const grant of warnings) {
+    for (const record of warnings) {
       try {
-        await deps.tagger.tagRules([grant.ruleId], { [GRANT_TAGS.warnedAt]: isoSeconds(now) });
+        await deps.store.markWarned(record, now);
       } catch (error) {
-        if (GONE.has(awsErrorCode(error) ?? '')) continue;
-        outcome.failed.push({ ruleId: grant.ruleId, error: errorMessage(error) });
+        // Extended or closed meanwhile: the new state decides the next warning.
+        if (error instanceof GrantConflict) continue;
+        outcome.failed.push({ grant: labelOf(record), error: errorMessage(error) });
       }
     }
   }
   deps.log?.('grants swept', { ...outcome, failed: outcome.failed.length });
   if (outcome.failed.length > 0) {
     throw new Error(
-      `expire-grants: ${outcome.failed.length} grant(s) not settled, retried on the next run: ${outcome.failed.map((failure) => `${failure.ruleId} (${failure.error})`).join(', ')}`,
+      `expire-grants: ${outcome.failed.length} grant(s) not settled, retried on the next run: ${outcome.failed.map((failure) => `${failure.grant} (${failure.error})`).join(', ')}`,
       { cause: outcome.failed },
     );
   }

@@ -1,5 +1,5 @@
 /** expire-grants: EventBridge schedule (every minute) → expireGrants. Wiring only. */
-import { lazyPublisher, lazyRuleTagger, lazySecurityGroupPort } from '../../shared/aws/ports';
+import { lazyGrantStore, lazyPublisher, lazySecurityGroupPort } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { ScheduledEvent } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
@@ -9,11 +9,13 @@ import { unprocessableFinding } from '../../shared/sg/findings';
 import { recentEvents } from '../../shared/sg/protected-groups';
 import { expireGrants } from './expire';
 
-const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+const config = parseConfig(
+  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
+  process.env,
+);
 const deps = {
-  // The sweep pages through every grant: the bulk reader's extra retries absorb throttling.
-  sg: lazySecurityGroupPort({ bulk: true }),
-  tagger: lazyRuleTagger(),
+  store: lazyGrantStore(config.STATE_TABLE_NAME),
+  sg: lazySecurityGroupPort(),
   publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),
   now: () => new Date(),
   policy: loadPolicy(config.POLICY_PATH),

@@ -1,24 +1,29 @@
 /**
- * The grant-access use case (the Lambda and `netwarden grant` both call it): validate against
- * policy.grants → extend the live grant for the same access, or create the ingress rule with its
- * grant tags in the same Authorize call → publish one finding. Report mode decides and publishes only.
+ * The grant-access use case for one verified requester: validate against policy.grants → extend the
+ * recorded grant for the same access, or record a new one and create its rule → publish one finding.
+ *
+ * The record is written first (a conditional put of a `pending` record keyed by the access), then the
+ * rule is created, then the record is marked live with the rule id. If Authorize fails the pending
+ * record is discarded; if the last step fails the pending record still expires and expire-grants
+ * revokes the rule by its access. Report mode decides and publishes only: nothing is written.
  */
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import type { RuleTagger } from '../../shared/aws/ec2-tags';
 import { awsErrorCode, errorMessage } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
-import { grantTags } from '../../shared/grants/grant';
+import { accessKey, GrantConflict, type GrantRecord, type GrantStore } from '../../shared/grants/record';
 import { type GrantRequest, type ValidGrant, validateGrantRequest } from '../../shared/grants/request';
-import { hasGrantTags, isoSeconds } from '../../shared/grants/tags';
+import { grantLabel, isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
-import { type Rule, sameAccess, summarise } from '../../shared/rules/rule';
-import { parseGrantEvent } from './schema';
+import { sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface GrantAccessDeps {
-  readonly sg: Pick<SecurityGroupPort, 'describeRulesByFilters' | 'authorizeRules'>;
+  readonly sg: Pick<SecurityGroupPort, 'describeGroupRules' | 'authorizeRules' | 'revokeRules'>;
+  /** Only to keep the label on the rule current when a grant is extended. */
   readonly tagger: RuleTagger;
+  readonly store: GrantStore;
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
@@ -26,8 +31,11 @@ export interface GrantAccessDeps {
   readonly log?: (message: string, data: Record<string, unknown>) => void;
 }
 
+/** 400: the request is malformed; 403: this principal or this group may not; 409: the state forbids it now. */
+export type RejectStatus = 400 | 403 | 409;
+
 export type GrantOutcome =
-  | { status: 'rejected'; problems: string[]; finding: Finding }
+  | { status: 'rejected'; httpStatus: RejectStatus; problems: string[]; finding: Finding }
   | {
       status: 'granted' | 'extended';
       mode: Mode;
@@ -35,6 +43,7 @@ export type GrantOutcome =
       /** Absent only in report mode for a new grant (nothing was created). */
       ruleId?: string;
       access: string;
+      owner: string;
       expiresAt: string;
       finding: Finding;
     };
@@ -43,119 +52,191 @@ export type GrantOutcome =
 const REQUEST_ERRORS: Record<string, string> = {
   'InvalidGroup.NotFound': 'does not exist',
   RulesPerSecurityGroupLimitExceeded: 'has no room for another rule (RulesPerSecurityGroupLimitExceeded)',
+  'InvalidPermission.Duplicate': 'already has a rule for this access',
 };
 
-async function reject(
-  request: GrantRequest,
+export async function rejectRequest(
+  request: { group?: string; requester?: string; fields?: Record<string, unknown> },
   problems: string[],
-  deps: GrantAccessDeps,
-): Promise<GrantOutcome> {
+  httpStatus: RejectStatus,
+  deps: Pick<GrantAccessDeps, 'policy' | 'modeOverride' | 'now' | 'publish' | 'log'>,
+): Promise<Extract<GrantOutcome, { status: 'rejected' }>> {
   const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
   const finding = rejectedFinding(request, problems, { mode, now: deps.now() });
-  deps.log?.('grant rejected', { problems, group: request.group });
+  deps.log?.('grant rejected', { problems, group: request.group, requester: request.requester });
   await deps.publish(finding);
-  return { status: 'rejected', problems, finding };
+  return { status: 'rejected', httpStatus, problems, finding };
+}
+
+function granted(
+  record: GrantRecord,
+  grant: ValidGrant,
+  how: { extended: boolean; mode: Mode; actions: string[] },
+  deps: GrantAccessDeps,
+): Extract<GrantOutcome, { status: 'granted' | 'extended' }> & { finding: Finding } {
+  const finding = grantedFinding(record, {
+    extended: how.extended,
+    outcome: how.mode === 'enforce' ? 'acted' : 'would-act',
+    actions: how.actions,
+    ttlMs: grant.ttlMs,
+    mode: how.mode,
+    now: deps.now(),
+  });
+  return {
+    status: how.extended ? 'extended' : 'granted',
+    mode: how.mode,
+    groupId: record.groupId,
+    ...(record.ruleId ? { ruleId: record.ruleId } : {}),
+    access: summarise(record.access),
+    owner: record.owner,
+    expiresAt: isoSeconds(record.expiresAt),
+    finding,
+  };
 }
 
 async function extend(
-  existing: Rule,
+  record: GrantRecord,
   grant: ValidGrant,
+  requester: string,
   mode: Mode,
   deps: GrantAccessDeps,
-): Promise<GrantOutcome> {
-  const ruleId = existing.ruleId ?? '';
-  const tags = grantTags({ ...grant, rule: existing });
-  if (mode === 'enforce') await deps.tagger.tagRules([ruleId], tags);
-  const finding = grantedFinding(
-    { ...grant, ruleId },
-    {
-      extended: true,
-      outcome: mode === 'enforce' ? 'acted' : 'would-act',
-      actions: [`CreateTags ${ruleId} ${Object.keys(tags).join(',')}`],
-      mode,
-      now: deps.now(),
-    },
+) {
+  const change = { issuedAt: grant.issuedAt, expiresAt: grant.expiresAt, reason: grant.reason };
+  let extended: GrantRecord = { ...record, ...change };
+  if (mode === 'enforce') {
+    try {
+      extended = await deps.store.extend(record, change);
+    } catch (error) {
+      if (!(error instanceof GrantConflict)) throw error;
+      return rejectRequest(
+        { group: record.groupId, requester },
+        [`the grant for ${summarise(record.access)} on ${record.groupId} changed while extending it; retry`],
+        409,
+        deps,
+      );
+    }
+    // The label is for people only; a stale label misleads them but decides nothing.
+    await deps.tagger
+      .tagRules([record.ruleId ?? ''], grantLabel(extended))
+      .catch((error: unknown) =>
+        deps.log?.('grant label not updated', { ruleId: record.ruleId, error: errorMessage(error) }),
+      );
+  }
+  const outcome = granted(
+    extended,
+    grant,
+    { extended: true, mode, actions: [`UpdateItem grant ${record.groupId} ${accessKey(record.access)}`] },
+    deps,
   );
-  await deps.publish(finding);
-  return {
-    status: 'extended',
-    mode,
-    groupId: existing.groupId,
-    ruleId,
-    access: summarise(existing),
-    expiresAt: isoSeconds(grant.expiresAt),
-    finding,
-  };
+  await deps.publish(outcome.finding);
+  return outcome;
 }
 
-export async function grantAccess(raw: unknown, deps: GrantAccessDeps): Promise<GrantOutcome> {
-  const shape = parseGrantEvent(raw);
-  if (!shape.ok) return reject({}, shape.problems, deps);
-  const request = shape.request;
-  const validation = validateGrantRequest(request, deps.policy.grants, deps.now());
-  if (!validation.ok) return reject(request, validation.problems, deps);
+export async function grantAccess(
+  request: GrantRequest,
+  requester: string,
+  deps: GrantAccessDeps,
+): Promise<GrantOutcome> {
+  const policy = deps.policy.grants;
+  const now = deps.now();
+  const validation = validateGrantRequest(request, policy, now, requester);
+  const context = { ...(request.group ? { group: request.group } : {}), requester, fields: { ...request } };
+  if (!validation.ok) {
+    const group = request.group?.trim() ?? '';
+    const notGrantable = validation.problems.some((problem) =>
+      problem.startsWith(`group ${group} is not grantable`),
+    );
+    return rejectRequest(context, validation.problems, notGrantable ? 403 : 400, deps);
+  }
   const grant = validation.grant;
-  const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
+  const groupId = grant.rule.groupId;
+  const mode = effectiveMode(deps.policy, policy, deps.modeOverride);
 
-  const present = await deps.sg.describeRulesByFilters([{ Name: 'group-id', Values: [grant.rule.groupId] }]);
+  const [record, present] = await Promise.all([
+    deps.store.get(groupId, accessKey(grant.rule)),
+    deps.sg.describeGroupRules(groupId),
+  ]);
   const existing = present.find((rule) => rule.direction === 'ingress' && sameAccess(rule, grant.rule));
-  if (existing && hasGrantTags(existing.tags)) return extend(existing, grant, mode, deps);
-  if (existing) {
-    return reject(
-      request,
+  const open = record && record.status !== 'closed' ? record : undefined;
+  if (open?.status === 'live' && existing && existing.ruleId === open.ruleId)
+    return extend(open, grant, requester, mode, deps);
+  if (open?.status === 'pending')
+    return rejectRequest(
+      context,
       [
-        `access ${summarise(grant.rule)} on ${grant.rule.groupId} is already allowed by rule ${existing.ruleId ?? '?'}, which is not a grant`,
+        `a grant for ${summarise(grant.rule)} on ${groupId} is being created (pending since ${isoSeconds(open.createdAt)}); retry in a minute`,
       ],
+      409,
+      deps,
+    );
+  if (existing)
+    return rejectRequest(
+      context,
+      [
+        `access ${summarise(grant.rule)} on ${groupId} is already allowed by rule ${existing.ruleId ?? '?'}, which is not a grant netwarden recorded`,
+      ],
+      409,
+      deps,
+    );
+
+  // A record for this access may remain: closed, or live with its rule removed outside netwarden.
+  const { description: _description, ...access } = grant.rule;
+  const fields = {
+    groupId,
+    access,
+    owner: requester,
+    reason: grant.reason,
+    issuedAt: grant.issuedAt,
+    expiresAt: grant.expiresAt,
+    createdAt: now,
+  };
+  const planned: GrantRecord = { ...fields, status: 'live', version: 0 };
+  const label = grantLabel(planned);
+  const actions = [
+    `PutItem grant ${groupId} ${accessKey(access)}`,
+    `AuthorizeSecurityGroupIngress ${groupId} ${summarise(access)}`,
+  ];
+  if (mode === 'report') {
+    const outcome = granted(planned, grant, { extended: false, mode, actions }, deps);
+    await deps.publish(outcome.finding);
+    return outcome;
+  }
+
+  let pending: GrantRecord;
+  try {
+    pending = await deps.store.putPending(fields, record);
+  } catch (error) {
+    if (!(error instanceof GrantConflict)) throw error;
+    return rejectRequest(
+      context,
+      [
+        `another request recorded a grant for ${summarise(access)} on ${groupId} at the same time; retry to extend it`,
+      ],
+      409,
       deps,
     );
   }
-
-  const tags = grantTags(grant);
   let ruleId: string | undefined;
-  if (mode === 'enforce') {
-    try {
-      const result = await deps.sg.authorizeRules(grant.rule.groupId, 'ingress', [grant.rule], tags);
-      ruleId = result.created?.[0]?.ruleId;
-      if (result.alreadyPresent.length > 0 || !ruleId)
-        throw new Error(
-          `the rule for ${summarise(grant.rule)} appeared while granting it; retry to extend it instead`,
-        );
-    } catch (error) {
-      const problem = REQUEST_ERRORS[awsErrorCode(error) ?? ''];
-      if (!problem)
-        throw new Error(
-          `granting ${summarise(grant.rule)} on ${grant.rule.groupId} failed: ${errorMessage(error)}`,
-          { cause: error },
-        );
-      return reject(request, [`group ${grant.rule.groupId} ${problem}: ${errorMessage(error)}`], deps);
-    }
+  try {
+    const result = await deps.sg.authorizeRules(groupId, 'ingress', [grant.rule], label);
+    ruleId = result.created?.[0]?.ruleId;
+    if (result.alreadyPresent.length > 0 || !ruleId)
+      throw Object.assign(new Error(`the rule for ${summarise(access)} appeared while granting it`), {
+        name: 'InvalidPermission.Duplicate',
+      });
+  } catch (error) {
+    // Nothing was granted: the pending record must not outlive the failure.
+    await deps.store.discard(pending);
+    const problem = REQUEST_ERRORS[awsErrorCode(error) ?? ''];
+    if (!problem)
+      throw new Error(`granting ${summarise(access)} on ${groupId} failed: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    return rejectRequest(context, [`group ${groupId} ${problem}: ${errorMessage(error)}`], 409, deps);
   }
-  const finding = grantedFinding(
-    { ...grant, ...(ruleId ? { ruleId } : {}) },
-    {
-      extended: false,
-      outcome: mode === 'enforce' ? 'acted' : 'would-act',
-      actions: [
-        `AuthorizeSecurityGroupIngress ${grant.rule.groupId} ${summarise(grant.rule)} with ${Object.keys(tags).join(',')}`,
-      ],
-      mode,
-      now: deps.now(),
-    },
-  );
-  deps.log?.('grant created', {
-    groupId: grant.rule.groupId,
-    ruleId,
-    expiresAt: isoSeconds(grant.expiresAt),
-    mode,
-  });
-  await deps.publish(finding);
-  return {
-    status: 'granted',
-    mode,
-    groupId: grant.rule.groupId,
-    ...(ruleId ? { ruleId } : {}),
-    access: summarise(grant.rule),
-    expiresAt: isoSeconds(grant.expiresAt),
-    finding,
-  };
+  const live = await deps.store.markLive(pending, ruleId);
+  deps.log?.('grant created', { groupId, ruleId, expiresAt: isoSeconds(live.expiresAt), owner: requester });
+  const outcome = granted(live, grant, { extended: false, mode, actions }, deps);
+  await deps.publish(outcome.finding);
+  return outcome;
 }

@@ -1,15 +1,19 @@
-/** grant-access: direct invoke with a grant request → grantAccess. Wiring only. */
-import { lazyPublisher, lazyRuleTagger, lazySecurityGroupPort } from '../../shared/aws/ports';
+/** grant-access: its Function URL (AWS_IAM auth) → handleGrantCall. Wiring only. */
+import { lazyGrantStore, lazyPublisher, lazyRuleTagger, lazySecurityGroupPort } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
-import { grantAccess } from './grant';
+import { handleGrantCall } from './http';
 
-const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+const config = parseConfig(
+  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
+  process.env,
+);
 const deps = {
   sg: lazySecurityGroupPort(),
   tagger: lazyRuleTagger(),
+  store: lazyGrantStore(config.STATE_TABLE_NAME),
   publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),
   now: () => new Date(),
   policy: loadPolicy(config.POLICY_PATH),
@@ -17,8 +21,5 @@ const deps = {
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
 };
 
-/** Returns the outcome to the caller: the rule id and expiry, or every validation problem. */
-export const handler = lambda(async (event: unknown) => {
-  const { finding: _published, ...outcome } = await grantAccess(event, deps);
-  return outcome;
-});
+/** The HTTP response for the Function URL: the grant, the listing, or every problem with the request. */
+export const handler = lambda(async (event: unknown) => handleGrantCall(event, deps));

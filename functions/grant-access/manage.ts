@@ -1,84 +1,90 @@
 /**
- * Listing and revoking grants by hand (`netwarden grants`, `netwarden revoke <rule-id>`). Listing is
- * the same one tag-filtered query expire-grants runs; revoking refuses anything that is not a grant.
+ * Listing and revoking grants (GET /grants, DELETE /grants/<rule-id>). Both read the state table, never
+ * tags: only a rule recorded there as a grant can be revoked here, so this route can never remove a
+ * Terraform or baseline rule, whatever tags someone put on it.
  */
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import { awsErrorCode, errorMessage } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
-import { revokedFinding } from '../../shared/grants/findings';
-import { type Grant, parseGrant } from '../../shared/grants/grant';
-import { GRANT_QUERY, GRANT_TAGS, hasGrantTags } from '../../shared/grants/tags';
+import { closedFinding } from '../../shared/grants/findings';
+import type { GrantRecord, GrantStore } from '../../shared/grants/record';
+import { isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
-import type { Rule } from '../../shared/rules/rule';
+import { summarise } from '../../shared/rules/rule';
 
 export interface ManageDeps {
-  readonly sg: Pick<SecurityGroupPort, 'describeRulesByFilters' | 'describeRulesByIds' | 'revokeRules'>;
+  readonly sg: Pick<SecurityGroupPort, 'revokeRules'>;
+  readonly store: Pick<GrantStore, 'open' | 'close'>;
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
   readonly modeOverride?: Mode;
 }
 
-export interface GrantListing {
-  readonly grants: Array<{ grant: Grant; msLeft: number }>;
-  readonly invalid: Array<{ rule: Rule; problems: string[] }>;
+export interface ListedGrant {
+  readonly ruleId?: string;
+  readonly status: GrantRecord['status'];
+  readonly groupId: string;
+  readonly access: string;
+  readonly owner: string;
+  readonly reason: string;
+  readonly expiresAt: string;
+  readonly msLeft: number;
 }
 
-export async function listGrants(deps: Pick<ManageDeps, 'sg' | 'now' | 'policy'>): Promise<GrantListing> {
-  const policy = deps.policy.grants;
-  const rules = await deps.sg.describeRulesByFilters(GRANT_QUERY);
-  const now = deps.now();
-  const listing: GrantListing = { grants: [], invalid: [] };
-  for (const rule of rules) {
-    const parsed = policy
-      ? parseGrant(rule, policy, now)
-      : { ok: false as const, problems: ['the policy has no grants section'] };
-    if (parsed.ok)
-      listing.grants.push({ grant: parsed.grant, msLeft: parsed.grant.expiresAt.getTime() - now.getTime() });
-    else listing.invalid.push({ rule, problems: parsed.problems });
-  }
-  listing.grants.sort((a, b) => a.msLeft - b.msLeft);
-  return listing;
+export async function listGrants(deps: Pick<ManageDeps, 'store' | 'now'>): Promise<ListedGrant[]> {
+  const now = deps.now().getTime();
+  return (await deps.store.open()).map((record) => ({
+    ...(record.ruleId ? { ruleId: record.ruleId } : {}),
+    status: record.status,
+    groupId: record.groupId,
+    access: summarise(record.access),
+    owner: record.owner,
+    reason: record.reason,
+    expiresAt: isoSeconds(record.expiresAt),
+    msLeft: record.expiresAt.getTime() - now,
+  }));
 }
 
 export type RevokeOutcome =
-  | { status: 'not-found' | 'not-a-grant'; message: string }
-  | { status: 'revoked' | 'already-gone' | 'would-revoke'; rule: Rule; finding: Finding };
+  | { status: 'not-a-grant'; message: string }
+  | {
+      status: 'revoked' | 'already-gone' | 'would-revoke';
+      ruleId: string;
+      groupId: string;
+      access: string;
+      finding: Finding;
+    };
 
-const NOT_FOUND = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidSecurityGroupRuleId.Malformed']);
-
-export async function revokeGrant(ruleId: string, by: string, deps: ManageDeps): Promise<RevokeOutcome> {
-  let rule: Rule | undefined;
-  try {
-    [rule] = await deps.sg.describeRulesByIds([ruleId]);
-  } catch (error) {
-    if (!NOT_FOUND.has(awsErrorCode(error) ?? '')) throw error;
-    return { status: 'not-found', message: `rule ${ruleId} does not exist: ${errorMessage(error)}` };
-  }
-  if (!rule) return { status: 'not-found', message: `rule ${ruleId} does not exist` };
-  // Only grants: this command must never become a way to remove a Terraform or baseline rule.
-  if (!hasGrantTags(rule.tags))
+/** Any listed requester may revoke any grant: revoking only narrows access, and on-call colleagues clean up. */
+export async function revokeGrant(
+  ruleId: string,
+  requester: string,
+  deps: ManageDeps,
+): Promise<RevokeOutcome> {
+  const record = (await deps.store.open()).find((candidate) => candidate.ruleId === ruleId);
+  if (!record)
     return {
       status: 'not-a-grant',
-      message: `rule ${ruleId} is not a grant (it has no netwarden:grant-* tags); only grants can be revoked here`,
+      message: `rule ${ruleId} is not a grant netwarden recorded; only grants can be revoked here`,
     };
   const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
+  const now = deps.now();
   let outcome: Finding['outcome'] = 'would-act';
   if (mode === 'enforce') {
-    const result = await deps.sg.revokeRules(rule.groupId, rule.direction, [ruleId]);
+    const result = await deps.sg.revokeRules(record.groupId, record.access.direction, [ruleId]);
     outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
+    await deps.store.close(record, { at: now, why: `revoked before its expiry by ${requester}` });
   }
-  const finding = revokedFinding(rule, {
+  const finding = closedFinding(record, {
     kind: 'grant.revoked',
     outcome,
     mode,
-    now: deps.now(),
-    why: `revoked before its expiry by ${by}`,
-    details: { owner: rule.tags[GRANT_TAGS.owner], expiresAt: rule.tags[GRANT_TAGS.expiresAt] },
+    now,
+    why: `revoked before its expiry (${isoSeconds(record.expiresAt)}) by ${requester}`,
   });
   await deps.publish(finding);
   const status =
     outcome === 'acted' ? 'revoked' : outcome === 'already-done' ? 'already-gone' : 'would-revoke';
-  return { status, rule, finding };
+  return { status, ruleId, groupId: record.groupId, access: summarise(record.access), finding };
 }

@@ -1,13 +1,38 @@
 /**
- * grant-access is invoked directly (Lambda Invoke, the console's test button, `osls invoke`): its
- * payload is the grant request itself. Only the shape is checked here; the values are judged
- * against the policy in shared/grants/request.ts, so every problem is reported at once.
+ * grant-access is reached ONLY through its Lambda Function URL with AWS_IAM auth: AWS verifies the
+ * SigV4 signature before the function runs and puts the caller in
+ * `requestContext.authorizer.iam`. That principal is the requester; nothing in the body names one.
+ * Any other event (a direct invoke with a grant request as payload, a URL event without an IAM
+ * authorizer) is not a request and creates nothing.
  */
 import * as z from 'zod';
 import type { GrantRequest } from '../../shared/grants/request';
 import { formatIssues } from '../../shared/policy/load';
 
-export const GrantAccessEvent = z
+/** The Function URL payload (format 2.0), as far as grant-access reads it. */
+export const FunctionUrlEvent = z.object({
+  version: z.literal('2.0'),
+  rawPath: z.string(),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().default(false),
+  requestContext: z.object({
+    /** The account that owns the function. */
+    accountId: z.string(),
+    http: z.object({ method: z.string(), path: z.string().optional(), sourceIp: z.string().optional() }),
+    authorizer: z.object({
+      iam: z.object({
+        accountId: z.string(),
+        userArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/, { message: 'expected an IAM or STS ARN' }),
+      }),
+    }),
+  }),
+});
+export type FunctionUrlEvent = z.infer<typeof FunctionUrlEvent>;
+
+/** The body of POST /grants. Strict: a field the request may not set (owner) is named and refused. */
+export const GrantBody = z
   .object({
     group: z.string().optional(),
     port: z.union([z.number(), z.string()]).optional(),
@@ -15,19 +40,45 @@ export const GrantAccessEvent = z
     sourceGroup: z.string().optional(),
     ttl: z.string().optional(),
     reason: z.string().optional(),
-    owner: z.string().optional(),
   })
   .strict();
-export type GrantAccessEvent = z.infer<typeof GrantAccessEvent>;
 
-export function parseGrantEvent(
-  raw: unknown,
-): { ok: true; request: GrantRequest } | { ok: false; problems: string[] } {
-  const parsed = GrantAccessEvent.safeParse(raw);
-  if (parsed.success) return { ok: true, request: parsed.data };
-  // formatIssues names paths from its root ("policy.port: …"); here the root is the request.
-  const problems = formatIssues(parsed.error.issues, raw)
-    .split('\n')
-    .map((line) => line.replace(/^policy\.?/, '').replace(/^: /, 'request: '));
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+
+export function parseFunctionUrlEvent(raw: unknown): Parsed<FunctionUrlEvent> {
+  const parsed = FunctionUrlEvent.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    problems: [
+      `not a Function URL request verified by AWS_IAM, so nothing was created (${formatIssues(parsed.error.issues, raw, 'event')})`,
+    ],
+  };
+}
+
+export function parseGrantBody(event: FunctionUrlEvent): Parsed<GrantRequest> {
+  const text =
+    event.body === undefined
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
+  let json: unknown;
+  try {
+    json = JSON.parse(text === '' ? '{}' : text);
+  } catch (error) {
+    return { ok: false, problems: [`body is not JSON: ${(error as Error).message}`] };
+  }
+  const parsed = GrantBody.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const problems = parsed.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) =>
+        key === 'owner'
+          ? `owner is not accepted: the owner of a grant is the principal AWS verified (${event.requestContext.authorizer.iam.userArn})`
+          : `${key} is not a field of a grant request (expected group, port, cidr, sourceGroup, ttl, reason)`,
+      );
+    return formatIssues([issue], json, 'body').split('\n');
+  });
   return { ok: false, problems };
 }

@@ -1,8 +1,7 @@
 /** revert-sg-drift: EventBridge (CloudTrail security-group API calls) → revertDrift. Wiring only. */
-import { lazyPublisher, lazySecurityGroupPort, lazyStateReads } from '../../shared/aws/ports';
+import { lazyGrantStore, lazyPublisher, lazySecurityGroupPort, lazyStateReads } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { accountOfFunctionArn, homeOf } from '../../shared/events/home';
-import { grantJudge } from '../../shared/grants/judge';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
@@ -10,7 +9,10 @@ import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups'
 import { baselineOrNothing, stateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { describeDecision, revertDrift } from './revert';
 
-const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+const config = parseConfig(
+  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
+  process.env,
+);
 const policy = loadPolicy(config.POLICY_PATH);
 const sg = lazySecurityGroupPort();
 const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
@@ -30,8 +32,8 @@ const deps = {
   selfRoles: selfRolePatterns(config),
   protectedGroups: protectedGroups(policy, sg, now),
   recent: recentEvents(),
-  // Grant tags are trusted only on grants netwarden made or a listed grantor added (see judge.ts).
-  judgeGrant: grantJudge(policy.grants, now),
+  // Grants are what grant-access recorded in the state table; their tags are only a label.
+  grants: lazyGrantStore(config.STATE_TABLE_NAME),
   ...(stateBaseline
     ? {
         extraBaseline: baselineOrNothing(stateBaseline, (error) =>

@@ -7,11 +7,13 @@ import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import { errorMessage } from '../../shared/errors';
 import type { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
+import { lookUpGrants, recordedGrantJudge } from '../../shared/grants/judge';
+import type { GrantRecordReader } from '../../shared/grants/record';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import { type Actor, findingActor } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
-import type { DecideContext, SgDecision } from '../../shared/sg/decide';
+import type { SgDecision } from '../../shared/sg/decide';
 import type { ProtectedGroups } from '../../shared/sg/protected-groups';
 import { reexamine } from '../../shared/sg/reexamine';
 import { carryOut, modeFor } from './act';
@@ -24,7 +26,8 @@ export interface ReexamineDeps {
   readonly modeOverride?: Mode;
   readonly selfRoles: ReadonlyArray<string>;
   readonly protectedGroups: ProtectedGroups;
-  readonly judgeGrant?: DecideContext['judgeGrant'];
+  /** netwarden's state table: a rule found on re-examination is a grant only if it is recorded there. */
+  readonly grants: GrantRecordReader;
   readonly extraBaseline?: (groupId: string) => Promise<Rule[] | undefined>;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
 }
@@ -51,6 +54,8 @@ export async function reexamineGroup(
   const judgesDrift = sections.some((section) => !section.guardrailsOnly);
   const extraBaseline = judgesDrift && deps.extraBaseline ? await deps.extraBaseline(groupId) : undefined;
   const currentRules = await deps.sg.describeGroupRules(groupId);
+  // Grant tags found on re-examination prove nothing either: only a record makes a rule a grant.
+  const grants = await lookUpGrants(currentRules, deps.grants);
   const decisions = reexamine(groupId, currentRules, {
     sections,
     trustedPrincipals: deps.policy.trustedPrincipals,
@@ -58,7 +63,7 @@ export async function reexamineGroup(
     exceptions: deps.policy.exceptions,
     now: deps.now(),
     ...(extraBaseline ? { extraBaseline } : {}),
-    ...(deps.judgeGrant ? { judgeGrant: deps.judgeGrant } : {}),
+    judgeGrant: recordedGrantJudge(grants.recorded),
   });
 
   const mode = modeFor(deps.policy, sections, deps.modeOverride);

@@ -7,15 +7,18 @@ import { errorMessage, Unprocessable } from '../../shared/errors';
 import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
 import { foreignEventFinding, foreignFields, type Home } from '../../shared/events/home';
 import type { Finding, Publish } from '../../shared/findings/finding';
+import { recordedGrantJudge } from '../../shared/grants/judge';
+import type { GrantRecordReader } from '../../shared/grants/record';
 import { effectiveMode, formatIssues } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import { isSelf } from '../../shared/sg/actor';
 import { type SgEvent, sgEventOf } from '../../shared/sg/change';
-import { type DecideContext, decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
+import { decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
 import { unprocessableFinding } from '../../shared/sg/findings';
 import type { ProtectedGroups, RecentEvents } from '../../shared/sg/protected-groups';
 import { carryOut, modeFor } from './act';
+import { forgedFindings, type GrantTagVerdict, grantsOfEvent, guardGrantTags } from './grant-tags';
 import { guardProtectionTags, type ProtectionVerdict } from './protection';
 
 export interface RevertDeps {
@@ -32,7 +35,8 @@ export interface RevertDeps {
    * is unknown, and then it acts on nothing.
    */
   readonly home: Home | undefined;
-  readonly judgeGrant?: DecideContext['judgeGrant'];
+  /** netwarden's state table: a rule is a grant only if grant-access recorded it there. */
+  readonly grants: GrantRecordReader;
   /**
    * Approved rules of a group from outside the policy: Terraform state (shared/terraform/baseline-loader.ts
    * `forGroup`). Undefined for a group means "no such baseline". Read only for protected groups.
@@ -48,7 +52,7 @@ export type RevertOutcome =
   | {
       status: 'tags';
       eventId: string;
-      verdicts: ProtectionVerdict[];
+      verdicts: Array<ProtectionVerdict | GrantTagVerdict>;
       /** What re-examining a group that became protected again decided. */
       decisions: SgDecision[];
       findings: Finding[];
@@ -128,13 +132,20 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     // A redelivered tag event would repeat the critical finding and the re-examination.
     if (deps.recent.has(eventId)) return { status: 'redelivered', eventId };
     try {
-      const { verdicts, decisions, findings } = await guardProtectionTags(
-        envelope.data,
-        eventName as TagEventName,
-        deps,
-      );
+      // Grant tags on rules (sgr-) and protection tags on groups (sg-) can come in one call.
+      const grantTags = await guardGrantTags(envelope.data, eventName as TagEventName, deps);
+      const protection = await guardProtectionTags(envelope.data, eventName as TagEventName, deps);
       deps.recent.add(eventId);
-      return { status: 'tags', eventId, verdicts, decisions, findings };
+      return {
+        status: 'tags',
+        eventId,
+        // A call that only tagged rules says nothing about protection: its grant verdict is the news.
+        verdicts: grantTags
+          ? [grantTags.verdict, ...protection.verdicts.filter((verdict) => !verdict.startsWith('ignore:'))]
+          : protection.verdicts,
+        decisions: protection.decisions,
+        findings: [...(grantTags?.findings ?? []), ...protection.findings],
+      };
     } catch (error) {
       if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
       throw error;
@@ -183,6 +194,8 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     }
   }
 
+  // Grant tags prove nothing: only a record in the state table makes a rule a grant.
+  const grants = await grantsOfEvent(event, currentRules, deps);
   const decisions = decide(event, {
     sections,
     trustedPrincipals: deps.policy.trustedPrincipals,
@@ -191,11 +204,16 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     now: deps.now(),
     ...(currentRules ? { currentRules } : {}),
     ...(extraBaseline ? { extraBaseline } : {}),
-    ...(deps.judgeGrant ? { judgeGrant: deps.judgeGrant } : {}),
+    judgeGrant: recordedGrantJudge(grants.recorded),
   });
 
   const mode = modeFor(deps.policy, sections, deps.modeOverride);
-  const findings: Finding[] = [];
+  const findings: Finding[] = forgedFindings(grants.forged, event, event.actor, {
+    mode,
+    now: deps.now(),
+    policy: deps.policy,
+  });
+  for (const finding of findings) await deps.publish(finding);
   for (const decision of decisions) {
     if (decision.type === 'ignore') {
       deps.log?.('ignored change', { eventId: event.eventId, reason: decision.reason, why: decision.why });

@@ -1,5 +1,6 @@
 /** weekly-check: EventBridge schedule (Monday 09:00 Asia/Seoul by default) → weeklyCheck → one digest finding. Wiring only. */
 import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
+import { lazyGrantStore } from '../../shared/aws/ports';
 import { scheduledTime } from '../../shared/checks/schedule';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { logger } from '../../shared/logger';
@@ -8,7 +9,10 @@ import { loadPolicy } from '../../shared/policy/load';
 import { stateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { type WeeklyDeps, weeklyCheck } from './weekly';
 
-const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+const config = parseConfig(
+  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
+  process.env,
+);
 const policy = loadPolicy(config.POLICY_PATH);
 let loading: Promise<ReturnType<typeof import('../../shared/aws/checks-wiring').weeklyReads>> | undefined;
 const reads = () => {
@@ -31,6 +35,7 @@ const deps: WeeklyDeps = {
   sg: lazyPort<WeeklyDeps['sg']>(async () => (await reads()).sg),
   network: lazyPort<WeeklyDeps['network']>(async () => (await reads()).network),
   state: stateBaselineLoader(policy.terraformState, async (ref) => (await reads()).stateReads.read(ref), now),
+  grants: lazyGrantStore(config.STATE_TABLE_NAME),
   policy,
   publish,
 };

@@ -28,6 +28,7 @@ import {
   weeklyDigest,
 } from '../../shared/checks/weekly-digest';
 import type { Finding, Publish } from '../../shared/findings/finding';
+import type { GrantRecord, GrantStore } from '../../shared/grants/record';
 import type { Policy } from '../../shared/policy/schema';
 import type { StateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { baselineFromState, type StateBaseline } from '../../shared/terraform/state';
@@ -43,6 +44,8 @@ export interface WeeklyDeps {
   readonly sg: Pick<SecurityGroupReads, 'groups' | 'rules'>;
   readonly network: NetworkReads;
   readonly state: StateBaselineLoader;
+  /** netwarden's state table: open grants are temporary access, not drift (tags say nothing). */
+  readonly grants?: Pick<GrantStore, 'open'>;
   readonly policy: Policy;
   readonly publish?: Publish;
   /** Items per digest section; the CLI shows everything. */
@@ -62,12 +65,19 @@ export const dimensionOf = (arn: string, marker: 'loadbalancer/' | 'targetgroup/
 async function audit(at: Date, deps: WeeklyDeps, failures: string[]) {
   const [groups, rules] = await Promise.all([deps.sg.groups(), deps.sg.rules()]);
   const vpcIds = [...new Set(groups.flatMap((group) => (group.vpcId ? [group.vpcId] : [])))];
-  const [staleReferences, attachedGroupIds, state] = await Promise.all([
+  const [staleReferences, attachedGroupIds, state, grants] = await Promise.all([
     gather('stale security groups', failures, [], () => deps.network.staleReferences(vpcIds)),
     gather('network interfaces', failures, undefined as Set<string> | undefined, () =>
       deps.network.attachedGroupIds(),
     ),
     gather('Terraform state', failures, undefined as StateBaseline | undefined, () => deps.state.load()),
+    // Unread, open grants count as unapproved rules: the digest lists the failure and errs on the loud side.
+    gather(
+      'grants (state table)',
+      failures,
+      [] as GrantRecord[],
+      async () => (await deps.grants?.open()) ?? [],
+    ),
   ]);
   const report = auditAccount({
     groups,
@@ -79,6 +89,7 @@ async function audit(at: Date, deps: WeeklyDeps, failures: string[]) {
     now: at,
     ...(state ? { extraBaseline: (groupId: string) => baselineFromState(state, groupId) } : {}),
     ...(accountOf(groups) ? { accountId: accountOf(groups) } : {}),
+    recordedGrants: new Set(grants.flatMap((grant) => (grant.ruleId ? [grant.ruleId] : []))),
   });
   return { report, baselineProblems: state?.problems ?? [] };
 }

@@ -7,6 +7,7 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -41,6 +42,12 @@ export const snsClient = (): SNSClient => {
 export const ssmClient = (): SSMClient => {
   ssm ??= new SSMClient(WRITER_RETRIES);
   return ssm;
+};
+let dynamoDb: DynamoDBClient | undefined;
+/** The state table (grants). The endpoint can be pointed elsewhere with AWS_ENDPOINT_URL_DYNAMODB. */
+export const dynamoDbClient = (): DynamoDBClient => {
+  dynamoDb ??= new DynamoDBClient(WRITER_RETRIES);
+  return dynamoDb;
 };
 
 // The daily and weekly checks only read, in bulk: more retries, since LookupEvents allows 2 calls a second.

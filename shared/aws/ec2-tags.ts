@@ -1,6 +1,6 @@
 /**
- * Tags on security-group rules (sgr- ids): grants keep their expiry and their "already warned"
- * marker on the rule itself, so the state lives with the access it describes and disappears with it.
+ * Tags on security-group rules (sgr- ids). grant-access keeps the label of a grant current when it
+ * is extended; the label is for people only — a grant's state lives in netwarden's state table.
  */
 import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 

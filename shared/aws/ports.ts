@@ -6,6 +6,7 @@
 
 import type { StateReads } from '../checks/ports';
 import type { Publish } from '../findings/finding';
+import type { GrantStore } from '../grants/record';
 import type { SecurityGroupPort } from './ec2';
 import type { InstancePort } from './ec2-instances';
 import type { RuleTagger } from './ec2-tags';
@@ -53,4 +54,14 @@ export const lazyStateReads = () =>
       import('./clients'),
     ]);
     return terraformStateReads(s3Client);
+  });
+
+/** netwarden's state table: the grant records only netwarden's roles can write. */
+export const lazyGrantStore = (tableName: string) =>
+  lazyPort<GrantStore>(async () => {
+    const [{ grantStore }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table'),
+      import('./clients'),
+    ]);
+    return grantStore(dynamoDbClient(), tableName);
   });

@@ -57,6 +57,11 @@ export interface AuditInput {
   readonly accountId?: string;
   /** When the audit runs: a policy exception applies until its expiry. */
   readonly now: Date;
+  /**
+   * Rule ids of the open grants netwarden recorded in its state table: temporary, so not drift. A
+   * grant tag on a rule proves nothing (anyone can write one) and exempts nothing here.
+   */
+  readonly recordedGrants?: ReadonlySet<string>;
 }
 
 /** A policy exception as the audit lists it: where it is in the file, what it covers, until when. */
@@ -338,7 +343,8 @@ export function auditAccount(input: AuditInput): AuditReport {
         continue;
       }
       if (breach) report.guardrails.push({ ...refOf(rule, group), section: breach.section.name });
-      if (baselineKeys && !baselineKeys.has(ruleKey(rule)) && rule.tags[GRANT_EXPIRES_TAG] === undefined)
+      const recordedGrant = rule.ruleId !== undefined && input.recordedGrants?.has(rule.ruleId) === true;
+      if (baselineKeys && !baselineKeys.has(ruleKey(rule)) && !recordedGrant)
         report.drift.unapproved.push(refOf(rule, group));
       if (rule.peer.type === 'security-group') {
         const local = rule.peer.userId === undefined || rule.peer.userId === input.accountId;

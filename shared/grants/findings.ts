@@ -1,15 +1,18 @@
-/** Grant decisions rendered as findings. Kinds are stable: grant.created|extended|rejected|expiring|expired|invalid|revoked. */
+/**
+ * Grant decisions rendered as findings. Kinds are stable:
+ * grant.created|extended|rejected|expiring|expired|revoked|gone|forged|label-edited.
+ */
 import type { Finding } from '../findings/finding';
 import { formatDuration } from '../policy/duration';
-import type { Mode } from '../policy/schema';
-import { type Rule, summarise } from '../rules/rule';
-import type { Grant } from './grant';
-import type { GrantRequest, ValidGrant } from './request';
-import { isoSeconds } from './tags';
+import { forbidMatches } from '../policy/match';
+import type { Mode, Policy } from '../policy/schema';
+import { opensPort, type Rule, summarise } from '../rules/rule';
+import type { GrantRecord } from './record';
+import { GRANT_TAGS, isoSeconds } from './tags';
 
-const ruleRef = (rule: Rule) => ({
+const ruleRef = (rule: Rule, ruleId?: string) => ({
   summary: summarise(rule),
-  ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
+  ...((ruleId ?? rule.ruleId) ? { ruleId: ruleId ?? rule.ruleId } : {}),
 });
 const timeLeft = (expiresAt: Date, now: Date) => formatDuration(expiresAt.getTime() - now.getTime());
 
@@ -18,34 +21,41 @@ interface Base {
   readonly now: Date;
 }
 
+const recordDetails = (record: GrantRecord) => ({
+  owner: record.owner,
+  reason: record.reason,
+  expiresAt: isoSeconds(record.expiresAt),
+  ...(record.ruleId ? { ruleId: record.ruleId } : {}),
+});
+
 export function grantedFinding(
-  grant: ValidGrant & { ruleId?: string },
-  how: { extended: boolean; outcome: Finding['outcome']; actions: string[] } & Base,
+  record: GrantRecord,
+  how: { extended: boolean; outcome: Finding['outcome']; actions: string[]; ttlMs: number } & Base,
 ): Finding {
-  const rule = { ...grant.rule, ...(grant.ruleId ? { ruleId: grant.ruleId } : {}) };
-  const verb = how.mode === 'report' ? 'would be' : '';
+  const verb = how.mode === 'report' ? 'would be ' : '';
   const what = how.extended ? 'extended' : 'granted';
   return {
     kind: how.extended ? 'grant.extended' : 'grant.created',
     severity: 'info',
-    title: `Temporary access ${verb ? `${verb} ` : ''}${what} on ${rule.groupId}: ${summarise(rule)} for ${grant.owner} until ${isoSeconds(grant.expiresAt)}`,
+    title: `Temporary access ${verb}${what} on ${record.groupId}: ${summarise(record.access)} for ${record.owner} until ${isoSeconds(record.expiresAt)}`,
     mode: how.mode,
     outcome: how.outcome,
     time: how.now.toISOString(),
-    resource: { type: 'security-group', id: rule.groupId },
-    rules: [ruleRef(rule)],
-    why: `${grant.owner}: ${grant.reason} (ttl ${formatDuration(grant.ttlMs)})`,
+    actor: { arn: record.owner, display: record.owner, viaConsole: false },
+    resource: { type: 'security-group', id: record.groupId },
+    rules: [ruleRef(record.access, record.ruleId)],
+    why: `requested by ${record.owner} (verified by IAM): ${record.reason} (ttl ${formatDuration(how.ttlMs)})`,
     actions: how.actions,
-    details: {
-      owner: grant.owner,
-      reason: grant.reason,
-      expiresAt: isoSeconds(grant.expiresAt),
-      ...(grant.ruleId ? { ruleId: grant.ruleId } : {}),
-    },
+    details: recordDetails(record),
   };
 }
 
-export function rejectedFinding(request: GrantRequest, problems: string[], base: Base): Finding {
+/** `requester` is the verified principal when there was one: the message names who was refused. */
+export function rejectedFinding(
+  request: { group?: string; requester?: string; fields?: Record<string, unknown> },
+  problems: string[],
+  base: Base,
+): Finding {
   return {
     kind: 'grant.rejected',
     severity: 'info',
@@ -53,60 +63,141 @@ export function rejectedFinding(request: GrantRequest, problems: string[], base:
     mode: base.mode,
     outcome: 'no-action',
     time: base.now.toISOString(),
+    ...(request.requester
+      ? { actor: { arn: request.requester, display: request.requester, viaConsole: false } }
+      : {}),
     ...(request.group ? { resource: { type: 'security-group', id: request.group } } : {}),
     why: problems.join('; '),
     actions: [],
-    details: { request: { ...request } },
+    details: {
+      ...(request.requester ? { requester: request.requester } : {}),
+      ...(request.fields ? { request: request.fields } : {}),
+    },
   };
 }
 
-export function expiringFinding(grant: Grant, base: Base): Finding {
+export function expiringFinding(record: GrantRecord, base: Base): Finding {
   return {
     kind: 'grant.expiring',
     severity: 'info',
-    title: `Grant expiring in ${timeLeft(grant.expiresAt, base.now)} on ${grant.groupId}: ${summarise(grant.rule)} for ${grant.owner}`,
+    title: `Grant expiring in ${timeLeft(record.expiresAt, base.now)} on ${record.groupId}: ${summarise(record.access)} for ${record.owner}`,
     mode: base.mode,
     outcome: 'no-action',
     time: base.now.toISOString(),
-    resource: { type: 'security-group', id: grant.groupId },
-    rules: [ruleRef(grant.rule)],
-    why: `expires at ${isoSeconds(grant.expiresAt)}; extend it with \`netwarden grant\` for the same group, port and source if it is still needed`,
+    resource: { type: 'security-group', id: record.groupId },
+    rules: [ruleRef(record.access, record.ruleId)],
+    why: `expires at ${isoSeconds(record.expiresAt)}; extend it with \`netwarden grant\` for the same group, port and source if it is still needed`,
     actions: [],
-    details: { owner: grant.owner, reason: grant.reason, expiresAt: isoSeconds(grant.expiresAt) },
+    details: recordDetails(record),
   };
 }
 
-export function revokedFinding(
-  rule: Rule,
+/** A recorded grant ended: expired, revoked by hand, or found with its rule already gone. */
+export function closedFinding(
+  record: GrantRecord,
   how: Base & {
-    kind: 'grant.expired' | 'grant.invalid' | 'grant.revoked';
+    kind: 'grant.expired' | 'grant.revoked' | 'grant.gone';
     outcome: Finding['outcome'];
     why: string;
-    details?: Record<string, unknown>;
+    ruleId?: string;
   },
 ): Finding {
+  const ruleId = how.ruleId ?? record.ruleId;
   const done = { acted: 'revoked', 'already-done': 'already gone', 'would-act': 'would be revoked' }[
     how.outcome as 'acted' | 'already-done' | 'would-act'
   ];
   const what = {
     'grant.expired': 'Grant expired',
-    'grant.invalid': 'Invalid grant',
     'grant.revoked': 'Grant revoked',
+    'grant.gone': 'Grant closed',
   }[how.kind];
   return {
     kind: how.kind,
-    severity: how.kind === 'grant.invalid' ? 'warning' : 'info',
-    title: `${what} on ${rule.groupId}: ${summarise(rule)} ${done ?? how.outcome}`,
+    severity: how.kind === 'grant.gone' ? 'warning' : 'info',
+    title: `${what} on ${record.groupId}: ${summarise(record.access)} ${done ?? how.outcome}`,
     mode: how.mode,
     outcome: how.outcome,
     time: how.now.toISOString(),
-    resource: { type: 'security-group', id: rule.groupId },
-    rules: [ruleRef(rule)],
+    resource: { type: 'security-group', id: record.groupId },
+    rules: [ruleRef(record.access, ruleId)],
     why: how.why,
     actions:
-      how.outcome === 'already-done'
-        ? []
-        : [`RevokeSecurityGroupIngress ${rule.groupId} ${rule.ruleId ?? '?'}`],
-    ...(how.details ? { details: how.details } : {}),
+      how.outcome === 'acted' || how.outcome === 'would-act'
+        ? [`RevokeSecurityGroupIngress ${record.groupId} ${ruleId ?? '?'}`]
+        : [],
+    details: recordDetails(record),
+  };
+}
+
+/** Ports worth a critical: every grantable port and every port a guardrail of any section forbids. */
+export function opensGuardedPort(rule: Rule, policy: Policy): boolean {
+  const grantPorts = (policy.grants?.ports ?? []).map((port) => ({ from: port, to: port }));
+  if (grantPorts.some((port) => opensPort(rule, port))) return true;
+  return policy.securityGroups.some((section) =>
+    section.forbid.some(
+      (forbid) =>
+        forbid.ports?.some((port) => opensPort(rule, port)) ||
+        // A guardrail without ports forbids the source on every port.
+        (forbid.ports === undefined && forbidMatches(forbid, rule)),
+    ),
+  );
+}
+
+/**
+ * A rule carrying grant tags that no live record in the state table matches. Tags are anyone's to
+ * write: the rule is judged like any other rule, and expire-grants never touches it.
+ */
+export function forgedFinding(
+  rule: Rule,
+  how: Base & {
+    policy: Policy;
+    how: string;
+    eventId?: string;
+    actor?: Finding['actor'];
+    account?: string;
+    region?: string;
+  },
+): Finding {
+  const critical = opensGuardedPort(rule, how.policy);
+  const claimed = rule.tags[GRANT_TAGS.owner];
+  return {
+    kind: 'grant.forged',
+    severity: critical ? 'critical' : 'warning',
+    title: `Forged grant on ${rule.groupId}: ${summarise(rule)}${rule.ruleId ? ` (${rule.ruleId})` : ''} carries grant tags but netwarden never granted it`,
+    mode: how.mode,
+    outcome: 'no-action',
+    time: how.now.toISOString(),
+    ...(how.eventId ? { eventId: how.eventId } : {}),
+    ...(how.account ? { account: how.account } : {}),
+    ...(how.region ? { region: how.region } : {}),
+    ...(how.actor ? { actor: how.actor } : {}),
+    resource: { type: 'security-group', id: rule.groupId },
+    rules: [ruleRef(rule)],
+    why: `${how.how}; no grant for this rule is recorded in netwarden's state table${claimed ? ` (the tags claim owner ${JSON.stringify(claimed)})` : ''}. Grant tags are a label anyone can write: expire-grants will not remove this rule, and it is judged like any other rule${critical ? '. It opens a guarded port' : ''}.`,
+    actions: [],
+    details: { tags: Object.keys(rule.tags).filter((key) => key.startsWith('netwarden:grant-')) },
+  };
+}
+
+/** Someone edited the label of a real grant: nothing changes, but people should know it was tried. */
+export function labelEditedFinding(
+  rule: Rule,
+  record: GrantRecord,
+  how: Base & { how: string; eventId?: string; actor?: Finding['actor'] },
+): Finding {
+  return {
+    kind: 'grant.label-edited',
+    severity: 'warning',
+    title: `Grant tags edited on ${rule.ruleId ?? rule.groupId}: the recorded grant is unchanged (${record.owner} until ${isoSeconds(record.expiresAt)})`,
+    mode: how.mode,
+    outcome: 'no-action',
+    time: how.now.toISOString(),
+    ...(how.eventId ? { eventId: how.eventId } : {}),
+    ...(how.actor ? { actor: how.actor } : {}),
+    resource: { type: 'security-group', id: rule.groupId },
+    rules: [ruleRef(rule)],
+    why: `${how.how}. Grant tags are only a label: the grant's owner and expiry are what grant-access recorded, and it is revoked at ${isoSeconds(record.expiresAt)} whatever the tags say.`,
+    actions: [],
+    details: recordDetails(record),
   };
 }

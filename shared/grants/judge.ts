@@ -1,35 +1,47 @@
 /**
- * revert-sg-drift's judgement of rules carrying grant tags (DecideContext.judgeGrant).
+ * What the state table says about rules an event added or changed, for revert-sg-drift.
  *
- * Valid-looking tags alone are never trusted, because anyone allowed to add a rule can also tag it:
- * - grant-access's own calls never get here (netwarden ignores its own CloudTrail events);
- * - a rule *added* with grant tags by anyone else is a forged grant unless that principal is a
- *   grantor (`grants.grantors`, e.g. the people who run `netwarden grant` with their own credentials)
- *   and the tags are valid;
- * - a grant *edited* by someone (ModifySecurityGroupRules) stays a grant only while it still grants
- *   exactly the access recorded in `netwarden:grant-access` and its tags are valid.
- * Anything else with grant tags is `invalid-grant`: revoked. Rules without grant tags: undefined.
+ * A rule is a grant only when grant-access recorded it (record.ts); its tags are a label anyone can
+ * write, so they neither protect nor condemn a rule. A recorded grant is approved access
+ * (DecideContext.judgeGrant); any other rule — grant-tagged or not — is judged like every other rule,
+ * and a grant-tagged one without a record is also reported as a forged grant.
  */
-
-import type { GrantPolicy } from '../policy/schema';
+import { type Rule, sameAccess } from '../rules/rule';
 import type { DecideContext } from '../sg/decide';
-import { parseGrant } from './grant';
+import { accessKey, type GrantRecordReader, isRecordedRule } from './record';
 import { hasGrantTags } from './tags';
 
-type Judge = NonNullable<DecideContext['judgeGrant']>;
+export interface GrantLookup {
+  /** Rules that are recorded grants. */
+  readonly recorded: Rule[];
+  /** Rules carrying grant tags that no live record matches. */
+  readonly forged: Rule[];
+}
 
-export function grantJudge(policy: GrantPolicy | undefined, now: () => Date): Judge {
-  return (rule, { action, actor }) => {
-    if (!hasGrantTags(rule.tags)) return undefined;
-    if (!policy) return { valid: false, problem: 'grant tags, but the policy has no grants section' };
-    const parsed = parseGrant(rule, policy, now());
-    if (!parsed.ok) return { valid: false, problem: parsed.problems.join('; ') };
-    if (action === 'added') {
-      return {
-        valid: false,
-        problem: `grant tags on a rule added by ${actor.display}, who is neither grant-access nor a grantor (grants.grantors)`,
-      };
-    }
-    return { valid: true };
-  };
+/**
+ * Looks up the rules that carry grant tags (every grant carries the label grant-access put on it;
+ * one GetItem per such rule, none for any other rule). The tag only decides whether to look; the
+ * record decides what the rule is. A real grant whose label someone stripped is judged like a
+ * hand-made rule: at worst it is revoked early, which narrows access and is reported.
+ */
+export async function lookUpGrants(
+  rules: ReadonlyArray<Rule>,
+  reader: GrantRecordReader,
+): Promise<GrantLookup> {
+  const lookup: GrantLookup = { recorded: [], forged: [] };
+  for (const rule of rules) {
+    if (!hasGrantTags(rule.tags)) continue;
+    const record = await reader.get(rule.groupId, accessKey(rule));
+    if (isRecordedRule(rule, record)) lookup.recorded.push(rule);
+    else lookup.forged.push(rule);
+  }
+  return lookup;
+}
+
+/** DecideContext.judgeGrant: a recorded grant is approved; anything else is for the usual judgement. */
+export function recordedGrantJudge(recorded: ReadonlyArray<Rule>): NonNullable<DecideContext['judgeGrant']> {
+  return (rule) =>
+    recorded.some((grant) => grant.ruleId === rule.ruleId && sameAccess(grant, rule))
+      ? { valid: true }
+      : undefined;
 }

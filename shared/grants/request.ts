@@ -1,8 +1,10 @@
 /**
- * A grant request (from grant-access's payload or the CLI) validated against policy.grants. Every
- * problem is collected, not just the first, each naming the field and the value it found.
+ * A grant request (the body of a POST to grant-access's Function URL) validated against
+ * policy.grants. Every problem is collected, not just the first, each naming the field and the value
+ * it found. The owner is never part of the request: it is the principal the Function URL verified.
  */
 import { parseDuration } from '../policy/duration';
+import { globMatches } from '../policy/match';
 import type { GrantPolicy } from '../policy/schema';
 import { canonicalCidr } from '../rules/cidr';
 import type { Peer, Rule } from '../rules/rule';
@@ -16,12 +18,12 @@ export interface GrantRequest {
   /** A duration like `2h`; the policy's defaultTtl when absent. */
   readonly ttl?: string;
   readonly reason?: string;
-  readonly owner?: string;
 }
 
 export interface ValidGrant {
   /** The ingress rule to create, without an id yet. */
   readonly rule: Rule;
+  /** The verified principal (an ARN). */
   readonly ttlMs: number;
   readonly issuedAt: Date;
   readonly expiresAt: Date;
@@ -31,14 +33,14 @@ export interface ValidGrant {
 
 export type GrantValidation = { ok: true; grant: ValidGrant } | { ok: false; problems: string[] };
 
-export const LIMITS = { reason: { min: 3, max: 256 }, owner: { max: 128 } } as const;
+export const LIMITS = { reason: { min: 3, max: 256 } } as const;
 
 const GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 // Control characters would corrupt tag values and Slack messages alike.
 const hasControlCharacters = (text: string) =>
   [...text].some((char) => (char.codePointAt(0) ?? 0) < 0x20 || char.codePointAt(0) === 0x7f);
 
-function textProblems(field: 'reason' | 'owner', value: string | undefined, min: number, max: number) {
+function textProblems(field: 'reason', value: string | undefined, min: number, max: number) {
   const text = value?.trim() ?? '';
   if (text === '') return [`${field} is required`];
   const problems: string[] = [];
@@ -105,6 +107,7 @@ export function validateGrantRequest(
   request: GrantRequest,
   policy: GrantPolicy | undefined,
   now: Date,
+  owner: string,
 ): GrantValidation {
   if (!policy) return { ok: false, problems: ['grants are not enabled: the policy has no grants section'] };
   const problems: string[] = [];
@@ -112,6 +115,9 @@ export function validateGrantRequest(
   if (!group) problems.push('group is required');
   else if (!GROUP_ID.test(group))
     problems.push(`group ${JSON.stringify(group)} is not a security group id (sg-…)`);
+  // By id only: a tag or a name is anyone's to set, so neither makes a group grantable.
+  else if (!policy.groups.ids.includes(group))
+    problems.push(`group ${group} is not grantable (not in grants.groups.ids)`);
   const port = portOf(request.port, problems);
   if (port !== undefined) {
     const problem = portProblem(port, policy);
@@ -124,14 +130,12 @@ export function validateGrantRequest(
   }
   const ttlMs = ttlOf(request.ttl, policy, problems);
   problems.push(...textProblems('reason', request.reason, LIMITS.reason.min, LIMITS.reason.max));
-  problems.push(...textProblems('owner', request.owner, 1, LIMITS.owner.max));
   if (problems.length > 0 || !group || port === undefined || !source || ttlMs === undefined)
     return { ok: false, problems };
 
   // Whole seconds, rounded down: the tag holds seconds and the grant never outlives its ttl.
   const issuedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const expiresAt = new Date(Math.floor((now.getTime() + ttlMs) / 1000) * 1000);
-  const owner = (request.owner ?? '').trim();
   return {
     ok: true,
     grant: {
@@ -157,4 +161,21 @@ export function validateGrantRequest(
 /** EC2 rule descriptions allow only a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* and 255 characters. */
 function ruleDescription(owner: string): string {
   return `netwarden grant for ${owner}`.replace(/[^a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]/g, '_').slice(0, 255);
+}
+
+/**
+ * May this principal (the ARN the Function URL verified) request grants? Its account must be the
+ * function's own or one the policy names, and the ARN must match a `grants.requesters` glob (`*`
+ * stays within one ARN segment). The message names the principal.
+ */
+export function requesterProblem(
+  principal: { arn: string; accountId: string },
+  allowed: { requesters: ReadonlyArray<string>; accounts: ReadonlyArray<string> },
+): string | undefined {
+  const arnAccount = principal.arn.split(':')[4];
+  if (arnAccount !== principal.accountId || !allowed.accounts.includes(principal.accountId))
+    return `principal ${principal.arn} is from account ${principal.accountId}, which this policy does not act for (${allowed.accounts.join(', ')})`;
+  if (!allowed.requesters.some((glob) => globMatches(glob, principal.arn)))
+    return `principal ${principal.arn} may not request grants (it matches none of grants.requesters)`;
+  return undefined;
 }

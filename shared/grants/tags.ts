@@ -1,38 +1,45 @@
 /**
- * The grant tag model. A grant is an ingress rule carrying these tags; everything netwarden knows
- * about a grant is on the rule, so the one tag-filtered DescribeSecurityGroupRules query finds it all.
+ * The grant LABEL: tags grant-access puts on the rule it creates, so that people looking at the rule
+ * in the console see whose it is and until when. Nothing reads them to decide anything: the grant is
+ * the record in the state table (record.ts). Tags are anyone's to add, edit or remove; a rule that
+ * carries these tags without a record is a forged grant (forged.ts).
  */
+import { type Rule, summarise } from '../rules/rule';
+
 export const GRANT_TAG_PREFIX = 'netwarden:grant-';
 export const GRANT_TAGS = {
-  /** When the grant ends, ISO-8601 UTC (`2026-11-23T01:00:00Z`). The key expire-grants queries by. */
   expiresAt: 'netwarden:grant-expires-at',
-  /** When the current expiry was issued (creation or latest extension); expiry - issued ≤ maxTtl. */
   issuedAt: 'netwarden:grant-issued-at',
   owner: 'netwarden:grant-owner',
   reason: 'netwarden:grant-reason',
-  /** The access granted (`tcp 5432 from 203.0.113.7/32`): a rule edited after it was granted no longer matches. */
   access: 'netwarden:grant-access',
-  /** Set when the "expiring soon" finding was published, so each expiry is warned about once. */
-  warnedAt: 'netwarden:grant-warned-at',
 } as const;
-
-/** The one query that finds every grant, whatever the number of groups. */
-export const GRANT_QUERY = [{ Name: 'tag-key', Values: [GRANT_TAGS.expiresAt] }];
 
 export function hasGrantTags(tags: Readonly<Record<string, string>>): boolean {
   return Object.keys(tags).some((key) => key.startsWith(GRANT_TAG_PREFIX));
 }
 
-/** Second-precision ISO-8601 UTC, as written into tags. */
-export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const isGrantTagKey = (key: string): boolean => key.startsWith(GRANT_TAG_PREFIX);
+
+/** The label grant-access writes on create and on extend. */
+export function grantLabel(grant: {
+  access: Rule;
+  expiresAt: Date;
+  issuedAt: Date;
+  owner: string;
+  reason: string;
+}): Record<string, string> {
+  return {
+    [GRANT_TAGS.expiresAt]: isoSeconds(grant.expiresAt),
+    [GRANT_TAGS.issuedAt]: isoSeconds(grant.issuedAt),
+    // EC2 tag values hold at most 256 characters.
+    [GRANT_TAGS.owner]: grant.owner.slice(0, 256),
+    [GRANT_TAGS.reason]: grant.reason.slice(0, 256),
+    [GRANT_TAGS.access]: summarise(grant.access),
+  };
 }
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-
-/** Parses an ISO-8601 UTC time (with `Z`); anything else — local times, offsets, prose — is undefined. */
-export function parseIsoUtc(text: string | undefined): Date | undefined {
-  if (text === undefined || !ISO_UTC.test(text.trim())) return undefined;
-  const date = new Date(text.trim());
-  return Number.isNaN(date.getTime()) ? undefined : date;
+/** Second-precision ISO-8601 UTC. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -1,38 +1,73 @@
-/** Grant test helpers: use-case deps on the simulated account, and grants seeded in bulk. */
+/**
+ * Grant test helpers: use-case deps on the simulated account and a state table (dynalite), Function
+ * URL events as AWS delivers them after verifying the caller, and grants seeded in bulk.
+ */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { securityGroupPort } from '../../shared/aws/ec2';
 import { ruleTagger } from '../../shared/aws/ec2-tags';
 import { snsPublisher } from '../../shared/aws/sns';
-import { grantTags } from '../../shared/grants/grant';
+import type { GrantStore } from '../../shared/grants/record';
+import { grantLabel } from '../../shared/grants/tags';
 import { loadPolicy } from '../../shared/policy/load';
 import type { Policy } from '../../shared/policy/schema';
+import type { Rule } from '../../shared/rules/rule';
 import type { Simulation } from '../simulated-account/index';
-import { VPC_ID } from '../simulated-account/index';
+import { ACCOUNT_ID, VPC_ID } from '../simulated-account/index';
+import { loadEvent } from './load-event';
 
 export const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-test-findings';
 export const policy: Policy = loadPolicy('netwarden.policy.yml');
 
-/** The deps the Lambdas build, on the simulated account and its clock. */
-export function grantDeps(sim: Simulation, overrides: { policy?: Policy } = {}) {
+/** A principal grants.requesters lists (the shipped policy: the db-oncall role's sessions). */
+export const ONCALL_ALICE = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/db-oncall/alice@example.com`;
+export const DEVELOPER_MALLORY = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/developer/mallory@example.com`;
+
+/** The deps the Lambdas build, on the simulated account, its clock and a state table. */
+export function grantDeps(sim: Simulation, store: GrantStore, overrides: { policy?: Policy } = {}) {
   const ec2 = new EC2Client({});
   return {
     sg: securityGroupPort(ec2),
     tagger: ruleTagger(ec2),
+    store,
     publish: snsPublisher(new SNSClient({}), TOPIC),
     now: sim.account.clock.now,
     policy: overrides.policy ?? policy,
   };
 }
 
+/** A Function URL event (payload 2.0) for a caller AWS verified with SigV4 (AWS_IAM auth). */
+export function urlEvent(
+  options: { method?: string; path?: string; body?: unknown; arn?: string; accountId?: string } = {},
+) {
+  const event = loadEvent<{
+    rawPath: string;
+    body?: string;
+    requestContext: {
+      http: { method: string; path: string };
+      authorizer: { iam: { userArn: string; accountId: string } };
+    };
+  }>('grant/function-url-post-grants.json');
+  const arn = options.arn ?? ONCALL_ALICE;
+  event.rawPath = options.path ?? '/grants';
+  event.requestContext.http.method = options.method ?? 'POST';
+  event.requestContext.http.path = event.rawPath;
+  event.requestContext.authorizer.iam.userArn = arn;
+  event.requestContext.authorizer.iam.accountId = options.accountId ?? arn.split(':')[4] ?? '';
+  if (options.body === undefined) delete event.body;
+  else event.body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  return event;
+}
+
 /**
- * Inserts `groups` security groups and `grants` grant rules spread over them straight into the
- * simulated state (no API calls, no CloudTrail), each grant for one host on 5432.
+ * Inserts `groups` security groups and `grants` recorded grants spread over them: the rules straight
+ * into the simulated state (no API calls, no CloudTrail) and the records into the state table.
  */
-export function seedGrants(
+export async function seedGrants(
   sim: Simulation,
+  store: GrantStore,
   options: { groups: number; grants: number; issuedAt: Date; ttlMs: number },
-): string[] {
+): Promise<string[]> {
   const groupIds: string[] = [];
   for (let index = 0; index < options.groups; index += 1) {
     const id = `sg-${(0x5000000 + index).toString(16).padStart(17, '0')}`;
@@ -51,21 +86,25 @@ export function seedGrants(
     const groupId = groupIds[index % groupIds.length] ?? '';
     const ruleId = sim.account.newId('sgr');
     const cidr = `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}/32`;
-    const tags = grantTags({
-      rule: {
-        groupId,
-        direction: 'ingress',
-        protocol: 'tcp',
-        fromPort: 5432,
-        toPort: 5432,
-        peer: { type: 'ipv4', cidr },
-        tags: {},
-      },
+    const access: Rule = {
+      groupId,
+      direction: 'ingress',
+      protocol: 'tcp',
+      fromPort: 5432,
+      toPort: 5432,
+      peer: { type: 'ipv4', cidr },
+      tags: {},
+    };
+    const fields = {
+      groupId,
+      access,
+      owner: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/db-oncall/dev-${index}`,
+      reason: 'bulk test',
       issuedAt: options.issuedAt,
       expiresAt: new Date(options.issuedAt.getTime() + options.ttlMs),
-      owner: `dev-${index}`,
-      reason: 'bulk test',
-    });
+      createdAt: options.issuedAt,
+    };
+    await store.markLive(await store.putPending(fields), ruleId);
     sim.sg.rules.set(ruleId, {
       SecurityGroupRuleId: ruleId,
       GroupId: groupId,
@@ -75,7 +114,7 @@ export function seedGrants(
       FromPort: 5432,
       ToPort: 5432,
       CidrIpv4: cidr,
-      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      Tags: Object.entries(grantLabel(fields)).map(([Key, Value]) => ({ Key, Value })),
     });
     ruleIds.push(ruleId);
   }

@@ -1,6 +1,11 @@
-/** What `osls package` deploys for grants: a direct-invoke grant-access, a per-minute expire-grants, least-privilege roles. */
+/**
+ * What `osls package` deploys for grants: the state table (retained, recoverable, encrypted), a
+ * grant-access reachable only through its AWS_IAM Function URL, a per-minute expire-grants, and roles
+ * that may call only the DynamoDB and EC2 actions they use — no revoke that depends on a tag.
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+import { STATE_TABLE_KEYS } from '../helpers/state-table';
 
 let packaged: Packaged;
 beforeAll(() => {
@@ -19,48 +24,91 @@ function statements(role: string): Statement[] {
   const policies = resource.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>;
   return policies.flatMap((policy) => policy.PolicyDocument.Statement);
 }
+const bySid = (role: string) =>
+  Object.fromEntries(statements(role).map((statement) => [statement.Sid, statement]));
+const TABLE = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
+const INDEX = { 'Fn::Join': ['', [TABLE, '/index/live-by-expiry']] };
+function environment(fn: string): Record<string, unknown> {
+  const properties = packaged.template.Resources[`${fn}LambdaFunction`]?.Properties ?? {};
+  return (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+describe('the state table', () => {
+  it('is one per stage, on demand, recoverable, encrypted and retained when the stack goes', () => {
+    const table = packaged.template.Resources.StateTable as unknown as {
+      Type: string;
+      DeletionPolicy: string;
+      UpdateReplacePolicy: string;
+      Properties: Record<string, unknown>;
+    };
+    expect(table.Type).toBe('AWS::DynamoDB::Table');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      TableName: 'netwarden-prod-state',
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('has the keys and index the tests run against on dynalite', () => {
+    const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes } =
+      packaged.template.Resources.StateTable?.Properties ?? {};
+    expect({ AttributeDefinitions, KeySchema, GlobalSecondaryIndexes }).toEqual(
+      JSON.parse(JSON.stringify(STATE_TABLE_KEYS)),
+    );
+  });
+
+  it('is named to the three functions that use it', () => {
+    for (const fn of ['RevertSgDrift', 'GrantAccess', 'ExpireGrants'])
+      expect(environment(fn).STATE_TABLE_NAME).toEqual({ Ref: 'StateTable' });
+  });
+});
 
 describe('grant-access', () => {
-  it('has no trigger (direct invoke) and its own role', () => {
-    const rules = resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) =>
+  it('is reached only through a Function URL with AWS_IAM auth, and no schedule or resource policy for anyone', () => {
+    const urls = resourcesOfType(packaged.template, 'AWS::Lambda::Url');
+    expect(urls.map(([, url]) => url.Properties)).toEqual([
+      { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': ['GrantAccessLambdaFunction', 'Arn'] } },
+    ]);
+    const permissions = resourcesOfType(packaged.template, 'AWS::Lambda::Permission').filter(([id]) =>
       id.startsWith('GrantAccess'),
     );
-    expect(rules).toEqual([]);
-    expect(packaged.artifacts).toContain('grantAccess.zip');
+    expect(permissions).toEqual([]);
+    expect(
+      resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) => id.startsWith('GrantAccess')),
+    ).toEqual([]);
     expect(packaged.template.Resources.GrantAccessLambdaFunction?.Properties.Role).toEqual({
       'Fn::GetAtt': ['GrantAccessRole', 'Arn'],
     });
   });
 
-  it('may only describe rules, authorize ingress, tag grant rules and publish', () => {
+  it('may read and conditionally write grant records, describe rules, authorize and revoke ingress, label grants, publish', () => {
     expect(allowedActions(packaged.template, 'GrantAccessRole')).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:CreateTags',
       'ec2:CreateTags',
       'ec2:DescribeSecurityGroupRules',
+      'ec2:RevokeSecurityGroupIngress',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sns:Publish',
       'sqs:SendMessage',
     ]);
-    const byId = Object.fromEntries(
-      statements('GrantAccessRole').map((statement) => [statement.Sid, statement]),
-    );
-    expect(byId.TagGrantOnCreate?.Condition).toEqual({
+    const byId = bySid('GrantAccessRole');
+    expect(byId.GrantRecords?.Resource).toEqual(TABLE);
+    expect(byId.OpenGrants?.Resource).toEqual(INDEX);
+    expect(byId.LabelGrantOnCreate?.Condition).toEqual({
       StringEquals: { 'ec2:CreateAction': 'AuthorizeSecurityGroupIngress' },
     });
-    // Extension re-tags only rules that already are grants, and only with grant tag keys.
-    expect(byId.ExtendGrant?.Condition).toEqual({
-      Null: { 'ec2:ResourceTag/netwarden:grant-expires-at': 'false' },
-      'ForAllValues:StringEquals': {
-        'aws:TagKeys': [
-          'netwarden:grant-expires-at',
-          'netwarden:grant-issued-at',
-          'netwarden:grant-owner',
-          'netwarden:grant-reason',
-          'netwarden:grant-access',
-        ],
-      },
+    expect(byId.LabelGrantOnExtend?.Condition).toMatchObject({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': expect.arrayContaining(['netwarden:grant-expires-at']) },
     });
   });
 });
@@ -76,22 +124,21 @@ describe('expire-grants', () => {
     ).toBe(1);
   });
 
-  it('may only describe rules, revoke, mark grants warned and publish', () => {
+  it('may query the open-grants index, settle records, find a pending rule, revoke ingress (no tag condition) and publish', () => {
     expect(allowedActions(packaged.template, 'ExpireGrantsRole')).toEqual([
-      'ec2:CreateTags',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
       'ec2:DescribeSecurityGroupRules',
-      'ec2:RevokeSecurityGroupEgress',
       'ec2:RevokeSecurityGroupIngress',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sns:Publish',
       'sqs:SendMessage',
     ]);
-    const markWarned = statements('ExpireGrantsRole').find((statement) => statement.Sid === 'MarkWarned');
-    expect(markWarned?.Condition).toEqual({
-      Null: { 'ec2:ResourceTag/netwarden:grant-expires-at': 'false' },
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['netwarden:grant-warned-at'] },
-    });
+    const byId = bySid('ExpireGrantsRole');
+    expect(byId.DueGrants?.Resource).toEqual(INDEX);
+    expect(byId.SettleGrants?.Resource).toEqual(TABLE);
+    expect(statements('ExpireGrantsRole').every((statement) => statement.Condition === undefined)).toBe(true);
   });
 
   it('dead-letters async failures like every function', () => {
@@ -101,5 +148,19 @@ describe('expire-grants', () => {
     expect(config.DestinationConfig?.OnFailure?.Destination).toEqual({
       'Fn::GetAtt': ['FailedEventsQueue', 'Arn'],
     });
+  });
+});
+
+describe('revert-sg-drift', () => {
+  it('may only read grant records, and hears CreateTags/DeleteTags on rules as well as groups', () => {
+    expect(bySid('RevertSgDriftRole').ReadGrantRecords).toMatchObject({
+      Action: 'dynamodb:GetItem',
+      Resource: TABLE,
+    });
+    const rules = resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) =>
+      id.toLowerCase().includes('revertsgdrift'),
+    );
+    const patterns = rules.map(([, rule]) => JSON.stringify(rule.Properties.EventPattern));
+    expect(patterns.some((pattern) => pattern.includes('{"prefix":"sgr-"}'))).toBe(true);
   });
 });

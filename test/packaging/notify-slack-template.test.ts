@@ -81,6 +81,21 @@ describe('notify-slack resources', () => {
         Resource: queueArn,
         Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['AlarmStateChangeRule', 'Arn'] } } },
       },
+      {
+        // Identity policies of the account cannot add senders: an explicit Deny for anything else.
+        Principal: '*',
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: {
+          ArnNotEquals: {
+            'aws:SourceArn': [
+              { Ref: 'AlarmsTopic' },
+              { Ref: 'FindingsTopic' },
+              { 'Fn::GetAtt': ['AlarmStateChangeRule', 'Arn'] },
+            ],
+          },
+        },
+      },
     ]);
   });
 

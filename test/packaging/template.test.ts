@@ -73,7 +73,7 @@ describe('packaged service', () => {
 
   it("names netwarden's writing roles exactly, so a role squatting the netwarden-prod- prefix is not trusted", () => {
     const READ_OR_PLUMBING =
-      /^(logs|sns|sqs|ssm|kms|s3|cloudtrail|cloudwatch|acm):|:(Describe|Get|List|Lookup)/;
+      /^(logs|sns|sqs|ssm|kms|s3|cloudtrail|cloudwatch|acm):|:(Describe|Get|List|Lookup|Query)/;
     const writers = resourcesOfType(packaged.template, 'AWS::IAM::Role')
       .filter(([id]) =>
         allowedActions(packaged.template, id).some((action) => !READ_OR_PLUMBING.test(action)),
@@ -123,7 +123,7 @@ describe('bundles', () => {
 });
 
 describe('revert-sg-drift', () => {
-  it('is triggered by exactly the five security-group API calls, and by tag changes on security groups', () => {
+  it('is triggered by exactly the five security-group API calls, and by tag changes on security groups and rules', () => {
     const rules = resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) =>
       id.toLowerCase().includes('revertsgdrift'),
     );
@@ -148,14 +148,17 @@ describe('revert-sg-drift', () => {
         detail: {
           eventSource: ['ec2.amazonaws.com'],
           eventName: ['CreateTags', 'DeleteTags'],
-          requestParameters: { resourcesSet: { items: { resourceId: [{ prefix: 'sg-' }] } } },
+          requestParameters: {
+            resourcesSet: { items: { resourceId: [{ prefix: 'sg-' }, { prefix: 'sgr-' }] } },
+          },
         },
       },
     ]);
   });
 
-  it('has its own role allowing only the ec2 and sns actions it uses (plus logs and its DLQ)', () => {
+  it('has its own role allowing only the ec2, sns and state-table reads it uses (plus logs and its DLQ)', () => {
     expect(allowedActions(packaged.template, 'RevertSgDriftRole')).toEqual([
+      'dynamodb:GetItem',
       'ec2:AuthorizeSecurityGroupEgress',
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:CreateTags',

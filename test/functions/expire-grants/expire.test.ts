@@ -1,34 +1,39 @@
 /**
- * expire-grants on the simulated account, with its manual clock (no sleeps): one tag-filtered query
- * per page of 1,000 grants whatever the number of groups; revoke on time, by rule id, once; warn once;
- * a transient revoke failure is retried by the next run and never forgotten.
+ * expire-grants on the simulated account with a real state table (dynalite) and the manual clock (no
+ * sleeps). Due grants come from a query of the table, never from EC2 or tags; exactly the recorded
+ * rule ids are revoked; a rule that only carries grant tags is never touched, and editing or removing
+ * a real grant's tags changes nothing. Report mode writes nothing, to EC2 or to the table.
  */
-import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DeleteTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { type ExpireDeps, expireGrants } from '../../../functions/expire-grants/expire';
-import { handler } from '../../../functions/expire-grants/handler';
-import { grantAccess } from '../../../functions/grant-access/grant';
+import { handleGrantCall } from '../../../functions/grant-access/http';
 import type { SecurityGroupPort } from '../../../shared/aws/ec2';
+import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
+import type { Rule } from '../../../shared/rules/rule';
 import { recentEvents } from '../../../shared/sg/protected-groups';
 import { lambdaContext } from '../../helpers/context';
-import { grantDeps, seedGrants, tagsOf } from '../../helpers/grants';
+import { grantDeps, ONCALL_ALICE, seedGrants, tagsOf, urlEvent } from '../../helpers/grants';
 import { loadEvent } from '../../helpers/load-event';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
 import { awsError } from '../../simulated-account/errors';
-import { GROUPS } from '../../simulated-account/index';
+import { consoleUser, GROUPS } from '../../simulated-account/index';
 
 const sim = useSimulation();
+const table = useStateTable();
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const ec2 = () => new EC2Client({});
 
-async function grant(cidr = '203.0.113.7/32', ttl = '1h', group: string = GROUPS.postgres): Promise<string> {
-  const outcome = await grantAccess(
-    { group, port: 5432, cidr, ttl, reason: 'INC-4821', owner: 'alice@example.com' },
-    grantDeps(sim.current),
+async function grant(cidr = '203.0.113.7/32', ttl = '1h'): Promise<string> {
+  const response = await handleGrantCall(
+    urlEvent({ body: { group: GROUPS.postgres, port: 5432, cidr, ttl, reason: 'INC-4821' } }),
+    grantDeps(sim.current, table.current.store),
   );
-  if (outcome.status === 'rejected' || !outcome.ruleId)
-    throw new Error(`grant failed: ${JSON.stringify(outcome)}`);
+  const outcome = JSON.parse(response.body) as { ruleId?: string };
+  if (!outcome.ruleId) throw new Error(`grant failed: ${response.body}`);
   return outcome.ruleId;
 }
 
@@ -36,7 +41,7 @@ async function grant(cidr = '203.0.113.7/32', ttl = '1h', group: string = GROUPS
 async function run(overrides: Partial<ExpireDeps> = {}) {
   const mark = sim.current.account.calls.length;
   const published = sim.current.published.length;
-  const outcome = await expireGrants({ ...grantDeps(sim.current), ...overrides });
+  const outcome = await expireGrants({ ...grantDeps(sim.current, table.current.store), ...overrides });
   return {
     outcome,
     calls: callsSince(sim.current, mark),
@@ -44,262 +49,277 @@ async function run(overrides: Partial<ExpireDeps> = {}) {
   };
 }
 
-const describes = (calls: ReturnType<typeof callsSince>) =>
-  calls.all.filter((call) => call.command === 'DescribeSecurityGroupRules');
-
-describe('one query per page, whatever the number of groups', () => {
-  it('2,500 groups holding 300 grants cost exactly one DescribeSecurityGroupRules call, filtered by the expiry tag key', async () => {
-    seedGrants(sim.current, {
-      groups: 2500,
-      grants: 300,
-      issuedAt: sim.current.account.clock.now(),
-      ttlMs: 2 * HOUR,
-    });
-
-    const { calls, outcome } = await run();
-
-    expect(describes(calls).map((call) => call.input)).toEqual([
-      { Filters: [{ Name: 'tag-key', Values: ['netwarden:grant-expires-at'] }], MaxResults: 1000 },
-    ]);
-    expect(calls.reads).toEqual(['DescribeSecurityGroupRules']);
-    expect(calls.writes).toEqual([]);
-    expect(outcome.found).toBe(300);
-  });
-
-  it('2,500 grants cost three calls: one per page of 1,000 matching rules', async () => {
-    seedGrants(sim.current, {
-      groups: 2500,
-      grants: 2500,
-      issuedAt: sim.current.account.clock.now(),
-      ttlMs: 2 * HOUR,
-    });
-
-    const { calls, outcome } = await run();
-
-    expect(describes(calls)).toHaveLength(3);
-    expect(calls.reads).toEqual([
-      'DescribeSecurityGroupRules',
-      'DescribeSecurityGroupRules',
-      'DescribeSecurityGroupRules',
-    ]);
-    expect(outcome.found).toBe(2500);
-  });
+const ec2Calls = (calls: ReturnType<typeof callsSince>) =>
+  calls.all.filter((call) => call.service === 'EC2').map((call) => call.command);
+const at = (minutes: number) =>
+  sim.current.account.clock.set(
+    new Date(Date.parse('2026-11-23T00:00:00Z') + minutes * MINUTE).toISOString(),
+  );
+const ruleOf = (id: string) => sim.current.sg.rules.get(id);
+const accessOf = (cidr: string): Rule => ({
+  groupId: GROUPS.postgres,
+  direction: 'ingress',
+  protocol: 'tcp',
+  fromPort: 5432,
+  toPort: 5432,
+  peer: { type: 'ipv4', cidr },
+  tags: {},
 });
 
-describe('expiry', () => {
-  it('revokes a grant by its rule id at exactly its expiry, not a second before, and reports grant.expired', async () => {
+describe('revoking recorded grants', () => {
+  it('revokes exactly the recorded rule id at its expiry and closes the record; nothing before', async () => {
     const ruleId = await grant();
-    sim.current.account.clock.set('2026-11-23T00:59:59Z');
-    await run(); // inside the warning window: warned, not revoked
-    expect(sim.current.sg.rules.has(ruleId)).toBe(true);
 
-    sim.current.account.clock.set('2026-11-23T01:00:00Z');
-    const { calls, findings } = await run();
+    at(59);
+    const early = await run();
+    at(60);
+    const due = await run();
 
-    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
-    expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
+    expect(ec2Calls(early.calls)).toEqual([]);
+    expect(ec2Calls(due.calls)).toEqual(['RevokeSecurityGroupIngress']);
+    expect(due.calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
       GroupId: GROUPS.postgres,
       SecurityGroupRuleIds: [ruleId],
     });
-    expect(sim.current.sg.rules.has(ruleId)).toBe(false);
+    expect(ruleOf(ruleId)).toBeUndefined();
+    expect(due.outcome).toMatchObject({ expired: [ruleId], found: 1 });
+    expect(
+      await table.current.store.get(GROUPS.postgres, accessKey(accessOf('203.0.113.7/32'))),
+    ).toMatchObject({
+      status: 'closed',
+    });
+    expect(due.findings).toEqual([
+      expect.objectContaining({
+        kind: 'grant.expired',
+        outcome: 'acted',
+        details: expect.objectContaining({ owner: ONCALL_ALICE }),
+      }),
+    ]);
+    expect((await run()).calls.all).toEqual([]);
+  });
+
+  it('reads no EC2 at all to find due grants: one query of the table, whatever the number of groups', async () => {
+    await seedGrants(sim.current, table.current.store, {
+      groups: 500,
+      grants: 120,
+      issuedAt: sim.current.account.clock.now(),
+      ttlMs: 2 * HOUR,
+    });
+
+    const { calls, outcome } = await run();
+
+    expect(outcome.found).toBe(0);
+    expect(calls.all).toEqual([]);
+  });
+
+  it('warns once inside warnBefore, recording the marker in the grant record, not in a tag', async () => {
+    const ruleId = await grant();
+    at(45);
+    const first = await run();
+    at(46);
+    const second = await run();
+
+    expect(first.findings.map((finding) => finding.kind)).toEqual(['grant.expiring']);
+    expect(ec2Calls(first.calls)).toEqual([]);
+    expect(second.findings).toEqual([]);
+    expect(
+      await table.current.store.get(GROUPS.postgres, accessKey(accessOf('203.0.113.7/32'))),
+    ).toMatchObject({
+      warnedAt: new Date('2026-11-23T00:45:00Z'),
+    });
+    expect(tagsOf(sim.current, ruleId)?.['netwarden:grant-warned-at']).toBeUndefined();
+  });
+});
+
+describe('tags are a label, not the grant', () => {
+  it('a CreateTags of netwarden:grant-expires-at on the approved gateway→PostgreSQL rule never gets it revoked', async () => {
+    const approved = [...sim.current.sg.rules.values()].find(
+      (rule) => rule.GroupId === GROUPS.postgres && rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
+    );
+    const id = approved?.SecurityGroupRuleId ?? '';
+    await sim.current.account.as(consoleUser('mallory@example.com'), () =>
+      ec2().send(
+        new CreateTagsCommand({
+          Resources: [id],
+          Tags: [{ Key: 'netwarden:grant-expires-at', Value: '2026-11-22T00:00:00Z' }],
+        }),
+      ),
+    );
+
+    at(24 * 60);
+    const { calls, findings } = await run();
+
+    expect(calls.all).toEqual([]);
+    expect(findings).toEqual([]);
+    expect(ruleOf(id)).toBeDefined();
+  });
+
+  it('an egress rule tagged as an expired grant is never revoked either', async () => {
+    const egress = [...sim.current.sg.rules.values()].find((rule) => rule.IsEgress);
+    const id = egress?.SecurityGroupRuleId ?? '';
+    await sim.current.account.as(consoleUser('mallory@example.com'), () =>
+      ec2().send(
+        new CreateTagsCommand({
+          Resources: [id],
+          Tags: [
+            { Key: 'netwarden:grant-expires-at', Value: '2026-11-22T00:00:00Z' },
+            { Key: 'netwarden:grant-owner', Value: 'alice' },
+          ],
+        }),
+      ),
+    );
+
+    const { calls } = await run();
+
+    expect(calls.all).toEqual([]);
+    expect(ruleOf(id)).toBeDefined();
+  });
+
+  it('rewriting the time and owner tags of a 1-hour grant does not keep it past 1 hour, nor change its owner', async () => {
+    const ruleId = await grant('203.0.113.7/32', '1h');
+    await sim.current.account.as(consoleUser('mallory@example.com'), () =>
+      ec2().send(
+        new CreateTagsCommand({
+          Resources: [ruleId],
+          Tags: [
+            { Key: 'netwarden:grant-expires-at', Value: '2026-11-23T23:30:00Z' },
+            { Key: 'netwarden:grant-issued-at', Value: '2026-11-23T15:30:00Z' },
+            { Key: 'netwarden:grant-owner', Value: 'mallory@example.com' },
+          ],
+        }),
+      ),
+    );
+
+    at(60);
+    const { findings } = await run();
+
+    expect(ruleOf(ruleId)).toBeUndefined();
     expect(findings).toEqual([
       expect.objectContaining({
         kind: 'grant.expired',
         outcome: 'acted',
-        rules: [{ summary: 'tcp 5432 from 203.0.113.7/32', ruleId }],
-        details: expect.objectContaining({ owner: 'alice@example.com', expiresAt: '2026-11-23T01:00:00Z' }),
+        details: expect.objectContaining({ owner: ONCALL_ALICE, expiresAt: '2026-11-23T01:00:00Z' }),
       }),
     ]);
   });
 
-  it('is idempotent: the same run twice revokes once and reports once', async () => {
-    await grant();
-    sim.current.account.clock.set('2026-11-23T02:00:00Z');
-
-    const first = await run();
-    const second = await run();
-
-    expect(first.calls.writes).toEqual(['RevokeSecurityGroupIngress']);
-    expect(second.calls.writes).toEqual([]);
-    expect(second.findings).toEqual([]);
-    expect(
-      sim.current.account.writes().filter((call) => call.command === 'RevokeSecurityGroupIngress'),
-    ).toHaveLength(1);
-  });
-
-  it('a grant whose rule is already gone when revoked is reported and settled, not an error', async () => {
+  it('removing the tags from a grant does not make it permanent', async () => {
     const ruleId = await grant();
-    sim.current.account.clock.set('2026-11-23T02:00:00Z');
-    const real = grantDeps(sim.current).sg;
-    // Someone revokes the rule between our query and our revoke.
-    const racing: SecurityGroupPort = {
-      ...real,
-      async describeRulesByFilters(filters) {
-        const rules = await real.describeRulesByFilters(filters);
-        sim.current.sg.rules.delete(ruleId);
-        return rules;
-      },
-    };
+    await ec2().send(
+      new DeleteTagsCommand({ Resources: [ruleId], Tags: [{ Key: 'netwarden:grant-expires-at' }] }),
+    );
 
-    const { outcome, findings } = await run({ sg: racing });
+    at(60);
+    await run();
+
+    expect(ruleOf(ruleId)).toBeUndefined();
+  });
+});
+
+describe('records that need settling', () => {
+  it('closes a record whose rule is already gone, with a grant.gone finding', async () => {
+    const ruleId = await grant();
+    sim.current.sg.rules.delete(ruleId);
+
+    at(60);
+    const { outcome, findings } = await run();
 
     expect(outcome.alreadyGone).toEqual([ruleId]);
     expect(findings).toEqual([
       expect.objectContaining({
-        kind: 'grant.expired',
+        kind: 'grant.gone',
+        severity: 'warning',
         outcome: 'already-done',
-        why: expect.stringContaining('already gone'),
+        why: expect.stringContaining('was already gone'),
       }),
     ]);
+    expect(await table.current.store.open()).toEqual([]);
   });
 
-  it('an expired grant whose revoke fails transiently: the run settles the rest, throws, and the next run revokes it', async () => {
-    const stuck = await grant('203.0.113.7/32', '1h', GROUPS.postgres);
-    const other = await grant('203.0.113.8/32', '1h', GROUPS.mysql);
-    sim.current.account.clock.set('2026-11-23T01:00:00Z');
-    const real = grantDeps(sim.current).sg;
-    const flaky: SecurityGroupPort = {
-      ...real,
-      async revokeRules(groupId, direction, ruleIds) {
-        if (groupId === GROUPS.postgres)
-          throw awsError('RequestLimitExceeded', 'Request limit exceeded.', 503);
-        return real.revokeRules(groupId, direction, ruleIds);
+  it('revokes the rule of a pending record (grant-access stopped before recording the id) by its access and label', async () => {
+    const ruleId = await grant();
+    const live = await table.current.store.get(GROUPS.postgres, accessKey(accessOf('203.0.113.7/32')));
+    if (!live) throw new Error('no record');
+    // The state a crash between Authorize and markLive leaves: the record pending, without the id.
+    await table.current.store.close(live, { at: new Date(), why: 'test' });
+    const closed = await table.current.store.get(GROUPS.postgres, accessKey(accessOf('203.0.113.7/32')));
+    const { ruleId: _id, warnedAt: _w, status: _s, version: _v, ...fields } = live;
+    await table.current.store.putPending(fields, closed);
+
+    at(60);
+    const { calls } = await run();
+
+    expect(ec2Calls(calls)).toEqual(['DescribeSecurityGroupRules', 'RevokeSecurityGroupIngress']);
+    expect(ruleOf(ruleId)).toBeUndefined();
+    expect(await table.current.store.open()).toEqual([]);
+  });
+
+  it('keeps the record open when the revoke fails, throws so the platform retries, and the next run revokes it', async () => {
+    const ruleId = await grant();
+    at(60);
+    const failing: Pick<SecurityGroupPort, 'revokeRules' | 'describeGroupRules'> = {
+      revokeRules: async () => {
+        throw awsError('RequestLimitExceeded', 'Request limit exceeded.', 503);
       },
+      describeGroupRules: async () => [],
     };
 
-    const failing = run({ sg: flaky });
+    await expect(run({ sg: failing })).rejects.toThrow(/1 grant\(s\) not settled, retried on the next run/);
+    expect(ruleOf(ruleId)).toBeDefined();
+    expect((await table.current.store.open()).map((record) => record.ruleId)).toEqual([ruleId]);
 
-    await expect(failing).rejects.toThrow(
-      `expire-grants: 1 grant(s) not settled, retried on the next run: ${stuck} (Request limit exceeded.)`,
-    );
-    expect(sim.current.sg.rules.has(other)).toBe(false);
-    // Never forgotten: the rule keeps its tags, so the next query finds it.
-    expect(tagsOf(sim.current, stuck)?.['netwarden:grant-expires-at']).toBe('2026-11-23T01:00:00Z');
-    expect(findingsOf(sim.current).filter((finding) => finding.kind === 'grant.expired')).toHaveLength(1);
-
-    sim.current.account.clock.advance(MINUTE);
-    const next = await run();
-
-    expect(next.outcome.expired).toEqual([stuck]);
-    expect(sim.current.sg.rules.has(stuck)).toBe(false);
-  });
-
-  it('revokes a grant whose tags were tampered with to outlive maxTtl, as grant.invalid', async () => {
-    const ruleId = await grant();
-    await new EC2Client({}).send(
-      new CreateTagsCommand({
-        Resources: [ruleId],
-        Tags: [{ Key: 'netwarden:grant-expires-at', Value: '2027-01-01T00:00:00Z' }],
-      }),
-    );
-
-    const { calls, findings } = await run();
-
-    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
-    expect(findings).toEqual([
-      expect.objectContaining({
-        kind: 'grant.invalid',
-        severity: 'warning',
-        why: expect.stringContaining(
-          'netwarden:grant-expires-at 2027-01-01T00:00:00Z is more than maxTtl 8h from now',
-        ),
-      }),
-    ]);
-  });
-
-  it('leaves a grant tagged netwarden:ignore alone on this path too', async () => {
-    const ruleId = await grant();
-    await new EC2Client({}).send(
-      new CreateTagsCommand({
-        Resources: [ruleId],
-        Tags: [{ Key: 'netwarden:ignore', Value: 'vendor cutover SEC-12' }],
-      }),
-    );
-    sim.current.account.clock.set('2026-11-23T05:00:00Z');
-
-    const { calls, outcome } = await run();
-
-    expect(calls.writes).toEqual([]);
-    expect(outcome.exempt).toEqual([ruleId]);
-  });
-});
-
-describe('expiring soon', () => {
-  it('each grant inside warnBefore gets exactly one grant.expiring finding, remembered by a tag on its rule', async () => {
-    const ruleId = await grant();
-    sim.current.account.clock.set('2026-11-23T00:44:59Z');
-    expect((await run()).findings).toEqual([]);
-
-    sim.current.account.clock.set('2026-11-23T00:45:00Z');
-    const first = await run();
-    sim.current.account.clock.advance(MINUTE);
-    const second = await run();
-
-    expect(first.findings).toEqual([
-      expect.objectContaining({
-        kind: 'grant.expiring',
-        title: expect.stringContaining('expiring in 15m'),
-        rules: [{ summary: 'tcp 5432 from 203.0.113.7/32', ruleId }],
-      }),
-    ]);
-    expect(first.calls.writes).toEqual(['CreateTags']);
-    expect(tagsOf(sim.current, ruleId)?.['netwarden:grant-warned-at']).toBe('2026-11-23T00:45:00Z');
-    expect(second.findings).toEqual([]);
-    expect(second.calls.writes).toEqual([]);
-  });
-
-  it('an extended grant is warned about again before its new expiry', async () => {
-    await grant();
-    sim.current.account.clock.set('2026-11-23T00:50:00Z');
     await run();
-    await grant('203.0.113.7/32', '1h'); // extension: new expiry 01:50
-
-    sim.current.account.clock.set('2026-11-23T01:35:00Z');
-    const { findings } = await run();
-
-    expect(findings.map((finding) => finding.kind)).toEqual(['grant.expiring']);
+    expect(ruleOf(ruleId)).toBeUndefined();
   });
 });
 
 describe('report mode', () => {
-  const reportPolicy = parsePolicy(`version: 1
-mode: report
-grants: { ports: [5432], maxTtl: 8h, warnBefore: 15m }
-`);
-
-  it('writes nothing, reports what it would revoke, and reports it once per container', async () => {
+  it('decides the same, reports once, and writes nothing: no revoke, no warned marker, no closed record', async () => {
     const ruleId = await grant();
-    sim.current.account.clock.set('2026-11-23T02:00:00Z');
-    const reported = recentEvents();
+    const policy = parsePolicy(`version: 1
+mode: report
+grants: { ports: [5432], warnBefore: 15m }
+`);
+    const reported = recentEvents(100);
+    const before = await table.current.store.open();
 
-    const first = await run({ policy: reportPolicy, reported });
-    const second = await run({ policy: reportPolicy, reported });
+    at(50);
+    const warn = await run({ policy, reported });
+    at(60);
+    const expire = await run({ policy, reported });
+    const again = await run({ policy, reported });
 
-    expect(first.calls.writes).toEqual([]);
-    expect(first.findings).toEqual([
+    expect(warn.findings.map((finding) => finding.kind)).toEqual(['grant.expiring']);
+    expect(expire.findings).toEqual([
       expect.objectContaining({ kind: 'grant.expired', outcome: 'would-act', mode: 'report' }),
     ]);
-    expect(second.findings).toEqual([]);
-    expect(sim.current.sg.rules.has(ruleId)).toBe(true);
+    expect(again.findings).toEqual([]);
+    expect(
+      sim.current.account
+        .writes()
+        .filter((call) => call.service === 'EC2' && call.command !== 'AuthorizeSecurityGroupIngress'),
+    ).toEqual([]);
+    expect(ruleOf(ruleId)).toBeDefined();
+    expect(await table.current.store.open()).toEqual(before);
   });
 });
 
 describe('expire-grants handler', () => {
-  it('sweeps on the sample Scheduled Event', async () => {
+  it('sweeps on the schedule event through its own state-table client', async () => {
+    const ruleId = await grant('203.0.113.7/32', '1h');
+    // The handler's clock is the real one: make the grant due now.
+    const live = await table.current.store.get(GROUPS.postgres, accessKey(accessOf('203.0.113.7/32')));
+    if (!live) throw new Error('no record');
+    await table.current.store.extend(live, {
+      issuedAt: new Date(0),
+      expiresAt: new Date(1000),
+      reason: 'due',
+    });
+    const { handler } = await import('../../../functions/expire-grants/handler');
+
     const result = await handler(loadEvent('schedule/expire-grants.json'), lambdaContext());
-    expect(result).toMatchObject({ status: 'swept', mode: 'enforce', found: 0 });
-  });
 
-  it('reports an event that is not a Scheduled Event as unprocessable, without a single AWS read', async () => {
-    const result = await handler({ source: 'aws.ec2' }, lambdaContext());
-
-    expect(result).toMatchObject({ status: 'unprocessable' });
-    expect(sim.current.account.reads()).toEqual([]);
-    expect(findingsOf(sim.current)).toEqual([
-      expect.objectContaining({
-        kind: 'unprocessable',
-        why: expect.stringContaining('not a Scheduled Event'),
-      }),
-    ]);
+    expect(result).toMatchObject({ status: 'swept', expired: [ruleId] });
+    expect(ruleOf(ruleId)).toBeUndefined();
   });
 });

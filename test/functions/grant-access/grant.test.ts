@@ -1,198 +1,321 @@
 /**
- * grant-access on the simulated account: the rule is created WITH its grant tags in the one
- * Authorize call; a live grant for the same access is extended by re-tagging, never duplicated;
- * a rejected request touches nothing; report mode writes nothing.
+ * grant-access through its Function URL on the simulated account, with a real state table (dynalite).
+ * The requester is the principal AWS verified, never a body field; the grant is the record in the
+ * table (written before the rule is created), extended by updating that record; the tags on the rule
+ * are only a label. A rejected request, a direct invoke and report mode write nothing.
  */
-import { describe, expect, it } from 'vitest';
-import { grantAccess } from '../../../functions/grant-access/grant';
-import { handler } from '../../../functions/grant-access/handler';
+import { describe, expect, it, vi } from 'vitest';
+import { handleGrantCall } from '../../../functions/grant-access/http';
+import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
+import type { Rule } from '../../../shared/rules/rule';
 import { lambdaContext } from '../../helpers/context';
-import { grantDeps, tagsOf } from '../../helpers/grants';
-import { loadEvent } from '../../helpers/load-event';
+import { DEVELOPER_MALLORY, grantDeps, ONCALL_ALICE, tagsOf, urlEvent } from '../../helpers/grants';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
 import { GROUPS } from '../../simulated-account/index';
 
 const sim = useSimulation();
+const table = useStateTable();
 const HOUR = 3_600_000;
-const request = {
+const body = {
   group: GROUPS.postgres,
   port: 5432,
   cidr: '203.0.113.7/32',
   ttl: '2h',
   reason: 'INC-4821 replication lag',
-  owner: 'alice@example.com',
+};
+const access: Rule = {
+  groupId: GROUPS.postgres,
+  direction: 'ingress',
+  protocol: 'tcp',
+  fromPort: 5432,
+  toPort: 5432,
+  peer: { type: 'ipv4', cidr: '203.0.113.7/32' },
+  tags: {},
 };
 
+const call = (event: unknown, overrides: Parameters<typeof grantDeps>[2] = {}) =>
+  handleGrantCall(event, grantDeps(sim.current, table.current.store, overrides));
+const json = (response: { body: string }) => JSON.parse(response.body) as Record<string, unknown>;
 const grantRules = () =>
   [...sim.current.sg.rules.values()].filter((rule) => rule.CidrIpv4 === '203.0.113.7/32');
+const record = () => table.current.store.get(GROUPS.postgres, accessKey(access));
+const ec2Writes = (mark: number) => callsSince(sim.current, mark).writes.filter((name) => name !== 'Publish');
 
-describe('grant-access', () => {
-  it('creates the ingress rule with its grant tags in the same Authorize call and publishes grant.created', async () => {
+describe('POST /grants', () => {
+  it('records the grant for the verified principal, then creates the rule with its label in one Authorize call', async () => {
     const mark = sim.current.account.calls.length;
 
-    const outcome = await grantAccess(request, grantDeps(sim.current));
+    const response = await call(urlEvent({ body }));
 
-    const calls = callsSince(sim.current, mark);
-    expect(calls.writes).toEqual(['AuthorizeSecurityGroupIngress']);
-    const authorize = calls.all.find((call) => call.command === 'AuthorizeSecurityGroupIngress');
-    expect(authorize?.input).toMatchObject({
-      GroupId: GROUPS.postgres,
-      IpPermissions: [
-        {
-          IpProtocol: 'tcp',
-          FromPort: 5432,
-          ToPort: 5432,
-          IpRanges: [{ CidrIp: '203.0.113.7/32', Description: 'netwarden grant for alice@example.com' }],
-        },
-      ],
-      TagSpecifications: [
-        {
-          ResourceType: 'security-group-rule',
-          Tags: [
-            { Key: 'netwarden:grant-expires-at', Value: '2026-11-23T02:00:00Z' },
-            { Key: 'netwarden:grant-issued-at', Value: '2026-11-23T00:00:00Z' },
-            { Key: 'netwarden:grant-owner', Value: 'alice@example.com' },
-            { Key: 'netwarden:grant-reason', Value: 'INC-4821 replication lag' },
-            { Key: 'netwarden:grant-access', Value: 'tcp 5432 from 203.0.113.7/32' },
-          ],
-        },
-      ],
-    });
     const [created] = grantRules();
-    expect(outcome).toMatchObject({
+    const ruleId = created?.SecurityGroupRuleId;
+    expect(response.statusCode).toBe(201);
+    expect(json(response)).toMatchObject({
       status: 'granted',
       mode: 'enforce',
-      ruleId: created?.SecurityGroupRuleId,
+      ruleId,
+      owner: ONCALL_ALICE,
       expiresAt: '2026-11-23T02:00:00Z',
     });
-    expect(tagsOf(sim.current, created?.SecurityGroupRuleId ?? '')).toMatchObject({
+    expect(ec2Writes(mark)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(await record()).toMatchObject({
+      status: 'live',
+      ruleId,
+      owner: ONCALL_ALICE,
+      expiresAt: new Date('2026-11-23T02:00:00Z'),
+    });
+    expect(tagsOf(sim.current, ruleId ?? '')).toMatchObject({
       'netwarden:grant-expires-at': '2026-11-23T02:00:00Z',
+      'netwarden:grant-owner': ONCALL_ALICE,
     });
     expect(findingsOf(sim.current)).toEqual([
       expect.objectContaining({
         kind: 'grant.created',
         outcome: 'acted',
-        rules: [{ summary: 'tcp 5432 from 203.0.113.7/32', ruleId: created?.SecurityGroupRuleId }],
-        details: expect.objectContaining({ owner: 'alice@example.com', expiresAt: '2026-11-23T02:00:00Z' }),
+        rules: [{ summary: 'tcp 5432 from 203.0.113.7/32', ruleId }],
+        details: expect.objectContaining({ owner: ONCALL_ALICE, expiresAt: '2026-11-23T02:00:00Z' }),
       }),
     ]);
   });
 
-  it('extends a live grant for the same group, port and source by updating its expiry tag, not adding a rule', async () => {
-    const first = await grantAccess(request, grantDeps(sim.current));
+  it('extends a live grant by a conditional update of its record, not by tags and not with a second rule', async () => {
+    await call(urlEvent({ body }));
+    const before = await record();
     sim.current.account.clock.advance(HOUR + 30 * 60_000);
     const mark = sim.current.account.calls.length;
 
-    const second = await grantAccess({ ...request, ttl: '4h' }, grantDeps(sim.current));
+    const response = await call(urlEvent({ body: { ...body, ttl: '4h' } }));
 
-    const calls = callsSince(sim.current, mark);
-    expect(calls.writes).toEqual(['CreateTags']);
-    expect(calls.all.find((call) => call.command === 'CreateTags')?.input).toMatchObject({
-      Resources: [first.status === 'granted' ? first.ruleId : 'missing'],
-    });
+    expect(json(response)).toMatchObject({ status: 'extended', ruleId: before?.ruleId });
     expect(grantRules()).toHaveLength(1);
-    expect(second).toMatchObject({
-      status: 'extended',
-      ruleId: first.status === 'granted' ? first.ruleId : '',
+    expect(await record()).toMatchObject({
+      ruleId: before?.ruleId,
+      expiresAt: new Date('2026-11-23T05:30:00Z'),
+      version: (before?.version ?? 0) + 1,
     });
-    expect(tagsOf(sim.current, grantRules()[0]?.SecurityGroupRuleId ?? '')).toMatchObject({
-      'netwarden:grant-expires-at': '2026-11-23T05:30:00Z',
-      'netwarden:grant-issued-at': '2026-11-23T01:30:00Z',
-    });
-    expect(findingsOf(sim.current).map((finding) => finding.kind)).toEqual([
-      'grant.created',
-      'grant.extended',
-    ]);
+    // Only the label follows the record, for people reading the console.
+    expect(ec2Writes(mark)).toEqual(['CreateTags']);
+    expect(tagsOf(sim.current, before?.ruleId ?? '')?.['netwarden:grant-expires-at']).toBe(
+      '2026-11-23T05:30:00Z',
+    );
   });
 
-  it('rejects an invalid request with every problem, makes no AWS call and publishes grant.rejected', async () => {
+  it('refuses an owner in the body, naming the field and the verified principal; nothing is created', async () => {
     const mark = sim.current.account.calls.length;
 
-    const outcome = await grantAccess(
-      { ...request, port: 22, cidr: '0.0.0.0/0', ttl: '9h' },
-      grantDeps(sim.current),
-    );
+    const response = await call(urlEvent({ body: { ...body, owner: 'bob@example.com' } }));
 
-    expect(outcome).toMatchObject({
-      status: 'rejected',
-      problems: ['port 22 is not grantable', 'cidr 0.0.0.0/0 is not allowed', 'ttl 9h exceeds maxTtl 8h'],
-    });
-    expect(callsSince(sim.current, mark).all.filter((call) => call.service === 'EC2')).toEqual([]);
+    expect(response.statusCode).toBe(400);
+    expect(json(response).problems).toEqual([
+      `owner is not accepted: the owner of a grant is the principal AWS verified (${ONCALL_ALICE})`,
+    ]);
+    expect(callsSince(sim.current, mark).all.filter((c) => c.service === 'EC2')).toEqual([]);
+    expect(await record()).toBeUndefined();
     expect(findingsOf(sim.current)).toEqual([
       expect.objectContaining({
         kind: 'grant.rejected',
-        outcome: 'no-action',
-        why: 'port 22 is not grantable; cidr 0.0.0.0/0 is not allowed; ttl 9h exceeds maxTtl 8h',
+        actor: expect.objectContaining({ arn: ONCALL_ALICE }),
       }),
     ]);
   });
 
-  it('rejects a malformed payload by naming the field', async () => {
-    const outcome = await grantAccess({ ...request, ttL: '2h' }, grantDeps(sim.current));
-    expect(outcome).toMatchObject({ status: 'rejected', problems: [expect.stringContaining('ttL')] });
-    expect(sim.current.account.writes().filter((call) => call.service === 'EC2')).toEqual([]);
+  it('refuses a principal that grants.requesters does not list, naming it (403)', async () => {
+    const mark = sim.current.account.calls.length;
+
+    const response = await call(urlEvent({ body, arn: DEVELOPER_MALLORY }));
+
+    expect(response.statusCode).toBe(403);
+    expect(json(response).problems).toEqual([
+      `principal ${DEVELOPER_MALLORY} may not request grants (it matches none of grants.requesters)`,
+    ]);
+    expect(callsSince(sim.current, mark).all.filter((c) => c.service === 'EC2')).toEqual([]);
+    expect(await record()).toBeUndefined();
   });
 
-  it('rejects a group that does not exist (AWS says so), without retrying', async () => {
-    const outcome = await grantAccess({ ...request, group: 'sg-0000000000000dead' }, grantDeps(sim.current));
-    expect(outcome).toMatchObject({
-      status: 'rejected',
-      problems: [expect.stringMatching(/^group sg-0000000000000dead does not exist/)],
-    });
+  it('refuses the listed role name in another account, though the requester glob has * for the account', async () => {
+    const stranger = 'arn:aws:sts::999988887777:assumed-role/db-oncall/eve';
+
+    const response = await call(urlEvent({ body, arn: stranger }));
+
+    expect(response.statusCode).toBe(403);
+    expect(json(response).problems).toEqual([
+      `principal ${stranger} is from account 999988887777, which this policy does not act for (111122223333)`,
+    ]);
+    expect(grantRules()).toEqual([]);
   });
 
-  it('refuses to turn a permanent rule into a grant', async () => {
-    const outcome = await grantAccess(
-      { ...request, cidr: undefined, sourceGroup: GROUPS.gateway },
-      grantDeps(sim.current),
+  it('refuses a group that grants.groups does not list, naming the group (403)', async () => {
+    const response = await call(urlEvent({ body: { ...body, group: GROUPS.gateway } }));
+
+    expect(response.statusCode).toBe(403);
+    expect(json(response).problems).toEqual([
+      `group ${GROUPS.gateway} is not grantable (not in grants.groups.ids)`,
+    ]);
+    expect(sim.current.account.writes().filter((c) => c.service === 'EC2')).toEqual([]);
+  });
+
+  it('rejects invalid values with every problem (400), making no AWS call', async () => {
+    const response = await call(urlEvent({ body: { ...body, port: 22, cidr: '0.0.0.0/0', ttl: '9h' } }));
+
+    expect(response.statusCode).toBe(400);
+    expect(json(response).problems).toEqual([
+      'port 22 is not grantable',
+      'cidr 0.0.0.0/0 is not allowed',
+      'ttl 9h exceeds maxTtl 8h',
+    ]);
+    expect(sim.current.account.calls.filter((c) => c.service === 'EC2')).toEqual([]);
+  });
+
+  it('refuses to turn a permanent rule into a grant (409)', async () => {
+    const response = await call(
+      urlEvent({ body: { ...body, cidr: undefined, sourceGroup: GROUPS.gateway } }),
     );
-    expect(outcome).toMatchObject({
-      status: 'rejected',
-      problems: [
-        expect.stringContaining(
-          `tcp 5432 from ${GROUPS.gateway} on ${GROUPS.postgres} is already allowed by rule sgr-`,
-        ),
-      ],
-    });
-    expect(sim.current.account.writes().filter((call) => call.service === 'EC2')).toEqual([]);
+
+    expect(response.statusCode).toBe(409);
+    expect(json(response).problems).toEqual([
+      expect.stringContaining(
+        `tcp 5432 from ${GROUPS.gateway} on ${GROUPS.postgres} is already allowed by rule sgr-`,
+      ),
+    ]);
   });
 
-  it('in report mode reads, decides and publishes, but writes nothing', async () => {
-    const reportPolicy = parsePolicy(`version: 1
-mode: report
-grants: { ports: [5432] }
-`);
-    const outcome = await grantAccess(request, grantDeps(sim.current, { policy: reportPolicy }));
+  it('does not "extend" a rule someone tagged as a grant: without a record it is not one (409)', async () => {
+    const { EC2Client, AuthorizeSecurityGroupIngressCommand } = await import('@aws-sdk/client-ec2');
+    await new EC2Client({}).send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: GROUPS.postgres,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '203.0.113.7/32' }] },
+        ],
+        TagSpecifications: [
+          {
+            ResourceType: 'security-group-rule',
+            Tags: [{ Key: 'netwarden:grant-expires-at', Value: '2026-11-23T01:00:00Z' }],
+          },
+        ],
+      }),
+    );
 
-    expect(outcome).toMatchObject({ status: 'granted', mode: 'report', expiresAt: '2026-11-23T02:00:00Z' });
-    expect(outcome.status === 'granted' && outcome.ruleId).toBeUndefined();
-    expect(sim.current.account.writes().filter((call) => call.service === 'EC2')).toEqual([]);
+    const response = await call(urlEvent({ body }));
+
+    expect(response.statusCode).toBe(409);
+    expect(json(response).problems).toEqual([
+      expect.stringContaining('which is not a grant netwarden recorded'),
+    ]);
+    expect(await record()).toBeUndefined();
+  });
+
+  it('forgets the pending record when AWS refuses the rule (the group does not exist)', async () => {
+    const missing = 'sg-0000000000000dead';
+    const policy = parsePolicy(`version: 1
+mode: enforce
+grants: { ports: [5432], requesters: ['arn:aws:sts::*:assumed-role/db-oncall/*'], groups: { ids: [${missing}] } }
+`);
+    const response = await call(urlEvent({ body: { ...body, group: missing } }), { policy });
+
+    expect(response.statusCode).toBe(409);
+    expect(json(response).problems).toEqual([
+      expect.stringMatching(/^group sg-0000000000000dead does not exist/),
+    ]);
+    expect(await table.current.store.get(missing, accessKey(access))).toBeUndefined();
+  });
+
+  it('in report mode decides and publishes, but writes nothing: no rule, no record', async () => {
+    const policy = parsePolicy(`version: 1
+mode: report
+grants: { ports: [5432], requesters: ['arn:aws:sts::*:assumed-role/db-oncall/*'], groups: { ids: [${GROUPS.postgres}] } }
+`);
+    const response = await call(urlEvent({ body }), { policy });
+
+    expect(json(response)).toMatchObject({
+      status: 'granted',
+      mode: 'report',
+      expiresAt: '2026-11-23T02:00:00Z',
+    });
+    expect(json(response).ruleId).toBeUndefined();
+    expect(sim.current.account.writes().filter((c) => c.service === 'EC2')).toEqual([]);
+    expect(await table.current.store.open()).toEqual([]);
     expect(findingsOf(sim.current)).toEqual([
       expect.objectContaining({ kind: 'grant.created', outcome: 'would-act' }),
     ]);
   });
 });
 
-describe('grant-access handler', () => {
-  it('grants the sample direct-invoke payload and returns the rule id and expiry', async () => {
-    const result = (await handler(loadEvent('grant/grant-access.json'), lambdaContext())) as {
-      status: string;
-      ruleId: string;
-      expiresAt: string;
-    };
+describe('GET and DELETE /grants', () => {
+  it('lists open grants and revokes one by rule id, closing its record', async () => {
+    const created = json(await call(urlEvent({ body })));
 
-    expect(result.status).toBe('granted');
-    const tags = tagsOf(sim.current, result.ruleId);
-    expect(tags?.['netwarden:grant-expires-at']).toBe(result.expiresAt);
-    // The handler's clock is the real one: the tags say two hours, whatever "now" was.
-    expect(Date.parse(result.expiresAt) - Date.parse(tags?.['netwarden:grant-issued-at'] ?? '')).toBe(
-      2 * HOUR,
-    );
+    const listed = json(await call(urlEvent({ method: 'GET', path: '/grants' })));
+    const revoked = await call(urlEvent({ method: 'DELETE', path: `/grants/${created.ruleId}` }));
+
+    expect(listed.grants).toEqual([
+      expect.objectContaining({
+        ruleId: created.ruleId,
+        owner: ONCALL_ALICE,
+        access: 'tcp 5432 from 203.0.113.7/32',
+      }),
+    ]);
+    expect(json(revoked)).toMatchObject({ status: 'revoked', ruleId: created.ruleId });
+    expect(grantRules()).toEqual([]);
+    expect(await record()).toMatchObject({ status: 'closed' });
   });
 
-  it('returns the problems for a rejected request instead of throwing (a retry would not help)', async () => {
-    const result = await handler({ ...loadEvent('grant/grant-access.json'), port: 22 }, lambdaContext());
-    expect(result).toEqual({ status: 'rejected', problems: ['port 22 is not grantable'] });
+  it('refuses to revoke a rule that is not a recorded grant, whatever its tags say', async () => {
+    const baseline = [...sim.current.sg.rules.values()].find((rule) => rule.GroupId === GROUPS.postgres);
+    const id = baseline?.SecurityGroupRuleId ?? '';
+    sim.current.sg.rules.set(id, {
+      ...baseline,
+      Tags: [{ Key: 'netwarden:grant-expires-at', Value: '2026-11-23T00:00:00Z' }],
+    });
+
+    const response = await call(urlEvent({ method: 'DELETE', path: `/grants/${id}` }));
+
+    expect(response.statusCode).toBe(404);
+    expect(json(response).problems).toEqual([
+      `rule ${id} is not a grant netwarden recorded; only grants can be revoked here`,
+    ]);
+    expect(sim.current.sg.rules.has(id)).toBe(true);
+  });
+});
+
+describe('grant-access handler', () => {
+  it('a direct invoke with a grant request as payload creates nothing and is reported', async () => {
+    vi.resetModules();
+    const { handler } = await import('../../../functions/grant-access/handler');
+    const mark = sim.current.account.calls.length;
+
+    const response = (await handler({ ...body, owner: 'alice@example.com' }, lambdaContext())) as {
+      statusCode: number;
+    };
+
+    expect(response.statusCode).toBe(400);
+    expect(callsSince(sim.current, mark).all.filter((c) => c.service === 'EC2')).toEqual([]);
+    expect(await table.current.store.open()).toEqual([]);
+    expect(findingsOf(sim.current)).toEqual([
+      expect.objectContaining({
+        kind: 'grant.rejected',
+        why: expect.stringMatching(/^not a Function URL request verified by AWS_IAM, so nothing was created/),
+      }),
+    ]);
+  });
+
+  it('grants the sample Function URL request through the real handler and its own state-table client', async () => {
+    vi.resetModules();
+    const { handler } = await import('../../../functions/grant-access/handler');
+    const { loadEvent } = await import('../../helpers/load-event');
+
+    const response = (await handler(loadEvent('grant/function-url-post-grants.json'), lambdaContext())) as {
+      statusCode: number;
+      body: string;
+    };
+
+    expect(response.statusCode).toBe(201);
+    const result = JSON.parse(response.body) as { ruleId: string; expiresAt: string };
+    const stored = await record();
+    expect(stored).toMatchObject({ status: 'live', ruleId: result.ruleId, owner: ONCALL_ALICE });
+    // The handler's clock is the real one: the record says two hours, whatever "now" was.
+    expect((stored?.expiresAt.getTime() ?? 0) - (stored?.issuedAt.getTime() ?? 0)).toBe(2 * HOUR);
   });
 });

@@ -784,6 +784,8 @@ describe('report mode', () => {
       protectedGroups: protectedGroups(policy, sg, sim.current.account.clock.now),
       recent: recentEvents(),
       home: SIMULATED_HOME,
+      // No grant is recorded: nothing here is a grant.
+      grants: { get: async () => undefined },
     };
     const approved = rulesOf(GROUPS.postgres).find(
       (rule) => rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,

@@ -49,6 +49,7 @@ function deps(withState: boolean): RevertDeps {
     protectedGroups: protectedGroups(policy, sg, sim.account.clock.now),
     recent: recentEvents(),
     home: SIMULATED_HOME,
+    grants: { get: async () => undefined },
     ...(withState ? { extraBaseline: loader.forGroup } : {}),
   };
 }

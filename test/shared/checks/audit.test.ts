@@ -120,6 +120,8 @@ const input: AuditInput = {
   attachedGroupIds: new Set([A, B]),
   accountId: '111122223333',
   now: new Date('2026-11-23T00:00:00Z'),
+  // The grant is one netwarden recorded in its state table (its tag alone would prove nothing).
+  recordedGrants: new Set([crafted.grant.ruleId as string]),
   staleReferences: [
     {
       groupId: B,
@@ -144,6 +146,16 @@ describe('auditAccount on a crafted account', () => {
     expect(summaries(report.drift.unapproved)).toEqual([
       `${A} tcp 3306 from 10.50.0.0/16`,
       `${A} tcp 5432 from 0.0.0.0/0`,
+      `${A} tcp 8443 from 198.51.100.0/24`,
+    ]);
+  });
+
+  it('counts a rule that only carries a grant tag as unapproved: a tag is not a grant', () => {
+    const forged = auditAccount({ ...input, recordedGrants: new Set() });
+    expect(summaries(forged.drift.unapproved)).toEqual([
+      `${A} tcp 3306 from 10.50.0.0/16`,
+      `${A} tcp 5432 from 0.0.0.0/0`,
+      `${A} tcp 5432 from 203.0.113.7/32`,
       `${A} tcp 8443 from 198.51.100.0/24`,
     ]);
   });

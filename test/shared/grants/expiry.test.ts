@@ -1,8 +1,7 @@
-/** planExpiry: revoke at expiresAt <= now (exact boundary), warn once inside warnBefore, keep the rest. */
+/** planExpiry over grant records: revoke at expiresAt <= now (exact boundary), warn once inside warnBefore, keep the rest. */
 import { describe, expect, it } from 'vitest';
-import { alreadyWarned, planExpiry, planSweep } from '../../../shared/grants/expiry';
-import type { Grant } from '../../../shared/grants/grant';
-import { grantTags } from '../../../shared/grants/grant';
+import { alreadyWarned, planExpiry } from '../../../shared/grants/expiry';
+import type { GrantRecord } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { GrantPolicy } from '../../../shared/policy/schema';
 import { ruleOf } from '../../helpers/factories';
@@ -13,20 +12,21 @@ grants: { ports: [5432], maxTtl: 8h, warnBefore: 15m }
 const EXPIRY = new Date('2026-11-23T02:00:00Z');
 const rule = ruleOf({ ruleId: 'sgr-1', peer: { type: 'ipv4', cidr: '203.0.113.7/32' } });
 
-const grant = (overrides: Partial<Grant> = {}): Grant => ({
+const grant = (overrides: Partial<GrantRecord> = {}): GrantRecord => ({
   ruleId: 'sgr-1',
   groupId: rule.groupId,
-  port: 5432,
-  source: rule.peer,
+  access: rule,
+  status: 'live',
   expiresAt: EXPIRY,
   issuedAt: new Date('2026-11-23T00:00:00Z'),
-  owner: 'alice',
+  createdAt: new Date('2026-11-23T00:00:00Z'),
+  owner: 'arn:aws:sts::111122223333:assumed-role/db-oncall/alice',
   reason: 'INC-1',
-  rule,
+  version: 2,
   ...overrides,
 });
 const at = (iso: string) => new Date(iso);
-const decision = (g: Grant, now: Date) => {
+const decision = (g: GrantRecord, now: Date) => {
   const plan = planExpiry([g], now, policy);
   return plan.revoke.length ? 'revoke' : plan.warn.length ? 'warn' : 'keep';
 };
@@ -74,37 +74,5 @@ describe('planExpiry', () => {
       warn: plan.warn.map((g) => g.ruleId),
       keep: plan.keep.map((g) => g.ruleId),
     }).toEqual({ revoke: ['expired'], warn: ['soon'], keep: ['later'] });
-  });
-});
-
-describe('planSweep', () => {
-  const tags = grantTags({
-    rule,
-    issuedAt: at('2026-11-23T00:00:00Z'),
-    expiresAt: EXPIRY,
-    owner: 'a',
-    reason: 'r',
-  });
-
-  it('separates invalid grants (with their problems) and exceptions from grants to plan', () => {
-    const plan = planSweep(
-      [
-        { ...rule, ruleId: 'sgr-ok', tags },
-        { ...rule, ruleId: 'sgr-bad', tags: { ...tags, 'netwarden:grant-expires-at': 'never' } },
-        { ...rule, ruleId: 'sgr-ignored', tags: { ...tags, 'netwarden:ignore': 'vendor VPN, ticket SEC-9' } },
-      ],
-      at('2026-11-23T01:00:00Z'),
-      policy,
-    );
-    expect(plan.keep.map((g) => g.ruleId)).toEqual(['sgr-ok']);
-    expect(plan.invalid).toEqual([
-      {
-        rule: expect.objectContaining({ ruleId: 'sgr-bad' }),
-        problems: ['netwarden:grant-expires-at "never" is not an ISO-8601 UTC time'],
-      },
-    ]);
-    expect(plan.exempt).toEqual([
-      { rule: expect.objectContaining({ ruleId: 'sgr-ignored' }), reason: 'vendor VPN, ticket SEC-9' },
-    ]);
   });
 });

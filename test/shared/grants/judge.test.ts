@@ -1,76 +1,72 @@
-/** The judge revert-sg-drift consults: valid-looking grant tags are trusted only from netwarden or a grantor. */
+/**
+ * lookUpGrants / recordedGrantJudge: a rule is a grant only when the state table records it (same
+ * access, same rule id). Grant tags without a record are a forged grant; tags never make a rule a grant.
+ */
 import { describe, expect, it } from 'vitest';
-import { grantTags } from '../../../shared/grants/grant';
-import { grantJudge } from '../../../shared/grants/judge';
-import { parsePolicy } from '../../../shared/policy/load';
+import { lookUpGrants, recordedGrantJudge } from '../../../shared/grants/judge';
+import { accessKey, type GrantRecord, type GrantRecordReader } from '../../../shared/grants/record';
 import type { Actor } from '../../../shared/sg/actor';
 import { ruleOf } from '../../helpers/factories';
 
-const policy = parsePolicy(`version: 1
-grants:
-  ports: [5432]
-  grantors: ['arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DbOnCall_*']
-`).grants;
-const now = () => new Date('2026-11-23T00:30:00Z');
-const base = ruleOf({ ruleId: 'sgr-1', peer: { type: 'ipv4', cidr: '203.0.113.7/32' } });
-const tags = grantTags({
-  rule: base,
+const GROUP = 'sg-0db00000000005432';
+const host = ruleOf({ groupId: GROUP, ruleId: 'sgr-g', peer: { type: 'ipv4', cidr: '203.0.113.7/32' } });
+const TAGS = { 'netwarden:grant-expires-at': '2026-11-23T01:00:00Z', 'netwarden:grant-owner': 'alice' };
+const record = (overrides: Partial<GrantRecord> = {}): GrantRecord => ({
+  groupId: GROUP,
+  access: { ...host, tags: {} },
+  status: 'live',
+  ruleId: 'sgr-g',
+  owner: 'arn:aws:sts::111122223333:assumed-role/db-oncall/alice',
+  reason: 'INC-1',
   issuedAt: new Date('2026-11-23T00:00:00Z'),
   expiresAt: new Date('2026-11-23T01:00:00Z'),
-  owner: 'alice',
-  reason: 'INC-1',
+  createdAt: new Date('2026-11-23T00:00:00Z'),
+  version: 2,
+  ...overrides,
 });
-const stranger: Actor = {
-  type: 'AssumedRole',
-  display: 'mallory via role AWSReservedSSO_Admin_1',
-  viaConsole: true,
-  roleArn: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1',
-};
-const grantor: Actor = {
-  ...stranger,
-  display: 'alice via role AWSReservedSSO_DbOnCall_1',
-  roleArn: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DbOnCall_1',
-};
-const judge = grantJudge(policy, now);
 
-describe('grantJudge', () => {
-  it('has no opinion on rules without grant tags', () => {
-    expect(judge(base, { action: 'added', actor: stranger })).toBeUndefined();
+/** A reader over fixed records, counting its reads. */
+function reader(records: GrantRecord[]): GrantRecordReader & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    get: async (groupId, access) => {
+      reads.push(`${groupId} ${access}`);
+      return records.find(
+        (candidate) => candidate.groupId === groupId && accessKey(candidate.access) === access,
+      );
+    },
+  };
+}
+
+describe('lookUpGrants', () => {
+  it('a grant-tagged rule matching a live record (access and id) is a recorded grant', async () => {
+    const lookup = await lookUpGrants([{ ...host, tags: TAGS }], reader([record()]));
+    expect(lookup).toEqual({ recorded: [{ ...host, tags: TAGS }], forged: [] });
   });
 
-  it('calls valid-looking grant tags on a rule a stranger added a forged grant', () => {
-    expect(judge({ ...base, tags }, { action: 'added', actor: stranger })).toEqual({
-      valid: false,
-      problem:
-        'grant tags on a rule added by mallory via role AWSReservedSSO_Admin_1, who is neither grant-access nor a grantor (grants.grantors)',
-    });
+  it('grant tags without a record, with another rule id, or with a closed record are forged', async () => {
+    const tagged = { ...host, tags: TAGS };
+    expect((await lookUpGrants([tagged], reader([]))).forged).toEqual([tagged]);
+    expect((await lookUpGrants([tagged], reader([record({ ruleId: 'sgr-other' })]))).forged).toEqual([
+      tagged,
+    ]);
+    expect((await lookUpGrants([tagged], reader([record({ status: 'closed' })]))).forged).toEqual([tagged]);
   });
 
-  it('accepts a valid grant added by a listed grantor, and refuses an invalid one from them', () => {
-    expect(judge({ ...base, tags }, { action: 'added', actor: grantor })).toEqual({ valid: true });
-    const tooLong = { ...tags, 'netwarden:grant-expires-at': '2026-11-23T09:00:00Z' };
-    expect(judge({ ...base, tags: tooLong }, { action: 'added', actor: grantor })).toEqual({
-      valid: false,
-      problem:
-        'ttl 9h exceeds maxTtl 8h (netwarden:grant-issued-at → netwarden:grant-expires-at); netwarden:grant-expires-at 2026-11-23T09:00:00Z is more than maxTtl 8h from now',
-    });
+  it('reads nothing for rules without grant tags: they are judged like any rule', async () => {
+    const store = reader([record()]);
+    expect(await lookUpGrants([host], store)).toEqual({ recorded: [], forged: [] });
+    expect(store.reads).toEqual([]);
   });
+});
 
-  it('keeps a grant someone merely edited (same access), and refuses one whose access was changed', () => {
-    expect(judge({ ...base, tags, description: 'edited' }, { action: 'modified', actor: stranger })).toEqual({
-      valid: true,
-    });
-    const widened = { ...base, tags, peer: { type: 'ipv4' as const, cidr: '203.0.113.0/24' } };
-    expect(judge(widened, { action: 'modified', actor: stranger })).toMatchObject({
-      valid: false,
-      problem: expect.stringContaining('it was edited after it was granted'),
-    });
-  });
-
-  it('refuses every grant tag when the policy has no grants section', () => {
-    expect(grantJudge(undefined, now)({ ...base, tags }, { action: 'modified', actor: grantor })).toEqual({
-      valid: false,
-      problem: 'grant tags, but the policy has no grants section',
-    });
+describe('recordedGrantJudge', () => {
+  const actor: Actor = { type: 'AssumedRole', display: 'mallory', viaConsole: true };
+  it('approves only the recorded rules, and has no opinion on anything else', () => {
+    const judge = recordedGrantJudge([host]);
+    expect(judge(host, { action: 'modified', actor })).toEqual({ valid: true });
+    expect(judge({ ...host, ruleId: 'sgr-x' }, { action: 'added', actor })).toBeUndefined();
+    expect(judge({ ...host, fromPort: 3306, toPort: 3306 }, { action: 'modified', actor })).toBeUndefined();
   });
 });

@@ -1,13 +1,20 @@
 /** Grant requests validated against policy.grants: every problem named by field and value, all at once. */
 import { describe, expect, it } from 'vitest';
-import { type GrantRequest, validateGrantRequest } from '../../../shared/grants/request';
+import { type GrantRequest, requesterProblem, validateGrantRequest } from '../../../shared/grants/request';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { GrantPolicy } from '../../../shared/policy/schema';
 
 const policy = parsePolicy(`version: 1
-grants: { ports: [3306, 5432, 6379, 27017], defaultTtl: 1h, maxTtl: 8h, warnBefore: 15m }
+grants:
+  ports: [3306, 5432, 6379, 27017]
+  defaultTtl: 1h
+  maxTtl: 8h
+  warnBefore: 15m
+  groups: { ids: [sg-0db00000000005432] }
 `).grants as GrantPolicy;
 const now = new Date('2026-11-23T00:00:00.400Z');
+/** The principal the Function URL verified: the owner, never a request field. */
+const ALICE = 'arn:aws:sts::111122223333:assumed-role/db-oncall/alice@example.com';
 
 const request = (overrides: Partial<GrantRequest> = {}): GrantRequest => ({
   group: 'sg-0db00000000005432',
@@ -15,18 +22,17 @@ const request = (overrides: Partial<GrantRequest> = {}): GrantRequest => ({
   cidr: '203.0.113.7/32',
   ttl: '2h',
   reason: 'INC-4821 replication lag',
-  owner: 'alice@example.com',
   ...overrides,
 });
 
 const problemsOf = (overrides: Partial<GrantRequest>) => {
-  const result = validateGrantRequest(request(overrides), policy, now);
+  const result = validateGrantRequest(request(overrides), policy, now, ALICE);
   return result.ok ? [] : result.problems;
 };
 
 describe('validateGrantRequest', () => {
   it('accepts a narrow grant: a tcp ingress rule expiring ttl after now, in whole seconds', () => {
-    const result = validateGrantRequest(request(), policy, now);
+    const result = validateGrantRequest(request(), policy, now, ALICE);
 
     expect(result).toEqual({
       ok: true,
@@ -38,13 +44,13 @@ describe('validateGrantRequest', () => {
           fromPort: 5432,
           toPort: 5432,
           peer: { type: 'ipv4', cidr: '203.0.113.7/32' },
-          description: 'netwarden grant for alice@example.com',
+          description: `netwarden grant for ${ALICE}`,
           tags: {},
         },
         ttlMs: 7_200_000,
         issuedAt: new Date('2026-11-23T00:00:00Z'),
         expiresAt: new Date('2026-11-23T02:00:00Z'),
-        owner: 'alice@example.com',
+        owner: ALICE,
         reason: 'INC-4821 replication lag',
       },
     });
@@ -83,12 +89,13 @@ describe('validateGrantRequest', () => {
   });
 
   it('takes a bare address as a single host and a security group as a source', () => {
-    const host = validateGrantRequest(request({ cidr: '203.0.113.7' }), policy, now);
+    const host = validateGrantRequest(request({ cidr: '203.0.113.7' }), policy, now, ALICE);
     expect(host.ok && host.grant.rule.peer).toEqual({ type: 'ipv4', cidr: '203.0.113.7/32' });
     const group = validateGrantRequest(
       request({ cidr: undefined, sourceGroup: 'sg-0c0ffee0000000002' }),
       policy,
       now,
+      ALICE,
     );
     expect(group.ok && group.grant.rule.peer).toEqual({
       type: 'security-group',
@@ -97,20 +104,17 @@ describe('validateGrantRequest', () => {
   });
 
   it('uses defaultTtl when no ttl is given', () => {
-    const result = validateGrantRequest(request({ ttl: undefined }), policy, now);
+    const result = validateGrantRequest(request({ ttl: undefined }), policy, now, ALICE);
     expect(result.ok && result.grant.expiresAt).toEqual(new Date('2026-11-23T01:00:00Z'));
   });
 
   it('collects every problem, not just the first', () => {
-    expect(
-      problemsOf({ group: 'rds', port: 22, cidr: '0.0.0.0/0', ttl: '9h', reason: ' ', owner: undefined }),
-    ).toEqual([
+    expect(problemsOf({ group: 'rds', port: 22, cidr: '0.0.0.0/0', ttl: '9h', reason: ' ' })).toEqual([
       'group "rds" is not a security group id (sg-…)',
       'port 22 is not grantable',
       'cidr 0.0.0.0/0 is not allowed',
       'ttl 9h exceeds maxTtl 8h',
       'reason is required',
-      'owner is required',
     ]);
   });
 
@@ -128,19 +132,52 @@ describe('validateGrantRequest', () => {
         'ttl "soon" is not a duration like 90s, 15m, 1h or 1h30m',
       ],
     );
-    expect(problemsOf({ reason: 'x'.repeat(257), owner: 'a\nb' })).toEqual([
+    expect(problemsOf({ reason: 'x'.repeat(257) })).toEqual([
       'reason is too long (257 characters, at most 256)',
-      'owner "a\\nb" contains control characters',
     ]);
+    expect(problemsOf({ reason: 'a\nbc' })).toEqual(['reason "a\\nbc" contains control characters']);
     expect(problemsOf({ sourceGroup: 'db-sg', cidr: undefined })).toEqual([
       'sourceGroup "db-sg" is not a security group id (sg-…)',
     ]);
   });
 
+  it('refuses a group that grants.groups does not list, by id (a name or a tag never makes a group grantable)', () => {
+    expect(problemsOf({ group: 'sg-0c0ffee0000000001' })).toEqual([
+      'group sg-0c0ffee0000000001 is not grantable (not in grants.groups.ids)',
+    ]);
+  });
+
   it('refuses everything when the policy has no grants section', () => {
-    expect(validateGrantRequest(request(), undefined, now)).toEqual({
+    expect(validateGrantRequest(request(), undefined, now, ALICE)).toEqual({
       ok: false,
       problems: ['grants are not enabled: the policy has no grants section'],
     });
+  });
+});
+
+describe('requesterProblem', () => {
+  const allowed = { requesters: ['arn:aws:sts::*:assumed-role/db-oncall/*'], accounts: ['111122223333'] };
+
+  it('accepts a listed principal of the account, and names any other', () => {
+    expect(requesterProblem({ arn: ALICE, accountId: '111122223333' }, allowed)).toBeUndefined();
+    const dev = 'arn:aws:sts::111122223333:assumed-role/developer/bob';
+    expect(requesterProblem({ arn: dev, accountId: '111122223333' }, allowed)).toBe(
+      `principal ${dev} may not request grants (it matches none of grants.requesters)`,
+    );
+  });
+
+  it('keeps * within one ARN segment: a role path or a longer name does not match', () => {
+    for (const arn of [
+      'arn:aws:sts::111122223333:assumed-role/db-oncall-evil/x',
+      'arn:aws:sts::111122223333:assumed-role/db-oncall/x/y',
+    ])
+      expect(requesterProblem({ arn, accountId: '111122223333' }, allowed)).toMatch(/may not request grants/);
+  });
+
+  it('refuses another account even where the glob says * for it', () => {
+    const arn = 'arn:aws:sts::999988887777:assumed-role/db-oncall/eve';
+    expect(requesterProblem({ arn, accountId: '999988887777' }, allowed)).toBe(
+      `principal ${arn} is from account 999988887777, which this policy does not act for (111122223333)`,
+    );
   });
 });

@@ -1,0 +1,82 @@
+/**
+ * grant-access's Function URL routes, for the principal AWS verified (AWS_IAM auth):
+ *   POST   /grants            create a grant, or extend the live one for the same access
+ *   GET    /grants            list open grants
+ *   DELETE /grants/<rule-id>  revoke a grant now
+ * Every route requires a principal matching grants.requesters in an account the policy acts for
+ * (403 naming the principal otherwise). Anything that is not a verified Function URL request creates
+ * nothing and is reported as a rejected request.
+ */
+import { rejectedFinding } from '../../shared/grants/findings';
+import { requesterProblem } from '../../shared/grants/request';
+import { effectiveMode } from '../../shared/policy/load';
+import { type GrantAccessDeps, grantAccess, rejectRequest } from './grant';
+import { listGrants, revokeGrant } from './manage';
+import { parseFunctionUrlEvent, parseGrantBody } from './schema';
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+const respond = (statusCode: number, body: Record<string, unknown>): HttpResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const REVOKE_PATH = /^\/grants\/(sgr-[0-9a-f]{8,17})$/;
+
+export async function handleGrantCall(raw: unknown, deps: GrantAccessDeps): Promise<HttpResponse> {
+  const parsed = parseFunctionUrlEvent(raw);
+  if (!parsed.ok) {
+    const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
+    await deps.publish(rejectedFinding({}, parsed.problems, { mode, now: deps.now() }));
+    deps.log?.('not a verified Function URL request', { problems: parsed.problems });
+    return respond(400, { status: 'rejected', problems: parsed.problems });
+  }
+  const event = parsed.value;
+  const { userArn: requester, accountId } = event.requestContext.authorizer.iam;
+  const method = event.requestContext.http.method.toUpperCase();
+  const path = event.rawPath.replace(/\/+$/, '') || '/';
+
+  const refused = requesterProblem(
+    { arn: requester, accountId },
+    {
+      requesters: deps.policy.grants?.requesters ?? [],
+      accounts: [...new Set([event.requestContext.accountId, ...deps.policy.accounts])],
+    },
+  );
+  if (refused) {
+    const outcome = await rejectRequest({ requester }, [refused], 403, deps);
+    return respond(outcome.httpStatus, { status: 'rejected', problems: outcome.problems });
+  }
+
+  if (method === 'POST' && path === '/grants') {
+    const body = parseGrantBody(event);
+    if (!body.ok) {
+      const outcome = await rejectRequest({ requester }, body.problems, 400, deps);
+      return respond(outcome.httpStatus, { status: 'rejected', problems: outcome.problems });
+    }
+    const { finding: _published, ...outcome } = await grantAccess(body.value, requester, deps);
+    return respond(
+      outcome.status === 'rejected' ? outcome.httpStatus : outcome.status === 'granted' ? 201 : 200,
+      outcome,
+    );
+  }
+  if (method === 'GET' && path === '/grants') return respond(200, { grants: await listGrants(deps) });
+  const revoke = REVOKE_PATH.exec(path);
+  if (method === 'DELETE' && revoke?.[1]) {
+    const outcome = await revokeGrant(revoke[1], requester, deps);
+    if (!('finding' in outcome)) return respond(404, { status: 'rejected', problems: [outcome.message] });
+    const { finding: _published, ...result } = outcome;
+    return respond(200, result);
+  }
+  return respond(404, {
+    status: 'rejected',
+    problems: [
+      `${method} ${path} is not a grant-access route (POST /grants, GET /grants, DELETE /grants/<rule-id>)`,
+    ],
+  });
+}
