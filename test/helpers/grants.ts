@@ -24,6 +24,17 @@ export const ONCALL_ALICE = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/db-oncall/a
 export const DEVELOPER_MALLORY = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/developer/mallory@example.com`;
 
 /** The deps the Lambdas build, on the simulated account, its clock and a state table. */
+/** The access a grant records: one tcp port from one CIDR on one group (a rule without id or tags). */
+export const grantedAccess = (groupId: string, cidr: string, port = 5432): Rule => ({
+  groupId,
+  direction: 'ingress',
+  protocol: 'tcp',
+  fromPort: port,
+  toPort: port,
+  peer: { type: 'ipv4', cidr },
+  tags: {},
+});
+
 export function grantDeps(sim: Simulation, store: GrantStore, overrides: { policy?: Policy } = {}) {
   const ec2 = new EC2Client({});
   return {
@@ -86,15 +97,7 @@ export async function seedGrants(
     const groupId = groupIds[index % groupIds.length] ?? '';
     const ruleId = sim.account.newId('sgr');
     const cidr = `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}/32`;
-    const access: Rule = {
-      groupId,
-      direction: 'ingress',
-      protocol: 'tcp',
-      fromPort: 5432,
-      toPort: 5432,
-      peer: { type: 'ipv4', cidr },
-      tags: {},
-    };
+    const access = grantedAccess(groupId, cidr);
     const fields = {
       groupId,
       access,

@@ -11,10 +11,9 @@ import { handleGrantCall } from '../../../functions/grant-access/http';
 import type { SecurityGroupPort } from '../../../shared/aws/ec2';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
-import type { Rule } from '../../../shared/rules/rule';
 import { recentEvents } from '../../../shared/sg/protected-groups';
 import { lambdaContext } from '../../helpers/context';
-import { grantDeps, ONCALL_ALICE, seedGrants, tagsOf, urlEvent } from '../../helpers/grants';
+import { grantDeps, grantedAccess, ONCALL_ALICE, seedGrants, tagsOf, urlEvent } from '../../helpers/grants';
 import { loadEvent } from '../../helpers/load-event';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
@@ -56,15 +55,7 @@ const at = (minutes: number) =>
     new Date(Date.parse('2026-11-23T00:00:00Z') + minutes * MINUTE).toISOString(),
   );
 const ruleOf = (id: string) => sim.current.sg.rules.get(id);
-const accessOf = (cidr: string): Rule => ({
-  groupId: GROUPS.postgres,
-  direction: 'ingress',
-  protocol: 'tcp',
-  fromPort: 5432,
-  toPort: 5432,
-  peer: { type: 'ipv4', cidr },
-  tags: {},
-});
+const accessOf = (cidr: string) => grantedAccess(GROUPS.postgres, cidr);
 
 describe('revoking recorded grants', () => {
   it('revokes exactly the recorded rule id at its expiry and closes the record; nothing before', async () => {

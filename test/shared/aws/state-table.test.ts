@@ -1,20 +1,12 @@
 /** The grant store on a real DynamoDB implementation (dynalite): conditional writes and the expiry index. */
 import { describe, expect, it } from 'vitest';
 import { accessKey, GrantConflict, type GrantRecord } from '../../../shared/grants/record';
-import type { Rule } from '../../../shared/rules/rule';
+import { grantedAccess } from '../../helpers/grants';
 import { useStateTable } from '../../helpers/state-table';
 
 const table = useStateTable();
 const GROUP = 'sg-0db00000000005432';
-const access = (cidr: string): Rule => ({
-  groupId: GROUP,
-  direction: 'ingress',
-  protocol: 'tcp',
-  fromPort: 5432,
-  toPort: 5432,
-  peer: { type: 'ipv4', cidr },
-  tags: {},
-});
+const access = (cidr: string) => grantedAccess(GROUP, cidr);
 const fields = (cidr: string, expiresAt: string) => ({
   groupId: GROUP,
   access: access(cidr),
