@@ -60,6 +60,32 @@ describe('the state table', () => {
     );
   });
 
+  it('refuses item writes to every principal but the roles that are allowed to write it', () => {
+    const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: Array<Statement & { Effect: string; Principal: unknown }> };
+    };
+    const [deny] = policy.PolicyDocument.Statement;
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*' });
+    expect(deny?.Action).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+    );
+    const exempt = (
+      deny?.Condition as { ArnNotEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }
+    ).ArnNotEquals['aws:PrincipalArn'].map((arn) => arn['Fn::Sub'].replace(/^.*:role\//, ''));
+    const writers = resourcesOfType(packaged.template, 'AWS::IAM::Role')
+      .filter(([id]) =>
+        allowedActions(packaged.template, id).some((action) =>
+          /^dynamodb:(Put|Update|Delete)Item$/.test(action),
+        ),
+      )
+      .map(([, role]) => String(role.Properties.RoleName));
+    expect(exempt.sort()).toEqual(writers.sort());
+    expect(exempt).toEqual([
+      'netwarden-prod-ap-northeast-2-expire-grants',
+      'netwarden-prod-ap-northeast-2-grant-access',
+    ]);
+  });
+
   it('is named to the three functions that use it', () => {
     for (const fn of ['RevertSgDrift', 'GrantAccess', 'ExpireGrants'])
       expect(environment(fn).STATE_TABLE_NAME).toEqual({ Ref: 'StateTable' });
