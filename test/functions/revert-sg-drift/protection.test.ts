@@ -95,6 +95,28 @@ describe('a protection tag removed or changed', () => {
     expect(again.calls.all).toEqual([]);
   });
 
+  it('is critical when a DeleteTags names no tag, which deletes every tag of the group', async () => {
+    const event = await tagCall(mallory, new DeleteTagsCommand({ Resources: [GROUPS.redis] }));
+    expect(sim.current.sg.groups.get(GROUPS.redis)?.Tags).toEqual([]);
+    // CloudTrail names no tag for such a call.
+    expect((event.detail.requestParameters as { tagSet: unknown }).tagSet).toEqual({});
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['report:protection-removed']);
+    expect(calls.all.map((call) => `${call.service}.${call.command}`)).toEqual(['SNS.Publish']);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      kind: 'sg.protection-removed',
+      severity: 'critical',
+      resource: { type: 'security-group', id: GROUPS.redis },
+      title: `Protection tag removed from ${GROUPS.redis}: "gateway-front-door" no longer applies`,
+      why: expect.stringContaining(
+        `${GROUPS.redis}: tag netwarden:protect deleted (the call named no tag, so it deleted every tag), so policy section "gateway-front-door" no longer selects it`,
+      ),
+    });
+  });
+
   it('is critical when the tag is set to another value', async () => {
     const off = await tagCall(
       mallory,
