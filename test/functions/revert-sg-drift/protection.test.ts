@@ -13,7 +13,16 @@ import {
   type IpPermission,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
-import { useRevertHandler } from '../../helpers/revert';
+import {
+  describeDecision,
+  type RevertDeps,
+  type RevertOutcome,
+  revertDrift,
+} from '../../../functions/revert-sg-drift/revert';
+import { securityGroupPort } from '../../../shared/aws/ec2';
+import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
+import { SELF_ROLES, testPolicy } from '../../helpers/checks';
+import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
 import {
   assumedRole,
@@ -187,20 +196,66 @@ describe('a protection tag removed or changed', () => {
 
 describe('cached group facts', () => {
   it('are forgotten at once by a tag event on the group, whatever the tag', async () => {
-    // The first event reads the group's facts and caches them.
-    await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8443, '10.9.0.0/16')));
-    const cached = await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8444, '10.9.0.0/16')));
+    // The first event reads the (protected) group's facts and caches them.
+    await invoke(await authorize(mallory, GROUPS.redis, tcp(8443, '10.9.0.0/16')));
+    const cached = await invoke(await authorize(mallory, GROUPS.redis, tcp(8444, '10.9.0.0/16')));
     expect(cached.calls.reads).toEqual([]);
 
     await invoke(
       await tagCall(
         mallory,
-        new CreateTagsCommand({ Resources: [GROUPS.legacyApp], Tags: [{ Key: 'Owner', Value: 'app-team' }] }),
+        new CreateTagsCommand({ Resources: [GROUPS.redis], Tags: [{ Key: 'Owner', Value: 'cache-team' }] }),
       ),
     );
-    const after = await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8445, '10.9.0.0/16')));
+    const after = await invoke(await authorize(mallory, GROUPS.redis, tcp(8445, '10.9.0.0/16')));
 
     expect(after.calls.reads).toEqual(['DescribeSecurityGroups']);
+  });
+
+  it('are never kept for a group that only guardrails-only sections select: every event reads them', async () => {
+    await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8443, '10.9.0.0/16')));
+
+    const second = await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8444, '10.9.0.0/16')));
+
+    expect(second.result.decisions).toEqual(['ignore:guardrails-only']);
+    expect(second.calls.reads).toEqual(['DescribeSecurityGroups']);
+  });
+
+  it('in another warm container cannot hide a drift rule added after the tag was put back', async () => {
+    // Two containers of revert-sg-drift, each with its own caches; each sees only the events it handles.
+    const container = (): RevertDeps => {
+      const policy = testPolicy();
+      const sg = securityGroupPort(new EC2Client({}));
+      return {
+        sg,
+        publish: async () => {},
+        now: sim.current.account.clock.now,
+        policy,
+        selfRoles: SELF_ROLES,
+        protectedGroups: protectedGroups(policy, sg, sim.current.account.clock.now),
+        recent: recentEvents(),
+        home: SIMULATED_HOME,
+        grants: { get: async () => undefined },
+      };
+    };
+    const [a, b] = [container(), container()];
+    const decisionsOf = (outcome: RevertOutcome) =>
+      outcome.status === 'decided' || outcome.status === 'tags'
+        ? outcome.decisions.map(describeDecision)
+        : [outcome.status];
+
+    await revertDrift(await tagCall(mallory, unprotect(GROUPS.redis)), a);
+    // B judges a benign rule while the tag is off: only the account-wide guardrails apply.
+    const benign = await revertDrift(await authorize(mallory, GROUPS.redis, tcp(6379, '10.20.60.0/24')), b);
+    expect(decisionsOf(benign)).toEqual(['ignore:guardrails-only']);
+    // A sees the tag put back and re-examines the group: nothing new to find yet.
+    await revertDrift(await tagCall(mallory, protect(GROUPS.redis)), a);
+    sim.current.account.clock.advance(30_000);
+
+    const drift = await revertDrift(await authorize(mallory, GROUPS.redis, tcp(6379, '10.0.0.0/9')), b);
+
+    expect(decisionsOf(drift)).toEqual(['revoke:drift']);
+    expect(rulesOf(GROUPS.redis).some((rule) => rule.CidrIpv4 === '10.0.0.0/9')).toBe(false);
   });
 });
 
