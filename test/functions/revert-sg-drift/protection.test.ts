@@ -443,4 +443,72 @@ describe('the shipped policy on a group with no tag at all', () => {
     }
     expect(rulesOf(GROUPS.legacyApp).some((rule) => rule.CidrIpv4 === cidr)).toBe(false);
   });
+
+  it('revokes 5432 opened to 2000::/3, every global IPv6 address, though it is not ::/0', async () => {
+    const event = await authorize(mallory, GROUPS.legacyApp, {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      Ipv6Ranges: [{ CidrIpv6: '2000::/3' }],
+    });
+    const added = ruleIdOf(GROUPS.legacyApp, (rule) => rule.CidrIpv6 === '2000::/3');
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
+      GroupId: GROUPS.legacyApp,
+      SecurityGroupRuleIds: [added],
+    });
+    expect(findings).toMatchObject([
+      {
+        kind: 'sg.guardrail-breach',
+        severity: 'critical',
+        why: expect.stringContaining('forbidden by forbid[2] of "account-wide-guardrails"'),
+      },
+    ]);
+    expect(rulesOf(GROUPS.legacyApp).some((rule) => rule.CidrIpv6 === '2000::/3')).toBe(false);
+  });
+
+  it('revokes 22 opened to 0.0.0.0/1 + 128.0.0.0/1, the whole IPv4 internet in two halves', async () => {
+    const event = await authorize(mallory, GROUPS.legacyApp, {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      IpRanges: [{ CidrIp: '0.0.0.0/1' }, { CidrIp: '128.0.0.0/1' }],
+    });
+    const halves = ['0.0.0.0/1', '128.0.0.0/1'].map((cidr) =>
+      ruleIdOf(GROUPS.legacyApp, (rule) => rule.CidrIpv4 === cidr),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
+      GroupId: GROUPS.legacyApp,
+      SecurityGroupRuleIds: halves,
+    });
+    expect(findings).toMatchObject([{ kind: 'sg.guardrail-breach', severity: 'critical' }]);
+    expect(rulesOf(GROUPS.legacyApp).some((rule) => rule.CidrIpv4?.endsWith('/1'))).toBe(false);
+  });
+
+  it('leaves alone what is narrower than the threshold: 5432 from a /32 of IPv6, 22 from a /8', async () => {
+    const v6 = await invoke(
+      await authorize(mallory, GROUPS.legacyApp, {
+        IpProtocol: 'tcp',
+        FromPort: 5432,
+        ToPort: 5432,
+        Ipv6Ranges: [{ CidrIpv6: '2001:db8::/32' }],
+      }),
+    );
+    const v4 = await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(22, '10.0.0.0/8')));
+
+    expect([...v6.result.decisions, ...v4.result.decisions]).toEqual([
+      'ignore:guardrails-only',
+      'ignore:guardrails-only',
+    ]);
+    expect([...v6.calls.writes, ...v4.calls.writes]).toEqual([]);
+  });
 });
