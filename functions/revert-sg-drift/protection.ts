@@ -1,8 +1,8 @@
 /**
  * CreateTags / DeleteTags on security groups. Whatever the tags, the group's cached facts are
- * forgotten at once. A protection tag removed or changed is a critical finding whoever did it —
- * trusted principals too: they are trusted to change rules, and switching protection off is not a
- * rule change anyone should make quietly. The tags are left alone (see shared/sg/protection.ts). A
+ * forgotten at once. A protection tag removed or changed (a DeleteTags naming no tag removes them
+ * all) is a critical finding whoever did it — trusted principals too: they are trusted to change
+ * rules, and switching protection off is not a rule change anyone should make quietly. The tags are left alone (see shared/sg/protection.ts). A
  * protection tag put back makes netwarden re-examine all the group's rules (reexamine.ts).
  */
 import { Unprocessable } from '../../shared/errors';

@@ -182,9 +182,12 @@ export type CloudTrailEnvelope = z.infer<typeof CloudTrailEnvelope>;
 export const TAG_EVENT_NAMES = ['CreateTags', 'DeleteTags'] as const;
 export type TagEventName = (typeof TAG_EVENT_NAMES)[number];
 
-/** CreateTags / DeleteTags: `{resourcesSet:{items:[{resourceId}]}, tagSet:{items:[{key, value?}]}}`. */
+/**
+ * CreateTags / DeleteTags: `{resourcesSet:{items:[{resourceId}]}, tagSet:{items:[{key, value?}]}}`.
+ * A DeleteTags that names no tag deletes every tag; its `tagSet` is `{}` (or absent): parsed as [].
+ */
 export const CtTagsRequest = z.object({
   resourcesSet: itemsOf(z.object({ resourceId: z.string() })),
-  tagSet: itemsOf(z.object({ key: z.string(), value: z.string().optional() })),
+  tagSet: itemsOf(CtTag),
 });
 export type CtTagsRequest = z.infer<typeof CtTagsRequest>;

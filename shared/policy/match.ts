@@ -46,11 +46,12 @@ export function forbidMatches(forbid: ForbidRule, rule: Rule): boolean {
   if (forbid.protocol !== undefined && forbid.protocol !== rule.protocol && rule.protocol !== '-1')
     return false;
   if (forbid.ports && !forbid.ports.some((port) => opensPort(rule, port))) return false;
-  if (forbid.source !== undefined || forbid.widerThan !== undefined) {
+  if (forbid.source !== undefined || forbid.widerThan !== undefined || forbid.widerThanIpv6 !== undefined) {
     if (rule.peer.type !== 'ipv4' && rule.peer.type !== 'ipv6') return false;
     const peer = parseCidr(rule.peer.cidr);
     if (!peer) return false;
-    const wideEnough = forbid.widerThan !== undefined && peer.prefix < forbid.widerThan;
+    const widerThan = peer.family === 6 ? (forbid.widerThanIpv6 ?? forbid.widerThan) : forbid.widerThan;
+    const wideEnough = widerThan !== undefined && peer.prefix < widerThan;
     const source = forbid.source === undefined ? undefined : parseCidr(forbid.source);
     // The rule opens at least every address of the forbidden source.
     const coversSource = source !== undefined && cidrContains(peer, source);

@@ -106,8 +106,17 @@ export const ForbidRule = z
     ports: ports.optional(),
     /** Matches rules whose peer includes every address of this CIDR ("opens at least this much"). */
     source: cidr.optional(),
-    /** Matches IPv4/IPv6 peers with a prefix shorter than this (e.g. 8 catches 0.0.0.0/1 … /7). */
+    /**
+     * Matches IPv4 peers with a prefix shorter than this (e.g. 8 catches 0.0.0.0/1 … /7), and IPv6
+     * peers too unless widerThanIpv6 is given.
+     */
     widerThan: z.number().int().min(1).max(128).optional(),
+    /**
+     * Matches IPv6 peers with a prefix shorter than this, instead of widerThan. IPv6 needs its own
+     * threshold: a handful of /8s (2000::/8, 2400::/8, 2600::/8, 2a00::/8 …) hold nearly every address
+     * in use, so a /8 there is far wider than an IPv4 /8.
+     */
+    widerThanIpv6: z.number().int().min(1).max(128).optional(),
   })
   .strict();
 export type ForbidRule = z.infer<typeof ForbidRule>;

@@ -4,9 +4,12 @@
  * costs one read, not one per event.
  *
  * Cached facts are what an attacker would race: a tag event (CreateTags/DeleteTags on the group)
- * forgets them at once in the container that handles it. Other warm containers of the function do not
- * see that event, so the cache lives only a minute: a stale "not selected" can hide a group that was
- * tagged again for at most that long (and the account-wide guardrails select every group regardless).
+ * forgets them at once in the container that handles it, but other warm containers of the function
+ * never see that event. So only facts that make netwarden judge drift are cached: a stale copy of
+ * those can only make it stricter than the tags now say (a group unprotected a moment ago is still
+ * judged). Facts that would make it ignore a change (no section, or guardrails-only sections) are read
+ * afresh for every event: a group tagged again in another container is judged at once, and a rule
+ * added then is never ignored for good.
  */
 import type { SecurityGroupPort } from '../aws/ec2';
 import { type GroupFacts, sectionsFor, selectsByIdOnly } from '../policy/match';
@@ -38,7 +41,11 @@ export function protectedGroups(
           facts = cached.facts;
         } else {
           [facts] = await sg.describeGroups({ groupIds: [groupId] });
-          cache.set(groupId, { facts, readAt: now().getTime() });
+          if (facts && judgesDrift(sectionsFor(policy, facts))) {
+            cache.set(groupId, { facts, readAt: now().getTime() });
+          } else {
+            cache.delete(groupId);
+          }
         }
       }
       return facts ? { group: facts, sections: sectionsFor(policy, facts) } : undefined;
@@ -47,6 +54,10 @@ export function protectedGroups(
       cache.delete(groupId);
     },
   };
+}
+
+function judgesDrift(sections: ReadonlyArray<SecurityGroupPolicy>): boolean {
+  return sections.some((section) => !section.guardrailsOnly);
 }
 
 /** Remembers recently handled CloudTrail event ids, so a redelivered event acts once per container. */

@@ -14,8 +14,8 @@ import type { Policy } from '../policy/schema';
 export interface ProtectionTagChange {
   readonly groupId: string;
   readonly key: string;
-  /** What the call did to the tag. */
-  readonly now: { readonly deleted: true } | { readonly value: string };
+  /** What the call did to the tag; `everyTag`: a DeleteTags that named no tag, so deleted them all. */
+  readonly now: { readonly deleted: true; readonly everyTag?: true } | { readonly value: string };
   /** The policy sections that select groups by this tag and no longer select this one. */
   readonly sections: string[];
 }
@@ -29,6 +29,18 @@ export function protectionTagChanges(
   const selectors = selectorTagsOf(policy);
   const groups = securityGroupsOf(request);
   const changes: ProtectionTagChange[] = [];
+  // DeleteTags without a tag list deletes every user tag of the resources, so every selector tag goes.
+  // CloudTrail then records no tag (`tagSet` is `{}` or absent, both parsed as []).
+  if (eventName === 'DeleteTags' && request.tagSet.length === 0) {
+    for (const key of new Set(selectors.map((selector) => selector.key))) {
+      const sections = [
+        ...new Set(selectors.filter((selector) => selector.key === key).map(({ section }) => section)),
+      ];
+      for (const groupId of groups)
+        changes.push({ groupId, key, now: { deleted: true, everyTag: true }, sections });
+    }
+    return changes;
+  }
   for (const tag of request.tagSet) {
     const lost = selectors.filter(({ key, value }) => {
       if (key !== tag.key) return false;
@@ -45,7 +57,12 @@ export function protectionTagChanges(
 }
 
 export function describeProtectionChange(change: ProtectionTagChange): string {
-  const what = 'deleted' in change.now ? 'deleted' : `set to "${change.now.value}"`;
+  const what =
+    'value' in change.now
+      ? `set to "${change.now.value}"`
+      : change.now.everyTag
+        ? 'deleted (the call named no tag, so it deleted every tag)'
+        : 'deleted';
   return `${change.groupId}: tag ${change.key} ${what}, so policy section ${change.sections.map((name) => `"${name}"`).join(', ')} no longer selects it`;
 }
 

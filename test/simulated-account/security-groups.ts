@@ -487,12 +487,16 @@ function tagsOf(account: SimulatedAccount, id: string): Tag[] {
 function ctTagRequest(input: { Resources?: string[]; Tags?: Array<{ Key?: string; Value?: string }> }) {
   return {
     resourcesSet: { items: (input.Resources ?? []).map((resourceId) => ({ resourceId })) },
-    tagSet: {
-      items: (input.Tags ?? []).map((tag) => ({
-        key: tag.Key,
-        ...(tag.Value !== undefined ? { value: tag.Value } : {}),
-      })),
-    },
+    // An empty list is `{}` in CloudTrail (a DeleteTags naming no tag).
+    tagSet:
+      (input.Tags ?? []).length === 0
+        ? {}
+        : {
+            items: (input.Tags ?? []).map((tag) => ({
+              key: tag.Key,
+              ...(tag.Value !== undefined ? { value: tag.Value } : {}),
+            })),
+          },
   };
 }
 
@@ -534,6 +538,11 @@ function installTagging(account: SimulatedAccount): void {
     tagging(account, 'DeleteTags', input, () => {
       for (const id of input.Resources ?? []) {
         const tags = tagsOf(account, id);
+        // Without a tag list, EC2 deletes every user tag (not the reserved aws: ones).
+        if ((input.Tags ?? []).length === 0) {
+          const kept = tags.filter((tag) => tag.Key?.startsWith('aws:'));
+          tags.splice(0, tags.length, ...kept);
+        }
         for (const tag of input.Tags ?? []) {
           const index = tags.findIndex(
             (candidate) =>

@@ -13,7 +13,16 @@ import {
   type IpPermission,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
-import { useRevertHandler } from '../../helpers/revert';
+import {
+  describeDecision,
+  type RevertDeps,
+  type RevertOutcome,
+  revertDrift,
+} from '../../../functions/revert-sg-drift/revert';
+import { securityGroupPort } from '../../../shared/aws/ec2';
+import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
+import { SELF_ROLES, testPolicy } from '../../helpers/checks';
+import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
 import {
   assumedRole,
@@ -95,6 +104,28 @@ describe('a protection tag removed or changed', () => {
     expect(again.calls.all).toEqual([]);
   });
 
+  it('is critical when a DeleteTags names no tag, which deletes every tag of the group', async () => {
+    const event = await tagCall(mallory, new DeleteTagsCommand({ Resources: [GROUPS.redis] }));
+    expect(sim.current.sg.groups.get(GROUPS.redis)?.Tags).toEqual([]);
+    // CloudTrail names no tag for such a call.
+    expect((event.detail.requestParameters as { tagSet: unknown }).tagSet).toEqual({});
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['report:protection-removed']);
+    expect(calls.all.map((call) => `${call.service}.${call.command}`)).toEqual(['SNS.Publish']);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      kind: 'sg.protection-removed',
+      severity: 'critical',
+      resource: { type: 'security-group', id: GROUPS.redis },
+      title: `Protection tag removed from ${GROUPS.redis}: "gateway-front-door" no longer applies`,
+      why: expect.stringContaining(
+        `${GROUPS.redis}: tag netwarden:protect deleted (the call named no tag, so it deleted every tag), so policy section "gateway-front-door" no longer selects it`,
+      ),
+    });
+  });
+
   it('is critical when the tag is set to another value', async () => {
     const off = await tagCall(
       mallory,
@@ -165,20 +196,66 @@ describe('a protection tag removed or changed', () => {
 
 describe('cached group facts', () => {
   it('are forgotten at once by a tag event on the group, whatever the tag', async () => {
-    // The first event reads the group's facts and caches them.
-    await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8443, '10.9.0.0/16')));
-    const cached = await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8444, '10.9.0.0/16')));
+    // The first event reads the (protected) group's facts and caches them.
+    await invoke(await authorize(mallory, GROUPS.redis, tcp(8443, '10.9.0.0/16')));
+    const cached = await invoke(await authorize(mallory, GROUPS.redis, tcp(8444, '10.9.0.0/16')));
     expect(cached.calls.reads).toEqual([]);
 
     await invoke(
       await tagCall(
         mallory,
-        new CreateTagsCommand({ Resources: [GROUPS.legacyApp], Tags: [{ Key: 'Owner', Value: 'app-team' }] }),
+        new CreateTagsCommand({ Resources: [GROUPS.redis], Tags: [{ Key: 'Owner', Value: 'cache-team' }] }),
       ),
     );
-    const after = await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8445, '10.9.0.0/16')));
+    const after = await invoke(await authorize(mallory, GROUPS.redis, tcp(8445, '10.9.0.0/16')));
 
     expect(after.calls.reads).toEqual(['DescribeSecurityGroups']);
+  });
+
+  it('are never kept for a group that only guardrails-only sections select: every event reads them', async () => {
+    await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8443, '10.9.0.0/16')));
+
+    const second = await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(8444, '10.9.0.0/16')));
+
+    expect(second.result.decisions).toEqual(['ignore:guardrails-only']);
+    expect(second.calls.reads).toEqual(['DescribeSecurityGroups']);
+  });
+
+  it('in another warm container cannot hide a drift rule added after the tag was put back', async () => {
+    // Two containers of revert-sg-drift, each with its own caches; each sees only the events it handles.
+    const container = (): RevertDeps => {
+      const policy = testPolicy();
+      const sg = securityGroupPort(new EC2Client({}));
+      return {
+        sg,
+        publish: async () => {},
+        now: sim.current.account.clock.now,
+        policy,
+        selfRoles: SELF_ROLES,
+        protectedGroups: protectedGroups(policy, sg, sim.current.account.clock.now),
+        recent: recentEvents(),
+        home: SIMULATED_HOME,
+        grants: { get: async () => undefined },
+      };
+    };
+    const [a, b] = [container(), container()];
+    const decisionsOf = (outcome: RevertOutcome) =>
+      outcome.status === 'decided' || outcome.status === 'tags'
+        ? outcome.decisions.map(describeDecision)
+        : [outcome.status];
+
+    await revertDrift(await tagCall(mallory, unprotect(GROUPS.redis)), a);
+    // B judges a benign rule while the tag is off: only the account-wide guardrails apply.
+    const benign = await revertDrift(await authorize(mallory, GROUPS.redis, tcp(6379, '10.20.60.0/24')), b);
+    expect(decisionsOf(benign)).toEqual(['ignore:guardrails-only']);
+    // A sees the tag put back and re-examines the group: nothing new to find yet.
+    await revertDrift(await tagCall(mallory, protect(GROUPS.redis)), a);
+    sim.current.account.clock.advance(30_000);
+
+    const drift = await revertDrift(await authorize(mallory, GROUPS.redis, tcp(6379, '10.0.0.0/9')), b);
+
+    expect(decisionsOf(drift)).toEqual(['revoke:drift']);
+    expect(rulesOf(GROUPS.redis).some((rule) => rule.CidrIpv4 === '10.0.0.0/9')).toBe(false);
   });
 });
 
@@ -365,5 +442,73 @@ describe('the shipped policy on a group with no tag at all', () => {
       expect(run.findings[0]).toMatchObject({ kind: 'sg.guardrail-breach', severity: 'critical' });
     }
     expect(rulesOf(GROUPS.legacyApp).some((rule) => rule.CidrIpv4 === cidr)).toBe(false);
+  });
+
+  it('revokes 5432 opened to 2000::/3, every global IPv6 address, though it is not ::/0', async () => {
+    const event = await authorize(mallory, GROUPS.legacyApp, {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      Ipv6Ranges: [{ CidrIpv6: '2000::/3' }],
+    });
+    const added = ruleIdOf(GROUPS.legacyApp, (rule) => rule.CidrIpv6 === '2000::/3');
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
+      GroupId: GROUPS.legacyApp,
+      SecurityGroupRuleIds: [added],
+    });
+    expect(findings).toMatchObject([
+      {
+        kind: 'sg.guardrail-breach',
+        severity: 'critical',
+        why: expect.stringContaining('forbidden by forbid[2] of "account-wide-guardrails"'),
+      },
+    ]);
+    expect(rulesOf(GROUPS.legacyApp).some((rule) => rule.CidrIpv6 === '2000::/3')).toBe(false);
+  });
+
+  it('revokes 22 opened to 0.0.0.0/1 + 128.0.0.0/1, the whole IPv4 internet in two halves', async () => {
+    const event = await authorize(mallory, GROUPS.legacyApp, {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      IpRanges: [{ CidrIp: '0.0.0.0/1' }, { CidrIp: '128.0.0.0/1' }],
+    });
+    const halves = ['0.0.0.0/1', '128.0.0.0/1'].map((cidr) =>
+      ruleIdOf(GROUPS.legacyApp, (rule) => rule.CidrIpv4 === cidr),
+    );
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['revoke:guardrail']);
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
+      GroupId: GROUPS.legacyApp,
+      SecurityGroupRuleIds: halves,
+    });
+    expect(findings).toMatchObject([{ kind: 'sg.guardrail-breach', severity: 'critical' }]);
+    expect(rulesOf(GROUPS.legacyApp).some((rule) => rule.CidrIpv4?.endsWith('/1'))).toBe(false);
+  });
+
+  it('leaves alone what is narrower than the threshold: 5432 from a /32 of IPv6, 22 from a /8', async () => {
+    const v6 = await invoke(
+      await authorize(mallory, GROUPS.legacyApp, {
+        IpProtocol: 'tcp',
+        FromPort: 5432,
+        ToPort: 5432,
+        Ipv6Ranges: [{ CidrIpv6: '2001:db8::/32' }],
+      }),
+    );
+    const v4 = await invoke(await authorize(mallory, GROUPS.legacyApp, tcp(22, '10.0.0.0/8')));
+
+    expect([...v6.result.decisions, ...v4.result.decisions]).toEqual([
+      'ignore:guardrails-only',
+      'ignore:guardrails-only',
+    ]);
+    expect([...v6.calls.writes, ...v4.calls.writes]).toEqual([]);
   });
 });

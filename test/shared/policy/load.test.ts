@@ -53,6 +53,20 @@ describe('parsePolicy', () => {
       'rds-mysql',
     ]);
     expect(policy.securityGroups[0]).toMatchObject({ select: { all: true }, guardrailsOnly: true });
+    // The world-open database and admin ports on every group, however the world is spelled.
+    const guarded = [
+      { from: 22, to: 22 },
+      { from: 3306, to: 3306 },
+      { from: 5432, to: 5432 },
+      { from: 6379, to: 6379 },
+      { from: 27017, to: 27019 },
+      { from: 3389, to: 3389 },
+    ];
+    expect(policy.securityGroups[0]?.forbid).toEqual([
+      { direction: 'ingress', source: '0.0.0.0/0', ports: guarded },
+      { direction: 'ingress', source: '::/0', ports: guarded },
+      { direction: 'ingress', widerThan: 8, widerThanIpv6: 32, ports: guarded },
+    ]);
     expect(policy.grants?.maxTtl).toBe(8 * 3_600_000);
     expect(policy.targets?.cooldown).toBe(30 * 60_000);
   });

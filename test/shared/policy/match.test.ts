@@ -36,6 +36,25 @@ describe('forbidMatches', () => {
     expect(forbidMatches(wide, rule({ peer: { type: 'ipv4', cidr: '10.0.0.0/8' } }))).toBe(false);
   });
 
+  it('widerThanIpv6 replaces widerThan for IPv6 peers only, and may stand alone', () => {
+    const wide = ForbidRule.parse({ widerThan: 8, widerThanIpv6: 32, ports: [5432] });
+    const v6 = (cidr: string) => rule({ peer: { type: 'ipv6', cidr } });
+    // 2000::/3 is every global unicast address; 2600::/8 holds a whole registry's allocations.
+    expect(forbidMatches(wide, v6('2000::/3'))).toBe(true);
+    expect(forbidMatches(wide, v6('2600::/8'))).toBe(true);
+    expect(forbidMatches(wide, v6('2001:db8::/31'))).toBe(true);
+    expect(forbidMatches(wide, v6('2001:db8::/32'))).toBe(false);
+    expect(forbidMatches(wide, rule({ peer: { type: 'ipv4', cidr: '10.0.0.0/9' } }))).toBe(false);
+    expect(forbidMatches(wide, rule({ peer: { type: 'ipv4', cidr: '0.0.0.0/1' } }))).toBe(true);
+    // Without widerThanIpv6, widerThan holds for both families.
+    expect(forbidMatches(ForbidRule.parse({ widerThan: 8, ports: [5432] }), v6('2600::/8'))).toBe(false);
+    expect(forbidMatches(ForbidRule.parse({ widerThan: 8, ports: [5432] }), v6('2000::/3'))).toBe(true);
+    // Alone, it says nothing about IPv4.
+    const v6Only = ForbidRule.parse({ widerThanIpv6: 32, ports: [5432] });
+    expect(forbidMatches(v6Only, v6('2600::/8'))).toBe(true);
+    expect(forbidMatches(v6Only, rule({ peer: { type: 'ipv4', cidr: '0.0.0.0/0' } }))).toBe(false);
+  });
+
   it('an IPv6 forbid with no ports matches any port from ::/0 and nothing from IPv4', () => {
     const v6 = ForbidRule.parse({ source: '::/0' });
     expect(

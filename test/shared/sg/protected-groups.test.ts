@@ -1,6 +1,7 @@
 /**
- * Cached group facts: one read per group for a burst of events, for at most a minute, and never past
- * a tag event on the group (forget). The clock is injected.
+ * Cached group facts: one read per protected group for a burst of events, for at most a minute, and
+ * never past a tag event on the group (forget); facts that would make netwarden ignore a change are
+ * never cached. The clock is injected.
  */
 import { describe, expect, it } from 'vitest';
 import type { SecurityGroupPort } from '../../../shared/aws/ec2';
@@ -51,17 +52,46 @@ describe('protectedGroups', () => {
     expect(GROUP_FACTS_TTL_MS).toBe(60_000);
   });
 
-  it('reads the group afresh after forget: a tag put back is seen at once', async () => {
-    const account = fakeAccount({});
+  it('reads the group afresh after forget: a tag just removed is seen at once', async () => {
+    const account = fakeAccount({ 'netwarden:protect': 'true' });
     const groups = protectedGroups(policy, account.sg, account.now);
-    expect((await groups.lookup('sg-1'))?.sections).toEqual([]);
+    await groups.lookup('sg-1');
 
-    account.group.tags = { 'netwarden:protect': 'true' };
-    expect((await groups.lookup('sg-1'))?.sections).toEqual([]);
+    account.group.tags = {};
     groups.forget('sg-1');
     const after = await groups.lookup('sg-1');
 
-    expect(after?.sections.map((section) => section.name)).toEqual(['front-door']);
+    expect(after?.sections).toEqual([]);
     expect(account.reads).toEqual(['sg-1', 'sg-1']);
   });
+
+  it.each([
+    ['no section', policy],
+    [
+      'only guardrails-only sections',
+      parsePolicy(`version: 1
+securityGroups:
+  - name: everywhere
+    select: { all: true }
+    guardrailsOnly: true
+  - name: front-door
+    select: { tags: { "netwarden:protect": "true" } }
+`),
+    ],
+  ])(
+    'never caches facts that select %s: a group tagged again elsewhere is judged at once',
+    async (_name, withSections) => {
+      // Another container handled the CreateTags that protects the group again; this one never saw it.
+      const account = fakeAccount({});
+      const groups = protectedGroups(withSections, account.sg, account.now);
+      const before = await groups.lookup('sg-1');
+      expect(before?.sections.some((section) => !section.guardrailsOnly)).toBe(false);
+
+      account.group.tags = { 'netwarden:protect': 'true' };
+      const after = await groups.lookup('sg-1');
+
+      expect(after?.sections.map((section) => section.name)).toContain('front-door');
+      expect(account.reads).toEqual(['sg-1', 'sg-1']);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 /** Which protection tags a CreateTags/DeleteTags call takes away or puts back: pure. */
 import { describe, expect, it } from 'vitest';
+import { CtTagsRequest } from '../../../shared/events/cloudtrail';
 import { parsePolicy } from '../../../shared/policy/load';
 import { protectionTagChanges, protectionTagGains, securityGroupsOf } from '../../../shared/sg/protection';
 
@@ -67,5 +68,30 @@ describe('protectionTagChanges', () => {
     expect(
       protectionTagChanges('CreateTags', request([{ key: 'netwarden:protect', value: 'true' }]), policy),
     ).toEqual([]);
+  });
+
+  it('is every selector tag, with all its sections, when a DeleteTags names no tag (EC2 then deletes them all)', () => {
+    // CloudTrail records such a call with `tagSet: {}`, or without tagSet at all.
+    for (const requestParameters of [
+      { resourcesSet: { items: [{ resourceId: 'sg-1' }] }, tagSet: {} },
+      { resourcesSet: { items: [{ resourceId: 'sg-1' }] } },
+    ]) {
+      expect(protectionTagChanges('DeleteTags', CtTagsRequest.parse(requestParameters), policy)).toEqual([
+        {
+          groupId: 'sg-1',
+          key: 'netwarden:protect',
+          now: { deleted: true, everyTag: true },
+          sections: ['front-door', 'databases'],
+        },
+        {
+          groupId: 'sg-1',
+          key: 'netwarden:tier',
+          now: { deleted: true, everyTag: true },
+          sections: ['databases'],
+        },
+      ]);
+    }
+    // A CreateTags with no tag changes nothing (EC2 rejects it anyway).
+    expect(protectionTagChanges('CreateTags', request([], ['sg-1']), policy)).toEqual([]);
   });
 });
