@@ -532,6 +532,36 @@ describe('who changed it', () => {
     expect(result.decisions).toEqual(['revoke:guardrail']);
     expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
   });
+
+  it('reports, without revoking or reading the list, a guarded port opened to a prefix list on a group only the account-wide guardrails select', async () => {
+    const event = await authorize(iamUser('mallory'), GROUPS.legacyApp, {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      PrefixListIds: [{ PrefixListId: 'pl-0abcdef0123456789' }],
+    });
+    const added = rulesOf(GROUPS.legacyApp).find((rule) => rule.PrefixListId === 'pl-0abcdef0123456789');
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['report:unverifiable-peer']);
+    expect(calls.writes).toEqual([]);
+    // No new AWS call: the list's entries are not read.
+    expect(calls.all.map((call) => call.command)).not.toContain('GetManagedPrefixListEntries');
+    expect(added).toBeDefined();
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      kind: 'sg.unverified-peer',
+      severity: 'warning',
+      outcome: 'no-action',
+      actions: [],
+      rules: [{ summary: 'tcp 5432 from pl-0abcdef0123456789', ruleId: added?.SecurityGroupRuleId }],
+    });
+    expect(findings[0]?.why).toContain(
+      'to the prefix list pl-0abcdef0123456789, whose entries netwarden did not check: it may breach the guardrail',
+    );
+    expect(findings[0]?.why).toContain('the guardrail forbid[0] of "account-wide-guardrails"');
+  });
 });
 
 describe('idempotency', () => {

@@ -60,6 +60,18 @@ describe('sgFinding for reports', () => {
       'warning',
       `Approved rule on ${GROUP} not restored: tcp 5432 from 0.0.0.0/0 breaches a guardrail`,
     ],
+    [
+      report('unverifiable-change', false),
+      'sg.unverified-change',
+      'warning',
+      `Unverified change on ${GROUP}: tcp 5432 from 0.0.0.0/0`,
+    ],
+    [
+      report('unverifiable-peer', false),
+      'sg.unverified-peer',
+      'warning',
+      `Unverified prefix list on ${GROUP}: tcp 5432 from 0.0.0.0/0 may breach a guardrail`,
+    ],
   ] as const)(
     '%#: %s renders as its kind, severity and title, with no AWS call',
     (decision, kind, severity, title) => {
