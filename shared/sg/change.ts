@@ -209,7 +209,7 @@ function changeOf(detail: CloudTrailDetail, eventName: SgEventName): SgChange {
   if (eventName === 'ModifySecurityGroupRules') {
     if (!detail.requestParameters)
       throw new Unprocessable(
-        'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule)',
+        'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule): which group and rules this call changed is unknown, so the change could not be judged; check the rules the caller can edit by hand',
       );
     const request = parseOrThrow(CtModifyRequest, detail.requestParameters, 'requestParameters');
     const body = request.ModifySecurityGroupRulesRequest;

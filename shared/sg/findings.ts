@@ -122,7 +122,10 @@ export function unprocessableFinding(
   return {
     kind: 'unprocessable',
     severity: 'warning',
-    title: `${source.function} could not process an event`,
+    // Say plainly that nothing was judged: an unprocessable event may record a breach left open.
+    title: source.eventId
+      ? `${source.function} could not judge event ${source.eventId}: nothing in it was checked or acted on`
+      : `${source.function} could not process an event`,
     mode: 'report',
     outcome: 'no-action',
     time: now.toISOString(),

@@ -959,6 +959,39 @@ describe('malformed events', () => {
     expect(findings[0]?.why).toMatch(/requestParameters.*ipPermissions.*1000/);
   });
 
+  it('says plainly that a Modify without requestParameters could not be judged, naming the event', async () => {
+    const rule = rulesOf(GROUPS.legacyApp)[0];
+    const event = await actAs(iamUser('mallory'), () =>
+      ec2.send(
+        new ModifySecurityGroupRulesCommand({
+          GroupId: GROUPS.legacyApp,
+          SecurityGroupRules: [
+            {
+              SecurityGroupRuleId: rule?.SecurityGroupRuleId,
+              SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' },
+            },
+          ],
+        }),
+      ),
+    );
+    // CloudTrail omits requestParameters above 100 KB, and this response names no rule or group.
+    delete (event.detail as { requestParameters?: unknown }).requestParameters;
+    const eventId = (event.detail as { eventID: string }).eventID;
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.status).toBe('unprocessable');
+    expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'unprocessable',
+        eventId,
+        title: `revert-sg-drift could not judge event ${eventId}: nothing in it was checked or acted on`,
+        why: expect.stringContaining('so the change could not be judged'),
+      }),
+    ]);
+  });
+
   it('reports a group named only by name, with no group id in the response, instead of looking it up by name', async () => {
     const event = loadEvent('cloudtrail/authorize-ingress-group-name-only.json');
 

@@ -238,7 +238,7 @@ describe('sgEventOf on partial events: decide from what the event carries', () =
     const detail = detailOf('modify-security-group-rules-console.json');
     delete (detail as { requestParameters?: unknown }).requestParameters;
     expect(() => sgEventOf(detail)).toThrowError(
-      'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule)',
+      'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule): which group and rules this call changed is unknown, so the change could not be judged; check the rules the caller can edit by hand',
     );
   });
 });
