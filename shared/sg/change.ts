@@ -53,7 +53,7 @@ export type SgChange =
       readonly direction: Direction;
       /** From responseElements: the created rules with their sgr- ids. Empty for older callers. */
       readonly created: Rule[];
-      /** From requestParameters, without ids: used when the response carries no rule set. */
+      /** From requestParameters, without ids: read only when the response carries no rule set. */
       readonly requested: Rule[];
     }
   | {
@@ -92,7 +92,9 @@ function directionOf(eventName: SgEventName): Direction {
   return eventName.endsWith('Egress') ? 'egress' : 'ingress';
 }
 
-function ruleTagsOf(request: CtAuthorizeOrRevokeRequest): Record<string, string> {
+function ruleTagsOf(
+  request: Pick<CtAuthorizeOrRevokeRequest, 'tagSpecificationSet'>,
+): Record<string, string> {
   const specs = request.tagSpecificationSet ?? [];
   return tagsFromList(
     specs
@@ -144,7 +146,7 @@ function toModification(
  * may have a group of that name.
  */
 function groupOf(
-  request: CtAuthorizeOrRevokeRequest | undefined,
+  request: { groupId?: string; groupName?: string } | undefined,
   responseRules: ReadonlyArray<CtResponseRule>,
   responseField: string,
 ): GroupRef {
@@ -173,11 +175,41 @@ function groupOf(
   );
 }
 
+/** What an Authorize request says about its group: read even when its rules are not. */
+const CtRequestGroup = CtAuthorizeOrRevokeRequest.pick({ groupId: true, groupName: true });
+const CtRequestTags = CtAuthorizeOrRevokeRequest.pick({ tagSpecificationSet: true });
+
+/**
+ * An Authorize whose response lists the created rules: those rules, with their ids, group and peers,
+ * are what AWS created, so they alone are judged. The request is read only for what the response
+ * lacks: the group's name (for people) and the tags the caller attached. Its rules are not parsed:
+ * an item netwarden cannot read (a source group named by GroupName, as the CLI sends in a default
+ * VPC) must not keep a world-open rule of the same call open.
+ */
+function addedFromResponse(
+  requestParameters: unknown,
+  responseRules: ReadonlyArray<CtResponseRule>,
+  direction: Direction,
+): SgChange {
+  const field = 'responseElements.securityGroupRuleSet';
+  const request = requestParameters
+    ? parseOrThrow(CtRequestGroup, requestParameters, 'requestParameters')
+    : undefined;
+  const group = groupOf(request, responseRules, field);
+  // Tags are labels, never a credential: unreadable ones are dropped rather than block the decision.
+  const tagged = requestParameters ? CtRequestTags.safeParse(requestParameters) : undefined;
+  const tags = tagged?.success ? ruleTagsOf(tagged.data) : {};
+  const created = responseRules.map((item, index) =>
+    ruleFromCtResponse(item, { groupId: group.groupId, direction, tags }, `${field}.items[${index}]`),
+  );
+  return { action: 'added', group, direction, created, requested: [] };
+}
+
 function changeOf(detail: CloudTrailDetail, eventName: SgEventName): SgChange {
   if (eventName === 'ModifySecurityGroupRules') {
     if (!detail.requestParameters)
       throw new Unprocessable(
-        'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule)',
+        'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule): which group and rules this call changed is unknown, so the change could not be judged; check the rules the caller can edit by hand',
       );
     const request = parseOrThrow(CtModifyRequest, detail.requestParameters, 'requestParameters');
     const body = request.ModifySecurityGroupRulesRequest;
@@ -187,26 +219,27 @@ function changeOf(detail: CloudTrailDetail, eventName: SgEventName): SgChange {
       modifications: body.SecurityGroupRule.map(toModification),
     };
   }
+  const direction = directionOf(eventName);
+  if (eventName.startsWith('Authorize')) {
+    const response = parseOrThrow(CtAuthorizeResponse, detail.responseElements, 'responseElements');
+    if (response.securityGroupRuleSet.length > 0) {
+      return addedFromResponse(detail.requestParameters, response.securityGroupRuleSet, direction);
+    }
+  }
   // Absent or null when CloudTrail dropped it (above 100 KB): then the response alone must decide.
   const request = detail.requestParameters
     ? parseOrThrow(CtAuthorizeOrRevokeRequest, detail.requestParameters, 'requestParameters')
     : undefined;
-  const direction = directionOf(eventName);
   if (eventName.startsWith('Authorize')) {
-    const response = parseOrThrow(CtAuthorizeResponse, detail.responseElements, 'responseElements');
-    const field = 'responseElements.securityGroupRuleSet';
-    const group = groupOf(request, response.securityGroupRuleSet, field);
-    const tags = request ? ruleTagsOf(request) : {};
-    const created = response.securityGroupRuleSet.map((item, index) =>
-      ruleFromCtResponse(item, { groupId: group.groupId, direction, tags }, `${field}.items[${index}]`),
-    );
+    // The response names no created rule (older callers): the request is all there is.
+    const group = groupOf(request, [], 'responseElements.securityGroupRuleSet');
     const requested = request ? requestedRules(request, group.groupId, direction) : [];
-    if (created.length === 0 && requested.length === 0) {
+    if (requested.length === 0) {
       throw new Unprocessable(
         'requestParameters: expected at least one permission (ipPermissions.items or the flat form), found none',
       );
     }
-    return { action: 'added', group, direction, created, requested };
+    return { action: 'added', group, direction, created: [], requested };
   }
   const response = parseOrThrow(CtRevokeResponse, detail.responseElements, 'responseElements');
   const field = 'responseElements.revokedSecurityGroupRuleSet';

@@ -30,14 +30,16 @@ export type IgnoreReason =
  * exception: a policy exception in force left the rule alone. exception-expired: one matched but has
  * expired, so the rule was judged. ignore-tag: the rule carries netwarden:ignore, which exempts nothing.
  * forbidden-baseline: an approved rule is missing but a guardrail forbids it, so it is not restored.
- * unverifiable-change: an edit with no baseline to compare against.
+ * unverifiable-change: an edit with no baseline to compare against. unverifiable-peer: a rule to a
+ * prefix list on a port a guardrail forbids to an address range; the list's entries were not read.
  */
 export type ReportReason =
   | 'exception'
   | 'exception-expired'
   | 'ignore-tag'
   | 'forbidden-baseline'
-  | 'unverifiable-change';
+  | 'unverifiable-change'
+  | 'unverifiable-peer';
 
 export type SgDecision =
   | {
@@ -99,6 +101,35 @@ function guardrailOf(sections: ReadonlyArray<SecurityGroupPolicy>, rule: Rule): 
   return undefined;
 }
 
+/** A prefix list may hold any address range, the whole world of its family included. */
+const WORLD_PEERS: ReadonlyArray<Rule['peer']> = [
+  { type: 'ipv4', cidr: '0.0.0.0/0' },
+  { type: 'ipv6', cidr: '::/0' },
+];
+
+/**
+ * The guardrail a prefix-list rule would breach if the list held the world: one that forbids an
+ * address range (`source`, `widerThan`) on a port the rule opens. netwarden does not read the list's
+ * entries (another API call, and the list can change later without any security-group event), so
+ * such a rule can be neither proven a breach nor passed as none.
+ */
+function unverifiableGuardrailOf(
+  sections: ReadonlyArray<SecurityGroupPolicy>,
+  rule: Rule,
+): { guardrail: string; prefixListId: string } | undefined {
+  if (rule.peer.type !== 'prefix-list') return undefined;
+  const { prefixListId } = rule.peer;
+  for (const section of sections) {
+    const index = section.forbid.findIndex(
+      (forbid) =>
+        (forbid.source !== undefined || forbid.widerThan !== undefined) &&
+        WORLD_PEERS.some((peer) => forbidMatches(forbid, { ...rule, peer })),
+    );
+    if (index >= 0) return { guardrail: `forbid[${index}] of "${section.name}"`, prefixListId };
+  }
+  return undefined;
+}
+
 interface Baseline {
   /** Approved rules no guardrail forbids: the only rules netwarden ever restores. */
   readonly allowed: Rule[];
@@ -145,13 +176,34 @@ function baselineOf(
 
 const list = (rules: ReadonlyArray<Rule>) => rules.map(summarise).join(', ');
 
+type AllowReason = 'trusted' | 'approved' | 'guardrails-only';
+
 type Verdict =
   | { kind: 'revoke'; reason: RevokeReason; note: string }
   | { kind: 'report'; reason: 'exception'; guardrail?: string; note: string }
-  | { kind: 'allow'; reason: 'trusted' | 'approved' | 'guardrails-only' };
+  | { kind: 'report'; reason: 'unverifiable-peer'; guardrail: string; prefixListId: string }
+  | { kind: 'allow'; reason: AllowReason };
 
-/** The verdict on one rule that a principal added or changed to its current form. */
+/**
+ * The verdict on one rule that a principal added or changed to its current form. A rule that would
+ * otherwise pass but opens a guarded port to a prefix list is reported instead: netwarden cannot say
+ * it breaches no guardrail. It is not revoked either, since nothing shows that it does.
+ */
 function judgeRule(
+  rule: Rule,
+  actor: Actor,
+  context: DecideContext,
+  baseline: Baseline | undefined,
+  others: ReadonlyArray<Rule>,
+  action: 'added' | 'modified',
+): Verdict {
+  const verdict = judgeAccess(rule, actor, context, baseline, others, action);
+  if (verdict.kind !== 'allow') return verdict;
+  const unverifiable = unverifiableGuardrailOf(context.sections, rule);
+  return unverifiable ? { kind: 'report', reason: 'unverifiable-peer', ...unverifiable } : verdict;
+}
+
+function judgeAccess(
   rule: Rule,
   actor: Actor,
   context: DecideContext,
@@ -267,6 +319,16 @@ function decisionsFor(
       entry.rules.push(rule);
       entry.notes.push(`${summarise(rule)}: ${verdict.note}`);
       revokes.set(key, entry);
+    } else if (verdict.kind === 'report' && verdict.reason === 'unverifiable-peer') {
+      const listId = verdict.prefixListId;
+      decisions.push({
+        type: 'report',
+        reason: 'unverifiable-peer',
+        groupId,
+        rules: [rule],
+        guardrailBreach: false,
+        why: `${summarise(rule)} opens a port the guardrail ${verdict.guardrail} forbids to an address range, to the prefix list ${listId}, whose entries netwarden did not check: it may breach the guardrail, so it is neither revoked nor passed. Check the entries (aws ec2 get-managed-prefix-list-entries --prefix-list-id ${listId}), then replace the list by CIDRs or record a policy exception`,
+      });
     } else if (verdict.kind === 'report') {
       decisions.push({
         type: 'report',

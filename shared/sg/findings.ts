@@ -19,6 +19,7 @@ const KIND: Record<string, string> = {
   'report:ignore-tag': 'sg.ignore-tag',
   'report:forbidden-baseline': 'sg.baseline-forbidden',
   'report:unverifiable-change': 'sg.unverified-change',
+  'report:unverifiable-peer': 'sg.unverified-peer',
 };
 
 export function kindOf(decision: Acting): string {
@@ -39,6 +40,8 @@ function severityOf(decision: Acting): Finding['severity'] {
     // Nothing was opened; the baseline asks for a rule the guardrails forbid, and a person must fix it.
     case 'forbidden-baseline':
     case 'unverifiable-change':
+    // Nobody knows whether the prefix list holds a forbidden range: a person must look, not panic.
+    case 'unverifiable-peer':
       return 'warning';
   }
 }
@@ -65,6 +68,7 @@ function titleOf(decision: Acting, mode: Mode): string {
         'ignore-tag': `${rules} on ${decision.groupId} is tagged netwarden:ignore, which exempts nothing`,
         'forbidden-baseline': `Approved rule on ${decision.groupId} not restored: ${rules} breaches a guardrail`,
         'unverifiable-change': `Unverified change on ${decision.groupId}: ${rules}`,
+        'unverifiable-peer': `Unverified prefix list on ${decision.groupId}: ${rules} may breach a guardrail`,
       }[decision.reason];
   }
 }
@@ -118,7 +122,10 @@ export function unprocessableFinding(
   return {
     kind: 'unprocessable',
     severity: 'warning',
-    title: `${source.function} could not process an event`,
+    // Say plainly that nothing was judged: an unprocessable event may record a breach left open.
+    title: source.eventId
+      ? `${source.function} could not judge event ${source.eventId}: nothing in it was checked or acted on`
+      : `${source.function} could not process an event`,
     mode: 'report',
     outcome: 'no-action',
     time: now.toISOString(),

@@ -272,6 +272,56 @@ describe('added rules', () => {
     expect(rulesOf(GROUPS.postgres).some((rule) => rule.CidrIpv4 === '0.0.0.0/0')).toBe(false);
   });
 
+  it('revokes a world-open 22 the response names by id, though another item of the same call names its source group by name only', async () => {
+    const event = await actAs(iamUser('mallory'), () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.legacyApp,
+          IpPermissions: [tcp(22, '0.0.0.0/0'), tcp(80, { group: GROUPS.gateway })],
+        }),
+      ),
+    );
+    // What CloudTrail records when the CLI names the source group by name (default VPC): no groupId in
+    // the request item. The response still names every created rule with its id, group and peer.
+    const request = event.detail.requestParameters as {
+      ipPermissions: { items: Array<{ groups?: unknown }> };
+    };
+    const byName = request.ipPermissions.items[1];
+    if (!byName) throw new Error('expected two permissions in the request');
+    byName.groups = { items: [{ groupName: 'default', userId: sim.current.account.accountId }] };
+    const worldOpen = rulesOf(GROUPS.legacyApp).find((rule) => rule.CidrIpv4 === '0.0.0.0/0');
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.status).toBe('decided');
+    expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toMatchObject({
+      GroupId: GROUPS.legacyApp,
+      SecurityGroupRuleIds: expect.arrayContaining([worldOpen?.SecurityGroupRuleId]),
+    });
+    expect(rulesOf(GROUPS.legacyApp).some((rule) => rule.CidrIpv4 === '0.0.0.0/0')).toBe(false);
+    expect(findings.map((finding) => finding.kind)).not.toContain('unprocessable');
+  });
+
+  it('stays unprocessable, naming the field, when the request is unreadable and the response names no rule', async () => {
+    const event = await authorize(iamUser('mallory'), GROUPS.legacyApp, tcp(80, { group: GROUPS.gateway }));
+    const request = event.detail.requestParameters as {
+      ipPermissions: { items: Array<{ groups?: unknown }> };
+    };
+    const [byName] = request.ipPermissions.items;
+    if (!byName) throw new Error('expected one permission in the request');
+    byName.groups = { items: [{ groupName: 'default' }] };
+    (event.detail as { responseElements: unknown }).responseElements = { _return: true };
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.status).toBe('unprocessable');
+    expect(calls.writes).toEqual([]);
+    expect(findings[0]?.why).toContain(
+      'requestParameters.ipPermissions.items[0].groups[0]: expected a groupId, found {"groupName":"default"}',
+    );
+  });
+
   it('revokes a world-open 5432 that a non-trusted user tagged netwarden:ignore in the same call, and reports the tag', async () => {
     const event = await actAs(alice, () =>
       ec2.send(
@@ -481,6 +531,36 @@ describe('who changed it', () => {
 
     expect(result.decisions).toEqual(['revoke:guardrail']);
     expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+  });
+
+  it('reports, without revoking or reading the list, a guarded port opened to a prefix list on a group only the account-wide guardrails select', async () => {
+    const event = await authorize(iamUser('mallory'), GROUPS.legacyApp, {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      PrefixListIds: [{ PrefixListId: 'pl-0abcdef0123456789' }],
+    });
+    const added = rulesOf(GROUPS.legacyApp).find((rule) => rule.PrefixListId === 'pl-0abcdef0123456789');
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.decisions).toEqual(['report:unverifiable-peer']);
+    expect(calls.writes).toEqual([]);
+    // No new AWS call: the list's entries are not read.
+    expect(calls.all.map((call) => call.command)).not.toContain('GetManagedPrefixListEntries');
+    expect(added).toBeDefined();
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      kind: 'sg.unverified-peer',
+      severity: 'warning',
+      outcome: 'no-action',
+      actions: [],
+      rules: [{ summary: 'tcp 5432 from pl-0abcdef0123456789', ruleId: added?.SecurityGroupRuleId }],
+    });
+    expect(findings[0]?.why).toContain(
+      'to the prefix list pl-0abcdef0123456789, whose entries netwarden did not check: it may breach the guardrail',
+    );
+    expect(findings[0]?.why).toContain('the guardrail forbid[0] of "account-wide-guardrails"');
   });
 });
 
@@ -864,17 +944,52 @@ describe('malformed events', () => {
     );
   });
 
-  it('reports an oversized parameter list instead of trying to process it', async () => {
-    const event = loadEvent<{ detail: { requestParameters: { ipPermissions: { items: unknown[] } } } }>(
-      'cloudtrail/authorize-ingress-console-world-5432.json',
-    );
+  it('reports an oversized parameter list it would have to read instead of trying to process it', async () => {
+    const event = loadEvent<{
+      detail: { requestParameters: { ipPermissions: { items: unknown[] } }; responseElements: unknown };
+    }>('cloudtrail/authorize-ingress-console-world-5432.json');
     const [permission] = event.detail.requestParameters.ipPermissions.items;
     event.detail.requestParameters.ipPermissions.items = Array.from({ length: 1001 }, () => permission);
+    // The request's rules are read only when the response names no created rule.
+    event.detail.responseElements = { _return: true };
 
     const { result, findings } = await invoke(event);
 
     expect(result.status).toBe('unprocessable');
     expect(findings[0]?.why).toMatch(/requestParameters.*ipPermissions.*1000/);
+  });
+
+  it('says plainly that a Modify without requestParameters could not be judged, naming the event', async () => {
+    const rule = rulesOf(GROUPS.legacyApp)[0];
+    const event = await actAs(iamUser('mallory'), () =>
+      ec2.send(
+        new ModifySecurityGroupRulesCommand({
+          GroupId: GROUPS.legacyApp,
+          SecurityGroupRules: [
+            {
+              SecurityGroupRuleId: rule?.SecurityGroupRuleId,
+              SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' },
+            },
+          ],
+        }),
+      ),
+    );
+    // CloudTrail omits requestParameters above 100 KB, and this response names no rule or group.
+    delete (event.detail as { requestParameters?: unknown }).requestParameters;
+    const eventId = (event.detail as { eventID: string }).eventID;
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.status).toBe('unprocessable');
+    expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'unprocessable',
+        eventId,
+        title: `revert-sg-drift could not judge event ${eventId}: nothing in it was checked or acted on`,
+        why: expect.stringContaining('so the change could not be judged'),
+      }),
+    ]);
   });
 
   it('reports a group named only by name, with no group id in the response, instead of looking it up by name', async () => {

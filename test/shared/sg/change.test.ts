@@ -29,14 +29,28 @@ describe('sgEventOf', () => {
           ruleId: expect.stringMatching(/^sgr-/),
         },
       ],
+      // The response names every created rule: the request's rules are not read.
+      requested: [],
+    });
+  });
+
+  it('reads the nested request form when the response names no created rule (older callers)', () => {
+    const detail = detailOf('authorize-ingress-console-world-5432.json');
+    detail.responseElements = { _return: true };
+    expect(sgEventOf(detail).change).toMatchObject({
+      action: 'added',
+      created: [],
       requested: [{ peer: { type: 'ipv4', cidr: '0.0.0.0/0' }, description: 'temp debug' }],
     });
   });
 
   it('reads the legacy flat form', () => {
-    const event = sgEventOf(detailOf('authorize-ingress-legacy-flat.json'));
+    const detail = detailOf('authorize-ingress-legacy-flat.json');
+    detail.responseElements = { _return: true };
+    const event = sgEventOf(detail);
     expect(event.change).toMatchObject({
       action: 'added',
+      created: [],
       requested: [{ fromPort: 22, peer: { cidr: '0.0.0.0/0' } }],
     });
     expect(event.actor.display).toBe('IAM user legacy-script');
@@ -165,7 +179,20 @@ describe('sgEventOf on partial events: decide from what the event carries', () =
       action: 'added',
       group: { groupId: 'sg-0db00000000005432', groupName: 'rds-postgres-sg' },
       created: [{ groupId: 'sg-0db00000000005432', ruleId: 'sgr-000000000000a001f' }],
-      requested: [{ groupId: 'sg-0db00000000005432' }],
+      requested: [],
+    });
+  });
+
+  it('judges the rules the response names though a request item names its source group by name only', () => {
+    const detail = detailOf(WORLD_5432);
+    const request = detail.requestParameters as { ipPermissions: { items: Array<Record<string, unknown>> } };
+    const [permission] = request.ipPermissions.items;
+    if (permission) permission.groups = { items: [{ groupName: 'default', userId: '111122223333' }] };
+    expect(sgEventOf(detail).change).toMatchObject({
+      action: 'added',
+      group: { groupId: 'sg-0db00000000005432' },
+      created: [{ peer: { type: 'ipv4', cidr: '0.0.0.0/0' }, ruleId: 'sgr-000000000000a001f' }],
+      requested: [],
     });
   });
 
@@ -211,7 +238,7 @@ describe('sgEventOf on partial events: decide from what the event carries', () =
     const detail = detailOf('modify-security-group-rules-console.json');
     delete (detail as { requestParameters?: unknown }).requestParameters;
     expect(() => sgEventOf(detail)).toThrowError(
-      'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule)',
+      'requestParameters: expected ModifySecurityGroupRulesRequest, found nothing (CloudTrail omits it above 100 KB, and the response names no rule): which group and rules this call changed is unknown, so the change could not be judged; check the rules the caller can edit by hand',
     );
   });
 });

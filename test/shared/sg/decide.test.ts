@@ -355,3 +355,48 @@ describe('decide: baselines from the policy and from Terraform state', () => {
     expect(decisions[0]?.type === 'restore' && decisions[0].rules).toHaveLength(1);
   });
 });
+
+describe('decide: a prefix list hides what it holds', () => {
+  const guardrailsOnly = parsePolicy(`version: 1
+trustedPrincipals: ['arn:aws:iam::*:role/terraform-*']
+securityGroups:
+  - name: account-wide
+    select: { all: true }
+    guardrailsOnly: true
+    forbid:
+      - { source: 0.0.0.0/0, ports: [22, 5432] }
+      - { widerThan: 8, ports: [6379] }
+      - { ports: [23] }
+`);
+  const onList = (fromPort: number) =>
+    rule({ fromPort, toPort: fromPort, peer: { type: 'prefix-list', prefixListId: 'pl-0abcdef0123456789' } });
+  const sections = {
+    sections: guardrailsOnly.securityGroups,
+    trustedPrincipals: guardrailsOnly.trustedPrincipals,
+  };
+
+  it('reports, and neither revokes nor passes, a guarded port opened to a prefix list, naming the guardrail', () => {
+    const decisions = decide(added([onList(5432), onList(6379)]), context(sections));
+    expect(kinds(decisions)).toEqual(['report:unverifiable-peer', 'report:unverifiable-peer']);
+    expect(decisions[0]).toMatchObject({ groupId: GROUP, guardrailBreach: false });
+    expect(decisions[0]?.why).toBe(
+      'tcp 5432 from pl-0abcdef0123456789 opens a port the guardrail forbid[0] of "account-wide" forbids to an address range, to the prefix list pl-0abcdef0123456789, whose entries netwarden did not check: it may breach the guardrail, so it is neither revoked nor passed. Check the entries (aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0abcdef0123456789), then replace the list by CIDRs or record a policy exception',
+    );
+    expect(decisions[1]?.why).toContain('forbid[1] of "account-wide"');
+  });
+
+  it('reports it for a trusted principal too: guardrails apply to everyone', () => {
+    expect(kinds(decide(added([onList(22)], terraform), context(sections)))).toEqual([
+      'report:unverifiable-peer',
+    ]);
+  });
+
+  it('still passes a prefix list on a port no guardrail names, and still revokes one a peer-less guardrail forbids', () => {
+    expect(kinds(decide(added([onList(443)]), context(sections)))).toEqual(['ignore:guardrails-only']);
+    expect(kinds(decide(added([onList(23)]), context(sections)))).toEqual(['revoke:guardrail']);
+  });
+
+  it('still revokes a prefix-list rule as drift where drift is judged', () => {
+    expect(kinds(decide(added([onList(5432)]), context()))).toEqual(['revoke:drift']);
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../shared/sg/actor';
 import type { SgEvent } from '../../../shared/sg/change';
 import type { SgDecision } from '../../../shared/sg/decide';
-import { sgFinding } from '../../../shared/sg/findings';
+import { sgFinding, unprocessableFinding } from '../../../shared/sg/findings';
 import { ruleOf } from '../../helpers/factories';
 
 const GROUP = 'sg-0db00000000005432';
@@ -60,6 +60,18 @@ describe('sgFinding for reports', () => {
       'warning',
       `Approved rule on ${GROUP} not restored: tcp 5432 from 0.0.0.0/0 breaches a guardrail`,
     ],
+    [
+      report('unverifiable-change', false),
+      'sg.unverified-change',
+      'warning',
+      `Unverified change on ${GROUP}: tcp 5432 from 0.0.0.0/0`,
+    ],
+    [
+      report('unverifiable-peer', false),
+      'sg.unverified-peer',
+      'warning',
+      `Unverified prefix list on ${GROUP}: tcp 5432 from 0.0.0.0/0 may breach a guardrail`,
+    ],
   ] as const)(
     '%#: %s renders as its kind, severity and title, with no AWS call',
     (decision, kind, severity, title) => {
@@ -78,4 +90,28 @@ describe('sgFinding for reports', () => {
       }
     },
   );
+});
+
+describe('unprocessableFinding', () => {
+  it('says plainly that the event was not judged and names it', () => {
+    expect(
+      unprocessableFinding('requestParameters: absent', NOW, {
+        function: 'revert-sg-drift',
+        eventId: 'e-42',
+      }),
+    ).toMatchObject({
+      kind: 'unprocessable',
+      severity: 'warning',
+      eventId: 'e-42',
+      title: 'revert-sg-drift could not judge event e-42: nothing in it was checked or acted on',
+      why: 'requestParameters: absent',
+      actions: [],
+    });
+  });
+
+  it('keeps the plain title when there is no event id to name', () => {
+    expect(unprocessableFinding('bad input', NOW, { function: 'daily-check' }).title).toBe(
+      'daily-check could not process an event',
+    );
+  });
 });
