@@ -7,7 +7,7 @@ import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import { errorMessage } from '../../shared/errors';
 import type { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
-import { lookUpGrants, recordedGrantJudge } from '../../shared/grants/judge';
+import { lookUpGrants, recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
@@ -63,7 +63,7 @@ export async function reexamineGroup(
     exceptions: deps.policy.exceptions,
     now: deps.now(),
     ...(extraBaseline ? { extraBaseline } : {}),
-    judgeGrant: recordedGrantJudge(grants.recorded),
+    isRecordedGrant: recordedGrantIn(grants.recorded),
   });
 
   const mode = modeFor(deps.policy, sections, deps.modeOverride);

@@ -7,7 +7,7 @@ import { errorMessage, Unprocessable } from '../../shared/errors';
 import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
 import { foreignEventFinding, foreignFields, type Home } from '../../shared/events/home';
 import type { Finding, Publish } from '../../shared/findings/finding';
-import { recordedGrantJudge } from '../../shared/grants/judge';
+import { recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
 import { effectiveMode, formatIssues } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
@@ -204,7 +204,7 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     now: deps.now(),
     ...(currentRules ? { currentRules } : {}),
     ...(extraBaseline ? { extraBaseline } : {}),
-    judgeGrant: recordedGrantJudge(grants.recorded),
+    isRecordedGrant: recordedGrantIn(grants.recorded),
   });
 
   const mode = modeFor(deps.policy, sections, deps.modeOverride);

@@ -3,7 +3,7 @@
  *
  * A rule is a grant only when grant-access recorded it (record.ts); its tags are a label anyone can
  * write, so they neither protect nor condemn a rule. A recorded grant is approved access
- * (DecideContext.judgeGrant); any other rule — grant-tagged or not — is judged like every other rule,
+ * (DecideContext.isRecordedGrant); any other rule — grant-tagged or not — is judged like every other rule,
  * and a grant-tagged one without a record is also reported as a forged grant.
  */
 import { type Rule, sameAccess } from '../rules/rule';
@@ -38,10 +38,9 @@ export async function lookUpGrants(
   return lookup;
 }
 
-/** DecideContext.judgeGrant: a recorded grant is approved; anything else is for the usual judgement. */
-export function recordedGrantJudge(recorded: ReadonlyArray<Rule>): NonNullable<DecideContext['judgeGrant']> {
-  return (rule) =>
-    recorded.some((grant) => grant.ruleId === rule.ruleId && sameAccess(grant, rule))
-      ? { valid: true }
-      : undefined;
+/** DecideContext.isRecordedGrant: one of the rules the lookup found recorded (same id, same access). */
+export function recordedGrantIn(
+  recorded: ReadonlyArray<Rule>,
+): NonNullable<DecideContext['isRecordedGrant']> {
+  return (rule) => recorded.some((grant) => grant.ruleId === rule.ruleId && sameAccess(grant, rule));
 }

@@ -16,7 +16,7 @@ import { type Actor, isSelf, matchesAny } from './actor';
 import type { Modification, SgChange, SgEvent } from './change';
 import { exceptionsFor, formatExpiry, IGNORE_TAG, ignoreTagOf, nameOf, quoteTag } from './exceptions';
 
-export type RevokeReason = 'guardrail' | 'drift' | 'duplicate' | 'invalid-grant';
+export type RevokeReason = 'guardrail' | 'drift' | 'duplicate';
 export type IgnoreReason =
   | 'failed-call'
   | 'self'
@@ -82,14 +82,11 @@ export interface DecideContext {
   /** Approved rules of the group from outside the policy (Terraform state), when known. */
   readonly extraBaseline?: ReadonlyArray<Rule>;
   /**
-   * Extra judgement of rules carrying grant tags (shared/grants/judge.ts); valid grants pass. It is
-   * told how the rule came to be and by whom, because valid-looking tags on a rule a stranger added
-   * are a forged grant, while a grant netwarden created and someone merely edited can be checked.
+   * True for a rule grant-access recorded in netwarden's state table (shared/grants/judge.ts): approved
+   * access until it expires. Grant tags play no part: a tagged rule without a record is judged like
+   * any other rule.
    */
-  readonly judgeGrant?: (
-    rule: Rule,
-    how: { action: 'added' | 'modified'; actor: Actor },
-  ) => { valid: true } | { valid: false; problem: string } | undefined;
+  readonly isRecordedGrant?: (rule: Rule) => boolean;
 }
 
 /** The guardrail a rule breaches, named the way the policy file reads: `forbid[1] of "front-door"`. */
@@ -225,9 +222,7 @@ function judgeAccess(
   if (guardrail) return { kind: 'revoke', reason: 'guardrail', note: `forbidden by ${guardrail}` };
   if (!judgesDrift(context.sections)) return { kind: 'allow', reason: 'guardrails-only' };
   if (matchesAny(actor, context.trustedPrincipals)) return { kind: 'allow', reason: 'trusted' };
-  const grant = context.judgeGrant?.(rule, { action, actor });
-  if (grant && !grant.valid) return { kind: 'revoke', reason: 'invalid-grant', note: grant.problem };
-  if (grant?.valid) return { kind: 'allow', reason: 'approved' };
+  if (context.isRecordedGrant?.(rule)) return { kind: 'allow', reason: 'approved' };
   const approved = baseline?.allowed ?? [];
   if (approved.some((entry) => sameAccess(entry, rule))) return { kind: 'allow', reason: 'approved' };
   const coveredBy = [...approved, ...others].find(
@@ -287,7 +282,6 @@ const REVOKE_WHY: Record<RevokeReason, string> = {
   drift: 'added by hand by a principal that is not trusted',
   duplicate:
     'duplicates access an approved or existing rule already gives; Terraform would fail on it with InvalidPermission.Duplicate',
-  'invalid-grant': 'carries grant tags that are not valid',
 };
 
 const ALLOW_WHY = {
@@ -483,12 +477,7 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
         const verdict = judgeRule(rule, event.actor, context, baseline, others, 'modified');
         // Without a baseline the previous value is unknowable (the event does not carry it):
         // only guardrails act; anything else is reported, never guessed at.
-        if (
-          !baseline &&
-          verdict.kind === 'revoke' &&
-          verdict.reason !== 'guardrail' &&
-          verdict.reason !== 'invalid-grant'
-        ) {
+        if (!baseline && verdict.kind === 'revoke' && verdict.reason !== 'guardrail') {
           decisions.push({
             type: 'report',
             reason: 'unverifiable-change',

@@ -12,7 +12,6 @@ const KIND: Record<string, string> = {
   'revoke:guardrail': 'sg.guardrail-breach',
   'revoke:drift': 'sg.drift',
   'revoke:duplicate': 'sg.duplicate',
-  'revoke:invalid-grant': 'sg.invalid-grant',
   'restore:baseline': 'sg.baseline-restored',
   'report:exception': 'sg.exception',
   'report:exception-expired': 'sg.exception-expired',
@@ -55,7 +54,6 @@ function titleOf(decision: Acting, mode: Mode): string {
         guardrail: 'Guardrail breach',
         drift: 'Drift',
         duplicate: 'Duplicate rule',
-        'invalid-grant': 'Invalid grant',
       }[decision.reason];
       return `${what} on ${decision.groupId}: ${rules} ${verb('revoked', 'would be revoked')}`;
     }

@@ -65,7 +65,6 @@ const REEXAMINED_WHY: Record<RevokeReason, string> = {
   guardrail: 'opens access the policy forbids for everyone',
   drift: 'not approved by the baseline',
   duplicate: 'duplicates access an approved or existing rule already gives',
-  'invalid-grant': 'carries grant tags that are not valid',
 };
 
 function restated(decision: SgDecision): SgDecision {

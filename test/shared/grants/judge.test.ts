@@ -1,9 +1,9 @@
 /**
- * lookUpGrants / recordedGrantJudge: a rule is a grant only when the state table records it (same
+ * lookUpGrants / recordedGrantIn: a rule is a grant only when the state table records it (same
  * access, same rule id). Grant tags without a record are a forged grant; tags never make a rule a grant.
  */
 import { describe, expect, it } from 'vitest';
-import { lookUpGrants, recordedGrantJudge } from '../../../shared/grants/judge';
+import { lookUpGrants, recordedGrantIn } from '../../../shared/grants/judge';
 import { accessKey, type GrantRecord, type GrantRecordReader } from '../../../shared/grants/record';
 import type { Actor } from '../../../shared/sg/actor';
 import { ruleOf } from '../../helpers/factories';
@@ -61,12 +61,11 @@ describe('lookUpGrants', () => {
   });
 });
 
-describe('recordedGrantJudge', () => {
-  const actor: Actor = { type: 'AssumedRole', display: 'mallory', viaConsole: true };
-  it('approves only the recorded rules, and has no opinion on anything else', () => {
-    const judge = recordedGrantJudge([host]);
-    expect(judge(host, { action: 'modified', actor })).toEqual({ valid: true });
-    expect(judge({ ...host, ruleId: 'sgr-x' }, { action: 'added', actor })).toBeUndefined();
-    expect(judge({ ...host, fromPort: 3306, toPort: 3306 }, { action: 'modified', actor })).toBeUndefined();
+describe('recordedGrantIn', () => {
+  it('is true only for a recorded rule: same id and same access', () => {
+    const isRecorded = recordedGrantIn([host]);
+    expect(isRecorded(host)).toBe(true);
+    expect(isRecorded({ ...host, ruleId: 'sgr-x' })).toBe(false);
+    expect(isRecorded({ ...host, fromPort: 3306, toPort: 3306 })).toBe(false);
   });
 });

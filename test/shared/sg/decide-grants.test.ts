@@ -4,7 +4,7 @@
  * grant tags is judged like every other rule (guardrail, trusted, baseline, drift).
  */
 import { describe, expect, it } from 'vitest';
-import { recordedGrantJudge } from '../../../shared/grants/judge';
+import { recordedGrantIn } from '../../../shared/grants/judge';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { Rule } from '../../../shared/rules/rule';
 import type { Actor } from '../../../shared/sg/actor';
@@ -57,7 +57,7 @@ const context = (currentRules?: Rule[], recorded: Rule[] = []): DecideContext =>
   selfRoles: ['arn:aws:iam::*:role/netwarden-test-*'],
   exceptions: [],
   now: new Date('2026-11-23T00:30:00Z'),
-  judgeGrant: recordedGrantJudge(recorded),
+  isRecordedGrant: recordedGrantIn(recorded),
   ...(currentRules ? { currentRules } : {}),
 });
 const added = (rule: Rule, actor: Actor = person): SgEvent => ({

@@ -124,17 +124,16 @@ describe('decide: added rules', () => {
     expect(kinds(decide(added([rule()]), context({ sections: [] })))).toEqual(['ignore:unprotected']);
   });
 
-  it('revokes a rule the grant judge calls invalid, and allows one it calls valid', () => {
+  it('allows a recorded grant, and judges a grant-tagged rule without a record like any other', () => {
     const tagged = rule({
       peer: { type: 'ipv4', cidr: '203.0.113.7/32' },
-      tags: { 'netwarden:grant-expires-at': 'never' },
+      tags: { 'netwarden:grant-expires-at': '2099-01-01T00:00:00Z' },
     });
-    const invalid = context({
-      judgeGrant: () => ({ valid: false, problem: 'expires-at "never" is not a date' }),
-    });
-    expect(kinds(decide(added([tagged]), invalid))).toEqual(['revoke:invalid-grant']);
-    expect(kinds(decide(added([tagged]), context({ judgeGrant: () => ({ valid: true }) })))).toEqual([
+    expect(kinds(decide(added([tagged]), context({ isRecordedGrant: () => true })))).toEqual([
       'ignore:approved',
+    ]);
+    expect(kinds(decide(added([tagged]), context({ isRecordedGrant: () => false })))).toEqual([
+      'revoke:drift',
     ]);
   });
 });
