@@ -13,11 +13,15 @@ import {
   EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
+import { lazyGrantStore } from '../../shared/aws/ports';
 import { type Digest, digestText } from '../../shared/checks/digest';
 import { digestBlocks } from '../../shared/checks/digest-blocks';
 import type { Finding } from '../../shared/findings/finding';
+import { accessKey, grantAccessRule } from '../../shared/grants/record';
+import { grantLabel } from '../../shared/grants/tags';
 import type { CloudTrailEvent } from '../../test/simulated-account/account';
 import {
+  ACCOUNT_ID,
   consoleUser,
   GROUPS,
   type Identity,
@@ -44,6 +48,47 @@ async function yesterday(
   const { events } = await context.sim.account.as(identity, act);
   context.io.out(`  ${at.slice(0, 16).replace('T', ' ')}Z  ${label}`);
   await revertHandler(events);
+}
+
+/** What grant-access does for a grant: the rule, labelled, and its record (the grant itself). */
+async function recordedGrant(ec2: EC2Client): Promise<void> {
+  const at = new Date('2026-11-22T03:00:00Z');
+  const cidr = '203.0.113.7/32';
+  const fields = {
+    groupId: GROUPS.postgres,
+    access: grantAccessRule(GROUPS.postgres, {
+      direction: 'ingress',
+      protocol: 'tcp',
+      fromPort: 5432,
+      toPort: 5432,
+      peer: { type: 'ipv4', cidr },
+    }),
+    owner: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/db-oncall/dave@example.com`,
+    reason: 'INC-2231 data fix',
+    issuedAt: at,
+    expiresAt: new Date('2026-11-23T09:00:00Z'),
+    createdAt: at,
+  };
+  // The demo's state table: index.ts starts it and names it in STATE_TABLE_NAME.
+  const store = lazyGrantStore(process.env.STATE_TABLE_NAME ?? 'netwarden-demo-state');
+  // The temporary-grants story may have left a closed record at this access: a new grant replaces it.
+  const earlier = await store.get(fields.groupId, accessKey(fields.access));
+  const pending = await store.putPending(fields, earlier?.status === 'closed' ? earlier : undefined);
+  const output = await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: GROUPS.postgres,
+      IpPermissions: [tcp(5432, cidr, 'grant for dave@example.com')],
+      TagSpecifications: [
+        {
+          ResourceType: 'security-group-rule',
+          Tags: Object.entries(grantLabel(fields)).map(([Key, Value]) => ({ Key, Value })),
+        },
+      ],
+    }),
+  );
+  const ruleId = output.SecurityGroupRules?.[0]?.SecurityGroupRuleId;
+  if (!ruleId) throw new Error('the simulated account returned no rule id for the grant');
+  await store.markLive(pending, ruleId);
 }
 
 async function fire(context: DemoContext, name: 'daily-check' | 'weekly-check'): Promise<Digest> {
@@ -99,25 +144,9 @@ export async function checksStory(context: DemoContext): Promise<void> {
   await yesterday(
     context,
     '2026-11-22T03:00:00Z',
-    'netwarden grant-access gives dave 5432 until 18:00 KST',
+    'netwarden grant-access gives dave 5432 until 18:00 KST (recorded in the state table, labelled on the rule)',
     netwardenRole('grant-access'),
-    () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '203.0.113.7/32', 'grant for dave@example.com')],
-          TagSpecifications: [
-            {
-              ResourceType: 'security-group-rule',
-              Tags: [
-                { Key: 'netwarden:grant-expires-at', Value: '2026-11-23T09:00:00Z' },
-                { Key: 'netwarden:grant-owner', Value: 'dave@example.com' },
-                { Key: 'netwarden:grant-reason', Value: 'INC-2231 data fix' },
-              ],
-            },
-          ],
-        }),
-      ),
+    () => recordedGrant(ec2),
   );
   await yesterday(
     context,

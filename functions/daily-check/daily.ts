@@ -4,7 +4,6 @@
  * API after every retry) is named in the digest and the rest still arrives — a partial report at 09:00
  * beats a retry storm of duplicate digests. Only a failed publish throws (and is retried, then dead-lettered).
  */
-import { GRANT_EXPIRES_TAG } from '../../shared/checks/audit';
 import { type ChangesReview, reviewChanges } from '../../shared/checks/changes';
 import { type DailyFacts, dailyDigest, type LoadBalancerHealth } from '../../shared/checks/daily-digest';
 import type { Digest } from '../../shared/checks/digest';
@@ -18,6 +17,14 @@ import type {
 import { clockIn } from '../../shared/checks/time';
 import { errorMessage } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
+import { lookUpGrants } from '../../shared/grants/judge';
+import {
+  accessKey,
+  type GrantRecord,
+  type GrantRecordReader,
+  type GrantStore,
+} from '../../shared/grants/record';
+import { GRANT_TAGS } from '../../shared/grants/tags';
 import type { Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 
@@ -28,6 +35,8 @@ export interface DailyDeps {
   readonly alarms: AlarmReads;
   readonly trail: TrailReads;
   readonly sg: Pick<SecurityGroupReads, 'rulesTagged' | 'groupNames'>;
+  /** netwarden's state table: the only source of what is a grant, whose it is and until when. */
+  readonly grants: Pick<GrantStore, 'open'>;
   readonly policy: Policy;
   readonly selfRoles: ReadonlyArray<string>;
   /** Absent in the CLI: it only prints. */
@@ -64,11 +73,19 @@ async function targetHealth(elb: DailyDeps['elb']): Promise<LoadBalancerHealth[]
   return result;
 }
 
+/** The open records as a GrantRecordReader, so that lookUpGrants needs no GetItem per tagged rule. */
+function openRecordReader(records: ReadonlyArray<GrantRecord>): GrantRecordReader {
+  const byAccess = new Map(
+    records.map((record) => [`${record.groupId}#${accessKey(record.access)}`, record]),
+  );
+  return { get: async (groupId, access) => byAccess.get(`${groupId}#${access}`) };
+}
+
 export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: Digest; finding: Finding }> {
   const failures: string[] = [];
   const timezone = deps.policy.checks.timezone;
   const noChanges: ChangesReview = { changes: [], own: [], unreadable: [] };
-  const [loadBalancers, alarms, changes, grants] = await Promise.all([
+  const [loadBalancers, alarms, changes, grants, grantTagged] = await Promise.all([
     gather('target health', failures, [] as LoadBalancerHealth[], () => targetHealth(deps.elb)),
     gather('alarms', failures, [], () => deps.alarms.alarmsInAlarm()),
     gather('security-group changes (CloudTrail)', failures, noChanges, async () =>
@@ -81,12 +98,27 @@ export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: D
         },
       ),
     ),
-    gather('grants', failures, [] as Rule[], () => deps.sg.rulesTagged(GRANT_EXPIRES_TAG)),
+    // undefined, not []: an unread table must never read as "0 grants".
+    gather('grants (state table)', failures, undefined as GrantRecord[] | undefined, () =>
+      deps.grants.open(),
+    ),
+    gather('grant tags (DescribeSecurityGroupRules)', failures, undefined as Rule[] | undefined, () =>
+      deps.sg.rulesTagged(GRANT_TAGS.expiresAt),
+    ),
   ]);
-  // CloudTrail and rule tags know groups by id; on-call knows them by name (one filtered describe).
+  // Tags only say where to look; the record decides (the same matching as revert-sg-drift). Without
+  // the records nothing can be called forged, so the tagged rules are counted in the failure instead.
+  const forgedGrantTags =
+    grants && grantTagged ? (await lookUpGrants(grantTagged, openRecordReader(grants))).forged : [];
+  if (!grants && grantTagged && grantTagged.length > 0)
+    failures.push(
+      `grant tags: ${grantTagged.length} rule${grantTagged.length === 1 ? '' : 's'} carrying grant tags could not be checked against the state table`,
+    );
+  // CloudTrail and grant records know groups by id; on-call knows them by name (one filtered describe).
   const mentioned = [
     ...[...changes.changes, ...changes.own].flatMap((change) => (change.group ? [change.group] : [])),
-    ...grants.map((grant) => grant.groupId),
+    ...(grants ?? []).map((grant) => grant.groupId),
+    ...forgedGrantTags.map((rule) => rule.groupId),
   ].filter((group) => group.startsWith('sg-'));
   const groupNames =
     mentioned.length === 0
@@ -101,6 +133,7 @@ export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: D
     alarms,
     changes,
     grants,
+    forgedGrantTags,
     groupNames,
     failures,
     ...(deps.itemLimit ? { itemLimit: deps.itemLimit } : {}),

@@ -1,5 +1,6 @@
 /** daily-check: EventBridge schedule (09:00 Asia/Seoul by default) → dailyCheck → one digest finding. Wiring only. */
 import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
+import { lazyGrantStore } from '../../shared/aws/ports';
 import { scheduledTime } from '../../shared/checks/schedule';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { logger } from '../../shared/logger';
@@ -7,7 +8,10 @@ import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
 import { type DailyDeps, dailyCheck } from './daily';
 
-const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+const config = parseConfig(
+  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
+  process.env,
+);
 const policy = loadPolicy(config.POLICY_PATH);
 let loading: Promise<ReturnType<typeof import('../../shared/aws/checks-wiring').dailyReads>> | undefined;
 const reads = () => {
@@ -27,6 +31,7 @@ const deps: DailyDeps = {
   alarms: lazyPort<DailyDeps['alarms']>(async () => (await reads()).alarms),
   trail: lazyPort<DailyDeps['trail']>(async () => (await reads()).trail),
   sg: lazyPort<DailyDeps['sg']>(async () => (await reads()).sg),
+  grants: lazyGrantStore(config.STATE_TABLE_NAME),
   policy,
   selfRoles: selfRolePatterns(config),
   publish,

@@ -1,9 +1,15 @@
 /**
  * The daily digest from gathered facts (pure): target health of every load balancer, alarms in ALARM,
  * the last 24 hours of security-group changes with what netwarden did, and temporary grants.
+ *
+ * Grants are the open records of netwarden's state table, with the owner, reason and expiry recorded
+ * there: a rule's grant tags are a label anyone with ec2:CreateTags can write, so they never make a
+ * rule appear as a grant, never name its owner and never hide one. A rule that carries grant tags
+ * but matches no open record is listed as a forged grant tag.
  */
+import type { GrantRecord } from '../grants/record';
+import { GRANT_TAGS } from '../grants/tags';
 import { type Rule, summarise } from '../rules/rule';
-import { GRANT_EXPIRES_TAG } from './audit';
 import { type ChangesReview, describeChange } from './changes';
 import {
   type Digest,
@@ -15,9 +21,6 @@ import {
 } from './digest';
 import type { AlarmFacts, LoadBalancerFacts, TargetGroupFacts, TargetHealthFacts } from './ports';
 import { dayIn, durationWords, whenIn } from './time';
-
-export const GRANT_OWNER_TAG = 'netwarden:grant-owner';
-export const GRANT_REASON_TAG = 'netwarden:grant-reason';
 
 export interface TargetGroupHealth {
   readonly targetGroup: TargetGroupFacts;
@@ -35,7 +38,10 @@ export interface DailyFacts {
   readonly loadBalancers: LoadBalancerHealth[];
   readonly alarms: AlarmFacts[];
   readonly changes: ChangesReview;
-  readonly grants: Rule[];
+  /** Open (live and pending) grant records; undefined when the state table could not be read. */
+  readonly grants: GrantRecord[] | undefined;
+  /** Rules carrying grant tags that match no open record (empty when either side could not be read). */
+  readonly forgedGrantTags: Rule[];
   /** Names of the groups in the changes and grants; a group not in it is shown by id. */
   readonly groupNames?: ReadonlyMap<string, string>;
   /** Checks that could not run, as `what: why`. */
@@ -74,27 +80,26 @@ function healthItems(loadBalancers: ReadonlyArray<LoadBalancerHealth>) {
 }
 
 function grantItems(
-  grants: ReadonlyArray<Rule>,
+  grants: ReadonlyArray<GrantRecord>,
   now: Date,
   timezone: string,
   names: ReadonlyMap<string, string>,
 ) {
   const day = dayIn(timezone);
   const when = whenIn(timezone, now);
-  const expired: string[] = [];
+  const overdue: string[] = [];
   const today: string[] = [];
   const active: string[] = [];
   for (const grant of grants) {
-    const raw = grant.tags[GRANT_EXPIRES_TAG] ?? '';
-    const expiresAt = new Date(raw);
-    const who = `${summarise(grant)} on ${groupLabel(grant.groupId, names.get(grant.groupId))} for ${grant.tags[GRANT_OWNER_TAG] ?? 'unknown owner'}${grant.tags[GRANT_REASON_TAG] ? ` (“${grant.tags[GRANT_REASON_TAG]}”)` : ''}`;
-    if (Number.isNaN(expiresAt.getTime())) {
-      expired.push(
-        `${who}: expiry tag ${JSON.stringify(raw)} is not a time — expire-grants cannot remove it`,
-      );
-    } else if (expiresAt.getTime() <= now.getTime()) {
-      expired.push(
-        `${who}: expired ${durationWords(now.getTime() - expiresAt.getTime())} ago and is still open`,
+    const rule = grant.ruleId ? ` (${grant.ruleId})` : '';
+    // A pending record is a grant whose Authorize has not been confirmed: it may or may not be open.
+    const pending = grant.status === 'pending' ? ' [pending: no rule id recorded yet]' : '';
+    const who = `${summarise(grant.access)}${rule} on ${groupLabel(grant.groupId, names.get(grant.groupId))} for ${grant.owner}${grant.reason ? ` (“${grant.reason}”)` : ''}${pending}`;
+    const expiresAt = grant.expiresAt;
+    if (expiresAt.getTime() <= now.getTime()) {
+      // Still in the open index past its expiry: expire-grants has not settled it, so it may be open.
+      overdue.push(
+        `${who}: expired ${durationWords(now.getTime() - expiresAt.getTime())} ago and expire-grants has not closed it`,
       );
     } else if (day(expiresAt) === day(now)) {
       today.push(
@@ -102,7 +107,34 @@ function grantItems(
       );
     } else active.push(`${who}: expires ${when(expiresAt)}`);
   }
-  return { expired, today, active };
+  return { overdue, today, active };
+}
+
+/** Forged grant tags: shown as what they are, the claims in them quoted, never as a grant. */
+function forgedItems(rules: ReadonlyArray<Rule>, names: ReadonlyMap<string, string>): string[] {
+  return rules.map((rule) => {
+    const claims = [
+      rule.tags[GRANT_TAGS.owner] === undefined
+        ? undefined
+        : `owner ${JSON.stringify(rule.tags[GRANT_TAGS.owner])}`,
+      rule.tags[GRANT_TAGS.expiresAt] === undefined
+        ? undefined
+        : `expiry ${JSON.stringify(rule.tags[GRANT_TAGS.expiresAt])}`,
+    ].filter((claim): claim is string => claim !== undefined);
+    return `${summarise(rule)}${rule.ruleId ? ` (${rule.ruleId})` : ''} on ${groupLabel(rule.groupId, names.get(rule.groupId))}: carries grant tags but netwarden recorded no such grant${claims.length > 0 ? ` (the tags claim ${claims.join(', ')})` : ''} — not a grant: judged like any hand-made rule`;
+  });
+}
+
+function grantCount(grants: ReturnType<typeof grantItems> | undefined, forged: number): DigestCount {
+  if (!grants)
+    // Unread is not "0 grants": the failure is named under "Checks that could not run".
+    return { label: 'Grants', value: 'not read (state table)', status: 'warning' };
+  const overdue = grants.overdue.length;
+  return {
+    label: 'Grants',
+    value: `${grants.active.length + grants.today.length} active, ${grants.today.length} expiring today${overdue ? `, ${overdue} overdue` : ''}${forged ? `, ${forged} forged tag${forged === 1 ? '' : 's'}` : ''}`,
+    status: overdue > 0 || forged > 0 ? 'critical' : 'ok',
+  };
 }
 
 export function dailyDigest(facts: DailyFacts): Digest {
@@ -110,7 +142,7 @@ export function dailyDigest(facts: DailyFacts): Digest {
     makeSection(title, severity, items, facts.itemLimit);
   const health = healthItems(facts.loadBalancers);
   const names = facts.groupNames ?? new Map<string, string>();
-  const grants = grantItems(facts.grants, facts.now, facts.timezone, names);
+  const grants = facts.grants && grantItems(facts.grants, facts.now, facts.timezone, names);
   const when = whenIn(facts.timezone, facts.now);
   const attention = facts.changes.changes.filter((change) => change.needsAttention);
   const changeLine = (change: ChangesReview['changes'][number]) =>
@@ -132,11 +164,7 @@ export function dailyDigest(facts: DailyFacts): Digest {
       value: `${facts.changes.changes.length}${attention.length > 0 ? ` (${attention.length} still in place)` : ''}`,
       status: attention.length > 0 ? 'warning' : 'ok',
     },
-    {
-      label: 'Grants',
-      value: `${grants.active.length + grants.today.length} active, ${grants.today.length} expiring today${grants.expired.length ? `, ${grants.expired.length} overdue` : ''}`,
-      status: grants.expired.length > 0 ? 'warning' : 'ok',
-    },
+    grantCount(grants, facts.forgedGrantTags.length),
   ];
   return {
     check: 'daily',
@@ -167,9 +195,10 @@ export function dailyDigest(facts: DailyFacts): Digest {
         facts.changes.own.map((change) => `${when(change.time)} ${describeChange(change, names)}`),
       ),
       section('Unreadable CloudTrail records', 'warning', facts.changes.unreadable),
-      section('Grants past their expiry', 'warning', grants.expired),
-      section('Grants expiring today', 'info', grants.today),
-      section('Active grants', 'info', grants.active),
+      section('Forged grant tags', 'critical', forgedItems(facts.forgedGrantTags, names)),
+      section('Grants past their expiry', 'critical', grants?.overdue ?? []),
+      section('Grants expiring today', 'info', grants?.today ?? []),
+      section('Active grants', 'info', grants?.active ?? []),
     ]),
   };
 }

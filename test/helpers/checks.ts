@@ -2,6 +2,7 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -14,6 +15,7 @@ import { alarmReads, metricReads } from '../../shared/aws/checks-cloudwatch';
 import { networkReads, securityGroupReads } from '../../shared/aws/checks-ec2';
 import { loadBalancerReads } from '../../shared/aws/checks-elbv2';
 import { snsPublisher } from '../../shared/aws/sns';
+import { grantStore } from '../../shared/aws/state-table';
 import { terraformStateReads } from '../../shared/aws/terraform-state';
 import { loadPolicy } from '../../shared/policy/load';
 import type { Policy } from '../../shared/policy/schema';
@@ -36,6 +38,8 @@ export function dailyDeps(overrides: Partial<DailyDeps> = {}): DailyDeps {
     alarms: alarmReads(new CloudWatchClient({}), { pageSize: 1 }),
     trail: trailReads(new CloudTrailClient({}), { pageSize: 2 }),
     sg: securityGroupReads(new EC2Client({}), { pageSize: 5 }),
+    // The state table useStateTable() names in the environment (without it: a refused 127.0.0.1 port).
+    grants: grantStore(new DynamoDBClient({}), process.env.STATE_TABLE_NAME ?? 'netwarden-test-state'),
     policy: testPolicy(),
     selfRoles: SELF_ROLES,
     publish: snsPublisher(new SNSClient({}), TOPIC),

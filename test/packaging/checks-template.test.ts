@@ -7,6 +7,7 @@ import { dailyDeps, weeklyDeps } from '../helpers/checks';
 import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
 import { consoleUser, createSimulatedAccount, GROUPS } from '../simulated-account/index';
 import { tcp } from '../simulated-account/permissions';
+import { startStateTable } from '../simulated-account/state-table';
 
 let packaged: Packaged;
 beforeAll(() => {
@@ -38,14 +39,31 @@ async function actionsUsed(check: 'daily' | 'weekly'): Promise<string[]> {
     );
     const setup = sim.account.calls.length;
     const now = sim.account.clock.now();
-    if (check === 'daily') await dailyCheck(now, dailyDeps());
-    else await weeklyCheck(now, weeklyDeps(sim));
+    // DynamoDB is not part of the simulated account: the daily check reads a dynalite table, and
+    // every command its client sends is recorded.
+    const dynamoDb: string[] = [];
+    if (check === 'daily') {
+      const table = await startStateTable();
+      table.client.middlewareStack.add(
+        (next, context) => (args) => {
+          dynamoDb.push(`dynamodb:${(context.commandName ?? '?').replace(/Command$/, '')}`);
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      try {
+        await dailyCheck(now, dailyDeps({ grants: table.store }));
+      } finally {
+        await table.stop();
+      }
+    } else await weeklyCheck(now, weeklyDeps(sim));
     return [
-      ...new Set(
-        sim.account.calls
+      ...new Set([
+        ...sim.account.calls
           .slice(setup)
           .map((call) => `${IAM_PREFIX[call.service] ?? call.service}:${call.command}`),
-      ),
+        ...dynamoDb,
+      ]),
     ].sort();
   } finally {
     sim.restore();
@@ -76,6 +94,7 @@ describe('daily-check and weekly-check in the packaged template', () => {
     expect(used).toEqual([
       'cloudtrail:LookupEvents',
       'cloudwatch:DescribeAlarms',
+      'dynamodb:Query',
       'ec2:DescribeSecurityGroupRules',
       'ec2:DescribeSecurityGroups',
       'elasticloadbalancing:DescribeLoadBalancers',
@@ -87,6 +106,27 @@ describe('daily-check and weekly-check in the packaged template', () => {
     expect(packaged.template.Resources.DailyCheckLambdaFunction?.Properties.Role).toEqual({
       'Fn::GetAtt': ['DailyCheckRole', 'Arn'],
     });
+  });
+
+  it('give the daily check the state table’s name and a Query of its open-grants index only', () => {
+    const fn = packaged.template.Resources.DailyCheckLambdaFunction?.Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(fn.Environment.Variables.STATE_TABLE_NAME).toEqual({ Ref: 'StateTable' });
+    const statements = (
+      (packaged.template.Resources.DailyCheckRole?.Properties.Policies ?? []) as Array<{
+        PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> };
+      }>
+    ).flatMap((policy) => policy.PolicyDocument.Statement);
+    // The index, not the table: no GetItem or Scan of grant items, and no write of any kind.
+    expect(statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'))).toEqual([
+      {
+        Sid: 'OpenGrants',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }, '/index/live-by-expiry']] },
+      },
+    ]);
   });
 
   it('give the weekly check a role with exactly the read calls it makes, plus sns:Publish; S3 only for named state objects', async () => {

@@ -1,20 +1,79 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
   EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, dailyCheck } from '../../../functions/daily-check/daily';
-import { type Digest, digestText } from '../../../shared/checks/digest';
+import { type Digest, digestText, summaryLine } from '../../../shared/checks/digest';
 import { digestBlocks } from '../../../shared/checks/digest-blocks';
+import { grantAccessRule } from '../../../shared/grants/record';
+import { GRANT_TAGS, grantLabel } from '../../../shared/grants/tags';
 import { callsOf, dailyDeps, mendEstate } from '../../helpers/checks';
 import { findingsOf, useSimulation } from '../../helpers/simulation';
-import { consoleUser, GROUPS, iamUser, netwardenRole, terraform } from '../../simulated-account/index';
+import { useStateTable } from '../../helpers/state-table';
+import {
+  ACCOUNT_ID,
+  consoleUser,
+  GROUPS,
+  iamUser,
+  netwardenRole,
+  terraform,
+} from '../../simulated-account/index';
 import { tcp } from '../../simulated-account/permissions';
 
 const simulation = useSimulation();
+const table = useStateTable();
 const ec2 = () => new EC2Client({});
 const sectionOf = (digest: Digest, title: string) => digest.sections.find((entry) => entry.title === title);
+const itemsOf = (digest: Digest) => digest.sections.flatMap((entry) => entry.items);
+const oncall = (user: string) => `arn:aws:sts::${ACCOUNT_ID}:assumed-role/db-oncall/${user}`;
+
+/** What grant-access does: the rule (labelled with grant tags) and its record in the state table. */
+async function recordGrant(
+  cidr: string,
+  expiresAt: string,
+  owner: string,
+  reason = 'INC-1',
+): Promise<string> {
+  const sim = simulation.current;
+  const fields = {
+    groupId: GROUPS.postgres,
+    access: grantAccessRule(GROUPS.postgres, {
+      direction: 'ingress',
+      protocol: 'tcp',
+      fromPort: 5432,
+      toPort: 5432,
+      peer: { type: 'ipv4', cidr },
+    }),
+    owner,
+    reason,
+    issuedAt: new Date('2026-11-22T09:00:00Z'),
+    expiresAt: new Date(expiresAt),
+    createdAt: new Date('2026-11-22T09:00:00Z'),
+  };
+  const { result } = await sim.account.as(netwardenRole('grant-access'), () =>
+    ec2().send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: GROUPS.postgres,
+        IpPermissions: [tcp(5432, cidr)],
+        TagSpecifications: [
+          {
+            ResourceType: 'security-group-rule',
+            Tags: Object.entries(grantLabel(fields)).map(([Key, Value]) => ({ Key, Value })),
+          },
+        ],
+      }),
+    ),
+  );
+  const ruleId =
+    (result as { SecurityGroupRules: Array<{ SecurityGroupRuleId: string }> }).SecurityGroupRules[0]
+      ?.SecurityGroupRuleId ?? '';
+  await table.current.store.markLive(await table.current.store.putPending(fields), ruleId);
+  return ruleId;
+}
 
 describe('daily check on the simulated account', () => {
   it('reports every load balancer’s target groups with healthy/unhealthy counts, paging through ELBv2', async () => {
@@ -170,42 +229,37 @@ describe('daily check on the simulated account', () => {
     }
   });
 
-  it('lists active grants and those expiring today from one tag-filtered, paged DescribeSecurityGroupRules query', async () => {
+  it('lists the open grants of the state table with their recorded owner, reason and expiry; overdue ones are critical', async () => {
     const sim = simulation.current;
-    const grant = (cidr: string, expiresAt: string, owner: string) =>
-      sim.account.as(netwardenRole('grant-access'), () =>
-        ec2().send(
-          new AuthorizeSecurityGroupIngressCommand({
-            GroupId: GROUPS.postgres,
-            IpPermissions: [tcp(5432, cidr)],
-            TagSpecifications: [
-              {
-                ResourceType: 'security-group-rule',
-                Tags: [
-                  { Key: 'netwarden:grant-expires-at', Value: expiresAt },
-                  { Key: 'netwarden:grant-owner', Value: owner },
-                  { Key: 'netwarden:grant-reason', Value: 'INC-1' },
-                ],
-              },
-            ],
-          }),
-        ),
-      );
-    await grant('203.0.113.1/32', '2026-11-23T09:00:00Z', 'dave'); // 18:00 in Seoul today
-    await grant('203.0.113.2/32', '2026-11-23T16:00:00Z', 'erin'); // 01:00 tomorrow in Seoul
-    await grant('203.0.113.3/32', '2026-11-22T23:00:00Z', 'frank'); // an hour ago: overdue
+    await recordGrant('203.0.113.1/32', '2026-11-23T09:00:00Z', oncall('dave')); // 18:00 in Seoul today
+    await recordGrant('203.0.113.2/32', '2026-11-23T16:00:00Z', oncall('erin')); // 01:00 tomorrow in Seoul
+    // An hour ago, still live: expire-grants has not settled it.
+    const frank = await recordGrant('203.0.113.3/32', '2026-11-22T23:00:00Z', oncall('frank'));
     for (let index = 4; index < 7; index += 1)
-      await grant(`203.0.113.${index}/32`, '2026-11-24T03:00:00Z', `dev${index}`);
+      await recordGrant(`203.0.113.${index}/32`, '2026-11-24T03:00:00Z', oncall(`dev${index}`));
 
     const { digest } = await dailyCheck(sim.account.clock.now(), dailyDeps());
     expect(sectionOf(digest, 'Grants expiring today')?.items).toEqual([
-      `tcp 5432 from 203.0.113.1/32 on rds-postgres-sg (${GROUPS.postgres}) for dave (“INC-1”): expires 18:00 (in 9h)`,
+      expect.stringMatching(
+        new RegExp(
+          `^tcp 5432 from 203\\.0\\.113\\.1/32 \\(sgr-\\w+\\) on rds-postgres-sg \\(${GROUPS.postgres}\\) for arn:aws:sts::${ACCOUNT_ID}:assumed-role/db-oncall/dave \\(“INC-1”\\): expires 18:00 \\(in 9h\\)$`,
+        ),
+      ),
     ]);
-    expect(sectionOf(digest, 'Grants past their expiry')?.items).toEqual([
-      `tcp 5432 from 203.0.113.3/32 on rds-postgres-sg (${GROUPS.postgres}) for frank (“INC-1”): expired 1h ago and is still open`,
-    ]);
+    expect(sectionOf(digest, 'Grants past their expiry')).toMatchObject({
+      severity: 'critical',
+      items: [
+        `tcp 5432 from 203.0.113.3/32 (${frank}) on rds-postgres-sg (${GROUPS.postgres}) for ${oncall('frank')} (“INC-1”): expired 1h ago and expire-grants has not closed it`,
+      ],
+    });
     expect(sectionOf(digest, 'Active grants')?.items).toHaveLength(4);
-    expect(digest.counts[3]?.value).toBe('5 active, 1 expiring today, 1 overdue');
+    expect(sectionOf(digest, 'Forged grant tags')).toBeUndefined();
+    expect(digest.counts[3]).toEqual({
+      label: 'Grants',
+      value: '5 active, 1 expiring today, 1 overdue',
+      status: 'critical',
+    });
+    // The tags are read once (tag-filtered, paged) only to look for forged ones.
     const queries = callsOf(sim, 'DescribeSecurityGroupRules');
     expect(queries.map((call) => call.input)).toEqual([
       { Filters: [{ Name: 'tag:netwarden:grant-expires-at', Values: ['*'] }], MaxResults: 5 },
@@ -215,6 +269,114 @@ describe('daily check on the simulated account', () => {
         NextToken: expect.any(String),
       },
     ]);
+  });
+
+  it('lists a rule with forged grant tags only as a forged grant tag, never as a grant of the owner it names', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    // Anyone with ec2:CreateTags can write the label: mallory opens 5432 and "grants" it to alice.
+    const { result } = await sim.account.as(iamUser('mallory'), () =>
+      ec2().send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '198.51.100.66/32')],
+          TagSpecifications: [
+            {
+              ResourceType: 'security-group-rule',
+              Tags: [
+                { Key: GRANT_TAGS.expiresAt, Value: '2026-11-23T09:00:00Z' },
+                { Key: GRANT_TAGS.owner, Value: 'alice@example.com' },
+                { Key: GRANT_TAGS.reason, Value: 'INC-7 approved' },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    const ruleId =
+      (result as { SecurityGroupRules: Array<{ SecurityGroupRuleId: string }> }).SecurityGroupRules[0]
+        ?.SecurityGroupRuleId ?? '';
+
+    const { digest, finding } = await dailyCheck(sim.account.clock.now(), dailyDeps());
+    expect(sectionOf(digest, 'Forged grant tags')).toEqual({
+      title: 'Forged grant tags',
+      severity: 'critical',
+      items: [
+        `tcp 5432 from 198.51.100.66/32 (${ruleId}) on rds-postgres-sg (${GROUPS.postgres}): carries grant tags but netwarden recorded no such grant (the tags claim owner "alice@example.com", expiry "2026-11-23T09:00:00Z") — not a grant: judged like any hand-made rule`,
+      ],
+      omitted: 0,
+    });
+    for (const title of ['Grants expiring today', 'Active grants', 'Grants past their expiry'])
+      expect(sectionOf(digest, title)).toBeUndefined();
+    expect(itemsOf(digest).filter((item) => item.includes('for alice@example.com'))).toEqual([]);
+    expect(digest.counts[3]).toEqual({
+      label: 'Grants',
+      value: '0 active, 0 expiring today, 1 forged tag',
+      status: 'critical',
+    });
+    expect(finding.severity).toBe('critical');
+  });
+
+  it('lists a recorded grant with its recorded owner and expiry after its tags were rewritten or stripped', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    const rewritten = await recordGrant('203.0.113.1/32', '2026-11-23T09:00:00Z', oncall('dave'), 'INC-2');
+    const stripped = await recordGrant('203.0.113.2/32', '2026-11-24T03:00:00Z', oncall('erin'), 'INC-3');
+    await sim.account.as(iamUser('mallory'), async () => {
+      await ec2().send(
+        new CreateTagsCommand({
+          Resources: [rewritten],
+          Tags: [
+            { Key: GRANT_TAGS.owner, Value: 'mallory' },
+            { Key: GRANT_TAGS.expiresAt, Value: '2027-01-01T00:00:00Z' },
+          ],
+        }),
+      );
+      await ec2().send(
+        new DeleteTagsCommand({
+          Resources: [stripped],
+          Tags: Object.values(GRANT_TAGS).map((Key) => ({ Key })),
+        }),
+      );
+    });
+
+    const { digest } = await dailyCheck(sim.account.clock.now(), dailyDeps());
+    expect(sectionOf(digest, 'Grants expiring today')?.items).toEqual([
+      `tcp 5432 from 203.0.113.1/32 (${rewritten}) on rds-postgres-sg (${GROUPS.postgres}) for ${oncall('dave')} (“INC-2”): expires 18:00 (in 9h)`,
+    ]);
+    expect(sectionOf(digest, 'Active grants')?.items).toEqual([
+      `tcp 5432 from 203.0.113.2/32 (${stripped}) on rds-postgres-sg (${GROUPS.postgres}) for ${oncall('erin')} (“INC-3”): expires 2026-11-24 12:00`,
+    ]);
+    // The rewritten label is still the label of a recorded grant: not forged, and its claims not shown.
+    expect(sectionOf(digest, 'Forged grant tags')).toBeUndefined();
+    expect(itemsOf(digest).filter((item) => item.includes('mallory'))).toEqual([]);
+  });
+
+  it('names an unreadable state table as a check that could not run, never "0 grants" or all clear', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    await recordGrant('203.0.113.1/32', '2026-11-23T09:00:00Z', oncall('dave'));
+    const { digest, finding } = await dailyCheck(
+      sim.account.clock.now(),
+      dailyDeps({
+        grants: {
+          open: () =>
+            Promise.reject(new Error('User is not authorized to perform: dynamodb:Query on resource')),
+        },
+      }),
+    );
+    expect(sectionOf(digest, 'Checks that could not run')?.items).toEqual([
+      'grants (state table): User is not authorized to perform: dynamodb:Query on resource',
+      'grant tags: 1 rule carrying grant tags could not be checked against the state table',
+    ]);
+    expect(digest.counts[3]).toEqual({ label: 'Grants', value: 'not read (state table)', status: 'warning' });
+    // Without the records a tagged rule is neither a grant nor forged.
+    for (const title of ['Grants expiring today', 'Active grants', 'Forged grant tags'])
+      expect(sectionOf(digest, title)).toBeUndefined();
+    expect(summaryLine(digest)).not.toContain('all clear');
+    expect(digestText(digest)[0]).not.toContain('all clear');
+    expect(summaryLine(digest)).toContain('Grants not read (state table)');
+    expect(finding.severity).toBe('warning');
   });
 
   it('says a clean day in one line, in the terminal and in Slack, and publishes it as check.daily', async () => {
