@@ -86,9 +86,10 @@ describe('the state table', () => {
     ]);
   });
 
-  it('is named to the three functions that use it', () => {
-    for (const fn of ['RevertSgDrift', 'GrantAccess', 'ExpireGrants'])
-      expect(environment(fn).STATE_TABLE_NAME).toEqual({ Ref: 'StateTable' });
+  it('is named to the functions that use it, and to no other', () => {
+    const users = ['RevertSgDrift', 'GrantAccess', 'ExpireGrants', 'DailyCheck', 'WeeklyCheck'];
+    for (const fn of users) expect(environment(fn).STATE_TABLE_NAME).toEqual({ Ref: 'StateTable' });
+    for (const fn of ['HealTargets', 'NotifySlack']) expect(environment(fn).STATE_TABLE_NAME).toBeUndefined();
   });
 });
 
