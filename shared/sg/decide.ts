@@ -192,9 +192,8 @@ function judgeRule(
   context: DecideContext,
   baseline: Baseline | undefined,
   others: ReadonlyArray<Rule>,
-  action: 'added' | 'modified',
 ): Verdict {
-  const verdict = judgeAccess(rule, actor, context, baseline, others, action);
+  const verdict = judgeAccess(rule, actor, context, baseline, others);
   if (verdict.kind !== 'allow') return verdict;
   const unverifiable = unverifiableGuardrailOf(context.sections, rule);
   return unverifiable ? { kind: 'report', reason: 'unverifiable-peer', ...unverifiable } : verdict;
@@ -206,7 +205,6 @@ function judgeAccess(
   context: DecideContext,
   baseline: Baseline | undefined,
   others: ReadonlyArray<Rule>,
-  action: 'added' | 'modified',
 ): Verdict {
   const guardrail = guardrailOf(context.sections, rule);
   const { active } = exceptionsFor(context.exceptions, rule, context.now);
@@ -436,7 +434,7 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
       const added = change.created.length > 0 ? change.created : change.requested;
       const judged = added.map((rule) => ({
         rule,
-        verdict: judgeRule(rule, event.actor, context, baseline, current, 'added'),
+        verdict: judgeRule(rule, event.actor, context, baseline, current),
       }));
       return decisionsFor(judged, groupId, context);
     }
@@ -474,7 +472,7 @@ export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
           continue;
         }
         const others = current.filter((other) => other.ruleId !== rule.ruleId);
-        const verdict = judgeRule(rule, event.actor, context, baseline, others, 'modified');
+        const verdict = judgeRule(rule, event.actor, context, baseline, others);
         // Without a baseline the previous value is unknowable (the event does not carry it):
         // only guardrails act; anything else is reported, never guessed at.
         if (!baseline && verdict.kind === 'revoke' && verdict.reason !== 'guardrail') {

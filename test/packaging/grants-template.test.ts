@@ -69,9 +69,12 @@ describe('the state table', () => {
     expect(deny?.Action).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
     );
-    const exempt = (
-      deny?.Condition as { ArnNotEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }
-    ).ArnNotEquals['aws:PrincipalArn'].map((arn) => arn['Fn::Sub'].replace(/^.*:role\//, ''));
+    const condition = deny?.Condition as
+      | { ArnNotEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }
+      | undefined;
+    const exempt = (condition?.ArnNotEquals['aws:PrincipalArn'] ?? []).map((arn) =>
+      arn['Fn::Sub'].replace(/^.*:role\//, ''),
+    );
     const writers = resourcesOfType(packaged.template, 'AWS::IAM::Role')
       .filter(([id]) =>
         allowedActions(packaged.template, id).some((action) =>

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { lookUpGrants, recordedGrantIn } from '../../../shared/grants/judge';
 import { accessKey, type GrantRecord, type GrantRecordReader } from '../../../shared/grants/record';
-import type { Actor } from '../../../shared/sg/actor';
 import { ruleOf } from '../../helpers/factories';
 
 const GROUP = 'sg-0db00000000005432';
