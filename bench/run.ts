@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { CAPABILITY_BENCHES, EXTRA_BENCHES } from './capabilities/index';
 import { interleavedMedians, timeProcess } from './measure';
+import { benchStateTable } from './state-table';
 import { unzip } from './unzip';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -60,15 +61,19 @@ function benchEnv(variables: Record<string, unknown>): NodeJS.ProcessEnv {
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  // Template values that are CloudFormation references become placeholder ARNs of the right shape.
-  for (const [name, value] of Object.entries(variables)) {
-    env[name] =
-      typeof value === 'string'
-        ? value
-        : `arn:aws:sns:ap-northeast-2:111122223333:netwarden-bench-${name.toLowerCase()}`;
-  }
+  // Template values that are CloudFormation references become placeholders of the shape each names.
+  for (const [name, value] of Object.entries(variables))
+    env[name] = typeof value === 'string' ? value : (REFERENCE_PLACEHOLDERS[name] ?? topicArn(name));
   return env;
 }
+
+const topicArn = (name: string) =>
+  `arn:aws:sns:ap-northeast-2:111122223333:netwarden-bench-${name.toLowerCase()}`;
+/** What a deployed stack resolves these references to (an account id, a table name), for the bench. */
+const REFERENCE_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  NETWARDEN_ACCOUNT_ID: '111122223333',
+  STATE_TABLE_NAME: 'netwarden-bench-state',
+};
 
 async function naiveBundle(handlerSource: string, outDir: string): Promise<string> {
   mkdirSync(outDir, { recursive: true });
@@ -171,6 +176,9 @@ async function main(): Promise<void> {
   ) as Template;
   const functions = await measureFunctions(packageDir, template);
 
+  // The simulated account's own account id (foreign events are refused) and one state table for all.
+  process.env.NETWARDEN_ACCOUNT_ID = '111122223333';
+  await benchStateTable();
   const capabilities = [];
   for (const bench of CAPABILITY_BENCHES) {
     step(`capability ${bench.name} (${EVENTS} events)`);

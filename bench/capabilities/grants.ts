@@ -4,13 +4,16 @@
  * that finding due grants costs no EC2 read at all, whatever the number of groups or grants: they
  * come from one query of the state table.
  */
+
+import { grantStore } from '../../shared/aws/state-table';
 import { lambdaContext } from '../../test/helpers/context';
 import { seedGrants } from '../../test/helpers/grants';
 import { loadEvent } from '../../test/helpers/load-event';
 import { functionUrlEvent } from '../../test/simulated-account/function-url';
 import { createSimulatedAccount, GROUPS, type Simulation } from '../../test/simulated-account/index';
-import { startStateTable } from '../../test/simulated-account/state-table';
+import { createStateTable } from '../../test/simulated-account/state-table';
 import { median } from '../measure';
+import { benchStateTable } from '../state-table';
 import type { CapabilityResult } from './types';
 
 const DAY = 86_400_000;
@@ -28,17 +31,8 @@ async function timed(sim: Simulation, run: () => Promise<unknown>) {
   };
 }
 
-/**
- * One state table for the whole bench: the handlers read STATE_TABLE_NAME at cold start and the SDK
- * client (a module singleton) keeps the endpoint it was built with, so it must outlive every bench.
- */
-let shared: ReturnType<typeof startStateTable> | undefined;
-async function withStateTable<T>(run: (table: Awaited<ReturnType<typeof startStateTable>>) => Promise<T>) {
-  shared ??= startStateTable('netwarden-bench-state');
-  const table = await shared;
-  process.env.STATE_TABLE_NAME = table.tableName;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
-  return run(table);
+async function withStateTable<T>(run: (table: Awaited<ReturnType<typeof benchStateTable>>) => Promise<T>) {
+  return run(await benchStateTable());
 }
 
 export async function benchGrantAccess(events: number): Promise<CapabilityResult> {
@@ -133,12 +127,16 @@ export async function benchExpiryScaling() {
     const sim = createSimulatedAccount();
     try {
       const reads = await withStateTable(async (table) => {
-        await seedGrants(sim, table.store, { ...shape, issuedAt: new Date(), ttlMs: DAY / 4 });
+        // A fresh table per case: each seeds the same groups and sources, which one table holds once.
+        const store = grantStore(
+          table.client,
+          await createStateTable(table.client, 'netwarden-bench-scaling'),
+        );
+        await seedGrants(sim, store, { ...shape, issuedAt: new Date(), ttlMs: DAY / 4 });
         const { expireGrants } = await import('../../functions/expire-grants/expire');
         const { grantDeps } = await import('../../test/helpers/grants');
-        return (
-          await timed(sim, () => expireGrants({ ...grantDeps(sim, table.store), now: () => new Date() }))
-        ).reads;
+        return (await timed(sim, () => expireGrants({ ...grantDeps(sim, store), now: () => new Date() })))
+          .reads;
       });
       rows.push({ ...shape, describePages: reads });
     } finally {
