@@ -24,7 +24,7 @@ import {
   type GrantRecordReader,
   type GrantStore,
 } from '../../shared/grants/record';
-import { GRANT_TAGS } from '../../shared/grants/tags';
+import { GRANT_TAG_PREFIX } from '../../shared/grants/tags';
 import type { Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 
@@ -34,7 +34,7 @@ export interface DailyDeps {
   readonly elb: Pick<LoadBalancerReads, 'loadBalancers' | 'targetGroups' | 'targetHealth'>;
   readonly alarms: AlarmReads;
   readonly trail: TrailReads;
-  readonly sg: Pick<SecurityGroupReads, 'rulesTagged' | 'groupNames'>;
+  readonly sg: Pick<SecurityGroupReads, 'rulesWithTagKey' | 'groupNames'>;
   /** netwarden's state table: the only source of what is a grant, whose it is and until when. */
   readonly grants: Pick<GrantStore, 'open'>;
   readonly policy: Policy;
@@ -103,7 +103,8 @@ export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: D
       deps.grants.open(),
     ),
     gather('grant tags (DescribeSecurityGroupRules)', failures, undefined as Rule[] | undefined, () =>
-      deps.sg.rulesTagged(GRANT_TAGS.expiresAt),
+      // Any grant tag, not only the expiry: a forged owner label alone is a forged grant too.
+      deps.sg.rulesWithTagKey(`${GRANT_TAG_PREFIX}*`),
     ),
   ]);
   // Tags only say where to look; the record decides (the same matching as revert-sg-drift). Without

@@ -45,7 +45,7 @@ export function securityGroupReads(client: EC2Client, options: PageSizes = {}): 
     },
     rules: () => rules({}),
     // EC2 filters accept `*` in values: every rule that has the tag, whatever its value.
-    rulesTagged: (tagKey) => rules({ Filters: [{ Name: `tag:${tagKey}`, Values: ['*'] }] }),
+    rulesWithTagKey: (keyPattern) => rules({ Filters: [{ Name: 'tag-key', Values: [keyPattern] }] }),
     async groupNames(groupIds) {
       // A group-id filter, not GroupIds: one deleted group would fail the whole GroupIds call.
       const ids = [...new Set(groupIds)];

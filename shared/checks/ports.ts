@@ -124,7 +124,8 @@ export interface SecurityGroupReads {
   groups(): Promise<AuditGroup[]>;
   rules(): Promise<Rule[]>;
   /** Rules carrying a tag key (one tag-filtered DescribeSecurityGroupRules query, paginated). */
-  rulesTagged(tagKey: string): Promise<Rule[]>;
+  /** Rules carrying any tag whose key matches `keyPattern` (`*` a wildcard, as EC2 filters take it). */
+  rulesWithTagKey(keyPattern: string): Promise<Rule[]>;
   /** Names of the groups that still exist (a deleted group is simply absent), for the digest. */
   groupNames(groupIds: ReadonlyArray<string>): Promise<Map<string, string>>;
 }

@@ -262,9 +262,9 @@ describe('daily check on the simulated account', () => {
     // The tags are read once (tag-filtered, paged) only to look for forged ones.
     const queries = callsOf(sim, 'DescribeSecurityGroupRules');
     expect(queries.map((call) => call.input)).toEqual([
-      { Filters: [{ Name: 'tag:netwarden:grant-expires-at', Values: ['*'] }], MaxResults: 5 },
+      { Filters: [{ Name: 'tag-key', Values: ['netwarden:grant-*'] }], MaxResults: 5 },
       {
-        Filters: [{ Name: 'tag:netwarden:grant-expires-at', Values: ['*'] }],
+        Filters: [{ Name: 'tag-key', Values: ['netwarden:grant-*'] }],
         MaxResults: 5,
         NextToken: expect.any(String),
       },
@@ -315,6 +315,33 @@ describe('daily check on the simulated account', () => {
       status: 'critical',
     });
     expect(finding.severity).toBe('critical');
+  });
+
+  it('finds a forged grant whose only grant tag is an owner label', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    await sim.account.as(iamUser('mallory'), () =>
+      ec2().send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '198.51.100.67/32')],
+          TagSpecifications: [
+            {
+              ResourceType: 'security-group-rule',
+              Tags: [{ Key: GRANT_TAGS.owner, Value: 'alice@example.com' }],
+            },
+          ],
+        }),
+      ),
+    );
+
+    const { digest } = await dailyCheck(sim.account.clock.now(), dailyDeps());
+
+    expect(sectionOf(digest, 'Forged grant tags')?.items).toEqual([
+      expect.stringMatching(
+        /^tcp 5432 from 198\.51\.100\.67\/32 .*the tags claim owner "alice@example\.com"/,
+      ),
+    ]);
   });
 
   it('lists a recorded grant with its recorded owner and expiry after its tags were rewritten or stripped', async () => {
@@ -439,7 +466,7 @@ describe('daily check on the simulated account', () => {
       sim.account.clock.now(),
       dailyDeps({
         sg: {
-          rulesTagged: reads.sg.rulesTagged,
+          rulesWithTagKey: reads.sg.rulesWithTagKey,
           groupNames: () =>
             Promise.reject(new Error('User is not authorized to perform: ec2:DescribeSecurityGroups')),
         },
