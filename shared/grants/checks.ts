@@ -12,11 +12,18 @@ export function portProblem(port: number, policy: GrantPolicy): string | undefin
   return policy.ports.includes(port) ? undefined : `port ${port} is not grantable`;
 }
 
-/** A single host, a CIDR no wider than grants.minPrefixLength, or a security group. Never /0. */
+/**
+ * A single host, a CIDR no wider than grants.minPrefixLength, or a security group that
+ * grants.sourceGroups.ids names. Never /0.
+ */
 export function sourceProblem(peer: Peer, policy: GrantPolicy): string | undefined {
   switch (peer.type) {
+    // A group is every host that is or will be in it, possibly in a peered VPC: only a reviewed list
+    // can say which groups are narrow enough to be a grant's source.
     case 'security-group':
-      return undefined;
+      return policy.sourceGroups.ids.includes(peer.groupId)
+        ? undefined
+        : `sourceGroup ${peer.groupId} is not allowed: not in grants.sourceGroups.ids`;
     case 'prefix-list':
       return `source ${peer.prefixListId} is not allowed: a grant is for a host, a narrow CIDR or a security group`;
     case 'ipv4':

@@ -175,6 +175,15 @@ export const GrantPolicy = z
       .object({ ids: z.array(groupId).default([]) })
       .strict()
       .prefault({}),
+    /**
+     * The security groups a grant may name as its source, by id only. A group stands for every host in
+     * it, today's and tomorrow's, in this VPC or a peered one: unlike a CIDR, its width cannot be
+     * checked, so it must be named. Absent or empty: no group is an allowed source.
+     */
+    sourceGroups: z
+      .object({ ids: z.array(groupId).default([]) })
+      .strict()
+      .prefault({}),
     mode: mode.optional(),
   })
   .strict()

@@ -89,6 +89,37 @@ describe('the state table', () => {
     ]);
   });
 
+  it('refuses the table administration that would erase or blind the records to all but a stack deploy', () => {
+    const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: Array<Statement & { Effect: string; Principal: unknown }> };
+    };
+    const administer = policy.PolicyDocument.Statement.find(
+      (statement) => statement.Sid === 'OnlyStackDeploysAdministerItsState',
+    );
+    expect(administer).toEqual({
+      Sid: 'OnlyStackDeploysAdministerItsState',
+      Effect: 'Deny',
+      Principal: '*',
+      // The TTL attribute (DynamoDB would delete the records), the index expire-grants queries and
+      // deletion protection (UpdateTable), the table, these very Denies, and point-in-time recovery.
+      Action: [
+        'dynamodb:UpdateTimeToLive',
+        'dynamodb:UpdateTable',
+        'dynamodb:DeleteTable',
+        'dynamodb:PutResourcePolicy',
+        'dynamodb:DeleteResourcePolicy',
+        'dynamodb:UpdateContinuousBackups',
+      ],
+      Resource: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+        'Fn::Sub': 'arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/netwarden-prod-state',
+      },
+      // ForAllValues: also true when aws:CalledVia is absent, so a direct call is denied; only a call
+      // that CloudFormation makes on a deployer's behalf is exempt. ForAnyValue would exempt direct calls.
+      Condition: { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },
+    });
+  });
+
   it('is named to the functions that use it, and to no other', () => {
     const users = ['RevertSgDrift', 'GrantAccess', 'ExpireGrants', 'DailyCheck', 'WeeklyCheck'];
     for (const fn of users) expect(environment(fn).STATE_TABLE_NAME).toEqual({ Ref: 'StateTable' });

@@ -156,6 +156,20 @@ describe('POST /grants', () => {
     expect(sim.current.account.writes().filter((c) => c.service === 'EC2')).toEqual([]);
   });
 
+  it('refuses a source group that grants.sourceGroups does not list (the legacy app fleet), naming it', async () => {
+    const response = await call(
+      urlEvent({ body: { ...body, cidr: undefined, sourceGroup: GROUPS.legacyApp } }),
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(json(response).problems).toEqual([
+      `sourceGroup ${GROUPS.legacyApp} is not allowed: not in grants.sourceGroups.ids`,
+    ]);
+    expect(sim.current.account.calls.filter((c) => c.service === 'EC2')).toEqual([]);
+    const fromFleet: Rule = { ...access, peer: { type: 'security-group', groupId: GROUPS.legacyApp } };
+    expect(await table.current.store.get(GROUPS.postgres, accessKey(fromFleet))).toBeUndefined();
+  });
+
   it('rejects invalid values with every problem (400), making no AWS call', async () => {
     const response = await call(urlEvent({ body: { ...body, port: 22, cidr: '0.0.0.0/0', ttl: '9h' } }));
 

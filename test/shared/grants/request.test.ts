@@ -11,6 +11,7 @@ grants:
   maxTtl: 8h
   warnBefore: 15m
   groups: { ids: [sg-0db00000000005432] }
+  sourceGroups: { ids: [sg-0c0ffee0000000002] }
 `).grants as GrantPolicy;
 const now = new Date('2026-11-23T00:00:00.400Z');
 /** The principal the Function URL verified: the owner, never a request field. */
@@ -88,7 +89,7 @@ describe('validateGrantRequest', () => {
     expect(problemsOf({ cidr: '2001:db8::7' })).toEqual([]);
   });
 
-  it('takes a bare address as a single host and a security group as a source', () => {
+  it('takes a bare address as a single host and a listed security group as a source', () => {
     const host = validateGrantRequest(request({ cidr: '203.0.113.7' }), policy, now, ALICE);
     expect(host.ok && host.grant.rule.peer).toEqual({ type: 'ipv4', cidr: '203.0.113.7/32' });
     const group = validateGrantRequest(
@@ -100,6 +101,30 @@ describe('validateGrantRequest', () => {
     expect(group.ok && group.grant.rule.peer).toEqual({
       type: 'security-group',
       groupId: 'sg-0c0ffee0000000002',
+    });
+  });
+
+  it('refuses a source group that grants.sourceGroups does not list, naming the group and the field', () => {
+    // A whole fleet (or a group in a peered VPC) is as wide as a /0 can be: only a listed id is a source.
+    expect(problemsOf({ cidr: undefined, sourceGroup: 'sg-0a990000000000001' })).toEqual([
+      'sourceGroup sg-0a990000000000001 is not allowed: not in grants.sourceGroups.ids',
+    ]);
+  });
+
+  it('refuses every source group when the policy lists none (the default)', () => {
+    const noSourceGroups = parsePolicy(`version: 1
+grants: { ports: [5432], groups: { ids: [sg-0db00000000005432] } }
+`).grants as GrantPolicy;
+    expect(noSourceGroups.sourceGroups).toEqual({ ids: [] });
+    const result = validateGrantRequest(
+      request({ cidr: undefined, sourceGroup: 'sg-0c0ffee0000000002' }),
+      noSourceGroups,
+      now,
+      ALICE,
+    );
+    expect(result).toEqual({
+      ok: false,
+      problems: ['sourceGroup sg-0c0ffee0000000002 is not allowed: not in grants.sourceGroups.ids'],
     });
   });
 
