@@ -8,7 +8,6 @@ import { CreateTagsCommand, DeleteTagsCommand, EC2Client } from '@aws-sdk/client
 import { describe, expect, it } from 'vitest';
 import { type ExpireDeps, expireGrants } from '../../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../../functions/grant-access/http';
-import type { SecurityGroupPort } from '../../../shared/aws/ec2';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import { recentEvents } from '../../../shared/sg/protected-groups';
@@ -67,7 +66,11 @@ describe('revoking recorded grants', () => {
     const due = await run();
 
     expect(ec2Calls(early.calls)).toEqual([]);
-    expect(ec2Calls(due.calls)).toEqual(['RevokeSecurityGroupIngress']);
+    // One read of the recorded rule by id (is it still the granted access?), then the revoke.
+    expect(ec2Calls(due.calls)).toEqual(['DescribeSecurityGroupRules', 'RevokeSecurityGroupIngress']);
+    expect(due.calls.all.find((call) => call.command === 'DescribeSecurityGroupRules')?.input).toEqual({
+      SecurityGroupRuleIds: [ruleId],
+    });
     expect(due.calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
       GroupId: GROUPS.postgres,
       SecurityGroupRuleIds: [ruleId],
@@ -248,11 +251,13 @@ describe('records that need settling', () => {
   it('keeps the record open when the revoke fails, throws so the platform retries, and the next run revokes it', async () => {
     const ruleId = await grant();
     at(60);
-    const failing: Pick<SecurityGroupPort, 'revokeRules' | 'describeGroupRules'> = {
+    const real = grantDeps(sim.current, table.current.store).sg;
+    const failing: ExpireDeps['sg'] = {
       revokeRules: async () => {
         throw awsError('RequestLimitExceeded', 'Request limit exceeded.', 503);
       },
       describeGroupRules: async () => [],
+      describeRulesByIds: (ids) => real.describeRulesByIds(ids),
     };
 
     await expect(run({ sg: failing })).rejects.toThrow(/1 grant\(s\) not settled, retried on the next run/);
@@ -305,6 +310,7 @@ describe('expire-grants handler', () => {
       issuedAt: new Date(0),
       expiresAt: new Date(1000),
       reason: 'due',
+      extendedBy: ONCALL_ALICE,
     });
     const { handler } = await import('../../../functions/expire-grants/handler');
 
