@@ -1,7 +1,9 @@
 /**
  * The expire-grants use case, every minute: ONE query of the state table's expiry index finds the
  * grants due or inside their warning window (never a scan of EC2, never a read of tags) → planExpiry →
- * revoke exactly the recorded rule ids → close the records; warn once about grants about to expire.
+ * read the due rules by id (one call) → revoke exactly the recorded rule ids that still allow the
+ * recorded access → close the records; warn once about grants about to expire. A recorded id that now
+ * allows other access (ModifySecurityGroupRules) is not revoked: grant.moved.
  *
  * A rule carrying grant tags without a record is not a grant: this function never sees it, so tagging
  * a rule can never make it revocable, and removing the tags from a grant never makes it permanent.

@@ -5,7 +5,9 @@
  * The record is written first (a conditional put of a `pending` record keyed by the access), then the
  * rule is created, then the record is marked live with the rule id. If Authorize fails the pending
  * record is discarded; if the last step fails the pending record still expires and expire-grants
- * revokes the rule by its access. Report mode decides and publishes only: nothing is written.
+ * revokes the rule by its access; if the last step finds the record changed (expire-grants closed it),
+ * the rule just created is revoked at once: no rule outlives its record. Report mode decides and
+ * publishes only: nothing is written.
  */
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import type { RuleTagger } from '../../shared/aws/ec2-tags';
