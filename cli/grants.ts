@@ -185,9 +185,12 @@ export const revoke: CliCommand = async (args, io) => {
   if (!reply) return 1;
   if (reply.statusCode >= 300) return refused('revoke refused', reply, io);
   const verb =
-    { revoked: 'revoked', 'already-gone': 'already gone', 'would-revoke': 'would revoke (report mode)' }[
-      text(reply.body.status)
-    ] ?? text(reply.body.status);
+    {
+      revoked: 'revoked',
+      'already-gone': 'already gone',
+      'would-revoke': 'would revoke (report mode)',
+      moved: 'NOT revoked, the rule now allows other access (grant closed; see the grant.moved finding)',
+    }[text(reply.body.status)] ?? text(reply.body.status);
   io.out(`${verb}: ${ruleId} (${text(reply.body.access)} on ${text(reply.body.groupId)})`);
   return 0;
 };

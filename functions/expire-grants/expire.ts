@@ -1,7 +1,9 @@
 /**
  * The expire-grants use case, every minute: ONE query of the state table's expiry index finds the
  * grants due or inside their warning window (never a scan of EC2, never a read of tags) → planExpiry →
- * revoke exactly the recorded rule ids → close the records; warn once about grants about to expire.
+ * read the due rules by id (one call) → revoke exactly the recorded rule ids that still allow the
+ * recorded access → close the records; warn once about grants about to expire. A recorded id that now
+ * allows other access (ModifySecurityGroupRules) is not revoked: grant.moved.
  *
  * A rule carrying grant tags without a record is not a grant: this function never sees it, so tagging
  * a rule can never make it revocable, and removing the tags from a grant never makes it permanent.
@@ -11,20 +13,20 @@
  * platform retries (and dead-letters) it. Report mode decides the same and writes nothing, neither to
  * EC2 nor to the table.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import { presentRulesByIds, type SecurityGroupPort } from '../../shared/aws/ec2';
 import { errorMessage } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { planExpiry } from '../../shared/grants/expiry';
-import { closedFinding, expiringFinding } from '../../shared/grants/findings';
+import { closedFinding, expiringFinding, movedFinding } from '../../shared/grants/findings';
 import { GrantConflict, type GrantRecord, type GrantStore } from '../../shared/grants/record';
-import { GRANT_TAGS, isoSeconds } from '../../shared/grants/tags';
+import { isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
-import { sameAccess, summarise } from '../../shared/rules/rule';
+import { type Rule, sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface ExpireDeps {
   readonly store: Pick<GrantStore, 'expiringBy' | 'close' | 'markWarned'>;
-  readonly sg: Pick<SecurityGroupPort, 'revokeRules' | 'describeGroupRules'>;
+  readonly sg: Pick<SecurityGroupPort, 'revokeRules' | 'describeGroupRules' | 'describeRulesByIds'>;
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
@@ -43,6 +45,8 @@ export interface ExpiryOutcome {
   readonly found: number;
   readonly expired: string[];
   readonly alreadyGone: string[];
+  /** Closed without a revoke: the recorded rule id now allows other access (grant.moved). */
+  readonly moved: string[];
   readonly warned: string[];
   readonly failed: Array<{ grant: string; error: string }>;
 }
@@ -51,23 +55,48 @@ const labelOf = (record: GrantRecord) =>
   record.ruleId ?? `pending ${summarise(record.access)} on ${record.groupId}`;
 
 /**
- * A pending record has no rule id: grant-access stopped between Authorize and recording the id. The
- * rule it created is the one with the recorded access AND netwarden's label (set in the same
- * Authorize call); a rule at that access without the label is someone else's and is left alone.
+ * A pending record younger than this is left alone: grant-access may still be between its conditional
+ * put and Authorize (its timeout is 30 s). Closing it then would let Authorize create a rule that no
+ * record covers. Two minutes is the timeout plus a wide margin for clock skew and retries.
  */
-async function ruleIdOfPending(record: GrantRecord, deps: ExpireDeps): Promise<string | undefined> {
+export const PENDING_GRACE_MS = 2 * 60_000;
+
+/**
+ * A pending record has no rule id: grant-access stopped between Authorize and recording the id. EC2
+ * allows one rule per access, so the rule with the recorded access IS the one it created. Found by
+ * access alone, never by a tag: anyone can delete or copy netwarden's label.
+ */
+async function ruleOfPending(record: GrantRecord, deps: ExpireDeps): Promise<Rule | undefined> {
   const rules = await deps.sg.describeGroupRules(record.groupId);
-  const rule = rules.find(
-    (candidate) =>
-      sameAccess(candidate, record.access) && candidate.tags[GRANT_TAGS.owner] === record.owner.slice(0, 256),
-  );
-  return rule?.ruleId;
+  return rules.find((candidate) => sameAccess(candidate, record.access));
+}
+
+/** What to do with a due record, decided from the rule as it is now (the same read in both modes). */
+type Settlement =
+  | { readonly kind: 'revoke'; readonly ruleId: string }
+  | { readonly kind: 'gone'; readonly ruleId?: string }
+  | { readonly kind: 'moved'; readonly rule: Rule };
+
+function settlementOf(record: GrantRecord, present: ReadonlyMap<string, Rule>): Settlement {
+  const ruleId = record.ruleId;
+  const rule = ruleId ? present.get(ruleId) : undefined;
+  if (!ruleId || !rule) return { kind: 'gone', ...(ruleId ? { ruleId } : {}) };
+  // ModifySecurityGroupRules keeps the id and changes the access: that rule is not the grant any more.
+  return sameAccess(rule, record.access) ? { kind: 'revoke', ruleId } : { kind: 'moved', rule };
 }
 
 export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
   const policy = deps.policy.grants;
   const mode = effectiveMode(deps.policy, policy, deps.modeOverride);
-  const outcome: ExpiryOutcome = { mode, found: 0, expired: [], alreadyGone: [], warned: [], failed: [] };
+  const outcome: ExpiryOutcome = {
+    mode,
+    found: 0,
+    expired: [],
+    alreadyGone: [],
+    moved: [],
+    warned: [],
+    failed: [],
+  };
   if (!policy) return outcome;
 
   const now = deps.now();
@@ -86,41 +115,81 @@ export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
   const why = (record: GrantRecord) =>
     `granted to ${record.owner} (${record.reason}) until ${isoSeconds(record.expiresAt)}`;
 
-  for (const record of plan.revoke) {
-    if (mode === 'report') {
-      if (firstTime('grant.expired', record))
-        findings.push(
-          closedFinding(record, { ...base, kind: 'grant.expired', outcome: 'would-act', why: why(record) }),
-        );
-      continue;
-    }
+  const due = plan.revoke.filter((record) => {
+    const young =
+      record.status === 'pending' && now.getTime() - record.createdAt.getTime() < PENDING_GRACE_MS;
+    if (young)
+      deps.log?.('pending grant too young to settle; the next run looks again', { grant: labelOf(record) });
+    return !young;
+  });
+  // The recorded rules as they are now: one read for the batch, so a modified rule is never revoked.
+  let present = new Map<string, Rule>();
+  let readError: string | undefined;
+  try {
+    present = await presentRulesByIds(
+      deps.sg,
+      due.flatMap((record) => (record.ruleId ? [record.ruleId] : [])),
+    );
+  } catch (error) {
+    readError = errorMessage(error);
+  }
+
+  for (const record of due) {
     try {
-      const ruleId = record.ruleId ?? (await ruleIdOfPending(record, deps));
-      // Grants are ingress rules (grant-access creates nothing else); revoked by id, never by tag.
-      const result = ruleId
-        ? await deps.sg.revokeRules(record.groupId, record.access.direction, [ruleId])
-        : { revoked: [], alreadyGone: [] };
-      const gone = !ruleId || result.alreadyGone.length > 0;
-      await deps.store.close(record, {
-        at: now,
-        why: gone ? 'expired; its rule was already gone' : 'expired; revoked',
-      });
+      if (record.ruleId && readError !== undefined) throw new Error(`reading its rule failed: ${readError}`);
+      const pendingRule = record.ruleId ? undefined : await ruleOfPending(record, deps);
+      const settlement: Settlement = pendingRule?.ruleId
+        ? { kind: 'revoke', ruleId: pendingRule.ruleId }
+        : settlementOf(record, present);
+      if (settlement.kind === 'moved') {
+        if (!firstTime('grant.moved', record)) continue;
+        if (mode === 'enforce')
+          await deps.store.close(record, {
+            at: now,
+            why: `its rule ${record.ruleId} was modified to allow ${summarise(settlement.rule)}: not revoked`,
+          });
+        outcome.moved.push(labelOf(record));
+        findings.push(
+          movedFinding(record, settlement.rule, {
+            ...base,
+            outcome: 'no-action',
+            closedBy: `expire-grants at the grant's expiry (${isoSeconds(record.expiresAt)})`,
+          }),
+        );
+        continue;
+      }
+      let gone = settlement.kind === 'gone';
+      if (mode === 'enforce' && settlement.kind === 'revoke') {
+        // Grants are ingress rules (grant-access creates nothing else); revoked by id, never by tag.
+        const result = await deps.sg.revokeRules(record.groupId, record.access.direction, [
+          settlement.ruleId,
+        ]);
+        gone = result.alreadyGone.length > 0;
+      }
+      const kind = gone ? 'grant.gone' : 'grant.expired';
+      if (!firstTime(kind, record)) continue;
+      if (mode === 'enforce')
+        await deps.store.close(record, {
+          at: now,
+          why: gone ? 'expired; its rule was already gone' : 'expired; revoked',
+        });
       (gone ? outcome.alreadyGone : outcome.expired).push(labelOf(record));
+      const ruleId = settlement.ruleId;
       findings.push(
         gone
           ? closedFinding(record, {
               ...base,
               kind: 'grant.gone',
               outcome: 'already-done',
-              why: `${why(record)}; its rule ${ruleId ?? '(never recorded)'} was already gone, removed outside netwarden: the record is closed`,
+              why: `${why(record)}; its rule ${ruleId ?? '(never recorded)'} was already gone, removed outside netwarden: the record ${mode === 'enforce' ? 'is' : 'would be'} closed`,
               ...(ruleId ? { ruleId } : {}),
             })
           : closedFinding(record, {
               ...base,
               kind: 'grant.expired',
-              outcome: 'acted',
+              outcome: mode === 'enforce' ? 'acted' : 'would-act',
               why: why(record),
-              ruleId,
+              ...(ruleId ? { ruleId } : {}),
             }),
       );
     } catch (error) {

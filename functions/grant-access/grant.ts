@@ -5,7 +5,9 @@
  * The record is written first (a conditional put of a `pending` record keyed by the access), then the
  * rule is created, then the record is marked live with the rule id. If Authorize fails the pending
  * record is discarded; if the last step fails the pending record still expires and expire-grants
- * revokes the rule by its access. Report mode decides and publishes only: nothing is written.
+ * revokes the rule by its access; if the last step finds the record changed (expire-grants closed it),
+ * the rule just created is revoked at once: no rule outlives its record. Report mode decides and
+ * publishes only: nothing is written.
  */
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import type { RuleTagger } from '../../shared/aws/ec2-tags';
@@ -20,7 +22,10 @@ import type { Mode, Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface GrantAccessDeps {
-  readonly sg: Pick<SecurityGroupPort, 'describeGroupRules' | 'authorizeRules' | 'revokeRules'>;
+  readonly sg: Pick<
+    SecurityGroupPort,
+    'describeGroupRules' | 'describeRulesByIds' | 'authorizeRules' | 'revokeRules'
+  >;
   /** Only to keep the label on the rule current when a grant is extended. */
   readonly tagger: RuleTagger;
   readonly store: GrantStore;
@@ -101,7 +106,13 @@ async function extend(
   mode: Mode,
   deps: GrantAccessDeps,
 ) {
-  const change = { issuedAt: grant.issuedAt, expiresAt: grant.expiresAt, reason: grant.reason };
+  // The owner stays who created the grant; who extended it is recorded and named separately.
+  const change = {
+    issuedAt: grant.issuedAt,
+    expiresAt: grant.expiresAt,
+    reason: grant.reason,
+    extendedBy: requester,
+  };
   let extended: GrantRecord = { ...record, ...change };
   if (mode === 'enforce') {
     try {
@@ -130,6 +141,41 @@ async function extend(
   );
   await deps.publish(outcome.finding);
   return outcome;
+}
+
+/**
+ * The pending record changed before the rule id could be recorded (expire-grants closed it, or another
+ * writer replaced it): the rule just created is covered by no record, and no expiry would ever remove
+ * it. It is revoked at once, by the id Authorize returned, and the request fails saying so.
+ */
+async function undoUnrecordedRule(
+  pending: GrantRecord,
+  ruleId: string,
+  context: { group?: string; requester: string; fields?: Record<string, unknown> },
+  deps: GrantAccessDeps,
+): Promise<GrantOutcome> {
+  const what = `${summarise(pending.access)} on ${pending.groupId}`;
+  try {
+    await deps.sg.revokeRules(pending.groupId, pending.access.direction, [ruleId]);
+  } catch (error) {
+    // The rule stays with no record: fail loudly so the caller and the logs say which rule to remove.
+    throw new Error(
+      `the grant record for ${what} changed before rule ${ruleId} was recorded, and revoking ${ruleId} failed: remove it by hand (${errorMessage(error)})`,
+      { cause: error },
+    );
+  }
+  deps.log?.('grant record changed while granting; the new rule was revoked', {
+    ruleId,
+    groupId: pending.groupId,
+  });
+  return rejectRequest(
+    context,
+    [
+      `the grant record for ${what} changed (closed or replaced) before rule ${ruleId} could be recorded; rule ${ruleId} was revoked so no access stays unrecorded: nothing was granted, retry`,
+    ],
+    409,
+    deps,
+  );
 }
 
 export async function grantAccess(
@@ -234,7 +280,13 @@ export async function grantAccess(
       });
     return rejectRequest(context, [`group ${groupId} ${problem}: ${errorMessage(error)}`], 409, deps);
   }
-  const live = await deps.store.markLive(pending, ruleId);
+  let live: GrantRecord;
+  try {
+    live = await deps.store.markLive(pending, ruleId);
+  } catch (error) {
+    if (!(error instanceof GrantConflict)) throw error;
+    return undoUnrecordedRule(pending, ruleId, context, deps);
+  }
   deps.log?.('grant created', { groupId, ruleId, expiresAt: isoSeconds(live.expiresAt), owner: requester });
   const outcome = granted(live, grant, { extended: false, mode, actions }, deps);
   await deps.publish(outcome.finding);

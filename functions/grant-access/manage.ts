@@ -3,17 +3,17 @@
  * tags: only a rule recorded there as a grant can be revoked here, so this route can never remove a
  * Terraform or baseline rule, whatever tags someone put on it.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import { presentRulesByIds, type SecurityGroupPort } from '../../shared/aws/ec2';
 import type { Finding, Publish } from '../../shared/findings/finding';
-import { closedFinding } from '../../shared/grants/findings';
+import { closedFinding, movedFinding } from '../../shared/grants/findings';
 import type { GrantRecord, GrantStore } from '../../shared/grants/record';
 import { isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
-import { summarise } from '../../shared/rules/rule';
+import { sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface ManageDeps {
-  readonly sg: Pick<SecurityGroupPort, 'revokeRules'>;
+  readonly sg: Pick<SecurityGroupPort, 'revokeRules' | 'describeRulesByIds'>;
   readonly store: Pick<GrantStore, 'open' | 'close'>;
   readonly publish: Publish;
   readonly now: () => Date;
@@ -49,7 +49,7 @@ export async function listGrants(deps: Pick<ManageDeps, 'store' | 'now'>): Promi
 export type RevokeOutcome =
   | { status: 'not-a-grant'; message: string }
   | {
-      status: 'revoked' | 'already-gone' | 'would-revoke';
+      status: 'revoked' | 'already-gone' | 'would-revoke' | 'moved';
       ruleId: string;
       groupId: string;
       access: string;
@@ -70,9 +70,29 @@ export async function revokeGrant(
     };
   const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
   const now = deps.now();
-  let outcome: Finding['outcome'] = 'would-act';
+  // Read the rule first (both modes): a rule modified to other access is no longer this grant, and
+  // revoking it by id could delete approved access someone moved onto it.
+  const current = (await presentRulesByIds(deps.sg, [ruleId])).get(ruleId);
+  if (current && !sameAccess(current, record.access)) {
+    if (mode === 'enforce')
+      await deps.store.close(record, {
+        at: now,
+        why: `its rule ${ruleId} was modified to allow ${summarise(current)}: not revoked`,
+      });
+    const finding = movedFinding(record, current, {
+      mode,
+      now,
+      outcome: 'no-action',
+      closedBy: `${requester} asked to revoke it before its expiry`,
+    });
+    await deps.publish(finding);
+    return { status: 'moved', ruleId, groupId: record.groupId, access: summarise(record.access), finding };
+  }
+  let outcome: Finding['outcome'] = current ? 'would-act' : 'already-done';
   if (mode === 'enforce') {
-    const result = await deps.sg.revokeRules(record.groupId, record.access.direction, [ruleId]);
+    const result = current
+      ? await deps.sg.revokeRules(record.groupId, record.access.direction, [ruleId])
+      : { revoked: [] };
     outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
     await deps.store.close(record, { at: now, why: `revoked before its expiry by ${requester}` });
   }

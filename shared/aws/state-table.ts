@@ -71,6 +71,7 @@ export function recordFromItem(item: Item): GrantRecord {
   const groupId = text(item, 'groupId');
   const warnedAt = item.warnedAt?.S;
   const ruleId = item.ruleId?.S;
+  const extendedBy = item.extendedBy?.S;
   return {
     groupId,
     access: {
@@ -90,6 +91,7 @@ export function recordFromItem(item: Item): GrantRecord {
     expiresAt: date(item, 'expiresAt'),
     createdAt: date(item, 'createdAt'),
     ...(warnedAt ? { warnedAt: new Date(warnedAt) } : {}),
+    ...(extendedBy ? { extendedBy } : {}),
     version: number(item, 'version'),
   };
 }
@@ -108,6 +110,7 @@ function itemFromRecord(record: GrantRecord): Item {
     ...peerItem(access.peer),
     ...(record.ruleId ? { ruleId: { S: record.ruleId } } : {}),
     owner: { S: record.owner },
+    ...(record.extendedBy ? { extendedBy: { S: record.extendedBy } } : {}),
     reason: { S: record.reason },
     issuedAt: { S: record.issuedAt.toISOString() },
     expiresAt: { S: record.expiresAt.toISOString() },
@@ -210,13 +213,14 @@ export function grantStore(client: DynamoDBClient, tableName: string): GrantStor
             TableName: tableName,
             Key: keyOf(record),
             UpdateExpression:
-              'SET issuedAt = :issuedAt, expiresAt = :expiresAt, reason = :reason, liveSk = :liveSk, #version = :nextVersion REMOVE warnedAt',
+              'SET issuedAt = :issuedAt, expiresAt = :expiresAt, reason = :reason, extendedBy = :extendedBy, liveSk = :liveSk, #version = :nextVersion REMOVE warnedAt',
             ...condition,
             ExpressionAttributeValues: {
               ...condition.ExpressionAttributeValues,
               ':issuedAt': { S: change.issuedAt.toISOString() },
               ':expiresAt': { S: change.expiresAt.toISOString() },
               ':reason': { S: change.reason },
+              ':extendedBy': { S: change.extendedBy },
               ':liveSk': { S: liveSkOf(next) },
               ':nextVersion': { N: String(next.version) },
             },

@@ -41,5 +41,8 @@ export function sourceProblem(peer: Peer, policy: GrantPolicy): string | undefin
 
 /** `shown` is the ttl as the caller wrote it (`9h`), so the message repeats their words. */
 export function ttlProblem(ttlMs: number, shown: string, policy: GrantPolicy): string | undefined {
-  return ttlMs > policy.maxTtl ? `ttl ${shown} exceeds maxTtl ${formatDuration(policy.maxTtl)}` : undefined;
+  if (ttlMs > policy.maxTtl) return `ttl ${shown} exceeds maxTtl ${formatDuration(policy.maxTtl)}`;
+  // A grant shorter than this could expire while grant-access is still recording it.
+  if (ttlMs < policy.minTtl) return `ttl ${shown} is shorter than minTtl ${formatDuration(policy.minTtl)}`;
+  return undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * Grant decisions rendered as findings. Kinds are stable:
- * grant.created|extended|rejected|expiring|expired|revoked|gone|forged|label-edited.
+ * grant.created|extended|rejected|expiring|expired|revoked|gone|moved|forged|label-edited.
  */
 import type { Finding } from '../findings/finding';
 import { formatDuration } from '../policy/duration';
@@ -26,6 +26,7 @@ const recordDetails = (record: GrantRecord) => ({
   reason: record.reason,
   expiresAt: isoSeconds(record.expiresAt),
   ...(record.ruleId ? { ruleId: record.ruleId } : {}),
+  ...(record.extendedBy ? { extendedBy: record.extendedBy } : {}),
 });
 
 export function grantedFinding(
@@ -34,6 +35,8 @@ export function grantedFinding(
 ): Finding {
   const verb = how.mode === 'report' ? 'would be ' : '';
   const what = how.extended ? 'extended' : 'granted';
+  // Who acted: the creator for a new grant, the verified principal of the extension otherwise.
+  const requester = (how.extended ? record.extendedBy : undefined) ?? record.owner;
   return {
     kind: how.extended ? 'grant.extended' : 'grant.created',
     severity: 'info',
@@ -41,10 +44,10 @@ export function grantedFinding(
     mode: how.mode,
     outcome: how.outcome,
     time: how.now.toISOString(),
-    actor: { arn: record.owner, display: record.owner, viaConsole: false },
+    actor: { arn: requester, display: requester, viaConsole: false },
     resource: { type: 'security-group', id: record.groupId },
     rules: [ruleRef(record.access, record.ruleId)],
-    why: `requested by ${record.owner} (verified by IAM): ${record.reason} (ttl ${formatDuration(how.ttlMs)})`,
+    why: `${how.extended ? `extended by ${requester} (verified by IAM) for ${record.owner}'s grant` : `requested by ${record.owner} (verified by IAM)`}: ${record.reason} (ttl ${formatDuration(how.ttlMs)})`,
     actions: how.actions,
     details: recordDetails(record),
   };
@@ -126,6 +129,32 @@ export function closedFinding(
         ? [`RevokeSecurityGroupIngress ${record.groupId} ${ruleId ?? '?'}`]
         : [],
     details: recordDetails(record),
+  };
+}
+
+/**
+ * The recorded rule id now allows other access (ModifySecurityGroupRules keeps the id): it is no longer
+ * the grant. Revoking it would delete access the record never granted (perhaps an approved rule moved
+ * onto it), so netwarden closes the record and leaves the rule to revert-sg-drift and to people.
+ */
+export function movedFinding(
+  record: GrantRecord,
+  now: Rule,
+  how: Base & { closedBy: string; outcome: Finding['outcome'] },
+): Finding {
+  const ruleId = now.ruleId ?? record.ruleId;
+  return {
+    kind: 'grant.moved',
+    severity: 'critical',
+    title: `Grant rule ${ruleId ?? '?'} on ${record.groupId} was modified: it now allows ${summarise(now)}, not the granted ${summarise(record.access)}`,
+    mode: how.mode,
+    outcome: how.outcome,
+    time: how.now.toISOString(),
+    resource: { type: 'security-group', id: record.groupId },
+    rules: [ruleRef(now, ruleId)],
+    why: `${how.closedBy}: the record of ${record.owner}'s grant (${record.reason}) says rule ${ruleId ?? '?'} allows ${summarise(record.access)}, but it now allows ${summarise(now)}, access this grant never gave. netwarden does not revoke it as the grant (that could delete approved access moved onto it); the record ${how.mode === 'enforce' ? 'is' : 'would be'} closed and the rule is judged like any other rule: check who modified it.`,
+    actions: [],
+    details: { ...recordDetails(record), granted: summarise(record.access), allowsNow: summarise(now) },
   };
 }
 

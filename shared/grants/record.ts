@@ -24,6 +24,8 @@ export interface GrantRecord {
   readonly issuedAt: Date;
   readonly expiresAt: Date;
   readonly createdAt: Date;
+  /** The verified principal of the latest extension (may differ from the owner). */
+  readonly extendedBy?: string;
   /** Set when the "expiring soon" finding was published for the current expiry. */
   readonly warnedAt?: Date;
   /** Bumped by every write: each write is conditional on the version it read. */
@@ -86,7 +88,7 @@ export interface GrantStore extends GrantRecordReader {
   /** A new expiry (and reason) for a live grant; clears the warned marker. */
   extend(
     record: GrantRecord,
-    change: { issuedAt: Date; expiresAt: Date; reason: string },
+    change: { issuedAt: Date; expiresAt: Date; reason: string; extendedBy: string },
   ): Promise<GrantRecord>;
   markWarned(record: GrantRecord, at: Date): Promise<GrantRecord>;
   /** Ends a grant; the record stays (with a ttl) as an audit trail, out of the expiry index. */

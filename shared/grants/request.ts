@@ -98,9 +98,9 @@ function ttlOf(raw: string | undefined, policy: GrantPolicy, problems: string[])
     problems.push(`ttl ${JSON.stringify(raw)} is not a duration like 90s, 15m, 1h or 1h30m`);
     return undefined;
   }
-  const tooLong = ttlProblem(ms, raw.trim(), policy);
-  if (tooLong) problems.push(tooLong);
-  return tooLong ? undefined : ms;
+  const problem = ttlProblem(ms, raw.trim(), policy);
+  if (problem) problems.push(problem);
+  return problem ? undefined : ms;
 }
 
 export function validateGrantRequest(

@@ -153,6 +153,8 @@ export type SecurityGroupSelector = z.infer<typeof selector>;
 export const GrantPolicy = z
   .object({
     ports: z.array(portNumber).min(1),
+    /** Shorter grants are refused: a grant must outlive the time grant-access takes to record it. */
+    minTtl: duration.default(5 * 60_000),
     defaultTtl: duration.default(3_600_000),
     maxTtl: duration.default(8 * 3_600_000),
     warnBefore: duration.default(15 * 60_000),
@@ -190,6 +192,10 @@ export const GrantPolicy = z
   .refine((value) => value.defaultTtl <= value.maxTtl, {
     message: 'expected defaultTtl <= maxTtl',
     path: ['defaultTtl'],
+  })
+  .refine((value) => value.minTtl <= value.defaultTtl, {
+    message: 'expected minTtl <= defaultTtl',
+    path: ['minTtl'],
   });
 export type GrantPolicy = z.infer<typeof GrantPolicy>;
 

@@ -4,11 +4,16 @@
  * rule ids are revoked; a rule that only carries grant tags is never touched, and editing or removing
  * a real grant's tags changes nothing. Report mode writes nothing, to EC2 or to the table.
  */
-import { CreateTagsCommand, DeleteTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  EC2Client,
+  ModifySecurityGroupRulesCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { type ExpireDeps, expireGrants } from '../../../functions/expire-grants/expire';
+import { type ExpireDeps, expireGrants, PENDING_GRACE_MS } from '../../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../../functions/grant-access/http';
-import type { SecurityGroupPort } from '../../../shared/aws/ec2';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import { recentEvents } from '../../../shared/sg/protected-groups';
@@ -67,7 +72,11 @@ describe('revoking recorded grants', () => {
     const due = await run();
 
     expect(ec2Calls(early.calls)).toEqual([]);
-    expect(ec2Calls(due.calls)).toEqual(['RevokeSecurityGroupIngress']);
+    // One read of the recorded rule by id (is it still the granted access?), then the revoke.
+    expect(ec2Calls(due.calls)).toEqual(['DescribeSecurityGroupRules', 'RevokeSecurityGroupIngress']);
+    expect(due.calls.all.find((call) => call.command === 'DescribeSecurityGroupRules')?.input).toEqual({
+      SecurityGroupRuleIds: [ruleId],
+    });
     expect(due.calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
       GroupId: GROUPS.postgres,
       SecurityGroupRuleIds: [ruleId],
@@ -227,32 +236,149 @@ describe('records that need settling', () => {
     expect(await table.current.store.open()).toEqual([]);
   });
 
-  it('revokes the rule of a pending record (grant-access stopped before recording the id) by its access and label', async () => {
+  /** The state a crash between Authorize and markLive leaves: the record pending, without the id. */
+  async function pendingGrant(): Promise<string> {
     const ruleId = await grant();
     const live = await table.current.store.get(GROUPS.postgres, accessKey(accessOf('203.0.113.7/32')));
     if (!live) throw new Error('no record');
-    // The state a crash between Authorize and markLive leaves: the record pending, without the id.
     await table.current.store.close(live, { at: new Date(), why: 'test' });
     const closed = await table.current.store.get(GROUPS.postgres, accessKey(accessOf('203.0.113.7/32')));
     const { ruleId: _id, warnedAt: _w, status: _s, version: _v, ...fields } = live;
     await table.current.store.putPending(fields, closed);
+    return ruleId;
+  }
+
+  it('revokes the rule of a pending record (grant-access stopped before recording the id) by its access', async () => {
+    const ruleId = await pendingGrant();
 
     at(60);
-    const { calls } = await run();
+    const { calls, findings } = await run();
 
     expect(ec2Calls(calls)).toEqual(['DescribeSecurityGroupRules', 'RevokeSecurityGroupIngress']);
     expect(ruleOf(ruleId)).toBeUndefined();
     expect(await table.current.store.open()).toEqual([]);
+    expect(findings.map((finding) => finding.kind)).toEqual(['grant.expired']);
+  });
+
+  it("finds a pending record's rule by access alone: deleting its owner tag does not make it permanent", async () => {
+    const ruleId = await pendingGrant();
+    await sim.current.account.as(consoleUser('mallory@example.com'), () =>
+      ec2().send(new DeleteTagsCommand({ Resources: [ruleId], Tags: [{ Key: 'netwarden:grant-owner' }] })),
+    );
+
+    at(61);
+    const { findings } = await run();
+
+    // Old code keyed on the owner tag: it found nothing, closed the record as grant.gone, left the rule.
+    expect(findings.map((finding) => finding.kind)).toEqual(['grant.expired']);
+    expect(ruleOf(ruleId)).toBeUndefined();
+    expect(await table.current.store.open()).toEqual([]);
+  });
+
+  it('leaves a due pending record younger than the grace period alone: grant-access may be about to create its rule', async () => {
+    at(0);
+    const pending = await table.current.store.putPending({
+      groupId: GROUPS.postgres,
+      access: accessOf('203.0.113.9/32'),
+      owner: ONCALL_ALICE,
+      reason: 'INC-1',
+      issuedAt: new Date(Date.parse('2026-11-23T00:00:00Z') - HOUR),
+      expiresAt: new Date(Date.parse('2026-11-23T00:00:00Z') - MINUTE),
+      createdAt: new Date('2026-11-23T00:00:00Z'),
+    });
+
+    const young = await run();
+    sim.current.account.clock.advance(PENDING_GRACE_MS);
+    const old = await run();
+
+    expect(PENDING_GRACE_MS).toBe(2 * MINUTE);
+    expect(young.calls.all).toEqual([]);
+    expect(young.findings).toEqual([]);
+    expect(old.findings.map((finding) => finding.kind)).toEqual(['grant.gone']);
+    expect(await table.current.store.get(GROUPS.postgres, accessKey(pending.access))).toMatchObject({
+      status: 'closed',
+    });
+  });
+
+  /** An insider drops the approved gateway→PostgreSQL rule and moves the grant's rule (same id) onto it. */
+  async function moveGrantOntoApprovedAccess(ruleId: string): Promise<void> {
+    const approved = [...sim.current.sg.rules.values()].find(
+      (rule) => rule.GroupId === GROUPS.postgres && rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
+    );
+    await ec2().send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: GROUPS.postgres,
+        SecurityGroupRuleIds: [approved?.SecurityGroupRuleId ?? ''],
+      }),
+    );
+    await ec2().send(
+      new ModifySecurityGroupRulesCommand({
+        GroupId: GROUPS.postgres,
+        SecurityGroupRules: [
+          {
+            SecurityGroupRuleId: ruleId,
+            SecurityGroupRule: {
+              IpProtocol: 'tcp',
+              FromPort: 5432,
+              ToPort: 5432,
+              ReferencedGroupId: GROUPS.gateway,
+              Description: 'PostgreSQL from Gateway ONLY',
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  it('does not revoke a grant rule modified onto the approved gateway→PostgreSQL access: closes it as a critical grant.moved', async () => {
+    const ruleId = await grant();
+    await moveGrantOntoApprovedAccess(ruleId);
+
+    at(61);
+    const { calls, findings, outcome } = await run();
+
+    // Old code revoked the id: the gateway lost PostgreSQL, by netwarden's own hand.
+    expect(ec2Calls(calls)).toEqual(['DescribeSecurityGroupRules']);
+    expect(ruleOf(ruleId)?.ReferencedGroupInfo?.GroupId).toBe(GROUPS.gateway);
+    expect(outcome.moved).toEqual([ruleId]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'grant.moved',
+        severity: 'critical',
+        outcome: 'no-action',
+        title: `Grant rule ${ruleId} on ${GROUPS.postgres} was modified: it now allows tcp 5432 from ${GROUPS.gateway}, not the granted tcp 5432 from 203.0.113.7/32`,
+      }),
+    ]);
+    expect(await table.current.store.open()).toEqual([]);
+  });
+
+  it("reads every due grant's rule in one call, whatever the batch, even with one of them gone", async () => {
+    const first = await grant('203.0.113.7/32');
+    const second = await grant('203.0.113.8/32');
+    const third = await grant('203.0.113.9/32');
+    sim.current.sg.rules.delete(second);
+
+    at(60);
+    const { calls, outcome } = await run();
+
+    // AWS refuses the whole read when one id is gone: then, and only then, one read per id.
+    const reads = calls.all.filter((call) => call.command === 'DescribeSecurityGroupRules');
+    expect(reads[0]?.input).toEqual({ SecurityGroupRuleIds: [first, second, third] });
+    expect(reads).toHaveLength(4);
+    expect([...outcome.expired].sort()).toEqual([first, third].sort());
+    expect(outcome.alreadyGone).toEqual([second]);
   });
 
   it('keeps the record open when the revoke fails, throws so the platform retries, and the next run revokes it', async () => {
     const ruleId = await grant();
     at(60);
-    const failing: Pick<SecurityGroupPort, 'revokeRules' | 'describeGroupRules'> = {
+    const real = grantDeps(sim.current, table.current.store).sg;
+    const failing: ExpireDeps['sg'] = {
       revokeRules: async () => {
         throw awsError('RequestLimitExceeded', 'Request limit exceeded.', 503);
       },
       describeGroupRules: async () => [],
+      describeRulesByIds: (ids) => real.describeRulesByIds(ids),
     };
 
     await expect(run({ sg: failing })).rejects.toThrow(/1 grant\(s\) not settled, retried on the next run/);
@@ -295,6 +421,58 @@ grants: { ports: [5432], warnBefore: 15m }
   });
 });
 
+describe('report mode decides what enforce does', () => {
+  const reportPolicy = () =>
+    parsePolicy(`version: 1
+mode: report
+grants: { ports: [5432], warnBefore: 15m }
+`);
+
+  it('a due grant whose rule is already gone is reported as grant.gone, as enforce would', async () => {
+    const ruleId = await grant();
+    sim.current.sg.rules.delete(ruleId);
+
+    at(61);
+    const { findings } = await run({ policy: reportPolicy() });
+
+    // Old code: report said grant.expired "would be revoked"; enforce said grant.gone.
+    expect(findings.map((finding) => [finding.kind, finding.mode])).toEqual([['grant.gone', 'report']]);
+    expect(await table.current.store.open()).toHaveLength(1);
+  });
+
+  it('a due grant whose rule was modified is reported as grant.moved, and nothing is written', async () => {
+    const ruleId = await grant();
+    const approved = [...sim.current.sg.rules.values()].find(
+      (rule) => rule.GroupId === GROUPS.postgres && rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
+    );
+    sim.current.sg.rules.delete(approved?.SecurityGroupRuleId ?? '');
+    await ec2().send(
+      new ModifySecurityGroupRulesCommand({
+        GroupId: GROUPS.postgres,
+        SecurityGroupRules: [
+          {
+            SecurityGroupRuleId: ruleId,
+            SecurityGroupRule: {
+              IpProtocol: 'tcp',
+              FromPort: 5432,
+              ToPort: 5432,
+              ReferencedGroupId: GROUPS.gateway,
+            },
+          },
+        ],
+      }),
+    );
+    const mark = sim.current.account.calls.length;
+
+    at(61);
+    const { findings } = await run({ policy: reportPolicy() });
+
+    expect(findings.map((finding) => [finding.kind, finding.mode])).toEqual([['grant.moved', 'report']]);
+    expect(callsSince(sim.current, mark).writes.filter((name) => name !== 'Publish')).toEqual([]);
+    expect(await table.current.store.open()).toHaveLength(1);
+  });
+});
+
 describe('expire-grants handler', () => {
   it('sweeps on the schedule event through its own state-table client', async () => {
     const ruleId = await grant('203.0.113.7/32', '1h');
@@ -305,6 +483,7 @@ describe('expire-grants handler', () => {
       issuedAt: new Date(0),
       expiresAt: new Date(1000),
       reason: 'due',
+      extendedBy: ONCALL_ALICE,
     });
     const { handler } = await import('../../../functions/expire-grants/handler');
 

@@ -4,8 +4,15 @@
  * table (written before the rule is created), extended by updating that record; the tags on the rule
  * are only a label. A rejected request, a direct invoke and report mode write nothing.
  */
+import {
+  EC2Client,
+  ModifySecurityGroupRulesCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
+import { expireGrants } from '../../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../../functions/grant-access/http';
+import type { SecurityGroupPort } from '../../../shared/aws/ec2';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { Rule } from '../../../shared/rules/rule';
@@ -13,7 +20,7 @@ import { lambdaContext } from '../../helpers/context';
 import { DEVELOPER_MALLORY, grantDeps, ONCALL_ALICE, tagsOf, urlEvent } from '../../helpers/grants';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
-import { GROUPS } from '../../simulated-account/index';
+import { ACCOUNT_ID, GROUPS } from '../../simulated-account/index';
 
 const sim = useSimulation();
 const table = useStateTable();
@@ -257,6 +264,76 @@ grants: { ports: [5432], requesters: ['arn:aws:sts::*:assumed-role/db-oncall/*']
   });
 });
 
+describe('no access without a record', () => {
+  it('expire-grants closes the pending record between the put and Authorize: the new rule is revoked at once and the request fails saying so', async () => {
+    const base = grantDeps(sim.current, table.current.store);
+    // expire-grants' tick lands after the conditional put, once the (5m, the minimum) grant is due
+    // and its pending record is older than the grace period: it closes the record as gone.
+    const racing: typeof base.sg = {
+      ...base.sg,
+      authorizeRules: async (...args: Parameters<SecurityGroupPort['authorizeRules']>) => {
+        sim.current.account.clock.advance(6 * 60_000);
+        await expireGrants(grantDeps(sim.current, table.current.store));
+        return base.sg.authorizeRules(...args);
+      },
+    };
+
+    const response = await handleGrantCall(urlEvent({ body: { ...body, ttl: '5m' } }), {
+      ...base,
+      sg: racing,
+    });
+
+    expect(response.statusCode).toBe(409);
+    const [problem] = json(response).problems as string[];
+    expect(problem).toMatch(
+      /^the grant record for tcp 5432 from 203\.0\.113\.7\/32 on sg-\w+ changed \(closed or replaced\) before rule sgr-\w+ could be recorded; rule sgr-\w+ was revoked/,
+    );
+    // Old code: the rule stayed, its record closed: permanent 5432 access that no expiry covers.
+    expect(grantRules()).toEqual([]);
+    expect(await table.current.store.open()).toEqual([]);
+    expect(findingsOf(sim.current).map((finding) => finding.kind)).toEqual(['grant.gone', 'grant.rejected']);
+  });
+
+  it('refuses a ttl below grants.minTtl (a 1s grant), naming the field, and writes nothing', async () => {
+    const mark = sim.current.account.calls.length;
+
+    const response = await call(urlEvent({ body: { ...body, ttl: '1s' } }));
+
+    expect(response.statusCode).toBe(400);
+    expect(json(response).problems).toEqual(['ttl 1s is shorter than minTtl 5m']);
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await table.current.store.open()).toEqual([]);
+  });
+});
+
+describe('extensions name who extended', () => {
+  it('an extension by another on-call keeps the owner and records and names the extender as the actor', async () => {
+    await call(urlEvent({ body }));
+    const bob = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/db-oncall/bob@example.com`;
+    sim.current.account.clock.advance(50 * 60_000);
+
+    const extended = await call(
+      urlEvent({ body: { ...body, ttl: '8h', reason: 'bob keeps it open' }, arn: bob }),
+    );
+
+    expect(extended.statusCode).toBe(200);
+    expect(await record()).toMatchObject({
+      owner: ONCALL_ALICE,
+      extendedBy: bob,
+      reason: 'bob keeps it open',
+    });
+    const finding = findingsOf(sim.current).find((candidate) => candidate.kind === 'grant.extended');
+    // Old code: actor and why named alice, the owner.
+    expect(finding?.actor?.arn).toBe(bob);
+    expect(finding?.why).toMatch(
+      new RegExp(
+        `^extended by ${bob.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(verified by IAM\\) for ${ONCALL_ALICE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'s grant: bob keeps it open`,
+      ),
+    );
+    expect(finding?.details).toMatchObject({ owner: ONCALL_ALICE, extendedBy: bob });
+  });
+});
+
 describe('GET and DELETE /grants', () => {
   it('lists open grants and revokes one by rule id, closing its record', async () => {
     const created = json(await call(urlEvent({ body })));
@@ -274,6 +351,53 @@ describe('GET and DELETE /grants', () => {
     expect(json(revoked)).toMatchObject({ status: 'revoked', ruleId: created.ruleId });
     expect(grantRules()).toEqual([]);
     expect(await record()).toMatchObject({ status: 'closed' });
+  });
+
+  it('does not revoke a grant rule modified onto the approved gateway→PostgreSQL access: closes it as grant.moved', async () => {
+    const created = json(await call(urlEvent({ body })));
+    const ruleId = String(created.ruleId);
+    const ec2 = new EC2Client({});
+    const approved = [...sim.current.sg.rules.values()].find(
+      (rule) => rule.GroupId === GROUPS.postgres && rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
+    );
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: GROUPS.postgres,
+        SecurityGroupRuleIds: [approved?.SecurityGroupRuleId ?? ''],
+      }),
+    );
+    await ec2.send(
+      new ModifySecurityGroupRulesCommand({
+        GroupId: GROUPS.postgres,
+        SecurityGroupRules: [
+          {
+            SecurityGroupRuleId: ruleId,
+            SecurityGroupRule: {
+              IpProtocol: 'tcp',
+              FromPort: 5432,
+              ToPort: 5432,
+              ReferencedGroupId: GROUPS.gateway,
+            },
+          },
+        ],
+      }),
+    );
+    const mark = sim.current.account.calls.length;
+
+    const response = await call(urlEvent({ method: 'DELETE', path: `/grants/${ruleId}` }));
+
+    expect(json(response)).toMatchObject({ status: 'moved', ruleId });
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(sim.current.sg.rules.get(ruleId)?.ReferencedGroupInfo?.GroupId).toBe(GROUPS.gateway);
+    expect(await record()).toMatchObject({ status: 'closed' });
+    expect(findingsOf(sim.current).at(-1)).toMatchObject({
+      kind: 'grant.moved',
+      severity: 'critical',
+      details: expect.objectContaining({
+        granted: 'tcp 5432 from 203.0.113.7/32',
+        allowsNow: `tcp 5432 from ${GROUPS.gateway}`,
+      }),
+    });
   });
 
   it('refuses to revoke a rule that is not a recorded grant, whatever its tags say', async () => {

@@ -11,6 +11,7 @@ import {
   CreateTagsCommand,
   EC2Client,
   ModifySecurityGroupRulesCommand,
+  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { expireGrants } from '../../../functions/expire-grants/expire';
@@ -211,5 +212,65 @@ describe('rules added or changed with grant tags', () => {
         }),
       ),
     ).toMatchObject({ ruleId, status: 'live' });
+  });
+
+  /** ModifySecurityGroupRules keeps the rule id and changes the access it allows. */
+  const modifyAccess = (ruleId: string, access: { CidrIpv4?: string; ReferencedGroupId?: string }) =>
+    actAs(mallory, () =>
+      ec2().send(
+        new ModifySecurityGroupRulesCommand({
+          GroupId: GROUPS.postgres,
+          SecurityGroupRules: [
+            {
+              SecurityGroupRuleId: ruleId,
+              SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, ...access },
+            },
+          ],
+        }),
+      ),
+    );
+
+  it('a recorded grant modified to other access is no longer the grant: it is judged like any rule', async () => {
+    const { ruleId } = await grant();
+    const event = await modifyAccess(ruleId, { CidrIpv4: '198.51.100.0/24' });
+
+    const { result } = await invoke(event);
+
+    expect(result.decisions).not.toContain('ignore:approved');
+    expect(result.decisions).not.toContain('ignore:grant');
+    expect(sim.current.sg.rules.has(ruleId)).toBe(false);
+  });
+
+  it('moved onto the approved gateway→PostgreSQL access, it is not revoked at expiry: the gateway keeps PostgreSQL', async () => {
+    const { ruleId } = await grant();
+    const baselineId = approvedGatewayRule()?.SecurityGroupRuleId ?? '';
+    const dropped = await actAs(mallory, () =>
+      ec2().send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          SecurityGroupRuleIds: [baselineId],
+        }),
+      ),
+    );
+    const moved = await modifyAccess(ruleId, { ReferencedGroupId: GROUPS.gateway });
+    await invoke(dropped);
+    await invoke(moved);
+    const gatewayRules = () =>
+      [...sim.current.sg.rules.values()].filter(
+        (rule) => rule.GroupId === GROUPS.postgres && rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
+      );
+    expect(gatewayRules()).toHaveLength(1);
+
+    sim.current.account.clock.advance(61 * 60_000);
+    const { result: outcome, events } = await sim.current.account.as(
+      netwardenRole('expire-grants', 'test'),
+      () => expireGrants(grantDeps(sim.current, table.current.store)),
+    );
+    for (const event of events) await invoke(event);
+
+    // Old code: netwarden itself revoked the id, and revert-sg-drift ignored its own revoke.
+    expect(outcome?.moved).toEqual([ruleId]);
+    expect(gatewayRules()).toHaveLength(1);
+    expect(await table.current.store.open()).toEqual([]);
   });
 });

@@ -46,6 +46,7 @@ describe('grant store', () => {
       issuedAt: new Date('2026-11-23T00:30:00Z'),
       expiresAt: new Date('2026-11-23T01:30:00Z'),
       reason: 'INC-1 still',
+      extendedBy: 'arn:aws:sts::111122223333:assumed-role/db-oncall/alice@example.com',
     });
 
     await expect(store.markWarned(live, new Date('2026-11-23T00:50:00Z'))).rejects.toBeInstanceOf(
@@ -91,9 +92,14 @@ describe('grant store', () => {
       issuedAt: new Date('2026-11-23T02:55:00Z'),
       expiresAt: new Date('2026-11-23T04:00:00Z'),
       reason: 'more',
+      extendedBy: 'arn:aws:sts::111122223333:assumed-role/db-oncall/bob@example.com',
     });
 
     expect(await store.get(GROUP, accessKey(first.access))).toEqual(extended);
+    // Who extended is recorded apart from the owner, read back as written.
+    expect(extended).toMatchObject({
+      extendedBy: 'arn:aws:sts::111122223333:assumed-role/db-oncall/bob@example.com',
+    });
     expect(extended.warnedAt).toBeUndefined();
     expect((await store.expiringBy(new Date('2026-11-23T03:30:00Z'))).length).toBe(0);
   });

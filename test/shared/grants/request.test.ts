@@ -61,6 +61,12 @@ describe('validateGrantRequest', () => {
     expect(problemsOf({ ttl: '9h' })).toEqual(['ttl 9h exceeds maxTtl 8h']);
   });
 
+  it('refuses a ttl shorter than minTtl (5m by default), naming the field: a 1s grant could expire before it is recorded', () => {
+    expect(problemsOf({ ttl: '1s' })).toEqual(['ttl 1s is shorter than minTtl 5m']);
+    expect(problemsOf({ ttl: '4m59s' })).toEqual(['ttl 4m59s is shorter than minTtl 5m']);
+    expect(problemsOf({ ttl: '5m' })).toEqual([]);
+  });
+
   it('accepts ttl exactly maxTtl and refuses one second more', () => {
     expect(problemsOf({ ttl: '8h' })).toEqual([]);
     expect(problemsOf({ ttl: '8h1s' })).toEqual(['ttl 8h1s exceeds maxTtl 8h']);

@@ -121,6 +121,11 @@ describe('parsePolicy', () => {
       'grants:\n  ports: [5432]\n  defaultTtl: 9h\n  maxTtl: 8h',
       'policy.grants.defaultTtl: expected defaultTtl <= maxTtl, found "9h"',
     ],
+    [
+      'minTtl above defaultTtl',
+      'grants:\n  ports: [5432]\n  minTtl: 2h\n  defaultTtl: 1h',
+      'policy.grants.minTtl: expected minTtl <= defaultTtl, found "2h"',
+    ],
   ])('rejects %s with the path, what was expected and what was found', (_name, body, message) => {
     expect(() => parsePolicy(minimal(body))).toThrowError(PolicyError);
     expect(() => parsePolicy(minimal(body))).toThrowError(message);
