@@ -71,7 +71,8 @@ export async function handleGrantCall(raw: unknown, deps: GrantAccessDeps): Prom
     const outcome = await revokeGrant(revoke[1], requester, deps);
     if (!('finding' in outcome)) return respond(404, { status: 'rejected', problems: [outcome.message] });
     const { finding: _published, ...result } = outcome;
-    return respond(200, result);
+    // A moved grant was closed but its rule NOT revoked: the caller asked for a revoke that did not happen.
+    return respond(result.status === 'moved' ? 409 : 200, result);
   }
   return respond(404, {
     status: 'rejected',

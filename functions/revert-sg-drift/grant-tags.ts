@@ -9,8 +9,7 @@
  * Removing grant tags changes nothing and says nothing: the label is not the grant.
  */
 
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import { awsErrorCode } from '../../shared/errors';
+import { presentRulesByIds, type SecurityGroupPort } from '../../shared/aws/ec2';
 import type { CloudTrailEnvelope, TagEventName } from '../../shared/events/cloudtrail';
 import { CtTagsRequest } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
@@ -37,7 +36,6 @@ export interface GrantTagDeps {
 export type GrantTagVerdict = 'report:grant-forged' | 'report:grant-label-edited';
 
 // A rule removed since the event: there is nothing left to judge.
-const GONE = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidSecurityGroupRuleId.Malformed']);
 
 /**
  * CreateTags of grant tags on security-group rules. Returns undefined when the event tags no rule
@@ -62,13 +60,8 @@ export async function guardGrantTags(
     .filter((id) => id.startsWith('sgr-'));
   if (keys.length === 0 || ruleIds.length === 0) return undefined;
 
-  let rules: Rule[];
-  try {
-    rules = await deps.sg.describeRulesByIds(ruleIds);
-  } catch (error) {
-    if (!GONE.has(awsErrorCode(error) ?? '')) throw error;
-    rules = [];
-  }
+  // One gone id must not hide the forged tags on the others in the same call.
+  const rules = [...(await presentRulesByIds(deps.sg, ruleIds)).values()];
   const how = `${actor.display} tagged ${ruleIds.join(', ')} with ${keys.join(', ')}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
   const base = {
     mode: effectiveMode(deps.policy, undefined, deps.modeOverride),

@@ -386,6 +386,8 @@ describe('GET and DELETE /grants', () => {
 
     const response = await call(urlEvent({ method: 'DELETE', path: `/grants/${ruleId}` }));
 
+    // Nothing was revoked: the caller is told so, not answered "200 done".
+    expect(response.statusCode).toBe(409);
     expect(json(response)).toMatchObject({ status: 'moved', ruleId });
     expect(ec2Writes(mark)).toEqual([]);
     expect(sim.current.sg.rules.get(ruleId)?.ReferencedGroupInfo?.GroupId).toBe(GROUPS.gateway);

@@ -81,6 +81,22 @@ describe('CreateTags of grant tags on a rule', () => {
     expect(sim.current.sg.rules.has(id)).toBe(true);
   });
 
+  it('on two rules, one revoked since: the other is still reported as forged', async () => {
+    const approved = approvedGatewayRule()?.SecurityGroupRuleId ?? '';
+    const egress = [...sim.current.sg.rules.values()].find((rule) => rule.IsEgress);
+    const gone = egress?.SecurityGroupRuleId ?? '';
+    const event = await actAs(mallory, () =>
+      ec2().send(new CreateTagsCommand({ Resources: [approved, gone], Tags: FORGED_TAGS })),
+    );
+    sim.current.sg.rules.delete(gone);
+
+    const { findings } = await invoke(event);
+
+    expect(findings.map((finding) => [finding.kind, finding.rules?.[0]?.ruleId])).toEqual([
+      ['grant.forged', approved],
+    ]);
+  });
+
   it('on an egress rule: grant.forged too, whoever tags it (a trusted principal included)', async () => {
     const egress = [...sim.current.sg.rules.values()].find((rule) => rule.IsEgress);
     const id = egress?.SecurityGroupRuleId ?? '';
