@@ -13,7 +13,8 @@
  * platform retries (and dead-letters) it. Report mode decides the same and writes nothing, neither to
  * EC2 nor to the table.
  */
-import { presentRulesByIds, type SecurityGroupPort } from '../../shared/aws/ec2';
+import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import { presentRulesByIds } from '../../shared/aws/rules-by-id';
 import { errorMessage } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { planExpiry } from '../../shared/grants/expiry';

@@ -3,7 +3,8 @@
  * tags: only a rule recorded there as a grant can be revoked here, so this route can never remove a
  * Terraform or baseline rule, whatever tags someone put on it.
  */
-import { presentRulesByIds, type SecurityGroupPort } from '../../shared/aws/ec2';
+import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import { presentRulesByIds } from '../../shared/aws/rules-by-id';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { closedFinding, movedFinding } from '../../shared/grants/findings';
 import type { GrantRecord, GrantStore } from '../../shared/grants/record';
