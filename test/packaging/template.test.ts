@@ -71,6 +71,36 @@ describe('packaged service', () => {
     });
   });
 
+  it('loads no AWS client at cold start: the clients are chunks imported on first use', () => {
+    // Follows the static imports from each handler through its chunks: what a cold start evaluates.
+    const staticallyLoaded = (artifact: string, handler: string): string => {
+      const zip = join(packaged.dir, artifact);
+      const seen = new Set<string>();
+      const code: string[] = [];
+      const visit = (entry: string) => {
+        if (seen.has(entry)) return;
+        seen.add(entry);
+        const source = unzipEntry(zip, entry);
+        code.push(source);
+        const dir = entry.slice(0, entry.lastIndexOf('/') + 1);
+        for (const [, file] of source.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g))
+          visit(`${dir}${file}`);
+      };
+      visit(handler);
+      return code.join('\n');
+    };
+    for (const [artifact, handler] of [
+      ['revertSgDrift.zip', 'functions/revert-sg-drift/handler.js'],
+      ['grantAccess.zip', 'functions/grant-access/handler.js'],
+      ['expireGrants.zip', 'functions/expire-grants/handler.js'],
+      ['healTargets.zip', 'functions/heal-targets/handler.js'],
+    ] as const) {
+      expect(staticallyLoaded(artifact, handler), artifact).not.toMatch(
+        /"(EC2Client|ElasticLoadBalancingV2Client|DynamoDBClient|SNSClient)"/,
+      );
+    }
+  });
+
   it("names netwarden's writing roles exactly, so a role squatting the netwarden-prod- prefix is not trusted", () => {
     const READ_OR_PLUMBING =
       /^(logs|sns|sqs|ssm|kms|s3|cloudtrail|cloudwatch|acm):|:(Describe|Get|List|Lookup|Query)/;
