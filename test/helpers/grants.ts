@@ -2,7 +2,7 @@
  * Grant test helpers: use-case deps on the simulated account and a state table (dynalite), Function
  * URL events as AWS delivers them after verifying the caller, and grants seeded in bulk.
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client, ModifySecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { securityGroupPort } from '../../shared/aws/ec2';
 import { ruleTagger } from '../../shared/aws/ec2-tags';
@@ -13,7 +13,7 @@ import { loadPolicy } from '../../shared/policy/load';
 import type { Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import type { Simulation } from '../simulated-account/index';
-import { ACCOUNT_ID, VPC_ID } from '../simulated-account/index';
+import { ACCOUNT_ID, GROUPS, VPC_ID } from '../simulated-account/index';
 import { loadEvent } from './load-event';
 
 export const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-test-findings';
@@ -24,6 +24,27 @@ export const ONCALL_ALICE = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/db-oncall/a
 export const DEVELOPER_MALLORY = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/developer/mallory@example.com`;
 
 /** The deps the Lambdas build, on the simulated account, its clock and a state table. */
+/**
+ * The insider's move on a live grant: ModifySecurityGroupRules keeps the grant's rule id but gives it
+ * the approved gateway→PostgreSQL access (after that approved rule was removed), so that revoking the
+ * grant by id would delete approved access.
+ */
+export const movedOntoGatewayAccess = (ruleId: string) =>
+  new ModifySecurityGroupRulesCommand({
+    GroupId: GROUPS.postgres,
+    SecurityGroupRules: [
+      {
+        SecurityGroupRuleId: ruleId,
+        SecurityGroupRule: {
+          IpProtocol: 'tcp',
+          FromPort: 5432,
+          ToPort: 5432,
+          ReferencedGroupId: GROUPS.gateway,
+        },
+      },
+    ],
+  });
+
 /** The access a grant records: one tcp port from one CIDR on one group (a rule without id or tags). */
 export const grantedAccess = (groupId: string, cidr: string, port = 5432): Rule => ({
   groupId,

@@ -18,7 +18,15 @@ import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import { recentEvents } from '../../../shared/sg/protected-groups';
 import { lambdaContext } from '../../helpers/context';
-import { grantDeps, grantedAccess, ONCALL_ALICE, seedGrants, tagsOf, urlEvent } from '../../helpers/grants';
+import {
+  grantDeps,
+  grantedAccess,
+  movedOntoGatewayAccess,
+  ONCALL_ALICE,
+  seedGrants,
+  tagsOf,
+  urlEvent,
+} from '../../helpers/grants';
 import { loadEvent } from '../../helpers/load-event';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
@@ -446,22 +454,7 @@ grants: { ports: [5432], warnBefore: 15m }
       (rule) => rule.GroupId === GROUPS.postgres && rule.ReferencedGroupInfo?.GroupId === GROUPS.gateway,
     );
     sim.current.sg.rules.delete(approved?.SecurityGroupRuleId ?? '');
-    await ec2().send(
-      new ModifySecurityGroupRulesCommand({
-        GroupId: GROUPS.postgres,
-        SecurityGroupRules: [
-          {
-            SecurityGroupRuleId: ruleId,
-            SecurityGroupRule: {
-              IpProtocol: 'tcp',
-              FromPort: 5432,
-              ToPort: 5432,
-              ReferencedGroupId: GROUPS.gateway,
-            },
-          },
-        ],
-      }),
-    );
+    await ec2().send(movedOntoGatewayAccess(ruleId));
     const mark = sim.current.account.calls.length;
 
     at(61);

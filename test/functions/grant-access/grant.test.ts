@@ -4,11 +4,7 @@
  * table (written before the rule is created), extended by updating that record; the tags on the rule
  * are only a label. A rejected request, a direct invoke and report mode write nothing.
  */
-import {
-  EC2Client,
-  ModifySecurityGroupRulesCommand,
-  RevokeSecurityGroupIngressCommand,
-} from '@aws-sdk/client-ec2';
+import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
 import { expireGrants } from '../../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../../functions/grant-access/http';
@@ -17,7 +13,14 @@ import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { Rule } from '../../../shared/rules/rule';
 import { lambdaContext } from '../../helpers/context';
-import { DEVELOPER_MALLORY, grantDeps, ONCALL_ALICE, tagsOf, urlEvent } from '../../helpers/grants';
+import {
+  DEVELOPER_MALLORY,
+  grantDeps,
+  movedOntoGatewayAccess,
+  ONCALL_ALICE,
+  tagsOf,
+  urlEvent,
+} from '../../helpers/grants';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
 import { ACCOUNT_ID, GROUPS } from '../../simulated-account/index';
@@ -366,22 +369,7 @@ describe('GET and DELETE /grants', () => {
         SecurityGroupRuleIds: [approved?.SecurityGroupRuleId ?? ''],
       }),
     );
-    await ec2.send(
-      new ModifySecurityGroupRulesCommand({
-        GroupId: GROUPS.postgres,
-        SecurityGroupRules: [
-          {
-            SecurityGroupRuleId: ruleId,
-            SecurityGroupRule: {
-              IpProtocol: 'tcp',
-              FromPort: 5432,
-              ToPort: 5432,
-              ReferencedGroupId: GROUPS.gateway,
-            },
-          },
-        ],
-      }),
-    );
+    await ec2.send(movedOntoGatewayAccess(ruleId));
     const mark = sim.current.account.calls.length;
 
     const response = await call(urlEvent({ method: 'DELETE', path: `/grants/${ruleId}` }));
