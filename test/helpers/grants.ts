@@ -7,7 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { securityGroupPort } from '../../shared/aws/ec2';
 import { ruleTagger } from '../../shared/aws/ec2-tags';
 import { snsPublisher } from '../../shared/aws/sns';
-import type { GrantStore } from '../../shared/grants/record';
+import { type GrantStore, grantAccessRule } from '../../shared/grants/record';
 import { grantLabel } from '../../shared/grants/tags';
 import { loadPolicy } from '../../shared/policy/load';
 import type { Policy } from '../../shared/policy/schema';
@@ -46,15 +46,14 @@ export const movedOntoGatewayAccess = (ruleId: string) =>
   });
 
 /** The access a grant records: one tcp port from one CIDR on one group (a rule without id or tags). */
-export const grantedAccess = (groupId: string, cidr: string, port = 5432): Rule => ({
-  groupId,
-  direction: 'ingress',
-  protocol: 'tcp',
-  fromPort: port,
-  toPort: port,
-  peer: { type: 'ipv4', cidr },
-  tags: {},
-});
+export const grantedAccess = (groupId: string, cidr: string, port = 5432): Rule =>
+  grantAccessRule(groupId, {
+    direction: 'ingress',
+    protocol: 'tcp',
+    fromPort: port,
+    toPort: port,
+    peer: { type: 'ipv4', cidr },
+  });
 
 export function grantDeps(sim: Simulation, store: GrantStore, overrides: { policy?: Policy } = {}) {
   const ec2 = new EC2Client({});

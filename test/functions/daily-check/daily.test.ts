@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { DAY_MS, dailyCheck } from '../../../functions/daily-check/daily';
 import { type Digest, digestText, summaryLine } from '../../../shared/checks/digest';
 import { digestBlocks } from '../../../shared/checks/digest-blocks';
-import { grantAccessRule } from '../../../shared/grants/record';
 import { GRANT_TAGS, grantLabel } from '../../../shared/grants/tags';
 import { callsOf, dailyDeps, mendEstate } from '../../helpers/checks';
+import { grantedAccess } from '../../helpers/grants';
 import { findingsOf, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
 import {
@@ -41,13 +41,7 @@ async function recordGrant(
   const sim = simulation.current;
   const fields = {
     groupId: GROUPS.postgres,
-    access: grantAccessRule(GROUPS.postgres, {
-      direction: 'ingress',
-      protocol: 'tcp',
-      fromPort: 5432,
-      toPort: 5432,
-      peer: { type: 'ipv4', cidr },
-    }),
+    access: grantedAccess(GROUPS.postgres, cidr),
     owner,
     reason,
     issuedAt: new Date('2026-11-22T09:00:00Z'),
