@@ -3,7 +3,7 @@
  * cold start and their SDK clients (module singletons) keep the endpoint they were built with, so the
  * table must exist before the first handler loads and outlive every capability.
  */
-import { startStateTable } from '../test/simulated-account/state-table';
+import { startStateTable } from '../simulated-account/state-table';
 
 let shared: ReturnType<typeof startStateTable> | undefined;
 

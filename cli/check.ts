@@ -118,8 +118,8 @@ export const run: CliCommand = async (args, io) => {
   if (simulated) {
     simulatedEnvironment();
     const [{ createSimulatedAccount }, { startStateTable }] = await Promise.all([
-      import('../test/simulated-account/index'),
-      import('../test/simulated-account/state-table'),
+      import('../simulated-account/index'),
+      import('../simulated-account/state-table'),
     ]);
     const sim = createSimulatedAccount();
     // The demo's state table: dynalite on 127.0.0.1, read through its own client (no credentials).

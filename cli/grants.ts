@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../shared/errors';
 import { formatDuration } from '../shared/policy/duration';
-import type { Simulation } from '../test/simulated-account/index';
+import type { Simulation } from '../simulated-account/index';
 import type { GrantCall, GrantReply, GrantTransport } from './grant-client';
 import type { CliCommand, CliIo } from './main';
 import type { SimulatedGrants } from './simulated-grants';

@@ -11,9 +11,9 @@ import { ruleTagger } from '../shared/aws/ec2-tags';
 import { snsPublisher } from '../shared/aws/sns';
 import type { GrantStore } from '../shared/grants/record';
 import { loadPolicy } from '../shared/policy/load';
-import { functionUrlEvent } from '../test/simulated-account/function-url';
-import { ACCOUNT_ID, createSimulatedAccount, type Simulation } from '../test/simulated-account/index';
-import { startStateTable } from '../test/simulated-account/state-table';
+import { functionUrlEvent } from '../simulated-account/function-url';
+import { ACCOUNT_ID, createSimulatedAccount, type Simulation } from '../simulated-account/index';
+import { startStateTable } from '../simulated-account/state-table';
 import type { GrantTransport } from './grant-client';
 
 const SIMULATED_TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-simulated-findings';

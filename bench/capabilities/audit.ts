@@ -6,8 +6,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { securityGroupReads } from '../../shared/aws/checks-ec2';
 import { auditAccount } from '../../shared/checks/audit';
 import { toIpPermission } from '../../shared/rules/normalise';
+import { createSimulatedAccount } from '../../simulated-account/index';
 import { syntheticAccount } from '../../test/helpers/synthetic-account';
-import { createSimulatedAccount } from '../../test/simulated-account/index';
 import { median } from '../measure';
 
 export async function benchAudit(): Promise<unknown> {

@@ -1,7 +1,8 @@
 /** daily-check and weekly-check on the simulated estate, through their handlers: calls and time per run. */
-import { lambdaContext } from '../../test/helpers/context';
-import { loadEvent } from '../../test/helpers/load-event';
-import { createSimulatedAccount } from '../../test/simulated-account/index';
+
+import { createSimulatedAccount } from '../../simulated-account/index';
+import { lambdaContext } from '../../simulated-account/lambda-context';
+import { loadEvent } from '../../simulated-account/load-event';
 import { perEvent } from '../measure';
 import type { CapabilityResult } from './types';
 

@@ -6,12 +6,12 @@
  */
 
 import { grantStore } from '../../shared/aws/state-table';
-import { lambdaContext } from '../../test/helpers/context';
+import { functionUrlEvent } from '../../simulated-account/function-url';
+import { createSimulatedAccount, GROUPS, type Simulation } from '../../simulated-account/index';
+import { lambdaContext } from '../../simulated-account/lambda-context';
+import { loadEvent } from '../../simulated-account/load-event';
+import { createStateTable } from '../../simulated-account/state-table';
 import { seedGrants } from '../../test/helpers/grants';
-import { loadEvent } from '../../test/helpers/load-event';
-import { functionUrlEvent } from '../../test/simulated-account/function-url';
-import { createSimulatedAccount, GROUPS, type Simulation } from '../../test/simulated-account/index';
-import { createStateTable } from '../../test/simulated-account/state-table';
 import { median } from '../measure';
 import { benchStateTable } from '../state-table';
 import type { CapabilityResult } from './types';

@@ -2,9 +2,10 @@
  * heal-targets on the simulated account: the 5-minute sweep over a healthy estate, its steady
  * state. Calls per sweep come from the account's call log; time is the handler alone.
  */
-import { lambdaContext } from '../../test/helpers/context';
-import { loadEvent } from '../../test/helpers/load-event';
-import { createSimulatedAccount } from '../../test/simulated-account/index';
+
+import { createSimulatedAccount } from '../../simulated-account/index';
+import { lambdaContext } from '../../simulated-account/lambda-context';
+import { loadEvent } from '../../simulated-account/load-event';
 import { perEvent } from '../measure';
 import type { CapabilityResult } from './types';
 

@@ -2,11 +2,12 @@
  * notify-slack on the simulated account, posting to a stand-in Slack on 127.0.0.1: one finding per
  * SQS batch (its steady state), and a 100-alarm storm in one batch.
  */
-import { lambdaContext } from '../../test/helpers/context';
-import { loadEvent } from '../../test/helpers/load-event';
-import { stormRecords } from '../../test/helpers/notifications';
-import { type SlackServer, startSlackServer } from '../../test/helpers/slack-server';
-import { createSimulatedAccount, type Simulation } from '../../test/simulated-account/index';
+
+import { createSimulatedAccount, type Simulation } from '../../simulated-account/index';
+import { lambdaContext } from '../../simulated-account/lambda-context';
+import { loadEvent } from '../../simulated-account/load-event';
+import { stormRecords } from '../../simulated-account/notifications';
+import { type SlackServer, startSlackServer } from '../../simulated-account/slack-server';
 import { median } from '../measure';
 import type { CapabilityResult } from './types';
 

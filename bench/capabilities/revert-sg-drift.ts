@@ -3,8 +3,8 @@
  * revokes it. Calls per event come from the account's call log; time is the handler alone.
  */
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { lambdaContext } from '../../test/helpers/context';
-import { consoleUser, createSimulatedAccount, GROUPS } from '../../test/simulated-account/index';
+import { consoleUser, createSimulatedAccount, GROUPS } from '../../simulated-account/index';
+import { lambdaContext } from '../../simulated-account/lambda-context';
 import { perEvent } from '../measure';
 import type { CapabilityResult } from './types';
 

@@ -19,7 +19,7 @@ import { digestBlocks } from '../../shared/checks/digest-blocks';
 import type { Finding } from '../../shared/findings/finding';
 import { accessKey, grantAccessRule } from '../../shared/grants/record';
 import { grantLabel } from '../../shared/grants/tags';
-import type { CloudTrailEvent } from '../../test/simulated-account/account';
+import type { CloudTrailEvent } from '../../simulated-account/account';
 import {
   ACCOUNT_ID,
   consoleUser,
@@ -27,13 +27,13 @@ import {
   type Identity,
   iamUser,
   netwardenRole,
-} from '../../test/simulated-account/index';
-import { tcp } from '../../test/simulated-account/permissions';
+} from '../../simulated-account/index';
+import { tcp } from '../../simulated-account/permissions';
 import type { DemoContext } from './context';
 
 async function revertHandler(events: CloudTrailEvent[]): Promise<void> {
   const { handler } = await import('../../functions/revert-sg-drift/handler');
-  const { lambdaContext } = await import('../../test/helpers/context');
+  const { lambdaContext } = await import('../../simulated-account/lambda-context');
   for (const event of events) await handler(event, lambdaContext('netwarden-demo-revert-sg-drift'));
 }
 
@@ -92,8 +92,8 @@ async function recordedGrant(ec2: EC2Client): Promise<void> {
 }
 
 async function fire(context: DemoContext, name: 'daily-check' | 'weekly-check'): Promise<Digest> {
-  const { lambdaContext } = await import('../../test/helpers/context');
-  const { loadEvent } = await import('../../test/helpers/load-event');
+  const { lambdaContext } = await import('../../simulated-account/lambda-context');
+  const { loadEvent } = await import('../../simulated-account/load-event');
   const { handler } =
     name === 'daily-check'
       ? await import('../../functions/daily-check/handler')

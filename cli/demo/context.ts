@@ -2,8 +2,8 @@
  * What every demo story gets: the simulated account, a way to run a handler against it and show
  * the calls it made, and plain-text output. Stories live next to this file, one per capability.
  */
-import type { CallRecord } from '../../test/simulated-account/account';
-import type { Simulation } from '../../test/simulated-account/index';
+import type { CallRecord } from '../../simulated-account/account';
+import type { Simulation } from '../../simulated-account/index';
 import type { CliIo } from '../main';
 
 export interface DemoContext {

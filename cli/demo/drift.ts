@@ -11,14 +11,14 @@ import {
   EC2Client,
   ModifySecurityGroupRulesCommand,
 } from '@aws-sdk/client-ec2';
-import type { CloudTrailEvent } from '../../test/simulated-account/account';
-import { consoleUser, GROUPS, type Identity, terraform } from '../../test/simulated-account/index';
-import { tcp } from '../../test/simulated-account/permissions';
+import type { CloudTrailEvent } from '../../simulated-account/account';
+import { consoleUser, GROUPS, type Identity, terraform } from '../../simulated-account/index';
+import { tcp } from '../../simulated-account/permissions';
 import { type DemoContext, formatCall } from './context';
 
 async function replay(context: DemoContext, label: string, events: CloudTrailEvent[]): Promise<void> {
   const { handler } = await import('../../functions/revert-sg-drift/handler');
-  const { lambdaContext } = await import('../../test/helpers/context');
+  const { lambdaContext } = await import('../../simulated-account/lambda-context');
   for (const event of events) {
     const detail = event.detail as { eventName: string; errorCode?: string };
     context.io.out(

@@ -15,8 +15,8 @@ import { lazyGrantStore } from '../../shared/aws/ports';
 import { snsPublisher } from '../../shared/aws/sns';
 import type { Finding } from '../../shared/findings/finding';
 import { loadPolicy } from '../../shared/policy/load';
-import { functionUrlEvent } from '../../test/simulated-account/function-url';
-import { ACCOUNT_ID, consoleUser, GROUPS, netwardenRole } from '../../test/simulated-account/index';
+import { functionUrlEvent } from '../../simulated-account/function-url';
+import { ACCOUNT_ID, consoleUser, GROUPS, netwardenRole } from '../../simulated-account/index';
 import { type DemoContext, formatCall } from './context';
 
 const MINUTE = 60_000;
@@ -96,7 +96,7 @@ export async function grantsStory(context: DemoContext): Promise<void> {
   );
 
   const { handler } = await import('../../functions/revert-sg-drift/handler');
-  const { lambdaContext } = await import('../../test/helpers/context');
+  const { lambdaContext } = await import('../../simulated-account/lambda-context');
   const [own] = events;
   if (own) {
     const outcome = (await step(context, "grant-access's Authorize comes back through CloudTrail", () =>

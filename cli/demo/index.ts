@@ -4,8 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSimulatedAccount } from '../../test/simulated-account/index';
-import { startStateTable } from '../../test/simulated-account/state-table';
+import { createSimulatedAccount } from '../../simulated-account/index';
+import { startStateTable } from '../../simulated-account/state-table';
 import type { CliCommand } from '../main';
 import { checksStory } from './checks';
 import type { DemoContext, DemoStory } from './context';

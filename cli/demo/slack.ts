@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqsBatchResponse, SqsRecord } from '../../shared/events/sqs';
 import type { Block, SlackMessage } from '../../shared/slack/blocks';
-import type { PublishedMessage } from '../../test/simulated-account/sns';
+import type { PublishedMessage } from '../../simulated-account/sns';
 import type { DemoContext } from './context';
 
 const EMOJI: Record<string, string> = {
@@ -93,10 +93,10 @@ function snsToSqs(message: PublishedMessage, index: number): SqsRecord {
 
 export async function slackStory(context: DemoContext): Promise<void> {
   context.heading('notify-slack: what on-call sees in Slack');
-  const { startSlackServer } = await import('../../test/helpers/slack-server');
-  const { lambdaContext } = await import('../../test/helpers/context');
-  const { loadEvent } = await import('../../test/helpers/load-event');
-  const { stormRecords } = await import('../../test/helpers/notifications');
+  const { startSlackServer } = await import('../../simulated-account/slack-server');
+  const { lambdaContext } = await import('../../simulated-account/lambda-context');
+  const { loadEvent } = await import('../../simulated-account/load-event');
+  const { stormRecords } = await import('../../simulated-account/notifications');
   const slack = await startSlackServer();
   const parameter = '/netwarden/demo/slack-webhook-url';
   context.sim.ssm.put(parameter, slack.url);

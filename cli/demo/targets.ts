@@ -8,7 +8,7 @@ import {
   setTargetGroupPort,
   stopInstance,
   TARGET_GROUPS,
-} from '../../test/simulated-account/index';
+} from '../../simulated-account/index';
 import { type DemoContext, formatCall } from './context';
 
 interface Outcome {
@@ -18,8 +18,8 @@ interface Outcome {
 
 async function sweep(context: DemoContext, label: string): Promise<void> {
   const { handler } = await import('../../functions/heal-targets/handler');
-  const { lambdaContext } = await import('../../test/helpers/context');
-  const { loadEvent } = await import('../../test/helpers/load-event');
+  const { lambdaContext } = await import('../../simulated-account/lambda-context');
+  const { loadEvent } = await import('../../simulated-account/load-event');
   context.io.out(`\n▶ ${label}\n  trigger: heal-targets sweep (schedule, every 5 minutes)`);
   const published = context.sim.published.length;
   const { result, calls } = await context.callsDuring(() =>

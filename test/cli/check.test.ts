@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { grantAccessRule } from '../../shared/grants/record';
+import { ACCOUNT_ID, GROUPS } from '../../simulated-account/index';
 import { useSimulation } from '../helpers/simulation';
 import { useStateTable } from '../helpers/state-table';
-import { ACCOUNT_ID, GROUPS } from '../simulated-account/index';
 
 const table = useStateTable();
 

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { renderSlackText } from '../../cli/demo/slack';
 import { alarmMessage } from '../../shared/slack/format';
-import { loadEvent } from '../helpers/load-event';
-import { alarmFrom } from '../helpers/notifications';
+import { loadEvent } from '../../simulated-account/load-event';
+import { alarmFrom } from '../../simulated-account/notifications';
 
 it('renders a Block Kit message as terminal text: emoji, @here, fields, links listed by number', () => {
   const message = alarmMessage(alarmFrom(loadEvent('sns/alarm-unhealthy-hosts.json')), {

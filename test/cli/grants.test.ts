@@ -13,9 +13,9 @@ import { signedTransport } from '../../cli/grant-client';
 import { useSimulation as useCliSimulation, useSimulatedGrants } from '../../cli/grants';
 import { main } from '../../cli/main';
 import { simulatedGrantAccess, simulatedIdentity } from '../../cli/simulated-grants';
+import { GROUPS } from '../../simulated-account/index';
 import { findingsOf, useSimulation } from '../helpers/simulation';
 import { useStateTable } from '../helpers/state-table';
-import { GROUPS } from '../simulated-account/index';
 
 const sim = useSimulation();
 const table = useStateTable();

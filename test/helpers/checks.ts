@@ -24,8 +24,8 @@ import {
   OLD_LISTENER_ARN,
   OLD_NLB_ARN,
   OLD_TARGET_GROUP_ARN,
-} from '../simulated-account/estate-load-balancers';
-import type { Simulation } from '../simulated-account/index';
+} from '../../simulated-account/estate-load-balancers';
+import type { Simulation } from '../../simulated-account/index';
 
 export const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-test-findings';
 export const SELF_ROLES = ['arn:aws:iam::*:role/netwarden-demo-*'];

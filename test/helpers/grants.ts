@@ -12,9 +12,9 @@ import { grantLabel } from '../../shared/grants/tags';
 import { loadPolicy } from '../../shared/policy/load';
 import type { Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
-import type { Simulation } from '../simulated-account/index';
-import { ACCOUNT_ID, GROUPS, VPC_ID } from '../simulated-account/index';
-import { loadEvent } from './load-event';
+import type { Simulation } from '../../simulated-account/index';
+import { ACCOUNT_ID, GROUPS, VPC_ID } from '../../simulated-account/index';
+import { loadEvent } from '../../simulated-account/load-event';
 
 export const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-test-findings';
 export const policy: Policy = loadPolicy('netwarden.policy.yml');

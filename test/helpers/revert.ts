@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { Home } from '../../shared/events/home';
-import type { CloudTrailEvent } from '../simulated-account/account';
-import { ACCOUNT_ID, type Identity, type Simulation } from '../simulated-account/index';
-import { lambdaContext } from './context';
+import type { CloudTrailEvent } from '../../simulated-account/account';
+import { ACCOUNT_ID, type Identity, type Simulation } from '../../simulated-account/index';
+import { lambdaContext } from '../../simulated-account/lambda-context';
 import { callsSince, findingsOf } from './simulation';
 
 /** Where the simulated account's netwarden runs: revertDrift's `home` for tests that call it directly. */

@@ -1,7 +1,7 @@
 /** Scenario-test helpers: a fresh simulated account per test, and the findings it received. */
 import { afterEach, beforeEach } from 'vitest';
 import type { Finding } from '../../shared/findings/finding';
-import { createSimulatedAccount, type Simulation } from '../simulated-account/index';
+import { createSimulatedAccount, type Simulation } from '../../simulated-account/index';
 
 export function useSimulation(): { readonly current: Simulation } {
   const holder: { current?: Simulation } = {};

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { grantStore } from '../../shared/aws/state-table';
-import { createStateTable, type StateTable, startStateTable } from '../simulated-account/state-table';
+import { createStateTable, type StateTable, startStateTable } from '../../simulated-account/state-table';
 
-export { STATE_TABLE_KEYS, type StateTable } from '../simulated-account/state-table';
+export { STATE_TABLE_KEYS, type StateTable } from '../../simulated-account/state-table';
 
 export function useStateTable(): { readonly current: StateTable } {
   let server: Awaited<ReturnType<typeof startStateTable>> | undefined;

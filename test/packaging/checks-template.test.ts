@@ -3,11 +3,11 @@ import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dailyCheck } from '../../functions/daily-check/daily';
 import { weeklyCheck } from '../../functions/weekly-check/weekly';
+import { consoleUser, createSimulatedAccount, GROUPS } from '../../simulated-account/index';
+import { tcp } from '../../simulated-account/permissions';
+import { startStateTable } from '../../simulated-account/state-table';
 import { dailyDeps, weeklyDeps } from '../helpers/checks';
 import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
-import { consoleUser, createSimulatedAccount, GROUPS } from '../simulated-account/index';
-import { tcp } from '../simulated-account/permissions';
-import { startStateTable } from '../simulated-account/state-table';
 
 let packaged: Packaged;
 beforeAll(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BaseConfig, ConfigError, parseConfig, selfRolePatterns } from '../../shared/config';
 import { correlationIdOf } from '../../shared/middleware';
-import { loadEvent } from '../helpers/load-event';
+import { loadEvent } from '../../simulated-account/load-event';
 
 describe('parseConfig', () => {
   it('fails with the variable, what was expected and the value found', () => {

@@ -16,8 +16,13 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
+import {
+  GATEWAY_INSTANCES,
+  setTargetGroupPort,
+  stopInstance,
+  TARGET_GROUPS,
+} from '../../simulated-account/index';
 import { useSimulation } from '../helpers/simulation';
-import { GATEWAY_INSTANCES, setTargetGroupPort, stopInstance, TARGET_GROUPS } from './index';
 
 const elbv2 = new ElasticLoadBalancingV2Client({});
 const ec2 = new EC2Client({});

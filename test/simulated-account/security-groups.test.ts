@@ -8,8 +8,8 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
+import { GROUPS } from '../../simulated-account/index';
 import { useSimulation } from '../helpers/simulation';
-import { GROUPS } from './index';
 
 const ec2 = new EC2Client({});
 const sim = useSimulation();

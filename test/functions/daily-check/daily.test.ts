@@ -10,10 +10,6 @@ import { DAY_MS, dailyCheck } from '../../../functions/daily-check/daily';
 import { type Digest, digestText, summaryLine } from '../../../shared/checks/digest';
 import { digestBlocks } from '../../../shared/checks/digest-blocks';
 import { GRANT_TAGS, grantLabel } from '../../../shared/grants/tags';
-import { callsOf, dailyDeps, mendEstate } from '../../helpers/checks';
-import { grantedAccess } from '../../helpers/grants';
-import { findingsOf, useSimulation } from '../../helpers/simulation';
-import { useStateTable } from '../../helpers/state-table';
 import {
   ACCOUNT_ID,
   consoleUser,
@@ -21,8 +17,12 @@ import {
   iamUser,
   netwardenRole,
   terraform,
-} from '../../simulated-account/index';
-import { tcp } from '../../simulated-account/permissions';
+} from '../../../simulated-account/index';
+import { tcp } from '../../../simulated-account/permissions';
+import { callsOf, dailyDeps, mendEstate } from '../../helpers/checks';
+import { grantedAccess } from '../../helpers/grants';
+import { findingsOf, useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
 
 const simulation = useSimulation();
 const table = useStateTable();

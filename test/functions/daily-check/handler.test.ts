@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { handler as dailyHandler } from '../../../functions/daily-check/handler';
 import { handler as weeklyHandler } from '../../../functions/weekly-check/handler';
 import type { Digest } from '../../../shared/checks/digest';
-import { lambdaContext } from '../../helpers/context';
-import { loadEvent } from '../../helpers/load-event';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import { loadEvent } from '../../../simulated-account/load-event';
 import { findingsOf, useSimulation } from '../../helpers/simulation';
 
 const simulation = useSimulation();

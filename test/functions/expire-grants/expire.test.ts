@@ -17,7 +17,10 @@ import { handleGrantCall } from '../../../functions/grant-access/http';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import { recentEvents } from '../../../shared/sg/protected-groups';
-import { lambdaContext } from '../../helpers/context';
+import { awsError } from '../../../simulated-account/errors';
+import { consoleUser, GROUPS } from '../../../simulated-account/index';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import { loadEvent } from '../../../simulated-account/load-event';
 import {
   grantDeps,
   grantedAccess,
@@ -27,11 +30,8 @@ import {
   tagsOf,
   urlEvent,
 } from '../../helpers/grants';
-import { loadEvent } from '../../helpers/load-event';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
-import { awsError } from '../../simulated-account/errors';
-import { consoleUser, GROUPS } from '../../simulated-account/index';
 
 const sim = useSimulation();
 const table = useStateTable();

@@ -12,7 +12,8 @@ import type { SecurityGroupPort } from '../../../shared/aws/ec2';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { Rule } from '../../../shared/rules/rule';
-import { lambdaContext } from '../../helpers/context';
+import { ACCOUNT_ID, GROUPS } from '../../../simulated-account/index';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
 import {
   DEVELOPER_MALLORY,
   grantDeps,
@@ -23,7 +24,6 @@ import {
 } from '../../helpers/grants';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
-import { ACCOUNT_ID, GROUPS } from '../../simulated-account/index';
 
 const sim = useSimulation();
 const table = useStateTable();
@@ -432,7 +432,7 @@ describe('grant-access handler', () => {
   it('grants the sample Function URL request through the real handler and its own state-table client', async () => {
     vi.resetModules();
     const { handler } = await import('../../../functions/grant-access/handler');
-    const { loadEvent } = await import('../../helpers/load-event');
+    const { loadEvent } = await import('../../../simulated-account/load-event');
 
     const response = (await handler(loadEvent('grant/function-url-post-grants.json'), lambdaContext())) as {
       statusCode: number;

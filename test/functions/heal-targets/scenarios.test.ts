@@ -10,9 +10,6 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
-import { lambdaContext } from '../../helpers/context';
-import { loadEvent } from '../../helpers/load-event';
-import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
 import {
   GATEWAY_INSTANCES,
   hangApplication,
@@ -24,7 +21,10 @@ import {
   stopInstance,
   TARGET_GROUPS,
   tagInstance,
-} from '../../simulated-account/index';
+} from '../../../simulated-account/index';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import { loadEvent } from '../../../simulated-account/load-event';
+import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
 
 type Handler = typeof import('../../../functions/heal-targets/handler')['handler'];
 interface Result {

@@ -4,12 +4,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SqsBatchResponse, SqsEvent } from '../../../shared/events/sqs';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import { loadEvent } from '../../../simulated-account/load-event';
+import { snsAlarm, sqsRecord, stormRecords } from '../../../simulated-account/notifications';
+import { type SlackServer, startSlackServer, WEBHOOK_PATH } from '../../../simulated-account/slack-server';
 import { unescapedPlaces } from '../../helpers/block-kit';
-import { lambdaContext } from '../../helpers/context';
-import { loadEvent } from '../../helpers/load-event';
-import { snsAlarm, sqsRecord, stormRecords } from '../../helpers/notifications';
 import { useSimulation } from '../../helpers/simulation';
-import { type SlackServer, startSlackServer, WEBHOOK_PATH } from '../../helpers/slack-server';
 
 const PARAMETER = '/netwarden/test/slack-webhook-url';
 const sim = useSimulation();

@@ -9,8 +9,8 @@ import {
   SlackRejected,
   SlackUnavailable,
 } from '../../../shared/slack/send';
-import { loadEvent } from '../../helpers/load-event';
-import { snsAlarm, sqsRecord, stormRecords } from '../../helpers/notifications';
+import { loadEvent } from '../../../simulated-account/load-event';
+import { snsAlarm, sqsRecord, stormRecords } from '../../../simulated-account/notifications';
 
 const URL = 'https://hooks.slack.com/services/T0/B0/secret';
 

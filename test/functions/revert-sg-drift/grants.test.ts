@@ -17,11 +17,11 @@ import { describe, expect, it } from 'vitest';
 import { expireGrants } from '../../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../../functions/grant-access/http';
 import { accessKey } from '../../../shared/grants/record';
+import { consoleUser, GROUPS, netwardenRole, terraform } from '../../../simulated-account/index';
 import { grantDeps, ONCALL_ALICE, urlEvent } from '../../helpers/grants';
 import { useRevertHandler } from '../../helpers/revert';
 import { callsSince, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
-import { consoleUser, GROUPS, netwardenRole, terraform } from '../../simulated-account/index';
 
 const sim = useSimulation();
 // Before the handler loads: it reads STATE_TABLE_NAME at cold start.

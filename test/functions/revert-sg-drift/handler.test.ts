@@ -12,8 +12,8 @@ import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../helpers/context';
-import { loadEvent } from '../../helpers/load-event';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import { loadEvent } from '../../../simulated-account/load-event';
 
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);

@@ -5,12 +5,18 @@
  */
 import { AuthorizeSecurityGroupIngressCommand, DeleteTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../helpers/context';
+import type { CloudTrailEvent } from '../../../simulated-account/account';
+import {
+  ACCOUNT_ID,
+  assumedRole,
+  consoleUser,
+  GROUPS,
+  type Identity,
+} from '../../../simulated-account/index';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import { tcp } from '../../../simulated-account/permissions';
 import { useRevertHandler } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
-import type { CloudTrailEvent } from '../../simulated-account/account';
-import { ACCOUNT_ID, assumedRole, consoleUser, GROUPS, type Identity } from '../../simulated-account/index';
-import { tcp } from '../../simulated-account/permissions';
 
 const ec2 = new EC2Client({});
 const sim = useSimulation();

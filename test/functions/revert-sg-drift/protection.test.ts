@@ -21,9 +21,6 @@ import {
 } from '../../../functions/revert-sg-drift/revert';
 import { securityGroupPort } from '../../../shared/aws/ec2';
 import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
-import { SELF_ROLES, testPolicy } from '../../helpers/checks';
-import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
-import { useSimulation } from '../../helpers/simulation';
 import {
   assumedRole,
   consoleUser,
@@ -31,8 +28,11 @@ import {
   type Identity,
   netwardenRole,
   terraform,
-} from '../../simulated-account/index';
-import { tcp } from '../../simulated-account/permissions';
+} from '../../../simulated-account/index';
+import { tcp } from '../../../simulated-account/permissions';
+import { SELF_ROLES, testPolicy } from '../../helpers/checks';
+import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
+import { useSimulation } from '../../helpers/simulation';
 
 const ec2 = new EC2Client({});
 const sim = useSimulation();

@@ -16,10 +16,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
-import { loadEvent } from '../../helpers/load-event';
-import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
-import { callsSince, useSimulation } from '../../helpers/simulation';
-import type { CloudTrailEvent } from '../../simulated-account/account';
+import type { CloudTrailEvent } from '../../../simulated-account/account';
 import {
   consoleUser,
   GROUPS,
@@ -27,8 +24,11 @@ import {
   iamUser,
   netwardenRole,
   terraform,
-} from '../../simulated-account/index';
-import { tcp } from '../../simulated-account/permissions';
+} from '../../../simulated-account/index';
+import { loadEvent } from '../../../simulated-account/load-event';
+import { tcp } from '../../../simulated-account/permissions';
+import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
+import { callsSince, useSimulation } from '../../helpers/simulation';
 
 const ec2 = new EC2Client({});
 const sim = useSimulation();

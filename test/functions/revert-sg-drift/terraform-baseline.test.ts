@@ -18,10 +18,10 @@ import { snsPublisher } from '../../../shared/aws/sns';
 import { terraformStateReads } from '../../../shared/aws/terraform-state';
 import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
 import { stateBaselineLoader } from '../../../shared/terraform/baseline-loader';
+import { consoleUser, GROUPS } from '../../../simulated-account/index';
 import { callsOf, SELF_ROLES, TOPIC, testPolicy } from '../../helpers/checks';
 import { SIMULATED_HOME } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
-import { consoleUser, GROUPS } from '../../simulated-account/index';
 
 const simulation = useSimulation();
 const docdbRule: IpPermission = {

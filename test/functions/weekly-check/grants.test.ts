@@ -7,11 +7,11 @@ import { expect, it } from 'vitest';
 import { handleGrantCall } from '../../../functions/grant-access/http';
 import { weeklyCheck } from '../../../functions/weekly-check/weekly';
 import type { Digest } from '../../../shared/checks/digest';
+import { consoleUser, GROUPS } from '../../../simulated-account/index';
 import { weeklyDeps } from '../../helpers/checks';
 import { grantDeps, urlEvent } from '../../helpers/grants';
 import { useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
-import { consoleUser, GROUPS } from '../../simulated-account/index';
 
 const sim = useSimulation();
 const table = useStateTable();

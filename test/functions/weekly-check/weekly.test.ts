@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { weeklyCheck } from '../../../functions/weekly-check/weekly';
 import { type Digest, digestText } from '../../../shared/checks/digest';
 import { parsePolicy } from '../../../shared/policy/load';
-import { callsOf, mendEstate, testPolicy, weeklyDeps } from '../../helpers/checks';
-import { findingsOf, useSimulation } from '../../helpers/simulation';
-import type { Simulation } from '../../simulated-account/index';
+import type { Simulation } from '../../../simulated-account/index';
 import {
   GROUPS,
   LISTENERS,
@@ -13,7 +11,9 @@ import {
   OLD_LISTENER_ARN,
   TARGET_GROUPS,
   TERRAFORM_STATE,
-} from '../../simulated-account/index';
+} from '../../../simulated-account/index';
+import { callsOf, mendEstate, testPolicy, weeklyDeps } from '../../helpers/checks';
+import { findingsOf, useSimulation } from '../../helpers/simulation';
 
 const simulation = useSimulation();
 const itemsOf = (digest: Digest, title: string) =>

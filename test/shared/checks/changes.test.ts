@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { describeChange, reviewChanges } from '../../../shared/checks/changes';
 import type { TrailRecord } from '../../../shared/checks/ports';
 import { clockIn } from '../../../shared/checks/time';
+import { consoleUser, GROUPS, netwardenRole } from '../../../simulated-account/index';
 import { useSimulation } from '../../helpers/simulation';
-import { consoleUser, GROUPS, netwardenRole } from '../../simulated-account/index';
 
 const simulation = useSimulation();
 const context = {

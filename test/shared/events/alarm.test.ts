@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AlarmNotice, notificationOf, parseAlarmArn, timestampMs } from '../../../shared/events/alarm';
-import { loadEvent } from '../../helpers/load-event';
+import { loadEvent } from '../../../simulated-account/load-event';
 
 function alarmOf(body: unknown): AlarmNotice {
   const notification = notificationOf(typeof body === 'string' ? body : JSON.stringify(body));

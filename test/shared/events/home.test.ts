@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CloudTrailEnvelope } from '../../../shared/events/cloudtrail';
 import { accountOfFunctionArn, foreignFields, homeOf } from '../../../shared/events/home';
-import { loadEvent } from '../../helpers/load-event';
+import { loadEvent } from '../../../simulated-account/load-event';
 
 const HOME = { accounts: ['111122223333'], region: 'ap-northeast-2' };
 const event = () => loadEvent<CloudTrailEnvelope>('cloudtrail/authorize-ingress-console-world-5432.json');

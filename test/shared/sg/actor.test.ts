@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { actorOf, isSelf, matchesAny } from '../../../shared/sg/actor';
-import { assumedRole, type Identity, netwardenRole } from '../../simulated-account/index';
+import { assumedRole, type Identity, netwardenRole } from '../../../simulated-account/index';
 
 const actor = (identity: Identity) =>
   actorOf({ userIdentity: identity.userIdentity as Parameters<typeof actorOf>[0]['userIdentity'] });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Unprocessable } from '../../../shared/errors';
 import { type CloudTrailDetail, CloudTrailEnvelope } from '../../../shared/events/cloudtrail';
 import { sgEventOf } from '../../../shared/sg/change';
-import { loadEvent } from '../../helpers/load-event';
+import { loadEvent } from '../../../simulated-account/load-event';
 
 function detailOf(file: string): CloudTrailDetail {
   return CloudTrailEnvelope.parse(loadEvent(`cloudtrail/${file}`)).detail;

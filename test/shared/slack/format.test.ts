@@ -16,9 +16,9 @@ import {
   shortReason,
   unprocessableMessage,
 } from '../../../shared/slack/format';
+import { loadEvent } from '../../../simulated-account/load-event';
+import { messageId, snsAlarm, stormRecords } from '../../../simulated-account/notifications';
 import { allText, expectWithinBlockKitLimits } from '../../helpers/block-kit';
-import { loadEvent } from '../../helpers/load-event';
-import { messageId, snsAlarm, stormRecords } from '../../helpers/notifications';
 
 const options = { defaultRegion: 'ap-northeast-2' };
 

@@ -16,9 +16,9 @@ import {
   findingMessage,
   unprocessableMessage,
 } from '../../../shared/slack/format';
+import { loadEvent } from '../../../simulated-account/load-event';
+import { snsAlarm } from '../../../simulated-account/notifications';
 import { expectWithinBlockKitLimits, payloadStrings, unescapedPlaces } from '../../helpers/block-kit';
-import { loadEvent } from '../../helpers/load-event';
-import { snsAlarm } from '../../helpers/notifications';
 
 const options = { defaultRegion: 'ap-northeast-2' };
 const hostile = (where: string) => `<!channel> <https://evil.example|Approve ${where}> & co`;

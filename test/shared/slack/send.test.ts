@@ -24,7 +24,7 @@ import {
   type SlackServer,
   startSlackServer,
   WEBHOOK_PATH,
-} from '../../helpers/slack-server';
+} from '../../../simulated-account/slack-server';
 
 const message = build(md`ALARM: gateway-nlb/unhealthy-hosts`, [section(md`*OK → ALARM*`)]);
 /** A payload a builder bug could hand over: the type system is bypassed on purpose. */

@@ -9,10 +9,10 @@ import {
   parseTerraformState,
   TerraformStateError,
 } from '../../../shared/terraform/state';
-import { createSimulatedAccount, GROUPS } from '../../simulated-account/index';
+import { createSimulatedAccount, GROUPS } from '../../../simulated-account/index';
 
 const fixture = readFileSync(
-  join(import.meta.dirname, '..', '..', 'fixtures', 'terraform.tfstate.json'),
+  join(import.meta.dirname, '..', '..', '..', 'simulated-account', 'terraform.tfstate.json'),
   'utf8',
 );
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SlackMessage } from '../../shared/slack/blocks';
+import type { SlackMessage } from '../shared/slack/blocks';
 
 export interface ScriptedResponse {
   readonly status: number;

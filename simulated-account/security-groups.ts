@@ -27,8 +27,8 @@ import {
   type SecurityGroupRule,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { canonicalCidr } from '../../shared/rules/cidr';
-import { normaliseProtocol } from '../../shared/rules/rule';
+import { canonicalCidr } from '../shared/rules/cidr';
+import { normaliseProtocol } from '../shared/rules/rule';
 import type { SimulatedAccount } from './account';
 import { awsError } from './errors';
 import { matchesFilters, page, tagFilterValue } from './paging';

@@ -1,6 +1,6 @@
 /** Factories for notify-slack inputs: SQS records around the sample SNS envelopes and EventBridge events. */
-import { type AlarmNotice, notificationOf } from '../../shared/events/alarm';
-import type { SqsRecord } from '../../shared/events/sqs';
+import { type AlarmNotice, notificationOf } from '../shared/events/alarm';
+import type { SqsRecord } from '../shared/events/sqs';
 import { loadEvent } from './load-event';
 
 interface SnsEnvelopeSample {

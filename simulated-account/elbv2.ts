@@ -37,7 +37,7 @@ import {
   TargetGroupNotFoundException,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { cidrContains, parseCidr } from '../../shared/rules/cidr';
+import { cidrContains, parseCidr } from '../shared/rules/cidr';
 import type { SimulatedAccount } from './account';
 import type { InstanceState, SimInstance } from './ec2-instances';
 import type { SecurityGroupState } from './security-groups';

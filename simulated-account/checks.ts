@@ -22,7 +22,7 @@ export interface CheckServices {
   readonly objects: ObjectStore;
 }
 
-export const TERRAFORM_STATE_FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'terraform.tfstate.json');
+export const TERRAFORM_STATE_FIXTURE = join(import.meta.dirname, 'terraform.tfstate.json');
 
 export function installCheckServices(
   account: SimulatedAccount,
