@@ -27,19 +27,15 @@ import {
   DescribeTargetHealthCommand,
   type DescribeTargetHealthCommandInput,
   ElasticLoadBalancingV2Client,
-  ElasticLoadBalancingV2ServiceException,
-  InvalidTargetException,
-  ListenerNotFoundException,
-  LoadBalancerNotFoundException,
   RegisterTargetsCommand,
   type RegisterTargetsCommandInput,
   type Tag,
-  TargetGroupNotFoundException,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { cidrContains, parseCidr } from '../shared/rules/cidr';
 import type { SimulatedAccount } from './account';
 import type { InstanceState, SimInstance } from './ec2-instances';
+import { awsError } from './errors';
 import type { SecurityGroupState } from './security-groups';
 
 export interface SimLoadBalancer {
@@ -98,18 +94,11 @@ export interface Elbv2State {
   readonly targetGroups: Map<string, SimTargetGroup>;
 }
 
-const metadata = { httpStatusCode: 400, requestId: 'simulated' };
-const validation = (message: string) =>
-  new ElasticLoadBalancingV2ServiceException({
-    name: 'ValidationError',
-    $fault: 'client',
-    message,
-    $metadata: metadata,
-  });
-const tgNotFound = () =>
-  new TargetGroupNotFoundException({ message: 'One or more target groups not found', $metadata: metadata });
-const lbNotFound = () =>
-  new LoadBalancerNotFoundException({ message: 'One or more load balancers not found', $metadata: metadata });
+// The wire codes the ELBv2 API reference documents (the SDK names its exceptions differently).
+const validation = (message: string) => awsError('ValidationError', message);
+const tgNotFound = () => awsError('TargetGroupNotFound', 'One or more target groups not found');
+const lbNotFound = () => awsError('LoadBalancerNotFound', 'One or more load balancers not found');
+const listenerNotFound = () => awsError('ListenerNotFound', 'One or more listeners not found');
 
 /** ELBv2 pagination: an opaque Marker, PageSize 1–400. */
 function pageByMarker<T>(
@@ -324,11 +313,7 @@ export function installElbv2(
       } else if (input.ListenerArns?.length) {
         listeners = input.ListenerArns.map((arn) => {
           const listener = state.listeners.get(arn);
-          if (!listener)
-            throw new ListenerNotFoundException({
-              message: 'One or more listeners not found',
-              $metadata: metadata,
-            });
+          if (!listener) throw listenerNotFound();
           return listener;
         });
       } else {
@@ -365,11 +350,7 @@ export function installElbv2(
     DescribeListenerCertificatesCommand,
     (input: DescribeListenerCertificatesCommandInput) => {
       const listener = input.ListenerArn ? state.listeners.get(input.ListenerArn) : undefined;
-      if (!listener)
-        throw new ListenerNotFoundException({
-          message: 'One or more listeners not found',
-          $metadata: metadata,
-        });
+      if (!listener) throw listenerNotFound();
       // As AWS does: the default certificate (IsDefault) and then the certificate list.
       const certificates = [
         ...(listener.certificateArn ? [{ CertificateArn: listener.certificateArn, IsDefault: true }] : []),
@@ -493,10 +474,10 @@ export function installElbv2(
         (target) => ec2.instances.get(target.Id ?? '')?.state !== 'running',
       );
       if (notRunning.length > 0)
-        throw new InvalidTargetException({
-          message: `The following targets are not in a running state and cannot be registered: '${notRunning.map((target) => target.Id).join(', ')}'`,
-          $metadata: metadata,
-        });
+        throw awsError(
+          'InvalidTarget',
+          `The following targets are not in a running state and cannot be registered: '${notRunning.map((target) => target.Id).join(', ')}'`,
+        );
       for (const target of input.Targets ?? []) {
         const port = target.Port ?? group.port;
         const existing = group.registrations.find(
@@ -526,10 +507,10 @@ export function installElbv2(
           (registration) => registration.id === target.Id && registration.port === port,
         );
         if (found.length === 0)
-          throw new InvalidTargetException({
-            message: `The following targets are not registered in target group '${group.arn}': '${target.Id}'`,
-            $metadata: metadata,
-          });
+          throw awsError(
+            'InvalidTarget',
+            `The following targets are not registered in target group '${group.arn}': '${target.Id}'`,
+          );
         return found;
       });
       for (const registration of matches.flat()) registration.deregisteredAt ??= now();

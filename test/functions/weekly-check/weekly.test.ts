@@ -147,7 +147,8 @@ describe('weekly check on the simulated account: the security-group audit', () =
       { VpcId: 'vpc-0a1b2c3d4e5f60001', MaxResults: 5, NextToken: expect.any(String) },
     ]);
     expect(callsOf(sim, 'GetObject').map((call) => call.input)).toEqual([
-      { Bucket: TERRAFORM_STATE.bucket, Key: TERRAFORM_STATE.key },
+      // As it reaches S3 on the wire: the SDK asks for the object's checksum to validate the body.
+      { Bucket: TERRAFORM_STATE.bucket, Key: TERRAFORM_STATE.key, ChecksumMode: 'ENABLED' },
     ]);
   });
 
