@@ -248,6 +248,11 @@ export function stopInstance(estate: Estate, id: string): void {
   instance(estate, id).state = 'stopped';
 }
 
+/** Someone turned the group's health checks off: ELBv2 then reports every target `unavailable`. */
+export function disableHealthChecks(estate: Estate, arn: string): void {
+  group(estate, arn).healthCheck.enabled = false;
+}
+
 /** Status checks fail; a reboot heals them unless `survivesReboot` (then only a human can). */
 export function impairInstance(estate: Estate, id: string, options: { survivesReboot?: boolean } = {}): void {
   const target = instance(estate, id);
