@@ -65,6 +65,9 @@ const alarm = (vary?: (event: AlarmEvent) => void) => {
   return invoke(event);
 };
 type AlarmEvent = {
+  account: string;
+  region: string;
+  resources: string[];
   detail: {
     state: { value: string };
     configuration: { metrics: Array<{ metricStat: { metric: { dimensions: Record<string, string> } } }> };
@@ -457,5 +460,85 @@ describe('the alarm trigger', () => {
     });
     expect(result.status).toBe('ignored');
     expect(calls.all).toEqual([]);
+  });
+});
+
+describe('an alarm for a target group that no longer exists', () => {
+  it('is one targets.group-missing finding: no write, no throw, no retry', async () => {
+    const gone = 'targetgroup/gateway-tg-old/0123456789abcdef';
+
+    const { result, calls, findings } = await alarm((event) => {
+      const metric = event.detail.configuration.metrics[0]?.metricStat.metric;
+      if (metric) metric.dimensions.TargetGroup = gone;
+    });
+
+    expect(result).toEqual({ status: 'target-group-missing', groups: [] });
+    // The simulated account answers the wire code TargetGroupNotFound, as ELBv2 does.
+    expect(calls.all.filter((call) => call.service !== 'SNS').map((call) => call.command)).toEqual([
+      'DescribeTargetGroups',
+    ]);
+    expect(calls.writes).toEqual([]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'targets.group-missing',
+        severity: 'warning',
+        outcome: 'no-action',
+        mode: 'enforce',
+        title:
+          'alarm gateway-nlb-unhealthy-targets names target group gateway-tg-old, which does not exist — nothing touched',
+        resource: {
+          type: 'target-group',
+          id: `arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:${gone}`,
+          name: 'gateway-tg-old',
+        },
+        actions: [],
+      }),
+    ]);
+  });
+});
+
+describe('an event from another account or region', () => {
+  it('an alarm of another account: one targets.foreign-event finding, not one AWS read or write', async () => {
+    stopInstance(sim.current, first);
+
+    const { result, calls, findings } = await alarm((event) => {
+      event.account = '444455556666';
+    });
+
+    expect(result.status).toBe('foreign');
+    expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'targets.foreign-event',
+        severity: 'warning',
+        outcome: 'no-action',
+        account: '444455556666',
+        title:
+          "alarm gateway-nlb-unhealthy-targets from outside netwarden's accounts and region ignored (444455556666, ap-northeast-2)",
+        actions: [],
+      }),
+    ]);
+    expect(findings[0]?.why).toContain('account "444455556666" is not 111122223333');
+  });
+
+  it('an alarm whose ARN names another region is foreign too, even when the envelope looks at home', async () => {
+    const { result, calls, findings } = await alarm((event) => {
+      event.resources = ['arn:aws:cloudwatch:us-east-1:111122223333:alarm:gateway-nlb-unhealthy-targets'];
+    });
+
+    expect(result.status).toBe('foreign');
+    expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
+    expect(findings[0]?.why).toContain('resources[0] (the alarm ARN) "us-east-1" is not ap-northeast-2');
+  });
+
+  it('a sweep of another region: reported, nothing read', async () => {
+    const event = loadEvent<{ region: string }>('schedule/heal-targets-sweep.json');
+    event.region = 'us-west-2';
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.status).toBe('foreign');
+    expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
+    expect(findings.map((finding) => finding.kind)).toEqual(['targets.foreign-event']);
   });
 });
