@@ -69,6 +69,8 @@ export interface SimRegistration {
   port: number;
   registeredAt: number;
   deregisteredAt?: number;
+  /** The registration never completes: `initial` / Elb.RegistrationInProgress however long one waits. */
+  stalled?: boolean;
 }
 
 export interface SimTargetGroup {
@@ -222,6 +224,12 @@ export function installElbv2(
         State: 'unavailable',
         Reason: 'Target.HealthCheckDisabled',
         Description: 'Health checks are disabled',
+      };
+    if (registration.stalled)
+      return {
+        State: 'initial',
+        Reason: 'Elb.RegistrationInProgress',
+        Description: 'Target registration is in progress',
       };
     const checkingSince = Math.max(registration.registeredAt, instance.upSince);
     const firstVerdictAt =

@@ -11,6 +11,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
 import {
+  disableHealthChecks,
   GATEWAY_INSTANCES,
   hangApplication,
   impairInstance,
@@ -18,6 +19,7 @@ import {
   registerOnPort,
   resumeApplication,
   setTargetGroupPort,
+  stallRegistration,
   stopInstance,
   TARGET_GROUPS,
   tagInstance,
@@ -540,5 +542,84 @@ describe('an event from another account or region', () => {
     expect(result.status).toBe('foreign');
     expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
     expect(findings.map((finding) => finding.kind)).toEqual(['targets.foreign-event']);
+  });
+});
+
+describe('every target state but healthy counts', () => {
+  it('every gateway instance stopped (unused/Target.InvalidState): one is started, within the cap', async () => {
+    for (const id of GATEWAY_INSTANCES) stopInstance(sim.current, id);
+
+    const { result, calls, findings } = await sweep();
+
+    // Starting takes traffic from no one, so "nothing healthy" does not hold it; the cap (half) does.
+    expect(result.groups).toEqual([
+      {
+        targetGroup: 'gateway-tg-https',
+        status: 'healing',
+        decisions: [`start:${first}`, `hold:capped:${second}`, `hold:capped:${third}`],
+      },
+      {
+        targetGroup: 'gateway-tg-custom',
+        status: 'waiting',
+        decisions: [`hold:capped:${second}`, `hold:capped:${third}`],
+      },
+    ]);
+    expect(calls.writes).toEqual(['CreateTags', 'StartInstances']);
+    expect(inputsOf(calls, 'StartInstances')).toEqual([{ InstanceIds: [first] }]);
+    expect(findingFor(findings, 'gateway-tg-https')).toMatchObject({
+      kind: 'targets.healing',
+      outcome: 'acted',
+      title: `gateway-tg-https: 3 of 3 targets unhealthy — started ${first}`,
+    });
+  });
+
+  it('health checks disabled (unavailable/Target.HealthCheckDisabled): reported, never acted on', async () => {
+    disableHealthChecks(sim.current, TARGET_GROUPS.custom);
+
+    const { result, calls, findings } = await sweep();
+
+    expect(result.groups).toContainEqual({
+      targetGroup: 'gateway-tg-custom',
+      status: 'human-needed',
+      decisions: GATEWAY_INSTANCES.map((id) => `hold:needs-human:${id}`),
+    });
+    expect(calls.writes).toEqual([]);
+    const finding = findingFor(findings, 'gateway-tg-custom');
+    expect(finding).toMatchObject({ kind: 'targets.human-needed', outcome: 'no-action', actions: [] });
+    expect(finding?.why).toContain(
+      `${first}:9995 health checks are disabled on the target group (Target.HealthCheckDisabled): nobody can tell whether it serves; enable them.`,
+    );
+  });
+
+  it('initial for longer than the bound (a registration that never completes): a human is asked', async () => {
+    stallRegistration(sim.current, TARGET_GROUPS.https, second);
+
+    const { result, calls, findings } = await sweep();
+
+    expect(result.groups).toContainEqual({
+      targetGroup: 'gateway-tg-https',
+      status: 'human-needed',
+      decisions: [`hold:needs-human:${second}`],
+    });
+    expect(calls.writes).toEqual([]);
+    expect(findingFor(findings, 'gateway-tg-https')?.why).toContain(
+      `${second}:80 still in its first health checks (Elb.RegistrationInProgress) 86400s after the instance came up or was last healed, longer than the 300s they take`,
+    );
+  });
+
+  it('initial within the bound is left to settle: no finding from the sweep', async () => {
+    stallRegistration(sim.current, TARGET_GROUPS.https, second);
+    const instance = sim.current.instances.instances.get(second);
+    if (instance) instance.launchedAt = sim.current.account.clock.now().getTime() - 2 * MINUTE;
+
+    const { result, calls, findings } = await sweep();
+
+    expect(result.groups).toContainEqual({
+      targetGroup: 'gateway-tg-https',
+      status: 'settling',
+      decisions: [],
+    });
+    expect(calls.writes).toEqual([]);
+    expect(findings).toEqual([]);
   });
 });
