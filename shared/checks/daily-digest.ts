@@ -182,9 +182,11 @@ export function dailyDigest(facts: DailyFacts): Digest {
           status:
             health.critical.length > 0
               ? 'critical'
-              : health.warning.length > 0 || health.settling.length > 0
+              : health.warning.length > 0
                 ? 'warning'
-                : 'ok',
+                : health.settling.length > 0
+                  ? 'info'
+                  : 'ok',
         }
       : notRead('Targets healthy', 'ELBv2'),
     facts.alarms

@@ -540,7 +540,7 @@ describe('the daily digest tells the truth about target health', () => {
 
     const { digest, finding } = await dailyCheck(sim.account.clock.now(), dailyDeps());
 
-    expect(digest.counts[0]).toMatchObject({ value: '4/6 (1 load balancer)', status: 'warning' });
+    expect(digest.counts[0]).toMatchObject({ value: '4/6 (1 load balancer)', status: 'info' });
     expect(sectionOf(digest, 'Targets in their first health checks')?.items).toEqual([
       `gateway-nlb › gateway-tg-https: 2/3 healthy — first health checks in progress: ${second}:80 initial (Elb.InitialHealthChecking)`,
       `gateway-nlb › gateway-tg-custom: 2/3 healthy — first health checks in progress: ${second}:9995 initial (Elb.InitialHealthChecking)`,
