@@ -6,6 +6,7 @@ import {
   lazySecurityGroupPort,
 } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig } from '../../shared/config';
+import { accountOfFunctionArn, homeOf } from '../../shared/events/home';
 import { repeatGate } from '../../shared/findings/repeats';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
@@ -14,20 +15,27 @@ import { healTargets, SWEEP_REPEAT_AFTER_MS } from './heal';
 
 const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
 
+const policy = loadPolicy(config.POLICY_PATH);
 const deps = {
   elbv2: lazyElbv2Port(),
   instances: lazyInstancePort(),
   sg: lazySecurityGroupPort(),
   publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),
   now: () => new Date(),
-  policy: loadPolicy(config.POLICY_PATH),
+  policy,
   ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
   repeats: repeatGate(SWEEP_REPEAT_AFTER_MS),
 };
 
-export const handler = lambda(async (event: unknown) => {
-  const outcome = await healTargets(event, deps);
+export const handler = lambda(async (event: unknown, context) => {
+  // The own account from configuration, else from the ARN Lambda invoked (`osls invoke local` has none).
+  const home = homeOf({
+    policyAccounts: policy.accounts,
+    ownAccount: config.NETWARDEN_ACCOUNT_ID ?? accountOfFunctionArn(context.invokedFunctionArn),
+    region: config.AWS_REGION,
+  });
+  const outcome = await healTargets(event, { ...deps, home });
   const groups = outcome.status === 'done' ? outcome.groups : [];
   logger.info('event handled', { status: outcome.status, groups });
   return { status: outcome.status, groups };
