@@ -4,7 +4,7 @@ import { BaseConfig, parseConfig } from '../../shared/config';
 import { ScheduledEvent } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
-import { formatIssues, loadPolicy } from '../../shared/policy/load';
+import { effectiveMode, formatIssues, loadPolicy } from '../../shared/policy/load';
 import { unprocessableFinding } from '../../shared/sg/findings';
 import { recentEvents } from '../../shared/sg/protected-groups';
 import { expireGrants } from './expire';
@@ -29,7 +29,8 @@ export const handler = lambda(async (event: unknown) => {
   if (!parsed.success) {
     const reason = `not a Scheduled Event: ${formatIssues(parsed.error.issues, event, 'event')}`;
     logger.warn('unprocessable event', { reason });
-    await deps.publish(unprocessableFinding(reason, deps.now(), { function: 'expire-grants' }));
+    const mode = effectiveMode(deps.policy, undefined, deps.modeOverride);
+    await deps.publish(unprocessableFinding(reason, deps.now(), { function: 'expire-grants', mode }));
     return { status: 'unprocessable', reason };
   }
   const { failed: _none, ...outcome } = await expireGrants(deps);

@@ -245,7 +245,11 @@ async function reportUnprocessable(raw: unknown, reason: string, deps: HealDeps)
   const eventId = typeof id === 'string' ? id : undefined;
   deps.log?.('unprocessable event', { reason, eventId });
   await deps.publish(
-    unprocessableFinding(reason, deps.now(), { function: FUNCTION, ...(eventId ? { eventId } : {}) }),
+    unprocessableFinding(reason, deps.now(), {
+      function: FUNCTION,
+      mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
+      ...(eventId ? { eventId } : {}),
+    }),
   );
   return { status: 'unprocessable', reason };
 }

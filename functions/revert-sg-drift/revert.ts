@@ -75,7 +75,11 @@ async function reportUnprocessable(raw: unknown, reason: string, deps: RevertDep
   const eventId = eventIdOf(raw);
   deps.log?.('unprocessable event', { reason, eventId });
   await deps.publish(
-    unprocessableFinding(reason, deps.now(), { function: FUNCTION, ...(eventId ? { eventId } : {}) }),
+    unprocessableFinding(reason, deps.now(), {
+      function: FUNCTION,
+      mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
+      ...(eventId ? { eventId } : {}),
+    }),
   );
   return { status: 'unprocessable', reason };
 }

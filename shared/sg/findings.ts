@@ -112,10 +112,14 @@ export function sgFinding(
   };
 }
 
+/**
+ * `mode` is the mode in force for the function (the policy's, with the stage's override folded in):
+ * nothing was acted on either way, but on-call must not read "report mode" from an enforcing stage.
+ */
 export function unprocessableFinding(
   reason: string,
   now: Date,
-  source: { eventId?: string; function: string },
+  source: { eventId?: string; function: string; mode: Mode },
 ): Finding {
   return {
     kind: 'unprocessable',
@@ -124,7 +128,7 @@ export function unprocessableFinding(
     title: source.eventId
       ? `${source.function} could not judge event ${source.eventId}: nothing in it was checked or acted on`
       : `${source.function} could not process an event`,
-    mode: 'report',
+    mode: source.mode,
     outcome: 'no-action',
     time: now.toISOString(),
     ...(source.eventId ? { eventId: source.eventId } : {}),
