@@ -150,6 +150,16 @@ describe('bundles', () => {
     expect(bundle).toContain('trustedPrincipals:["arn:aws:iam::*:role/terraform-ci"]');
     expect(bundle).not.toContain('yaml.alias');
   });
+
+  it('keep class names through minification (keepNames), so errors and logs name their class, not "e"', () => {
+    const bundle = unzipEntry(
+      join(packaged.dir, 'revertSgDrift.zip'),
+      'functions/revert-sg-drift/handler.js',
+    );
+    // esbuild's keepNames pins each class's name in a static block: `static{x(this,"Logger")}`.
+    expect(bundle).toMatch(/\(this,"Logger"\)/);
+    expect(bundle).toMatch(/\(this,"ConfigError"\)/);
+  });
 });
 
 describe('revert-sg-drift', () => {
