@@ -5,6 +5,7 @@
  */
 
 import type { StateReads } from '../checks/ports';
+import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
 import type { GrantStore } from '../grants/record';
 import type { SecurityGroupPort } from './ec2';
@@ -64,4 +65,14 @@ export const lazyGrantStore = (tableName: string) =>
       import('./clients'),
     ]);
     return grantStore(dynamoDbClient(), tableName);
+  });
+
+/** The event ledger in the state table (exactly-once findings per event and function). */
+export const lazyEventLedger = (tableName: string, owner: string) =>
+  lazyPort<EventLedger>(async () => {
+    const [{ eventLedger }, { dynamoDbClient }] = await Promise.all([
+      import('./event-ledger'),
+      import('./clients'),
+    ]);
+    return eventLedger(dynamoDbClient(), tableName, owner);
   });

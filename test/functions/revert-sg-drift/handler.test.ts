@@ -16,10 +16,13 @@ import type { Finding } from '../../../shared/findings/finding';
 import { findingMessage } from '../../../shared/slack/format';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
 import { loadEvent } from '../../../simulated-account/load-event';
+import { useStateTable } from '../../helpers/state-table';
 
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
 const s3 = mockClient(S3Client);
+// The event ledger (exactly-once per event) lives in the state table: dynalite, not a mock.
+useStateTable();
 const event = loadEvent<{
   detail: {
     eventID: string;
