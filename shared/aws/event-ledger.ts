@@ -30,7 +30,7 @@ export function eventLedger(client: DynamoDBClient, tableName: string, owner: st
       new GetItemCommand({ TableName: tableName, Key: key(eventId), ConsistentRead: true }),
     );
     // Gone between the failed write and this read (TTL): another attempt will claim it.
-    if (!item || item.status?.S !== 'decided') return { state: 'in-progress' };
+    if (item?.status?.S !== 'decided') return { state: 'in-progress' };
     return {
       state: 'decided',
       findings: JSON.parse(item.findings?.S ?? '[]') as Finding[],
