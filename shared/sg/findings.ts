@@ -93,7 +93,7 @@ export function sgFinding(
   return {
     kind: kindOf(decision),
     severity: severityOf(decision),
-    title: titleOf(decision, mode),
+    title: `${titleOf(decision, mode)}${leftNote(extra.left)}`,
     mode,
     outcome,
     time: now.toISOString(),
@@ -111,6 +111,11 @@ export function sgFinding(
     actions: extra.actions ?? plannedCalls(decision),
     ...(extra.details ? { details: extra.details } : {}),
   };
+}
+
+function leftNote(left: ReadonlyArray<LeftRule> | undefined): string {
+  if (!left || left.length === 0) return '';
+  return `; ${left.length} other rule${left.length > 1 ? 's' : ''} of the event left as ${left.length > 1 ? 'they are' : 'it is'}`;
 }
 
 /** A rule of the event netwarden did not touch, and why. */
