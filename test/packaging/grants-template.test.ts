@@ -83,9 +83,46 @@ describe('the state table', () => {
       )
       .map(([, role]) => String(role.Properties.RoleName));
     expect(exempt.sort()).toEqual(writers.sort());
-    expect(exempt).toEqual([
+    expect(exempt.sort()).toEqual([
       'netwarden-prod-ap-northeast-2-expire-grants',
       'netwarden-prod-ap-northeast-2-grant-access',
+      'netwarden-prod-ap-northeast-2-revert-sg-drift',
+    ]);
+  });
+
+  it('holds revert-sg-drift to its event records (event#…), in the table policy and in its own', () => {
+    const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };
+    };
+    const held = policy.PolicyDocument.Statement.find(
+      (statement) => statement.Sid === 'RevertSgDriftWritesOnlyEventRecords',
+    );
+    expect(held).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+      Condition: {
+        ArnEquals: {
+          'aws:PrincipalArn': {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+            'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/netwarden-prod-ap-northeast-2-revert-sg-drift',
+          },
+        },
+        // ForAnyValue: any key outside event#… is refused (PutItem/UpdateItem always carry one).
+        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['event#*'] },
+      },
+    });
+    const writes = statements('RevertSgDriftRole').filter((statement) =>
+      [statement.Action].flat().some((action) => /^dynamodb:(Put|Update|Delete)/.test(action)),
+    );
+    expect(writes).toEqual([
+      {
+        Sid: 'RecordEventOutcomes',
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['event#*'] } },
+      },
     ]);
   });
 

@@ -196,9 +196,12 @@ describe('revert-sg-drift', () => {
     ]);
   });
 
-  it('has its own role allowing only the ec2, sns and state-table reads it uses (plus logs and its DLQ)', () => {
+  it('has its own role allowing only the ec2, sns and state-table calls it uses (plus logs and its DLQ)', () => {
     expect(allowedActions(packaged.template, 'RevertSgDriftRole')).toEqual([
       'dynamodb:GetItem',
+      // Its event records only (event#…): test/packaging/grants-template.test.ts.
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'ec2:AuthorizeSecurityGroupEgress',
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:CreateTags',
