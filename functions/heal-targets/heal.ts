@@ -340,7 +340,7 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
     });
     // A sweep stays quiet about groups with nothing to say; an alarm always gets an answer.
     const quiet = diagnosis.status === 'healthy' || diagnosis.status === 'settling';
-    if (quiet) deps.repeats?.clear(group.arn);
+    if (quiet) await deps.repeats?.clear(group.arn);
     if (trigger.kind === 'sweep' && quiet) continue;
     const finding = targetGroupFinding(diagnosis, outcome.carried, outcome.cleared, mode, deps.now(), {
       eventId: trigger.eventId,
@@ -351,8 +351,8 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
     // An alarm's answer, an action and a recovery are always news; an unchanged diagnosis is not, every sweep.
     const news = trigger.kind === 'alarm' || finding.outcome === 'acted' || diagnosis.status === 'recovered';
     const fingerprint = `${finding.kind}|${finding.title}`;
-    if (news) deps.repeats?.remember(group.arn, fingerprint, deps.now());
-    else if (deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now()) === false) {
+    if (news) await deps.repeats?.remember(group.arn, fingerprint, deps.now());
+    else if ((await deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now())) === false) {
       deps.log?.('unchanged since the last finding: not repeated', { targetGroup: group.name, fingerprint });
       continue;
     }

@@ -292,6 +292,9 @@ describe('heal-targets', () => {
 
   it('has its own role: the describes it makes, start/reboot, heal tags, re-registration on opted-in groups only', () => {
     expect(allowedActions(packaged.template, 'HealTargetsRole')).toEqual([
+      // Its repeat records only (repeat#heal-targets#…): test/packaging/grants-template.test.ts.
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
       'ec2:CreateTags',
       'ec2:DeleteTags',
       'ec2:DescribeInstanceStatus',
