@@ -57,17 +57,16 @@ async function act(
   leftOf: { left?: ReadonlyArray<LeftRule> },
   sg: SecurityGroupPort,
 ): Promise<Finding> {
-  const deps = { sg };
   if (decision.type === 'revoke') {
     const ruleIds = decision.rules.map((rule) => rule.ruleId).filter((id): id is string => id !== undefined);
-    const result = await deps.sg.revokeRules(decision.groupId, decision.direction, ruleIds);
+    const result = await sg.revokeRules(decision.groupId, decision.direction, ruleIds);
     const outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
     return sgFinding(decision, event, outcome, mode, now, {
       ...leftOf,
       details: { revoked: result.revoked, alreadyGone: result.alreadyGone },
     });
   }
-  const result = await deps.sg.authorizeRules(decision.groupId, decision.direction, decision.rules, {
+  const result = await sg.authorizeRules(decision.groupId, decision.direction, decision.rules, {
     'netwarden:restored': 'baseline',
   });
   const outcome = result.authorized.length > 0 ? 'acted' : 'already-done';
