@@ -3,17 +3,20 @@ import {
   lazyElbv2Port,
   lazyInstancePort,
   lazyPublisher,
+  lazyRepeatGate,
   lazySecurityGroupPort,
 } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { accountOfFunctionArn, homeOf } from '../../shared/events/home';
-import { repeatGate } from '../../shared/findings/repeats';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { loadPolicy } from '../../shared/policy/load';
 import { healTargets, SWEEP_REPEAT_AFTER_MS } from './heal';
 
-const config = parseConfig(BaseConfig.required({ FINDINGS_TOPIC_ARN: true }), process.env);
+const config = parseConfig(
+  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
+  process.env,
+);
 
 const policy = loadPolicy(config.POLICY_PATH);
 const deps = {
@@ -25,7 +28,8 @@ const deps = {
   policy,
   ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
-  repeats: repeatGate(SWEEP_REPEAT_AFTER_MS),
+  // In the state table, so a cold start does not repeat the last sweep's findings.
+  repeats: lazyRepeatGate(config.STATE_TABLE_NAME, 'heal-targets', SWEEP_REPEAT_AFTER_MS),
 };
 
 export const handler = lambda(async (event: unknown, context) => {

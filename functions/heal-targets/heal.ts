@@ -258,7 +258,11 @@ async function reportUnprocessable(raw: unknown, reason: string, deps: HealDeps)
   const eventId = typeof id === 'string' ? id : undefined;
   deps.log?.('unprocessable event', { reason, eventId });
   await deps.publish(
-    unprocessableFinding(reason, deps.now(), { function: FUNCTION, ...(eventId ? { eventId } : {}) }),
+    unprocessableFinding(reason, deps.now(), {
+      function: FUNCTION,
+      mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
+      ...(eventId ? { eventId } : {}),
+    }),
   );
   return { status: 'unprocessable', reason };
 }
@@ -392,7 +396,7 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
     });
     // A sweep stays quiet about groups with nothing to say; an alarm always gets an answer.
     const quiet = diagnosis.status === 'healthy' || diagnosis.status === 'settling';
-    if (quiet) deps.repeats?.clear(group.arn);
+    if (quiet) await deps.repeats?.clear(group.arn);
     if (trigger.kind === 'sweep' && quiet) continue;
     const finding = targetGroupFinding(diagnosis, outcome.carried, outcome.cleared, mode, deps.now(), {
       eventId: trigger.eventId,
@@ -403,8 +407,8 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
     // An alarm's answer, an action and a recovery are always news; an unchanged diagnosis is not, every sweep.
     const news = trigger.kind === 'alarm' || finding.outcome === 'acted' || diagnosis.status === 'recovered';
     const fingerprint = `${finding.kind}|${finding.title}`;
-    if (news) deps.repeats?.remember(group.arn, fingerprint, deps.now());
-    else if (deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now()) === false) {
+    if (news) await deps.repeats?.remember(group.arn, fingerprint, deps.now());
+    else if ((await deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now())) === false) {
       deps.log?.('unchanged since the last finding: not repeated', { targetGroup: group.name, fingerprint });
       continue;
     }

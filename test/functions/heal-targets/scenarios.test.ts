@@ -27,6 +27,7 @@ import {
 import { lambdaContext } from '../../../simulated-account/lambda-context';
 import { loadEvent } from '../../../simulated-account/load-event';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
 
 type Handler = typeof import('../../../functions/heal-targets/handler')['handler'];
 interface Result {
@@ -35,6 +36,8 @@ interface Result {
 }
 
 const sim = useSimulation();
+// Repeat suppression lives in the state table.
+useStateTable();
 let handler: Handler;
 const [first, second, third] = GATEWAY_INSTANCES;
 const MINUTE = 60_000;
@@ -280,6 +283,18 @@ describe('every target unhealthy', () => {
 
     sim.current.account.clock.advance(55 * MINUTE); // 61 minutes after the first sweep
     expect(kinds((await sweep()).findings)).toEqual(['gateway-tg-https', 'gateway-tg-custom']);
+  });
+
+  it('is not repeated by a sweep in a new container (the memory is in the state table)', async () => {
+    for (const id of GATEWAY_INSTANCES) hangApplication(sim.current, id);
+    expect((await sweep()).findings).toHaveLength(2);
+    sim.current.account.clock.advance(5 * MINUTE);
+    await loadHandler(); // a cold start: module state is new, the state table is the same
+
+    const repeated = await sweep();
+
+    expect(repeated.findings).toEqual([]);
+    expect(repeated.result.groups.map((group) => group.status)).toEqual(['systemic', 'systemic']);
   });
 
   it('is news again as soon as the diagnosis changes, or after the group was healthy in between', async () => {
