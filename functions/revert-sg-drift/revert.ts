@@ -2,6 +2,7 @@
  * The revert-sg-drift use case: parse → gather only the context the event cannot give → decide →
  * carry out (or, in report mode, only report) → publish one finding per decision.
  */
+import { createHash } from 'node:crypto';
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import { awsErrorCode, errorMessage, Unprocessable } from '../../shared/errors';
 import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
@@ -172,7 +173,10 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
     throw error;
   }
-  if (deps.recent.has(event.eventId)) return { status: 'redelivered', eventId: event.eventId };
+  // The eventID is a field of the body: bound to the event's content, so that a forged copy reusing a
+  // real event's id cannot settle the real event in advance (here or in the state table).
+  const ledgerKey = `${event.eventId}#${createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 32)}`;
+  if (deps.recent.has(ledgerKey)) return { status: 'redelivered', eventId: event.eventId };
 
   // Failed calls and netwarden's own calls are settled without a single AWS read.
   if (event.errorCode || isSelf(event.actor, deps.selfRoles)) {
@@ -185,31 +189,31 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     });
     for (const decision of decisions)
       deps.log?.('ignored change', { eventId: event.eventId, why: decision.why });
-    deps.recent.add(event.eventId);
+    deps.recent.add(ledgerKey);
     return { status: 'decided', eventId: event.eventId, decisions, findings: [] };
   }
 
   // Claimed in the state table before anything is read or done, so that a retry or a redelivery in
   // any container acts once and publishes the findings of the first decision exactly once.
-  const claim = await deps.ledger?.claim(event.eventId, deps.now(), deps.claimUntil ?? deps.now());
+  const claim = await deps.ledger?.claim(ledgerKey, deps.now(), deps.claimUntil ?? deps.now());
   if (claim?.state === 'in-progress')
     throw new EventInProgress(`event ${event.eventId} is being handled by another invocation`);
-  if (claim?.state === 'decided') return publishRecorded(event.eventId, claim, deps);
+  if (claim?.state === 'decided') return publishRecorded(event.eventId, ledgerKey, claim, deps);
 
   let judged: { decisions: SgDecision[]; findings: Finding[] };
   try {
     judged = await judgeAndCarryOut(event, deps);
   } catch (error) {
-    await deps.ledger?.release(event.eventId);
+    await deps.ledger?.release(ledgerKey);
     throw error;
   }
   const { decisions, findings } = judged;
-  await deps.ledger?.decided(event.eventId, findings);
+  await deps.ledger?.decided(ledgerKey, findings);
   for (const [index, finding] of findings.entries()) {
     await deps.publish(finding);
-    await deps.ledger?.published(event.eventId, index + 1);
+    await deps.ledger?.published(ledgerKey, index + 1);
   }
-  deps.recent.add(event.eventId);
+  deps.recent.add(ledgerKey);
   return { status: 'decided', eventId: event.eventId, decisions, findings };
 }
 
@@ -291,6 +295,7 @@ async function judgeAndCarryOut(
 /** A redelivery of an event already decided: the recorded findings not yet published, and nothing else. */
 async function publishRecorded(
   eventId: string,
+  ledgerKey: string,
   claim: Extract<Claim, { state: 'decided' }>,
   deps: RevertDeps,
 ): Promise<RevertOutcome> {
@@ -302,8 +307,8 @@ async function publishRecorded(
   });
   for (const [index, finding] of unpublished.entries()) {
     await deps.publish(finding);
-    await deps.ledger?.published(eventId, claim.published + index + 1);
+    await deps.ledger?.published(ledgerKey, claim.published + index + 1);
   }
-  deps.recent.add(eventId);
+  deps.recent.add(ledgerKey);
   return { status: 'redelivered', eventId, findings: unpublished };
 }

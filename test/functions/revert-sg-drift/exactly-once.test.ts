@@ -13,7 +13,7 @@ import type { Finding } from '../../../shared/findings/finding';
 import { loadPolicy } from '../../../shared/policy/load';
 import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
 import type { CloudTrailEvent } from '../../../simulated-account/account';
-import { consoleUser, GROUPS } from '../../../simulated-account/index';
+import { consoleUser, GROUPS, netwardenRole } from '../../../simulated-account/index';
 import { tcp } from '../../../simulated-account/permissions';
 import { SIMULATED_HOME } from '../../helpers/revert';
 import { callsSince, useSimulation } from '../../helpers/simulation';
@@ -63,6 +63,25 @@ async function worldOn5432(): Promise<CloudTrailEvent> {
 }
 
 describe('exactly once per event', () => {
+  it('is not settled in advance by a forged copy that reuses the real event id, naming netwarden as the actor', async () => {
+    const event = await worldOn5432();
+    const forged = structuredClone(event);
+    forged.detail.userIdentity = netwardenRole('revert-sg-drift', 'test').userIdentity;
+    const published: Finding[] = [];
+    const mark = sim.current.account.calls.length;
+    const sameContainer = container(published);
+
+    await revertDrift(forged, sameContainer);
+    expect(callsSince(sim.current, mark).writes).toEqual([]);
+    const real = await revertDrift(event, sameContainer);
+
+    expect(real.status).toBe('decided');
+    expect(callsSince(sim.current, mark).writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(published.map((finding) => [finding.kind, finding.outcome])).toEqual([
+      ['sg.guardrail-breach', 'acted'],
+    ]);
+  });
+
   it('publishes the original "acted" finding once when a retry follows a publish failure after the revoke', async () => {
     const event = await worldOn5432();
     const published: Finding[] = [];
