@@ -3,6 +3,7 @@
  *   netwarden demo                       replay the seed's stories on the simulated account (npm start)
  *   netwarden grant|grants|revoke …      temporary access grants
  *   netwarden check daily|weekly         the operations checks in report mode
+ *   netwarden redrive <queue>            replay parked failures after a fix (dry run unless --apply)
  * Add --simulated to run any command against the built-in simulated account.
  */
 // This machine may run Node 20; the SDK's advice to upgrade is noise in a CLI's output (Lambda runs 22).
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<{ run: CliCommand }>> = {
   grants: () => import('./grants').then((module) => ({ run: module.listGrants })),
   revoke: () => import('./grants').then((module) => ({ run: module.revoke })),
   check: () => import('./check'),
+  redrive: () => import('./redrive'),
 };
 
 const USAGE = `usage: netwarden <command> [options]
@@ -28,6 +30,8 @@ const USAGE = `usage: netwarden <command> [options]
   grants                                 list active grants with time left
   revoke <rule-id>                       revoke a grant now
   check daily|weekly                     run an operations check in report mode
+  redrive failed-events|events-dlq|notifications-dlq --stage NAME [--apply]
+                                         replay parked failures after a fix (a dry run without --apply)
 options: --simulated (use the built-in simulated account)`;
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -5,7 +5,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { errorMessage } from './errors';
 import { logger } from './logger';
 
 /** CloudTrail eventID, alarm name, SQS message id or the EventBridge id: whatever names this event. */
@@ -36,7 +35,9 @@ export function lambda<TEvent, TResult>(core: (event: TEvent, context: Context) 
       },
       onError: (request) => {
         // Thrown errors are transient by contract: log them structurally and rethrow for retry/DLQ.
-        logger.error('invocation failed', { error: request.error, message: errorMessage(request.error) });
+        // The logger formats `error` with its name, message, stack and cause; `message` is a key of
+        // the log line itself (Powertools drops it with a warning), so it is never passed as data.
+        logger.error('invocation failed', { error: request.error });
       },
     })
     .handler(core);

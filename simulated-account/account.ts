@@ -1,13 +1,17 @@
 /**
- * The simulated account: an in-memory AWS account that the real SDK v3 clients talk to in-process
- * (through aws-sdk-client-mock). It serves `npm start`, the CLI's --simulated mode and the scenario
- * tests. Each service lives in its own module that registers command handlers here; every call is
- * recorded, and every security-group write is also emitted as the CloudTrail event AWS would send.
+ * The simulated account: an in-memory AWS account that the real SDK v3 clients talk to over the AWS
+ * wire protocols, in-process (through the clients' request handler) or over HTTP on 127.0.0.1
+ * (endpoint.ts). It serves `npm start`, the CLI's --simulated mode, the sandbox and the tests. Each
+ * service lives in its own module that registers operations here; every call is recorded as it
+ * arrived on the wire, and every security-group write is also emitted as the CloudTrail event AWS
+ * would send.
  */
 import { randomUUID } from 'node:crypto';
 import type { Tag } from '@aws-sdk/client-ec2';
-import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT_ID, type Identity, netwardenRole } from './identities';
+import { connect, disconnect, patch } from './wire/in-process';
+import { type FaultRule, WireRouter } from './wire/router';
+import type { AnyClientClass, AnyCommandClass } from './wire/schema';
 
 export interface CallRecord {
   readonly service: string;
@@ -28,13 +32,6 @@ export type CloudTrailEvent = {
   resources: [];
   detail: Record<string, unknown>;
 };
-
-// biome-ignore lint/suspicious/noExplicitAny: the SDK's client and command generics vary per service.
-type AnyClientClass = new (...args: any[]) => any;
-// biome-ignore lint/suspicious/noExplicitAny: command constructors of any service.
-type AnyCommandClass = new (input: any) => any;
-// biome-ignore lint/suspicious/noExplicitAny: one stub per service client.
-type AnyStub = AwsStub<any, any, any>;
 
 const READ_PREFIXES = ['Describe', 'Get', 'List', 'Lookup'];
 
@@ -62,8 +59,17 @@ export class SimulatedAccount {
   /** Resources that CreateTags/DeleteTags can reach, by id prefix (sg-, sgr-, i-, …). */
   readonly taggables = new Map<string, (id: string) => Tag[] | undefined>();
   private identity: Identity = netwardenRole('revert-sg-drift');
-  private readonly stubs = new Map<AnyClientClass, AnyStub>();
   private counter = 0;
+  /** Answers the wire: the in-process request handler and the HTTP endpoint both go through it. */
+  readonly router = new WireRouter((call) => {
+    const write = !READ_PREFIXES.some((prefix) => call.command.startsWith(prefix));
+    this.calls.push({ ...call, write });
+  });
+  private readonly clients = new Set<AnyClientClass>();
+
+  constructor() {
+    connect(this.router);
+  }
 
   /** Deterministic AWS-looking ids: `sgr-` followed by 17 hex digits. */
   newId(prefix: string, digits = 17): string {
@@ -71,40 +77,18 @@ export class SimulatedAccount {
     return `${prefix}-${(0xa0000 + this.counter).toString(16).padStart(digits, '0')}`;
   }
 
-  /** The stub for a client class, created on first use; commands it does not simulate are refused loudly. */
-  stubFor(client: AnyClientClass): AnyStub {
-    let stub = this.stubs.get(client);
-    if (!stub) {
-      stub = mockClient(client);
-      stub.onAnyCommand().callsFake((input: unknown) => {
-        throw new Error(
-          `the simulated account does not simulate this ${client.name} command (input ${JSON.stringify(input)})`,
-        );
-      });
-      this.stubs.set(client, stub);
+  /** Simulates an operation: `run` gets the input as read from the wire and returns the output to write. */
+  handle<I, O>(client: AnyClientClass, command: AnyCommandClass, run: (input: I) => O | Promise<O>): void {
+    this.router.register(client, command, run as (input: never) => unknown);
+    if (!this.clients.has(client)) {
+      this.clients.add(client);
+      patch(client);
     }
-    return stub;
   }
 
-  /** Registers a command handler; every call is recorded with its outcome. */
-  handle<I, O>(client: AnyClientClass, command: AnyCommandClass, run: (input: I) => O | Promise<O>): void {
-    const service = client.name.replace(/Client$/, '');
-    const name = command.name.replace(/Command$/, '');
-    const write = !READ_PREFIXES.some((prefix) => name.startsWith(prefix));
-    this.stubFor(client)
-      .on(command)
-      .callsFake(async (live: I) => {
-        // SDK paginators reuse one input object across pages: record each call as it was sent.
-        const input = structuredClone(live);
-        try {
-          const output = await run(input);
-          this.calls.push({ service, command: name, input, write });
-          return output;
-        } catch (error) {
-          this.calls.push({ service, command: name, input, write, error: (error as Error).name });
-          throw error;
-        }
-      });
+  /** Makes the next call(s) of an operation fail: throttled, a 5xx, a dropped connection or any error. */
+  failNext(rule: FaultRule): void {
+    this.router.failNext(rule);
   }
 
   /** Runs `act` as another principal; returns the CloudTrail events it produced. */
@@ -185,9 +169,8 @@ export class SimulatedAccount {
     return this.calls.filter((call) => !call.write);
   }
 
-  /** Restores the real SDK clients. */
+  /** Gives the SDK clients their own request handlers back. */
   restore(): void {
-    for (const stub of this.stubs.values()) stub.restore();
-    this.stubs.clear();
+    disconnect();
   }
 }

@@ -5,13 +5,14 @@ import {
   type DescribeCertificateCommandInput,
 } from '@aws-sdk/client-acm';
 import type { SimulatedAccount } from './account';
-import { type Certificate, serviceError } from './checks-state';
+import type { Certificate } from './checks-state';
+import { awsError } from './errors';
 
 export function installAcm(account: SimulatedAccount, certificates: Certificate[]): void {
   account.handle(ACMClient, DescribeCertificateCommand, (input: DescribeCertificateCommandInput) => {
     const cert = certificates.find((candidate) => candidate.arn === input.CertificateArn);
     if (!cert)
-      throw serviceError('ResourceNotFoundException', `Could not find certificate ${input.CertificateArn}.`);
+      throw awsError('ResourceNotFoundException', `Could not find certificate ${input.CertificateArn}.`);
     return {
       Certificate: {
         CertificateArn: cert.arn,

@@ -7,15 +7,6 @@ export interface Certificate {
   renewalEligibility: string;
 }
 
-/** An error shaped like the SDK's for any service: `name` is the AWS error code. */
-export function serviceError(code: string, message: string, status = 400): Error {
-  return Object.assign(new Error(message), {
-    name: code,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status, requestId: 'simulated' },
-  });
-}
-
 export interface Alarm {
   name: string;
   type: 'metric' | 'composite';

@@ -8,14 +8,14 @@ import {
   type LookupEventsCommandInput,
 } from '@aws-sdk/client-cloudtrail';
 import type { SimulatedAccount } from './account';
-import { serviceError } from './checks-state';
+import { awsError } from './errors';
 import { page } from './paging';
 
 export function installCloudTrail(account: SimulatedAccount): void {
   account.handle(CloudTrailClient, LookupEventsCommand, (input: LookupEventsCommandInput) => {
     const attributes = input.LookupAttributes ?? [];
     if (attributes.length > 1)
-      throw serviceError(
+      throw awsError(
         'InvalidLookupAttributesException',
         'You cannot specify more than one lookup attribute.',
       );
@@ -37,7 +37,7 @@ export function installCloudTrail(account: SimulatedAccount): void {
           EventSource: detail.eventSource,
         }[attribute.AttributeKey as 'EventName' | 'EventId' | 'EventSource'];
         if (field === undefined)
-          throw serviceError(
+          throw awsError(
             'InvalidLookupAttributesException',
             `Unsupported attribute ${attribute.AttributeKey}`,
           );

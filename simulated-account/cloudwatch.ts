@@ -11,7 +11,8 @@ import {
   type GetMetricDataCommandInput,
 } from '@aws-sdk/client-cloudwatch';
 import type { SimulatedAccount } from './account';
-import { type LoadBalancingEstate, serviceError } from './checks-state';
+import type { LoadBalancingEstate } from './checks-state';
+import { awsError } from './errors';
 import { page } from './paging';
 
 export type CloudWatchState = Pick<LoadBalancingEstate, 'alarms' | 'metrics'>;
@@ -61,7 +62,7 @@ export function installCloudWatch(account: SimulatedAccount, state: CloudWatchSt
   account.handle(CloudWatchClient, GetMetricDataCommand, (input: GetMetricDataCommandInput) => {
     const queries = input.MetricDataQueries ?? [];
     if (queries.length > 500)
-      throw serviceError(
+      throw awsError(
         'ValidationError',
         `The collection MetricDataQueries must not have a size greater than 500.`,
       );

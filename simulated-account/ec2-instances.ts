@@ -47,6 +47,8 @@ export interface SimInstance {
   appHung: boolean;
   /** When the instance last came up (start or reboot), for the ELBv2 health model. */
   upSince: number;
+  /** LaunchTime: when it was last started (a reboot keeps it); upSince when unset. */
+  launchedAt?: number;
   /** When a `pending` instance becomes `running`. */
   pendingUntil?: number;
 }
@@ -136,6 +138,7 @@ export function installInstances(account: SimulatedAccount): InstanceState {
             VpcId: instance.vpcId,
             Placement: { AvailabilityZone: instance.availabilityZone },
             PrivateIpAddress: instance.privateIpAddress,
+            LaunchTime: new Date(instance.launchedAt ?? instance.upSince),
             SecurityGroups: instance.securityGroupIds.map((GroupId) => ({ GroupId })),
             Tags: structuredClone(instance.tags),
           },
@@ -184,6 +187,7 @@ export function installInstances(account: SimulatedAccount): InstanceState {
         if (instance.state === 'stopped') {
           instance.state = 'pending';
           instance.pendingUntil = now + PENDING_MS;
+          instance.launchedAt = now;
         }
         return {
           InstanceId: instance.instanceId,

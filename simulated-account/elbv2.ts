@@ -3,8 +3,10 @@
  * groups (attributes, tags), Marker/PageSize pagination, RegisterTargets/DeregisterTargets with the
  * real errors, and a health model. A target's health is computed, not scripted, from:
  *   registration (draining while deregistering, for deregistration_delay.timeout_seconds) →
- *   a listener using the group → the instance's state and AZ → the first health checks
- *   (`initial` for interval × healthy threshold after registration, start or reboot) →
+ *   a listener using the group → the instance's state and AZ (a stopped instance is `unused` /
+ *   Target.InvalidState) → health checks disabled (`unavailable` / Target.HealthCheckDisabled) →
+ *   the first health checks (`initial` for interval × healthy threshold after registration, start
+ *   or reboot) →
  *   status checks, whether the application listens on the health-check port and whether the
  *   security groups let the load balancer reach that port.
  * So the seed's misconfiguration (target port 443 while the gateway serves 80) fails exactly as it did.
@@ -27,19 +29,15 @@ import {
   DescribeTargetHealthCommand,
   type DescribeTargetHealthCommandInput,
   ElasticLoadBalancingV2Client,
-  ElasticLoadBalancingV2ServiceException,
-  InvalidTargetException,
-  ListenerNotFoundException,
-  LoadBalancerNotFoundException,
   RegisterTargetsCommand,
   type RegisterTargetsCommandInput,
   type Tag,
-  TargetGroupNotFoundException,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { cidrContains, parseCidr } from '../shared/rules/cidr';
 import type { SimulatedAccount } from './account';
 import type { InstanceState, SimInstance } from './ec2-instances';
+import { awsError } from './errors';
 import type { SecurityGroupState } from './security-groups';
 
 export interface SimLoadBalancer {
@@ -71,6 +69,8 @@ export interface SimRegistration {
   port: number;
   registeredAt: number;
   deregisteredAt?: number;
+  /** The registration never completes: `initial` / Elb.RegistrationInProgress however long one waits. */
+  stalled?: boolean;
 }
 
 export interface SimTargetGroup {
@@ -86,6 +86,8 @@ export interface SimTargetGroup {
     timeoutSeconds: number;
     healthyThreshold: number;
     unhealthyThreshold: number;
+    /** false: health checks disabled (HealthCheckEnabled false): every target `unavailable`. */
+    enabled?: boolean;
   };
   readonly attributes: Record<string, string>;
   readonly tags: Tag[];
@@ -98,18 +100,12 @@ export interface Elbv2State {
   readonly targetGroups: Map<string, SimTargetGroup>;
 }
 
-const metadata = { httpStatusCode: 400, requestId: 'simulated' };
-const validation = (message: string) =>
-  new ElasticLoadBalancingV2ServiceException({
-    name: 'ValidationError',
-    $fault: 'client',
-    message,
-    $metadata: metadata,
-  });
-const tgNotFound = () =>
-  new TargetGroupNotFoundException({ message: 'One or more target groups not found', $metadata: metadata });
-const lbNotFound = () =>
-  new LoadBalancerNotFoundException({ message: 'One or more load balancers not found', $metadata: metadata });
+// Errors carry ELBv2's documented wire codes (the API reference's "Errors" sections); the SDK's
+// deserializer turns them into its exception classes, with the wire code in `Code`.
+const validation = (message: string) => awsError('ValidationError', message, 400);
+const tgNotFound = () => awsError('TargetGroupNotFound', 'One or more target groups not found', 400);
+const lbNotFound = () => awsError('LoadBalancerNotFound', 'One or more load balancers not found', 400);
+const listenerNotFound = () => awsError('ListenerNotFound', 'One or more listeners not found', 400);
 
 /** ELBv2 pagination: an opaque Marker, PageSize 1–400. */
 function pageByMarker<T>(
@@ -223,6 +219,18 @@ export function installElbv2(
         Reason: 'Target.NotInUse',
         Description: 'Target is in an Availability Zone that is not enabled for the load balancer',
       };
+    if (group.healthCheck.enabled === false)
+      return {
+        State: 'unavailable',
+        Reason: 'Target.HealthCheckDisabled',
+        Description: 'Health checks are disabled',
+      };
+    if (registration.stalled)
+      return {
+        State: 'initial',
+        Reason: 'Elb.RegistrationInProgress',
+        Description: 'Target registration is in progress',
+      };
     const checkingSince = Math.max(registration.registeredAt, instance.upSince);
     const firstVerdictAt =
       checkingSince + group.healthCheck.intervalSeconds * group.healthCheck.healthyThreshold * 1000;
@@ -253,7 +261,7 @@ export function installElbv2(
     VpcId: group.vpcId,
     HealthCheckProtocol: group.healthCheck.protocol,
     HealthCheckPort: group.healthCheck.port,
-    HealthCheckEnabled: true,
+    HealthCheckEnabled: group.healthCheck.enabled !== false,
     HealthCheckIntervalSeconds: group.healthCheck.intervalSeconds,
     HealthCheckTimeoutSeconds: group.healthCheck.timeoutSeconds,
     HealthyThresholdCount: group.healthCheck.healthyThreshold,
@@ -324,11 +332,7 @@ export function installElbv2(
       } else if (input.ListenerArns?.length) {
         listeners = input.ListenerArns.map((arn) => {
           const listener = state.listeners.get(arn);
-          if (!listener)
-            throw new ListenerNotFoundException({
-              message: 'One or more listeners not found',
-              $metadata: metadata,
-            });
+          if (!listener) throw listenerNotFound();
           return listener;
         });
       } else {
@@ -365,11 +369,7 @@ export function installElbv2(
     DescribeListenerCertificatesCommand,
     (input: DescribeListenerCertificatesCommandInput) => {
       const listener = input.ListenerArn ? state.listeners.get(input.ListenerArn) : undefined;
-      if (!listener)
-        throw new ListenerNotFoundException({
-          message: 'One or more listeners not found',
-          $metadata: metadata,
-        });
+      if (!listener) throw listenerNotFound();
       // As AWS does: the default certificate (IsDefault) and then the certificate list.
       const certificates = [
         ...(listener.certificateArn ? [{ CertificateArn: listener.certificateArn, IsDefault: true }] : []),
@@ -493,10 +493,11 @@ export function installElbv2(
         (target) => ec2.instances.get(target.Id ?? '')?.state !== 'running',
       );
       if (notRunning.length > 0)
-        throw new InvalidTargetException({
-          message: `The following targets are not in a running state and cannot be registered: '${notRunning.map((target) => target.Id).join(', ')}'`,
-          $metadata: metadata,
-        });
+        throw awsError(
+          'InvalidTarget',
+          `The following targets are not in a running state and cannot be registered: '${notRunning.map((target) => target.Id).join(', ')}'`,
+          400,
+        );
       for (const target of input.Targets ?? []) {
         const port = target.Port ?? group.port;
         const existing = group.registrations.find(
@@ -526,10 +527,11 @@ export function installElbv2(
           (registration) => registration.id === target.Id && registration.port === port,
         );
         if (found.length === 0)
-          throw new InvalidTargetException({
-            message: `The following targets are not registered in target group '${group.arn}': '${target.Id}'`,
-            $metadata: metadata,
-          });
+          throw awsError(
+            'InvalidTarget',
+            `The following targets are not registered in target group '${group.arn}': '${target.Id}'`,
+            400,
+          );
         return found;
       });
       for (const registration of matches.flat()) registration.deregisteredAt ??= now();

@@ -1,11 +1,19 @@
-import { EC2ServiceException } from '@aws-sdk/client-ec2';
+/**
+ * An AWS error as the service sends it on the wire: the documented code (`InvalidGroup.NotFound`,
+ * `TargetGroupNotFound`, `ParameterNotFound`), a message and an HTTP status. The wire layer writes it in
+ * the service's protocol; the SDK's own deserializer turns it into whatever exception it really throws.
+ */
+export class SimulatedAwsError extends Error {
+  override readonly name = 'SimulatedAwsError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
 
-/** An error shaped like the SDK's: `name` is the AWS error code, as real exceptions carry it. */
-export function awsError(code: string, message: string, status = 400): Error {
-  return new EC2ServiceException({
-    name: code,
-    message,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status, requestId: 'simulated' },
-  });
+export function awsError(code: string, message: string, status = 400): SimulatedAwsError {
+  return new SimulatedAwsError(code, message, status);
 }

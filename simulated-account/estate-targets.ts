@@ -248,6 +248,17 @@ export function stopInstance(estate: Estate, id: string): void {
   instance(estate, id).state = 'stopped';
 }
 
+/** Someone turned the group's health checks off: ELBv2 then reports every target `unavailable`. */
+export function disableHealthChecks(estate: Estate, arn: string): void {
+  group(estate, arn).healthCheck.enabled = false;
+}
+
+/** `id`'s registration in the group never completes: it stays `initial` (Elb.RegistrationInProgress). */
+export function stallRegistration(estate: Estate, arn: string, id: string): void {
+  for (const registration of group(estate, arn).registrations)
+    if (registration.id === id) registration.stalled = true;
+}
+
 /** Status checks fail; a reboot heals them unless `survivesReboot` (then only a human can). */
 export function impairInstance(estate: Estate, id: string, options: { survivesReboot?: boolean } = {}): void {
   const target = instance(estate, id);

@@ -30,7 +30,7 @@ import {
 import { canonicalCidr } from '../shared/rules/cidr';
 import { normaliseProtocol } from '../shared/rules/rule';
 import type { SimulatedAccount } from './account';
-import { awsError } from './errors';
+import { awsError, SimulatedAwsError } from './errors';
 import { matchesFilters, page, tagFilterValue } from './paging';
 
 export interface SecurityGroupState {
@@ -209,10 +209,8 @@ export function installSecurityGroups(account: SimulatedAccount): SecurityGroupS
       account.emit(eventName, request, { responseElements: response });
       return result;
     } catch (error) {
-      account.emit(eventName, request, {
-        errorCode: (error as Error).name,
-        errorMessage: (error as Error).message,
-      });
+      if (error instanceof SimulatedAwsError)
+        account.emit(eventName, request, { errorCode: error.code, errorMessage: error.message });
       throw error;
     }
   };

@@ -3,9 +3,9 @@ import {
   type GetParameterCommandInput,
   type ParameterType,
   SSMClient,
-  SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import type { SimulatedAccount } from './account';
+import { awsError } from './errors';
 
 interface StoredParameter {
   readonly type: ParameterType;
@@ -18,15 +18,6 @@ export interface ParameterStore {
   delete(name: string): void;
 }
 
-function ssmError(code: string, message: string): Error {
-  return new SSMServiceException({
-    name: code,
-    message,
-    $fault: 'client',
-    $metadata: { httpStatusCode: 400, requestId: 'simulated' },
-  });
-}
-
 /**
  * SSM Parameter Store's GetParameter: a SecureString comes back decrypted only WithDecryption, as
  * AWS does (otherwise the value is the KMS ciphertext, base64); a missing name is ParameterNotFound.
@@ -36,7 +27,7 @@ export function installSsm(account: SimulatedAccount): ParameterStore {
   account.handle(SSMClient, GetParameterCommand, (input: GetParameterCommandInput) => {
     const name = input.Name ?? '';
     const stored = parameters.get(name);
-    if (!stored) throw ssmError('ParameterNotFound', `Parameter ${name} not found.`);
+    if (!stored) throw awsError('ParameterNotFound', `Parameter ${name} not found.`);
     const encrypted = stored.type === 'SecureString' && input.WithDecryption !== true;
     return {
       Parameter: {

@@ -9,6 +9,7 @@ import { type DailyFacts, dailyDigest, type LoadBalancerHealth } from '../../sha
 import type { Digest } from '../../shared/checks/digest';
 import { checkFinding } from '../../shared/checks/findings';
 import type {
+  AlarmFacts,
   AlarmReads,
   LoadBalancerReads,
   SecurityGroupReads,
@@ -84,19 +85,25 @@ function openRecordReader(records: ReadonlyArray<GrantRecord>): GrantRecordReade
 export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: Digest; finding: Finding }> {
   const failures: string[] = [];
   const timezone = deps.policy.checks.timezone;
-  const noChanges: ChangesReview = { changes: [], own: [], unreadable: [] };
   const [loadBalancers, alarms, changes, grants, grantTagged] = await Promise.all([
-    gather('target health', failures, [] as LoadBalancerHealth[], () => targetHealth(deps.elb)),
-    gather('alarms', failures, [], () => deps.alarms.alarmsInAlarm()),
-    gather('security-group changes (CloudTrail)', failures, noChanges, async () =>
-      reviewChanges(
-        await deps.trail.securityGroupEvents({ start: new Date(at.getTime() - DAY_MS), end: at }),
-        {
-          selfRoles: deps.selfRoles,
-          trustedPrincipals: deps.policy.trustedPrincipals,
-          clock: clockIn(timezone),
-        },
-      ),
+    // undefined, not []: a check that could not run must never read as "nothing found".
+    gather('target health', failures, undefined as LoadBalancerHealth[] | undefined, () =>
+      targetHealth(deps.elb),
+    ),
+    gather('alarms', failures, undefined as AlarmFacts[] | undefined, () => deps.alarms.alarmsInAlarm()),
+    gather(
+      'security-group changes (CloudTrail)',
+      failures,
+      undefined as ChangesReview | undefined,
+      async () =>
+        reviewChanges(
+          await deps.trail.securityGroupEvents({ start: new Date(at.getTime() - DAY_MS), end: at }),
+          {
+            selfRoles: deps.selfRoles,
+            trustedPrincipals: deps.policy.trustedPrincipals,
+            clock: clockIn(timezone),
+          },
+        ),
     ),
     // undefined, not []: an unread table must never read as "0 grants".
     gather('grants (state table)', failures, undefined as GrantRecord[] | undefined, () =>
@@ -117,7 +124,9 @@ export async function dailyCheck(at: Date, deps: DailyDeps): Promise<{ digest: D
     );
   // CloudTrail and grant records know groups by id; on-call knows them by name (one filtered describe).
   const mentioned = [
-    ...[...changes.changes, ...changes.own].flatMap((change) => (change.group ? [change.group] : [])),
+    ...[...(changes?.changes ?? []), ...(changes?.own ?? [])].flatMap((change) =>
+      change.group ? [change.group] : [],
+    ),
     ...(grants ?? []).map((grant) => grant.groupId),
     ...forgedGrantTags.map((rule) => rule.groupId),
   ].filter((group) => group.startsWith('sg-'));

@@ -5,7 +5,7 @@ import { scheduledTime } from '../../shared/checks/schedule';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
-import { loadPolicy } from '../../shared/policy/load';
+import { effectiveMode, loadPolicy } from '../../shared/policy/load';
 import { type DailyDeps, dailyCheck } from './daily';
 
 const config = parseConfig(
@@ -13,6 +13,7 @@ const config = parseConfig(
   process.env,
 );
 const policy = loadPolicy(config.POLICY_PATH);
+const mode = effectiveMode(policy, undefined, config.NETWARDEN_MODE);
 let loading: Promise<ReturnType<typeof import('../../shared/aws/checks-wiring').dailyReads>> | undefined;
 const reads = () => {
   loading ??= import('../../shared/aws/checks-wiring').then((module) => module.dailyReads());
@@ -38,7 +39,7 @@ const deps: DailyDeps = {
 };
 
 export const handler = lambda(async (event: unknown) => {
-  const at = await scheduledTime(event, { function: 'daily-check', publish, now: () => new Date() });
+  const at = await scheduledTime(event, { function: 'daily-check', mode, publish, now: () => new Date() });
   if (!at) return { status: 'unprocessable' };
   const { finding } = await dailyCheck(at, deps);
   logger.info('daily check published', { severity: finding.severity, title: finding.title });

@@ -17,6 +17,7 @@ import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import { presentRulesByIds } from '../../shared/aws/rules-by-id';
 import { errorMessage } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
+import type { RepeatGate } from '../../shared/findings/repeats';
 import { planExpiry } from '../../shared/grants/expiry';
 import { closedFinding, expiringFinding, movedFinding } from '../../shared/grants/findings';
 import { GrantConflict, type GrantRecord, type GrantStore } from '../../shared/grants/record';
@@ -34,9 +35,10 @@ export interface ExpireDeps {
   readonly modeOverride?: Mode;
   /**
    * Report mode writes nothing, not even the "warned" marker, so what it already reported is
-   * remembered here (per Lambda container) to avoid one finding per grant per minute.
+   * remembered here (in the state table, so a cold start does not repeat it) to avoid one finding per
+   * grant per minute.
    */
-  readonly reported?: { has(key: string): boolean; add(key: string): void };
+  readonly reported?: RepeatGate;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -106,13 +108,12 @@ export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
   const plan = planExpiry(records, now, policy);
   const base = { mode, now };
   const findings: Finding[] = [];
-  const firstTime = (kind: string, record: GrantRecord) => {
+  const firstTime = async (kind: string, record: GrantRecord): Promise<boolean> => {
     if (mode === 'enforce' || !deps.reported) return true;
     const key = `${kind}|${record.groupId}|${record.access.peer.type}|${summarise(record.access)}|${record.expiresAt.toISOString()}`;
-    if (deps.reported.has(key)) return false;
-    deps.reported.add(key);
-    return true;
+    return deps.reported.shouldPublish(key, 'reported', now);
   };
+
   const why = (record: GrantRecord) =>
     `granted to ${record.owner} (${record.reason}) until ${isoSeconds(record.expiresAt)}`;
 
@@ -143,7 +144,7 @@ export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
         ? { kind: 'revoke', ruleId: pendingRule.ruleId }
         : settlementOf(record, present);
       if (settlement.kind === 'moved') {
-        if (!firstTime('grant.moved', record)) continue;
+        if (!(await firstTime('grant.moved', record))) continue;
         if (mode === 'enforce')
           await deps.store.close(record, {
             at: now,
@@ -168,7 +169,7 @@ export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
         gone = result.alreadyGone.length > 0;
       }
       const kind = gone ? 'grant.gone' : 'grant.expired';
-      if (!firstTime(kind, record)) continue;
+      if (!(await firstTime(kind, record))) continue;
       if (mode === 'enforce')
         await deps.store.close(record, {
           at: now,
@@ -204,7 +205,8 @@ export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
     }
   }
 
-  const warnings = plan.warn.filter((record) => firstTime('grant.expiring', record));
+  const warnings: GrantRecord[] = [];
+  for (const record of plan.warn) if (await firstTime('grant.expiring', record)) warnings.push(record);
   for (const record of warnings) {
     findings.push(expiringFinding(record, base));
     outcome.warned.push(labelOf(record));

@@ -1,12 +1,11 @@
 /** expire-grants: EventBridge schedule (every minute) → expireGrants. Wiring only. */
-import { lazyGrantStore, lazyPublisher, lazySecurityGroupPort } from '../../shared/aws/ports';
+import { lazyGrantStore, lazyPublisher, lazyRepeatGate, lazySecurityGroupPort } from '../../shared/aws/ports';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { ScheduledEvent } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
-import { formatIssues, loadPolicy } from '../../shared/policy/load';
+import { effectiveMode, formatIssues, loadPolicy } from '../../shared/policy/load';
 import { unprocessableFinding } from '../../shared/sg/findings';
-import { recentEvents } from '../../shared/sg/protected-groups';
 import { expireGrants } from './expire';
 
 const config = parseConfig(
@@ -20,7 +19,8 @@ const deps = {
   now: () => new Date(),
   policy: loadPolicy(config.POLICY_PATH),
   ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
-  reported: recentEvents(10_000),
+  // Report mode tells each grant's news once, also across cold starts; a week outlives any grant.
+  reported: lazyRepeatGate(config.STATE_TABLE_NAME, 'expire-grants', 7 * 86_400_000),
   log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
 };
 
@@ -29,7 +29,8 @@ export const handler = lambda(async (event: unknown) => {
   if (!parsed.success) {
     const reason = `not a Scheduled Event: ${formatIssues(parsed.error.issues, event, 'event')}`;
     logger.warn('unprocessable event', { reason });
-    await deps.publish(unprocessableFinding(reason, deps.now(), { function: 'expire-grants' }));
+    const mode = effectiveMode(deps.policy, undefined, deps.modeOverride);
+    await deps.publish(unprocessableFinding(reason, deps.now(), { function: 'expire-grants', mode }));
     return { status: 'unprocessable', reason };
   }
   const { failed: _none, ...outcome } = await expireGrants(deps);

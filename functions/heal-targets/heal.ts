@@ -9,13 +9,19 @@ import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import type { InstancePort } from '../../shared/aws/ec2-instances';
 import type { Elbv2Port } from '../../shared/aws/elbv2';
 import { errorMessage, Unprocessable } from '../../shared/errors';
+import { foreignPlaces, type Home, type Place } from '../../shared/events/home';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, TargetPolicy } from '../../shared/policy/schema';
 import { unprocessableFinding } from '../../shared/sg/findings';
 import { type Diagnosis, diagnose, HEAL_TAGS, type TargetDecision } from '../../shared/targets/diagnose';
-import { type CarriedOut, targetGroupFinding } from '../../shared/targets/findings';
+import {
+  type CarriedOut,
+  foreignTriggerFinding,
+  targetGroupFinding,
+  targetGroupMissingFinding,
+} from '../../shared/targets/findings';
 import type {
   ListenerFacts,
   LoadBalancerFacts,
@@ -32,6 +38,11 @@ export interface HealDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
+  /**
+   * The accounts and region netwarden heals in (shared/events/home.ts); undefined when the own account
+   * is unknown, and then it acts on no event.
+   */
+  readonly home: Home | undefined;
   readonly modeOverride?: Mode;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
   /** Keeps sweeps from repeating unchanged news (see repeats.ts); without it every sweep publishes. */
@@ -51,6 +62,8 @@ export interface GroupResult {
 export type HealOutcome =
   | { readonly status: 'unprocessable'; readonly reason: string }
   | { readonly status: 'ignored'; readonly reason: string }
+  /** Reported once and not acted on: an event from elsewhere, or an alarm for a group that is gone. */
+  | { readonly status: 'foreign' | 'target-group-missing'; readonly finding: Finding }
   | {
       readonly status: 'done';
       readonly trigger: 'alarm' | 'sweep';
@@ -245,7 +258,11 @@ async function reportUnprocessable(raw: unknown, reason: string, deps: HealDeps)
   const eventId = typeof id === 'string' ? id : undefined;
   deps.log?.('unprocessable event', { reason, eventId });
   await deps.publish(
-    unprocessableFinding(reason, deps.now(), { function: FUNCTION, ...(eventId ? { eventId } : {}) }),
+    unprocessableFinding(reason, deps.now(), {
+      function: FUNCTION,
+      mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
+      ...(eventId ? { eventId } : {}),
+    }),
   );
   return { status: 'unprocessable', reason };
 }
@@ -257,12 +274,12 @@ async function groupsFor(
   deps: HealDeps,
 ): Promise<
   | { groups: TargetGroupFacts[]; tags: Record<string, Record<string, string>> }
-  | { missing: string }
+  | { missing: Extract<HealTrigger, { kind: 'alarm' }> }
   | { notSelected: string }
 > {
   if (trigger.kind === 'alarm') {
     const group = await deps.elbv2.describeTargetGroup(trigger.targetGroupArn);
-    if (!group) return { missing: trigger.targetGroupArn };
+    if (!group) return { missing: trigger };
     const tags = await deps.elbv2.tagsOf([group.arn]);
     if (!isSelected(policy.select, group, tags[group.arn] ?? {})) return { notSelected: group.name };
     return { groups: [group], tags };
@@ -270,6 +287,20 @@ async function groupsFor(
   const all = await deps.elbv2.listTargetGroups();
   const tags = all.length > 0 ? await deps.elbv2.tagsOf(all.map((group) => group.arn)) : {};
   return { groups: all.filter((group) => isSelected(policy.select, group, tags[group.arn] ?? {})), tags };
+}
+
+/** The fields of a trigger that name an account or a region: all must be home. */
+function placesOf(
+  trigger: Extract<HealTrigger, { kind: 'alarm' | 'sweep' }>,
+): [accounts: Place[], regions: Place[]] {
+  const accounts: Place[] = [['account', trigger.account]];
+  const regions: Place[] = [['region', trigger.region]];
+  if (trigger.kind === 'alarm' && trigger.alarmArn) {
+    const [, , , region, account] = trigger.alarmArn.split(':');
+    accounts.push(['resources[0] (the alarm ARN)', account || undefined]);
+    regions.push(['resources[0] (the alarm ARN)', region || undefined]);
+  }
+  return [accounts, regions];
 }
 
 export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOutcome> {
@@ -284,18 +315,47 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
     deps.log?.('ignored event', { eventId: trigger.eventId, reason: trigger.reason });
     return { status: 'ignored', reason: trigger.reason };
   }
+  // Before any AWS call: is this event netwarden's to act on at all?
+  if (!deps.home)
+    return reportUnprocessable(
+      raw,
+      'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts',
+      deps,
+    );
+  const foreign = foreignPlaces(...placesOf(trigger), deps.home);
+  if (foreign.length > 0) {
+    const finding = foreignTriggerFinding(
+      {
+        eventId: trigger.eventId,
+        trigger: trigger.kind === 'alarm' ? `alarm ${trigger.alarmName}` : 'sweep',
+        account: trigger.account,
+        region: trigger.region,
+      },
+      foreign,
+      deps.home,
+      effectiveMode(deps.policy, deps.policy.targets, deps.modeOverride),
+      deps.now(),
+    );
+    deps.log?.('event from outside netwarden’s accounts and region', { eventId: trigger.eventId, foreign });
+    await deps.publish(finding);
+    return { status: 'foreign', finding };
+  }
   const policy = deps.policy.targets;
   if (!policy)
     return { status: 'ignored', reason: 'the policy has no targets section: no target group is opted in' };
   const mode = effectiveMode(deps.policy, policy, deps.modeOverride);
 
   const scope = await groupsFor(trigger, policy, deps);
-  if ('missing' in scope)
-    return reportUnprocessable(
-      raw,
-      `alarm ${trigger.kind === 'alarm' ? trigger.alarmName : ''} names target group ${scope.missing}, which does not exist (TargetGroupNotFound)`,
-      deps,
-    );
+  if ('missing' in scope) {
+    // Not a retry: the group is gone, and asking again cannot bring it back.
+    const finding = targetGroupMissingFinding(scope.missing, mode, deps.now());
+    deps.log?.('alarm for a target group that does not exist', {
+      eventId: trigger.eventId,
+      targetGroup: scope.missing.targetGroupArn,
+    });
+    await deps.publish(finding);
+    return { status: 'target-group-missing', finding };
+  }
   if ('notSelected' in scope) {
     deps.log?.('target group not opted in', { targetGroup: scope.notSelected, eventId: trigger.eventId });
     return { status: 'ignored', reason: `${scope.notSelected} is not opted in by policy.targets.select` };
@@ -336,7 +396,7 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
     });
     // A sweep stays quiet about groups with nothing to say; an alarm always gets an answer.
     const quiet = diagnosis.status === 'healthy' || diagnosis.status === 'settling';
-    if (quiet) deps.repeats?.clear(group.arn);
+    if (quiet) await deps.repeats?.clear(group.arn);
     if (trigger.kind === 'sweep' && quiet) continue;
     const finding = targetGroupFinding(diagnosis, outcome.carried, outcome.cleared, mode, deps.now(), {
       eventId: trigger.eventId,
@@ -347,8 +407,8 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
     // An alarm's answer, an action and a recovery are always news; an unchanged diagnosis is not, every sweep.
     const news = trigger.kind === 'alarm' || finding.outcome === 'acted' || diagnosis.status === 'recovered';
     const fingerprint = `${finding.kind}|${finding.title}`;
-    if (news) deps.repeats?.remember(group.arn, fingerprint, deps.now());
-    else if (deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now()) === false) {
+    if (news) await deps.repeats?.remember(group.arn, fingerprint, deps.now());
+    else if ((await deps.repeats?.shouldPublish(group.arn, fingerprint, deps.now())) === false) {
       deps.log?.('unchanged since the last finding: not repeated', { targetGroup: group.name, fingerprint });
       continue;
     }

@@ -25,6 +25,8 @@ export type HealTrigger =
       readonly targetGroupArn: string;
       readonly account: string;
       readonly region: string;
+      /** `arn:aws:cloudwatch:<region>:<account>:alarm:<name>`: it names the account and region too. */
+      readonly alarmArn?: string;
     }
   | { readonly kind: 'sweep'; readonly eventId: string; readonly account: string; readonly region: string }
   /** A well-formed event heal-targets has nothing to do with (the rule pattern should have filtered it). */
@@ -83,5 +85,6 @@ export function triggerOf(raw: unknown): HealTrigger {
     targetGroupArn: `arn:${partitionOf(event.resources[0])}:elasticloadbalancing:${event.region}:${event.account}:${dimension}`,
     account: event.account,
     region: event.region,
+    ...(event.resources[0] ? { alarmArn: event.resources[0] } : {}),
   };
 }

@@ -4,12 +4,13 @@
  * (reexamine.ts), so both act and report exactly alike.
  */
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import { awsErrorCode } from '../../shared/errors';
 import type { Finding } from '../../shared/findings/finding';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import type { SgEvent } from '../../shared/sg/change';
 import type { SgDecision } from '../../shared/sg/decide';
-import { sgFinding } from '../../shared/sg/findings';
+import { groupGoneFinding, type LeftRule, sgFinding } from '../../shared/sg/findings';
 
 export type ActingDecision = Exclude<SgDecision, { type: 'ignore' }>;
 
@@ -25,24 +26,47 @@ export function modeFor(
   );
 }
 
+/**
+ * `left` names the event's other rules that stay as they are; a revoke finding lists them. A group
+ * deleted meanwhile (`InvalidGroup.NotFound`) is a finding, not an error to retry.
+ */
 export async function carryOut(
   decision: ActingDecision,
   event: SgEvent,
   mode: Mode,
   deps: { readonly sg: SecurityGroupPort; readonly now: () => Date },
+  left: ReadonlyArray<LeftRule> = [],
 ): Promise<Finding> {
   const now = deps.now();
+  const leftOf = decision.type === 'revoke' ? { left } : {};
   if (decision.type === 'report') return sgFinding(decision, event, 'no-action', mode, now);
-  if (mode === 'report') return sgFinding(decision, event, 'would-act', mode, now);
+  if (mode === 'report') return sgFinding(decision, event, 'would-act', mode, now, leftOf);
+  try {
+    return await act(decision, event, mode, now, leftOf, deps.sg);
+  } catch (error) {
+    if (awsErrorCode(error) !== 'InvalidGroup.NotFound') throw error;
+    return groupGoneFinding(decision.groupId, event, mode, now, decision.rules);
+  }
+}
+
+async function act(
+  decision: Exclude<ActingDecision, { type: 'report' }>,
+  event: SgEvent,
+  mode: Mode,
+  now: Date,
+  leftOf: { left?: ReadonlyArray<LeftRule> },
+  sg: SecurityGroupPort,
+): Promise<Finding> {
   if (decision.type === 'revoke') {
     const ruleIds = decision.rules.map((rule) => rule.ruleId).filter((id): id is string => id !== undefined);
-    const result = await deps.sg.revokeRules(decision.groupId, decision.direction, ruleIds);
+    const result = await sg.revokeRules(decision.groupId, decision.direction, ruleIds);
     const outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
     return sgFinding(decision, event, outcome, mode, now, {
+      ...leftOf,
       details: { revoked: result.revoked, alreadyGone: result.alreadyGone },
     });
   }
-  const result = await deps.sg.authorizeRules(decision.groupId, decision.direction, decision.rules, {
+  const result = await sg.authorizeRules(decision.groupId, decision.direction, decision.rules, {
     'netwarden:restored': 'baseline',
   });
   const outcome = result.authorized.length > 0 ? 'acted' : 'already-done';

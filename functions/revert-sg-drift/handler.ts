@@ -1,5 +1,11 @@
 /** revert-sg-drift: EventBridge (CloudTrail security-group API calls) → revertDrift. Wiring only. */
-import { lazyGrantStore, lazyPublisher, lazySecurityGroupPort, lazyStateReads } from '../../shared/aws/ports';
+import {
+  lazyEventLedger,
+  lazyGrantStore,
+  lazyPublisher,
+  lazySecurityGroupPort,
+  lazyStateReads,
+} from '../../shared/aws/ports';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { accountOfFunctionArn, homeOf } from '../../shared/events/home';
 import { logger } from '../../shared/logger';
@@ -34,6 +40,8 @@ const deps = {
   recent: recentEvents(),
   // Grants are what grant-access recorded in the state table; their tags are only a label.
   grants: lazyGrantStore(config.STATE_TABLE_NAME),
+  // Exactly-once per CloudTrail event across retries and containers; loaded only for events acted on.
+  ledger: lazyEventLedger(config.STATE_TABLE_NAME, 'revert-sg-drift'),
   ...(stateBaseline
     ? {
         extraBaseline: baselineOrNothing(stateBaseline, (error) =>
@@ -51,7 +59,9 @@ export const handler = lambda(async (event: unknown, context) => {
     ownAccount: config.NETWARDEN_ACCOUNT_ID ?? accountOfFunctionArn(context.invokedFunctionArn),
     region: config.AWS_REGION,
   });
-  const outcome = await revertDrift(event, { ...deps, home });
+  // The claim on the event lapses when this invocation would time out, so a retry is never blocked.
+  const claimUntil = new Date(now().getTime() + context.getRemainingTimeInMillis());
+  const outcome = await revertDrift(event, { ...deps, home, claimUntil });
   const decisions =
     outcome.status === 'decided'
       ? outcome.decisions.map(describeDecision)

@@ -3,9 +3,10 @@
  * carry out (or, in report mode, only report) → publish one finding per decision.
  */
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import { errorMessage, Unprocessable } from '../../shared/errors';
+import { awsErrorCode, errorMessage, Unprocessable } from '../../shared/errors';
 import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
 import { foreignEventFinding, foreignFields, type Home } from '../../shared/events/home';
+import { type Claim, EventInProgress, type EventLedger } from '../../shared/findings/event-ledger';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
@@ -15,7 +16,7 @@ import type { Rule } from '../../shared/rules/rule';
 import { isSelf } from '../../shared/sg/actor';
 import { type SgEvent, sgEventOf } from '../../shared/sg/change';
 import { decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
-import { unprocessableFinding } from '../../shared/sg/findings';
+import { groupGoneFinding, leftBy, unprocessableFinding } from '../../shared/sg/findings';
 import type { ProtectedGroups, RecentEvents } from '../../shared/sg/protected-groups';
 import { carryOut, modeFor } from './act';
 import { forgedFindings, type GrantTagVerdict, grantsOfEvent, guardGrantTags } from './grant-tags';
@@ -43,11 +44,19 @@ export interface RevertDeps {
    */
   readonly extraBaseline?: (groupId: string) => Promise<Rule[] | undefined>;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
+  /**
+   * Exactly-once per event across containers (the state table). Without it, only this container's
+   * `recent` memory guards against repeats.
+   */
+  readonly ledger?: EventLedger;
+  /** Until when this invocation's claim on the event holds: its deadline. */
+  readonly claimUntil?: Date;
 }
 
 export type RevertOutcome =
   | { status: 'unprocessable'; reason: string }
-  | { status: 'redelivered'; eventId: string }
+  /** Handled before; `findings` are those a failed earlier attempt had not yet published. */
+  | { status: 'redelivered'; eventId: string; findings?: Finding[] }
   | { status: 'foreign'; eventId: string; findings: Finding[] }
   | {
       status: 'tags';
@@ -75,7 +84,11 @@ async function reportUnprocessable(raw: unknown, reason: string, deps: RevertDep
   const eventId = eventIdOf(raw);
   deps.log?.('unprocessable event', { reason, eventId });
   await deps.publish(
-    unprocessableFinding(reason, deps.now(), { function: FUNCTION, ...(eventId ? { eventId } : {}) }),
+    unprocessableFinding(reason, deps.now(), {
+      function: FUNCTION,
+      mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
+      ...(eventId ? { eventId } : {}),
+    }),
   );
   return { status: 'unprocessable', reason };
 }
@@ -176,9 +189,49 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     return { status: 'decided', eventId: event.eventId, decisions, findings: [] };
   }
 
+  // Claimed in the state table before anything is read or done, so that a retry or a redelivery in
+  // any container acts once and publishes the findings of the first decision exactly once.
+  const claim = await deps.ledger?.claim(event.eventId, deps.now(), deps.claimUntil ?? deps.now());
+  if (claim?.state === 'in-progress')
+    throw new EventInProgress(`event ${event.eventId} is being handled by another invocation`);
+  if (claim?.state === 'decided') return publishRecorded(event.eventId, claim, deps);
+
+  let judged: { decisions: SgDecision[]; findings: Finding[] };
+  try {
+    judged = await judgeAndCarryOut(event, deps);
+  } catch (error) {
+    await deps.ledger?.release(event.eventId);
+    throw error;
+  }
+  const { decisions, findings } = judged;
+  await deps.ledger?.decided(event.eventId, findings);
+  for (const [index, finding] of findings.entries()) {
+    await deps.publish(finding);
+    await deps.ledger?.published(event.eventId, index + 1);
+  }
+  deps.recent.add(event.eventId);
+  return { status: 'decided', eventId: event.eventId, decisions, findings };
+}
+
+/** Reads only what the event cannot tell, decides, and carries the decisions out; publishes nothing. */
+async function judgeAndCarryOut(
+  initial: SgEvent,
+  deps: RevertDeps,
+): Promise<{ decisions: SgDecision[]; findings: Finding[] }> {
+  let event = initial;
   // The group id comes from the event itself (request or response), never from a look-up by name.
   const groupId = event.change?.group.groupId;
-  const protection = groupId ? await deps.protectedGroups.lookup(groupId) : undefined;
+  let protection: Awaited<ReturnType<ProtectedGroups['lookup']>>;
+  try {
+    protection = groupId ? await deps.protectedGroups.lookup(groupId) : undefined;
+  } catch (error) {
+    if (!groupId || awsErrorCode(error) !== 'InvalidGroup.NotFound') throw error;
+    // Deleted after the event: whatever the event opened went with the group.
+    const mode = effectiveMode(deps.policy, undefined, deps.modeOverride);
+    const added = event.change?.action === 'added' ? event.change.created : [];
+    deps.log?.('group gone before netwarden acted', { eventId: event.eventId, groupId });
+    return { decisions: [], findings: [groupGoneFinding(groupId, event, mode, deps.now(), added)] };
+  }
   const sections = protection?.sections ?? [];
 
   // Terraform state is baseline only where drift is judged (not on guardrails-only groups).
@@ -213,16 +266,13 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
     now: deps.now(),
     policy: deps.policy,
   });
-  for (const finding of findings) await deps.publish(finding);
   for (const decision of decisions) {
     if (decision.type === 'ignore') {
       deps.log?.('ignored change', { eventId: event.eventId, reason: decision.reason, why: decision.why });
       continue;
     }
     try {
-      const finding = await carryOut(decision, event, mode, deps);
-      findings.push(finding);
-      await deps.publish(finding);
+      findings.push(await carryOut(decision, event, mode, deps, leftBy(decisions)));
     } catch (error) {
       deps.log?.('remediation failed', {
         eventId: event.eventId,
@@ -235,6 +285,25 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
       );
     }
   }
-  deps.recent.add(event.eventId);
-  return { status: 'decided', eventId: event.eventId, decisions, findings };
+  return { decisions, findings };
+}
+
+/** A redelivery of an event already decided: the recorded findings not yet published, and nothing else. */
+async function publishRecorded(
+  eventId: string,
+  claim: Extract<Claim, { state: 'decided' }>,
+  deps: RevertDeps,
+): Promise<RevertOutcome> {
+  const unpublished = claim.findings.slice(claim.published);
+  deps.log?.('redelivered event already handled', {
+    eventId,
+    findings: claim.findings.length,
+    publishingNow: unpublished.length,
+  });
+  for (const [index, finding] of unpublished.entries()) {
+    await deps.publish(finding);
+    await deps.ledger?.published(eventId, claim.published + index + 1);
+  }
+  deps.recent.add(eventId);
+  return { status: 'redelivered', eventId, findings: unpublished };
 }

@@ -5,7 +5,7 @@ import { scheduledTime } from '../../shared/checks/schedule';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
-import { loadPolicy } from '../../shared/policy/load';
+import { effectiveMode, loadPolicy } from '../../shared/policy/load';
 import { stateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { type WeeklyDeps, weeklyCheck } from './weekly';
 
@@ -14,6 +14,7 @@ const config = parseConfig(
   process.env,
 );
 const policy = loadPolicy(config.POLICY_PATH);
+const mode = effectiveMode(policy, undefined, config.NETWARDEN_MODE);
 let loading: Promise<ReturnType<typeof import('../../shared/aws/checks-wiring').weeklyReads>> | undefined;
 const reads = () => {
   loading ??= import('../../shared/aws/checks-wiring').then((module) => module.weeklyReads());
@@ -41,7 +42,7 @@ const deps: WeeklyDeps = {
 };
 
 export const handler = lambda(async (event: unknown) => {
-  const at = await scheduledTime(event, { function: 'weekly-check', publish, now });
+  const at = await scheduledTime(event, { function: 'weekly-check', mode, publish, now });
   if (!at) return { status: 'unprocessable' };
   const { finding } = await weeklyCheck(at, deps);
   logger.info('weekly check published', { severity: finding.severity, title: finding.title });

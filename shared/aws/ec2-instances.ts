@@ -49,6 +49,7 @@ export function instancePort(client: EC2Client): InstancePort {
               ? { availabilityZone: instance.Placement.AvailabilityZone }
               : {}),
             ...(instance.PrivateIpAddress ? { privateIp: instance.PrivateIpAddress } : {}),
+            ...(instance.LaunchTime ? { launchedAt: new Date(instance.LaunchTime) } : {}),
             securityGroupIds: (instance.SecurityGroups ?? []).flatMap((group) =>
               group.GroupId ? [group.GroupId] : [],
             ),

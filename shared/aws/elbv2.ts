@@ -98,7 +98,7 @@ export function elbv2Port(client: ElasticLoadBalancingV2Client): Elbv2Port {
       try {
         return (await listGroups({ TargetGroupArns: [arn] }))[0];
       } catch (error) {
-        if (awsErrorCode(error) === 'TargetGroupNotFoundException') return undefined;
+        if (awsErrorCode(error) === 'TargetGroupNotFound') return undefined;
         throw error;
       }
     },
@@ -182,7 +182,7 @@ export function elbv2Port(client: ElasticLoadBalancingV2Client): Elbv2Port {
         return { alreadyGone: false };
       } catch (error) {
         // Not registered (any more): what deregistering was for.
-        if (awsErrorCode(error) === 'InvalidTargetException') return { alreadyGone: true };
+        if (awsErrorCode(error) === 'InvalidTarget') return { alreadyGone: true };
         throw error;
       }
     },

@@ -5,7 +5,9 @@
  */
 
 import type { StateReads } from '../checks/ports';
+import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
+import type { RepeatGate } from '../findings/repeats';
 import type { GrantStore } from '../grants/record';
 import type { SecurityGroupPort } from './ec2';
 import type { InstancePort } from './ec2-instances';
@@ -64,4 +66,24 @@ export const lazyGrantStore = (tableName: string) =>
       import('./clients'),
     ]);
     return grantStore(dynamoDbClient(), tableName);
+  });
+
+/** The event ledger in the state table (exactly-once findings per event and function). */
+export const lazyEventLedger = (tableName: string, owner: string) =>
+  lazyPort<EventLedger>(async () => {
+    const [{ eventLedger }, { dynamoDbClient }] = await Promise.all([
+      import('./event-ledger'),
+      import('./clients'),
+    ]);
+    return eventLedger(dynamoDbClient(), tableName, owner);
+  });
+
+/** Repeat suppression in the state table: survives cold starts (shared/findings/repeats.ts). */
+export const lazyRepeatGate = (tableName: string, owner: string, repeatAfterMs: number) =>
+  lazyPort<RepeatGate>(async () => {
+    const [{ stateTableRepeats }, { dynamoDbClient }] = await Promise.all([
+      import('./repeat-store'),
+      import('./clients'),
+    ]);
+    return stateTableRepeats(dynamoDbClient(), tableName, owner, repeatAfterMs);
   });

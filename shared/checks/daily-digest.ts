@@ -16,6 +16,7 @@ import {
   type DigestCount,
   groupLabel,
   section as makeSection,
+  notRunOf,
   type Severity,
   sections,
 } from './digest';
@@ -35,9 +36,10 @@ export interface LoadBalancerHealth {
 export interface DailyFacts {
   readonly now: Date;
   readonly timezone: string;
-  readonly loadBalancers: LoadBalancerHealth[];
-  readonly alarms: AlarmFacts[];
-  readonly changes: ChangesReview;
+  /** undefined when that check could not run (named in `failures`): never "0 alarms" or "0 changes". */
+  readonly loadBalancers: LoadBalancerHealth[] | undefined;
+  readonly alarms: AlarmFacts[] | undefined;
+  readonly changes: ChangesReview | undefined;
   /** Open (live and pending) grant records; undefined when the state table could not be read. */
   readonly grants: GrantRecord[] | undefined;
   /** Rules carrying grant tags that match no open record (empty when either side could not be read). */
@@ -50,33 +52,48 @@ export interface DailyFacts {
   readonly itemLimit?: number;
 }
 
-const UNHEALTHY = new Set(['unhealthy', 'unhealthy.draining']);
+/**
+ * Every state but `healthy` is a target not serving: `unhealthy` and `unhealthy.draining` fail their
+ * checks, `unused` gets no traffic (a stopped instance is `unused` / `Target.InvalidState`),
+ * `unavailable` has no health at all (health checks disabled), `draining` is leaving. Only `initial`
+ * (the first health checks, seconds to minutes) is not yet a problem, but it is not healthy either:
+ * such targets are listed, so the day is never "all clear" while one is still settling.
+ */
+const SETTLING = new Set(['initial']);
+/** The NLB fails open only when every target fails its checks; unused targets get nothing at all. */
+const FAILING = new Set(['unhealthy', 'unhealthy.draining']);
 
 function healthItems(loadBalancers: ReadonlyArray<LoadBalancerHealth>) {
   const critical: string[] = [];
   const warning: string[] = [];
+  const settling: string[] = [];
   let healthy = 0;
   let total = 0;
   for (const { loadBalancer, targetGroups } of loadBalancers) {
     for (const { targetGroup, targets } of targetGroups) {
       const up = targets.filter((target) => target.state === 'healthy').length;
-      const down = targets.filter((target) => UNHEALTHY.has(target.state));
+      const down = targets.filter((target) => target.state !== 'healthy' && !SETTLING.has(target.state));
+      const starting = targets.filter((target) => SETTLING.has(target.state));
       healthy += up;
       total += targets.length;
       const label = `${loadBalancer.name} › ${targetGroup.name}: ${up}/${targets.length} healthy`;
-      const reasons = down.map(
-        (target) =>
-          `${target.id}${target.port ? `:${target.port}` : ''} ${target.state}${target.reason ? ` (${target.reason})` : ''}`,
-      );
+      const describe = (list: ReadonlyArray<TargetHealthFacts>) =>
+        list.map(
+          (target) =>
+            `${target.id}${target.port ? `:${target.port}` : ''} ${target.state}${target.reason ? ` (${target.reason})` : ''}`,
+        );
+      const reasons = describe(down);
       if (targets.length === 0) warning.push(`${label}: no registered targets`);
       else if (up === 0 && down.length > 0)
         critical.push(
-          `${label} — every target unhealthy, the NLB fails open and sends traffic to all of them: ${reasons.join(', ')}`,
+          `${label} — no target is healthy, ${down.every((target) => FAILING.has(target.state)) ? 'the NLB fails open and sends traffic to all of them' : 'nothing is serving'}: ${reasons.join(', ')}`,
         );
       else if (down.length > 0) warning.push(`${label} — ${reasons.join(', ')}`);
+      if (starting.length > 0)
+        settling.push(`${label} — first health checks in progress: ${describe(starting).join(', ')}`);
     }
   }
-  return { critical, warning, healthy, total };
+  return { critical, warning, settling, healthy, total };
 }
 
 function grantItems(
@@ -137,48 +154,68 @@ function grantCount(grants: ReturnType<typeof grantItems> | undefined, forged: n
   };
 }
 
+/** A count whose check could not run: what was not read, flagged, never a reassuring 0. */
+const notRead = (label: string, source: string): DigestCount => ({
+  label,
+  value: `not read (${source})`,
+  status: 'warning',
+});
+
 export function dailyDigest(facts: DailyFacts): Digest {
   const section = (title: string, severity: Severity, items: ReadonlyArray<string>) =>
     makeSection(title, severity, items, facts.itemLimit);
-  const health = healthItems(facts.loadBalancers);
+  const health = healthItems(facts.loadBalancers ?? []);
+  const alarms = facts.alarms ?? [];
+  const changes: ChangesReview = facts.changes ?? { changes: [], own: [], unreadable: [] };
   const names = facts.groupNames ?? new Map<string, string>();
   const grants = facts.grants && grantItems(facts.grants, facts.now, facts.timezone, names);
   const when = whenIn(facts.timezone, facts.now);
-  const attention = facts.changes.changes.filter((change) => change.needsAttention);
+  const attention = changes.changes.filter((change) => change.needsAttention);
   const changeLine = (change: ChangesReview['changes'][number]) =>
     `${when(change.time)} ${change.who}: ${describeChange(change, names)} → ${change.outcome}`;
-  const lbCount = facts.loadBalancers.length;
+  const lbCount = facts.loadBalancers?.length ?? 0;
   const counts: DigestCount[] = [
-    {
-      label: 'Targets healthy',
-      value: `${health.healthy}/${health.total} (${lbCount} load balancer${lbCount === 1 ? '' : 's'})`,
-      status: health.critical.length > 0 ? 'critical' : health.warning.length > 0 ? 'warning' : 'ok',
-    },
-    {
-      label: 'Alarms',
-      value: String(facts.alarms.length),
-      status: facts.alarms.length > 0 ? 'critical' : 'ok',
-    },
-    {
-      label: 'SG changes (24h)',
-      value: `${facts.changes.changes.length}${attention.length > 0 ? ` (${attention.length} still in place)` : ''}`,
-      status: attention.length > 0 ? 'warning' : 'ok',
-    },
+    facts.loadBalancers
+      ? {
+          label: 'Targets healthy',
+          value: `${health.healthy}/${health.total} (${lbCount} load balancer${lbCount === 1 ? '' : 's'})`,
+          status:
+            health.critical.length > 0
+              ? 'critical'
+              : health.warning.length > 0
+                ? 'warning'
+                : health.settling.length > 0
+                  ? 'info'
+                  : 'ok',
+        }
+      : notRead('Targets healthy', 'ELBv2'),
+    facts.alarms
+      ? { label: 'Alarms', value: String(alarms.length), status: alarms.length > 0 ? 'critical' : 'ok' }
+      : notRead('Alarms', 'CloudWatch'),
+    facts.changes
+      ? {
+          label: 'SG changes (24h)',
+          value: `${changes.changes.length}${attention.length > 0 ? ` (${attention.length} still in place)` : ''}`,
+          status: attention.length > 0 ? 'warning' : 'ok',
+        }
+      : notRead('SG changes (24h)', 'CloudTrail'),
     grantCount(grants, facts.forgedGrantTags.length),
   ];
   return {
     check: 'daily',
     title: `Daily check ${dayIn(facts.timezone)(facts.now)}`,
     counts,
+    notRun: notRunOf(facts.failures),
     allClear: `all clear — ${health.healthy}/${health.total} targets healthy on ${lbCount} load balancer${lbCount === 1 ? '' : 's'}, no alarms, no security-group changes, no grants`,
     sections: sections([
       section('Checks that could not run', 'warning', facts.failures),
-      section('Target groups with every target unhealthy', 'critical', health.critical),
-      section('Unhealthy targets', 'warning', health.warning),
+      section('Target groups with no healthy target', 'critical', health.critical),
+      section('Targets not healthy', 'warning', health.warning),
+      section('Targets in their first health checks', 'info', health.settling),
       section(
         'Alarms in ALARM',
         'critical',
-        facts.alarms.map(
+        alarms.map(
           (alarm) =>
             `${alarm.name}${alarm.type === 'composite' ? ' (composite)' : alarm.metric ? ` (${alarm.metric})` : ''}${alarm.since ? ` since ${when(alarm.since)}` : ''}${alarm.reason ? `: ${alarm.reason}` : ''}`,
         ),
@@ -187,14 +224,14 @@ export function dailyDigest(facts: DailyFacts): Digest {
       section(
         'Security-group changes in the last 24 hours',
         'info',
-        facts.changes.changes.filter((change) => !change.needsAttention).map(changeLine),
+        changes.changes.filter((change) => !change.needsAttention).map(changeLine),
       ),
       section(
         'netwarden’s own changes',
         'info',
-        facts.changes.own.map((change) => `${when(change.time)} ${describeChange(change, names)}`),
+        changes.own.map((change) => `${when(change.time)} ${describeChange(change, names)}`),
       ),
-      section('Unreadable CloudTrail records', 'warning', facts.changes.unreadable),
+      section('Unreadable CloudTrail records', 'warning', changes.unreadable),
       section('Forged grant tags', 'critical', forgedItems(facts.forgedGrantTags, names)),
       section('Grants past their expiry', 'critical', grants?.overdue ?? []),
       section('Grants expiring today', 'info', grants?.today ?? []),

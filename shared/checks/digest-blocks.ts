@@ -69,7 +69,11 @@ export function digestBlocks(digest: Digest, options: { here?: boolean } = {}): 
   const fallback = slack`${options.here ? slack`${HERE} ` : ''}${summaryLine(digest)}`;
   if (isClean(digest)) return message(fallback, [cutSection(slack`${EMOJI.ok} ${summaryLine(digest)}`)]);
 
-  const counts = digest.counts.map((count) => slack`${EMOJI[count.status]} ${count.label} *${count.value}*`);
+  const notRun = digest.notRun ?? [];
+  const counts = [
+    ...(notRun.length > 0 ? [slack`${EMOJI.warning} could not run: *${notRun.join(', ')}*`] : []),
+    ...digest.counts.map((count) => slack`${EMOJI[count.status]} ${count.label} *${count.value}*`),
+  ];
   const body: Block[] = [cutSection(joinText(counts, '   '))];
   for (const entry of digest.sections) {
     body.push(divider);

@@ -27,6 +27,13 @@ export interface Digest {
   readonly sections: DigestSection[];
   /** The one line said when there is nothing to list. */
   readonly allClear: string;
+  /** The checks that could not run (their reasons are under "Checks that could not run"). */
+  readonly notRun?: ReadonlyArray<string>;
+}
+
+/** `what: why` failures → the distinct `what`s for the headline, sorted (reads finish in any order). */
+export function notRunOf(failures: ReadonlyArray<string>): string[] {
+  return [...new Set(failures.map((failure) => failure.split(': ')[0] ?? failure))].sort();
 }
 
 /** Items per section carried in a finding: SNS takes 256 KB, Slack 50 blocks. */
@@ -51,16 +58,24 @@ export function sections(list: ReadonlyArray<DigestSection | undefined>): Digest
     .sort((a, b) => RANK[a.severity] - RANK[b.severity]);
 }
 
+/** "all clear" only when every check ran and nothing was found. */
 export function isClean(digest: Digest): boolean {
-  return digest.sections.length === 0;
+  return digest.sections.length === 0 && (digest.notRun ?? []).length === 0;
 }
 
+/** The worst section, and never below `warning` when a check could not run: unknown is not fine. */
 export function worstSeverity(digest: Digest): Severity {
-  return digest.sections[0]?.severity ?? 'info';
+  const worst = digest.sections[0]?.severity ?? 'info';
+  return (digest.notRun ?? []).length > 0 && worst === 'info' ? 'warning' : worst;
 }
 
+/** The counts, led by the checks that could not run (a headline must never read as fine without them). */
 export function countsLine(digest: Digest): string {
-  return digest.counts.map((count) => `${count.label} ${count.value}`).join(' · ');
+  const notRun = digest.notRun ?? [];
+  return [
+    ...(notRun.length > 0 ? [`could not run: ${notRun.join(', ')}`] : []),
+    ...digest.counts.map((count) => `${count.label} ${count.value}`),
+  ].join(' · ');
 }
 
 /** `Daily check 2026-11-23: …` in one line, for clean days, fallbacks and finding titles. */

@@ -11,6 +11,7 @@ import {
   type DigestCount,
   groupLabel,
   section as makeSection,
+  notRunOf,
   type Severity,
   sections,
 } from './digest';
@@ -177,7 +178,15 @@ export function weeklyDigest(facts: WeeklyFacts): Digest {
   const { audit, settings, now } = facts;
   const day = dayIn(settings.timezone);
   const perNlb = monthlyCost(settings.cost);
-  const idle = facts.nlbs.filter((week) => isIdle(week, now));
+  // A check that could not run says so in its count; its zeros are not findings ("idle", "0 unhealthy").
+  const notRun = notRunOf(facts.failures);
+  const failed = (prefix: string) => notRun.filter((what) => what.startsWith(prefix)).length;
+  const auditRan = failed('security-group audit') === 0;
+  const balancingRan = failed('load balancers') === 0;
+  const metricsRan = balancingRan && failed('NLB metrics') === 0;
+  const unreadCertificates = failed('certificate ');
+  const unreadAttributes = failed('attributes of ');
+  const idle = metricsRan ? facts.nlbs.filter((week) => isIdle(week, now)) : [];
   const certificates = facts.certificates
     .map((use) => certificateItem(use, now, settings.certificateWarning, day))
     .filter((item) => item !== undefined);
@@ -185,33 +194,54 @@ export function weeklyDigest(facts: WeeklyFacts): Digest {
     targetGroupAdvice(entry, settings.targetGroups).map((text) => `${entry.targetGroup.name}: ${text}`),
   );
   const problems = auditProblemCount(audit);
+  const notRead = (label: string, source: string): DigestCount => ({
+    label,
+    value: `not read (${source})`,
+    status: 'warning',
+  });
+  const partly = (unread: number) => (unread > 0 ? `, ${unread} not read` : '');
   const counts: DigestCount[] = [
-    {
-      label: 'SG audit',
-      value: `${problems} finding${problems === 1 ? '' : 's'} in ${audit.groups} groups / ${audit.rules} rules`,
-      status: audit.guardrails.length > 0 ? 'critical' : problems > 0 ? 'warning' : 'ok',
-    },
-    {
-      label: 'NLBs',
-      value: `${facts.nlbs.length} (${idle.length} idle, ${usd(facts.nlbs.length * perNlb)}/month at the minimum)`,
-      status: idle.length > 0 ? 'warning' : 'ok',
-    },
-    {
-      label: 'Certificates expiring',
-      value: String(certificates.length),
-      status: certificates.some((item) => item.severity === 'critical')
-        ? 'critical'
-        : certificates.length
-          ? 'warning'
-          : 'ok',
-    },
-    {
-      label: 'Target-group settings',
-      value: String(tgAdvice.length),
-      status: tgAdvice.length ? 'warning' : 'ok',
-    },
+    auditRan
+      ? {
+          label: 'SG audit',
+          value: `${problems} finding${problems === 1 ? '' : 's'} in ${audit.groups} groups / ${audit.rules} rules`,
+          status: audit.guardrails.length > 0 ? 'critical' : problems > 0 ? 'warning' : 'ok',
+        }
+      : notRead('SG audit', 'EC2'),
+    !balancingRan
+      ? notRead('NLBs', 'ELBv2')
+      : metricsRan
+        ? {
+            label: 'NLBs',
+            value: `${facts.nlbs.length} (${idle.length} idle, ${usd(facts.nlbs.length * perNlb)}/month at the minimum)`,
+            status: idle.length > 0 ? 'warning' : 'ok',
+          }
+        : {
+            label: 'NLBs',
+            value: `${facts.nlbs.length} (metrics not read: idle unknown, ${usd(facts.nlbs.length * perNlb)}/month at the minimum)`,
+            status: 'warning',
+          },
+    balancingRan
+      ? {
+          label: 'Certificates expiring',
+          value: `${certificates.length}${partly(unreadCertificates)}`,
+          status: certificates.some((item) => item.severity === 'critical')
+            ? 'critical'
+            : certificates.length || unreadCertificates
+              ? 'warning'
+              : 'ok',
+        }
+      : notRead('Certificates expiring', 'ELBv2'),
+    balancingRan
+      ? {
+          label: 'Target-group settings',
+          value: `${tgAdvice.length}${partly(unreadAttributes)}`,
+          status: tgAdvice.length || unreadAttributes ? 'warning' : 'ok',
+        }
+      : notRead('Target-group settings', 'ELBv2'),
   ];
-  const metricLines = facts.nlbs.map(
+  // Without metrics there is nothing to say about a week of traffic or unhealthy hosts.
+  const metricLines = (metricsRan ? facts.nlbs : []).map(
     (week) =>
       `${week.loadBalancer.name}: ${week.newFlows.toLocaleString('en-US')} new flows, peak ${week.peakActiveFlows.toLocaleString('en-US')} active flows, ${formatBytes(week.processedBytes)} processed, peak ${week.peakUnhealthyHosts} unhealthy host${week.peakUnhealthyHosts === 1 ? '' : 's'}`,
   );
@@ -294,6 +324,7 @@ export function weeklyDigest(facts: WeeklyFacts): Digest {
     check: 'weekly',
     title: `Weekly check ${day(now)}`,
     counts,
+    notRun,
     allClear: `all clear — ${audit.groups} security groups / ${audit.rules} rules audited, ${traffic}, no certificate expiring, target groups as recommended`,
     sections: onlyMetrics ? [] : found,
   };

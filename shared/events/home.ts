@@ -38,21 +38,20 @@ export function homeOf(options: {
   return options.ownAccount ? { accounts: [options.ownAccount], region: options.region } : undefined;
 }
 
+/** A field of an event that names an account or a region, and its value (undefined when absent). */
+export type Place = readonly [field: string, value: string | undefined];
+
 /**
- * What makes an event foreign, one phrase per field; empty when it is at home. Both the envelope and
- * the CloudTrail record name the account and the region, and both must agree with home: an event that
- * names neither cannot be placed, so it is foreign too.
+ * What makes an event foreign, one phrase per field; empty when it is at home. Every field that names
+ * an account or a region must agree with home, and an event that names none of either cannot be
+ * placed, so it is foreign too. Any trigger can use it: CloudTrail records, alarm state changes, schedules.
  */
-export function foreignFields(envelope: CloudTrailEnvelope, home: Home): string[] {
+export function foreignPlaces(
+  accounts: ReadonlyArray<Place>,
+  regions: ReadonlyArray<Place>,
+  home: Home,
+): string[] {
   const problems: string[] = [];
-  const accounts: Array<[string, string | undefined]> = [
-    ['account', envelope.account],
-    ['detail.recipientAccountId', envelope.detail.recipientAccountId],
-  ];
-  const regions: Array<[string, string | undefined]> = [
-    ['region', envelope.region],
-    ['detail.awsRegion', envelope.detail.awsRegion],
-  ];
   for (const [field, value] of accounts)
     if (value !== undefined && !home.accounts.includes(value))
       problems.push(`${field} ${JSON.stringify(value)} is not ${home.accounts.join(' or ')}`);
@@ -62,6 +61,21 @@ export function foreignFields(envelope: CloudTrailEnvelope, home: Home): string[
   if (accounts.every(([, value]) => value === undefined)) problems.push('the event names no account');
   if (regions.every(([, value]) => value === undefined)) problems.push('the event names no region');
   return problems;
+}
+
+/** A CloudTrail event: both the envelope and the record name the account and the region. */
+export function foreignFields(envelope: CloudTrailEnvelope, home: Home): string[] {
+  return foreignPlaces(
+    [
+      ['account', envelope.account],
+      ['detail.recipientAccountId', envelope.detail.recipientAccountId],
+    ],
+    [
+      ['region', envelope.region],
+      ['detail.awsRegion', envelope.detail.awsRegion],
+    ],
+    home,
+  );
 }
 
 export function foreignEventFinding(

@@ -26,6 +26,8 @@ export const Finding = z.object({
     .optional(),
   resource: z.object({ type: z.string(), id: z.string(), name: z.string().optional() }).optional(),
   rules: z.array(z.object({ summary: z.string(), ruleId: z.string().optional() })).optional(),
+  /** Rules of the same event netwarden left as they are, each with the reason (multi-rule events). */
+  left: z.array(z.object({ summary: z.string(), ruleId: z.string().optional(), why: z.string() })).optional(),
   why: z.string(),
   /** The AWS calls made, or in report mode the calls that would have been made. */
   actions: z.array(z.string()),

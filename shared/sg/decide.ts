@@ -66,7 +66,13 @@ export type SgDecision =
       readonly guardrailBreach: boolean;
       readonly why: string;
     }
-  | { readonly type: 'ignore'; readonly reason: IgnoreReason; readonly why: string };
+  | {
+      readonly type: 'ignore';
+      readonly reason: IgnoreReason;
+      readonly why: string;
+      /** The one rule of the event this leaves alone, when the decision is about one rule. */
+      readonly rule?: Rule;
+    };
 
 export interface DecideContext {
   /** Policy sections protecting the group; empty when it is not protected. */
@@ -335,6 +341,7 @@ function decisionsFor(
         type: 'ignore',
         reason: verdict.reason,
         why: `${summarise(rule)}: ${ALLOW_WHY[verdict.reason]}`,
+        rule,
       });
     }
   }

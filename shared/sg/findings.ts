@@ -1,7 +1,7 @@
 /** SG decisions rendered as findings: who, what, why, what was (or would be) done. */
 import type { Finding } from '../findings/finding';
 import type { Mode } from '../policy/schema';
-import { summarise } from '../rules/rule';
+import { type Rule, summarise } from '../rules/rule';
 import { findingActor } from './actor';
 import type { SgEvent } from './change';
 import type { SgDecision } from './decide';
@@ -88,12 +88,12 @@ export function sgFinding(
   outcome: Finding['outcome'],
   mode: Mode,
   now: Date,
-  extra: { actions?: string[]; details?: Record<string, unknown> } = {},
+  extra: { actions?: string[]; details?: Record<string, unknown>; left?: ReadonlyArray<LeftRule> } = {},
 ): Finding {
   return {
     kind: kindOf(decision),
     severity: severityOf(decision),
-    title: titleOf(decision, mode),
+    title: `${titleOf(decision, mode)}${leftNote(extra.left)}`,
     mode,
     outcome,
     time: now.toISOString(),
@@ -107,15 +107,99 @@ export function sgFinding(
       ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
     })),
     why: `${event.eventName} by ${event.actor.display}${event.actor.viaConsole ? ' in the console' : ''}${event.actor.sourceIp ? ` from ${event.actor.sourceIp}` : ''}: ${decision.why}`,
+    ...(extra.left && extra.left.length > 0 ? { left: extra.left.map(leftEntry) } : {}),
     actions: extra.actions ?? plannedCalls(decision),
     ...(extra.details ? { details: extra.details } : {}),
   };
 }
 
+function leftNote(left: ReadonlyArray<LeftRule> | undefined): string {
+  if (!left || left.length === 0) return '';
+  return `; ${left.length} other rule${left.length > 1 ? 's' : ''} of the event left as ${left.length > 1 ? 'they are' : 'it is'}`;
+}
+
+/** A rule of the event netwarden did not touch, and why. */
+export interface LeftRule {
+  readonly rule: Rule;
+  readonly why: string;
+}
+
+const leftEntry = ({ rule, why }: LeftRule) => ({
+  summary: summarise(rule),
+  ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
+  why,
+});
+
+/**
+ * The rules of one event that its decisions leave in place: allowed ones (approved, trusted,
+ * guardrails-only) and those a person must look at (exception, unverified prefix list). A finding
+ * about the revoked rules names them, so a three-rule event with one revoked rule does not read as
+ * wholly reverted.
+ */
+export function leftBy(decisions: ReadonlyArray<SgDecision>): LeftRule[] {
+  return decisions.flatMap((decision): LeftRule[] => {
+    if (decision.type === 'ignore' && decision.rule) {
+      const prefix = `${summarise(decision.rule)}: `;
+      const why = decision.why.startsWith(prefix) ? decision.why.slice(prefix.length) : decision.why;
+      return [{ rule: decision.rule, why }];
+    }
+    if (
+      decision.type === 'report' &&
+      (decision.reason === 'exception' || decision.reason === 'unverifiable-peer')
+    )
+      return decision.rules.map((rule) => ({
+        rule,
+        why: `left for a person: ${titleOf(decision, 'enforce')}`,
+      }));
+    return [];
+  });
+}
+
+/**
+ * The group was deleted before netwarden could act (EC2 `InvalidGroup.NotFound`): its rules went
+ * with it, so there is nothing left to do and nothing to retry.
+ */
+export function groupGoneFinding(
+  groupId: string,
+  event: SgEvent,
+  mode: Mode,
+  now: Date,
+  rules: ReadonlyArray<Rule> = [],
+): Finding {
+  const listed = rules.map(summarise).join(', ');
+  return {
+    kind: 'sg.group-gone',
+    severity: 'info',
+    title: `${groupId} was deleted before netwarden acted${listed ? `: ${listed} went with it` : ''}`,
+    mode,
+    outcome: 'already-done',
+    time: now.toISOString(),
+    eventId: event.eventId,
+    ...(event.account ? { account: event.account } : {}),
+    ...(event.region ? { region: event.region } : {}),
+    actor: findingActor(event.actor),
+    resource: { type: 'security-group', id: groupId },
+    ...(rules.length > 0
+      ? {
+          rules: rules.map((rule) => ({
+            summary: summarise(rule),
+            ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
+          })),
+        }
+      : {}),
+    why: `${event.eventName} by ${event.actor.display}: EC2 answered InvalidGroup.NotFound, so the group and its rules no longer exist`,
+    actions: [],
+  };
+}
+
+/**
+ * `mode` is the mode in force for the function (the policy's, with the stage's override folded in):
+ * nothing was acted on either way, but on-call must not read "report mode" from an enforcing stage.
+ */
 export function unprocessableFinding(
   reason: string,
   now: Date,
-  source: { eventId?: string; function: string },
+  source: { eventId?: string; function: string; mode: Mode },
 ): Finding {
   return {
     kind: 'unprocessable',
@@ -124,7 +208,7 @@ export function unprocessableFinding(
     title: source.eventId
       ? `${source.function} could not judge event ${source.eventId}: nothing in it was checked or acted on`
       : `${source.function} could not process an event`,
-    mode: 'report',
+    mode: source.mode,
     outcome: 'no-action',
     time: now.toISOString(),
     ...(source.eventId ? { eventId: source.eventId } : {}),

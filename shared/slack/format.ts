@@ -367,7 +367,14 @@ export function findingMessage(finding: Finding, options: FormatOptions): SlackM
     const rules = finding.rules.map(
       (rule) => slack`• ${rule.summary}${rule.ruleId ? slack` (\`${rule.ruleId}\`)` : ''}`,
     );
-    blocks.push(section(slack`*Rules*\n${joinText(rules, '\n')}`));
+    blocks.push(section(slack`*${finding.left ? 'Revoked' : 'Rules'}*\n${joinText(rules, '\n')}`));
+  }
+  if (finding.left && finding.left.length > 0) {
+    // The event's other rules: on-call must not read a partly reverted event as wholly reverted.
+    const left = finding.left.map(
+      (rule) => slack`• ${rule.summary}${rule.ruleId ? slack` (\`${rule.ruleId}\`)` : ''}: ${rule.why}`,
+    );
+    blocks.push(section(slack`*Left as they are*\n${joinText(left, '\n')}`));
   }
   const did =
     finding.mode === 'report' || finding.outcome === 'would-act'

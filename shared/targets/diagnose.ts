@@ -9,7 +9,9 @@
  * Then each target, if nothing is systemic: stopped → start; registered on the wrong port →
  * re-register; impaired or failing health checks while running → reboot. Each action must be allowed
  * by the policy, past the instance's cooldown, under maxAttempts, and within a per-run cap that
- * never puts most of the group in flux; healthy targets are never touched.
+ * never puts most of the group in flux; healthy targets are never touched. Every state but `healthy`
+ * is a target not serving; only `initial` (within initialBoundMs) and `draining` are left to settle,
+ * and `unavailable` (health checks disabled, or none to be had) is reported, never acted on.
  */
 import type { TargetPolicy } from '../policy/schema';
 import { checkPath, pathOpen, portsOpenFromLoadBalancer } from './path';
@@ -137,6 +139,27 @@ const isUnhealthy = (target: TargetHealthFacts) =>
 const isTransitional = (target: TargetHealthFacts) =>
   target.state === 'initial' || target.state === 'draining';
 
+/**
+ * How long a target may stay `initial` before it counts as stuck: the first verdict takes
+ * HealthyThreshold × interval after the instance is up, plus one interval of slack, and never less
+ * than INITIAL_FLOOR_MS (booting and registering take minutes, and a sweep comes every 5). Measured
+ * from the later of the instance's launch and netwarden's last action on it: DescribeTargetHealth
+ * does not say when a target was registered.
+ */
+export const INITIAL_FLOOR_MS = 5 * 60_000;
+export function initialBoundMs(healthCheck: TargetGroupSnapshot['group']['healthCheck']): number {
+  return Math.max(INITIAL_FLOOR_MS, (healthCheck.healthyThreshold + 1) * healthCheck.intervalSeconds * 1000);
+}
+
+/** When the target's first health checks can have started at the latest, if anything says. */
+function checkingSince(instance: InstanceFacts | undefined): Date | undefined {
+  if (!instance) return undefined;
+  const times = [instance.launchedAt, historyOf(instance.tags).lastAt].filter(
+    (time): time is Date => time !== undefined,
+  );
+  return times.length > 0 ? new Date(Math.max(...times.map((time) => time.getTime()))) : undefined;
+}
+
 export function probePortOf(snapshot: TargetGroupSnapshot, targetPort = snapshot.group.port): number {
   const port = snapshot.group.healthCheck.port;
   return port === 'traffic-port' ? targetPort : port;
@@ -147,12 +170,22 @@ export function causeOf(
   target: TargetHealthFacts,
   instance: InstanceFacts | undefined,
   snapshot: TargetGroupSnapshot,
+  now: Date,
 ): TargetCause {
   if (target.state === 'healthy') return { kind: 'healthy' };
   if (target.state === 'draining')
     return { kind: 'transitional', text: 'deregistration in progress (draining): left alone' };
-  if (target.state === 'initial')
+  if (target.state === 'initial') {
+    const since = checkingSince(instance);
+    const bound = initialBoundMs(snapshot.group.healthCheck);
+    if (since && now.getTime() - since.getTime() > bound)
+      // Nothing netwarden may do is known to help a registration that does not complete: report it.
+      return {
+        kind: 'unhealable',
+        text: `still in its first health checks (${target.reason ?? 'initial'}) ${Math.round((now.getTime() - since.getTime()) / 1000)}s after the instance came up or was last healed, longer than the ${bound / 1000}s they take: check the registration and the health-check settings`,
+      };
     return { kind: 'transitional', text: `first health checks in progress (${target.reason ?? 'initial'})` };
+  }
   const probe = target.healthCheckPort ?? probePortOf(snapshot, target.port);
   if (!instance)
     return {
@@ -186,10 +219,15 @@ export function causeOf(
     return { kind: 'unhealable', text: `unused (${target.reason ?? 'no reason given'})` };
   }
   if (target.state === 'unavailable')
-    return {
-      kind: 'unhealable',
-      text: `health unavailable (${target.reason ?? 'Elb.InternalError'}): an AWS-side problem`,
-    };
+    return target.reason === 'Target.HealthCheckDisabled'
+      ? {
+          kind: 'unhealable',
+          text: 'health checks are disabled on the target group (Target.HealthCheckDisabled): nobody can tell whether it serves; enable them',
+        }
+      : {
+          kind: 'unhealable',
+          text: `health unavailable (${target.reason ?? 'no reason given'}): ELBv2 cannot say; nothing to heal`,
+        };
   // Unhealthy on a running instance.
   const impaired = [
     instance.instanceStatus === 'impaired' ? 'instance status check' : undefined,
@@ -396,7 +434,7 @@ export function diagnose(snapshot: TargetGroupSnapshot, policy: TargetPolicy, no
   const causes = snapshot.targets.map((target) => ({
     target,
     instance: snapshot.instances[target.instanceId],
-    cause: causeOf(target, snapshot.instances[target.instanceId], snapshot),
+    cause: causeOf(target, snapshot.instances[target.instanceId], snapshot, now),
   }));
   const healthy = snapshot.targets.filter((target) => target.state === 'healthy').length;
   const problem = causes.filter(
@@ -479,7 +517,9 @@ export function diagnose(snapshot: TargetGroupSnapshot, policy: TargetPolicy, no
       continue;
     }
     if (actedOn.has(instance.instanceId)) continue;
-    if (healthy === 0) {
+    // Starting a stopped instance takes no traffic from anyone; a reboot or re-register with nothing
+    // healthy would disturb whatever the NLB's fail-open still delivers.
+    if (healthy === 0 && cause.action !== 'start') {
       hold(
         'no-healthy-target',
         'no target of the group is healthy: netwarden does not act while nothing carries traffic',

@@ -131,3 +131,57 @@ export function targetGroupFinding(
     },
   };
 }
+
+/**
+ * An alarm names a target group that no longer exists (ELBv2 TargetGroupNotFound): the group was
+ * deleted or replaced and its alarm was left behind. Said once; retrying cannot make it appear.
+ */
+export function targetGroupMissingFinding(
+  source: { eventId: string; alarmName: string; targetGroupArn: string; account: string; region: string },
+  mode: Mode,
+  now: Date,
+): Finding {
+  const name = source.targetGroupArn.split('/')[1] ?? source.targetGroupArn;
+  return {
+    kind: 'targets.group-missing',
+    severity: 'warning',
+    title: `alarm ${source.alarmName} names target group ${name}, which does not exist — nothing touched`,
+    mode,
+    outcome: 'no-action',
+    time: now.toISOString(),
+    eventId: source.eventId,
+    account: source.account,
+    region: source.region,
+    resource: { type: 'target-group', id: source.targetGroupArn, name },
+    why: `DescribeTargetGroups answers TargetGroupNotFound for ${source.targetGroupArn}: the group was deleted or replaced (Terraform replaces a target group to change its port) and the alarm still watches the old one. Point the alarm at the current group, or delete it.`,
+    actions: [],
+    details: { trigger: `alarm ${source.alarmName}` },
+  };
+}
+
+/**
+ * An alarm or sweep event of another account or region (shared/events/home.ts decides which): it
+ * names target groups netwarden cannot see with its own credentials, so it is reported and never acted on.
+ */
+export function foreignTriggerFinding(
+  source: { eventId: string; trigger: string; account: string; region: string },
+  problems: ReadonlyArray<string>,
+  home: { readonly accounts: ReadonlyArray<string>; readonly region: string },
+  mode: Mode,
+  now: Date,
+): Finding {
+  return {
+    kind: 'targets.foreign-event',
+    severity: 'warning',
+    title: `${source.trigger} from outside netwarden's accounts and region ignored (${source.account}, ${source.region})`,
+    mode,
+    outcome: 'no-action',
+    time: now.toISOString(),
+    eventId: source.eventId,
+    account: source.account,
+    region: source.region,
+    why: `${problems.join('; ')}. netwarden heals only target groups of ${home.accounts.join(', ')} in ${home.region}; an event from elsewhere reached it (check the event bus rules and policies) and nothing was read or acted on.`,
+    actions: [],
+    details: { trigger: source.trigger },
+  };
+}

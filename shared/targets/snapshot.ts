@@ -67,6 +67,8 @@ export interface InstanceFacts {
   /** pending | running | stopping | stopped | shutting-down | terminated */
   readonly state: string;
   readonly availabilityZone?: string;
+  /** LaunchTime: when the instance last started (a reboot does not change it). */
+  readonly launchedAt?: Date;
   readonly privateIp?: string;
   readonly securityGroupIds: ReadonlyArray<string>;
   readonly tags: Readonly<Record<string, string>>;

@@ -89,9 +89,90 @@ describe('the state table', () => {
       )
       .map(([, role]) => String(role.Properties.RoleName));
     expect(exempt.sort()).toEqual(writers.sort());
-    expect(exempt).toEqual([
+    expect(exempt.sort()).toEqual([
       'netwarden-prod-ap-northeast-2-expire-grants',
       'netwarden-prod-ap-northeast-2-grant-access',
+      'netwarden-prod-ap-northeast-2-heal-targets',
+      'netwarden-prod-ap-northeast-2-revert-sg-drift',
+    ]);
+  });
+
+  it('holds heal-targets to its repeat records, in the table policy and in its own; expire-grants adds only its own', () => {
+    const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };
+    };
+    const held = policy.PolicyDocument.Statement.find(
+      (statement) => statement.Sid === 'HealTargetsWritesOnlyItsRepeatRecords',
+    );
+    expect(held).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+      Condition: {
+        ArnEquals: {
+          'aws:PrincipalArn': {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+            'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/netwarden-prod-ap-northeast-2-heal-targets',
+          },
+        },
+        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['repeat#heal-targets#*'] },
+      },
+    });
+    const writesOf = (role: string) =>
+      statements(role).filter((statement) =>
+        [statement.Action].flat().some((action) => /^dynamodb:(Put|Update|Delete)/.test(action)),
+      );
+    expect(writesOf('HealTargetsRole')).toEqual([
+      {
+        Sid: 'RememberToldFindings',
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        Resource: TABLE,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#heal-targets#*'] } },
+      },
+    ]);
+    expect(bySid('ExpireGrantsRole').RememberReportedFindings).toEqual({
+      Sid: 'RememberReportedFindings',
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: TABLE,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#expire-grants#*'] } },
+    });
+  });
+
+  it('holds revert-sg-drift to its event records (event#…), in the table policy and in its own', () => {
+    const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };
+    };
+    const held = policy.PolicyDocument.Statement.find(
+      (statement) => statement.Sid === 'RevertSgDriftWritesOnlyEventRecords',
+    );
+    expect(held).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+      Condition: {
+        ArnEquals: {
+          'aws:PrincipalArn': {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+            'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/netwarden-prod-ap-northeast-2-revert-sg-drift',
+          },
+        },
+        // ForAnyValue: any key outside event#… is refused (PutItem/UpdateItem always carry one).
+        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['event#*'] },
+      },
+    });
+    const writes = statements('RevertSgDriftRole').filter((statement) =>
+      [statement.Action].flat().some((action) => /^dynamodb:(Put|Update|Delete)/.test(action)),
+    );
+    expect(writes).toEqual([
+      {
+        Sid: 'RecordEventOutcomes',
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['event#*'] } },
+      },
     ]);
   });
 
@@ -127,9 +208,16 @@ describe('the state table', () => {
   });
 
   it('is named to the functions that use it, and to no other', () => {
-    const users = ['RevertSgDrift', 'GrantAccess', 'ExpireGrants', 'DailyCheck', 'WeeklyCheck'];
+    const users = [
+      'RevertSgDrift',
+      'HealTargets',
+      'GrantAccess',
+      'ExpireGrants',
+      'DailyCheck',
+      'WeeklyCheck',
+    ];
     for (const fn of users) expect(environment(fn).STATE_TABLE_NAME).toEqual({ Ref: 'StateTable' });
-    for (const fn of ['HealTargets', 'NotifySlack']) expect(environment(fn).STATE_TABLE_NAME).toBeUndefined();
+    expect(environment('NotifySlack').STATE_TABLE_NAME).toBeUndefined();
   });
 });
 
@@ -182,8 +270,9 @@ describe('grant-access', () => {
 
 describe('expire-grants', () => {
   it('runs every minute, one at a time', () => {
+    // An eventBridge schedule (for its retry policy and DLQ): osls names the rule after the function.
     const rules = resourcesOfType(packaged.template, 'AWS::Events::Rule').filter(([id]) =>
-      id.startsWith('ExpireGrants'),
+      id.toLowerCase().includes('expiregrants'),
     );
     expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
     expect(
@@ -193,6 +282,8 @@ describe('expire-grants', () => {
 
   it('may query the open-grants index, settle records, find a pending rule, revoke ingress (no tag condition) and publish', () => {
     expect(allowedActions(packaged.template, 'ExpireGrantsRole')).toEqual([
+      // PutItem: report mode's repeat records only (repeat#expire-grants#…), tested above.
+      'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'ec2:DescribeSecurityGroupRules',
@@ -205,7 +296,11 @@ describe('expire-grants', () => {
     const byId = bySid('ExpireGrantsRole');
     expect(byId.DueGrants?.Resource).toEqual(INDEX);
     expect(byId.SettleGrants?.Resource).toEqual(TABLE);
-    expect(statements('ExpireGrantsRole').every((statement) => statement.Condition === undefined)).toBe(true);
+    expect(
+      statements('ExpireGrantsRole').every(
+        (statement) => statement.Condition === undefined || statement.Sid === 'RememberReportedFindings',
+      ),
+    ).toBe(true);
   });
 
   it('dead-letters async failures like every function', () => {

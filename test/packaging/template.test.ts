@@ -156,6 +156,16 @@ describe('bundles', () => {
     expect(bundle).toContain('trustedPrincipals:["arn:aws:iam::*:role/terraform-ci"]');
     expect(bundle).not.toContain('yaml.alias');
   });
+
+  it('keep class names through minification (keepNames), so errors and logs name their class, not "e"', () => {
+    const bundle = unzipEntry(
+      join(packaged.dir, 'revertSgDrift.zip'),
+      'functions/revert-sg-drift/handler.js',
+    );
+    // esbuild's keepNames pins each class's name in a static block: `static{x(this,"Logger")}`.
+    expect(bundle).toMatch(/\(this,"Logger"\)/);
+    expect(bundle).toMatch(/\(this,"ConfigError"\)/);
+  });
 });
 
 describe('revert-sg-drift', () => {
@@ -192,9 +202,12 @@ describe('revert-sg-drift', () => {
     ]);
   });
 
-  it('has its own role allowing only the ec2, sns and state-table reads it uses (plus logs and its DLQ)', () => {
+  it('has its own role allowing only the ec2, sns and state-table calls it uses (plus logs and its DLQ)', () => {
     expect(allowedActions(packaged.template, 'RevertSgDriftRole')).toEqual([
       'dynamodb:GetItem',
+      // Its event records only (event#…): test/packaging/grants-template.test.ts.
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'ec2:AuthorizeSecurityGroupEgress',
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:CreateTags',
@@ -285,6 +298,9 @@ describe('heal-targets', () => {
 
   it('has its own role: the describes it makes, start/reboot, heal tags, re-registration on opted-in groups only', () => {
     expect(allowedActions(packaged.template, 'HealTargetsRole')).toEqual([
+      // Its repeat records only (repeat#heal-targets#…): test/packaging/grants-template.test.ts.
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
       'ec2:CreateTags',
       'ec2:DeleteTags',
       'ec2:DescribeInstanceStatus',

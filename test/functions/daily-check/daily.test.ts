@@ -5,6 +5,10 @@ import {
   EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
+import {
+  DeregisterTargetsCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, dailyCheck } from '../../../functions/daily-check/daily';
 import { type Digest, digestText, summaryLine } from '../../../shared/checks/digest';
@@ -13,9 +17,13 @@ import { GRANT_TAGS, grantLabel } from '../../../shared/grants/tags';
 import {
   ACCOUNT_ID,
   consoleUser,
+  disableHealthChecks,
+  GATEWAY_INSTANCES,
   GROUPS,
   iamUser,
   netwardenRole,
+  stopInstance,
+  TARGET_GROUPS,
   terraform,
 } from '../../../simulated-account/index';
 import { tcp } from '../../../simulated-account/permissions';
@@ -78,8 +86,8 @@ describe('daily check on the simulated account', () => {
       value: '6/7 (2 load balancers)',
       status: 'critical',
     });
-    expect(sectionOf(digest, 'Target groups with every target unhealthy')?.items).toEqual([
-      'old-gateway-nlb › old-gateway-tg: 0/1 healthy — every target unhealthy, the NLB fails open and sends traffic to all of them: i-0old0000000000001:443 unhealthy (Target.FailedHealthChecks)',
+    expect(sectionOf(digest, 'Target groups with no healthy target')?.items).toEqual([
+      'old-gateway-nlb › old-gateway-tg: 0/1 healthy — no target is healthy, the NLB fails open and sends traffic to all of them: i-0old0000000000001:443 unhealthy (Target.FailedHealthChecks)',
     ]);
     // PageSize 1: two load balancers take two pages, four target groups four.
     expect(callsOf(sim, 'DescribeLoadBalancers').map((call) => call.input)).toEqual([
@@ -442,7 +450,7 @@ describe('daily check on the simulated account', () => {
     expect(sectionOf(digest, 'Checks that could not run')?.items).toEqual([
       'alarms: User is not authorized to perform: cloudwatch:DescribeAlarms',
     ]);
-    expect(sectionOf(digest, 'Target groups with every target unhealthy')?.items).toHaveLength(1);
+    expect(sectionOf(digest, 'Target groups with no healthy target')?.items).toHaveLength(1);
   });
 
   it('shows a group by id when its name cannot be looked up, and says why', async () => {
@@ -472,5 +480,134 @@ describe('daily check on the simulated account', () => {
     expect(sectionOf(digest, 'Hand-made security-group changes still in place')?.items).toEqual([
       expect.stringContaining(`AuthorizeSecurityGroupIngress ${GROUPS.postgres}: tcp 5432 from 0.0.0.0/0 →`),
     ]);
+  });
+});
+
+describe('the daily digest tells the truth about target health', () => {
+  const [first, second, third] = GATEWAY_INSTANCES;
+
+  it('every gateway instance stopped: 0/6 healthy is critical, never "all clear"', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    for (const id of GATEWAY_INSTANCES) stopInstance(sim, id);
+
+    const { digest, finding } = await dailyCheck(sim.account.clock.now(), dailyDeps());
+
+    expect(digest.counts[0]).toEqual({
+      label: 'Targets healthy',
+      value: '0/6 (1 load balancer)',
+      status: 'critical',
+    });
+    // A stopped instance's target is unused / Target.InvalidState, as ELBv2 reports it.
+    expect(sectionOf(digest, 'Target groups with no healthy target')?.items).toEqual([
+      `gateway-nlb › gateway-tg-https: 0/3 healthy — no target is healthy, nothing is serving: ${first}:80 unused (Target.InvalidState), ${second}:80 unused (Target.InvalidState), ${third}:80 unused (Target.InvalidState)`,
+      `gateway-nlb › gateway-tg-custom: 0/3 healthy — no target is healthy, nothing is serving: ${first}:9995 unused (Target.InvalidState), ${second}:9995 unused (Target.InvalidState), ${third}:9995 unused (Target.InvalidState)`,
+    ]);
+    expect(summaryLine(digest)).not.toContain('all clear');
+    expect(finding.severity).toBe('critical');
+    expect(finding.title).toBe(
+      'Daily check 2026-11-23: Targets healthy 0/6 (1 load balancer) · Alarms 0 · SG changes (24h) 0 · Grants 0 active, 0 expiring today',
+    );
+  });
+
+  it('counts unavailable (health checks disabled) and draining targets as not healthy', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    disableHealthChecks(sim, TARGET_GROUPS.custom);
+    await sim.account.as(consoleUser('alice@example.com'), () =>
+      new ElasticLoadBalancingV2Client({}).send(
+        new DeregisterTargetsCommand({ TargetGroupArn: TARGET_GROUPS.https, Targets: [{ Id: first }] }),
+      ),
+    );
+
+    const { digest, finding } = await dailyCheck(sim.account.clock.now(), dailyDeps());
+
+    expect(digest.counts[0]).toMatchObject({ value: '2/6 (1 load balancer)', status: 'critical' });
+    expect(sectionOf(digest, 'Targets not healthy')?.items).toEqual([
+      `gateway-nlb › gateway-tg-https: 2/3 healthy — ${first}:80 draining (Target.DeregistrationInProgress)`,
+    ]);
+    expect(sectionOf(digest, 'Target groups with no healthy target')?.items).toEqual([
+      `gateway-nlb › gateway-tg-custom: 0/3 healthy — no target is healthy, nothing is serving: ${first}:9995 unavailable (Target.HealthCheckDisabled), ${second}:9995 unavailable (Target.HealthCheckDisabled), ${third}:9995 unavailable (Target.HealthCheckDisabled)`,
+    ]);
+    expect(finding.severity).toBe('critical');
+  });
+
+  it('lists targets in their first health checks: not a problem yet, but not "all clear" either', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    const instance = sim.instances.instances.get(second);
+    if (instance) instance.upSince = sim.account.clock.now().getTime() - 30_000;
+
+    const { digest, finding } = await dailyCheck(sim.account.clock.now(), dailyDeps());
+
+    expect(digest.counts[0]).toMatchObject({ value: '4/6 (1 load balancer)', status: 'info' });
+    expect(sectionOf(digest, 'Targets in their first health checks')?.items).toEqual([
+      `gateway-nlb › gateway-tg-https: 2/3 healthy — first health checks in progress: ${second}:80 initial (Elb.InitialHealthChecking)`,
+      `gateway-nlb › gateway-tg-custom: 2/3 healthy — first health checks in progress: ${second}:9995 initial (Elb.InitialHealthChecking)`,
+    ]);
+    expect(summaryLine(digest)).not.toContain('all clear');
+    expect(finding.severity).toBe('info');
+  });
+});
+
+describe('the daily digest names the checks that could not run', () => {
+  it('CloudTrail unreadable: "SG changes not read", in the headline and in Slack, never "0 · ok"', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+
+    const { digest, finding } = await dailyCheck(
+      sim.account.clock.now(),
+      dailyDeps({
+        trail: {
+          securityGroupEvents: () =>
+            Promise.reject(new Error('User is not authorized to perform: cloudtrail:LookupEvents')),
+        },
+      }),
+    );
+
+    expect(digest.counts[2]).toEqual({
+      label: 'SG changes (24h)',
+      value: 'not read (CloudTrail)',
+      status: 'warning',
+    });
+    expect(digest.notRun).toEqual(['security-group changes (CloudTrail)']);
+    expect(summaryLine(digest)).toBe(
+      'Daily check 2026-11-23: could not run: security-group changes (CloudTrail) · Targets healthy 6/6 (1 load balancer) · Alarms 0 · SG changes (24h) not read (CloudTrail) · Grants 0 active, 0 expiring today',
+    );
+    expect(sectionOf(digest, 'Checks that could not run')?.items).toEqual([
+      'security-group changes (CloudTrail): User is not authorized to perform: cloudtrail:LookupEvents',
+    ]);
+    const slack = JSON.stringify(digestBlocks(digest).blocks);
+    expect(slack).toContain(':warning: could not run: *security-group changes (CloudTrail)*');
+    expect(slack).toContain(':warning: SG changes (24h) *not read (CloudTrail)*');
+    expect(slack).not.toContain(':white_check_mark: SG changes');
+    expect(finding.severity).toBe('warning');
+    expect(finding.title).toBe(summaryLine(digest));
+  });
+
+  it('target health and alarms unreadable: neither "0/0 healthy" nor "0 alarms"', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    const reads = dailyDeps();
+
+    const { digest } = await dailyCheck(
+      sim.account.clock.now(),
+      dailyDeps({
+        elb: {
+          ...reads.elb,
+          targetHealth: () =>
+            Promise.reject(
+              new Error('User is not authorized to perform: elasticloadbalancing:DescribeTargetHealth'),
+            ),
+        },
+        alarms: { alarmsInAlarm: () => Promise.reject(new Error('Rate exceeded')) },
+      }),
+    );
+
+    expect(digest.counts.slice(0, 2)).toEqual([
+      { label: 'Targets healthy', value: 'not read (ELBv2)', status: 'warning' },
+      { label: 'Alarms', value: 'not read (CloudWatch)', status: 'warning' },
+    ]);
+    expect(summaryLine(digest)).toMatch(/^Daily check 2026-11-23: could not run: alarms, target health · /);
   });
 });

@@ -14,9 +14,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type ExpireDeps, expireGrants, PENDING_GRACE_MS } from '../../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../../functions/grant-access/http';
+import { stateTableRepeats } from '../../../shared/aws/repeat-store';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
-import { recentEvents } from '../../../shared/sg/protected-groups';
 import { awsError } from '../../../simulated-account/errors';
 import { consoleUser, GROUPS } from '../../../simulated-account/index';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
@@ -68,6 +68,9 @@ const at = (minutes: number) =>
     new Date(Date.parse('2026-11-23T00:00:00Z') + minutes * MINUTE).toISOString(),
   );
 const ruleOf = (id: string) => sim.current.sg.rules.get(id);
+/** Report mode's memory of what it told, in the state table as the handler keeps it. */
+const reportedIn = () =>
+  stateTableRepeats(table.current.client, table.current.tableName, 'expire-grants', 7 * 86_400_000);
 const accessOf = (cidr: string) => grantedAccess(GROUPS.postgres, cidr);
 
 describe('revoking recorded grants', () => {
@@ -405,16 +408,18 @@ describe('report mode', () => {
 mode: report
 grants: { ports: [5432], warnBefore: 15m }
 `);
-    const reported = recentEvents(100);
     const before = await table.current.store.open();
 
+    // Each run in a new container (a fresh gate on the same state table): a cold start repeats nothing.
     at(50);
-    const warn = await run({ policy, reported });
+    const warn = await run({ policy, reported: reportedIn() });
+    const warnAgain = await run({ policy, reported: reportedIn() });
     at(60);
-    const expire = await run({ policy, reported });
-    const again = await run({ policy, reported });
+    const expire = await run({ policy, reported: reportedIn() });
+    const again = await run({ policy, reported: reportedIn() });
 
     expect(warn.findings.map((finding) => finding.kind)).toEqual(['grant.expiring']);
+    expect(warnAgain.findings).toEqual([]);
     expect(expire.findings).toEqual([
       expect.objectContaining({ kind: 'grant.expired', outcome: 'would-act', mode: 'report' }),
     ]);

@@ -11,6 +11,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
 import {
+  disableHealthChecks,
   GATEWAY_INSTANCES,
   hangApplication,
   impairInstance,
@@ -18,6 +19,7 @@ import {
   registerOnPort,
   resumeApplication,
   setTargetGroupPort,
+  stallRegistration,
   stopInstance,
   TARGET_GROUPS,
   tagInstance,
@@ -25,6 +27,7 @@ import {
 import { lambdaContext } from '../../../simulated-account/lambda-context';
 import { loadEvent } from '../../../simulated-account/load-event';
 import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
 
 type Handler = typeof import('../../../functions/heal-targets/handler')['handler'];
 interface Result {
@@ -33,6 +36,8 @@ interface Result {
 }
 
 const sim = useSimulation();
+// Repeat suppression lives in the state table.
+useStateTable();
 let handler: Handler;
 const [first, second, third] = GATEWAY_INSTANCES;
 const MINUTE = 60_000;
@@ -65,6 +70,9 @@ const alarm = (vary?: (event: AlarmEvent) => void) => {
   return invoke(event);
 };
 type AlarmEvent = {
+  account: string;
+  region: string;
+  resources: string[];
   detail: {
     state: { value: string };
     configuration: { metrics: Array<{ metricStat: { metric: { dimensions: Record<string, string> } } }> };
@@ -277,6 +285,18 @@ describe('every target unhealthy', () => {
     expect(kinds((await sweep()).findings)).toEqual(['gateway-tg-https', 'gateway-tg-custom']);
   });
 
+  it('is not repeated by a sweep in a new container (the memory is in the state table)', async () => {
+    for (const id of GATEWAY_INSTANCES) hangApplication(sim.current, id);
+    expect((await sweep()).findings).toHaveLength(2);
+    sim.current.account.clock.advance(5 * MINUTE);
+    await loadHandler(); // a cold start: module state is new, the state table is the same
+
+    const repeated = await sweep();
+
+    expect(repeated.findings).toEqual([]);
+    expect(repeated.result.groups.map((group) => group.status)).toEqual(['systemic', 'systemic']);
+  });
+
   it('is news again as soon as the diagnosis changes, or after the group was healthy in between', async () => {
     for (const id of GATEWAY_INSTANCES) hangApplication(sim.current, id);
     await sweep();
@@ -457,5 +477,164 @@ describe('the alarm trigger', () => {
     });
     expect(result.status).toBe('ignored');
     expect(calls.all).toEqual([]);
+  });
+});
+
+describe('an alarm for a target group that no longer exists', () => {
+  it('is one targets.group-missing finding: no write, no throw, no retry', async () => {
+    const gone = 'targetgroup/gateway-tg-old/0123456789abcdef';
+
+    const { result, calls, findings } = await alarm((event) => {
+      const metric = event.detail.configuration.metrics[0]?.metricStat.metric;
+      if (metric) metric.dimensions.TargetGroup = gone;
+    });
+
+    expect(result).toEqual({ status: 'target-group-missing', groups: [] });
+    // The simulated account answers the wire code TargetGroupNotFound, as ELBv2 does.
+    expect(calls.all.filter((call) => call.service !== 'SNS').map((call) => call.command)).toEqual([
+      'DescribeTargetGroups',
+    ]);
+    expect(calls.writes).toEqual([]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'targets.group-missing',
+        severity: 'warning',
+        outcome: 'no-action',
+        mode: 'enforce',
+        title:
+          'alarm gateway-nlb-unhealthy-targets names target group gateway-tg-old, which does not exist — nothing touched',
+        resource: {
+          type: 'target-group',
+          id: `arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:${gone}`,
+          name: 'gateway-tg-old',
+        },
+        actions: [],
+      }),
+    ]);
+  });
+});
+
+describe('an event from another account or region', () => {
+  it('an alarm of another account: one targets.foreign-event finding, not one AWS read or write', async () => {
+    stopInstance(sim.current, first);
+
+    const { result, calls, findings } = await alarm((event) => {
+      event.account = '444455556666';
+    });
+
+    expect(result.status).toBe('foreign');
+    expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'targets.foreign-event',
+        severity: 'warning',
+        outcome: 'no-action',
+        account: '444455556666',
+        title:
+          "alarm gateway-nlb-unhealthy-targets from outside netwarden's accounts and region ignored (444455556666, ap-northeast-2)",
+        actions: [],
+      }),
+    ]);
+    expect(findings[0]?.why).toContain('account "444455556666" is not 111122223333');
+  });
+
+  it('an alarm whose ARN names another region is foreign too, even when the envelope looks at home', async () => {
+    const { result, calls, findings } = await alarm((event) => {
+      event.resources = ['arn:aws:cloudwatch:us-east-1:111122223333:alarm:gateway-nlb-unhealthy-targets'];
+    });
+
+    expect(result.status).toBe('foreign');
+    expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
+    expect(findings[0]?.why).toContain('resources[0] (the alarm ARN) "us-east-1" is not ap-northeast-2');
+  });
+
+  it('a sweep of another region: reported, nothing read', async () => {
+    const event = loadEvent<{ region: string }>('schedule/heal-targets-sweep.json');
+    event.region = 'us-west-2';
+
+    const { result, calls, findings } = await invoke(event);
+
+    expect(result.status).toBe('foreign');
+    expect(calls.all.filter((call) => call.service !== 'SNS')).toEqual([]);
+    expect(findings.map((finding) => finding.kind)).toEqual(['targets.foreign-event']);
+  });
+});
+
+describe('every target state but healthy counts', () => {
+  it('every gateway instance stopped (unused/Target.InvalidState): one is started, within the cap', async () => {
+    for (const id of GATEWAY_INSTANCES) stopInstance(sim.current, id);
+
+    const { result, calls, findings } = await sweep();
+
+    // Starting takes traffic from no one, so "nothing healthy" does not hold it; the cap (half) does.
+    expect(result.groups).toEqual([
+      {
+        targetGroup: 'gateway-tg-https',
+        status: 'healing',
+        decisions: [`start:${first}`, `hold:capped:${second}`, `hold:capped:${third}`],
+      },
+      {
+        targetGroup: 'gateway-tg-custom',
+        status: 'waiting',
+        decisions: [`hold:capped:${second}`, `hold:capped:${third}`],
+      },
+    ]);
+    expect(calls.writes).toEqual(['CreateTags', 'StartInstances']);
+    expect(inputsOf(calls, 'StartInstances')).toEqual([{ InstanceIds: [first] }]);
+    expect(findingFor(findings, 'gateway-tg-https')).toMatchObject({
+      kind: 'targets.healing',
+      outcome: 'acted',
+      title: `gateway-tg-https: 3 of 3 targets unhealthy — started ${first}`,
+    });
+  });
+
+  it('health checks disabled (unavailable/Target.HealthCheckDisabled): reported, never acted on', async () => {
+    disableHealthChecks(sim.current, TARGET_GROUPS.custom);
+
+    const { result, calls, findings } = await sweep();
+
+    expect(result.groups).toContainEqual({
+      targetGroup: 'gateway-tg-custom',
+      status: 'human-needed',
+      decisions: GATEWAY_INSTANCES.map((id) => `hold:needs-human:${id}`),
+    });
+    expect(calls.writes).toEqual([]);
+    const finding = findingFor(findings, 'gateway-tg-custom');
+    expect(finding).toMatchObject({ kind: 'targets.human-needed', outcome: 'no-action', actions: [] });
+    expect(finding?.why).toContain(
+      `${first}:9995 health checks are disabled on the target group (Target.HealthCheckDisabled): nobody can tell whether it serves; enable them.`,
+    );
+  });
+
+  it('initial for longer than the bound (a registration that never completes): a human is asked', async () => {
+    stallRegistration(sim.current, TARGET_GROUPS.https, second);
+
+    const { result, calls, findings } = await sweep();
+
+    expect(result.groups).toContainEqual({
+      targetGroup: 'gateway-tg-https',
+      status: 'human-needed',
+      decisions: [`hold:needs-human:${second}`],
+    });
+    expect(calls.writes).toEqual([]);
+    expect(findingFor(findings, 'gateway-tg-https')?.why).toContain(
+      `${second}:80 still in its first health checks (Elb.RegistrationInProgress) 86400s after the instance came up or was last healed, longer than the 300s they take`,
+    );
+  });
+
+  it('initial within the bound is left to settle: no finding from the sweep', async () => {
+    stallRegistration(sim.current, TARGET_GROUPS.https, second);
+    const instance = sim.current.instances.instances.get(second);
+    if (instance) instance.launchedAt = sim.current.account.clock.now().getTime() - 2 * MINUTE;
+
+    const { result, calls, findings } = await sweep();
+
+    expect(result.groups).toContainEqual({
+      targetGroup: 'gateway-tg-https',
+      status: 'settling',
+      decisions: [],
+    });
+    expect(calls.writes).toEqual([]);
+    expect(findings).toEqual([]);
   });
 });

@@ -12,12 +12,17 @@ import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Finding } from '../../../shared/findings/finding';
+import { findingMessage } from '../../../shared/slack/format';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
 import { loadEvent } from '../../../simulated-account/load-event';
+import { useStateTable } from '../../helpers/state-table';
 
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
 const s3 = mockClient(S3Client);
+// The event ledger (exactly-once per event) lives in the state table: dynalite, not a mock.
+useStateTable();
 const event = loadEvent<{
   detail: {
     eventID: string;
@@ -112,5 +117,22 @@ describe('revert-sg-drift handler', () => {
       (sns.commandCalls(PublishCommand)[0]?.args[0].input.Message as string) ?? '{}',
     );
     expect(message).toMatchObject({ kind: 'unprocessable', outcome: 'no-action' });
+  });
+
+  it('says enforce mode on an unprocessable finding in an enforcing stage, in the finding and in Slack', async () => {
+    vi.stubEnv('NETWARDEN_MODE', 'enforce');
+    vi.resetModules();
+    ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
+
+    await handler({ hello: 'world' }, lambdaContext());
+
+    const finding = JSON.parse(
+      (sns.commandCalls(PublishCommand)[0]?.args[0].input.Message as string) ?? '{}',
+    ) as Finding;
+    expect(finding).toMatchObject({ kind: 'unprocessable', mode: 'enforce' });
+    const text = JSON.stringify(findingMessage(finding, { defaultRegion: 'ap-northeast-2' }));
+    expect(text).toContain('enforce mode');
+    expect(text).not.toContain('report mode');
+    vi.unstubAllEnvs();
   });
 });

@@ -17,9 +17,12 @@ import { lambdaContext } from '../../../simulated-account/lambda-context';
 import { tcp } from '../../../simulated-account/permissions';
 import { useRevertHandler } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
 
 const ec2 = new EC2Client({});
 const sim = useSimulation();
+// The event ledger (exactly-once per event) lives in the state table.
+useStateTable();
 const { actAs, invoke, reload, usePolicy } = useRevertHandler(sim);
 const OTHER_ACCOUNT = '999988887777';
 

@@ -33,9 +33,12 @@ import { tcp } from '../../../simulated-account/permissions';
 import { SELF_ROLES, testPolicy } from '../../helpers/checks';
 import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
 
 const ec2 = new EC2Client({});
 const sim = useSimulation();
+// The event ledger (exactly-once per event) lives in the state table.
+useStateTable();
 const { actAs, invoke, reload, usePolicy } = useRevertHandler(sim);
 const mallory = consoleUser('mallory@example.com', '198.51.100.66');
 const tagCall = (identity: Identity, command: CreateTagsCommand | DeleteTagsCommand) =>

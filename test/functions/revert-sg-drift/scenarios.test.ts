@@ -29,9 +29,12 @@ import { loadEvent } from '../../../simulated-account/load-event';
 import { tcp } from '../../../simulated-account/permissions';
 import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
 import { callsSince, useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
 
 const ec2 = new EC2Client({});
 const sim = useSimulation();
+// The event ledger (exactly-once per event) lives in the state table.
+useStateTable();
 const { actAs, invoke, reload } = useRevertHandler(sim);
 const alice = consoleUser('alice@example.com');
 

@@ -147,7 +147,8 @@ describe('weekly check on the simulated account: the security-group audit', () =
       { VpcId: 'vpc-0a1b2c3d4e5f60001', MaxResults: 5, NextToken: expect.any(String) },
     ]);
     expect(callsOf(sim, 'GetObject').map((call) => call.input)).toEqual([
-      { Bucket: TERRAFORM_STATE.bucket, Key: TERRAFORM_STATE.key },
+      // As it reaches S3 on the wire: the SDK asks for the object's checksum to validate the body.
+      { Bucket: TERRAFORM_STATE.bucket, Key: TERRAFORM_STATE.key, ChecksumMode: 'ENABLED' },
     ]);
   });
 
@@ -338,5 +339,51 @@ describe('weekly check: digest and finding', () => {
     expect(findingsOf(sim)).toEqual([finding]);
     expect(finding).toMatchObject({ kind: 'check.weekly', severity: 'info', outcome: 'no-action' });
     expect(sim.account.writes().map((call) => `${call.service}.${call.command}`)).toEqual(['SNS.Publish']);
+  });
+});
+
+describe('the weekly digest names the checks that could not run', () => {
+  it('NLB metrics unreadable: no NLB called idle, no "0 unhealthy hosts", and the headline says so', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    const { digest, finding } = await weeklyCheck(
+      sim.account.clock.now(),
+      weeklyDeps(sim, {
+        metrics: {
+          metricData: () =>
+            Promise.reject(new Error('User is not authorized to perform: cloudwatch:GetMetricData')),
+        },
+      }),
+    );
+    expect(digest.notRun).toEqual(['NLB metrics']);
+    expect(digest.counts[1]).toEqual({
+      label: 'NLBs',
+      value: '1 (metrics not read: idle unknown, $18.36/month at the minimum)',
+      status: 'warning',
+    });
+    expect(itemsOf(digest, 'Idle load balancers (no new flow in 7 days)')).toBeUndefined();
+    expect(itemsOf(digest, 'NLB metrics, last 7 days')).toBeUndefined();
+    expect(itemsOf(digest, 'Checks that could not run')).toEqual([
+      'NLB metrics: User is not authorized to perform: cloudwatch:GetMetricData',
+    ]);
+    expect(digestText(digest)[1]).toMatch(/^could not run: NLB metrics · SG audit /);
+    expect(finding.title).not.toContain('all clear');
+    expect(finding.severity).toBe('warning');
+  });
+
+  it('the security-group audit unreadable: "SG audit not read", never "0 findings"', async () => {
+    const sim = simulation.current;
+    mendEstate(sim);
+    const { digest } = await weeklyCheck(
+      sim.account.clock.now(),
+      weeklyDeps(sim, {
+        sg: {
+          groups: () => Promise.reject(new Error('Request limit exceeded.')),
+          rules: () => Promise.reject(new Error('Request limit exceeded.')),
+        },
+      }),
+    );
+    expect(digest.counts[0]).toEqual({ label: 'SG audit', value: 'not read (EC2)', status: 'warning' });
+    expect(digest.notRun).toEqual(['security-group audit']);
   });
 });

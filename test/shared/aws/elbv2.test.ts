@@ -5,6 +5,7 @@ import {
   DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
   InvalidTargetException,
+  TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -64,9 +65,34 @@ describe('elbv2Port', () => {
   it('treats deregistering a target that is no longer registered as done', async () => {
     mock
       .on(DeregisterTargetsCommand)
-      .rejects(new InvalidTargetException({ message: 'not registered', $metadata: {} }));
+      // As the SDK's deserializer builds it: the class, with the wire code in Code.
+      .rejects(
+        Object.assign(new InvalidTargetException({ message: 'not registered', $metadata: {} }), {
+          Code: 'InvalidTarget',
+        }),
+      );
     await expect(
       port.deregisterTargets(arn(1), [{ id: 'i-0abcdef1234567890', port: 8080 }]),
     ).resolves.toEqual({ alreadyGone: true });
+  });
+
+  it('reads a target group that does not exist as undefined: the wire code TargetGroupNotFound, in Code', async () => {
+    // The SDK's deserializer: class TargetGroupNotFoundException, name of the class, Code the wire code.
+    mock
+      .on(DescribeTargetGroupsCommand)
+      .rejects(
+        Object.assign(
+          new TargetGroupNotFoundException({ message: 'One or more target groups not found', $metadata: {} }),
+          { Code: 'TargetGroupNotFound' },
+        ),
+      );
+    await expect(port.describeTargetGroup(arn(1))).resolves.toBeUndefined();
+  });
+
+  it('lets any other error through', async () => {
+    mock
+      .on(DescribeTargetGroupsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    await expect(port.describeTargetGroup(arn(1))).rejects.toThrow('Rate exceeded');
   });
 });

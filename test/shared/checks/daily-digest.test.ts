@@ -52,7 +52,7 @@ describe('the daily digest’s grants', () => {
     const unread = dailyDigest(facts({ grants: undefined, failures: ['grants (state table): throttled'] }));
     expect(isClean(unread)).toBe(false);
     expect(summaryLine(unread)).toBe(
-      'Daily check 2026-11-23: Targets healthy 0/0 (0 load balancers) · Alarms 0 · SG changes (24h) 0 · Grants not read (state table)',
+      'Daily check 2026-11-23: could not run: grants (state table) · Targets healthy 0/0 (0 load balancers) · Alarms 0 · SG changes (24h) 0 · Grants not read (state table)',
     );
     expect(unread.counts[3]).toEqual({ label: 'Grants', value: 'not read (state table)', status: 'warning' });
   });

@@ -97,6 +97,7 @@ describe('unprocessableFinding', () => {
     expect(
       unprocessableFinding('requestParameters: absent', NOW, {
         function: 'revert-sg-drift',
+        mode: 'report',
         eventId: 'e-42',
       }),
     ).toMatchObject({
@@ -110,7 +111,7 @@ describe('unprocessableFinding', () => {
   });
 
   it('keeps the plain title when there is no event id to name', () => {
-    expect(unprocessableFinding('bad input', NOW, { function: 'daily-check' }).title).toBe(
+    expect(unprocessableFinding('bad input', NOW, { function: 'daily-check', mode: 'report' }).title).toBe(
       'daily-check could not process an event',
     );
   });

@@ -152,7 +152,23 @@ describe('per-target healing', () => {
     ]);
   });
 
-  it('does not act while no target is healthy, even under the fraction', () => {
+  it('does not reboot while no target is healthy, even under the fraction', () => {
+    const result = diagnose(
+      snapshot(
+        [
+          target(a, 'initial', 'Elb.InitialHealthChecking'),
+          target(b, 'initial', 'Elb.InitialHealthChecking'),
+          target(c, 'unhealthy', 'Target.FailedHealthChecks'),
+        ],
+        [instance(a), instance(b), instance(c, { instanceStatus: 'impaired' })],
+      ),
+      policy,
+      NOW,
+    );
+    expect(result.decisions).toMatchObject([{ type: 'hold', reason: 'no-healthy-target', instanceId: c }]);
+  });
+
+  it('starts a stopped instance while no target is healthy: starting takes traffic from no one', () => {
     const result = diagnose(
       snapshot(
         [
@@ -165,7 +181,7 @@ describe('per-target healing', () => {
       policy,
       NOW,
     );
-    expect(result.decisions).toMatchObject([{ type: 'hold', reason: 'no-healthy-target', instanceId: c }]);
+    expect(result.decisions).toMatchObject([{ type: 'act', action: 'start', instanceId: c }]);
   });
 
   it('only takes actions the policy lists', () => {

@@ -1,0 +1,169 @@
+/**
+ * Exactly once per CloudTrail event, across retries and containers: the event ledger in the state
+ * table (dynalite). A "container" is a fresh set of deps (empty caches and recent-event memory)
+ * sharing the one table, as two Lambda containers share it.
+ */
+import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { describe, expect, it } from 'vitest';
+import { type RevertDeps, revertDrift } from '../../../functions/revert-sg-drift/revert';
+import { securityGroupPort } from '../../../shared/aws/ec2';
+import { eventLedger } from '../../../shared/aws/event-ledger';
+import { EventInProgress } from '../../../shared/findings/event-ledger';
+import type { Finding } from '../../../shared/findings/finding';
+import { loadPolicy } from '../../../shared/policy/load';
+import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
+import type { CloudTrailEvent } from '../../../simulated-account/account';
+import { consoleUser, GROUPS } from '../../../simulated-account/index';
+import { tcp } from '../../../simulated-account/permissions';
+import { SIMULATED_HOME } from '../../helpers/revert';
+import { callsSince, useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
+
+const ec2 = new EC2Client({});
+const sim = useSimulation();
+const table = useStateTable();
+const policy = loadPolicy('netwarden.policy.yml');
+const alice = consoleUser('alice@example.com');
+
+/** One container's deps; `publish` records into `published` unless told to fail. */
+function container(published: Finding[], options: { failPublish?: boolean; sg?: RevertDeps['sg'] } = {}) {
+  const sg = options.sg ?? securityGroupPort(ec2);
+  const now = sim.current.account.clock.now;
+  const deps: RevertDeps = {
+    sg,
+    publish: async (finding) => {
+      if (options.failPublish) throw new Error('SNS Publish failed: connection reset');
+      published.push(finding);
+    },
+    now,
+    policy,
+    selfRoles: ['arn:aws:iam::*:role/netwarden-test-*'],
+    protectedGroups: protectedGroups(policy, sg, now),
+    recent: recentEvents(),
+    home: SIMULATED_HOME,
+    grants: { get: async () => undefined },
+    ledger: eventLedger(table.current.client, table.current.tableName, 'revert-sg-drift'),
+    claimUntil: new Date(now().getTime() + 60_000),
+  };
+  return deps;
+}
+
+async function worldOn5432(): Promise<CloudTrailEvent> {
+  const { events } = await sim.current.account.as(alice, () =>
+    ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: GROUPS.postgres,
+        IpPermissions: [tcp(5432, '0.0.0.0/0')],
+      }),
+    ),
+  );
+  const [event] = events;
+  if (!event) throw new Error('no CloudTrail event');
+  return event;
+}
+
+describe('exactly once per event', () => {
+  it('publishes the original "acted" finding once when a retry follows a publish failure after the revoke', async () => {
+    const event = await worldOn5432();
+    const published: Finding[] = [];
+    const mark = sim.current.account.calls.length;
+
+    await expect(revertDrift(event, container(published, { failPublish: true }))).rejects.toThrow(
+      'SNS Publish failed',
+    );
+    const retry = await revertDrift(event, container(published));
+
+    expect(callsSince(sim.current, mark).writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(retry.status).toBe('redelivered');
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ kind: 'sg.guardrail-breach', outcome: 'acted', mode: 'enforce' });
+  });
+
+  it('does nothing on a redelivery to a new container after the finding was published, and logs why', async () => {
+    const event = await worldOn5432();
+    const published: Finding[] = [];
+    await revertDrift(event, container(published));
+    const mark = sim.current.account.calls.length;
+    const logged: Array<[string, Record<string, unknown>]> = [];
+
+    const again = await revertDrift(event, {
+      ...container(published),
+      log: (message, data) => logged.push([message, data]),
+    });
+
+    expect(again).toEqual({ status: 'redelivered', eventId: event.detail.eventID, findings: [] });
+    expect(callsSince(sim.current, mark).all).toEqual([]);
+    expect(published).toHaveLength(1);
+    expect(logged).toContainEqual([
+      'redelivered event already handled',
+      { eventId: event.detail.eventID, findings: 1, publishingNow: 0 },
+    ]);
+  });
+
+  it('lets one of two containers act on the same event at once; the other is told to retry later', async () => {
+    const event = await worldOn5432();
+    const published: Finding[] = [];
+    const real = securityGroupPort(ec2);
+    let revokeStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      revokeStarted = resolve;
+    });
+    let finishRevoke: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      finishRevoke = resolve;
+    });
+    // Container A stops inside its revoke until container B has tried the same event.
+    const slow: RevertDeps['sg'] = {
+      ...real,
+      revokeRules: async (...args) => {
+        revokeStarted();
+        await held;
+        return real.revokeRules(...args);
+      },
+    };
+
+    const first = revertDrift(event, container(published, { sg: slow }));
+    await started;
+    await expect(revertDrift(event, container(published))).rejects.toThrow(EventInProgress);
+    finishRevoke();
+    await first;
+
+    const revokes = sim.current.account.calls.filter((call) => call.command === 'RevokeSecurityGroupIngress');
+    expect(revokes).toHaveLength(1);
+    expect(published.map((finding) => finding.outcome)).toEqual(['acted']);
+  });
+
+  it('lets a retry act after an attempt failed before deciding, without waiting for its claim to lapse', async () => {
+    const event = await worldOn5432();
+    const published: Finding[] = [];
+    const real = securityGroupPort(ec2);
+    const throttled: RevertDeps['sg'] = {
+      ...real,
+      revokeRules: async () => {
+        throw new Error('RequestLimitExceeded');
+      },
+    };
+
+    await expect(revertDrift(event, container(published, { sg: throttled }))).rejects.toThrow(
+      'RequestLimitExceeded',
+    );
+    const retry = await revertDrift(event, container(published));
+
+    expect(retry.status).toBe('decided');
+    expect(published.map((finding) => finding.outcome)).toEqual(['acted']);
+  });
+
+  it('lets a retry take over a claim whose holder died (its deadline passed)', async () => {
+    const event = await worldOn5432();
+    const ledger = eventLedger(table.current.client, table.current.tableName, 'revert-sg-drift');
+    const now = sim.current.account.clock.now();
+    // A container claimed the event and was killed by its timeout before it could release it.
+    await ledger.claim((event.detail as { eventID: string }).eventID, now, new Date(now.getTime() - 1));
+    const published: Finding[] = [];
+
+    const retry = await revertDrift(event, container(published));
+
+    expect(retry.status).toBe('decided');
+    expect(published.map((finding) => finding.outcome)).toEqual(['acted']);
+  });
+});
