@@ -4,6 +4,7 @@
  *   netwarden grant|grants|revoke …      temporary access grants
  *   netwarden check daily|weekly         the operations checks in report mode
  *   netwarden redrive <queue>            replay parked failures after a fix (dry run unless --apply)
+ *   netwarden sandbox                    serve the simulated account on 127.0.0.1 (npm run sandbox)
  * Add --simulated to run any command against the built-in simulated account.
  */
 // This machine may run Node 20; the SDK's advice to upgrade is noise in a CLI's output (Lambda runs 22).
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<{ run: CliCommand }>> = {
   revoke: () => import('./grants').then((module) => ({ run: module.revoke })),
   check: () => import('./check'),
   redrive: () => import('./redrive'),
+  sandbox: () => import('./sandbox'),
 };
 
 const USAGE = `usage: netwarden <command> [options]
@@ -32,6 +34,7 @@ const USAGE = `usage: netwarden <command> [options]
   check daily|weekly                     run an operations check in report mode
   redrive failed-events|events-dlq|notifications-dlq --stage NAME [--apply]
                                          replay parked failures after a fix (a dry run without --apply)
+  sandbox [--port N]                     serve the simulated account on 127.0.0.1 for your own tools
 options: --simulated (use the built-in simulated account)`;
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Identity } from './identities';
 import type { Simulation } from './index';
 import { ConnectionDropped, type WireRequest } from './wire/router';
 
@@ -31,10 +32,29 @@ async function wireRequest(request: IncomingMessage): Promise<WireRequest> {
   };
 }
 
-export async function serveSimulation(sim: Simulation, port = 0): Promise<ServedSimulation> {
+export interface ServeOptions {
+  readonly port?: number;
+  /** Who a request's signer is, from its access key id: the principal its CloudTrail events name. */
+  readonly identityOf?: (accessKeyId: string) => Identity;
+}
+
+const accessKeyOf = (authorization = ''): string => /Credential=([^/]+)\//.exec(authorization)?.[1] ?? '';
+
+export async function serveSimulation(
+  sim: Simulation,
+  options: ServeOptions = {},
+): Promise<ServedSimulation> {
+  const answer = async (wire: WireRequest) => {
+    const identity = options.identityOf?.(accessKeyOf(wire.headers.authorization));
+    if (!identity) return sim.account.router.handle(wire);
+    const outcome = await sim.account.as(identity, () => sim.account.router.handle(wire));
+    if (outcome.error) throw outcome.error;
+    if (!outcome.result) throw new Error('the simulated account gave no answer');
+    return outcome.result;
+  };
   const server = createServer((request, response) => {
     wireRequest(request)
-      .then((wire) => sim.account.router.handle(wire))
+      .then(answer)
       .then((answer) => {
         response.writeHead(answer.status, {
           ...answer.headers,
@@ -53,7 +73,7 @@ export async function serveSimulation(sim: Simulation, port = 0): Promise<Served
         response.end(`simulated account failure: ${message}`);
       });
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${bound}`,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * SQS queues of the simulated account, with visibility timeouts on the account's clock: a received
  * message is hidden until its timeout runs out or ChangeMessageVisibility sets it to 0, and only the
@@ -68,6 +69,8 @@ export function installSqs(account: SimulatedAccount): SqsState {
         MessageId: message.messageId,
         ReceiptHandle: message.receiptHandle,
         Body: message.body,
+        // As SQS does; the SDK checks it and refuses a batch whose bodies do not match.
+        MD5OfBody: createHash('md5').update(message.body).digest('hex'),
         Attributes: { ApproximateReceiveCount: String(message.receiveCount) },
         ...(Object.keys(message.attributes).length > 0
           ? {

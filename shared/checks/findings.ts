@@ -14,6 +14,7 @@ export function checkFinding(
     kind: `check.${digest.check}`,
     severity: isClean(digest) ? 'info' : worstSeverity(digest),
     title: summaryLine(digest),
+    // True in every stage: the checks only read, whatever mode the stage's remediations run in.
     mode: 'report',
     outcome: 'no-action',
     time: now.toISOString(),

@@ -86,7 +86,8 @@ describe('netwarden redrive failed-events', () => {
 
   it('--apply: invokes each function once with exactly its original payload, deletes only what Lambda accepted, leaves and reports the rest', async () => {
     const { drift, driftId, sweepId, brokenId } = parkFailedEvents();
-    lambda.refuseNext('netwarden-prod-heal-targets', 'TooManyRequestsException', 'Rate Exceeded.', 429);
+    // A refusal the SDK does not retry (a throttle it would retry on its own, as it should).
+    lambda.refuseNext('netwarden-prod-heal-targets', 'ResourceConflictException', 'The function is being updated.', 409);
     const { io, out } = captured();
 
     const code = await main(['redrive', 'failed-events', '--stage', 'prod', '--apply'], io);
@@ -105,7 +106,7 @@ describe('netwarden redrive failed-events', () => {
     ]);
     expect(out).toEqual([
       `redriven ${driftId} to netwarden-prod-revert-sg-drift; deleted from ${FAILED_EVENTS}`,
-      `left ${sweepId}: the invoke of netwarden-prod-heal-targets failed: Rate Exceeded.`,
+      `left ${sweepId}: the invoke of netwarden-prod-heal-targets failed: The function is being updated.`,
       `left ${brokenId}: malformed: the body is not JSON`,
       `${FAILED_EVENTS}: 1 redriven, 2 left in the queue`,
     ]);

@@ -60,7 +60,7 @@ describe('simulated ELBv2', () => {
       elbv2.send(
         new RegisterTargetsCommand({ TargetGroupArn: TARGET_GROUPS.https, Targets: [{ Id: second }] }),
       ),
-    ).rejects.toMatchObject({ name: 'InvalidTarget' });
+    ).rejects.toMatchObject({ Code: 'InvalidTarget', name: 'InvalidTargetException' });
   });
 
   it('pages target groups with Marker/PageSize and refuses unknown groups and too many tag ARNs', async () => {
@@ -71,7 +71,7 @@ describe('simulated ELBv2', () => {
     expect(pages).toEqual([3, 1]);
     await expect(
       elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [`${TARGET_GROUPS.https}0`] })),
-    ).rejects.toMatchObject({ name: 'TargetGroupNotFound' });
+    ).rejects.toMatchObject({ Code: 'TargetGroupNotFound', name: 'TargetGroupNotFoundException' });
     await expect(
       elbv2.send(
         new DescribeTagsCommand({ ResourceArns: Array.from({ length: 21 }, () => TARGET_GROUPS.https) }),
