@@ -87,7 +87,12 @@ describe('netwarden redrive failed-events', () => {
   it('--apply: invokes each function once with exactly its original payload, deletes only what Lambda accepted, leaves and reports the rest', async () => {
     const { drift, driftId, sweepId, brokenId } = parkFailedEvents();
     // A refusal the SDK does not retry (a throttle it would retry on its own, as it should).
-    lambda.refuseNext('netwarden-prod-heal-targets', 'ResourceConflictException', 'The function is being updated.', 409);
+    lambda.refuseNext(
+      'netwarden-prod-heal-targets',
+      'ResourceConflictException',
+      'The function is being updated.',
+      409,
+    );
     const { io, out } = captured();
 
     const code = await main(['redrive', 'failed-events', '--stage', 'prod', '--apply'], io);
