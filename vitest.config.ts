@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/helpers/setup.ts'],
+    // `osls package` once per run, and only if a test file asks for the package (test/helpers/packaged.ts).
+    globalSetup: ['test/helpers/package-once.ts'],
     environment: 'node',
     // Scenario tests share module-level SDK client singletons; isolate files, not tests.
     pool: 'forks',

@@ -38,15 +38,23 @@ export async function run(args: string[], io: CliIo, until: Promise<void> = inte
     { createSimulatedAccount, ACCOUNT_ID, consoleUser, netwardenRole },
     { serveSimulation },
     { startStateTable },
+    { installStack },
   ] = await Promise.all([
     import('../simulated-account/index'),
     import('../simulated-account/endpoint'),
     import('../simulated-account/state-table'),
+    import('../simulated-account/cloudformation'),
   ]);
   const sim = createSimulatedAccount();
+  const table = await startStateTable('netwarden-sandbox-state');
+  const findingsTopic = `arn:aws:sns:${sim.account.region}:${ACCOUNT_ID}:netwarden-sandbox-findings`;
+  // `osls invoke local` (stage dev) resolves the functions' !Refs from the netwarden-dev stack's resources.
+  installStack(sim.account, 'netwarden-dev', {
+    StateTable: { type: 'AWS::DynamoDB::Table', physicalId: table.tableName },
+    FindingsTopic: { type: 'AWS::SNS::Topic', physicalId: findingsTopic },
+  });
   // Only the HTTP endpoint answers: this process makes no AWS calls of its own.
   sim.restore();
-  const table = await startStateTable('netwarden-sandbox-state');
   // Calls signed with the key netwarden's functions get are netwarden's own; any other key is a person
   // at the console, so that revert-sg-drift judges their changes as it would in an account.
   const served = await serveSimulation(sim, {
@@ -63,7 +71,7 @@ export async function run(args: string[], io: CliIo, until: Promise<void> = inte
     `export AWS_ENDPOINT_URL_DYNAMODB=${table.endpoint}`,
     `export AWS_REGION=${region} AWS_ACCESS_KEY_ID=${NETWARDEN_KEY} AWS_SECRET_ACCESS_KEY=sandbox`,
     `export STATE_TABLE_NAME=${table.tableName}`,
-    `export FINDINGS_TOPIC_ARN=arn:aws:sns:${region}:${ACCOUNT_ID}:netwarden-sandbox-findings`,
+    `export FINDINGS_TOPIC_ARN=${findingsTopic}`,
   ])
     io.out(`  ${line}`);
   io.out('  (that key acts as netwarden; sign with any other key id, e.g. alice, to act as a person)');

@@ -1,11 +1,12 @@
 /**
- * Packages the service once per test file with `osls package` (offline) and exposes the
- * CloudFormation template, so template tests check what would really be deployed.
+ * The service as `osls package` builds it: the CloudFormation template and the artifacts, so that
+ * template tests check what would really be deployed and the e2e tests run the shipped zips. The
+ * global setup (test/helpers/package-once.ts) packages each stage and region once per test run.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 
 export interface Template {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -16,26 +17,43 @@ export interface Packaged {
   readonly artifacts: string[];
 }
 
-const packagedBy = new Map<string, Packaged>();
+/** Packaging takes tens of seconds on a busy machine, longer when another package is queued first. */
+export const PACKAGING_HANG_LIMIT_MS = 900_000;
 
-/** Packages once per stage and region in this test file; without a region, the provider's default. */
-export function packageService(stage = 'prod', region?: string): Packaged {
-  const key = `${stage}/${region ?? ''}`;
-  const done = packagedBy.get(key);
-  if (done) return done;
-  const dir = mkdtempSync(join(tmpdir(), 'netwarden-package-'));
-  const where = region ? ['--region', region] : [];
-  execFileSync('npx', ['osls', 'package', '--stage', stage, ...where, '--package', dir], {
-    stdio: 'pipe',
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
-    // Generous: packaging is the slowest thing the tests do, and CI machines are often busy.
-    timeout: 600_000,
+const packagedBy = new Map<string, Promise<Packaged>>();
+
+/** Asks the global setup for a package (node:http, which has no response timeout of its own). */
+function packageDir(stage: string, region: string | undefined): Promise<string> {
+  const url = new URL(inject('packagingUrl'));
+  url.searchParams.set('stage', stage);
+  if (region) url.searchParams.set('region', region);
+  return new Promise((resolve, reject) => {
+    get(url, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (response.statusCode === 200) resolve((JSON.parse(body) as { dir: string }).dir);
+        else reject(new Error(body));
+      });
+    }).on('error', reject);
   });
-  const template = JSON.parse(
-    readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
-  ) as Template;
-  const packaged = { dir, template, artifacts: readdirSync(dir).filter((file) => file.endsWith('.zip')) };
-  packagedBy.set(key, packaged);
+}
+
+/** The service packaged for a stage and region; without a region, the provider's default. */
+export function packageService(stage = 'prod', region?: string): Promise<Packaged> {
+  const key = `${stage}/${region ?? ''}`;
+  let packaged = packagedBy.get(key);
+  if (!packaged) {
+    packaged = packageDir(stage, region).then((dir) => ({
+      dir,
+      template: JSON.parse(
+        readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+      ) as Template,
+      artifacts: readdirSync(dir).filter((file) => file.endsWith('.zip')),
+    }));
+    packagedBy.set(key, packaged);
+  }
   return packaged;
 }
 

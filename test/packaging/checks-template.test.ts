@@ -7,12 +7,18 @@ import { consoleUser, createSimulatedAccount, GROUPS } from '../../simulated-acc
 import { tcp } from '../../simulated-account/permissions';
 import { startStateTable } from '../../simulated-account/state-table';
 import { dailyDeps, weeklyDeps } from '../helpers/checks';
-import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+import {
+  allowedActions,
+  PACKAGING_HANG_LIMIT_MS,
+  type Packaged,
+  packageService,
+  resourcesOfType,
+} from '../helpers/packaged';
 
 let packaged: Packaged;
-beforeAll(() => {
-  packaged = packageService();
-}, 240_000);
+beforeAll(async () => {
+  packaged = await packageService();
+}, PACKAGING_HANG_LIMIT_MS);
 
 const IAM_PREFIX: Record<string, string> = {
   ElasticLoadBalancingV2: 'elasticloadbalancing',

@@ -4,13 +4,19 @@
  * that may call only the DynamoDB and EC2 actions they use — no revoke that depends on a tag.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+import {
+  allowedActions,
+  PACKAGING_HANG_LIMIT_MS,
+  type Packaged,
+  packageService,
+  resourcesOfType,
+} from '../helpers/packaged';
 import { STATE_TABLE_KEYS } from '../helpers/state-table';
 
 let packaged: Packaged;
-beforeAll(() => {
-  packaged = packageService();
-}, 240_000);
+beforeAll(async () => {
+  packaged = await packageService();
+}, PACKAGING_HANG_LIMIT_MS);
 
 interface Statement {
   Sid: string;

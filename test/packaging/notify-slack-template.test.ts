@@ -8,12 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unzip } from '../../bench/unzip';
-import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+import {
+  allowedActions,
+  PACKAGING_HANG_LIMIT_MS,
+  type Packaged,
+  packageService,
+  resourcesOfType,
+} from '../helpers/packaged';
 
 let packaged: Packaged;
-beforeAll(() => {
-  packaged = packageService();
-}, 240_000);
+beforeAll(async () => {
+  packaged = await packageService();
+}, PACKAGING_HANG_LIMIT_MS);
 
 const resource = (id: string) => {
   const found = packaged.template.Resources[id];

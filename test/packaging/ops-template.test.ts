@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allowedActions,
+  PACKAGING_HANG_LIMIT_MS,
   type Packaged,
   packageService,
   resourcesOfType,
@@ -17,10 +18,10 @@ import {
 
 let packaged: Packaged;
 let template: Template;
-beforeAll(() => {
-  packaged = packageService();
+beforeAll(async () => {
+  packaged = await packageService();
   template = packaged.template;
-}, 240_000);
+}, PACKAGING_HANG_LIMIT_MS);
 
 type Properties = Record<string, unknown>;
 type Statement = {

@@ -4,13 +4,19 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { isSelf } from '../../shared/sg/actor';
-import { allowedActions, type Packaged, packageService, resourcesOfType } from '../helpers/packaged';
+import {
+  allowedActions,
+  PACKAGING_HANG_LIMIT_MS,
+  type Packaged,
+  packageService,
+  resourcesOfType,
+} from '../helpers/packaged';
 import { unzipEntry } from '../helpers/zip';
 
 let packaged: Packaged;
-beforeAll(() => {
-  packaged = packageService();
-}, 240_000);
+beforeAll(async () => {
+  packaged = await packageService();
+}, PACKAGING_HANG_LIMIT_MS);
 
 describe('packaged service', () => {
   it('produces one artifact per function', () => {
@@ -233,9 +239,9 @@ describe('revert-sg-drift', () => {
 
 describe('two regions', () => {
   let second: Packaged;
-  beforeAll(() => {
-    second = packageService('prod', 'us-east-1');
-  }, 600_000);
+  beforeAll(async () => {
+    second = await packageService('prod', 'us-east-1');
+  }, PACKAGING_HANG_LIMIT_MS);
 
   const roleNames = (template: Packaged['template']) =>
     resourcesOfType(template, 'AWS::IAM::Role').map(([, role]) => String(role.Properties.RoleName));
