@@ -258,6 +258,10 @@ describe('grant-access', () => {
     ]);
     const byId = bySid('GrantAccessRole');
     expect(byId.GrantRecords?.Resource).toEqual(TABLE);
+    // Only grant records: never another function's event claims or repeat records.
+    expect(byId.GrantRecords?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['grant#*'] },
+    });
     expect(byId.OpenGrants?.Resource).toEqual(INDEX);
     expect(byId.LabelGrantOnCreate?.Condition).toEqual({
       StringEquals: { 'ec2:CreateAction': 'AuthorizeSecurityGroupIngress' },
@@ -296,6 +300,9 @@ describe('expire-grants', () => {
     const byId = bySid('ExpireGrantsRole');
     expect(byId.DueGrants?.Resource).toEqual(INDEX);
     expect(byId.SettleGrants?.Resource).toEqual(TABLE);
+    expect(byId.SettleGrants?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['grant#*'] },
+    });
     expect(
       statements('ExpireGrantsRole').every(
         (statement) => statement.Condition === undefined || statement.Sid === 'RememberReportedFindings',
