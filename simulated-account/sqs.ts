@@ -26,11 +26,15 @@ interface StoredMessage {
   receiptHandle?: string;
   receiveCount: number;
   visibleAt: number;
+  readonly deadLetterSource: string | undefined;
 }
 
 export interface SqsState {
-  /** Puts a message in a queue (created on first use), as a service would park it. Returns its id. */
-  send(queueName: string, body: string, attributes?: Record<string, string>): string;
+  /**
+   * Puts a message in a queue (created on first use), as a service would park it; `movedFrom` names
+   * the queue SQS moved it from (its DeadLetterQueueSourceArn). Returns its id.
+   */
+  send(queueName: string, body: string, attributes?: Record<string, string>, movedFrom?: string): string;
   /** What the queue holds now, visible or not, oldest first. */
   messages(queueName: string): ReadonlyArray<{ messageId: string; body: string; visible: boolean }>;
 }
@@ -71,7 +75,10 @@ export function installSqs(account: SimulatedAccount): SqsState {
         Body: message.body,
         // As SQS does; the SDK checks it and refuses a batch whose bodies do not match.
         MD5OfBody: createHash('md5').update(message.body).digest('hex'),
-        Attributes: { ApproximateReceiveCount: String(message.receiveCount) },
+        Attributes: {
+          ApproximateReceiveCount: String(message.receiveCount),
+          ...(message.deadLetterSource ? { DeadLetterQueueSourceArn: message.deadLetterSource } : {}),
+        },
         ...(Object.keys(message.attributes).length > 0
           ? {
               MessageAttributes: Object.fromEntries(
@@ -98,11 +105,14 @@ export function installSqs(account: SimulatedAccount): SqsState {
   });
 
   return {
-    send(queueName, body, attributes = {}) {
+    send(queueName, body, attributes = {}, movedFrom) {
       const queue = queues.get(queueName) ?? [];
       queues.set(queueName, queue);
       const messageId = account.newId('msg', 12);
-      queue.push({ messageId, body, attributes, receiveCount: 0, visibleAt: 0 });
+      const deadLetterSource = movedFrom
+        ? `arn:aws:sqs:${account.region}:${account.accountId}:${movedFrom}`
+        : undefined;
+      queue.push({ messageId, body, attributes, receiveCount: 0, visibleAt: 0, deadLetterSource });
       return messageId;
     },
     messages(queueName) {

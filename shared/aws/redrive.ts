@@ -48,7 +48,7 @@ export function redriveQueue(): RedriveQueuePort {
           VisibilityTimeout: hideSeconds,
           WaitTimeSeconds: 0,
           MessageAttributeNames: ['All'],
-          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+          MessageSystemAttributeNames: ['ApproximateReceiveCount', 'DeadLetterQueueSourceArn'],
         }),
       );
       return (output.Messages ?? []).flatMap((message): ReceivedMessage[] => {
@@ -64,6 +64,9 @@ export function redriveQueue(): RedriveQueuePort {
             receiptHandle: message.ReceiptHandle,
             body: message.Body ?? '',
             attributes,
+            ...(message.Attributes?.DeadLetterQueueSourceArn
+              ? { deadLetterSource: message.Attributes.DeadLetterQueueSourceArn }
+              : {}),
             receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? '1'),
           },
         ];

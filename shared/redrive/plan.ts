@@ -38,6 +38,11 @@ export interface ParkedMessage {
   readonly body: string;
   /** String message attributes (EventBridge's RULE_ARN, TARGET_ARN, ERROR_CODE …). */
   readonly attributes: Readonly<Record<string, string>>;
+  /**
+   * SQS's own DeadLetterQueueSourceArn: set when SQS moved the message here from another queue after
+   * too many receives, and by nobody else. Whoever may send to that queue chose the body.
+   */
+  readonly deadLetterSource?: string;
 }
 
 export type MessagePlan =
@@ -86,7 +91,27 @@ function leave(message: ParkedMessage, reason: string): MessagePlan {
   return { kind: 'leave', messageId: message.messageId, reason };
 }
 
+/** Lambda and EventBridge send to these queues themselves; a message SQS moved in came from elsewhere. */
+function movedInFromAnotherQueue(message: ParkedMessage): MessagePlan | undefined {
+  return message.deadLetterSource
+    ? leave(
+        message,
+        `not redriven: SQS moved it here from ${message.deadLetterSource}, so whoever could send there wrote it`,
+      )
+    : undefined;
+}
+
+/** notifications-dlq holds only what SQS moved from the notifications queue: anything sent to it directly is anyone's. */
+export function notificationNotParkedBySqs(message: ParkedMessage, stage: string): string | undefined {
+  if (message.deadLetterSource?.endsWith(`:netwarden-${stage}-notifications`)) return undefined;
+  return message.deadLetterSource
+    ? `not redriven: SQS moved it here from ${message.deadLetterSource}, not from netwarden-${stage}-notifications`
+    : `not redriven: sent to the dead-letter queue directly, not moved there by SQS from netwarden-${stage}-notifications`;
+}
+
 function planFailedEvent(message: ParkedMessage, stage: string): MessagePlan {
+  const moved = movedInFromAnotherQueue(message);
+  if (moved) return moved;
   const json = parseJson(message.body);
   if ('problem' in json) return leave(message, `malformed: ${json.problem}`);
   const record = DestinationRecord.safeParse(json.value);
@@ -118,6 +143,8 @@ function planFailedEvent(message: ParkedMessage, stage: string): MessagePlan {
 }
 
 function planUndeliveredEvent(message: ParkedMessage, stage: string): MessagePlan {
+  const moved = movedInFromAnotherQueue(message);
+  if (moved) return moved;
   const json = parseJson(message.body);
   if ('problem' in json) return leave(message, `malformed: ${json.problem}`);
   if (typeof json.value !== 'object' || json.value === null || Array.isArray(json.value))

@@ -6,7 +6,14 @@
  */
 import * as z from 'zod';
 import { errorMessage } from '../errors';
-import { type MessagePlan, type ParkedMessage, planMessage, queueName, type RedriveQueue } from './plan';
+import {
+  type MessagePlan,
+  notificationNotParkedBySqs,
+  type ParkedMessage,
+  planMessage,
+  queueName,
+  type RedriveQueue,
+} from './plan';
 
 export interface ReceivedMessage extends ParkedMessage {
   readonly receiptHandle: string;
@@ -81,7 +88,12 @@ export async function redrive(
       for (const message of room) seen.add(message.messageId);
 
       if (queue === 'notifications-dlq') {
-        const counts = await notifySlackBatch(room, options, deps, name, leaveMessage, lines, release);
+        const genuine = room.filter((message) => {
+          const problem = notificationNotParkedBySqs(message, options.stage);
+          if (problem) leaveMessage(message, problem);
+          return !problem;
+        });
+        const counts = await notifySlackBatch(genuine, options, deps, name, leaveMessage, lines, release);
         redriven += counts.redriven;
         ready += counts.ready;
         continue;

@@ -20,6 +20,7 @@ beforeEach(() => {
 const FAILED_EVENTS = 'netwarden-prod-failed-events';
 const EVENTS_DLQ = 'netwarden-prod-events-dlq';
 const NOTIFICATIONS_DLQ = 'netwarden-prod-notifications-dlq';
+const NOTIFICATIONS_QUEUE = 'netwarden-prod-notifications';
 const functionArn = (name: string) => `arn:aws:lambda:ap-northeast-2:${ACCOUNT_ID}:function:${name}:$LATEST`;
 
 type DestinationRecord = {
@@ -60,6 +61,22 @@ function parkFailedEvents() {
 }
 
 describe('netwarden redrive failed-events', () => {
+  it('leaves a record SQS moved in from another queue: whoever could send there wrote it', async () => {
+    const event = loadEvent('cloudtrail/authorize-ingress-console-world-5432.json');
+    const moved = sqs.send(
+      FAILED_EVENTS,
+      JSON.stringify(failedInvocation('netwarden-prod-revert-sg-drift', event)),
+      {},
+      'attacker-queue',
+    );
+    const { io, out } = captured();
+    expect(await main(['redrive', 'failed-events', '--stage', 'prod', '--apply'], io)).toBe(1);
+    expect(callsTo('Lambda', 'Invoke')).toEqual([]);
+    expect(out[0]).toBe(
+      `left ${moved}: not redriven: SQS moved it here from arn:aws:sqs:ap-northeast-2:111122223333:attacker-queue, so whoever could send there wrote it`,
+    );
+  });
+
   it('dry run (the default): says per message what it would invoke, and invokes and deletes nothing', async () => {
     const { driftId, sweepId, brokenId } = parkFailedEvents();
     const { io, out } = captured();
@@ -211,13 +228,39 @@ describe('netwarden redrive events-dlq', () => {
 });
 
 describe('netwarden redrive notifications-dlq', () => {
+  it('never hands notify-slack a message that SQS did not move there from the notifications queue', async () => {
+    const forged = sqs.send(NOTIFICATIONS_DLQ, '{"Type":"Notification","Message":"all clear"}');
+    const elsewhere = sqs.send(NOTIFICATIONS_DLQ, '{"Type":"Notification"}', {}, 'attacker-queue');
+    const genuine = sqs.send(
+      NOTIFICATIONS_DLQ,
+      '{"Type":"Notification","Message":"one"}',
+      {},
+      NOTIFICATIONS_QUEUE,
+    );
+    lambda.deploy('netwarden-prod-notify-slack', () => ({ batchItemFailures: [] }));
+
+    const { io, out } = captured();
+    expect(await main(['redrive', 'notifications-dlq', '--stage', 'prod', '--apply'], io)).toBe(1);
+
+    expect(lambda.invocations).toHaveLength(1);
+    const handed = lambda.invocations[0]?.payload as { Records: Array<{ messageId: string }> } | undefined;
+    expect(handed?.Records.map((record) => record.messageId)).toEqual([genuine]);
+    expect(sqs.messages(NOTIFICATIONS_DLQ).map(({ messageId }) => messageId)).toEqual([forged, elsewhere]);
+    expect(out).toContain(
+      `left ${forged}: not redriven: sent to the dead-letter queue directly, not moved there by SQS from netwarden-prod-notifications`,
+    );
+    expect(out).toContain(
+      `left ${elsewhere}: not redriven: SQS moved it here from arn:aws:sqs:ap-northeast-2:111122223333:attacker-queue, not from netwarden-prod-notifications`,
+    );
+  });
+
   it('hands the parked messages to notify-slack as its SQS batch and deletes only those it posted', async () => {
     const bodies = [
       '{"Type":"Notification","Message":"one"}',
       '{"Type":"Notification","Message":"two"}',
       'three',
     ];
-    const ids = bodies.map((body) => sqs.send(NOTIFICATIONS_DLQ, body));
+    const ids = bodies.map((body) => sqs.send(NOTIFICATIONS_DLQ, body, {}, NOTIFICATIONS_QUEUE));
     // Slack takes the first two; the third fails again.
     lambda.deploy('netwarden-prod-notify-slack', () => ({ batchItemFailures: [{ itemIdentifier: ids[2] }] }));
 
@@ -249,7 +292,7 @@ describe('netwarden redrive notifications-dlq', () => {
   });
 
   it('leaves every message when notify-slack itself throws', async () => {
-    const id = sqs.send(NOTIFICATIONS_DLQ, 'a');
+    const id = sqs.send(NOTIFICATIONS_DLQ, 'a', {}, NOTIFICATIONS_QUEUE);
     lambda.deploy('netwarden-prod-notify-slack', () => {
       throw new Error('SLACK_WEBHOOK_PARAMETER: expected an SSM parameter name');
     });

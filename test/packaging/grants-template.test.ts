@@ -305,7 +305,10 @@ describe('expire-grants', () => {
     });
     expect(
       statements('ExpireGrantsRole').every(
-        (statement) => statement.Condition === undefined || statement.Sid === 'RememberReportedFindings',
+        (statement) =>
+          statement.Condition === undefined ||
+          statement.Sid === 'RememberReportedFindings' ||
+          statement.Sid === 'SettleGrants',
       ),
     ).toBe(true);
   });

@@ -335,3 +335,20 @@ describe('the failed-events queue', () => {
     }
   });
 });
+
+const NOTIFICATIONS_QUEUE_ARN =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
+  'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:netwarden-prod-notifications';
+
+describe('the queues that redrive replays from', () => {
+  it('cannot be made the dead-letter queue of a queue someone else owns: SQS would move any body into them', () => {
+    expect(propertiesOf('FailedEventsQueue').RedriveAllowPolicy).toEqual({ redrivePermission: 'denyAll' });
+    expect(propertiesOf('EventsDeadLetterQueue').RedriveAllowPolicy).toEqual({
+      redrivePermission: 'denyAll',
+    });
+    expect(propertiesOf('NotificationsDeadLetterQueue').RedriveAllowPolicy).toEqual({
+      redrivePermission: 'byQueue',
+      sourceQueueArns: [{ 'Fn::Sub': NOTIFICATIONS_QUEUE_ARN }],
+    });
+  });
+});
