@@ -179,3 +179,21 @@ export function planMessage(
 ): MessagePlan {
   return queue === 'failed-events' ? planFailedEvent(message, stage) : planUndeliveredEvent(message, stage);
 }
+
+/**
+ * What a payload says it is, for the operator to read before `--apply`: a replayed body is whatever
+ * the failing invocation was given, so the dry run shows who and what it names, not just an id.
+ */
+export function describePayload(payload: unknown): string {
+  if (typeof payload !== 'object' || payload === null) return 'not an event object';
+  const event = payload as {
+    id?: unknown;
+    source?: unknown;
+    'detail-type'?: unknown;
+    detail?: { eventName?: unknown; eventID?: unknown; userIdentity?: { arn?: unknown } };
+  };
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '?');
+  if (event.detail?.eventName !== undefined)
+    return `${text(event.detail.eventName)} ${text(event.detail.eventID)} by ${text(event.detail.userIdentity?.arn)}`;
+  return `${text(event.source)} "${text(event['detail-type'])}" ${text(event.id)}`;
+}

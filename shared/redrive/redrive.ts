@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { errorMessage } from '../errors';
 import {
+  describePayload,
   type MessagePlan,
   notificationNotParkedBySqs,
   type ParkedMessage,
@@ -106,7 +107,7 @@ export async function redrive(
         }
         if (!options.apply) {
           lines.push(
-            `would invoke ${plan.functionName} (async) with message ${message.messageId} (${plan.failure})`,
+            `would invoke ${plan.functionName} (async) with message ${message.messageId} (${plan.failure}): ${describePayload(plan.payload)}`,
           );
           ready += 1;
           release.push(message.receiptHandle);

@@ -84,8 +84,9 @@ describe('netwarden redrive failed-events', () => {
     const code = await main(['redrive', 'failed-events', '--stage', 'prod'], io);
 
     expect(out).toEqual([
-      `would invoke netwarden-prod-revert-sg-drift (async) with message ${driftId} (RetriesExhausted, after 3 attempts, TimeoutError: Connection timed out after 3000 ms)`,
-      `would invoke netwarden-prod-heal-targets (async) with message ${sweepId} (RetriesExhausted, after 3 attempts, TimeoutError: Connection timed out after 3000 ms)`,
+      // Who and what each replayed body names, for the operator to read before --apply.
+      `would invoke netwarden-prod-revert-sg-drift (async) with message ${driftId} (RetriesExhausted, after 3 attempts, TimeoutError: Connection timed out after 3000 ms): AuthorizeSecurityGroupIngress b34e9381-5c01-4bcd-859f-ba6cf5a64856 by arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com`,
+      `would invoke netwarden-prod-heal-targets (async) with message ${sweepId} (RetriesExhausted, after 3 attempts, TimeoutError: Connection timed out after 3000 ms): aws.events "Scheduled Event" 0c3d7e4a-91b2-4f5e-8a6d-3e2f1b0c9d87`,
       `left ${brokenId}: malformed: the body is not JSON`,
       `${FAILED_EVENTS}: dry run, nothing changed: 2 would be redriven, 1 would be left; add --apply to redrive`,
     ]);
@@ -209,7 +210,7 @@ describe('netwarden redrive events-dlq', () => {
     const dry = captured();
     expect(await main(['redrive', 'events-dlq', '--stage', 'prod'], dry.io)).toBe(1);
     expect(dry.out[0]).toBe(
-      `would invoke netwarden-prod-daily-check (async) with message ${dailyId} (NO_PERMISSIONS: Lambda returned AccessDeniedException)`,
+      `would invoke netwarden-prod-daily-check (async) with message ${dailyId} (NO_PERMISSIONS: Lambda returned AccessDeniedException): aws.events "Scheduled Event" 5b1e3c2a-8f4d-4e6b-9a7c-0d1e2f3a4b5c`,
     );
     expect(callsTo('Lambda', 'Invoke')).toEqual([]);
 
