@@ -53,6 +53,13 @@ export async function serveSimulation(
     return outcome.result;
   };
   const server = createServer((request, response) => {
+    // AWS SDKs and CLIs send no Origin; a browser does. A web page must not drive the sandbox.
+    if (request.headers.origin !== undefined) {
+      response.writeHead(403, { 'content-type': 'text/plain' });
+      response.end('the simulated account answers AWS clients, not browsers');
+      request.resume();
+      return;
+    }
     wireRequest(request)
       .then(answer)
       .then((answer) => {

@@ -126,3 +126,18 @@ describe.each(['in-process', 'http'] as const)('the simulated account over %s', 
     expect((error.$metadata as { httpStatusCode: number; attempts: number }).attempts).toBe(2);
   });
 });
+
+it('refuses a request a web page sends (it carries an Origin), so no browser tab can drive the sandbox', async () => {
+  sim = createSimulatedAccount();
+  sim.restore();
+  const served = await serveSimulation(sim);
+  close = served.close;
+  const mark = sim.account.calls.length;
+  const response = await fetch(`${served.url}/`, {
+    method: 'POST',
+    headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'Action=DescribeSecurityGroups&Version=2016-11-15',
+  });
+  expect(response.status).toBe(403);
+  expect(sim.account.calls.length).toBe(mark);
+});
