@@ -9,8 +9,8 @@
  */
 import { dailyCheck } from '../functions/daily-check/daily';
 import { weeklyCheck } from '../functions/weekly-check/weekly';
+import { type Digest, digestText } from '../shared/audits/digest';
 import { lazyGrantStore } from '../shared/aws/ports';
-import { type Digest, digestText } from '../shared/checks/digest';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../shared/config';
 import { errorMessage } from '../shared/errors';
 import type { GrantStore } from '../shared/grants/record';

@@ -3,8 +3,8 @@
  * Generation is not timed; the audit is run a few times and the median reported.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { auditAccount } from '../../shared/audits/audit';
 import { securityGroupReads } from '../../shared/aws/checks-ec2';
-import { auditAccount } from '../../shared/checks/audit';
 import { toIpPermission } from '../../shared/rules/normalise';
 import { createSimulatedAccount } from '../../simulated-account/index';
 import { syntheticAccount } from '../../test/helpers/synthetic-account';

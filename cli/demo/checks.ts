@@ -13,12 +13,12 @@ import {
   EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
+import { type Digest, digestText } from '../../shared/audits/digest';
 import { lazyGrantStore } from '../../shared/aws/ports';
-import { type Digest, digestText } from '../../shared/checks/digest';
-import { digestBlocks } from '../../shared/checks/digest-blocks';
 import type { Finding } from '../../shared/findings/finding';
 import { accessKey, grantAccessRule } from '../../shared/grants/record';
 import { grantLabel } from '../../shared/grants/tags';
+import { digestBlocks } from '../../shared/slack/digest-blocks';
 import type { CloudTrailEvent } from '../../simulated-account/account';
 import {
   ACCOUNT_ID,

@@ -4,19 +4,19 @@
  * API after every retry) is named in the digest and the rest still arrives — a partial report at 09:00
  * beats a retry storm of duplicate digests. Only a failed publish throws (and is retried, then dead-lettered).
  */
-import { type ChangesReview, reviewChanges } from '../../shared/checks/changes';
-import { type DailyFacts, dailyDigest, type LoadBalancerHealth } from '../../shared/checks/daily-digest';
-import type { Digest } from '../../shared/checks/digest';
-import { checkFinding } from '../../shared/checks/findings';
+import { type ChangesReview, reviewChanges } from '../../shared/audits/changes';
+import { type DailyFacts, dailyDigest, type LoadBalancerHealth } from '../../shared/audits/daily-digest';
+import type { Digest } from '../../shared/audits/digest';
+import { checkFinding } from '../../shared/audits/findings';
+import { gather } from '../../shared/audits/gather';
 import type {
   AlarmFacts,
   AlarmReads,
   LoadBalancerReads,
   SecurityGroupReads,
   TrailReads,
-} from '../../shared/checks/ports';
-import { clockIn } from '../../shared/checks/time';
-import { errorMessage } from '../../shared/errors';
+} from '../../shared/audits/ports';
+import { clockIn } from '../../shared/audits/time';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { lookUpGrants } from '../../shared/grants/judge';
 import {
@@ -44,21 +44,6 @@ export interface DailyDeps {
   readonly publish?: Publish;
   /** Items per digest section; the CLI shows everything. */
   readonly itemLimit?: number;
-}
-
-/** Runs `read`; on failure records `what: why` and returns the fallback. */
-export async function gather<T>(
-  what: string,
-  failures: string[],
-  fallback: T,
-  read: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    failures.push(`${what}: ${errorMessage(error)}`);
-    return fallback;
-  }
 }
 
 async function targetHealth(elb: DailyDeps['elb']): Promise<LoadBalancerHealth[]> {

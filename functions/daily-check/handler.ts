@@ -1,7 +1,8 @@
 /** daily-check: EventBridge schedule (09:00 Asia/Seoul by default) → dailyCheck → one digest finding. Wiring only. */
+
+import { scheduledTime } from '../../shared/audits/schedule';
 import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
 import { lazyGrantStore } from '../../shared/aws/ports';
-import { scheduledTime } from '../../shared/checks/schedule';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';

@@ -1,7 +1,8 @@
 /** weekly-check: EventBridge schedule (Monday 09:00 Asia/Seoul by default) → weeklyCheck → one digest finding. Wiring only. */
+
+import { scheduledTime } from '../../shared/audits/schedule';
 import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
 import { lazyGrantStore } from '../../shared/aws/ports';
-import { scheduledTime } from '../../shared/checks/schedule';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';

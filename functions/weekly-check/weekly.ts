@@ -3,9 +3,10 @@
  * As in the daily check, a part that cannot be read is named in the digest and the rest still arrives.
  */
 
-import { auditAccount, emptyAuditReport } from '../../shared/checks/audit';
-import type { Digest } from '../../shared/checks/digest';
-import { checkFinding } from '../../shared/checks/findings';
+import { auditAccount, emptyAuditReport } from '../../shared/audits/audit';
+import type { Digest } from '../../shared/audits/digest';
+import { checkFinding } from '../../shared/audits/findings';
+import { gather } from '../../shared/audits/gather';
 import type {
   AuditGroup,
   CertificateReads,
@@ -17,7 +18,7 @@ import type {
   NetworkReads,
   SecurityGroupReads,
   TargetGroupFacts,
-} from '../../shared/checks/ports';
+} from '../../shared/audits/ports';
 import {
   type CertificateUse,
   NLB_METRICS,
@@ -26,13 +27,12 @@ import {
   type TargetGroupSettings,
   WEEK_MS,
   weeklyDigest,
-} from '../../shared/checks/weekly-digest';
+} from '../../shared/audits/weekly-digest';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { GrantRecord, GrantStore } from '../../shared/grants/record';
 import type { Policy } from '../../shared/policy/schema';
 import type { StateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { baselineFromState, type StateBaseline } from '../../shared/terraform/state';
-import { gather } from '../daily-check/daily';
 
 export interface WeeklyDeps {
   readonly elb: Pick<

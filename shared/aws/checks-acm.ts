@@ -1,6 +1,6 @@
 /** ACM DescribeCertificate for listener certificates. */
 import { type ACMClient, DescribeCertificateCommand } from '@aws-sdk/client-acm';
-import type { CertificateReads } from '../checks/ports';
+import type { CertificateReads } from '../audits/ports';
 import { awsErrorCode } from '../errors';
 
 export function certificateReads(client: ACMClient): CertificateReads {

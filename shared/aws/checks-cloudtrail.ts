@@ -4,7 +4,7 @@
  * may make 2 LookupEvents calls a second: the client retries throttling with backoff.
  */
 import { type CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
-import type { TrailReads, TrailRecord } from '../checks/ports';
+import type { TrailReads, TrailRecord } from '../audits/ports';
 import { SG_EVENT_NAMES } from '../events/cloudtrail';
 
 export function trailReads(client: CloudTrailClient, options: { pageSize?: number } = {}): TrailReads {

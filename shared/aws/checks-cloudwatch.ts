@@ -4,7 +4,7 @@ import {
   paginateDescribeAlarms,
   paginateGetMetricData,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmFacts, AlarmReads, MetricReads, MetricSeries } from '../checks/ports';
+import type { AlarmFacts, AlarmReads, MetricReads, MetricSeries } from '../audits/ports';
 
 /** GetMetricData takes at most 500 queries per call. */
 export const MAX_QUERIES_PER_CALL = 500;

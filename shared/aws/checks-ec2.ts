@@ -10,8 +10,8 @@ import {
   paginateDescribeStaleSecurityGroups,
   type StaleIpPermission,
 } from '@aws-sdk/client-ec2';
-import type { StaleReference } from '../checks/audit';
-import type { AuditGroup, NetworkReads, SecurityGroupReads } from '../checks/ports';
+import type { StaleReference } from '../audits/audit';
+import type { AuditGroup, NetworkReads, SecurityGroupReads } from '../audits/ports';
 import { groupFactsFromSdk, ruleFromSdk } from '../rules/normalise';
 import { describePorts, normalisePorts, normaliseProtocol } from '../rules/rule';
 

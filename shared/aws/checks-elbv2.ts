@@ -14,7 +14,7 @@ import {
   paginateDescribeLoadBalancers,
   paginateDescribeTargetGroups,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { ListenerFacts, LoadBalancerFacts, LoadBalancerReads, TargetGroupFacts } from '../checks/ports';
+import type { ListenerFacts, LoadBalancerFacts, LoadBalancerReads, TargetGroupFacts } from '../audits/ports';
 import { forwardedTargetGroupArns } from './elbv2-listeners';
 
 /** Listener protocols that terminate TLS and so hold certificates. */

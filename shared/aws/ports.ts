@@ -4,7 +4,7 @@
  * needs it. Handlers import from here, never from the adapters directly.
  */
 
-import type { StateReads } from '../checks/ports';
+import type { StateReads } from '../audits/ports';
 import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
 import type { RepeatGate } from '../findings/repeats';

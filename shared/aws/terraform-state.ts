@@ -1,6 +1,6 @@
 /** Reads a Terraform state object from its S3 backend (the bucket may be in another region). */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { StateReads } from '../checks/ports';
+import type { StateReads } from '../audits/ports';
 
 export function terraformStateReads(clientFor: (region?: string) => S3Client): StateReads {
   return {

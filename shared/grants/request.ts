@@ -8,7 +8,7 @@ import { globMatches } from '../policy/match';
 import type { GrantPolicy } from '../policy/schema';
 import { canonicalCidr } from '../rules/cidr';
 import type { Peer, Rule } from '../rules/rule';
-import { portProblem, sourceProblem, ttlProblem } from './checks';
+import { portProblem, sourceProblem, ttlProblem } from './validate';
 
 export interface GrantRequest {
   readonly group?: string;

@@ -6,8 +6,7 @@
  * enter a message through the `slack` tag (blocks.ts), which escapes them, so none can mention or link.
  */
 
-import { asDigest } from '../checks/digest';
-import { digestBlocks } from '../checks/digest-blocks';
+import { asDigest } from '../audits/digest';
 import { type AlarmMetric, type AlarmNotice, type AlarmState, timestampMs } from '../events/alarm';
 import type { Finding } from '../findings/finding';
 import {
@@ -28,6 +27,7 @@ import {
   textLength,
   truncateText,
 } from './blocks';
+import { digestBlocks } from './digest-blocks';
 
 export interface FormatOptions {
   /** Region for console links when the event names none (the function's own region). */

@@ -6,7 +6,7 @@ import { weeklyCheck } from '../../functions/weekly-check/weekly';
 import { consoleUser, createSimulatedAccount, GROUPS } from '../../simulated-account/index';
 import { tcp } from '../../simulated-account/permissions';
 import { startStateTable } from '../../simulated-account/state-table';
-import { dailyDeps, weeklyDeps } from '../helpers/checks';
+import { dailyDeps, weeklyDeps } from '../helpers/audits';
 import {
   allowedActions,
   PACKAGING_HANG_LIMIT_MS,

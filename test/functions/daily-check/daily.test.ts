@@ -11,9 +11,9 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, dailyCheck } from '../../../functions/daily-check/daily';
-import { type Digest, digestText, summaryLine } from '../../../shared/checks/digest';
-import { digestBlocks } from '../../../shared/checks/digest-blocks';
+import { type Digest, digestText, summaryLine } from '../../../shared/audits/digest';
 import { GRANT_TAGS, grantLabel } from '../../../shared/grants/tags';
+import { digestBlocks } from '../../../shared/slack/digest-blocks';
 import {
   ACCOUNT_ID,
   consoleUser,
@@ -27,7 +27,7 @@ import {
   terraform,
 } from '../../../simulated-account/index';
 import { tcp } from '../../../simulated-account/permissions';
-import { callsOf, dailyDeps, mendEstate } from '../../helpers/checks';
+import { callsOf, dailyDeps, mendEstate } from '../../helpers/audits';
 import { grantedAccess } from '../../helpers/grants';
 import { findingsOf, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';

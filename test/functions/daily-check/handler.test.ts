@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { handler as dailyHandler } from '../../../functions/daily-check/handler';
 import { handler as weeklyHandler } from '../../../functions/weekly-check/handler';
-import type { Digest } from '../../../shared/checks/digest';
+import type { Digest } from '../../../shared/audits/digest';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
 import { loadEvent } from '../../../simulated-account/load-event';
 import { findingsOf, useSimulation } from '../../helpers/simulation';

@@ -30,7 +30,7 @@ import {
   terraform,
 } from '../../../simulated-account/index';
 import { tcp } from '../../../simulated-account/permissions';
-import { SELF_ROLES, testPolicy } from '../../helpers/checks';
+import { SELF_ROLES, testPolicy } from '../../helpers/audits';
 import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';

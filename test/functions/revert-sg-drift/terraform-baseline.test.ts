@@ -19,7 +19,7 @@ import { terraformStateReads } from '../../../shared/aws/terraform-state';
 import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
 import { stateBaselineLoader } from '../../../shared/terraform/baseline-loader';
 import { consoleUser, GROUPS } from '../../../simulated-account/index';
-import { callsOf, SELF_ROLES, TOPIC, testPolicy } from '../../helpers/checks';
+import { callsOf, SELF_ROLES, TOPIC, testPolicy } from '../../helpers/audits';
 import { SIMULATED_HOME } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
 

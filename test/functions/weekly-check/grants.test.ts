@@ -6,9 +6,9 @@ import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client
 import { expect, it } from 'vitest';
 import { handleGrantCall } from '../../../functions/grant-access/http';
 import { weeklyCheck } from '../../../functions/weekly-check/weekly';
-import type { Digest } from '../../../shared/checks/digest';
+import type { Digest } from '../../../shared/audits/digest';
 import { consoleUser, GROUPS } from '../../../simulated-account/index';
-import { weeklyDeps } from '../../helpers/checks';
+import { weeklyDeps } from '../../helpers/audits';
 import { grantDeps, urlEvent } from '../../helpers/grants';
 import { useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';

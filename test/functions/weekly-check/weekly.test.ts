@@ -1,7 +1,7 @@
 import type { SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { weeklyCheck } from '../../../functions/weekly-check/weekly';
-import { type Digest, digestText } from '../../../shared/checks/digest';
+import { type Digest, digestText } from '../../../shared/audits/digest';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { Simulation } from '../../../simulated-account/index';
 import {
@@ -12,7 +12,7 @@ import {
   TARGET_GROUPS,
   TERRAFORM_STATE,
 } from '../../../simulated-account/index';
-import { callsOf, mendEstate, testPolicy, weeklyDeps } from '../../helpers/checks';
+import { callsOf, mendEstate, testPolicy, weeklyDeps } from '../../helpers/audits';
 import { findingsOf, useSimulation } from '../../helpers/simulation';
 
 const simulation = useSimulation();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Digest } from '../../../shared/checks/digest';
-import { digestBlocks } from '../../../shared/checks/digest-blocks';
-import { checkFinding } from '../../../shared/checks/findings';
+import type { Digest } from '../../../shared/audits/digest';
+import { checkFinding } from '../../../shared/audits/findings';
 import { type AlarmNotice, notificationOf } from '../../../shared/events/alarm';
 import type { Finding } from '../../../shared/findings/finding';
 import { escapeMrkdwn } from '../../../shared/slack/blocks';
+import { digestBlocks } from '../../../shared/slack/digest-blocks';
 import {
   alarmConsoleUrl,
   alarmMessage,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditInput, auditAccount, auditProblemCount } from '../../../shared/checks/audit';
+import { type AuditInput, auditAccount, auditProblemCount } from '../../../shared/audits/audit';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { GroupFacts } from '../../../shared/policy/match';
 import { covers, type Rule, summarise } from '../../../shared/rules/rule';

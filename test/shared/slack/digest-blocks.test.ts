@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { auditAccount } from '../../../shared/checks/audit';
-import { type Digest, section } from '../../../shared/checks/digest';
-import { digestBlocks, SLACK_LIMITS } from '../../../shared/checks/digest-blocks';
-import { checkFinding } from '../../../shared/checks/findings';
-import { weeklyDigest } from '../../../shared/checks/weekly-digest';
+import { auditAccount } from '../../../shared/audits/audit';
+import { type Digest, section } from '../../../shared/audits/digest';
+import { checkFinding } from '../../../shared/audits/findings';
+import { weeklyDigest } from '../../../shared/audits/weekly-digest';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { Block } from '../../../shared/slack/blocks';
+import { digestBlocks, SLACK_LIMITS } from '../../../shared/slack/digest-blocks';
 import { expectWithinBlockKitLimits, unescapedPlaces } from '../../helpers/block-kit';
 import { syntheticAccount } from '../../helpers/synthetic-account';
 

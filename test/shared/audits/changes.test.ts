@@ -5,9 +5,9 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { describeChange, reviewChanges } from '../../../shared/checks/changes';
-import type { TrailRecord } from '../../../shared/checks/ports';
-import { clockIn } from '../../../shared/checks/time';
+import { describeChange, reviewChanges } from '../../../shared/audits/changes';
+import type { TrailRecord } from '../../../shared/audits/ports';
+import { clockIn } from '../../../shared/audits/time';
 import { consoleUser, GROUPS, netwardenRole } from '../../../simulated-account/index';
 import { useSimulation } from '../../helpers/simulation';
 

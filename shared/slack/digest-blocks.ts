@@ -5,6 +5,8 @@
  * Titles, labels and items carry group names, rule descriptions and owners that anyone in the account
  * can write: they are built with the `slack` tag, which escapes them everywhere, the fallback included.
  */
+
+import { countsLine, type Digest, isClean, type Severity, summaryLine } from '../audits/digest';
 import {
   type Block,
   context,
@@ -20,8 +22,7 @@ import {
   slack,
   textLength,
   truncateText,
-} from '../slack/blocks';
-import { countsLine, type Digest, isClean, type Severity, summaryLine } from './digest';
+} from './blocks';
 
 export const SLACK_LIMITS = {
   blocks: LIMITS.blocks,

@@ -1,7 +1,7 @@
 /** The grants part of the daily digest, from facts: records decide, tags never do. */
 import { describe, expect, it } from 'vitest';
-import { type DailyFacts, dailyDigest } from '../../../shared/checks/daily-digest';
-import { isClean, summaryLine } from '../../../shared/checks/digest';
+import { type DailyFacts, dailyDigest } from '../../../shared/audits/daily-digest';
+import { isClean, summaryLine } from '../../../shared/audits/digest';
 import { type GrantRecord, grantAccessRule } from '../../../shared/grants/record';
 import { GRANT_TAGS } from '../../../shared/grants/tags';
 import type { Rule } from '../../../shared/rules/rule';
