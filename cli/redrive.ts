@@ -43,9 +43,10 @@ export const run: CliCommand = async (args, io) => {
     io.err(`--limit needs a whole number of messages, got ${JSON.stringify(values.limit)}\n${USAGE}`);
     return 2;
   }
-  const [{ redrive }, { redriveInvoker, redriveQueue }] = await Promise.all([
+  const [{ redrive }, { redriveQueue }, { redriveInvoker }] = await Promise.all([
     import('../shared/redrive/redrive'),
-    import('../shared/aws/redrive'),
+    import('../shared/aws/sqs'),
+    import('../shared/aws/lambda'),
   ]);
   try {
     const report = await redrive(

@@ -6,8 +6,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { handleGrantCall } from '../functions/grant-access/http';
-import { securityGroupPort } from '../shared/aws/ec2';
-import { ruleTagger } from '../shared/aws/ec2-tags';
+import { securityGroupPort } from '../shared/aws/ec2/security-groups';
+import { ruleTagger } from '../shared/aws/ec2/tags';
 import { snsPublisher } from '../shared/aws/sns';
 import type { GrantStore } from '../shared/grants/record';
 import { loadPolicy } from '../shared/policy/load';

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { grantStore, LIVE_INDEX } from '../shared/aws/state-table';
+import { grantStore, LIVE_INDEX } from '../shared/aws/state-table/grants';
 import type { GrantStore } from '../shared/grants/record';
 
 export const STATE_TABLE_KEYS = {

@@ -4,8 +4,8 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { auditAccount } from '../../shared/audits/audit';
-import { securityGroupReads } from '../../shared/aws/checks-ec2';
-import { toIpPermission } from '../../shared/rules/normalise';
+import { toIpPermission } from '../../shared/aws/ec2/rule-shapes';
+import { securityGroupReads } from '../../shared/aws/ec2/security-groups';
 import { createSimulatedAccount } from '../../simulated-account/index';
 import { syntheticAccount } from '../../test/helpers/synthetic-account';
 import { median } from '../measure';

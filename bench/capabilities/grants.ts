@@ -5,7 +5,7 @@
  * come from one query of the state table.
  */
 
-import { grantStore } from '../../shared/aws/state-table';
+import { grantStore } from '../../shared/aws/state-table/grants';
 import { functionUrlEvent } from '../../simulated-account/function-url';
 import { createSimulatedAccount, GROUPS, type Simulation } from '../../simulated-account/index';
 import { lambdaContext } from '../../simulated-account/lambda-context';

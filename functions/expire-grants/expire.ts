@@ -13,8 +13,9 @@
  * platform retries (and dead-letters) it. Report mode decides the same and writes nothing, neither to
  * EC2 nor to the table.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import { presentRulesByIds } from '../../shared/aws/rules-by-id';
+
+import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
+import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
 import { errorMessage } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';

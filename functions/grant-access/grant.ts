@@ -9,8 +9,8 @@
  * the rule just created is revoked at once: no rule outlives its record. Report mode decides and
  * publishes only: nothing is written.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import type { RuleTagger } from '../../shared/aws/ec2-tags';
+import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
+import type { RuleTagger } from '../../shared/aws/ec2/tags';
 import { awsErrorCode, errorMessage } from '../../shared/errors';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';

@@ -3,8 +3,9 @@
  * tags: only a rule recorded there as a grant can be revoked here, so this route can never remove a
  * Terraform or baseline rule, whatever tags someone put on it.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import { presentRulesByIds } from '../../shared/aws/rules-by-id';
+
+import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
+import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { closedFinding, movedFinding } from '../../shared/grants/findings';
 import type { GrantRecord, GrantStore } from '../../shared/grants/record';

@@ -5,8 +5,8 @@
  * the first one did (an instance behind both is started once, then is `pending` for the second).
  */
 
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import type { InstancePort } from '../../shared/aws/ec2-instances';
+import type { InstancePort } from '../../shared/aws/ec2/instances';
+import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
 import type { Elbv2Port } from '../../shared/aws/elbv2';
 import { errorMessage, Unprocessable } from '../../shared/errors';
 import { foreignPlaces, type Home, type Place } from '../../shared/events/home';

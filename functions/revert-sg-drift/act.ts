@@ -3,7 +3,7 @@
  * CloudTrail rule events (revert.ts) and the re-examination of a group that became protected again
  * (reexamine.ts), so both act and report exactly alike.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
 import { awsErrorCode } from '../../shared/errors';
 import type { Finding } from '../../shared/findings/finding';
 import { effectiveMode } from '../../shared/policy/load';

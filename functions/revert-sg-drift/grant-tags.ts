@@ -9,8 +9,8 @@
  * Removing grant tags changes nothing and says nothing: the label is not the grant.
  */
 
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
-import { presentRulesByIds } from '../../shared/aws/rules-by-id';
+import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
+import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
 import type { CloudTrailEnvelope, TagEventName } from '../../shared/events/cloudtrail';
 import { CtTagsRequest } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';

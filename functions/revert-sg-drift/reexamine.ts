@@ -3,7 +3,7 @@
  * rules at once (one DescribeSecurityGroupRules), judge them (shared/sg/reexamine.ts), carry the
  * decisions out — or, in report mode, only report them — and sum up what was found.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
 import { errorMessage } from '../../shared/errors';
 import type { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';

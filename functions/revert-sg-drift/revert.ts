@@ -3,7 +3,7 @@
  * carry out (or, in report mode, only report) → publish one finding per decision.
  */
 import { createHash } from 'node:crypto';
-import type { SecurityGroupPort } from '../../shared/aws/ec2';
+import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
 import { awsErrorCode, errorMessage, Unprocessable } from '../../shared/errors';
 import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
 import { foreignEventFinding, foreignFields, type Home } from '../../shared/events/home';

@@ -1,9 +1,5 @@
 /** The checks' read ports on the real SDK clients (module-level singletons), for handlers and the CLI. */
-import { certificateReads } from './checks-acm';
-import { trailReads } from './checks-cloudtrail';
-import { alarmReads, metricReads } from './checks-cloudwatch';
-import { networkReads, securityGroupReads } from './checks-ec2';
-import { loadBalancerReads } from './checks-elbv2';
+import { certificateReads } from './acm';
 import {
   acmClient,
   cloudTrailClient,
@@ -12,7 +8,12 @@ import {
   elbv2BulkClient,
   s3Client,
 } from './clients';
-import { terraformStateReads } from './terraform-state';
+import { trailReads } from './cloudtrail';
+import { alarmReads, metricReads } from './cloudwatch';
+import { networkReads } from './ec2/network';
+import { securityGroupReads } from './ec2/security-groups';
+import { loadBalancerReads } from './elbv2-audit-reads';
+import { terraformStateReads } from './s3';
 
 export const dailyReads = () => ({
   elb: loadBalancerReads(elbv2BulkClient()),

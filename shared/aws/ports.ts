@@ -9,28 +9,31 @@ import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
 import type { RepeatGate } from '../findings/repeats';
 import type { GrantStore } from '../grants/record';
-import type { SecurityGroupPort } from './ec2';
-import type { InstancePort } from './ec2-instances';
-import type { RuleTagger } from './ec2-tags';
+import type { InstancePort } from './ec2/instances';
+import type { SecurityGroupPort } from './ec2/security-groups';
+import type { RuleTagger } from './ec2/tags';
 import type { Elbv2Port } from './elbv2';
 import { lazyFunction, lazyPort } from './lazy';
 
 export const lazySecurityGroupPort = (options: { bulk?: boolean } = {}) =>
   lazyPort<SecurityGroupPort>(async () => {
-    const [{ securityGroupPort }, clients] = await Promise.all([import('./ec2'), import('./clients')]);
+    const [{ securityGroupPort }, clients] = await Promise.all([
+      import('./ec2/security-groups'),
+      import('./clients'),
+    ]);
     return securityGroupPort(options.bulk ? clients.ec2BulkClient() : clients.ec2Client());
   });
 
 export const lazyRuleTagger = () =>
   lazyPort<RuleTagger>(async () => {
-    const [{ ruleTagger }, { ec2Client }] = await Promise.all([import('./ec2-tags'), import('./clients')]);
+    const [{ ruleTagger }, { ec2Client }] = await Promise.all([import('./ec2/tags'), import('./clients')]);
     return ruleTagger(ec2Client());
   });
 
 export const lazyInstancePort = () =>
   lazyPort<InstancePort>(async () => {
     const [{ instancePort }, { ec2Client }] = await Promise.all([
-      import('./ec2-instances'),
+      import('./ec2/instances'),
       import('./clients'),
     ]);
     return instancePort(ec2Client());
@@ -51,10 +54,7 @@ export const lazyPublisher = (topicArn: string): Publish =>
 /** Reads Terraform state objects from S3 (the bucket may be in another region). */
 export const lazyStateReads = () =>
   lazyPort<StateReads>(async () => {
-    const [{ terraformStateReads }, { s3Client }] = await Promise.all([
-      import('./terraform-state'),
-      import('./clients'),
-    ]);
+    const [{ terraformStateReads }, { s3Client }] = await Promise.all([import('./s3'), import('./clients')]);
     return terraformStateReads(s3Client);
   });
 
@@ -62,7 +62,7 @@ export const lazyStateReads = () =>
 export const lazyGrantStore = (tableName: string) =>
   lazyPort<GrantStore>(async () => {
     const [{ grantStore }, { dynamoDbClient }] = await Promise.all([
-      import('./state-table'),
+      import('./state-table/grants'),
       import('./clients'),
     ]);
     return grantStore(dynamoDbClient(), tableName);
@@ -72,7 +72,7 @@ export const lazyGrantStore = (tableName: string) =>
 export const lazyEventLedger = (tableName: string, owner: string) =>
   lazyPort<EventLedger>(async () => {
     const [{ eventLedger }, { dynamoDbClient }] = await Promise.all([
-      import('./event-ledger'),
+      import('./state-table/event-ledger'),
       import('./clients'),
     ]);
     return eventLedger(dynamoDbClient(), tableName, owner);
@@ -82,7 +82,7 @@ export const lazyEventLedger = (tableName: string, owner: string) =>
 export const lazyRepeatGate = (tableName: string, owner: string, repeatAfterMs: number) =>
   lazyPort<RepeatGate>(async () => {
     const [{ stateTableRepeats }, { dynamoDbClient }] = await Promise.all([
-      import('./repeat-store'),
+      import('./state-table/repeat-store'),
       import('./clients'),
     ]);
     return stateTableRepeats(dynamoDbClient(), tableName, owner, repeatAfterMs);

@@ -1,6 +1,6 @@
 /**
  * Exactly-once handling of an event across retries, redeliveries and containers: a record per event
- * in netwarden's state table (shared/aws/event-ledger.ts). The first attempt claims the event, then
+ * in netwarden's state table (shared/aws/state-table/event-ledger.ts). The first attempt claims the event, then
  * records what it decided — the findings to publish — before publishing them one by one. A retry
  * after a publish failure publishes the recorded findings it has not yet published (the original
  * "acted" finding, not a new "already done" one); a redelivery after that does nothing.

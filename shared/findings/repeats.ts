@@ -1,7 +1,7 @@
 /**
  * A sweep finds the same unresolved problem on every run. On-call needs it once, again when it
  * changes, and again if it is still there after `repeatAfterMs` — not every five minutes. The memory
- * lives in netwarden's state table (shared/aws/repeat-store.ts), so a cold start forgets nothing;
+ * lives in netwarden's state table (shared/aws/state-table/repeat-store.ts), so a cold start forgets nothing;
  * `repeatGate` is the same gate in memory, for tests and tools without a table.
  */
 export interface RepeatGate {

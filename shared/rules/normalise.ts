@@ -1,11 +1,10 @@
 /**
- * Every source of rules, normalised to `Rule`. A value that cannot be normalised (unknown
+ * Every source of rules, normalised to `Rule` (EC2's own SDK shapes are mapped in
+ * shared/aws/ec2/rule-shapes.ts, with these helpers). A value that cannot be normalised (unknown
  * protocol, unparseable CIDR) raises `RuleShapeError` naming the field and the value, so the caller
  * reports the event as unprocessable instead of guessing.
  */
-import type { IpPermission, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import type { CtIpPermission, CtResponseRule } from '../events/cloudtrail';
-import type { GroupFacts } from '../policy/match';
 import { canonicalCidr } from './cidr';
 import { type Direction, normalisePorts, normaliseProtocol, type Peer, type Rule } from './rule';
 
@@ -13,7 +12,7 @@ export class RuleShapeError extends Error {
   override readonly name = 'RuleShapeError';
 }
 
-function protocolOf(raw: string | number | undefined, field: string): string {
+export function protocolOf(raw: string | number | undefined, field: string): string {
   const protocol = normaliseProtocol(raw);
   if (protocol === undefined)
     throw new RuleShapeError(`${field}: expected an IP protocol, found ${JSON.stringify(raw)}`);
@@ -40,17 +39,6 @@ export function tagsFromList(
     if (key !== undefined) result[key] = tag.value ?? tag.Value ?? '';
   }
   return result;
-}
-
-/** What the policy selects a group by; undefined for a group without an id (never seen in practice). */
-export function groupFactsFromSdk(group: SecurityGroup): GroupFacts | undefined {
-  if (!group.GroupId) return undefined;
-  return {
-    groupId: group.GroupId,
-    ...(group.GroupName ? { groupName: group.GroupName } : {}),
-    ...(group.VpcId ? { vpcId: group.VpcId } : {}),
-    tags: tagsFromList(group.Tags ?? []),
-  };
 }
 
 interface RuleBase {
@@ -185,59 +173,4 @@ export function peerFromFields(
   throw new RuleShapeError(
     `${field}: expected one of cidrIpv4, cidrIpv6, prefixListId or a referenced group, found none`,
   );
-}
-
-/** A `DescribeSecurityGroupRules` result. */
-export function ruleFromSdk(rule: SecurityGroupRule): Rule {
-  const field = `SecurityGroupRule ${rule.SecurityGroupRuleId ?? '(no id)'}`;
-  if (!rule.GroupId) throw new RuleShapeError(`${field}: expected GroupId, found none`);
-  const protocol = protocolOf(rule.IpProtocol, `${field}.IpProtocol`);
-  return {
-    groupId: rule.GroupId,
-    direction: rule.IsEgress ? 'egress' : 'ingress',
-    protocol,
-    ...normalisePorts(protocol, rule.FromPort, rule.ToPort),
-    peer: peerFromFields(
-      {
-        cidrIpv4: rule.CidrIpv4,
-        cidrIpv6: rule.CidrIpv6,
-        prefixListId: rule.PrefixListId,
-        groupId: rule.ReferencedGroupInfo?.GroupId,
-        userId: rule.ReferencedGroupInfo?.UserId,
-      },
-      field,
-    ),
-    ...(rule.SecurityGroupRuleId ? { ruleId: rule.SecurityGroupRuleId } : {}),
-    ...(rule.Description ? { description: rule.Description } : {}),
-    tags: tagsFromList(rule.Tags ?? []),
-  };
-}
-
-/** The SDK `IpPermission` that creates exactly this rule (used to restore a baseline rule or grant). */
-export function toIpPermission(rule: Rule): IpPermission {
-  const ports =
-    rule.fromPort === -1 && rule.toPort === -1 && rule.protocol === '-1'
-      ? {}
-      : { FromPort: rule.fromPort, ToPort: rule.toPort };
-  const description = rule.description ? { Description: rule.description } : {};
-  const permission: IpPermission = { IpProtocol: rule.protocol, ...ports };
-  switch (rule.peer.type) {
-    case 'ipv4':
-      return { ...permission, IpRanges: [{ CidrIp: rule.peer.cidr, ...description }] };
-    case 'ipv6':
-      return { ...permission, Ipv6Ranges: [{ CidrIpv6: rule.peer.cidr, ...description }] };
-    case 'prefix-list':
-      return { ...permission, PrefixListIds: [{ PrefixListId: rule.peer.prefixListId, ...description }] };
-    case 'security-group':
-      return {
-        ...permission,
-        UserIdGroupPairs: [
-          {
-            GroupId: rule.peer.groupId,
-            ...(rule.peer.userId ? { UserId: rule.peer.userId } : {}),
-            ...description,
-          },
-        ],
-      };
-  }
 }

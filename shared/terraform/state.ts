@@ -1,5 +1,5 @@
 /**
- * Terraform state (format version 4) → baseline rules. Pure: the S3 read is shared/aws/terraform-state.ts.
+ * Terraform state (format version 4) → baseline rules. Pure: the S3 read is shared/aws/s3.ts.
  *
  * Four resource kinds carry security-group rules: `aws_security_group` (inline ingress/egress blocks),
  * `aws_security_group_rule`, and `aws_vpc_security_group_ingress_rule` / `_egress_rule`. Resources in

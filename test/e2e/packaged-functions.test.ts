@@ -7,7 +7,7 @@
  */
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { grantStore } from '../../shared/aws/state-table';
+import { grantStore } from '../../shared/aws/state-table/grants';
 import type { Finding } from '../../shared/findings/finding';
 import { accessKey } from '../../shared/grants/record';
 import type { CallRecord } from '../../simulated-account/account';

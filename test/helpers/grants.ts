@@ -4,8 +4,8 @@
  */
 import { EC2Client, ModifySecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { securityGroupPort } from '../../shared/aws/ec2';
-import { ruleTagger } from '../../shared/aws/ec2-tags';
+import { securityGroupPort } from '../../shared/aws/ec2/security-groups';
+import { ruleTagger } from '../../shared/aws/ec2/tags';
 import { snsPublisher } from '../../shared/aws/sns';
 import { type GrantStore, grantAccessRule } from '../../shared/grants/record';
 import { grantLabel } from '../../shared/grants/tags';

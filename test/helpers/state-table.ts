@@ -4,7 +4,7 @@
  * clients) at it; both are restored afterwards.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { grantStore } from '../../shared/aws/state-table';
+import { grantStore } from '../../shared/aws/state-table/grants';
 import { createStateTable, type StateTable, startStateTable } from '../../simulated-account/state-table';
 
 export { STATE_TABLE_KEYS, type StateTable } from '../../simulated-account/state-table';

@@ -14,7 +14,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type ExpireDeps, expireGrants, PENDING_GRACE_MS } from '../../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../../functions/grant-access/http';
-import { stateTableRepeats } from '../../../shared/aws/repeat-store';
+import { stateTableRepeats } from '../../../shared/aws/state-table/repeat-store';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import { awsError } from '../../../simulated-account/errors';

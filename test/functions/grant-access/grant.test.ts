@@ -8,7 +8,7 @@ import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec
 import { describe, expect, it, vi } from 'vitest';
 import { expireGrants } from '../../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../../functions/grant-access/http';
-import type { SecurityGroupPort } from '../../../shared/aws/ec2';
+import type { SecurityGroupPort } from '../../../shared/aws/ec2/security-groups';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { Rule } from '../../../shared/rules/rule';

@@ -6,8 +6,8 @@
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { type RevertDeps, revertDrift } from '../../../functions/revert-sg-drift/revert';
-import { securityGroupPort } from '../../../shared/aws/ec2';
-import { eventLedger } from '../../../shared/aws/event-ledger';
+import { securityGroupPort } from '../../../shared/aws/ec2/security-groups';
+import { eventLedger } from '../../../shared/aws/state-table/event-ledger';
 import { EventInProgress } from '../../../shared/findings/event-ledger';
 import type { Finding } from '../../../shared/findings/finding';
 import { loadPolicy } from '../../../shared/policy/load';

@@ -19,7 +19,7 @@ import {
   type RevertOutcome,
   revertDrift,
 } from '../../../functions/revert-sg-drift/revert';
-import { securityGroupPort } from '../../../shared/aws/ec2';
+import { securityGroupPort } from '../../../shared/aws/ec2/security-groups';
 import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
 import {
   assumedRole,

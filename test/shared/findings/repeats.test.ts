@@ -4,7 +4,7 @@
  * where the memory also survives a cold start (a new gate on the same table).
  */
 import { describe, expect, it } from 'vitest';
-import { stateTableRepeats } from '../../../shared/aws/repeat-store';
+import { stateTableRepeats } from '../../../shared/aws/state-table/repeat-store';
 import { type RepeatGate, repeatGate } from '../../../shared/findings/repeats';
 import { useStateTable } from '../../helpers/state-table';
 

@@ -4,7 +4,7 @@
  * never cached. The clock is injected.
  */
 import { describe, expect, it } from 'vitest';
-import type { SecurityGroupPort } from '../../../shared/aws/ec2';
+import type { SecurityGroupPort } from '../../../shared/aws/ec2/security-groups';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { GroupFacts } from '../../../shared/policy/match';
 import { GROUP_FACTS_TTL_MS, protectedGroups } from '../../../shared/sg/protected-groups';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ruleFromSdk } from '../../../shared/rules/normalise';
+import { ruleFromSdk } from '../../../shared/aws/ec2/rule-shapes';
 import { ruleKey, summarise } from '../../../shared/rules/rule';
 import {
   baselineFromState,

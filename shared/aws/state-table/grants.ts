@@ -23,8 +23,8 @@ import {
   type GrantRecord,
   type GrantStatus,
   type GrantStore,
-} from '../grants/record';
-import type { Direction, Peer } from '../rules/rule';
+} from '../../grants/record';
+import type { Direction, Peer } from '../../rules/rule';
 
 export const LIVE_INDEX = 'live-by-expiry';
 const LIVE_PK = 'grant#live';

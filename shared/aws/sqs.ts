@@ -1,8 +1,7 @@
 /**
- * `netwarden redrive`'s AWS calls, with the operator's own credentials: SQS receive/delete/release on
- * the parked queue, Lambda Invoke of netwarden's functions. Used by the CLI only (no handler imports it).
+ * SQS calls of `netwarden redrive`, with the operator's own credentials: receive, delete and release
+ * messages on the parked queue. Used by the CLI only (no handler imports it).
  */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -10,18 +9,13 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { InvokePort, ReceivedMessage, RedriveQueuePort } from '../redrive/redrive';
+import type { ReceivedMessage, RedriveQueuePort } from '../redrive/redrive';
 import { WRITER_RETRIES } from './clients';
 
 let sqs: SQSClient | undefined;
-let lambda: LambdaClient | undefined;
 const sqsClient = (): SQSClient => {
   sqs ??= new SQSClient(WRITER_RETRIES);
   return sqs;
-};
-const lambdaClient = (): LambdaClient => {
-  lambda ??= new LambdaClient(WRITER_RETRIES);
-  return lambda;
 };
 
 export function redriveQueue(): RedriveQueuePort {
@@ -85,39 +79,6 @@ export function redriveQueue(): RedriveQueuePort {
           VisibilityTimeout: 0,
         }),
       );
-    },
-  };
-}
-
-export function redriveInvoker(): InvokePort {
-  return {
-    async invokeAsync(functionName, payload) {
-      const output = await lambdaClient().send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'Event',
-          Payload: new TextEncoder().encode(JSON.stringify(payload)),
-        }),
-      );
-      if (output.StatusCode !== 202)
-        throw new Error(`Lambda answered ${String(output.StatusCode)} instead of 202 Accepted`);
-    },
-    async invokeSync(functionName, payload) {
-      const output = await lambdaClient().send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'RequestResponse',
-          Payload: new TextEncoder().encode(JSON.stringify(payload)),
-        }),
-      );
-      const text = output.Payload ? new TextDecoder().decode(output.Payload) : '';
-      let response: unknown = text;
-      try {
-        response = text === '' ? null : JSON.parse(text);
-      } catch {
-        // Not JSON: handed back as the text it is.
-      }
-      return { payload: response, ...(output.FunctionError ? { functionError: output.FunctionError } : {}) };
     },
   };
 }

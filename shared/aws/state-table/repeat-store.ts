@@ -10,7 +10,7 @@ import {
   type DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { RepeatGate } from '../findings/repeats';
+import type { RepeatGate } from '../../findings/repeats';
 
 export const REPEAT_KEY_PREFIX = 'repeat#';
 

@@ -1,5 +1,6 @@
 /**
- * Security-group effects. Every call is idempotent: revoking a rule that is already gone and
+ * Security groups and their rules: the effects revert-sg-drift, grant-access and expire-grants need,
+ * and the audits' reads, paging each Describe API in one place. Every effect is idempotent: revoking a rule that is already gone and
  * authorising one that already exists are "done", not errors (Cloud Custodian #9656).
  */
 import {
@@ -11,12 +12,14 @@ import {
   paginateDescribeSecurityGroups,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
+  type SecurityGroup,
   type TagSpecification,
 } from '@aws-sdk/client-ec2';
-import { awsErrorCode } from '../errors';
-import type { GroupFacts } from '../policy/match';
-import { groupFactsFromSdk, ruleFromSdk, toIpPermission } from '../rules/normalise';
-import type { Direction, Rule } from '../rules/rule';
+import type { AuditGroup, SecurityGroupReads } from '../../audits/ports';
+import { awsErrorCode } from '../../errors';
+import type { GroupFacts } from '../../policy/match';
+import type { Direction, Rule } from '../../rules/rule';
+import { groupFactsFromSdk, ruleFromSdk, toIpPermission } from './rule-shapes';
 
 const GONE_CODES = new Set(['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound']);
 const PRESENT_CODES = new Set(['InvalidPermission.Duplicate']);
@@ -47,21 +50,44 @@ export interface SecurityGroupPort {
   ): Promise<AuthorizeResult>;
 }
 
-const PAGE = { pageSize: 1000 } as const;
+/** DescribeSecurityGroups and DescribeSecurityGroupRules take 5–1000 results a page. */
+const PAGE_SIZE = 1000;
+
+/**
+ * Every group `input` selects, all pages: the one place DescribeSecurityGroups is paged. MaxResults
+ * cannot be combined with explicit GroupIds.
+ */
+async function pageGroups(
+  client: EC2Client,
+  input: { GroupIds?: string[]; Filters?: Filter[] },
+  pageSize = PAGE_SIZE,
+): Promise<SecurityGroup[]> {
+  const groups: SecurityGroup[] = [];
+  const config = input.GroupIds ? { client } : { client, pageSize };
+  for await (const page of paginateDescribeSecurityGroups(config, input))
+    groups.push(...(page.SecurityGroups ?? []));
+  return groups;
+}
+
+/**
+ * Every rule `input` selects, all pages: the one place DescribeSecurityGroupRules is paged.
+ * MaxResults cannot be combined with explicit rule ids.
+ */
+async function pageRules(
+  client: EC2Client,
+  input: { Filters?: Filter[]; SecurityGroupRuleIds?: string[] },
+  pageSize = PAGE_SIZE,
+): Promise<Rule[]> {
+  const rules: Rule[] = [];
+  const config = input.SecurityGroupRuleIds ? { client } : { client, pageSize };
+  for await (const page of paginateDescribeSecurityGroupRules(config, input))
+    for (const rule of page.SecurityGroupRules ?? []) rules.push(ruleFromSdk(rule));
+  return rules;
+}
 
 export function securityGroupPort(client: EC2Client): SecurityGroupPort {
-  async function describeRules(input: {
-    Filters?: Filter[];
-    SecurityGroupRuleIds?: string[];
-  }): Promise<Rule[]> {
-    const rules: Rule[] = [];
-    // MaxResults cannot be combined with explicit rule ids.
-    const config = input.SecurityGroupRuleIds ? { client } : { client, ...PAGE };
-    for await (const page of paginateDescribeSecurityGroupRules(config, input)) {
-      for (const rule of page.SecurityGroupRules ?? []) rules.push(ruleFromSdk(rule));
-    }
-    return rules;
-  }
+  const describeRules = (input: { Filters?: Filter[]; SecurityGroupRuleIds?: string[] }) =>
+    pageRules(client, input);
 
   async function revokeOnce(groupId: string, direction: Direction, ruleIds: string[]): Promise<void> {
     const input = { GroupId: groupId, SecurityGroupRuleIds: ruleIds };
@@ -98,16 +124,8 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
 
   return {
     async describeGroups(filter = {}) {
-      const groups: GroupFacts[] = [];
       const input = filter.groupIds ? { GroupIds: filter.groupIds } : {};
-      const config = filter.groupIds ? { client } : { client, ...PAGE };
-      for await (const page of paginateDescribeSecurityGroups(config, input)) {
-        for (const group of page.SecurityGroups ?? []) {
-          const facts = groupFactsFromSdk(group);
-          if (facts) groups.push(facts);
-        }
-      }
-      return groups;
+      return (await pageGroups(client, input)).flatMap((group) => groupFactsFromSdk(group) ?? []);
     },
 
     describeGroupRules: (groupId) => describeRules({ Filters: [{ Name: 'group-id', Values: [groupId] }] }),
@@ -158,6 +176,40 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
         }
       }
       return result;
+    },
+  };
+}
+
+/** EC2 takes at most 200 values in one filter. */
+const FILTER_VALUES_PER_CALL = 200;
+
+/** The audits' reads: every group and rule of the account, tag-filtered rules (grants), group names. */
+export function securityGroupReads(
+  client: EC2Client,
+  options: { /** 5–1000 */ pageSize?: number } = {},
+): SecurityGroupReads {
+  const pageSize = options.pageSize ?? PAGE_SIZE;
+  return {
+    async groups() {
+      return (await pageGroups(client, {}, pageSize)).flatMap((group): AuditGroup[] => {
+        const facts = groupFactsFromSdk(group);
+        return facts ? [{ ...facts, ...(group.OwnerId ? { ownerId: group.OwnerId } : {}) }] : [];
+      });
+    },
+    rules: () => pageRules(client, {}, pageSize),
+    // EC2 filters accept `*` in values: every rule that has the tag, whatever its value.
+    rulesWithTagKey: (keyPattern) =>
+      pageRules(client, { Filters: [{ Name: 'tag-key', Values: [keyPattern] }] }, pageSize),
+    async groupNames(groupIds) {
+      // A group-id filter, not GroupIds: one deleted group would fail the whole GroupIds call.
+      const ids = [...new Set(groupIds)];
+      const names = new Map<string, string>();
+      for (let start = 0; start < ids.length; start += FILTER_VALUES_PER_CALL) {
+        const Filters = [{ Name: 'group-id', Values: ids.slice(start, start + FILTER_VALUES_PER_CALL) }];
+        for (const group of await pageGroups(client, { Filters }, pageSize))
+          if (group.GroupId && group.GroupName) names.set(group.GroupId, group.GroupName);
+      }
+      return names;
     },
   };
 }

@@ -14,8 +14,8 @@ import {
   RebootInstancesCommand,
   StartInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { tagsFromList } from '../rules/normalise';
-import type { InstanceFacts, StatusCheck } from '../targets/snapshot';
+import { tagsFromList } from '../../rules/normalise';
+import type { InstanceFacts, StatusCheck } from '../../targets/snapshot';
 
 export interface InstancePort {
   describeInstances(ids: ReadonlyArray<string>): Promise<InstanceFacts[]>;

@@ -13,8 +13,8 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Claim, EventLedger } from '../findings/event-ledger';
-import type { Finding } from '../findings/finding';
+import type { Claim, EventLedger } from '../../findings/event-ledger';
+import type { Finding } from '../../findings/finding';
 
 export const EVENT_KEY_PREFIX = 'event#';
 const RETENTION_SECONDS = 7 * 86_400;

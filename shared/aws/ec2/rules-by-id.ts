@@ -1,11 +1,11 @@
 /**
- * Reading rules by id when some may be gone. Kept apart from ec2.ts, which imports the EC2 client at
- * module load: the use cases that call this import it statically, and must not pull the SDK into a
- * handler's cold start (the client is loaded on first use, see lazy.ts).
+ * Reading rules by id when some may be gone. Kept apart from security-groups.ts, which imports the
+ * EC2 client at module load: the use cases that call this import it statically, and must not pull the
+ * SDK into a handler's cold start (the client is loaded on first use, see lazy.ts).
  */
-import { awsErrorCode } from '../errors';
-import type { Rule } from '../rules/rule';
-import type { SecurityGroupPort } from './ec2';
+import { awsErrorCode } from '../../errors';
+import type { Rule } from '../../rules/rule';
+import type { SecurityGroupPort } from './security-groups';
 
 /** What DescribeSecurityGroupRules answers when an id it was given does not exist (any more). */
 const GONE_CODES = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermission.NotFound']);

@@ -1,64 +1,22 @@
 /**
- * EC2 reads for the checks: every group and rule (the audit), tag-filtered rules (grants), stale
- * references per VPC and the groups network interfaces use. All paginated with NextToken.
+ * EC2 network reads for the weekly audit: stale security-group references per VPC and the groups
+ * network interfaces use. Paginated with NextToken.
  */
 import {
   type EC2Client,
   paginateDescribeNetworkInterfaces,
-  paginateDescribeSecurityGroupRules,
-  paginateDescribeSecurityGroups,
   paginateDescribeStaleSecurityGroups,
   type StaleIpPermission,
 } from '@aws-sdk/client-ec2';
-import type { StaleReference } from '../audits/audit';
-import type { AuditGroup, NetworkReads, SecurityGroupReads } from '../audits/ports';
-import { groupFactsFromSdk, ruleFromSdk } from '../rules/normalise';
-import { describePorts, normalisePorts, normaliseProtocol } from '../rules/rule';
+import type { StaleReference } from '../../audits/audit';
+import type { NetworkReads } from '../../audits/ports';
+import { describePorts, normalisePorts, normaliseProtocol } from '../../rules/rule';
 
 interface PageSizes {
-  /** DescribeSecurityGroups / Rules / NetworkInterfaces: 5–1000. */
+  /** DescribeNetworkInterfaces: 5–1000. */
   pageSize?: number;
   /** DescribeStaleSecurityGroups: 5–255. */
   stalePageSize?: number;
-}
-
-/** EC2 takes at most 200 values in one filter. */
-const FILTER_VALUES_PER_CALL = 200;
-
-export function securityGroupReads(client: EC2Client, options: PageSizes = {}): SecurityGroupReads {
-  const config = { client, pageSize: options.pageSize ?? 1000 };
-  const rules = async (input: { Filters?: Array<{ Name: string; Values: string[] }> }) => {
-    const result = [];
-    for await (const page of paginateDescribeSecurityGroupRules(config, input))
-      for (const rule of page.SecurityGroupRules ?? []) result.push(ruleFromSdk(rule));
-    return result;
-  };
-  return {
-    async groups() {
-      const groups: AuditGroup[] = [];
-      for await (const page of paginateDescribeSecurityGroups(config, {}))
-        for (const group of page.SecurityGroups ?? []) {
-          const facts = groupFactsFromSdk(group);
-          if (facts) groups.push({ ...facts, ...(group.OwnerId ? { ownerId: group.OwnerId } : {}) });
-        }
-      return groups;
-    },
-    rules: () => rules({}),
-    // EC2 filters accept `*` in values: every rule that has the tag, whatever its value.
-    rulesWithTagKey: (keyPattern) => rules({ Filters: [{ Name: 'tag-key', Values: [keyPattern] }] }),
-    async groupNames(groupIds) {
-      // A group-id filter, not GroupIds: one deleted group would fail the whole GroupIds call.
-      const ids = [...new Set(groupIds)];
-      const names = new Map<string, string>();
-      for (let start = 0; start < ids.length; start += FILTER_VALUES_PER_CALL) {
-        const Filters = [{ Name: 'group-id', Values: ids.slice(start, start + FILTER_VALUES_PER_CALL) }];
-        for await (const page of paginateDescribeSecurityGroups(config, { Filters }))
-          for (const group of page.SecurityGroups ?? [])
-            if (group.GroupId && group.GroupName) names.set(group.GroupId, group.GroupName);
-      }
-      return names;
-    },
-  };
 }
 
 function staleOf(
