@@ -1,5 +1,5 @@
 /**
- * The seed's estate (shared/seeds/000_…): Zero Trust Gateway subnets → internal NLB (gateway-nlb-sg)
+ * The seed's estate (docs/architecture.md#the-estate-the-seed): Zero Trust Gateway subnets → internal NLB (gateway-nlb-sg)
  * → gateway instance (gateway-instance-sg) → database groups for 3306 / 5432 / 27017-27019 / 6379.
  * The ids are fixed so that netwarden.policy.yml can name them.
  */

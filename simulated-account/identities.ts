@@ -1,6 +1,6 @@
 /**
  * CloudTrail identities of the people and systems in the demo estate. Shapes follow
- * shared/reference/aws-event-facts.md §1 (AssumedRole with sessionIssuer, IAMUser, Root).
+ * docs/architecture.md#who-made-the-call-useridentity (AssumedRole with sessionIssuer, IAMUser, Root).
  */
 export interface Identity {
   readonly userIdentity: Record<string, unknown>;

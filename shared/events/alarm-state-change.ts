@@ -1,6 +1,6 @@
 /**
  * The EventBridge "CloudWatch Alarm State Change" event, only as far as heal-targets reads it
- * (notify-slack has its own, fuller schema). Facts (shared/reference/aws-event-facts.md §3):
+ * (notify-slack has its own, fuller schema). Facts (docs/architecture.md#cloudwatch-alarm-events):
  * `detail.configuration.metrics[]` holds `metricStat.metric.{namespace,name,dimensions}` for metric
  * alarms; metric-math entries carry `expression` instead; composite alarms have no metrics at all.
  * Unknown fields are tolerated: AWS adds them (alarmTags, actionsSuppressedBy …).

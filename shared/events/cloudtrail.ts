@@ -1,6 +1,6 @@
 /**
  * Schemas for CloudTrail security-group events as EventBridge delivers them.
- * The traps (see shared/reference/aws-event-facts.md): lists are `{items:[…]}` and an empty list
+ * The traps (docs/architecture.md#security-group-calls-in-cloudtrail): lists are `{items:[…]}` and an empty list
  * is `{}`; Authorize has a nested and a legacy flat form; ModifySecurityGroupRules is PascalCase and
  * its `SecurityGroupRule` may be an object or an array; `responseElements` is null on failure.
  */

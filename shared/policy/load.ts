@@ -5,6 +5,7 @@
 import type * as z from 'zod';
 import { parseYaml, readPolicyDocument } from './document';
 import { PolicyError } from './errors';
+import { guardrailConflicts, type PolicyIssue } from './guardrail-conflicts';
 import { type Mode, Policy } from './schema';
 
 export { PolicyError };
@@ -33,13 +34,13 @@ function describeFound(value: unknown): string {
 
 /** `root` names the input in each path (`policy.grants.maxTtl`, `requestParameters.groupId`). */
 export function formatIssues(
-  issues: ReadonlyArray<z.core.$ZodIssue>,
+  issues: ReadonlyArray<z.core.$ZodIssue | PolicyIssue>,
   input: unknown,
   root = 'policy',
 ): string {
   return issues
     .map((issue) => {
-      if (issue.code === 'unrecognized_keys') {
+      if ('code' in issue && issue.code === 'unrecognized_keys') {
         return `${formatPath(root, issue.path)}: expected only known keys, found unknown key(s) ${issue.keys.join(', ')}`;
       }
       const found = describeFound(valueAt(input, issue.path));
@@ -53,6 +54,9 @@ export function validatePolicy(raw: unknown, source = 'netwarden.policy.yml'): P
   const result = Policy.safeParse(raw);
   if (!result.success)
     throw new PolicyError(`${source} is invalid:\n${formatIssues(result.error.issues, raw)}`);
+  // Checked only once every part is well-formed, as a schema refinement would be.
+  const conflicts = guardrailConflicts(result.data.securityGroups);
+  if (conflicts.length > 0) throw new PolicyError(`${source} is invalid:\n${formatIssues(conflicts, raw)}`);
   return result.data;
 }
 

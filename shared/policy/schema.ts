@@ -4,9 +4,8 @@
  */
 import * as z from 'zod';
 import { canonicalCidr } from '../rules/cidr';
-import { normaliseProtocol, summarise } from '../rules/rule';
+import { normaliseProtocol } from '../rules/rule';
 import { parseDuration } from './duration';
-import { baselineRules, forbidMatches } from './match';
 
 export interface PortRange {
   readonly from: number;
@@ -321,44 +320,7 @@ export const Policy = z
     terraformState: z.array(TerraformStateRef).default([]),
     checks: CheckPolicy.prefault({}),
   })
-  .strict()
-  .superRefine((policy, ctx) => {
-    for (const conflict of forbiddenBaselines(policy.securityGroups))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['securityGroups', conflict.section, 'baseline', conflict.entry],
-        message: `${conflict.summary} is forbidden by policy.securityGroups[${conflict.guardrailSection}].forbid[${conflict.forbid}] ("${conflict.guardrailName}"): netwarden never restores a rule a guardrail forbids`,
-      });
-  });
+  .strict();
 export type Policy = z.infer<typeof Policy>;
 
-/**
- * Baseline entries that a guardrail of any section forbids. Sections may select by tag, so which groups
- * two sections share is unknowable when the file is read: a baseline entry must clear every guardrail.
- */
-function forbiddenBaselines(sections: ReadonlyArray<SecurityGroupPolicy>) {
-  return sections.flatMap((section, sectionIndex) =>
-    (section.baseline ?? []).flatMap((entry, entryIndex) => {
-      // The group id is irrelevant to a guardrail; any well-formed one gives concrete rules to test.
-      const rules = baselineRules([entry], 'sg-00000000');
-      for (const [guardrailIndex, guardrail] of sections.entries()) {
-        for (const [forbidIndex, forbid] of guardrail.forbid.entries()) {
-          const rule = rules.find((candidate) => forbidMatches(forbid, candidate));
-          if (rule)
-            return [
-              {
-                section: sectionIndex,
-                entry: entryIndex,
-                summary: summarise(rule),
-                guardrailSection: guardrailIndex,
-                guardrailName: guardrail.name,
-                forbid: forbidIndex,
-              },
-            ];
-        }
-      }
-      return [];
-    }),
-  );
-}
 export type Mode = z.infer<typeof mode>;
