@@ -1,7 +1,8 @@
 /**
  * `netwarden check daily|weekly [--state-table NAME] [--simulated] [--json]`: runs a check in report mode
  * and prints its digest — with the caller's AWS credentials, or on the built-in simulated account.
- * Nothing is published and nothing is changed: the checks only read.
+ * Nothing is published and nothing is changed: the checks only read. Exits 1 when any part of the
+ * check could not run, digest printed all the same: a script must not read "unknown" as "fine".
  *
  * Grants are read from netwarden's state table (`--state-table`, else STATE_TABLE_NAME; the stage's
  * table is `netwarden-<stage>-state`). Without one the grants part is reported as not run — never as
@@ -16,9 +17,11 @@ import { errorMessage } from '../shared/errors';
 import type { GrantStore } from '../shared/grants/record';
 import { loadPolicy } from '../shared/policy/load';
 import { stateBaselineLoader } from '../shared/terraform/baseline-loader';
-import type { CliCommand, CliIo } from './main';
+import { requireAwsCaller } from './aws-caller';
+import { USAGE as COMMAND_USAGE } from './help';
+import type { CliCommand, CliIo } from './io';
 
-const USAGE = 'usage: netwarden check daily|weekly [--state-table NAME] [--simulated] [--json]';
+const USAGE = COMMAND_USAGE.check;
 
 /** No table named: every read fails, so the digest names the grants check as not run. */
 const NO_STATE_TABLE: Pick<GrantStore, 'open'> = {
@@ -132,8 +135,13 @@ export const run: CliCommand = async (args, io) => {
     now = sim.account.clock.now();
   }
   try {
-    print(await runCheck(which, now, options), json, io);
-    return 0;
+    if (!simulated) await requireAwsCaller({ region: true });
+    const digest = await runCheck(which, now, options);
+    print(digest, json, io);
+    const notRun = digest.notRun ?? [];
+    if (notRun.length === 0) return 0;
+    io.err(`the ${which} check is incomplete: could not run ${notRun.join(', ')}`);
+    return 1;
   } catch (error) {
     io.err(`the ${which} check failed: ${errorMessage(error)}`);
     return 1;

@@ -1,53 +1,72 @@
 /**
- * netwarden CLI. Commands load lazily so `netwarden grants` does not pay for the demo.
- *   netwarden demo                       replay the seed's stories on the simulated account (npm start)
- *   netwarden grant|grants|revoke …      temporary access grants
- *   netwarden check daily|weekly         the operations checks in report mode
- *   netwarden redrive <queue>            replay parked failures after a fix (dry run unless --apply)
- *   netwarden sandbox                    serve the simulated account on 127.0.0.1 (npm run sandbox)
- * Add --simulated to run any command against the built-in simulated account.
+ * netwarden CLI: `netwarden <command> [options]` (cli/help.ts lists the commands, cli/commands.ts
+ * loads them). Help goes to stdout and exits 0; a usage error goes to stderr and exits 2; a command
+ * that fails or could not run exits 1 with one line on stderr, never a stack trace (NETWARDEN_DEBUG=1
+ * adds it). Add --simulated to run a command against the built-in simulated account.
  */
+import { readFileSync } from 'node:fs';
+import { errorMessage } from '../shared/errors';
+import { COMMANDS, isCommand } from './commands';
+import { COMMAND_HELP, overview } from './help';
+import { CliError, type CliIo } from './io';
+
+export type { CliCommand, CliIo } from './io';
+
 // This machine may run Node 20; the SDK's advice to upgrade is noise in a CLI's output (Lambda runs 22).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-export interface CliIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+export function version(): string {
+  const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const value =
+    typeof manifest === 'object' && manifest !== null && 'version' in manifest ? manifest.version : undefined;
+  return typeof value === 'string' ? value : 'unknown';
 }
-export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, () => Promise<{ run: CliCommand }>> = {
-  demo: () => import('./demo/index'),
-  grant: () => import('./grants').then((module) => ({ run: module.grant })),
-  grants: () => import('./grants').then((module) => ({ run: module.listGrants })),
-  revoke: () => import('./grants').then((module) => ({ run: module.revoke })),
-  check: () => import('./check'),
-  redrive: () => import('./redrive'),
-  sandbox: () => import('./sandbox'),
-};
-
-const USAGE = `usage: netwarden <command> [options]
-  demo                                   replay the seed's stories on the simulated account
-  grant --group sg-… --port 5432 --cidr 203.0.113.7/32 --ttl 2h --reason "…" [--owner name]
-  grants                                 list active grants with time left
-  revoke <rule-id>                       revoke a grant now
-  check daily|weekly                     run an operations check in report mode
-  redrive failed-events|events-dlq|notifications-dlq --stage NAME [--apply]
-                                         replay parked failures after a fix (a dry run without --apply)
-  sandbox [--port N]                     serve the simulated account on 127.0.0.1 for your own tools
-options: --simulated (use the built-in simulated account)`;
+function unknownCommand(name: string, io: CliIo): number {
+  io.err(`unknown command ${JSON.stringify(name)}: one of ${Object.keys(COMMANDS).join(', ')}`);
+  io.err('see: netwarden --help');
+  return 2;
+}
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
-  const load = name ? COMMANDS[name] : undefined;
-  if (!load) {
-    io.err(
-      name && name !== '--help' && name !== 'help'
-        ? `unknown command ${JSON.stringify(name)}\n${USAGE}`
-        : USAGE,
-    );
-    return name && name !== '--help' && name !== 'help' ? 2 : 0;
+  if (name === undefined) {
+    io.err(overview());
+    return 2;
   }
-  const command = await load();
-  return command.run(args, io);
+  if (HELP_FLAGS.has(name)) {
+    io.out(overview());
+    return 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.out(`netwarden ${version()}`);
+    return 0;
+  }
+  if (name === 'help') {
+    const [topic, extra] = args;
+    if (topic === undefined) {
+      io.out(overview());
+      return 0;
+    }
+    if (!isCommand(topic) || extra !== undefined) return unknownCommand(args.join(' '), io);
+    io.out(COMMAND_HELP[topic].help);
+    return 0;
+  }
+  if (!isCommand(name)) return unknownCommand(name, io);
+  if (args.some((arg) => HELP_FLAGS.has(arg))) {
+    io.out(COMMAND_HELP[name].help);
+    return 0;
+  }
+  try {
+    const command = await COMMANDS[name]();
+    return await command(args, io);
+  } catch (error) {
+    // A missing region or credentials, a policy file that cannot be read: the message says what to do.
+    io.err(`netwarden ${name}: ${errorMessage(error).split('\n').join(' ')}`);
+    if (process.env.NETWARDEN_DEBUG && error instanceof Error && !(error instanceof CliError))
+      io.err(error.stack ?? '');
+    return 1;
+  }
 }

@@ -8,9 +8,11 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../shared/errors';
 import { REDRIVE_QUEUES, type RedriveQueue } from '../shared/redrive/plan';
-import type { CliCommand } from './main';
+import { requireAwsCaller } from './aws-caller';
+import { USAGE as COMMAND_USAGE } from './help';
+import type { CliCommand } from './io';
 
-const USAGE = `usage: netwarden redrive ${REDRIVE_QUEUES.join('|')} --stage NAME [--apply] [--limit N]`;
+const USAGE = COMMAND_USAGE.redrive;
 const STAGE = /^[A-Za-z0-9-]{1,23}$/;
 
 function isQueue(value: string | undefined): value is RedriveQueue {
@@ -43,6 +45,7 @@ export const run: CliCommand = async (args, io) => {
     io.err(`--limit needs a whole number of messages, got ${JSON.stringify(values.limit)}\n${USAGE}`);
     return 2;
   }
+  await requireAwsCaller({ region: true });
   const [{ redrive }, { redriveQueue }, { redriveInvoker }] = await Promise.all([
     import('../shared/redrive/redrive'),
     import('../shared/aws/sqs'),

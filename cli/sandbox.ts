@@ -6,12 +6,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CliIo } from './main';
+import { COMMAND_HELP } from './help';
+import type { CliIo } from './io';
 
-const HELP = `usage: netwarden sandbox [--port N] [--events DIR]
-  Serves the simulated account (the seed's estate) on http://127.0.0.1:<port> until Ctrl-C.
-  --port N       listen on this port (default: a free one)
-  --events DIR   where CloudTrail events of security-group writes go (default: .sandbox/events)`;
+const HELP = COMMAND_HELP.sandbox.help;
 
 const NETWARDEN_KEY = 'netwarden';
 

@@ -26,3 +26,4 @@ const embedPolicy = {
 };
 
 module.exports = [embedPolicy];
+module.exports.push(require('./validate-policy-plugin.cjs').validatePolicyPlugin);

@@ -4,7 +4,7 @@
  */
 import type { CallRecord } from '../../simulated-account/account';
 import type { Simulation } from '../../simulated-account/index';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 
 export interface DemoContext {
   readonly sim: Simulation;

@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSimulatedAccount } from '../../simulated-account/index';
 import { startStateTable } from '../../simulated-account/state-table';
-import type { CliCommand } from '../main';
+import { USAGE } from '../help';
+import type { CliCommand } from '../io';
 import { checksStory } from './checks';
 import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
@@ -14,15 +15,25 @@ import { grantsStory } from './grants';
 import { slackStory } from './slack';
 import { targetsStory } from './targets';
 
-const STORIES: ReadonlyArray<{ name: string; story: DemoStory }> = [
-  { name: 'security-group drift', story: driftStory },
-  { name: 'target healing', story: targetsStory },
-  { name: 'temporary grants', story: grantsStory },
+/** `key` is what `netwarden demo <story>` takes (cli/help.ts lists them). */
+const STORIES: ReadonlyArray<{ key: string; name: string; story: DemoStory }> = [
+  { key: 'drift', name: 'security-group drift', story: driftStory },
+  { key: 'targets', name: 'target healing', story: targetsStory },
+  { key: 'grants', name: 'temporary grants', story: grantsStory },
   // Renders what the stories before it published, as Slack would show it.
-  { name: 'slack', story: slackStory },
+  { key: 'slack', name: 'slack', story: slackStory },
   // Last: `npm start` ends with the daily and the weekly digest.
-  { name: 'daily and weekly checks', story: checksStory },
+  { key: 'checks', name: 'daily and weekly checks', story: checksStory },
 ];
+
+/** The stories to run: all, or the one named; undefined when the name is no story's. */
+function storiesNamed(args: ReadonlyArray<string>): typeof STORIES | undefined {
+  const [only, ...extra] = args;
+  if (only === undefined) return STORIES;
+  if (extra.length > 0) return undefined;
+  const story = STORIES.find(({ key }) => key === only);
+  return story ? [story] : undefined;
+}
 
 /** The demo's fixed environment: the simulated account's ids and netwarden's demo stage. */
 function demoEnvironment(): void {
@@ -35,6 +46,13 @@ function demoEnvironment(): void {
 }
 
 export const run: CliCommand = async (args, io) => {
+  const stories = storiesNamed(args);
+  if (!stories) {
+    io.err(
+      `unknown demo story ${JSON.stringify(args.join(' '))}: one of ${STORIES.map(({ key }) => key).join(', ')}\n${USAGE.demo}`,
+    );
+    return 2;
+  }
   demoEnvironment();
   // netwarden's state table (grants) on dynalite at 127.0.0.1: the handlers find it as they would in AWS.
   const stateTable = await startStateTable('netwarden-demo-state');
@@ -54,12 +72,8 @@ export const run: CliCommand = async (args, io) => {
       return { result, calls: sim.account.calls.slice(before) };
     },
   };
-  const only = args.find((arg) => !arg.startsWith('-'));
   try {
-    for (const { name, story } of STORIES) {
-      if (only && !name.includes(only)) continue;
-      await story(context);
-    }
+    for (const { story } of stories) await story(context);
   } finally {
     sim.restore();
     await stateTable.stop();

@@ -80,10 +80,11 @@ describe('netwarden check daily with the caller’s credentials', () => {
     );
   });
 
-  it('without a state table reports the grants check as not run, never as no grants', async () => {
+  it('without a state table reports the grants check as not run, never as no grants, and exits 1', async () => {
     delete process.env.STATE_TABLE_NAME;
-    const { io, out } = captured();
-    expect(await main(['check', 'daily'], io)).toBe(0);
+    const { io, out, err } = captured();
+    expect(await main(['check', 'daily'], io)).toBe(1);
+    expect(err).toEqual(['the daily check is incomplete: could not run grants (state table)']);
     expect(out[1]).toContain('Grants not read (state table)');
     expect(out).toContain(
       '  • grants (state table): no state table named: pass --state-table NAME or set STATE_TABLE_NAME (netwarden-<stage>-state)',

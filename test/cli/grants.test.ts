@@ -179,6 +179,42 @@ describe('netwarden grants / revoke --simulated', () => {
   });
 });
 
+describe('netwarden revoke --all --simulated (before a stack is removed)', () => {
+  it('revokes every active grant, each with its grant.revoked finding', async () => {
+    await cli(...GRANT);
+    await cli(...GRANT.map((arg) => (arg === '203.0.113.7/32' ? '198.51.100.9/32' : arg)));
+    const granted = [...sim.current.sg.rules.values()].filter(
+      (rule) => rule.CidrIpv4 === '203.0.113.7/32' || rule.CidrIpv4 === '198.51.100.9/32',
+    );
+    expect(granted).toHaveLength(2);
+
+    const { code, out, err } = await cli('revoke', '--all', '--simulated');
+
+    expect(code).toBe(0);
+    expect(err).toBe(`simulated: requests are made as ${simulatedIdentity('carol')}`);
+    expect(out.split('\n').sort()).toEqual(
+      granted
+        .map(
+          (rule) =>
+            `revoked: ${rule.SecurityGroupRuleId} (tcp 5432 from ${rule.CidrIpv4} on ${GROUPS.postgres})`,
+        )
+        .sort(),
+    );
+    for (const rule of granted) expect(sim.current.sg.rules.has(rule.SecurityGroupRuleId ?? '')).toBe(false);
+    expect(findingsOf(sim.current).filter((finding) => finding.kind === 'grant.revoked')).toHaveLength(2);
+    expect(await cli('grants', '--simulated')).toMatchObject({ code: 0, out: 'no active grants' });
+  });
+
+  it('says so, exit 0, when there is nothing to revoke; refuses a rule id beside --all', async () => {
+    expect(await cli('revoke', '--all', '--simulated')).toMatchObject({ code: 0, out: 'no active grants' });
+    const mixed = await cli('revoke', '--all', 'sgr-0123456789abcdef0', '--simulated');
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toBe(
+      '--all takes no rule id, found "sgr-0123456789abcdef0"\nusage: netwarden revoke <rule-id> | --all [--url URL | --simulated]',
+    );
+  });
+});
+
 /** A stand-in for the Function URL: it recomputes the SigV4 signature from what arrived, as AWS does. */
 describe('the signed call to the Function URL', () => {
   let server: Server;

@@ -1,0 +1,103 @@
+/**
+ * Every command's help, in one place: `netwarden --help`, `netwarden help <command>` and
+ * `netwarden <command> --help` print these without loading the command, and the commands quote
+ * their usage line in their own error messages.
+ */
+export const USAGE = {
+  demo: 'usage: netwarden demo [story]',
+  grant:
+    'usage: netwarden grant --group sg-… --port N (--cidr A.B.C.D/N | --source-group sg-…) [--ttl 2h] --reason "…" [--url URL | --simulated]',
+  grants: 'usage: netwarden grants [--url URL | --simulated]',
+  revoke: 'usage: netwarden revoke <rule-id> | --all [--url URL | --simulated]',
+  check: 'usage: netwarden check daily|weekly [--state-table NAME] [--simulated] [--json]',
+  redrive:
+    'usage: netwarden redrive failed-events|events-dlq|notifications-dlq --stage NAME [--apply] [--limit N]',
+  policy: 'usage: netwarden policy check [FILE]',
+  sandbox: 'usage: netwarden sandbox [--port N] [--events DIR]',
+} as const;
+
+export type CommandName = keyof typeof USAGE;
+
+const GRANT_ACCESS = `  --url URL      grant-access's Function URL (default: NETWARDEN_GRANT_URL); calls are signed
+                 with your own AWS credentials, and grant-access takes the requester from them
+  --simulated    the built-in simulated account, as a stated simulated identity`;
+
+/** One line per command for the overview, then the full help of each. */
+export const COMMAND_HELP: Record<CommandName, { readonly summary: string; readonly help: string }> = {
+  demo: {
+    summary: "replay the seed's stories on the built-in simulated account",
+    help: `${USAGE.demo}
+  Replays the seed's stories on the simulated account: no AWS account, credentials or network.
+  story          run one story only: drift, targets, grants, slack or checks (default: all)`,
+  },
+  grant: {
+    summary: 'open temporary access to a database port',
+    help: `${USAGE.grant}
+  Asks grant-access for a time-boxed rule; it is removed when the time is up.
+  --group sg-…          the security group
+  --port N              a port the policy lets people grant
+  --cidr A.B.C.D/N      the address range to let in (or --source-group sg-…)
+  --ttl 2h              how long (default: the policy's defaultTtl, at most its maxTtl)
+  --reason "…"          why, e.g. the incident or ticket
+${GRANT_ACCESS}`,
+  },
+  grants: {
+    summary: 'list active grants with time left',
+    help: `${USAGE.grants}
+  Lists the grants netwarden's state table holds: rule id, group, access, owner, expiry, reason.
+${GRANT_ACCESS}`,
+  },
+  revoke: {
+    summary: 'revoke a grant now (or every grant, before removing a stack)',
+    help: `${USAGE.revoke}
+  Revokes a grant before its time is up. --all revokes every active grant (do this before
+  \`osls remove\`: nothing expires grants once the stack is gone). Exits 1 if any grant is left.
+${GRANT_ACCESS}`,
+  },
+  check: {
+    summary: 'run the daily or weekly operations check in report mode',
+    help: `${USAGE.check}
+  Runs a check with your AWS credentials (or on the simulated account) and prints its digest.
+  Reads only: nothing is changed or published. Exits 1 when any part of the check could not run.
+  --state-table NAME    netwarden's state table, for the grants part (default: STATE_TABLE_NAME;
+                        the stage's table is netwarden-<stage>-state)
+  --json                the digest as JSON
+  --simulated           the built-in simulated account`,
+  },
+  redrive: {
+    summary: 'replay parked failures after a fix (a dry run without --apply)',
+    help: `${USAGE.redrive}
+  Lists, per parked message, what it would replay; with --apply replays it and deletes it once the
+  replay succeeded (docs/operations.md).
+  --stage NAME   the deployed stage (default: NETWARDEN_STAGE)
+  --apply        replay; without it nothing changes
+  --limit N      at most N messages (default 1000)`,
+  },
+  policy: {
+    summary: 'check netwarden.policy.yml as the functions will',
+    help: `${USAGE.policy}
+  Validates the policy (default: netwarden.policy.yml) with the functions' own schema and
+  cross-checks (unknown sections, a baseline rule a guardrail forbids), printing every problem as
+  the functions would log it. Exits 1 on any problem. \`osls package\` runs the same check.`,
+  },
+  sandbox: {
+    summary: 'serve the simulated account on 127.0.0.1 for your own tools',
+    help: `${USAGE.sandbox}
+  Serves the simulated account (the seed's estate) on http://127.0.0.1:<port> until Ctrl-C.
+  --port N       listen on this port (default: a free one)
+  --events DIR   where CloudTrail events of security-group writes go (default: .sandbox/events)`,
+  },
+};
+
+export function overview(): string {
+  const width = Math.max(...Object.keys(COMMAND_HELP).map((name) => name.length)) + 2;
+  return [
+    'usage: netwarden <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(COMMAND_HELP).map(([name, { summary }]) => `  ${name.padEnd(width)}${summary}`),
+    '',
+    'netwarden help <command> or netwarden <command> --help: the options of a command',
+    'netwarden --version: the version',
+  ].join('\n');
+}

@@ -1,0 +1,150 @@
+/**
+ * The CLI as a Unix tool: help on stdout with exit 0, usage errors on stderr with exit 2, failures as
+ * one line on stderr with exit 1 and no stack trace. The process cases run bin/netwarden.mjs as a user
+ * would, in an environment with no AWS region or credentials anywhere (and no instance metadata).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { COMMAND_HELP } from '../../cli/help';
+import { main } from '../../cli/main';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+const home = mkdtempSync(join(tmpdir(), 'netwarden-cli-home-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+function captured() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+}
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** bin/netwarden.mjs with only `env` set: no AWS configuration of this machine's user leaks in. */
+function netwarden(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [join(REPO, 'bin/netwarden.mjs'), ...args],
+      {
+        cwd: REPO,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: home,
+          AWS_CONFIG_FILE: join(home, 'no-config'),
+          AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          ...env,
+        },
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('netwarden, the process', () => {
+  it('prints its help on stdout and exits 0 for --help and -h', async () => {
+    for (const flag of ['--help', '-h']) {
+      const run = await netwarden([flag]);
+      expect(run.code, flag).toBe(0);
+      expect(run.stderr, flag).toBe('');
+      expect(run.stdout, flag).toMatch(/^usage: netwarden <command> \[options\]\n/);
+      for (const [name, { summary }] of Object.entries(COMMAND_HELP))
+        expect(run.stdout.split('\n'), flag).toContainEqual(
+          expect.stringMatching(new RegExp(`^  ${name} +${summary.replace(/[()]/g, '\\$&')}$`)),
+        );
+    }
+  });
+
+  it('prints a command’s help on stdout: grant --help is not an unknown option', async () => {
+    const run = await netwarden(['grant', '--help']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toBe(`${COMMAND_HELP.grant.help}\n`);
+  });
+
+  it('prints its version', async () => {
+    expect(await netwarden(['--version'])).toEqual({ code: 0, stdout: `netwarden ${VERSION}\n`, stderr: '' });
+  });
+
+  it('says in one line, without a stack trace, that no region is set, and exits 1', async () => {
+    const run = await netwarden(['check', 'daily'], { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'the daily check failed: no AWS region: set AWS_REGION (e.g. export AWS_REGION=ap-northeast-2) or a region in your AWS profile\n',
+    );
+  });
+
+  it('says in one line, without a stack trace, that there are no credentials, and exits 1', async () => {
+    const run = await netwarden(['redrive', 'failed-events', '--stage', 'prod'], { AWS_REGION: 'eu-west-1' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')).toEqual([
+      expect.stringMatching(
+        /^netwarden redrive: no AWS credentials \(.+\): set AWS_PROFILE \(after aws sso login or aws configure\), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY$/,
+      ),
+      '',
+    ]);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('netwarden help and usage errors', () => {
+  it('prints each command’s help on stdout for help <command>, --help and -h', async () => {
+    for (const [name, { help }] of Object.entries(COMMAND_HELP)) {
+      for (const argv of [
+        ['help', name],
+        [name, '--help'],
+        [name, '-h'],
+      ]) {
+        const { io, out, err } = captured();
+        expect(await main(argv, io), argv.join(' ')).toBe(0);
+        expect(out, argv.join(' ')).toEqual([help]);
+        expect(err, argv.join(' ')).toEqual([]);
+      }
+    }
+  });
+
+  it('rejects an unknown command with the list of valid ones, exit 2', async () => {
+    const { io, out, err } = captured();
+    expect(await main(['frobnicate'], io)).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toEqual([
+      'unknown command "frobnicate": one of demo, grant, grants, revoke, check, redrive, policy, sandbox',
+      'see: netwarden --help',
+    ]);
+    const topic = captured();
+    expect(await main(['help', 'frobnicate'], topic.io)).toBe(2);
+    expect(topic.err[0]).toBe(
+      'unknown command "frobnicate": one of demo, grant, grants, revoke, check, redrive, policy, sandbox',
+    );
+  });
+
+  it('prints the overview on stderr and exits 2 when no command is given', async () => {
+    const { io, out, err } = captured();
+    expect(await main([], io)).toBe(2);
+    expect(out).toEqual([]);
+    expect(err[0]).toMatch(/^usage: netwarden <command>/);
+  });
+
+  it('rejects an unknown demo story with the list of stories, before running any', async () => {
+    const { io, out, err } = captured();
+    expect(await main(['demo', 'grant'], io)).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toEqual([
+      'unknown demo story "grant": one of drift, targets, grants, slack, checks\nusage: netwarden demo [story]',
+    ]);
+  });
+});
