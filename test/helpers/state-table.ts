@@ -1,5 +1,5 @@
 /**
- * One dynalite per test file and a fresh state table per test (see test/simulated-account/state-table.ts).
+ * One dynalite per test file and a fresh state table per test (see simulated-account/state-table.ts).
  * STATE_TABLE_NAME and AWS_ENDPOINT_URL_DYNAMODB point the real handlers (which build their own
  * clients) at it; both are restored afterwards.
  */

@@ -122,7 +122,7 @@ function packageOf(specifier: string): string {
 export function importGraph(root: string, dirs: readonly string[]): ImportGraph {
   const { config } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
-  // bin/netwarden.mjs imports `../cli/run.ts` by its extension (tsx runs it); resolve it as tsx does.
+  // bin/netwarden.mjs imports cli/run.ts by its `.ts` extension (tsx runs it); resolve it as tsx does.
   const resolution: ts.CompilerOptions = { ...options, allowJs: true, allowImportingTsExtensions: true };
   const files = dirs.flatMap((dir) => sourcesUnder(join(root, dir)));
   const edges: ImportEdge[] = [];
