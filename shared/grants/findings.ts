@@ -8,7 +8,7 @@ import { forbidMatches } from '../policy/match';
 import type { Mode, Policy } from '../policy/schema';
 import { opensPort, type Rule, summarise } from '../rules/rule';
 import type { GrantRecord } from './record';
-import { GRANT_TAGS, isoSeconds } from './tags';
+import { GRANT_TAGS, isGrantTagKey, isoSeconds } from './tags';
 
 const ruleRef = (rule: Rule, ruleId?: string) => ({
   summary: summarise(rule),
@@ -204,7 +204,7 @@ export function forgedFinding(
     rules: [ruleRef(rule)],
     why: `${how.how}; no grant for this rule is recorded in netwarden's state table${claimed ? ` (the tags claim owner ${JSON.stringify(claimed)})` : ''}. Grant tags are a label anyone can write: expire-grants will not remove this rule, and it is judged like any other rule${critical ? '. It opens a guarded port' : ''}.`,
     actions: [],
-    details: { tags: Object.keys(rule.tags).filter((key) => key.startsWith('netwarden:grant-')) },
+    details: { tags: Object.keys(rule.tags).filter(isGrantTagKey) },
   };
 }
 
