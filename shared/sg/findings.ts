@@ -2,7 +2,7 @@
 import type { Finding } from '../findings/finding';
 import type { Mode } from '../policy/schema';
 import { type Rule, summarise } from '../rules/rule';
-import { findingActor } from './actor';
+import { describeCall, findingActor } from './actor';
 import type { SgEvent } from './change';
 import type { SgDecision } from './decide';
 
@@ -106,7 +106,7 @@ export function sgFinding(
       summary: summarise(rule),
       ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
     })),
-    why: `${event.eventName} by ${event.actor.display}${event.actor.viaConsole ? ' in the console' : ''}${event.actor.sourceIp ? ` from ${event.actor.sourceIp}` : ''}: ${decision.why}`,
+    why: `${describeCall(event.eventName, event.actor)}: ${decision.why}`,
     ...(extra.left && extra.left.length > 0 ? { left: extra.left.map(leftEntry) } : {}),
     actions: extra.actions ?? plannedCalls(decision),
     ...(extra.details ? { details: extra.details } : {}),
@@ -187,7 +187,7 @@ export function groupGoneFinding(
           })),
         }
       : {}),
-    why: `${event.eventName} by ${event.actor.display}: EC2 answered InvalidGroup.NotFound, so the group and its rules no longer exist`,
+    why: `${describeCall(event.eventName, event.actor)}: EC2 answered InvalidGroup.NotFound, so the group and its rules no longer exist`,
     actions: [],
   };
 }

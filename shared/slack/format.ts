@@ -9,6 +9,7 @@
 import { asDigest } from '../audits/digest';
 import { type AlarmMetric, type AlarmNotice, type AlarmState, timestampMs } from '../events/alarm';
 import type { Finding } from '../findings/finding';
+import { describeActor } from '../sg/actor';
 import {
   type Block,
   context,
@@ -332,13 +333,7 @@ const OUTCOME: Record<Finding['outcome'], string> = {
 };
 
 function actorText(actor: NonNullable<Finding['actor']>): SlackText {
-  const how = [
-    actor.viaConsole ? 'in the console' : undefined,
-    actor.sourceIp ? `from ${actor.sourceIp}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' ');
-  return slack`${actor.display}${how ? ` ${how}` : ''}${actor.arn && actor.arn !== actor.display ? slack`\n\`${actor.arn}\`` : ''}`;
+  return slack`${describeActor(actor)}${actor.arn && actor.arn !== actor.display ? slack`\n\`${actor.arn}\`` : ''}`;
 }
 
 export function findingMessage(finding: Finding, options: FormatOptions): SlackMessage {
