@@ -77,7 +77,7 @@ function protectionRemovedFinding(
   actor: Actor,
   changes: ReadonlyArray<ProtectionTagChange>,
   deps: ProtectionDeps,
-): Finding {
+): Finding<'sg.protection-removed'> {
   const { detail } = envelope;
   const groups = [...new Set(changes.map((change) => change.groupId))];
   const sectionNames = [...new Set(changes.flatMap((change) => change.sections))];

@@ -105,7 +105,7 @@ function summaryFinding(
   mode: Mode,
   event: SgEvent,
   now: Date,
-): Finding {
+): Finding<'sg.protection-restored'> {
   const acted = found.filter((finding) => finding.outcome === 'acted' || finding.outcome === 'would-act');
   const reported = found.filter((finding) => finding.outcome === 'no-action');
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
