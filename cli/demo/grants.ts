@@ -14,6 +14,7 @@ import { ruleTagger } from '../../shared/aws/ec2/tags';
 import { lazyGrantStore } from '../../shared/aws/ports';
 import { snsPublisher } from '../../shared/aws/sns';
 import type { Finding } from '../../shared/findings/finding';
+import { GRANT_TAGS } from '../../shared/grants/tags';
 import { loadPolicy } from '../../shared/policy/load';
 import { functionUrlEvent } from '../../simulated-account/function-url';
 import { ACCOUNT_ID, consoleUser, GROUPS, netwardenRole } from '../../simulated-account/index';
@@ -112,7 +113,7 @@ export async function grantsStory(context: DemoContext): Promise<void> {
     new EC2Client({}).send(
       new CreateTagsCommand({
         Resources: [approved?.SecurityGroupRuleId ?? ''],
-        Tags: [{ Key: 'netwarden:grant-expires-at', Value: context.sim.account.clock.now().toISOString() }],
+        Tags: [{ Key: GRANT_TAGS.expiresAt, Value: context.sim.account.clock.now().toISOString() }],
       }),
     ),
   );
@@ -120,7 +121,7 @@ export async function grantsStory(context: DemoContext): Promise<void> {
   if (tagEvent) {
     const outcome = (await step(
       context,
-      'mallory tags the approved gateway→PostgreSQL rule netwarden:grant-expires-at=now',
+      `mallory tags the approved gateway→PostgreSQL rule ${GRANT_TAGS.expiresAt}=now`,
       () => handler(tagEvent, lambdaContext('netwarden-demo-revert-sg-drift')),
     )) as { decisions?: string[] };
     context.io.out(`  decision: ${outcome.decisions?.join(', ')}`);

@@ -21,7 +21,7 @@ import { isGrantTagKey } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
-import { type Actor, actorOf, findingActor, isSelf } from '../../shared/sg/actor';
+import { type Actor, actorOf, describeActor, findingActor, isSelf } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
 
 export interface GrantTagDeps {
@@ -63,7 +63,7 @@ export async function guardGrantTags(
 
   // One gone id must not hide the forged tags on the others in the same call.
   const rules = [...(await presentRulesByIds(deps.sg, ruleIds)).values()];
-  const how = `${actor.display} tagged ${ruleIds.join(', ')} with ${keys.join(', ')}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
+  const how = `${describeActor(actor)} tagged ${ruleIds.join(', ')} with ${keys.join(', ')}`;
   const base = {
     mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
     now: deps.now(),
@@ -122,7 +122,7 @@ export function forgedFindings(
   return forged.map((rule) =>
     forgedFinding(rule, {
       ...base,
-      how: `${actor.display} ${verb} ${rule.ruleId ?? 'a rule'} with grant tags${actor.sourceIp ? ` from ${actor.sourceIp}` : ''} (${event.eventName})`,
+      how: `${describeActor(actor)} ${verb} ${rule.ruleId ?? 'a rule'} with grant tags (${event.eventName})`,
       eventId: event.eventId,
       actor: findingActor(actor),
     }),

@@ -9,7 +9,7 @@ import { Unprocessable } from '../../shared/errors';
 import { type CloudTrailEnvelope, CtTagsRequest, type TagEventName } from '../../shared/events/cloudtrail';
 import type { Finding } from '../../shared/findings/finding';
 import { effectiveMode, formatIssues } from '../../shared/policy/load';
-import { type Actor, actorOf, findingActor, matchesAny } from '../../shared/sg/actor';
+import { type Actor, actorOf, describeCall, findingActor, matchesAny } from '../../shared/sg/actor';
 import type { SgDecision } from '../../shared/sg/decide';
 import {
   describeProtectionChange,
@@ -18,7 +18,7 @@ import {
   protectionTagGains,
   securityGroupsOf,
 } from '../../shared/sg/protection';
-import { byWhom, type ReexamineDeps, reexamineGroup } from './reexamine';
+import { type ReexamineDeps, reexamineGroup } from './reexamine';
 
 export type ProtectionDeps = ReexamineDeps;
 
@@ -77,7 +77,7 @@ function protectionRemovedFinding(
   actor: Actor,
   changes: ReadonlyArray<ProtectionTagChange>,
   deps: ProtectionDeps,
-): Finding {
+): Finding<'sg.protection-removed'> {
   const { detail } = envelope;
   const groups = [...new Set(changes.map((change) => change.groupId))];
   const sectionNames = [...new Set(changes.flatMap((change) => change.sections))];
@@ -101,7 +101,7 @@ function protectionRemovedFinding(
     ...(envelope.region ? { region: envelope.region } : {}),
     actor: findingActor(actor),
     resource: { type: 'security-group', id: groups[0] ?? '' },
-    why: `${byWhom(eventName, actor)}: ${changes.map(describeProtectionChange).join('; ')}. CloudTrail does not record the previous value, so netwarden leaves the tags alone: put the tag back if the group must stay guarded (netwarden then re-examines all its rules).${remaining.length > 0 ? ` Still applying: ${remaining.join(', ')}.` : ' No other section guards it now.'}${trusted}`,
+    why: `${describeCall(eventName, actor)}: ${changes.map(describeProtectionChange).join('; ')}. CloudTrail does not record the previous value, so netwarden leaves the tags alone: put the tag back if the group must stay guarded (netwarden then re-examines all its rules).${remaining.length > 0 ? ` Still applying: ${remaining.join(', ')}.` : ' No other section guards it now.'}${trusted}`,
     actions: [],
   };
 }

@@ -11,7 +11,7 @@ import { lookUpGrants, recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
-import { type Actor, findingActor } from '../../shared/sg/actor';
+import { type Actor, describeCall, findingActor } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
 import type { SgDecision } from '../../shared/sg/decide';
 import type { ProtectedGroups } from '../../shared/sg/protected-groups';
@@ -30,10 +30,6 @@ export interface ReexamineDeps {
   readonly grants: GrantRecordReader;
   readonly extraBaseline?: (groupId: string) => Promise<Rule[] | undefined>;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
-}
-
-export function byWhom(eventName: string, actor: Actor): string {
-  return `${eventName} by ${actor.display}${actor.viaConsole ? ' in the console' : ''}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
 }
 
 /** Call after deps.protectedGroups.forget(groupId), so that the group's facts are read as they are now. */
@@ -68,7 +64,7 @@ export async function reexamineGroup(
 
   const mode = modeFor(deps.policy, sections, deps.modeOverride);
   const sectionNames = sections.map((section) => `"${section.name}"`).join(', ');
-  const context = `${byWhom(detail.eventName, actor)} made ${groupId} protected again (${sectionNames}), so netwarden re-examined ${currentRules.length === 1 ? 'its one rule' : `all ${currentRules.length} of its rules`}; who added ${currentRules.length === 1 ? 'it' : 'them'} is unknown`;
+  const context = `${describeCall(detail.eventName, actor)} made ${groupId} protected again (${sectionNames}), so netwarden re-examined ${currentRules.length === 1 ? 'its one rule' : `all ${currentRules.length} of its rules`}; who added ${currentRules.length === 1 ? 'it' : 'them'} is unknown`;
   // Findings name the tagging event and its actor; the rules' own authors are unknown.
   const event: SgEvent = {
     eventId: detail.eventID,
@@ -109,7 +105,7 @@ function summaryFinding(
   mode: Mode,
   event: SgEvent,
   now: Date,
-): Finding {
+): Finding<'sg.protection-restored'> {
   const acted = found.filter((finding) => finding.outcome === 'acted' || finding.outcome === 'would-act');
   const reported = found.filter((finding) => finding.outcome === 'no-action');
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;

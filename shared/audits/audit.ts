@@ -31,8 +31,6 @@ import {
   ignoreTagOf,
 } from '../sg/exceptions';
 
-export const GRANT_EXPIRES_TAG = 'netwarden:grant-expires-at';
-
 export interface StaleReference {
   readonly groupId: string;
   readonly groupName?: string;

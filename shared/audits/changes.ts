@@ -12,7 +12,7 @@
 import { errorMessage } from '../errors';
 import { CloudTrailDetail } from '../events/cloudtrail';
 import { describePorts, peerKey, type Rule, sameAccess, summarise } from '../rules/rule';
-import { isSelf, matchesAny } from '../sg/actor';
+import { describeActor, isSelf, matchesAny } from '../sg/actor';
 import { type SgEvent, sgEventOf } from '../sg/change';
 import { groupLabel } from './digest';
 import type { TrailRecord } from './ports';
@@ -60,8 +60,7 @@ function parseRecord(record: TrailRecord): Parsed {
 }
 
 function whoOf(event: SgEvent): string {
-  const actor = event.actor;
-  return `${actor.display}${actor.viaConsole ? ' in the console' : ''}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
+  return describeActor(event.actor);
 }
 
 function rulesOf(event: SgEvent): Rule[] {

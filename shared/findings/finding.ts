@@ -1,11 +1,64 @@
 /**
  * A finding is one decision, acted on or not, as published to the findings topic and rendered in
- * Slack. `kind` is stable: subscribers filter on it.
+ * Slack. `kind` is stable: subscribers filter on it. docs/findings.md describes every kind (its
+ * severity, its fields and when it is sent); a test holds that document equal to FINDING_KINDS.
  */
 import * as z from 'zod';
 
+/** Every kind netwarden publishes. Adding one means a Slack layout (shared/slack/format.ts) and a doc entry. */
+export const FINDING_KINDS = [
+  // revert-sg-drift: hand-made security-group changes
+  'sg.guardrail-breach',
+  'sg.drift',
+  'sg.duplicate',
+  'sg.baseline-restored',
+  'sg.baseline-forbidden',
+  'sg.exception',
+  'sg.exception-expired',
+  'sg.ignore-tag',
+  'sg.unverified-change',
+  'sg.unverified-peer',
+  'sg.group-gone',
+  'sg.protection-removed',
+  'sg.protection-restored',
+  'sg.foreign-event',
+  // grant-access, expire-grants, and revert-sg-drift on grant tags
+  'grant.created',
+  'grant.extended',
+  'grant.rejected',
+  'grant.expiring',
+  'grant.expired',
+  'grant.revoked',
+  'grant.gone',
+  'grant.moved',
+  'grant.forged',
+  'grant.label-edited',
+  // heal-targets
+  'targets.systemic',
+  'targets.healing',
+  'targets.human-needed',
+  'targets.waiting',
+  'targets.recovered',
+  'targets.healthy',
+  'targets.group-missing',
+  'targets.foreign-event',
+  // daily-check, weekly-check
+  'check.daily',
+  'check.weekly',
+  // any function, for an event it could not read
+  'unprocessable',
+] as const;
+
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
 export const Finding = z.object({
-  kind: z.string().regex(/^[a-z-]+(\.[a-z-]+)*$/),
+  // A kind outside the list is a message from another sender or version: reported, never rendered.
+  kind: z.enum(FINDING_KINDS, {
+    error: (issue) =>
+      typeof issue.input === 'string'
+        ? `unknown finding kind ${JSON.stringify(issue.input)}`
+        : `expected a finding kind, found ${typeof issue.input}`,
+  }),
   severity: z.enum(['critical', 'warning', 'info']),
   title: z.string(),
   mode: z.enum(['enforce', 'report']),
@@ -33,6 +86,10 @@ export const Finding = z.object({
   actions: z.array(z.string()),
   details: z.record(z.string(), z.unknown()).optional(),
 });
-export type Finding = z.infer<typeof Finding>;
+
+/** A finding of the kinds K: builders name the kinds they make, so a misspelt kind does not compile. */
+export type Finding<K extends FindingKind = FindingKind> = Omit<z.infer<typeof Finding>, 'kind'> & {
+  kind: K;
+};
 
 export type Publish = (finding: Finding) => Promise<void>;

@@ -1,14 +1,11 @@
-/**
- * Grant decisions rendered as findings. Kinds are stable:
- * grant.created|extended|rejected|expiring|expired|revoked|gone|moved|forged|label-edited.
- */
+/** Grant decisions rendered as findings; docs/findings.md says when each kind is sent. */
 import type { Finding } from '../findings/finding';
 import { formatDuration } from '../policy/duration';
 import { forbidMatches } from '../policy/match';
 import type { Mode, Policy } from '../policy/schema';
 import { opensPort, type Rule, summarise } from '../rules/rule';
 import type { GrantRecord } from './record';
-import { GRANT_TAGS, isoSeconds } from './tags';
+import { GRANT_TAGS, isGrantTagKey, isoSeconds } from './tags';
 
 const ruleRef = (rule: Rule, ruleId?: string) => ({
   summary: summarise(rule),
@@ -32,7 +29,7 @@ const recordDetails = (record: GrantRecord) => ({
 export function grantedFinding(
   record: GrantRecord,
   how: { extended: boolean; outcome: Finding['outcome']; actions: string[]; ttlMs: number } & Base,
-): Finding {
+): Finding<'grant.created' | 'grant.extended'> {
   const verb = how.mode === 'report' ? 'would be ' : '';
   const what = how.extended ? 'extended' : 'granted';
   // Who acted: the creator for a new grant, the verified principal of the extension otherwise.
@@ -58,7 +55,7 @@ export function rejectedFinding(
   request: { group?: string; requester?: string; fields?: Record<string, unknown> },
   problems: string[],
   base: Base,
-): Finding {
+): Finding<'grant.rejected'> {
   return {
     kind: 'grant.rejected',
     severity: 'info',
@@ -79,7 +76,7 @@ export function rejectedFinding(
   };
 }
 
-export function expiringFinding(record: GrantRecord, base: Base): Finding {
+export function expiringFinding(record: GrantRecord, base: Base): Finding<'grant.expiring'> {
   return {
     kind: 'grant.expiring',
     severity: 'info',
@@ -96,15 +93,17 @@ export function expiringFinding(record: GrantRecord, base: Base): Finding {
 }
 
 /** A recorded grant ended: expired, revoked by hand, or found with its rule already gone. */
-export function closedFinding(
+export type ClosedKind = 'grant.expired' | 'grant.revoked' | 'grant.gone';
+
+export function closedFinding<K extends ClosedKind>(
   record: GrantRecord,
   how: Base & {
-    kind: 'grant.expired' | 'grant.revoked' | 'grant.gone';
+    kind: K;
     outcome: Finding['outcome'];
     why: string;
     ruleId?: string;
   },
-): Finding {
+): Finding<K> {
   const ruleId = how.ruleId ?? record.ruleId;
   const done = { acted: 'revoked', 'already-done': 'already gone', 'would-act': 'would be revoked' }[
     how.outcome as 'acted' | 'already-done' | 'would-act'
@@ -141,7 +140,7 @@ export function movedFinding(
   record: GrantRecord,
   now: Rule,
   how: Base & { closedBy: string; outcome: Finding['outcome'] },
-): Finding {
+): Finding<'grant.moved'> {
   const ruleId = now.ruleId ?? record.ruleId;
   return {
     kind: 'grant.moved',
@@ -186,7 +185,7 @@ export function forgedFinding(
     account?: string;
     region?: string;
   },
-): Finding {
+): Finding<'grant.forged'> {
   const critical = opensGuardedPort(rule, how.policy);
   const claimed = rule.tags[GRANT_TAGS.owner];
   return {
@@ -204,7 +203,7 @@ export function forgedFinding(
     rules: [ruleRef(rule)],
     why: `${how.how}; no grant for this rule is recorded in netwarden's state table${claimed ? ` (the tags claim owner ${JSON.stringify(claimed)})` : ''}. Grant tags are a label anyone can write: expire-grants will not remove this rule, and it is judged like any other rule${critical ? '. It opens a guarded port' : ''}.`,
     actions: [],
-    details: { tags: Object.keys(rule.tags).filter((key) => key.startsWith('netwarden:grant-')) },
+    details: { tags: Object.keys(rule.tags).filter(isGrantTagKey) },
   };
 }
 
@@ -213,7 +212,7 @@ export function labelEditedFinding(
   rule: Rule,
   record: GrantRecord,
   how: Base & { how: string; eventId?: string; actor?: Finding['actor'] },
-): Finding {
+): Finding<'grant.label-edited'> {
   return {
     kind: 'grant.label-edited',
     severity: 'warning',

@@ -2,24 +2,28 @@
  * The grant LABEL: tags grant-access puts on the rule it creates, so that people looking at the rule
  * in the console see whose it is and until when. Nothing reads them to decide anything: the grant is
  * the record in the state table (record.ts). Tags are anyone's to add, edit or remove; a rule that
- * carries these tags without a record is a forged grant (forged.ts).
+ * carries these tags without a record is a forged grant (functions/revert-sg-drift/grant-tags.ts).
+ *
+ * The one definition of the tag keys. serverless.yml cannot import them: grant-access's
+ * LabelGrantOnExtend statement lists them again, and test/packaging/grants-template.test.ts holds
+ * that list equal to GRANT_TAGS.
  */
 import { type Rule, summarise } from '../rules/rule';
 
 export const GRANT_TAG_PREFIX = 'netwarden:grant-';
 export const GRANT_TAGS = {
-  expiresAt: 'netwarden:grant-expires-at',
-  issuedAt: 'netwarden:grant-issued-at',
-  owner: 'netwarden:grant-owner',
-  reason: 'netwarden:grant-reason',
-  access: 'netwarden:grant-access',
+  expiresAt: `${GRANT_TAG_PREFIX}expires-at`,
+  issuedAt: `${GRANT_TAG_PREFIX}issued-at`,
+  owner: `${GRANT_TAG_PREFIX}owner`,
+  reason: `${GRANT_TAG_PREFIX}reason`,
+  access: `${GRANT_TAG_PREFIX}access`,
 } as const;
 
-export function hasGrantTags(tags: Readonly<Record<string, string>>): boolean {
-  return Object.keys(tags).some((key) => key.startsWith(GRANT_TAG_PREFIX));
-}
-
 export const isGrantTagKey = (key: string): boolean => key.startsWith(GRANT_TAG_PREFIX);
+
+export function hasGrantTags(tags: Readonly<Record<string, string>>): boolean {
+  return Object.keys(tags).some(isGrantTagKey);
+}
 
 /** The label grant-access writes on create and on extend. */
 export function grantLabel(grant: {

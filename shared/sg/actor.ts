@@ -79,6 +79,24 @@ export function isSelf(actor: Actor, selfRoleGlobs: ReadonlyArray<string>): bool
   return actor.roleArn !== undefined && selfRoleGlobs.some((glob) => globMatches(glob, actor.roleArn ?? ''));
 }
 
+/**
+ * Who acted, in words — "alice@example.com via role Admin in the console from 203.0.113.10". The one
+ * way findings, digests and Slack messages name an actor, so on-call reads it the same everywhere.
+ */
+export function describeActor(actor: {
+  readonly display: string;
+  readonly viaConsole: boolean;
+  readonly sourceIp?: string | undefined;
+}): string {
+  const where = [actor.viaConsole ? 'in the console' : undefined, actor.sourceIp && `from ${actor.sourceIp}`];
+  return [actor.display, ...where].filter(Boolean).join(' ');
+}
+
+/** What happened and who did it: "AuthorizeSecurityGroupIngress by alice@example.com in the console". */
+export function describeCall(eventName: string, actor: Parameters<typeof describeActor>[0]): string {
+  return `${eventName} by ${describeActor(actor)}`;
+}
+
 export function findingActor(actor: Actor) {
   return {
     display: actor.display,

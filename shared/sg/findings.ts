@@ -1,29 +1,43 @@
 /** SG decisions rendered as findings: who, what, why, what was (or would be) done. */
-import type { Finding } from '../findings/finding';
+import type { Finding, FindingKind } from '../findings/finding';
 import type { Mode } from '../policy/schema';
 import { type Rule, summarise } from '../rules/rule';
-import { findingActor } from './actor';
+import { describeCall, findingActor } from './actor';
 import type { SgEvent } from './change';
-import type { SgDecision } from './decide';
+import type { ReportReason, RevokeReason, SgDecision } from './decide';
 
 type Acting = Exclude<SgDecision, { type: 'ignore' }>;
 
-const KIND: Record<string, string> = {
-  'revoke:guardrail': 'sg.guardrail-breach',
-  'revoke:drift': 'sg.drift',
-  'revoke:duplicate': 'sg.duplicate',
-  'restore:baseline': 'sg.baseline-restored',
-  'report:exception': 'sg.exception',
-  'report:exception-expired': 'sg.exception-expired',
-  'report:ignore-tag': 'sg.ignore-tag',
-  'report:forbidden-baseline': 'sg.baseline-forbidden',
-  'report:unverifiable-change': 'sg.unverified-change',
-  'report:unverifiable-peer': 'sg.unverified-peer',
-};
+const REVOKE_KIND = {
+  guardrail: 'sg.guardrail-breach',
+  drift: 'sg.drift',
+  duplicate: 'sg.duplicate',
+} as const satisfies Record<RevokeReason, FindingKind>;
 
-export function kindOf(decision: Acting): string {
-  const reason = decision.type === 'restore' ? 'baseline' : decision.reason;
-  return KIND[`${decision.type}:${reason}`] ?? `sg.${decision.type}`;
+const REPORT_KIND = {
+  exception: 'sg.exception',
+  'exception-expired': 'sg.exception-expired',
+  'ignore-tag': 'sg.ignore-tag',
+  'forbidden-baseline': 'sg.baseline-forbidden',
+  'unverifiable-change': 'sg.unverified-change',
+  'unverifiable-peer': 'sg.unverified-peer',
+} as const satisfies Record<ReportReason, FindingKind>;
+
+/** The kinds an SG decision is published as. */
+export type SgDecisionKind =
+  | (typeof REVOKE_KIND)[RevokeReason]
+  | 'sg.baseline-restored'
+  | (typeof REPORT_KIND)[ReportReason];
+
+export function kindOf(decision: Acting): SgDecisionKind {
+  switch (decision.type) {
+    case 'revoke':
+      return REVOKE_KIND[decision.reason];
+    case 'restore':
+      return 'sg.baseline-restored';
+    case 'report':
+      return REPORT_KIND[decision.reason];
+  }
 }
 
 function severityOf(decision: Acting): Finding['severity'] {
@@ -89,7 +103,7 @@ export function sgFinding(
   mode: Mode,
   now: Date,
   extra: { actions?: string[]; details?: Record<string, unknown>; left?: ReadonlyArray<LeftRule> } = {},
-): Finding {
+): Finding<SgDecisionKind> {
   return {
     kind: kindOf(decision),
     severity: severityOf(decision),
@@ -106,7 +120,7 @@ export function sgFinding(
       summary: summarise(rule),
       ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
     })),
-    why: `${event.eventName} by ${event.actor.display}${event.actor.viaConsole ? ' in the console' : ''}${event.actor.sourceIp ? ` from ${event.actor.sourceIp}` : ''}: ${decision.why}`,
+    why: `${describeCall(event.eventName, event.actor)}: ${decision.why}`,
     ...(extra.left && extra.left.length > 0 ? { left: extra.left.map(leftEntry) } : {}),
     actions: extra.actions ?? plannedCalls(decision),
     ...(extra.details ? { details: extra.details } : {}),
@@ -165,7 +179,7 @@ export function groupGoneFinding(
   mode: Mode,
   now: Date,
   rules: ReadonlyArray<Rule> = [],
-): Finding {
+): Finding<'sg.group-gone'> {
   const listed = rules.map(summarise).join(', ');
   return {
     kind: 'sg.group-gone',
@@ -187,7 +201,7 @@ export function groupGoneFinding(
           })),
         }
       : {}),
-    why: `${event.eventName} by ${event.actor.display}: EC2 answered InvalidGroup.NotFound, so the group and its rules no longer exist`,
+    why: `${describeCall(event.eventName, event.actor)}: EC2 answered InvalidGroup.NotFound, so the group and its rules no longer exist`,
     actions: [],
   };
 }
@@ -200,7 +214,7 @@ export function unprocessableFinding(
   reason: string,
   now: Date,
   source: { eventId?: string; function: string; mode: Mode },
-): Finding {
+): Finding<'unprocessable'> {
   return {
     kind: 'unprocessable',
     severity: 'warning',

@@ -8,7 +8,8 @@
 
 import { asDigest } from '../audits/digest';
 import { type AlarmMetric, type AlarmNotice, type AlarmState, timestampMs } from '../events/alarm';
-import type { Finding } from '../findings/finding';
+import type { Finding, FindingKind } from '../findings/finding';
+import { describeActor } from '../sg/actor';
 import {
   type Block,
   context,
@@ -332,19 +333,55 @@ const OUTCOME: Record<Finding['outcome'], string> = {
 };
 
 function actorText(actor: NonNullable<Finding['actor']>): SlackText {
-  const how = [
-    actor.viaConsole ? 'in the console' : undefined,
-    actor.sourceIp ? `from ${actor.sourceIp}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' ');
-  return slack`${actor.display}${how ? ` ${how}` : ''}${actor.arn && actor.arn !== actor.display ? slack`\n\`${actor.arn}\`` : ''}`;
+  return slack`${describeActor(actor)}${actor.arn && actor.arn !== actor.display ? slack`\n\`${actor.arn}\`` : ''}`;
 }
+
+/**
+ * How a finding of each kind is laid out. `decision`: title, what happened, who, resource, outcome,
+ * rules, and what netwarden did. `digest`: a daily or weekly check carries its digest, posted as the
+ * check laid it out, counts first. A kind added to FINDING_KINDS without a layout here does not compile.
+ */
+export const FINDING_LAYOUT = {
+  'sg.guardrail-breach': 'decision',
+  'sg.drift': 'decision',
+  'sg.duplicate': 'decision',
+  'sg.baseline-restored': 'decision',
+  'sg.baseline-forbidden': 'decision',
+  'sg.exception': 'decision',
+  'sg.exception-expired': 'decision',
+  'sg.ignore-tag': 'decision',
+  'sg.unverified-change': 'decision',
+  'sg.unverified-peer': 'decision',
+  'sg.group-gone': 'decision',
+  'sg.protection-removed': 'decision',
+  'sg.protection-restored': 'decision',
+  'sg.foreign-event': 'decision',
+  'grant.created': 'decision',
+  'grant.extended': 'decision',
+  'grant.rejected': 'decision',
+  'grant.expiring': 'decision',
+  'grant.expired': 'decision',
+  'grant.revoked': 'decision',
+  'grant.gone': 'decision',
+  'grant.moved': 'decision',
+  'grant.forged': 'decision',
+  'grant.label-edited': 'decision',
+  'targets.systemic': 'decision',
+  'targets.healing': 'decision',
+  'targets.human-needed': 'decision',
+  'targets.waiting': 'decision',
+  'targets.recovered': 'decision',
+  'targets.healthy': 'decision',
+  'targets.group-missing': 'decision',
+  'targets.foreign-event': 'decision',
+  'check.daily': 'digest',
+  'check.weekly': 'digest',
+  unprocessable: 'decision',
+} as const satisfies Record<FindingKind, 'decision' | 'digest'>;
 
 export function findingMessage(finding: Finding, options: FormatOptions): SlackMessage {
   const critical = finding.severity === 'critical';
-  // A daily or weekly check carries its digest: post it as the check laid it out, counts first.
-  const digest = finding.kind.startsWith('check.') ? asDigest(finding.details?.digest) : undefined;
+  const digest = FINDING_LAYOUT[finding.kind] === 'digest' ? asDigest(finding.details?.digest) : undefined;
   if (digest) return digestBlocks(digest, { here: critical });
   const region = finding.region ?? options.defaultRegion;
   const url = finding.resource ? resourceConsoleUrl(finding.resource, region) : undefined;

@@ -427,64 +427,99 @@ function systemicCauses(
   return [];
 }
 
+/** One registered target with its instance (if it still exists) and what is wrong with it. */
+interface AssessedTarget {
+  readonly target: TargetHealthFacts;
+  readonly instance: InstanceFacts | undefined;
+  readonly cause: TargetCause;
+}
+
 export function diagnose(snapshot: TargetGroupSnapshot, policy: TargetPolicy, now: Date): Diagnosis {
   const group = snapshot.group;
   const probe = probePortOf(snapshot);
-  const considered = snapshot.targets.filter((target) => target.state !== 'draining');
-  const causes = snapshot.targets.map((target) => ({
+  const assessed = snapshot.targets.map((target) => ({
     target,
     instance: snapshot.instances[target.instanceId],
     cause: causeOf(target, snapshot.instances[target.instanceId], snapshot, now),
   }));
-  const healthy = snapshot.targets.filter((target) => target.state === 'healthy').length;
-  const problem = causes.filter(
-    ({ cause, target }) =>
-      target.state !== 'draining' && (cause.kind === 'healable' || cause.kind === 'unhealable'),
-  ).length;
-  const counts = {
-    total: considered.length,
-    healthy,
-    unhealthy: problem,
-    transitional: snapshot.targets.filter(isTransitional).length,
+  const counts = countsOf(assessed);
+  const base = {
+    targetGroup: { arn: group.arn, name: group.name },
+    counts,
+    probePort: probe,
+    targets: assessed.map(reportOf),
   };
-  const targets: TargetReport[] = causes.map(({ target, cause }) => ({
+
+  const systemic = systemicCauses(
+    snapshot,
+    policy,
+    { total: counts.total, problem: counts.unhealthy, healthy: counts.healthy },
+    probe,
+  );
+  if (systemic.length > 0) return { ...base, status: 'systemic', systemic, decisions: [], recovered: [] };
+
+  const recovered = recoveredInstances(assessed, group.name);
+  const decisions = decideTargets(assessed, counts, policy, now);
+  return { ...base, status: statusOf(decisions, recovered, assessed), systemic: [], decisions, recovered };
+}
+
+/** Draining targets are on their way out: they count neither in the total nor as a problem. */
+function countsOf(assessed: ReadonlyArray<AssessedTarget>): Diagnosis['counts'] {
+  const considered = assessed.filter(({ target }) => target.state !== 'draining');
+  return {
+    total: considered.length,
+    healthy: assessed.filter(({ target }) => target.state === 'healthy').length,
+    unhealthy: considered.filter(({ cause }) => cause.kind === 'healable' || cause.kind === 'unhealable')
+      .length,
+    transitional: assessed.filter(({ target }) => isTransitional(target)).length,
+  };
+}
+
+function reportOf({ target, cause }: AssessedTarget): TargetReport {
+  return {
     instanceId: target.instanceId,
     port: target.port,
     state: target.state,
     ...(target.reason ? { reason: target.reason } : {}),
     cause: cause.kind === 'healthy' ? 'healthy' : cause.text,
-  }));
-  const base = { targetGroup: { arn: group.arn, name: group.name }, counts, probePort: probe, targets };
+  };
+}
 
-  const systemic = systemicCauses(snapshot, policy, { total: counts.total, problem, healthy }, probe);
-  if (systemic.length > 0) return { ...base, status: 'systemic', systemic, decisions: [], recovered: [] };
+/** Instances healthy again (on every port) after netwarden acted on them for this group: their attempt count is cleared. */
+function recoveredInstances(assessed: ReadonlyArray<AssessedTarget>, groupName: string): string[] {
+  const healedHere = (instance: InstanceFacts | undefined): instance is InstanceFacts =>
+    instance !== undefined &&
+    historyOf(instance.tags).targetGroup === groupName &&
+    hasHealTags(instance.tags);
+  const healthyEverywhere = (instanceId: string) =>
+    assessed
+      .filter(({ target }) => target.instanceId === instanceId)
+      .every(({ cause }) => cause.kind === 'healthy');
+  const recovered = assessed
+    .map(({ instance }) => instance)
+    .filter(healedHere)
+    .filter((instance) => healthyEverywhere(instance.instanceId))
+    .map((instance) => instance.instanceId);
+  return [...new Set(recovered)];
+}
 
-  // Healthy again after netwarden acted on it for this group: clear the attempt count.
-  const recovered = causes
-    .filter(
-      ({ instance }) =>
-        instance && historyOf(instance.tags).targetGroup === group.name && hasHealTags(instance.tags),
-    )
-    .filter(({ instance }) =>
-      causes
-        .filter((entry) => entry.target.instanceId === instance?.instanceId)
-        .every((entry) => entry.cause.kind === 'healthy'),
-    )
-    .map(({ instance }) => instance?.instanceId ?? '');
-  const uniqueRecovered = [...new Set(recovered)];
-
-  const decisions: TargetDecision[] = [];
-  const inFlight = causes.filter(({ cause, instance }) => {
-    const last = instance ? historyOf(instance.tags).lastAt : undefined;
-    return cause.kind !== 'healthy' && last !== undefined && now.getTime() - last.getTime() < policy.cooldown;
-  }).length;
+/**
+ * One decision per target that is not healthy or settling, in instance id order: act, or hold with the
+ * reason. Acting is capped so that most of the group is never in flux at once.
+ */
+function decideTargets(
+  assessed: ReadonlyArray<AssessedTarget>,
+  counts: Diagnosis['counts'],
+  policy: TargetPolicy,
+  now: Date,
+): TargetDecision[] {
   // Never more than half of the group at once, whatever maxUnhealthyFraction allows.
   const cap = Math.max(1, Math.floor(counts.total / 2));
-  let budget = cap - inFlight;
+  let budget = cap - inFlight(assessed, policy, now);
   const actedOn = new Set<string>();
-  for (const { target, instance, cause } of [...causes].sort((a, b) =>
-    a.target.instanceId.localeCompare(b.target.instanceId),
-  )) {
+  const decisions: TargetDecision[] = [];
+  const byInstanceId = [...assessed].sort((a, b) => a.target.instanceId.localeCompare(b.target.instanceId));
+  for (const { target, instance, cause } of byInstanceId) {
     const where = { instanceId: target.instanceId, port: target.port };
     if (cause.kind === 'unhealable') {
       decisions.push({ type: 'hold', reason: 'needs-human', ...where, why: cause.text });
@@ -494,32 +529,16 @@ export function diagnose(snapshot: TargetGroupSnapshot, policy: TargetPolicy, no
     const hold = (reason: HoldReason, why: string) =>
       decisions.push({ type: 'hold', reason, action: cause.action, ...where, why: `${cause.text}: ${why}` });
     const history = historyOf(instance.tags);
-    if (!policy.actions.includes(cause.action)) {
-      hold(
-        'not-allowed',
-        `${cause.action} is not in policy.targets.actions (${policy.actions.join(', ')}): a human must act`,
-      );
+    const held = policyHold(cause.action, history, policy, now);
+    if (held) {
+      hold(held.reason, held.why);
       continue;
     }
-    if (history.attempts >= policy.maxAttempts) {
-      hold(
-        'max-attempts',
-        `${history.attempts} attempts already (maxAttempts ${policy.maxAttempts}), last ${history.lastAction ?? 'action'} at ${history.lastAt?.toISOString() ?? 'unknown'}: a human is needed`,
-      );
-      continue;
-    }
-    if (history.lastAt && now.getTime() - history.lastAt.getTime() < policy.cooldown) {
-      const next = new Date(history.lastAt.getTime() + policy.cooldown).toISOString();
-      hold(
-        'cooldown',
-        `${history.lastAction ?? 'acted'} at ${history.lastAt.toISOString()} (attempt ${history.attempts}); cooling down until ${next}`,
-      );
-      continue;
-    }
+    // A second port of an instance already acted on in this run: the one action covers it.
     if (actedOn.has(instance.instanceId)) continue;
     // Starting a stopped instance takes no traffic from anyone; a reboot or re-register with nothing
     // healthy would disturb whatever the NLB's fail-open still delivers.
-    if (healthy === 0 && cause.action !== 'start') {
+    if (counts.healthy === 0 && cause.action !== 'start') {
       hold(
         'no-healthy-target',
         'no target of the group is healthy: netwarden does not act while nothing carries traffic',
@@ -544,21 +563,59 @@ export function diagnose(snapshot: TargetGroupSnapshot, policy: TargetPolicy, no
       why: cause.text,
     });
   }
+  return decisions;
+}
 
-  const status: DiagnosisStatus = decisions.some((decision) => decision.type === 'act')
-    ? 'healing'
-    : decisions.some(
-          (decision) =>
-            decision.type === 'hold' &&
-            ['needs-human', 'max-attempts', 'not-allowed'].includes(decision.reason),
-        )
-      ? 'human-needed'
-      : decisions.length > 0
-        ? 'waiting'
-        : uniqueRecovered.length > 0
-          ? 'recovered'
-          : causes.some(({ cause }) => cause.kind === 'transitional')
-            ? 'settling'
-            : 'healthy';
-  return { ...base, status, systemic: [], decisions, recovered: uniqueRecovered };
+/** Targets still within the cooldown of netwarden's last action: they use up the run's cap. */
+function inFlight(assessed: ReadonlyArray<AssessedTarget>, policy: TargetPolicy, now: Date): number {
+  return assessed.filter(({ cause, instance }) => {
+    const last = instance ? historyOf(instance.tags).lastAt : undefined;
+    return cause.kind !== 'healthy' && last !== undefined && now.getTime() - last.getTime() < policy.cooldown;
+  }).length;
+}
+
+/** Why the policy or the instance's history forbids the action now, if it does. */
+function policyHold(
+  action: HealAction,
+  history: HealHistory,
+  policy: TargetPolicy,
+  now: Date,
+): { reason: HoldReason; why: string } | undefined {
+  if (!policy.actions.includes(action))
+    return {
+      reason: 'not-allowed',
+      why: `${action} is not in policy.targets.actions (${policy.actions.join(', ')}): a human must act`,
+    };
+  if (history.attempts >= policy.maxAttempts)
+    return {
+      reason: 'max-attempts',
+      why: `${history.attempts} attempts already (maxAttempts ${policy.maxAttempts}), last ${history.lastAction ?? 'action'} at ${history.lastAt?.toISOString() ?? 'unknown'}: a human is needed`,
+    };
+  if (history.lastAt && now.getTime() - history.lastAt.getTime() < policy.cooldown) {
+    const next = new Date(history.lastAt.getTime() + policy.cooldown).toISOString();
+    return {
+      reason: 'cooldown',
+      why: `${history.lastAction ?? 'acted'} at ${history.lastAt.toISOString()} (attempt ${history.attempts}); cooling down until ${next}`,
+    };
+  }
+  return undefined;
+}
+
+/** Holds that no later run resolves by itself: a person must act. */
+const NEEDS_A_PERSON: ReadonlySet<HoldReason> = new Set(['needs-human', 'max-attempts', 'not-allowed']);
+
+/** The group's status when nothing is systemic, most pressing first. */
+function statusOf(
+  decisions: ReadonlyArray<TargetDecision>,
+  recovered: ReadonlyArray<string>,
+  assessed: ReadonlyArray<AssessedTarget>,
+): DiagnosisStatus {
+  if (decisions.some((decision) => decision.type === 'act')) return 'healing';
+  if (decisions.some((decision) => decision.type === 'hold' && NEEDS_A_PERSON.has(decision.reason)))
+    return 'human-needed';
+  // Only holds that time or the cap will lift: cooldown, capped, no healthy target.
+  if (decisions.length > 0) return 'waiting';
+  if (recovered.length > 0) return 'recovered';
+  if (assessed.some(({ cause }) => cause.kind === 'transitional')) return 'settling';
+  return 'healthy';
 }

@@ -1,9 +1,9 @@
 /** One finding per target group and run: the diagnosis, the fix, and what was (or would be) done. */
-import type { Finding } from '../findings/finding';
+import type { Finding, FindingKind } from '../findings/finding';
 import type { Mode } from '../policy/schema';
 import type { Diagnosis, HealAction, TargetDecision } from './diagnose';
 
-const KIND: Record<Diagnosis['status'], string> = {
+const KIND = {
   systemic: 'targets.systemic',
   healing: 'targets.healing',
   'human-needed': 'targets.human-needed',
@@ -11,7 +11,10 @@ const KIND: Record<Diagnosis['status'], string> = {
   recovered: 'targets.recovered',
   settling: 'targets.healthy',
   healthy: 'targets.healthy',
-};
+} as const satisfies Record<Diagnosis['status'], FindingKind>;
+
+/** The kinds a target group's diagnosis is published as. */
+export type DiagnosisKind = (typeof KIND)[Diagnosis['status']];
 
 const VERB: Record<HealAction, { done: string; would: string }> = {
   start: { done: 'started', would: 'would start' },
@@ -87,7 +90,7 @@ export function targetGroupFinding(
   mode: Mode,
   now: Date,
   source: { eventId?: string; account?: string; region?: string; trigger: string },
-): Finding {
+): Finding<DiagnosisKind> {
   const acting = diagnosis.status === 'healing';
   const failed = carried.some((entry) => entry.error);
   const outcome: Finding['outcome'] = !acting
@@ -140,7 +143,7 @@ export function targetGroupMissingFinding(
   source: { eventId: string; alarmName: string; targetGroupArn: string; account: string; region: string },
   mode: Mode,
   now: Date,
-): Finding {
+): Finding<'targets.group-missing'> {
   const name = source.targetGroupArn.split('/')[1] ?? source.targetGroupArn;
   return {
     kind: 'targets.group-missing',
@@ -169,7 +172,7 @@ export function foreignTriggerFinding(
   home: { readonly accounts: ReadonlyArray<string>; readonly region: string },
   mode: Mode,
   now: Date,
-): Finding {
+): Finding<'targets.foreign-event'> {
   return {
     kind: 'targets.foreign-event',
     severity: 'warning',

@@ -4,6 +4,7 @@
  * that may call only the DynamoDB and EC2 actions they use — no revoke that depends on a tag.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GRANT_TAGS } from '../../shared/grants/tags';
 import {
   allowedActions,
   PACKAGING_HANG_LIMIT_MS,
@@ -268,6 +269,15 @@ describe('grant-access', () => {
     });
     expect(byId.LabelGrantOnExtend?.Condition).toMatchObject({
       'ForAllValues:StringEquals': { 'aws:TagKeys': expect.arrayContaining(['netwarden:grant-expires-at']) },
+    });
+  });
+
+  it('labels on an extension with exactly the tag keys shared/grants/tags.ts defines', () => {
+    // serverless.yml cannot import GRANT_TAGS: this is what keeps its copy of the keys equal to them.
+    const extend = bySid('GrantAccessRole').LabelGrantOnExtend;
+    expect(extend?.Condition).toEqual({
+      Null: { [`ec2:ResourceTag/${GRANT_TAGS.expiresAt}`]: 'false' },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': Object.values(GRANT_TAGS) },
     });
   });
 });

@@ -3,7 +3,7 @@
  * issuer's role), never on a session name, and a `*` in a pattern stays within one ARN segment.
  */
 import { describe, expect, it } from 'vitest';
-import { actorOf, isSelf, matchesAny } from '../../../shared/sg/actor';
+import { actorOf, describeActor, describeCall, isSelf, matchesAny } from '../../../shared/sg/actor';
 import { assumedRole, type Identity, netwardenRole } from '../../../simulated-account/index';
 
 const actor = (identity: Identity) =>
@@ -52,5 +52,32 @@ describe('matchesAny (trusted principals)', () => {
       roleArn: 'arn:aws:iam::1:2:role/terraform-ci',
     };
     expect(matchesAny(actorWithArn, TRUSTED)).toBe(false);
+  });
+});
+
+describe('describeActor (the one way findings, digests and Slack name who acted)', () => {
+  it('names the person behind the session, the role, the console and the address', () => {
+    const console = actorOf({
+      userIdentity: assumedRole('AWSReservedSSO_Admin_1', 'alice@example.com').userIdentity as Parameters<
+        typeof actorOf
+      >[0]['userIdentity'],
+      sourceIPAddress: '203.0.113.45',
+      userAgent: 'AWS Internal',
+    });
+
+    expect(describeActor(console)).toBe(
+      'alice@example.com via role AWSReservedSSO_Admin_1 in the console from 203.0.113.45',
+    );
+    expect(describeCall('AuthorizeSecurityGroupIngress', console)).toBe(
+      'AuthorizeSecurityGroupIngress by alice@example.com via role AWSReservedSSO_Admin_1 in the console from 203.0.113.45',
+    );
+  });
+
+  it('leaves out what the event does not say', () => {
+    expect(describeActor({ display: 'IAM user ci', viaConsole: false })).toBe('IAM user ci');
+    expect(describeActor({ display: 'IAM user ci', viaConsole: true })).toBe('IAM user ci in the console');
+    expect(describeActor({ display: 'IAM user ci', viaConsole: false, sourceIp: '192.0.2.1' })).toBe(
+      'IAM user ci from 192.0.2.1',
+    );
   });
 });
