@@ -1,5 +1,5 @@
 /**
- * ELBv2 reads for the daily and weekly checks, in the checks' own types (shared/checks/ports):
+ * ELBv2 reads for the daily and weekly checks, in the audits' own types (shared/audits/ports.ts):
  * every load balancer and target group of the account, attributes and certificates, nothing
  * written. heal-targets' adapter (elbv2.ts) reads the same APIs into the healing types; the two
  * share the SDK-shape helpers (elbv2-listeners.ts). DescribeLoadBalancers, DescribeTargetGroups and

@@ -120,7 +120,10 @@ function namedProblems({ file, whole, text, index }: Passage, invariants: number
   ];
 }
 
-const DOCUMENTS = ['README.md', ...filesUnder('docs', (name) => name.endsWith('.md'))];
+const DOCUMENTS = [
+  ...readdirSync(ROOT).filter((name) => name.endsWith('.md')),
+  ...filesUnder('docs', (name) => name.endsWith('.md')),
+];
 const SOURCES = [
   ...TOP_LEVEL.filter((dir) => dir !== 'docs' && dir !== 'events').flatMap((dir) =>
     filesUnder(dir, (name) => CODE.test(name) && !name.endsWith('.d.ts')),
