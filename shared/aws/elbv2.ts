@@ -56,7 +56,8 @@ function loadBalancerFacts(lb: LoadBalancer): LoadBalancerFacts {
   return {
     arn: lb.LoadBalancerArn ?? '',
     name: lb.LoadBalancerName ?? lb.LoadBalancerArn ?? '',
-    type: lb.Type ?? 'network',
+    // Not 'network': a load balancer of unknown type must not count as an NLB in the weekly audit.
+    type: lb.Type ?? 'unknown',
     ...(lb.Scheme ? { scheme: lb.Scheme } : {}),
     ...(lb.CreatedTime ? { createdAt: new Date(lb.CreatedTime) } : {}),
     securityGroupIds: lb.SecurityGroups ?? [],
