@@ -11,7 +11,17 @@
 import { dailyCheck } from '../functions/daily-check/daily';
 import { weeklyCheck } from '../functions/weekly-check/weekly';
 import { type Digest, digestText } from '../shared/audits/digest';
-import { lazyGrantStore } from '../shared/aws/ports';
+import {
+  lazyAlarms,
+  lazyCertificates,
+  lazyGrantStore,
+  lazyLoadBalancing,
+  lazyMetrics,
+  lazyNetworkReferences,
+  lazySecurityGroupInventory,
+  lazySecurityGroupTrail,
+  lazyTerraformStateObjects,
+} from '../shared/aws/lazy-adapters';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../shared/config';
 import { errorMessage } from '../shared/errors';
 import type { GrantStore } from '../shared/grants/record';
@@ -51,11 +61,13 @@ export async function runCheck(
   const tableName = options.stateTable ?? config.STATE_TABLE_NAME;
   const grants = options.grants ?? (tableName ? lazyGrantStore(tableName) : NO_STATE_TABLE);
   const policy = loadPolicy(config.POLICY_PATH);
-  const wiring = await import('../shared/aws/checks-wiring');
   const itemLimit = options.itemLimit ?? Number.POSITIVE_INFINITY;
   if (which === 'daily') {
     const result = await dailyCheck(now, {
-      ...wiring.dailyReads(),
+      elb: lazyLoadBalancing({ bulk: true }),
+      alarms: lazyAlarms(),
+      trail: lazySecurityGroupTrail(),
+      sg: lazySecurityGroupInventory(),
       grants,
       policy,
       selfRoles: selfRolePatterns(config),
@@ -63,12 +75,19 @@ export async function runCheck(
     });
     return result.digest;
   }
-  const reads = wiring.weeklyReads();
+  const stateObjects = lazyTerraformStateObjects();
   const state = stateBaselineLoader(
     policy.terraformState,
-    (ref) => reads.stateReads.read(ref),
+    (ref) => stateObjects.read(ref),
     () => now,
   );
+  const reads = {
+    elb: lazyLoadBalancing({ bulk: true }),
+    metrics: lazyMetrics(),
+    certificates: lazyCertificates(),
+    sg: lazySecurityGroupInventory(),
+    network: lazyNetworkReferences(),
+  };
   return (await weeklyCheck(now, { ...reads, state, grants, policy, itemLimit })).digest;
 }
 

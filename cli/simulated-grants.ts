@@ -6,7 +6,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { handleGrantCall } from '../functions/grant-access/http';
-import { securityGroupPort } from '../shared/aws/ec2/security-groups';
+import { ec2SecurityGroups } from '../shared/aws/ec2/security-groups';
 import { ruleTagger } from '../shared/aws/ec2/tags';
 import { snsPublisher } from '../shared/aws/sns';
 import type { GrantStore } from '../shared/grants/record';
@@ -45,7 +45,7 @@ export async function simulatedGrantAccess(
   const ec2 = new EC2Client({});
   const identity = options.identity ?? simulatedIdentity();
   const deps = {
-    sg: securityGroupPort(ec2),
+    sg: ec2SecurityGroups(ec2),
     tagger: ruleTagger(ec2),
     store,
     publish: snsPublisher(new SNSClient({}), SIMULATED_TOPIC),

@@ -17,3 +17,29 @@ export function awsErrorCode(error: unknown): string | undefined {
   if (typeof candidate.Code === 'string') return candidate.Code;
   return typeof candidate.name === 'string' ? candidate.name : undefined;
 }
+
+/**
+ * The error codes with which AWS says a thing is already gone, by what it is. For netwarden, removing
+ * or describing something that no longer exists is done, not a failure to retry (Cloud Custodian
+ * #9656). Sources: "Error codes for the Amazon EC2 API" (docs.aws.amazon.com/ec2/latest/devguide/
+ * errors-overview.html) for the EC2 codes; the Elastic Load Balancing API Reference, DeregisterTargets
+ * and DescribeTargetGroups "Errors" (InvalidTarget: "the specified target does not exist…",
+ * TargetGroupNotFound); the ACM API Reference, DescribeCertificate (ResourceNotFoundException: "the
+ * specified certificate cannot be found in the caller's account").
+ */
+export const GONE_CODES = {
+  'security group': ['InvalidGroup.NotFound'],
+  /** A revoke by permission answers the first, a revoke or describe by sgr- id the second. */
+  rule: ['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound'],
+  'target group': ['TargetGroupNotFound'],
+  target: ['InvalidTarget'],
+  certificate: ['ResourceNotFoundException'],
+} as const satisfies Record<string, ReadonlyArray<string>>;
+
+export type GoneThing = keyof typeof GONE_CODES;
+
+/** Whether `error` is AWS saying that `what` does not exist (any more). */
+export function isGone(error: unknown, what: GoneThing): boolean {
+  const code = awsErrorCode(error);
+  return code !== undefined && (GONE_CODES[what] as ReadonlyArray<string>).includes(code);
+}

@@ -5,7 +5,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { auditAccount } from '../../shared/audits/audit';
 import { toIpPermission } from '../../shared/aws/ec2/rule-shapes';
-import { securityGroupReads } from '../../shared/aws/ec2/security-groups';
+import { ec2SecurityGroupInventory } from '../../shared/aws/ec2/security-groups';
 import { createSimulatedAccount } from '../../simulated-account/index';
 import { syntheticAccount } from '../../test/helpers/synthetic-account';
 import { median } from '../measure';
@@ -78,7 +78,7 @@ async function auditPages(account: ReturnType<typeof syntheticAccount>): Promise
         Tags: Object.entries(rule.tags).map(([Key, Value]) => ({ Key, Value })),
       });
     });
-    const reads = securityGroupReads(new EC2Client({}));
+    const reads = ec2SecurityGroupInventory(new EC2Client({}));
     await reads.groups();
     await reads.rules();
     const count = (command: string) => sim.account.calls.filter((call) => call.command === command).length;

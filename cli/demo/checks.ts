@@ -14,7 +14,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { type Digest, digestText } from '../../shared/audits/digest';
-import { lazyGrantStore } from '../../shared/aws/ports';
+import { lazyGrantStore } from '../../shared/aws/lazy-adapters';
 import type { Finding } from '../../shared/findings/finding';
 import { accessKey, grantAccessRule } from '../../shared/grants/record';
 import { grantLabel } from '../../shared/grants/tags';

@@ -9,9 +9,9 @@ import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { expireGrants } from '../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../functions/grant-access/http';
-import { securityGroupPort } from '../../shared/aws/ec2/security-groups';
+import { ec2SecurityGroups } from '../../shared/aws/ec2/security-groups';
 import { ruleTagger } from '../../shared/aws/ec2/tags';
-import { lazyGrantStore } from '../../shared/aws/ports';
+import { lazyGrantStore } from '../../shared/aws/lazy-adapters';
 import { snsPublisher } from '../../shared/aws/sns';
 import type { Finding } from '../../shared/findings/finding';
 import { GRANT_TAGS } from '../../shared/grants/tags';
@@ -27,7 +27,7 @@ const DEVELOPER = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/developer/dave@exampl
 function grantDeps(context: DemoContext) {
   const ec2 = new EC2Client({});
   return {
-    sg: securityGroupPort(ec2),
+    sg: ec2SecurityGroups(ec2),
     tagger: ruleTagger(ec2),
     // The demo's state table: index.ts starts it and names it in STATE_TABLE_NAME.
     store: lazyGrantStore(process.env.STATE_TABLE_NAME ?? 'netwarden-demo-state'),

@@ -9,14 +9,10 @@ import { type DailyFacts, dailyDigest, type LoadBalancerHealth } from '../../sha
 import type { Digest } from '../../shared/audits/digest';
 import { checkFinding } from '../../shared/audits/findings';
 import { gather } from '../../shared/audits/gather';
-import type {
-  AlarmFacts,
-  AlarmReads,
-  LoadBalancerReads,
-  SecurityGroupReads,
-  TrailReads,
-} from '../../shared/audits/ports';
 import { clockIn } from '../../shared/audits/time';
+import type { LoadBalancing } from '../../shared/estate/load-balancing';
+import type { AlarmFacts, Alarms, SecurityGroupTrail } from '../../shared/estate/monitoring';
+import type { SecurityGroupInventory } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { lookUpGrants } from '../../shared/grants/judge';
 import {
@@ -32,10 +28,10 @@ import type { Rule } from '../../shared/rules/rule';
 export const DAY_MS = 86_400_000;
 
 export interface DailyDeps {
-  readonly elb: Pick<LoadBalancerReads, 'loadBalancers' | 'targetGroups' | 'targetHealth'>;
-  readonly alarms: AlarmReads;
-  readonly trail: TrailReads;
-  readonly sg: Pick<SecurityGroupReads, 'rulesWithTagKey' | 'groupNames'>;
+  readonly elb: Pick<LoadBalancing, 'loadBalancers' | 'targetGroups' | 'targetHealth'>;
+  readonly alarms: Alarms;
+  readonly trail: SecurityGroupTrail;
+  readonly sg: Pick<SecurityGroupInventory, 'rulesWithTagKey' | 'groupNames'>;
   /** netwarden's state table: the only source of what is a grant, whose it is and until when. */
   readonly grants: Pick<GrantStore, 'open'>;
   readonly policy: Policy;

@@ -1,8 +1,14 @@
 /** daily-check: EventBridge schedule (09:00 Asia/Seoul by default) → dailyCheck → one digest finding. Wiring only. */
 
 import { scheduledTime } from '../../shared/audits/schedule';
-import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
-import { lazyGrantStore } from '../../shared/aws/ports';
+import {
+  lazyAlarms,
+  lazyGrantStore,
+  lazyLoadBalancing,
+  lazyPublisher,
+  lazySecurityGroupInventory,
+  lazySecurityGroupTrail,
+} from '../../shared/aws/lazy-adapters';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
@@ -15,24 +21,13 @@ const config = parseConfig(
 );
 const policy = loadPolicy(config.POLICY_PATH);
 const mode = effectiveMode(policy, undefined, config.NETWARDEN_MODE);
-let loading: Promise<ReturnType<typeof import('../../shared/aws/checks-wiring').dailyReads>> | undefined;
-const reads = () => {
-  loading ??= import('../../shared/aws/checks-wiring').then((module) => module.dailyReads());
-  return loading;
-};
-const publish = lazyFunction(async () => {
-  const [{ snsPublisher }, { snsClient }] = await Promise.all([
-    import('../../shared/aws/sns'),
-    import('../../shared/aws/clients'),
-  ]);
-  return snsPublisher(snsClient(), config.FINDINGS_TOPIC_ARN);
-});
+const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
 
 const deps: DailyDeps = {
-  elb: lazyPort<DailyDeps['elb']>(async () => (await reads()).elb),
-  alarms: lazyPort<DailyDeps['alarms']>(async () => (await reads()).alarms),
-  trail: lazyPort<DailyDeps['trail']>(async () => (await reads()).trail),
-  sg: lazyPort<DailyDeps['sg']>(async () => (await reads()).sg),
+  elb: lazyLoadBalancing({ bulk: true }),
+  alarms: lazyAlarms(),
+  trail: lazySecurityGroupTrail(),
+  sg: lazySecurityGroupInventory(),
   grants: lazyGrantStore(config.STATE_TABLE_NAME),
   policy,
   selfRoles: selfRolePatterns(config),

@@ -15,8 +15,8 @@
  */
 
 import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
-import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
 import { errorMessage } from '../../shared/errors';
+import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
 import { planExpiry } from '../../shared/grants/expiry';
@@ -29,7 +29,7 @@ import { type Rule, sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface ExpireDeps {
   readonly store: Pick<GrantStore, 'expiringBy' | 'close' | 'markWarned'>;
-  readonly sg: Pick<SecurityGroupPort, 'revokeRules' | 'describeGroupRules' | 'describeRulesByIds'>;
+  readonly sg: Pick<SecurityGroups, 'revokeRules' | 'describeGroupRules' | 'describeRulesByIds'>;
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;

@@ -1,5 +1,10 @@
 /** expire-grants: EventBridge schedule (every minute) → expireGrants. Wiring only. */
-import { lazyGrantStore, lazyPublisher, lazyRepeatGate, lazySecurityGroupPort } from '../../shared/aws/ports';
+import {
+  lazyGrantStore,
+  lazyPublisher,
+  lazyRepeatGate,
+  lazySecurityGroups,
+} from '../../shared/aws/lazy-adapters';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { ScheduledEvent } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
@@ -14,7 +19,7 @@ const config = parseConfig(
 );
 const deps = {
   store: lazyGrantStore(config.STATE_TABLE_NAME),
-  sg: lazySecurityGroupPort(),
+  sg: lazySecurityGroups(),
   publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),
   now: () => new Date(),
   policy: loadPolicy(config.POLICY_PATH),

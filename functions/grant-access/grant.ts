@@ -9,9 +9,9 @@
  * the rule just created is revoked at once: no rule outlives its record. Report mode decides and
  * publishes only: nothing is written.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
-import type { RuleTagger } from '../../shared/aws/ec2/tags';
+
 import { awsErrorCode, errorMessage } from '../../shared/errors';
+import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
 import { accessKey, GrantConflict, type GrantRecord, type GrantStore } from '../../shared/grants/record';
@@ -23,7 +23,7 @@ import { sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface GrantAccessDeps {
   readonly sg: Pick<
-    SecurityGroupPort,
+    SecurityGroups,
     'describeGroupRules' | 'describeRulesByIds' | 'authorizeRules' | 'revokeRules'
   >;
   /** Only to keep the label on the rule current when a grant is extended. */

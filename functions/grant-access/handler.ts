@@ -1,5 +1,10 @@
 /** grant-access: its Function URL (AWS_IAM auth) → handleGrantCall. Wiring only. */
-import { lazyGrantStore, lazyPublisher, lazyRuleTagger, lazySecurityGroupPort } from '../../shared/aws/ports';
+import {
+  lazyGrantStore,
+  lazyPublisher,
+  lazyRuleTagger,
+  lazySecurityGroups,
+} from '../../shared/aws/lazy-adapters';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
@@ -11,7 +16,7 @@ const config = parseConfig(
   process.env,
 );
 const deps = {
-  sg: lazySecurityGroupPort(),
+  sg: lazySecurityGroups(),
   tagger: lazyRuleTagger(),
   store: lazyGrantStore(config.STATE_TABLE_NAME),
   publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),

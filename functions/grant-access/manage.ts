@@ -5,7 +5,7 @@
  */
 
 import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
-import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
+import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { closedFinding, movedFinding } from '../../shared/grants/findings';
 import type { GrantRecord, GrantStore } from '../../shared/grants/record';
@@ -15,7 +15,7 @@ import type { Mode, Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface ManageDeps {
-  readonly sg: Pick<SecurityGroupPort, 'revokeRules' | 'describeRulesByIds'>;
+  readonly sg: Pick<SecurityGroups, 'revokeRules' | 'describeRulesByIds'>;
   readonly store: Pick<GrantStore, 'open' | 'close'>;
   readonly publish: Publish;
   readonly now: () => Date;

@@ -1,11 +1,11 @@
 /** heal-targets: EventBridge (UnHealthyHostCount alarm → ALARM, and the sweep schedule) → healTargets. Wiring only. */
 import {
-  lazyElbv2Port,
-  lazyInstancePort,
+  lazyInstances,
+  lazyLoadBalancing,
   lazyPublisher,
   lazyRepeatGate,
-  lazySecurityGroupPort,
-} from '../../shared/aws/ports';
+  lazySecurityGroups,
+} from '../../shared/aws/lazy-adapters';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { accountOfFunctionArn, homeOf } from '../../shared/events/home';
 import { logger } from '../../shared/logger';
@@ -20,9 +20,9 @@ const config = parseConfig(
 
 const policy = loadPolicy(config.POLICY_PATH);
 const deps = {
-  elbv2: lazyElbv2Port(),
-  instances: lazyInstancePort(),
-  sg: lazySecurityGroupPort(),
+  elbv2: lazyLoadBalancing(),
+  instances: lazyInstances(),
+  sg: lazySecurityGroups(),
   publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),
   now: () => new Date(),
   policy,

@@ -5,10 +5,17 @@
  * the first one did (an instance behind both is started once, then is `pending` for the second).
  */
 
-import type { InstancePort } from '../../shared/aws/ec2/instances';
-import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
-import type { Elbv2Port } from '../../shared/aws/elbv2';
 import { errorMessage, Unprocessable } from '../../shared/errors';
+import type { Instances } from '../../shared/estate/instances';
+import type {
+  ListenerFacts,
+  LoadBalancerFacts,
+  LoadBalancing,
+  TargetGroupFacts,
+  TargetHealthFacts,
+} from '../../shared/estate/load-balancing';
+import type { SecurityGroups } from '../../shared/estate/security-groups';
+import type { TargetGroupSnapshot } from '../../shared/estate/snapshot';
 import { foreignPlaces, type Home, type Place } from '../../shared/events/home';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
@@ -22,19 +29,12 @@ import {
   targetGroupFinding,
   targetGroupMissingFinding,
 } from '../../shared/targets/findings';
-import type {
-  ListenerFacts,
-  LoadBalancerFacts,
-  TargetGroupFacts,
-  TargetGroupSnapshot,
-  TargetHealthFacts,
-} from '../../shared/targets/snapshot';
 import { type HealTrigger, triggerOf } from './schema';
 
 export interface HealDeps {
-  readonly elbv2: Elbv2Port;
-  readonly instances: InstancePort;
-  readonly sg: Pick<SecurityGroupPort, 'describeRulesByFilters'>;
+  readonly elbv2: LoadBalancing;
+  readonly instances: Instances;
+  readonly sg: Pick<SecurityGroups, 'describeRulesByFilters'>;
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
@@ -107,7 +107,7 @@ function runMemo(deps: HealDeps) {
   return {
     loadBalancers: (arns: ReadonlyArray<string>) =>
       once(loadBalancers, [...arns].sort().join(','), async () => {
-        const found = await deps.elbv2.describeLoadBalancers(arns);
+        const found = await deps.elbv2.loadBalancers(arns);
         const cidrs = await deps.instances.subnetCidrs(
           found.flatMap((lb) => lb.subnets.map((s) => s.subnetId)),
         );
@@ -119,8 +119,8 @@ function runMemo(deps: HealDeps) {
           })),
         }));
       }),
-    listeners: (arn: string) => once(listeners, arn, () => deps.elbv2.describeListeners(arn)),
-    siblingHealth: (arn: string) => once(health, arn, () => deps.elbv2.describeTargetHealth(arn)),
+    listeners: (arn: string) => once(listeners, arn, () => deps.elbv2.listeners(arn)),
+    siblingHealth: (arn: string) => once(health, arn, () => deps.elbv2.targetHealth(arn)),
   };
 }
 type Memo = ReturnType<typeof runMemo>;
@@ -139,7 +139,7 @@ async function gather(
   memo: Memo,
   deps: HealDeps,
 ): Promise<TargetGroupSnapshot> {
-  const targets = await deps.elbv2.describeTargetHealth(group.arn);
+  const targets = await deps.elbv2.targetHealth(group.arn);
   const instances = await deps.instances.describeInstances([
     ...new Set(targets.map((target) => target.instanceId)),
   ]);
@@ -278,14 +278,14 @@ async function groupsFor(
   | { notSelected: string }
 > {
   if (trigger.kind === 'alarm') {
-    const group = await deps.elbv2.describeTargetGroup(trigger.targetGroupArn);
+    const group = await deps.elbv2.targetGroup(trigger.targetGroupArn);
     if (!group) return { missing: trigger };
-    const tags = await deps.elbv2.tagsOf([group.arn]);
+    const tags = await deps.elbv2.tags([group.arn]);
     if (!isSelected(policy.select, group, tags[group.arn] ?? {})) return { notSelected: group.name };
     return { groups: [group], tags };
   }
-  const all = await deps.elbv2.listTargetGroups();
-  const tags = all.length > 0 ? await deps.elbv2.tagsOf(all.map((group) => group.arn)) : {};
+  const all = await deps.elbv2.targetGroups();
+  const tags = all.length > 0 ? await deps.elbv2.tags(all.map((group) => group.arn)) : {};
   return { groups: all.filter((group) => isSelected(policy.select, group, tags[group.arn] ?? {})), tags };
 }
 
@@ -368,8 +368,8 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
       return scope.groups.filter((group) => group.loadBalancerArns.some((arn) => lbArns.includes(arn)));
     const found: TargetGroupFacts[] = [];
     for (const lbArn of lbArns) {
-      const behind = await deps.elbv2.listTargetGroups({ loadBalancerArn: lbArn });
-      const tags = behind.length > 0 ? await deps.elbv2.tagsOf(behind.map((group) => group.arn)) : {};
+      const behind = await deps.elbv2.targetGroups({ loadBalancerArn: lbArn });
+      const tags = behind.length > 0 ? await deps.elbv2.tags(behind.map((group) => group.arn)) : {};
       found.push(...behind.filter((group) => isSelected(policy.select, group, tags[group.arn] ?? {})));
     }
     return found;

@@ -3,8 +3,9 @@
  * CloudTrail rule events (revert.ts) and the re-examination of a group that became protected again
  * (reexamine.ts), so both act and report exactly alike.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
-import { awsErrorCode } from '../../shared/errors';
+
+import { isGone } from '../../shared/errors';
+import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding } from '../../shared/findings/finding';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
@@ -34,7 +35,7 @@ export async function carryOut(
   decision: ActingDecision,
   event: SgEvent,
   mode: Mode,
-  deps: { readonly sg: SecurityGroupPort; readonly now: () => Date },
+  deps: { readonly sg: SecurityGroups; readonly now: () => Date },
   left: ReadonlyArray<LeftRule> = [],
 ): Promise<Finding> {
   const now = deps.now();
@@ -44,7 +45,7 @@ export async function carryOut(
   try {
     return await act(decision, event, mode, now, leftOf, deps.sg);
   } catch (error) {
-    if (awsErrorCode(error) !== 'InvalidGroup.NotFound') throw error;
+    if (!isGone(error, 'security group')) throw error;
     return groupGoneFinding(decision.groupId, event, mode, now, decision.rules);
   }
 }
@@ -55,7 +56,7 @@ async function act(
   mode: Mode,
   now: Date,
   leftOf: { left?: ReadonlyArray<LeftRule> },
-  sg: SecurityGroupPort,
+  sg: SecurityGroups,
 ): Promise<Finding> {
   if (decision.type === 'revoke') {
     const ruleIds = decision.rules.map((rule) => rule.ruleId).filter((id): id is string => id !== undefined);

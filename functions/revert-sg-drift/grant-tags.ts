@@ -10,7 +10,7 @@
  */
 
 import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
-import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
+import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { CloudTrailEnvelope, TagEventName } from '../../shared/events/cloudtrail';
 import { CtTagsRequest } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
@@ -25,7 +25,7 @@ import { type Actor, actorOf, describeActor, findingActor, isSelf } from '../../
 import type { SgEvent } from '../../shared/sg/change';
 
 export interface GrantTagDeps {
-  readonly sg: Pick<SecurityGroupPort, 'describeRulesByIds'>;
+  readonly sg: Pick<SecurityGroups, 'describeRulesByIds'>;
   readonly grants: GrantRecordReader;
   readonly publish: Publish;
   readonly now: () => Date;

@@ -3,9 +3,9 @@ import {
   lazyEventLedger,
   lazyGrantStore,
   lazyPublisher,
-  lazySecurityGroupPort,
-  lazyStateReads,
-} from '../../shared/aws/ports';
+  lazySecurityGroups,
+  lazyTerraformStateObjects,
+} from '../../shared/aws/lazy-adapters';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { accountOfFunctionArn, homeOf } from '../../shared/events/home';
 import { logger } from '../../shared/logger';
@@ -20,13 +20,13 @@ const config = parseConfig(
   process.env,
 );
 const policy = loadPolicy(config.POLICY_PATH);
-const sg = lazySecurityGroupPort();
+const sg = lazySecurityGroups();
 const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
 const now = () => new Date();
 // Terraform state named by the policy is baseline too (read at most once per 5 minutes).
 const stateBaseline =
   policy.terraformState.length > 0
-    ? stateBaselineLoader(policy.terraformState, lazyStateReads().read, now)
+    ? stateBaselineLoader(policy.terraformState, lazyTerraformStateObjects().read, now)
     : undefined;
 
 const deps = {

@@ -3,8 +3,9 @@
  * rules at once (one DescribeSecurityGroupRules), judge them (shared/sg/reexamine.ts), carry the
  * decisions out — or, in report mode, only report them — and sum up what was found.
  */
-import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
+
 import { errorMessage } from '../../shared/errors';
+import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { lookUpGrants, recordedGrantIn } from '../../shared/grants/judge';
@@ -19,7 +20,7 @@ import { reexamine } from '../../shared/sg/reexamine';
 import { carryOut, modeFor } from './act';
 
 export interface ReexamineDeps {
-  readonly sg: SecurityGroupPort;
+  readonly sg: SecurityGroups;
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;

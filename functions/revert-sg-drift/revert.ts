@@ -3,8 +3,8 @@
  * carry out (or, in report mode, only report) → publish one finding per decision.
  */
 import { createHash } from 'node:crypto';
-import type { SecurityGroupPort } from '../../shared/aws/ec2/security-groups';
-import { awsErrorCode, errorMessage, Unprocessable } from '../../shared/errors';
+import { errorMessage, isGone, Unprocessable } from '../../shared/errors';
+import type { SecurityGroups } from '../../shared/estate/security-groups';
 import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
 import { foreignEventFinding, foreignFields, type Home } from '../../shared/events/home';
 import { type Claim, EventInProgress, type EventLedger } from '../../shared/findings/event-ledger';
@@ -24,7 +24,7 @@ import { forgedFindings, type GrantTagVerdict, grantsOfEvent, guardGrantTags } f
 import { guardProtectionTags, type ProtectionVerdict } from './protection';
 
 export interface RevertDeps {
-  readonly sg: SecurityGroupPort;
+  readonly sg: SecurityGroups;
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
@@ -229,7 +229,7 @@ async function judgeAndCarryOut(
   try {
     protection = groupId ? await deps.protectedGroups.lookup(groupId) : undefined;
   } catch (error) {
-    if (!groupId || awsErrorCode(error) !== 'InvalidGroup.NotFound') throw error;
+    if (!groupId || !isGone(error, 'security group')) throw error;
     // Deleted after the event: whatever the event opened went with the group.
     const mode = effectiveMode(deps.policy, undefined, deps.modeOverride);
     const added = event.change?.action === 'added' ? event.change.created : [];

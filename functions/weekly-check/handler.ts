@@ -1,8 +1,16 @@
 /** weekly-check: EventBridge schedule (Monday 09:00 Asia/Seoul by default) → weeklyCheck → one digest finding. Wiring only. */
 
 import { scheduledTime } from '../../shared/audits/schedule';
-import { lazyFunction, lazyPort } from '../../shared/aws/lazy';
-import { lazyGrantStore } from '../../shared/aws/ports';
+import {
+  lazyCertificates,
+  lazyGrantStore,
+  lazyLoadBalancing,
+  lazyMetrics,
+  lazyNetworkReferences,
+  lazyPublisher,
+  lazySecurityGroupInventory,
+  lazyTerraformStateObjects,
+} from '../../shared/aws/lazy-adapters';
 import { BaseConfig, parseConfig } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
@@ -16,27 +24,17 @@ const config = parseConfig(
 );
 const policy = loadPolicy(config.POLICY_PATH);
 const mode = effectiveMode(policy, undefined, config.NETWARDEN_MODE);
-let loading: Promise<ReturnType<typeof import('../../shared/aws/checks-wiring').weeklyReads>> | undefined;
-const reads = () => {
-  loading ??= import('../../shared/aws/checks-wiring').then((module) => module.weeklyReads());
-  return loading;
-};
-const publish = lazyFunction(async () => {
-  const [{ snsPublisher }, { snsClient }] = await Promise.all([
-    import('../../shared/aws/sns'),
-    import('../../shared/aws/clients'),
-  ]);
-  return snsPublisher(snsClient(), config.FINDINGS_TOPIC_ARN);
-});
+const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
+const stateObjects = lazyTerraformStateObjects();
 const now = () => new Date();
 
 const deps: WeeklyDeps = {
-  elb: lazyPort<WeeklyDeps['elb']>(async () => (await reads()).elb),
-  metrics: lazyPort<WeeklyDeps['metrics']>(async () => (await reads()).metrics),
-  certificates: lazyPort<WeeklyDeps['certificates']>(async () => (await reads()).certificates),
-  sg: lazyPort<WeeklyDeps['sg']>(async () => (await reads()).sg),
-  network: lazyPort<WeeklyDeps['network']>(async () => (await reads()).network),
-  state: stateBaselineLoader(policy.terraformState, async (ref) => (await reads()).stateReads.read(ref), now),
+  elb: lazyLoadBalancing({ bulk: true }),
+  metrics: lazyMetrics(),
+  certificates: lazyCertificates(),
+  sg: lazySecurityGroupInventory(),
+  network: lazyNetworkReferences(),
+  state: stateBaselineLoader(policy.terraformState, (ref) => stateObjects.read(ref), now),
   grants: lazyGrantStore(config.STATE_TABLE_NAME),
   policy,
   publish,

@@ -7,18 +7,6 @@ import { auditAccount, emptyAuditReport } from '../../shared/audits/audit';
 import type { Digest } from '../../shared/audits/digest';
 import { checkFinding } from '../../shared/audits/findings';
 import { gather } from '../../shared/audits/gather';
-import type {
-  AuditGroup,
-  CertificateReads,
-  ListenerFacts,
-  LoadBalancerFacts,
-  LoadBalancerReads,
-  MetricQuery,
-  MetricReads,
-  NetworkReads,
-  SecurityGroupReads,
-  TargetGroupFacts,
-} from '../../shared/audits/ports';
 import {
   type CertificateUse,
   NLB_METRICS,
@@ -28,6 +16,19 @@ import {
   WEEK_MS,
   weeklyDigest,
 } from '../../shared/audits/weekly-digest';
+import type { Certificates } from '../../shared/estate/certificates';
+import type {
+  ListenerFacts,
+  LoadBalancerFacts,
+  LoadBalancing,
+  TargetGroupFacts,
+} from '../../shared/estate/load-balancing';
+import type { MetricQuery, Metrics } from '../../shared/estate/monitoring';
+import type {
+  AuditGroup,
+  NetworkReferences,
+  SecurityGroupInventory,
+} from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { GrantRecord, GrantStore } from '../../shared/grants/record';
 import type { Policy } from '../../shared/policy/schema';
@@ -35,14 +36,11 @@ import type { StateBaselineLoader } from '../../shared/terraform/baseline-loader
 import { baselineFromState, type StateBaseline } from '../../shared/terraform/state';
 
 export interface WeeklyDeps {
-  readonly elb: Pick<
-    LoadBalancerReads,
-    'loadBalancers' | 'targetGroups' | 'targetGroupAttributes' | 'listeners'
-  >;
-  readonly metrics: MetricReads;
-  readonly certificates: CertificateReads;
-  readonly sg: Pick<SecurityGroupReads, 'groups' | 'rules'>;
-  readonly network: NetworkReads;
+  readonly elb: Pick<LoadBalancing, 'loadBalancers' | 'targetGroups' | 'targetGroupAttributes' | 'listeners'>;
+  readonly metrics: Metrics;
+  readonly certificates: Certificates;
+  readonly sg: Pick<SecurityGroupInventory, 'groups' | 'rules'>;
+  readonly network: NetworkReferences;
   readonly state: StateBaselineLoader;
   /** netwarden's state table: open grants are temporary access, not drift (tags say nothing). */
   readonly grants?: Pick<GrantStore, 'open'>;
@@ -136,7 +134,8 @@ async function loadBalancing(at: Date, deps: WeeklyDeps, failures: string[]) {
   ]);
   const nlbs = loadBalancers.filter((lb) => lb.type === 'network');
   const listeners: ListenerFacts[] = [];
-  for (const lb of loadBalancers) listeners.push(...(await deps.elb.listeners(lb.arn)));
+  for (const lb of loadBalancers)
+    listeners.push(...(await deps.elb.listeners(lb.arn, { certificates: true })));
 
   const queries = metricQueries(nlbs, targetGroups);
   const series = await gather('NLB metrics', failures, new Map(), () =>
@@ -158,7 +157,7 @@ async function loadBalancing(at: Date, deps: WeeklyDeps, failures: string[]) {
   const names = new Map(loadBalancers.map((lb) => [lb.arn, lb.name]));
   const certificateUses = new Map<string, string[]>();
   for (const listener of listeners)
-    for (const arn of listener.certificateArns)
+    for (const arn of listener.certificateArns ?? [])
       certificateUses.set(arn, [
         ...(certificateUses.get(arn) ?? []),
         `${names.get(listener.loadBalancerArn) ?? listener.loadBalancerArn}:${listener.port}`,

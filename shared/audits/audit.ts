@@ -18,6 +18,7 @@
  * a binary search. Each distinct CIDR string is parsed once for the whole account.
  */
 
+import type { StaleReference } from '../estate/security-groups';
 import { baselineRules, forbidMatches, type GroupFacts, sectionsFor } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { type Cidr, parseCidr } from '../rules/cidr';
@@ -30,16 +31,6 @@ import {
   formatExpiry,
   ignoreTagOf,
 } from '../sg/exceptions';
-
-export interface StaleReference {
-  readonly groupId: string;
-  readonly groupName?: string;
-  readonly direction: 'ingress' | 'egress';
-  readonly referencedGroupId: string;
-  readonly summary: string;
-  /** Why it is stale: the referenced group is deleted, or the peering it crossed is gone. */
-  readonly reason: string;
-}
 
 export interface AuditInput {
   readonly groups: ReadonlyArray<GroupFacts>;

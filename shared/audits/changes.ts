@@ -10,12 +10,12 @@
  */
 
 import { errorMessage } from '../errors';
+import type { TrailRecord } from '../estate/monitoring';
 import { CloudTrailDetail } from '../events/cloudtrail';
 import { describePorts, peerKey, type Rule, sameAccess, summarise } from '../rules/rule';
 import { describeActor, isSelf, matchesAny } from '../sg/actor';
 import { type SgEvent, sgEventOf } from '../sg/change';
 import { groupLabel } from './digest';
-import type { TrailRecord } from './ports';
 
 export interface ChangeReview {
   readonly time: Date;

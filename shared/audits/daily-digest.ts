@@ -7,6 +7,9 @@
  * rule appear as a grant, never name its owner and never hide one. A rule that carries grant tags
  * but matches no open record is listed as a forged grant tag.
  */
+
+import type { LoadBalancerFacts, TargetGroupFacts, TargetHealthFacts } from '../estate/load-balancing';
+import type { AlarmFacts } from '../estate/monitoring';
 import type { GrantRecord } from '../grants/record';
 import { GRANT_TAGS } from '../grants/tags';
 import { type Rule, summarise } from '../rules/rule';
@@ -20,7 +23,6 @@ import {
   type Severity,
   sections,
 } from './digest';
-import type { AlarmFacts, LoadBalancerFacts, TargetGroupFacts, TargetHealthFacts } from './ports';
 import { dayIn, durationWords, whenIn } from './time';
 
 export interface TargetGroupHealth {
@@ -80,7 +82,7 @@ function healthItems(loadBalancers: ReadonlyArray<LoadBalancerHealth>) {
       const describe = (list: ReadonlyArray<TargetHealthFacts>) =>
         list.map(
           (target) =>
-            `${target.id}${target.port ? `:${target.port}` : ''} ${target.state}${target.reason ? ` (${target.reason})` : ''}`,
+            `${target.instanceId}${target.port ? `:${target.port}` : ''} ${target.state}${target.reason ? ` (${target.reason})` : ''}`,
         );
       const reasons = describe(down);
       if (targets.length === 0) warning.push(`${label}: no registered targets`);

@@ -3,6 +3,10 @@
  * idle load balancers and what deleting them saves, TLS certificates close to expiry, and target-group
  * settings that differ from the seed's recommendations.
  */
+
+import type { CertificateFacts } from '../estate/certificates';
+import type { ListenerFacts, LoadBalancerFacts, TargetGroupFacts } from '../estate/load-balancing';
+import type { MetricSeries } from '../estate/monitoring';
 import type { CheckPolicy } from '../policy/schema';
 import { quoteTag } from '../sg/exceptions';
 import { type AuditReport, auditProblemCount, type ExceptionEntry, type RuleRef } from './audit';
@@ -15,13 +19,6 @@ import {
   type Severity,
   sections,
 } from './digest';
-import type {
-  CertificateFacts,
-  ListenerFacts,
-  LoadBalancerFacts,
-  MetricSeries,
-  TargetGroupFacts,
-} from './ports';
 import { dayIn, durationWords } from './time';
 
 export const WEEK_MS = 7 * 86_400_000;
@@ -109,8 +106,8 @@ export function targetGroupAdvice(
     advice.push(
       `deregistration delay ${delay}s (recommended ${recommended.deregistrationDelaySeconds}s so database sessions drain)`,
     );
-  const checkPort = targetGroup.healthCheckPort;
-  if (checkPort && checkPort !== 'traffic-port' && Number(checkPort) !== targetGroup.port)
+  const checkPort = targetGroup.healthCheck.port;
+  if (checkPort !== 'traffic-port' && checkPort !== targetGroup.port)
     advice.push(
       `health check probes port ${checkPort} but targets serve on port ${targetGroup.port} (use traffic-port)`,
     );

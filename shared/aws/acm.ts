@@ -1,9 +1,9 @@
 /** ACM DescribeCertificate for listener certificates. */
 import { type ACMClient, DescribeCertificateCommand } from '@aws-sdk/client-acm';
-import type { CertificateReads } from '../audits/ports';
-import { awsErrorCode } from '../errors';
+import { isGone } from '../errors';
+import type { Certificates } from '../estate/certificates';
 
-export function certificateReads(client: ACMClient): CertificateReads {
+export function acmCertificates(client: ACMClient): Certificates {
   return {
     async certificate(arn) {
       // Listeners may use IAM server certificates: ACM knows nothing about them.
@@ -21,7 +21,7 @@ export function certificateReads(client: ACMClient): CertificateReads {
           ...(cert?.RenewalEligibility ? { renewalEligibility: cert.RenewalEligibility } : {}),
         };
       } catch (error) {
-        if (awsErrorCode(error) === 'ResourceNotFoundException') return undefined;
+        if (isGone(error, 'certificate')) return undefined;
         throw error;
       }
     },

@@ -4,10 +4,13 @@
  * may make 2 LookupEvents calls a second: the client retries throttling with backoff.
  */
 import { type CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
-import type { TrailReads, TrailRecord } from '../audits/ports';
+import type { SecurityGroupTrail, TrailRecord } from '../estate/monitoring';
 import { SG_EVENT_NAMES } from '../events/cloudtrail';
 
-export function trailReads(client: CloudTrailClient, options: { pageSize?: number } = {}): TrailReads {
+export function cloudTrailSecurityGroupCalls(
+  client: CloudTrailClient,
+  options: { pageSize?: number } = {},
+): SecurityGroupTrail {
   return {
     async securityGroupEvents(window) {
       const records: TrailRecord[] = [];

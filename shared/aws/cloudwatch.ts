@@ -4,12 +4,12 @@ import {
   paginateDescribeAlarms,
   paginateGetMetricData,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmFacts, AlarmReads, MetricReads, MetricSeries } from '../audits/ports';
+import type { AlarmFacts, Alarms, MetricSeries, Metrics } from '../estate/monitoring';
 
 /** GetMetricData takes at most 500 queries per call. */
 export const MAX_QUERIES_PER_CALL = 500;
 
-export function alarmReads(client: CloudWatchClient, options: { pageSize?: number } = {}): AlarmReads {
+export function cloudWatchAlarms(client: CloudWatchClient, options: { pageSize?: number } = {}): Alarms {
   return {
     async alarmsInAlarm() {
       const alarms: AlarmFacts[] = [];
@@ -45,7 +45,10 @@ export function alarmReads(client: CloudWatchClient, options: { pageSize?: numbe
   };
 }
 
-export function metricReads(client: CloudWatchClient, options: { maxDatapoints?: number } = {}): MetricReads {
+export function cloudWatchMetrics(
+  client: CloudWatchClient,
+  options: { maxDatapoints?: number } = {},
+): Metrics {
   return {
     async metricData(queries, window) {
       const series = new Map<string, { timestamps: Date[]; values: number[] }>();

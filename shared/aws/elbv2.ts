@@ -1,13 +1,19 @@
 /**
- * ELBv2 effects and reads for heal-targets, returning the domain types of shared/targets. Lists are
- * paginated with the SDK's paginators (Marker/NextMarker); DescribeTags takes at most 20 ARNs a call.
- * Registering a target twice is a no-op in AWS; deregistering one that is gone counts as done.
+ * ELBv2, read into the estate model (shared/estate/load-balancing.ts) for heal-targets and the
+ * audits alike, and the two changes heal-targets makes. DescribeLoadBalancers, DescribeTargetGroups,
+ * DescribeListeners and DescribeListenerCertificates page with Marker/NextMarker (the SDK's
+ * paginators); DescribeTags takes at most 20 ARNs a call. Registering a target twice is a no-op in
+ * AWS; deregistering one that is gone counts as done.
  */
 import {
   DeregisterTargetsCommand,
   DescribeTagsCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
+  type Listener,
+  type LoadBalancer,
+  paginateDescribeListenerCertificates,
   paginateDescribeListeners,
   paginateDescribeLoadBalancers,
   paginateDescribeTargetGroups,
@@ -15,46 +21,58 @@ import {
   type TargetGroup,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { awsErrorCode } from '../errors';
+import { isGone } from '../errors';
 import type {
   ListenerFacts,
   LoadBalancerFacts,
+  LoadBalancing,
   TargetGroupFacts,
   TargetHealthFacts,
   TargetHealthState,
-} from '../targets/snapshot';
-import { forwardedTargetGroupArns } from './elbv2-listeners';
-
-export interface TargetRef {
-  readonly id: string;
-  readonly port: number;
-}
-
-export interface Elbv2Port {
-  /** Every target group, or those behind one load balancer. */
-  listTargetGroups(filter?: { loadBalancerArn?: string }): Promise<TargetGroupFacts[]>;
-  /** undefined when it does not exist (TargetGroupNotFound). */
-  describeTargetGroup(arn: string): Promise<TargetGroupFacts | undefined>;
-  tagsOf(arns: ReadonlyArray<string>): Promise<Record<string, Record<string, string>>>;
-  describeLoadBalancers(arns: ReadonlyArray<string>): Promise<LoadBalancerFacts[]>;
-  describeListeners(loadBalancerArn: string): Promise<ListenerFacts[]>;
-  describeTargetHealth(targetGroupArn: string): Promise<TargetHealthFacts[]>;
-  registerTargets(targetGroupArn: string, targets: ReadonlyArray<TargetRef>): Promise<void>;
-  deregisterTargets(
-    targetGroupArn: string,
-    targets: ReadonlyArray<TargetRef>,
-  ): Promise<{ alreadyGone: boolean }>;
-}
+} from '../estate/load-balancing';
 
 /** ELBv2's paginators ignore `pageSize`: PageSize goes in the input (1–400). */
 const PAGE_SIZE = 400;
 const TAGS_PER_CALL = 20;
+/** Listener protocols that terminate TLS and so hold certificates. */
+const TLS_PROTOCOLS = new Set(['TLS', 'HTTPS']);
+
+/** A forward action names one group (`TargetGroupArn`) or several (`ForwardConfig`, weighted); both count. */
+export function forwardedTargetGroupArns(listener: Listener): string[] {
+  const arns = (listener.DefaultActions ?? []).flatMap((action) =>
+    action.Type !== 'forward'
+      ? []
+      : [
+          ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
+          ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((tuple) =>
+            tuple.TargetGroupArn ? [tuple.TargetGroupArn] : [],
+          ),
+        ],
+  );
+  return [...new Set(arns)];
+}
+
+function loadBalancerFacts(lb: LoadBalancer): LoadBalancerFacts {
+  return {
+    arn: lb.LoadBalancerArn ?? '',
+    name: lb.LoadBalancerName ?? lb.LoadBalancerArn ?? '',
+    // Not 'network': a load balancer of unknown type must not count as an NLB in the weekly audit.
+    type: lb.Type ?? 'unknown',
+    ...(lb.Scheme ? { scheme: lb.Scheme } : {}),
+    ...(lb.CreatedTime ? { createdAt: new Date(lb.CreatedTime) } : {}),
+    securityGroupIds: lb.SecurityGroups ?? [],
+    subnets: (lb.AvailabilityZones ?? []).map((zone) => ({
+      subnetId: zone.SubnetId ?? '',
+      zone: zone.ZoneName ?? '',
+    })),
+  };
+}
 
 function targetGroupFacts(group: TargetGroup): TargetGroupFacts {
   const rawPort = group.HealthCheckPort ?? 'traffic-port';
   return {
     arn: group.TargetGroupArn ?? '',
-    name: group.TargetGroupName ?? '',
+    name: group.TargetGroupName ?? group.TargetGroupArn ?? '',
     protocol: group.Protocol ?? 'TCP',
     port: group.Port ?? 0,
     targetType: group.TargetType ?? 'instance',
@@ -81,29 +99,61 @@ function targetHealthFacts(description: TargetHealthDescription): TargetHealthFa
   };
 }
 
-export function elbv2Port(client: ElasticLoadBalancingV2Client): Elbv2Port {
-  async function listGroups(input: { LoadBalancerArn?: string; TargetGroupArns?: string[] }) {
+export function elbv2LoadBalancing(
+  client: ElasticLoadBalancingV2Client,
+  options: { pageSize?: number } = {},
+): LoadBalancing {
+  const config = { client };
+  const PageSize = options.pageSize ?? PAGE_SIZE;
+
+  async function pageTargetGroups(input: { LoadBalancerArn?: string; TargetGroupArns?: string[] }) {
     const groups: TargetGroupFacts[] = [];
-    const paged = input.TargetGroupArns ? input : { ...input, PageSize: PAGE_SIZE };
-    for await (const page of paginateDescribeTargetGroups({ client }, paged))
-      for (const group of page.TargetGroups ?? []) groups.push(targetGroupFacts(group));
+    // PageSize cannot be combined with explicit TargetGroupArns.
+    const paged = input.TargetGroupArns ? input : { ...input, PageSize };
+    for await (const page of paginateDescribeTargetGroups(config, paged))
+      for (const group of page.TargetGroups ?? [])
+        if (group.TargetGroupArn) groups.push(targetGroupFacts(group));
     return groups;
   }
 
-  return {
-    listTargetGroups: (filter = {}) =>
-      listGroups(filter.loadBalancerArn ? { LoadBalancerArn: filter.loadBalancerArn } : {}),
+  /**
+   * DescribeListeners shows only the default certificate; DescribeListenerCertificates lists it too,
+   * with the SNI certificates a TLS listener also serves, which expire just the same.
+   */
+  async function listenerCertificates(listenerArn: string): Promise<string[]> {
+    const arns = new Set<string>();
+    for await (const page of paginateDescribeListenerCertificates(config, {
+      ListenerArn: listenerArn,
+      PageSize,
+    }))
+      for (const cert of page.Certificates ?? []) if (cert.CertificateArn) arns.add(cert.CertificateArn);
+    return [...arns];
+  }
 
-    async describeTargetGroup(arn) {
+  return {
+    async loadBalancers(arns) {
+      if (arns?.length === 0) return [];
+      // PageSize cannot be combined with explicit LoadBalancerArns.
+      const input = arns ? { LoadBalancerArns: [...arns] } : { PageSize };
+      const found: LoadBalancerFacts[] = [];
+      for await (const page of paginateDescribeLoadBalancers(config, input))
+        for (const lb of page.LoadBalancers ?? []) if (lb.LoadBalancerArn) found.push(loadBalancerFacts(lb));
+      return found;
+    },
+
+    targetGroups: (filter = {}) =>
+      pageTargetGroups(filter.loadBalancerArn ? { LoadBalancerArn: filter.loadBalancerArn } : {}),
+
+    async targetGroup(arn) {
       try {
-        return (await listGroups({ TargetGroupArns: [arn] }))[0];
+        return (await pageTargetGroups({ TargetGroupArns: [arn] }))[0];
       } catch (error) {
-        if (awsErrorCode(error) === 'TargetGroupNotFound') return undefined;
+        if (isGone(error, 'target group')) return undefined;
         throw error;
       }
     },
 
-    async tagsOf(arns) {
+    async tags(arns) {
       const result: Record<string, Record<string, string>> = {};
       for (let start = 0; start < arns.length; start += TAGS_PER_CALL) {
         const output = await client.send(
@@ -118,32 +168,21 @@ export function elbv2Port(client: ElasticLoadBalancingV2Client): Elbv2Port {
       return result;
     },
 
-    async describeLoadBalancers(arns) {
-      if (arns.length === 0) return [];
-      const found: LoadBalancerFacts[] = [];
-      for await (const page of paginateDescribeLoadBalancers({ client }, { LoadBalancerArns: [...arns] })) {
-        for (const lb of page.LoadBalancers ?? []) {
-          found.push({
-            arn: lb.LoadBalancerArn ?? '',
-            name: lb.LoadBalancerName ?? '',
-            type: lb.Type ?? 'network',
-            securityGroupIds: lb.SecurityGroups ?? [],
-            subnets: (lb.AvailabilityZones ?? []).map((zone) => ({
-              subnetId: zone.SubnetId ?? '',
-              zone: zone.ZoneName ?? '',
-            })),
-          });
-        }
-      }
-      return found;
+    async targetGroupAttributes(targetGroupArn) {
+      const output = await client.send(
+        new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn }),
+      );
+      return Object.fromEntries(
+        (output.Attributes ?? []).map((attribute) => [attribute.Key ?? '', attribute.Value ?? '']),
+      );
     },
 
-    async describeListeners(loadBalancerArn) {
+    async listeners(loadBalancerArn, { certificates = false } = {}) {
       const listeners: ListenerFacts[] = [];
-      for await (const page of paginateDescribeListeners(
-        { client },
-        { LoadBalancerArn: loadBalancerArn, PageSize: PAGE_SIZE },
-      )) {
+      for await (const page of paginateDescribeListeners(config, {
+        LoadBalancerArn: loadBalancerArn,
+        PageSize,
+      })) {
         for (const listener of page.Listeners ?? []) {
           listeners.push({
             arn: listener.ListenerArn ?? '',
@@ -151,13 +190,20 @@ export function elbv2Port(client: ElasticLoadBalancingV2Client): Elbv2Port {
             port: listener.Port ?? 0,
             protocol: listener.Protocol ?? 'TCP',
             targetGroupArns: forwardedTargetGroupArns(listener),
+            ...(certificates
+              ? {
+                  certificateArns: TLS_PROTOCOLS.has(listener.Protocol ?? '')
+                    ? await listenerCertificates(listener.ListenerArn ?? '')
+                    : [],
+                }
+              : {}),
           });
         }
       }
       return listeners;
     },
 
-    async describeTargetHealth(targetGroupArn) {
+    async targetHealth(targetGroupArn) {
       const output = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
       return (output.TargetHealthDescriptions ?? []).map(targetHealthFacts);
     },
@@ -182,7 +228,7 @@ export function elbv2Port(client: ElasticLoadBalancingV2Client): Elbv2Port {
         return { alreadyGone: false };
       } catch (error) {
         // Not registered (any more): what deregistering was for.
-        if (awsErrorCode(error) === 'InvalidTarget') return { alreadyGone: true };
+        if (isGone(error, 'target')) return { alreadyGone: true };
         throw error;
       }
     },

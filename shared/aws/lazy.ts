@@ -1,5 +1,5 @@
 /**
- * Ports whose implementation — and the AWS SDK client behind it — loads on first use. With esbuild
+ * Adapters whose implementation — and the AWS SDK client behind it — loads on first use. With esbuild
  * code splitting each adapter is its own chunk, so a cold start parses only what the handler needs
  * at once; an event that needs no AWS call (netwarden's own, a failed call, a redelivery, a malformed
  * event) never loads an SDK client at all. Handlers import adapters only through these.
@@ -8,15 +8,15 @@ type AsyncMethods<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never;
 };
 
-export function lazyPort<T extends AsyncMethods<T>>(load: () => Promise<T>): T {
+export function lazyAdapter<T extends AsyncMethods<T>>(load: () => Promise<T>): T {
   let loading: Promise<T> | undefined;
   return new Proxy({} as T, {
     get(_target, method) {
       return async (...args: unknown[]) => {
         loading ??= load();
-        const port = await loading;
-        const fn = port[method as keyof T] as unknown as (...args: unknown[]) => Promise<unknown>;
-        return fn.apply(port, args);
+        const adapter = await loading;
+        const fn = adapter[method as keyof T] as unknown as (...args: unknown[]) => Promise<unknown>;
+        return fn.apply(adapter, args);
       };
     },
   });

@@ -1,8 +1,8 @@
 /** Reads a Terraform state object from its S3 backend (the bucket may be in another region). */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { StateReads } from '../audits/ports';
+import type { TerraformStateObjects } from '../estate/terraform-state';
 
-export function terraformStateReads(clientFor: (region?: string) => S3Client): StateReads {
+export function s3TerraformStateObjects(clientFor: (region?: string) => S3Client): TerraformStateObjects {
   return {
     async read(ref) {
       const output = await clientFor(ref.region).send(

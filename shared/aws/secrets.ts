@@ -1,9 +1,9 @@
 /**
- * The secrets port: a SecureString read through SSM on first use (see lazy.ts), then cached.
- * Kept apart from ports.ts on purpose: esbuild bundles every `import()` it sees, even in unused code,
- * so importing ports.ts would carry the EC2 and ELB clients into a bundle that needs only SSM
- * (notify-slack). Here the only dynamic import is ./ssm, whose static import of clients.ts is
- * tree-shaken down to the SSM client.
+ * The secrets adapter: a SecureString read through SSM on first use (see lazy.ts), then cached.
+ * Kept apart from lazy-adapters.ts on purpose: esbuild bundles every `import()` it sees, even in
+ * unused code, so importing lazy-adapters.ts would carry the EC2 and ELB clients into a bundle that
+ * needs only SSM (notify-slack). Here the only dynamic import is ./ssm, whose static import of
+ * clients.ts is tree-shaken down to the SSM client.
  */
 import { lazyFunction } from './lazy';
 import type { CachedSecretOptions, Secret } from './ssm';

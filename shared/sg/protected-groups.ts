@@ -11,7 +11,7 @@
  * afresh for every event: a group tagged again in another container is judged at once, and a rule
  * added then is never ignored for good.
  */
-import type { SecurityGroupPort } from '../aws/ec2/security-groups';
+import type { SecurityGroups } from '../estate/security-groups';
 import { type GroupFacts, sectionsFor, selectsByIdOnly } from '../policy/match';
 import type { Policy, SecurityGroupPolicy } from '../policy/schema';
 
@@ -25,7 +25,7 @@ export interface ProtectedGroups {
 
 export function protectedGroups(
   policy: Policy,
-  sg: Pick<SecurityGroupPort, 'describeGroups'>,
+  sg: Pick<SecurityGroups, 'describeGroups'>,
   now: () => Date,
 ): ProtectedGroups {
   const cache = new Map<string, { facts: GroupFacts | undefined; readAt: number }>();

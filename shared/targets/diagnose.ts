@@ -13,9 +13,12 @@
  * is a target not serving; only `initial` (within initialBoundMs) and `draining` are left to settle,
  * and `unavailable` (health checks disabled, or none to be had) is reported, never acted on.
  */
+
+import type { InstanceFacts } from '../estate/instances';
+import type { TargetHealthFacts } from '../estate/load-balancing';
+import type { TargetGroupSnapshot } from '../estate/snapshot';
 import type { TargetPolicy } from '../policy/schema';
 import { checkPath, pathOpen, portsOpenFromLoadBalancer } from './path';
-import type { InstanceFacts, TargetGroupSnapshot, TargetHealthFacts } from './snapshot';
 
 export const HEAL_TAGS = {
   attempts: 'netwarden:heal-attempts',

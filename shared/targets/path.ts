@@ -5,8 +5,10 @@
  * a load balancer with security groups must allow it outbound to the instance. Also: which ports
  * the path does allow — the best evidence of the port the application really serves.
  */
+
+import type { InstanceFacts } from '../estate/instances';
+import type { LoadBalancerFacts } from '../estate/load-balancing';
 import { covers, hasPorts, type Peer, type Rule } from '../rules/rule';
-import type { InstanceFacts, LoadBalancerFacts } from './snapshot';
 
 export interface PathCheck {
   readonly ingressOpen: boolean;

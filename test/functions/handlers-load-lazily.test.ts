@@ -1,6 +1,6 @@
 /**
  * Cold start: a handler must not import an AWS adapter or SDK client at module load (the bench
- * measures the effect). They reach AWS through shared/aws/ports.ts (or secrets.ts, the SSM-only port),
+ * measures the effect). They reach AWS through shared/aws/lazy-adapters.ts (or secrets.ts, the SSM-only adapter),
  * whose adapters load on first use.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,7 +18,8 @@ describe('handlers', () => {
       ...readFileSync(file, 'utf8').matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gms),
     ].map((match) => match[1]);
     const offending = staticImports.filter(
-      (path) => path?.startsWith('@aws-sdk/') || /shared\/aws\/(?!ports$|secrets$|lazy$)/.test(path ?? ''),
+      (path) =>
+        path?.startsWith('@aws-sdk/') || /shared\/aws\/(?!lazy-adapters$|secrets$|lazy$)/.test(path ?? ''),
     );
     expect(offending).toEqual([]);
   });

@@ -9,13 +9,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DailyDeps } from '../../functions/daily-check/daily';
 import type { WeeklyDeps } from '../../functions/weekly-check/weekly';
-import { certificateReads } from '../../shared/aws/acm';
-import { trailReads } from '../../shared/aws/cloudtrail';
-import { alarmReads, metricReads } from '../../shared/aws/cloudwatch';
-import { networkReads } from '../../shared/aws/ec2/network';
-import { securityGroupReads } from '../../shared/aws/ec2/security-groups';
-import { loadBalancerReads } from '../../shared/aws/elbv2-audit-reads';
-import { terraformStateReads } from '../../shared/aws/s3';
+import { acmCertificates } from '../../shared/aws/acm';
+import { cloudTrailSecurityGroupCalls } from '../../shared/aws/cloudtrail';
+import { cloudWatchAlarms, cloudWatchMetrics } from '../../shared/aws/cloudwatch';
+import { ec2NetworkReferences } from '../../shared/aws/ec2/network';
+import { ec2SecurityGroupInventory } from '../../shared/aws/ec2/security-groups';
+import { elbv2LoadBalancing } from '../../shared/aws/elbv2';
+import { s3TerraformStateObjects } from '../../shared/aws/s3';
 import { snsPublisher } from '../../shared/aws/sns';
 import { grantStore } from '../../shared/aws/state-table/grants';
 import { loadPolicy } from '../../shared/policy/load';
@@ -35,10 +35,10 @@ export const testPolicy = (): Policy => loadPolicy('netwarden.policy.yml');
 
 export function dailyDeps(overrides: Partial<DailyDeps> = {}): DailyDeps {
   return {
-    elb: loadBalancerReads(new ElasticLoadBalancingV2Client({}), { pageSize: 1 }),
-    alarms: alarmReads(new CloudWatchClient({}), { pageSize: 1 }),
-    trail: trailReads(new CloudTrailClient({}), { pageSize: 2 }),
-    sg: securityGroupReads(new EC2Client({}), { pageSize: 5 }),
+    elb: elbv2LoadBalancing(new ElasticLoadBalancingV2Client({}), { pageSize: 1 }),
+    alarms: cloudWatchAlarms(new CloudWatchClient({}), { pageSize: 1 }),
+    trail: cloudTrailSecurityGroupCalls(new CloudTrailClient({}), { pageSize: 2 }),
+    sg: ec2SecurityGroupInventory(new EC2Client({}), { pageSize: 5 }),
     // The state table useStateTable() names in the environment (without it: a refused 127.0.0.1 port).
     grants: grantStore(new DynamoDBClient({}), process.env.STATE_TABLE_NAME ?? 'netwarden-test-state'),
     policy: testPolicy(),
@@ -50,13 +50,13 @@ export function dailyDeps(overrides: Partial<DailyDeps> = {}): DailyDeps {
 
 export function weeklyDeps(sim: Simulation, overrides: Partial<WeeklyDeps> = {}): WeeklyDeps {
   const policy = overrides.policy ?? testPolicy();
-  const s3 = terraformStateReads(() => new S3Client({}));
+  const s3 = s3TerraformStateObjects(() => new S3Client({}));
   return {
-    elb: loadBalancerReads(new ElasticLoadBalancingV2Client({}), { pageSize: 1 }),
-    metrics: metricReads(new CloudWatchClient({}), { maxDatapoints: 10 }),
-    certificates: certificateReads(new ACMClient({})),
-    sg: securityGroupReads(new EC2Client({}), { pageSize: 5 }),
-    network: networkReads(new EC2Client({}), { pageSize: 5, stalePageSize: 5 }),
+    elb: elbv2LoadBalancing(new ElasticLoadBalancingV2Client({}), { pageSize: 1 }),
+    metrics: cloudWatchMetrics(new CloudWatchClient({}), { maxDatapoints: 10 }),
+    certificates: acmCertificates(new ACMClient({})),
+    sg: ec2SecurityGroupInventory(new EC2Client({}), { pageSize: 5 }),
+    network: ec2NetworkReferences(new EC2Client({}), { pageSize: 5, stalePageSize: 5 }),
     state: stateBaselineLoader(policy.terraformState, s3.read, sim.account.clock.now),
     policy,
     publish: snsPublisher(new SNSClient({}), TOPIC),

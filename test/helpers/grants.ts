@@ -4,7 +4,7 @@
  */
 import { EC2Client, ModifySecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { securityGroupPort } from '../../shared/aws/ec2/security-groups';
+import { ec2SecurityGroups } from '../../shared/aws/ec2/security-groups';
 import { ruleTagger } from '../../shared/aws/ec2/tags';
 import { snsPublisher } from '../../shared/aws/sns';
 import { type GrantStore, grantAccessRule } from '../../shared/grants/record';
@@ -58,7 +58,7 @@ export const grantedAccess = (groupId: string, cidr: string, port = 5432): Rule 
 export function grantDeps(sim: Simulation, store: GrantStore, overrides: { policy?: Policy } = {}) {
   const ec2 = new EC2Client({});
   return {
-    sg: securityGroupPort(ec2),
+    sg: ec2SecurityGroups(ec2),
     tagger: ruleTagger(ec2),
     store,
     publish: snsPublisher(new SNSClient({}), TOPIC),

@@ -14,24 +14,15 @@ import {
   RebootInstancesCommand,
   StartInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import type { InstanceFacts, Instances, StatusCheck } from '../../estate/instances';
 import { tagsFromList } from '../../rules/normalise';
-import type { InstanceFacts, StatusCheck } from '../../targets/snapshot';
-
-export interface InstancePort {
-  describeInstances(ids: ReadonlyArray<string>): Promise<InstanceFacts[]>;
-  subnetCidrs(ids: ReadonlyArray<string>): Promise<Record<string, string>>;
-  startInstance(id: string): Promise<{ previous: string; current: string }>;
-  rebootInstance(id: string): Promise<void>;
-  tagInstance(id: string, tags: Readonly<Record<string, string>>): Promise<void>;
-  untagInstance(id: string, keys: ReadonlyArray<string>): Promise<void>;
-}
 
 const PAGE = { pageSize: 1000 } as const;
 
 const statusOf = (summary: InstanceStatusSummary | undefined): StatusCheck =>
   (summary?.Status as StatusCheck | undefined) ?? 'insufficient-data';
 
-export function instancePort(client: EC2Client): InstancePort {
+export function ec2Instances(client: EC2Client): Instances {
   return {
     async describeInstances(ids) {
       if (ids.length === 0) return [];

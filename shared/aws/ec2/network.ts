@@ -8,8 +8,7 @@ import {
   paginateDescribeStaleSecurityGroups,
   type StaleIpPermission,
 } from '@aws-sdk/client-ec2';
-import type { StaleReference } from '../../audits/audit';
-import type { NetworkReads } from '../../audits/ports';
+import type { NetworkReferences, StaleReference } from '../../estate/security-groups';
 import { describePorts, normalisePorts, normaliseProtocol } from '../../rules/rule';
 
 interface PageSizes {
@@ -44,7 +43,7 @@ function staleOf(
   }));
 }
 
-export function networkReads(client: EC2Client, options: PageSizes = {}): NetworkReads {
+export function ec2NetworkReferences(client: EC2Client, options: PageSizes = {}): NetworkReferences {
   return {
     async staleReferences(vpcIds) {
       const result: StaleReference[] = [];

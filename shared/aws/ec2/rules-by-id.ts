@@ -3,19 +3,16 @@
  * EC2 client at module load: the use cases that call this import it statically, and must not pull the
  * SDK into a handler's cold start (the client is loaded on first use, see lazy.ts).
  */
-import { awsErrorCode } from '../../errors';
+import { isGone } from '../../errors';
+import type { SecurityGroups } from '../../estate/security-groups';
 import type { Rule } from '../../rules/rule';
-import type { SecurityGroupPort } from './security-groups';
-
-/** What DescribeSecurityGroupRules answers when an id it was given does not exist (any more). */
-const GONE_CODES = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermission.NotFound']);
 
 /**
  * The rules that still exist among `ruleIds`, by id: one DescribeSecurityGroupRules for the batch. AWS
  * refuses the whole read when one id is gone, so only then are the ids read one by one.
  */
 export async function presentRulesByIds(
-  sg: Pick<SecurityGroupPort, 'describeRulesByIds'>,
+  sg: Pick<SecurityGroups, 'describeRulesByIds'>,
   ruleIds: string[],
 ): Promise<Map<string, Rule>> {
   const present = new Map<string, Rule>();
@@ -27,14 +24,14 @@ export async function presentRulesByIds(
     keep(await sg.describeRulesByIds(ruleIds));
     return present;
   } catch (error) {
-    if (!GONE_CODES.has(awsErrorCode(error) ?? '')) throw error;
+    if (!isGone(error, 'rule')) throw error;
     if (ruleIds.length === 1) return present;
   }
   for (const ruleId of ruleIds) {
     try {
       keep(await sg.describeRulesByIds([ruleId]));
     } catch (error) {
-      if (!GONE_CODES.has(awsErrorCode(error) ?? '')) throw error;
+      if (!isGone(error, 'rule')) throw error;
     }
   }
   return present;

@@ -15,40 +15,18 @@ import {
   type SecurityGroup,
   type TagSpecification,
 } from '@aws-sdk/client-ec2';
-import type { AuditGroup, SecurityGroupReads } from '../../audits/ports';
-import { awsErrorCode } from '../../errors';
-import type { GroupFacts } from '../../policy/match';
+import { awsErrorCode, isGone } from '../../errors';
+import type {
+  AuditGroup,
+  AuthorizeResult,
+  RevokeResult,
+  SecurityGroupInventory,
+  SecurityGroups,
+} from '../../estate/security-groups';
 import type { Direction, Rule } from '../../rules/rule';
 import { groupFactsFromSdk, ruleFromSdk, toIpPermission } from './rule-shapes';
 
-const GONE_CODES = new Set(['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound']);
 const PRESENT_CODES = new Set(['InvalidPermission.Duplicate']);
-
-export interface RevokeResult {
-  revoked: string[];
-  alreadyGone: string[];
-}
-export interface AuthorizeResult {
-  authorized: Rule[];
-  alreadyPresent: Rule[];
-  /** The rules as AWS created them, with their sgr- ids and tags (when the response carries them). */
-  created?: Rule[];
-}
-
-export interface SecurityGroupPort {
-  /** By id only: a group name is unique per VPC only, so netwarden never resolves one. */
-  describeGroups(filter?: { groupIds?: string[] }): Promise<GroupFacts[]>;
-  describeGroupRules(groupId: string): Promise<Rule[]>;
-  describeRulesByIds(ruleIds: string[]): Promise<Rule[]>;
-  describeRulesByFilters(filters: Filter[]): Promise<Rule[]>;
-  revokeRules(groupId: string, direction: Direction, ruleIds: string[]): Promise<RevokeResult>;
-  authorizeRules(
-    groupId: string,
-    direction: Direction,
-    rules: Rule[],
-    tags?: Record<string, string>,
-  ): Promise<AuthorizeResult>;
-}
 
 /** DescribeSecurityGroups and DescribeSecurityGroupRules take 5–1000 results a page. */
 const PAGE_SIZE = 1000;
@@ -85,7 +63,7 @@ async function pageRules(
   return rules;
 }
 
-export function securityGroupPort(client: EC2Client): SecurityGroupPort {
+export function ec2SecurityGroups(client: EC2Client): SecurityGroups {
   const describeRules = (input: { Filters?: Filter[]; SecurityGroupRuleIds?: string[] }) =>
     pageRules(client, input);
 
@@ -138,7 +116,7 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
         await revokeOnce(groupId, direction, ruleIds);
         return { revoked: [...ruleIds], alreadyGone: [] };
       } catch (error) {
-        if (!GONE_CODES.has(awsErrorCode(error) ?? '')) throw error;
+        if (!isGone(error, 'rule')) throw error;
         if (ruleIds.length === 1) return { revoked: [], alreadyGone: [...ruleIds] };
       }
       // One id was gone and AWS refused the whole call: revoke the rest one by one.
@@ -148,7 +126,7 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
           await revokeOnce(groupId, direction, [ruleId]);
           result.revoked.push(ruleId);
         } catch (error) {
-          if (!GONE_CODES.has(awsErrorCode(error) ?? '')) throw error;
+          if (!isGone(error, 'rule')) throw error;
           result.alreadyGone.push(ruleId);
         }
       }
@@ -184,10 +162,10 @@ export function securityGroupPort(client: EC2Client): SecurityGroupPort {
 const FILTER_VALUES_PER_CALL = 200;
 
 /** The audits' reads: every group and rule of the account, tag-filtered rules (grants), group names. */
-export function securityGroupReads(
+export function ec2SecurityGroupInventory(
   client: EC2Client,
   options: { /** 5–1000 */ pageSize?: number } = {},
-): SecurityGroupReads {
+): SecurityGroupInventory {
   const pageSize = options.pageSize ?? PAGE_SIZE;
   return {
     async groups() {

@@ -3,11 +3,7 @@
  * is extended; the label is for people only — a grant's state lives in netwarden's state table.
  */
 import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-
-export interface RuleTagger {
-  /** Creates or overwrites these tags on the rules (CreateTags is an upsert). */
-  tagRules(ruleIds: string[], tags: Record<string, string>): Promise<void>;
-}
+import type { RuleTagger } from '../../estate/security-groups';
 
 export function ruleTagger(client: EC2Client): RuleTagger {
   return {

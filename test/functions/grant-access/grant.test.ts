@@ -8,7 +8,7 @@ import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec
 import { describe, expect, it, vi } from 'vitest';
 import { expireGrants } from '../../../functions/expire-grants/expire';
 import { handleGrantCall } from '../../../functions/grant-access/http';
-import type { SecurityGroupPort } from '../../../shared/aws/ec2/security-groups';
+import type { SecurityGroups } from '../../../shared/estate/security-groups';
 import { accessKey } from '../../../shared/grants/record';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { Rule } from '../../../shared/rules/rule';
@@ -274,7 +274,7 @@ describe('no access without a record', () => {
     // and its pending record is older than the grace period: it closes the record as gone.
     const racing: typeof base.sg = {
       ...base.sg,
-      authorizeRules: async (...args: Parameters<SecurityGroupPort['authorizeRules']>) => {
+      authorizeRules: async (...args: Parameters<SecurityGroups['authorizeRules']>) => {
         sim.current.account.clock.advance(6 * 60_000);
         await expireGrants(grantDeps(sim.current, table.current.store));
         return base.sg.authorizeRules(...args);

@@ -6,7 +6,7 @@
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { type RevertDeps, revertDrift } from '../../../functions/revert-sg-drift/revert';
-import { securityGroupPort } from '../../../shared/aws/ec2/security-groups';
+import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
 import { eventLedger } from '../../../shared/aws/state-table/event-ledger';
 import { EventInProgress } from '../../../shared/findings/event-ledger';
 import type { Finding } from '../../../shared/findings/finding';
@@ -27,7 +27,7 @@ const alice = consoleUser('alice@example.com');
 
 /** One container's deps; `publish` records into `published` unless told to fail. */
 function container(published: Finding[], options: { failPublish?: boolean; sg?: RevertDeps['sg'] } = {}) {
-  const sg = options.sg ?? securityGroupPort(ec2);
+  const sg = options.sg ?? ec2SecurityGroups(ec2);
   const now = sim.current.account.clock.now;
   const deps: RevertDeps = {
     sg,
@@ -122,7 +122,7 @@ describe('exactly once per event', () => {
   it('lets one of two containers act on the same event at once; the other is told to retry later', async () => {
     const event = await worldOn5432();
     const published: Finding[] = [];
-    const real = securityGroupPort(ec2);
+    const real = ec2SecurityGroups(ec2);
     let revokeStarted: () => void = () => undefined;
     const started = new Promise<void>((resolve) => {
       revokeStarted = resolve;
@@ -155,7 +155,7 @@ describe('exactly once per event', () => {
   it('lets a retry act after an attempt failed before deciding, without waiting for its claim to lapse', async () => {
     const event = await worldOn5432();
     const published: Finding[] = [];
-    const real = securityGroupPort(ec2);
+    const real = ec2SecurityGroups(ec2);
     const throttled: RevertDeps['sg'] = {
       ...real,
       revokeRules: async () => {

@@ -19,7 +19,7 @@ import {
   type RevertOutcome,
   revertDrift,
 } from '../../../functions/revert-sg-drift/revert';
-import { securityGroupPort } from '../../../shared/aws/ec2/security-groups';
+import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
 import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
 import {
   assumedRole,
@@ -228,7 +228,7 @@ describe('cached group facts', () => {
     // Two containers of revert-sg-drift, each with its own caches; each sees only the events it handles.
     const container = (): RevertDeps => {
       const policy = testPolicy();
-      const sg = securityGroupPort(new EC2Client({}));
+      const sg = ec2SecurityGroups(new EC2Client({}));
       return {
         sg,
         publish: async () => {},

@@ -849,11 +849,11 @@ describe('a restore never breaches a guardrail', () => {
 describe('report mode', () => {
   it('makes no write call and reports everything enforce mode would do', async () => {
     const { revertDrift } = await import('../../../functions/revert-sg-drift/revert');
-    const { securityGroupPort } = await import('../../../shared/aws/ec2/security-groups');
+    const { ec2SecurityGroups } = await import('../../../shared/aws/ec2/security-groups');
     const { loadPolicy } = await import('../../../shared/policy/load');
     const { protectedGroups, recentEvents } = await import('../../../shared/sg/protected-groups');
     const policy = loadPolicy('netwarden.policy.yml');
-    const sg = securityGroupPort(ec2);
+    const sg = ec2SecurityGroups(ec2);
     const published: unknown[] = [];
     const deps = {
       sg,

@@ -13,8 +13,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { describeDecision, type RevertDeps, revertDrift } from '../../../functions/revert-sg-drift/revert';
-import { securityGroupPort } from '../../../shared/aws/ec2/security-groups';
-import { terraformStateReads } from '../../../shared/aws/s3';
+import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
+import { s3TerraformStateObjects } from '../../../shared/aws/s3';
 import { snsPublisher } from '../../../shared/aws/sns';
 import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
 import { stateBaselineLoader } from '../../../shared/terraform/baseline-loader';
@@ -34,10 +34,10 @@ const docdbRule: IpPermission = {
 function deps(withState: boolean): RevertDeps {
   const sim = simulation.current;
   const policy = testPolicy();
-  const sg = securityGroupPort(new EC2Client({}));
+  const sg = ec2SecurityGroups(new EC2Client({}));
   const loader = stateBaselineLoader(
     policy.terraformState,
-    terraformStateReads(() => new S3Client({})).read,
+    s3TerraformStateObjects(() => new S3Client({})).read,
     sim.account.clock.now,
   );
   return {

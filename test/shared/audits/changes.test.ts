@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { describeChange, reviewChanges } from '../../../shared/audits/changes';
-import type { TrailRecord } from '../../../shared/audits/ports';
 import { clockIn } from '../../../shared/audits/time';
+import type { TrailRecord } from '../../../shared/estate/monitoring';
 import { consoleUser, GROUPS, netwardenRole } from '../../../simulated-account/index';
 import { useSimulation } from '../../helpers/simulation';
 

@@ -1,4 +1,8 @@
-/** The ELBv2 adapter at the SDK boundary: Marker pagination, 20 ARNs per DescribeTags, idempotent deregistration. */
+/**
+ * The ELBv2 adapter at the SDK boundary: Marker pagination, 20 ARNs per DescribeTags, idempotent
+ * deregistration, and which target groups a listener sends traffic to (heal-targets and the audits
+ * both depend on that reading).
+ */
 import {
   DeregisterTargetsCommand,
   DescribeTagsCommand,
@@ -9,16 +13,16 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { elbv2Port } from '../../../shared/aws/elbv2';
+import { elbv2LoadBalancing, forwardedTargetGroupArns } from '../../../shared/aws/elbv2';
 
 const mock = mockClient(ElasticLoadBalancingV2Client);
-const port = elbv2Port(new ElasticLoadBalancingV2Client({}));
+const loadBalancing = elbv2LoadBalancing(new ElasticLoadBalancingV2Client({}));
 const arn = (n: number) =>
   `arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/tg-${n}/${String(n).padStart(16, '0')}`;
 
 beforeEach(() => mock.reset());
 
-describe('elbv2Port', () => {
+describe('elbv2LoadBalancing', () => {
   it('follows NextMarker through every page of target groups, 400 at a time', async () => {
     mock
       .on(DescribeTargetGroupsCommand, { PageSize: 400 })
@@ -32,7 +36,7 @@ describe('elbv2Port', () => {
         ],
       });
 
-    const groups = await port.listTargetGroups();
+    const groups = await loadBalancing.targetGroups();
 
     expect(groups.map((group) => [group.name, group.healthCheck.port])).toEqual([
       ['tg-1', 'traffic-port'],
@@ -54,7 +58,7 @@ describe('elbv2Port', () => {
     }));
     const arns = Array.from({ length: 45 }, (_, index) => arn(index));
 
-    const tags = await port.tagsOf(arns);
+    const tags = await loadBalancing.tags(arns);
 
     expect(Object.keys(tags)).toHaveLength(45);
     expect(
@@ -72,7 +76,7 @@ describe('elbv2Port', () => {
         }),
       );
     await expect(
-      port.deregisterTargets(arn(1), [{ id: 'i-0abcdef1234567890', port: 8080 }]),
+      loadBalancing.deregisterTargets(arn(1), [{ id: 'i-0abcdef1234567890', port: 8080 }]),
     ).resolves.toEqual({ alreadyGone: true });
   });
 
@@ -86,13 +90,49 @@ describe('elbv2Port', () => {
           { Code: 'TargetGroupNotFound' },
         ),
       );
-    await expect(port.describeTargetGroup(arn(1))).resolves.toBeUndefined();
+    await expect(loadBalancing.targetGroup(arn(1))).resolves.toBeUndefined();
   });
 
   it('lets any other error through', async () => {
     mock
       .on(DescribeTargetGroupsCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
-    await expect(port.describeTargetGroup(arn(1))).rejects.toThrow('Rate exceeded');
+    await expect(loadBalancing.targetGroup(arn(1))).rejects.toThrow('Rate exceeded');
+  });
+});
+
+const tg = (name: string) =>
+  `arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/${name}/0123456789abcdef`;
+
+describe('forwardedTargetGroupArns', () => {
+  it('reads a simple forward and every group of a weighted forward, once each', () => {
+    expect(
+      forwardedTargetGroupArns({
+        DefaultActions: [
+          { Type: 'forward', TargetGroupArn: tg('blue') },
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: tg('blue'), Weight: 90 },
+                { TargetGroupArn: tg('green'), Weight: 10 },
+              ],
+            },
+          },
+        ],
+      }),
+    ).toEqual([tg('blue'), tg('green')]);
+  });
+
+  it('ignores actions that do not forward, and a listener without actions', () => {
+    expect(
+      forwardedTargetGroupArns({
+        DefaultActions: [
+          { Type: 'redirect', RedirectConfig: { StatusCode: 'HTTP_301', Protocol: 'HTTPS', Port: '443' } },
+          { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } },
+        ],
+      }),
+    ).toEqual([]);
+    expect(forwardedTargetGroupArns({})).toEqual([]);
   });
 });

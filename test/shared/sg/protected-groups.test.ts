@@ -4,7 +4,7 @@
  * never cached. The clock is injected.
  */
 import { describe, expect, it } from 'vitest';
-import type { SecurityGroupPort } from '../../../shared/aws/ec2/security-groups';
+import type { SecurityGroups } from '../../../shared/estate/security-groups';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { GroupFacts } from '../../../shared/policy/match';
 import { GROUP_FACTS_TTL_MS, protectedGroups } from '../../../shared/sg/protected-groups';
@@ -19,7 +19,7 @@ function fakeAccount(tags: Record<string, string>) {
   let time = Date.parse('2026-11-23T00:00:00Z');
   const reads: string[] = [];
   const group: { tags: Record<string, string> } = { tags };
-  const sg: Pick<SecurityGroupPort, 'describeGroups'> = {
+  const sg: Pick<SecurityGroups, 'describeGroups'> = {
     describeGroups: async (filter) => {
       reads.push(...(filter?.groupIds ?? []));
       return [{ groupId: 'sg-1', tags: { ...group.tags } } satisfies GroupFacts];

@@ -1,9 +1,11 @@
 /** diagnose(): the pure decision, exhaustively, on small hand-made snapshots. */
 import { describe, expect, it } from 'vitest';
+import type { InstanceFacts } from '../../../shared/estate/instances';
+import type { TargetHealthFacts } from '../../../shared/estate/load-balancing';
+import type { TargetGroupSnapshot } from '../../../shared/estate/snapshot';
 import { TargetPolicy } from '../../../shared/policy/schema';
 import type { Rule } from '../../../shared/rules/rule';
 import { diagnose, HEAL_TAGS } from '../../../shared/targets/diagnose';
-import type { InstanceFacts, TargetGroupSnapshot, TargetHealthFacts } from '../../../shared/targets/snapshot';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const NLB_SG = 'sg-0000000000000a001';

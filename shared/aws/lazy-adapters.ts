@@ -1,0 +1,151 @@
+/**
+ * The adapters handlers use, one loader per part of the estate, each loaded on first use (see
+ * lazy.ts): the adapter module and its SDK client are separate esbuild chunks, so a cold start does
+ * not parse a client until an event needs it. Handlers import adapters only from here.
+ */
+
+import type { Certificates } from '../estate/certificates';
+import type { Instances } from '../estate/instances';
+import type { LoadBalancing } from '../estate/load-balancing';
+import type { Alarms, Metrics, SecurityGroupTrail } from '../estate/monitoring';
+import type {
+  NetworkReferences,
+  RuleTagger,
+  SecurityGroupInventory,
+  SecurityGroups,
+} from '../estate/security-groups';
+import type { TerraformStateObjects } from '../estate/terraform-state';
+import type { EventLedger } from '../findings/event-ledger';
+import type { Publish } from '../findings/finding';
+import type { RepeatGate } from '../findings/repeats';
+import type { GrantStore } from '../grants/record';
+import { lazyAdapter, lazyFunction } from './lazy';
+
+/** `bulk`: the client for reading the whole account (the audits), with its own retry budget. */
+export const lazySecurityGroups = (options: { bulk?: boolean } = {}) =>
+  lazyAdapter<SecurityGroups>(async () => {
+    const [{ ec2SecurityGroups }, clients] = await Promise.all([
+      import('./ec2/security-groups'),
+      import('./clients'),
+    ]);
+    return ec2SecurityGroups(options.bulk ? clients.ec2BulkClient() : clients.ec2Client());
+  });
+
+export const lazyRuleTagger = () =>
+  lazyAdapter<RuleTagger>(async () => {
+    const [{ ruleTagger }, { ec2Client }] = await Promise.all([import('./ec2/tags'), import('./clients')]);
+    return ruleTagger(ec2Client());
+  });
+
+export const lazyInstances = () =>
+  lazyAdapter<Instances>(async () => {
+    const [{ ec2Instances }, { ec2Client }] = await Promise.all([
+      import('./ec2/instances'),
+      import('./clients'),
+    ]);
+    return ec2Instances(ec2Client());
+  });
+
+export const lazyLoadBalancing = (options: { bulk?: boolean } = {}) =>
+  lazyAdapter<LoadBalancing>(async () => {
+    const [{ elbv2LoadBalancing }, clients] = await Promise.all([import('./elbv2'), import('./clients')]);
+    return elbv2LoadBalancing(options.bulk ? clients.elbv2BulkClient() : clients.elbv2Client());
+  });
+
+/** Every group and rule of the account, for the audits (the bulk EC2 client). */
+export const lazySecurityGroupInventory = () =>
+  lazyAdapter<SecurityGroupInventory>(async () => {
+    const [{ ec2SecurityGroupInventory }, { ec2BulkClient }] = await Promise.all([
+      import('./ec2/security-groups'),
+      import('./clients'),
+    ]);
+    return ec2SecurityGroupInventory(ec2BulkClient());
+  });
+
+export const lazyNetworkReferences = () =>
+  lazyAdapter<NetworkReferences>(async () => {
+    const [{ ec2NetworkReferences }, { ec2BulkClient }] = await Promise.all([
+      import('./ec2/network'),
+      import('./clients'),
+    ]);
+    return ec2NetworkReferences(ec2BulkClient());
+  });
+
+export const lazyAlarms = () =>
+  lazyAdapter<Alarms>(async () => {
+    const [{ cloudWatchAlarms }, { cloudWatchClient }] = await Promise.all([
+      import('./cloudwatch'),
+      import('./clients'),
+    ]);
+    return cloudWatchAlarms(cloudWatchClient());
+  });
+
+export const lazyMetrics = () =>
+  lazyAdapter<Metrics>(async () => {
+    const [{ cloudWatchMetrics }, { cloudWatchClient }] = await Promise.all([
+      import('./cloudwatch'),
+      import('./clients'),
+    ]);
+    return cloudWatchMetrics(cloudWatchClient());
+  });
+
+export const lazySecurityGroupTrail = () =>
+  lazyAdapter<SecurityGroupTrail>(async () => {
+    const [{ cloudTrailSecurityGroupCalls }, { cloudTrailClient }] = await Promise.all([
+      import('./cloudtrail'),
+      import('./clients'),
+    ]);
+    return cloudTrailSecurityGroupCalls(cloudTrailClient());
+  });
+
+export const lazyCertificates = () =>
+  lazyAdapter<Certificates>(async () => {
+    const [{ acmCertificates }, { acmClient }] = await Promise.all([import('./acm'), import('./clients')]);
+    return acmCertificates(acmClient());
+  });
+
+export const lazyPublisher = (topicArn: string): Publish =>
+  lazyFunction(async () => {
+    const [{ snsPublisher }, { snsClient }] = await Promise.all([import('./sns'), import('./clients')]);
+    return snsPublisher(snsClient(), topicArn);
+  });
+
+/** Reads Terraform state objects from S3 (the bucket may be in another region). */
+export const lazyTerraformStateObjects = () =>
+  lazyAdapter<TerraformStateObjects>(async () => {
+    const [{ s3TerraformStateObjects }, { s3Client }] = await Promise.all([
+      import('./s3'),
+      import('./clients'),
+    ]);
+    return s3TerraformStateObjects(s3Client);
+  });
+
+/** netwarden's state table: the grant records only netwarden's roles can write. */
+export const lazyGrantStore = (tableName: string) =>
+  lazyAdapter<GrantStore>(async () => {
+    const [{ grantStore }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table/grants'),
+      import('./clients'),
+    ]);
+    return grantStore(dynamoDbClient(), tableName);
+  });
+
+/** The event ledger in the state table (exactly-once findings per event and function). */
+export const lazyEventLedger = (tableName: string, owner: string) =>
+  lazyAdapter<EventLedger>(async () => {
+    const [{ eventLedger }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table/event-ledger'),
+      import('./clients'),
+    ]);
+    return eventLedger(dynamoDbClient(), tableName, owner);
+  });
+
+/** Repeat suppression in the state table: survives cold starts (shared/findings/repeats.ts). */
+export const lazyRepeatGate = (tableName: string, owner: string, repeatAfterMs: number) =>
+  lazyAdapter<RepeatGate>(async () => {
+    const [{ stateTableRepeats }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table/repeat-store'),
+      import('./clients'),
+    ]);
+    return stateTableRepeats(dynamoDbClient(), tableName, owner, repeatAfterMs);
+  });
