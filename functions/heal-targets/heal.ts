@@ -8,7 +8,7 @@
 import type { SecurityGroupPort } from '../../shared/aws/ec2';
 import type { InstancePort } from '../../shared/aws/ec2-instances';
 import type { Elbv2Port } from '../../shared/aws/elbv2';
-import { errorMessage, Unprocessable } from '../../shared/errors';
+import { errorMessage } from '../../shared/errors';
 import { foreignPlaces, type Home, type Place } from '../../shared/events/home';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
@@ -29,7 +29,7 @@ import type {
   TargetGroupSnapshot,
   TargetHealthFacts,
 } from '../../shared/targets/snapshot';
-import { type HealTrigger, triggerOf } from './schema';
+import type { HealTrigger } from './schema';
 
 export interface HealDeps {
   readonly elbv2: Elbv2Port;
@@ -253,15 +253,13 @@ async function carryOut(diagnosis: Diagnosis, group: TargetGroupFacts, mode: Mod
   return { carried, cleared, failures };
 }
 
-async function reportUnprocessable(raw: unknown, reason: string, deps: HealDeps): Promise<HealOutcome> {
-  const id = (raw as { id?: unknown } | null)?.id;
-  const eventId = typeof id === 'string' ? id : undefined;
+async function reportUnprocessable(eventId: string, reason: string, deps: HealDeps): Promise<HealOutcome> {
   deps.log?.('unprocessable event', { reason, eventId });
   await deps.publish(
     unprocessableFinding(reason, deps.now(), {
       function: FUNCTION,
       mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
-      ...(eventId ? { eventId } : {}),
+      eventId,
     }),
   );
   return { status: 'unprocessable', reason };
@@ -303,14 +301,8 @@ function placesOf(
   return [accounts, regions];
 }
 
-export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOutcome> {
-  let trigger: HealTrigger;
-  try {
-    trigger = triggerOf(raw);
-  } catch (error) {
-    if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
-    throw error;
-  }
+/** A trigger (already read by the schema: schema.ts) → the opted-in groups diagnosed, healed and reported. */
+export async function healTargets(trigger: HealTrigger, deps: HealDeps): Promise<HealOutcome> {
   if (trigger.kind === 'ignored') {
     deps.log?.('ignored event', { eventId: trigger.eventId, reason: trigger.reason });
     return { status: 'ignored', reason: trigger.reason };
@@ -318,7 +310,7 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
   // Before any AWS call: is this event netwarden's to act on at all?
   if (!deps.home)
     return reportUnprocessable(
-      raw,
+      trigger.eventId,
       'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts',
       deps,
     );
