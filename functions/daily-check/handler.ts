@@ -1,27 +1,18 @@
 /** daily-check: EventBridge schedule (09:00 Asia/Seoul by default) → dailyCheck → one digest finding. Wiring only. */
-
-import { scheduledTime } from '../../shared/audits/schedule';
 import {
   lazyAlarms,
   lazyGrantStore,
   lazyLoadBalancing,
-  lazyPublisher,
   lazySecurityGroupInventory,
   lazySecurityGroupTrail,
 } from '../../shared/aws/lazy-adapters';
-import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
+import { ScheduleTrigger } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
-import { effectiveMode, loadPolicy } from '../../shared/policy/load';
+import { wire } from '../../shared/wiring';
 import { type DailyDeps, dailyCheck } from './daily';
 
-const config = parseConfig(
-  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
-  process.env,
-);
-const policy = loadPolicy(config.POLICY_PATH);
-const mode = effectiveMode(policy, undefined, config.NETWARDEN_MODE);
-const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
+const { config, policy, publish, selfRoles, wayIn } = wire('daily-check');
 
 const deps: DailyDeps = {
   elb: lazyLoadBalancing({ bulk: true }),
@@ -30,14 +21,13 @@ const deps: DailyDeps = {
   sg: lazySecurityGroupInventory(),
   grants: lazyGrantStore(config.STATE_TABLE_NAME),
   policy,
-  selfRoles: selfRolePatterns(config),
+  selfRoles,
   publish,
 };
 
-export const handler = lambda(async (event: unknown) => {
-  const at = await scheduledTime(event, { function: 'daily-check', mode, publish, now: () => new Date() });
-  if (!at) return { status: 'unprocessable' };
-  const { finding } = await dailyCheck(at, deps);
+// The window is the schedule's time, not the clock's: a retried invocation checks the same day.
+export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event) => {
+  const { finding } = await dailyCheck(new Date(event.time), deps);
   logger.info('daily check published', { severity: finding.severity, title: finding.title });
   return { status: 'published', title: finding.title };
 });

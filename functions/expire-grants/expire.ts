@@ -89,6 +89,20 @@ function settlementOf(record: GrantRecord, present: ReadonlyMap<string, Rule>): 
   return sameAccess(rule, record.access) ? { kind: 'revoke', ruleId } : { kind: 'moved', rule };
 }
 
+/** One run's state, shared by its steps: what it decided so far and the findings it will publish. */
+interface Sweep {
+  readonly deps: ExpireDeps;
+  readonly mode: Mode;
+  readonly now: Date;
+  readonly outcome: ExpiryOutcome;
+  readonly findings: Finding[];
+  /**
+   * Whether this news about this grant is told now: always in enforce mode (the record's state says
+   * what was told), once per grant and kind in report mode, which writes nothing to the record.
+   */
+  readonly firstTime: (kind: string, record: GrantRecord) => Promise<boolean>;
+}
+
 export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
   const policy = deps.policy.grants;
   const mode = effectiveMode(deps.policy, policy, deps.modeOverride);
@@ -107,30 +121,59 @@ export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
   const records = await deps.store.expiringBy(new Date(now.getTime() + policy.warnBefore));
   Object.assign(outcome, { found: records.length });
   const plan = planExpiry(records, now, policy);
-  const base = { mode, now };
-  const findings: Finding[] = [];
-  const firstTime = async (kind: string, record: GrantRecord): Promise<boolean> => {
+  const sweep: Sweep = { deps, mode, now, outcome, findings: [], firstTime: firstTimeGate(deps, mode, now) };
+
+  await settleDue(dueNow(plan.revoke, sweep), sweep);
+  const warnings = await warn(plan.warn, sweep);
+  // Publish before marking: a lost mark means a second warning, a mark without a message means none.
+  for (const finding of sweep.findings) await deps.publish(finding);
+  if (mode === 'enforce') await markWarned(warnings, sweep);
+
+  deps.log?.('grants swept', { ...outcome, failed: outcome.failed.length });
+  if (outcome.failed.length > 0) {
+    throw new Error(
+      `expire-grants: ${outcome.failed.length} grant(s) not settled, retried on the next run: ${outcome.failed.map((failure) => `${failure.grant} (${failure.error})`).join(', ')}`,
+      { cause: outcome.failed },
+    );
+  }
+  return outcome;
+}
+
+function firstTimeGate(deps: ExpireDeps, mode: Mode, now: Date): Sweep['firstTime'] {
+  return async (kind, record) => {
     if (mode === 'enforce' || !deps.reported) return true;
     const key = `${kind}|${record.groupId}|${record.access.peer.type}|${summarise(record.access)}|${record.expiresAt.toISOString()}`;
     return deps.reported.shouldPublish(key, 'reported', now);
   };
+}
 
-  const why = (record: GrantRecord) =>
-    `granted to ${record.owner} (${record.reason}) until ${isoSeconds(record.expiresAt)}`;
+const why = (record: GrantRecord) =>
+  `granted to ${record.owner} (${record.reason}) until ${isoSeconds(record.expiresAt)}`;
 
-  const due = plan.revoke.filter((record) => {
+/** The due records, less pending ones too young to settle (see PENDING_GRACE_MS). */
+function dueNow(records: ReadonlyArray<GrantRecord>, sweep: Sweep): GrantRecord[] {
+  return records.filter((record) => {
     const young =
-      record.status === 'pending' && now.getTime() - record.createdAt.getTime() < PENDING_GRACE_MS;
+      record.status === 'pending' && sweep.now.getTime() - record.createdAt.getTime() < PENDING_GRACE_MS;
     if (young)
-      deps.log?.('pending grant too young to settle; the next run looks again', { grant: labelOf(record) });
+      sweep.deps.log?.('pending grant too young to settle; the next run looks again', {
+        grant: labelOf(record),
+      });
     return !young;
   });
+}
+
+/**
+ * Settles each due grant on its own: a failure (transient, or another writer got there first) leaves
+ * its record open for the next run and is counted, and the rest are still settled.
+ */
+async function settleDue(due: ReadonlyArray<GrantRecord>, sweep: Sweep): Promise<void> {
   // The recorded rules as they are now: one read for the batch, so a modified rule is never revoked.
   let present = new Map<string, Rule>();
   let readError: string | undefined;
   try {
     present = await presentRulesByIds(
-      deps.sg,
+      sweep.deps.sg,
       due.flatMap((record) => (record.ruleId ? [record.ruleId] : [])),
     );
   } catch (error) {
@@ -140,97 +183,106 @@ export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
   for (const record of due) {
     try {
       if (record.ruleId && readError !== undefined) throw new Error(`reading its rule failed: ${readError}`);
-      const pendingRule = record.ruleId ? undefined : await ruleOfPending(record, deps);
+      const pendingRule = record.ruleId ? undefined : await ruleOfPending(record, sweep.deps);
       const settlement: Settlement = pendingRule?.ruleId
         ? { kind: 'revoke', ruleId: pendingRule.ruleId }
         : settlementOf(record, present);
-      if (settlement.kind === 'moved') {
-        if (!(await firstTime('grant.moved', record))) continue;
-        if (mode === 'enforce')
-          await deps.store.close(record, {
-            at: now,
-            why: `its rule ${record.ruleId} was modified to allow ${summarise(settlement.rule)}: not revoked`,
-          });
-        outcome.moved.push(labelOf(record));
-        findings.push(
-          movedFinding(record, settlement.rule, {
-            ...base,
-            outcome: 'no-action',
-            closedBy: `expire-grants at the grant's expiry (${isoSeconds(record.expiresAt)})`,
-          }),
-        );
-        continue;
-      }
-      let gone = settlement.kind === 'gone';
-      if (mode === 'enforce' && settlement.kind === 'revoke') {
-        // Grants are ingress rules (grant-access creates nothing else); revoked by id, never by tag.
-        const result = await deps.sg.revokeRules(record.groupId, record.access.direction, [
-          settlement.ruleId,
-        ]);
-        gone = result.alreadyGone.length > 0;
-      }
-      const kind = gone ? 'grant.gone' : 'grant.expired';
-      if (!(await firstTime(kind, record))) continue;
-      if (mode === 'enforce')
-        await deps.store.close(record, {
-          at: now,
-          why: gone ? 'expired; its rule was already gone' : 'expired; revoked',
-        });
-      (gone ? outcome.alreadyGone : outcome.expired).push(labelOf(record));
-      const ruleId = settlement.ruleId;
-      findings.push(
-        gone
-          ? closedFinding(record, {
-              ...base,
-              kind: 'grant.gone',
-              outcome: 'already-done',
-              why: `${why(record)}; its rule ${ruleId ?? '(never recorded)'} was already gone, removed outside netwarden: the record ${mode === 'enforce' ? 'is' : 'would be'} closed`,
-              ...(ruleId ? { ruleId } : {}),
-            })
-          : closedFinding(record, {
-              ...base,
-              kind: 'grant.expired',
-              outcome: mode === 'enforce' ? 'acted' : 'would-act',
-              why: why(record),
-              ...(ruleId ? { ruleId } : {}),
-            }),
-      );
+      if (settlement.kind === 'moved') await closeMoved(record, settlement.rule, sweep);
+      else await expire(record, settlement, sweep);
     } catch (error) {
-      // Transient (or another writer got there first): the record stays open for the next run.
-      outcome.failed.push({ grant: labelOf(record), error: errorMessage(error) });
-      deps.log?.('revoke failed; the next run retries', {
+      sweep.outcome.failed.push({ grant: labelOf(record), error: errorMessage(error) });
+      sweep.deps.log?.('revoke failed; the next run retries', {
         groupId: record.groupId,
         ruleId: record.ruleId,
         error: errorMessage(error),
       });
     }
   }
+}
 
-  const warnings: GrantRecord[] = [];
-  for (const record of plan.warn) if (await firstTime('grant.expiring', record)) warnings.push(record);
-  for (const record of warnings) {
-    findings.push(expiringFinding(record, base));
-    outcome.warned.push(labelOf(record));
+/** The recorded rule id now allows other access: the record is closed, the rule is not revoked. */
+async function closeMoved(record: GrantRecord, rule: Rule, sweep: Sweep): Promise<void> {
+  const { deps, mode, now } = sweep;
+  if (!(await sweep.firstTime('grant.moved', record))) return;
+  if (mode === 'enforce')
+    await deps.store.close(record, {
+      at: now,
+      why: `its rule ${record.ruleId} was modified to allow ${summarise(rule)}: not revoked`,
+    });
+  sweep.outcome.moved.push(labelOf(record));
+  sweep.findings.push(
+    movedFinding(record, rule, {
+      mode,
+      now,
+      outcome: 'no-action',
+      closedBy: `expire-grants at the grant's expiry (${isoSeconds(record.expiresAt)})`,
+    }),
+  );
+}
+
+/** Revokes the grant's rule (enforce mode) unless it is gone already, then closes its record. */
+async function expire(
+  record: GrantRecord,
+  settlement: Exclude<Settlement, { kind: 'moved' }>,
+  sweep: Sweep,
+): Promise<void> {
+  const { deps, mode, now } = sweep;
+  let gone = settlement.kind === 'gone';
+  if (mode === 'enforce' && settlement.kind === 'revoke') {
+    // Grants are ingress rules (grant-access creates nothing else); revoked by id, never by tag.
+    const result = await deps.sg.revokeRules(record.groupId, record.access.direction, [settlement.ruleId]);
+    gone = result.alreadyGone.length > 0;
   }
-  // Publish before marking: a lost mark means a second warning, a mark without a message means none.
-  for (const finding of findings) await deps.publish(finding);
-  if (mode === 'enforce') {
-    for (const record of warnings) {
-      try {
-        await deps.store.markWarned(record, now);
-      } catch (error) {
-        // Extended or closed meanwhile: the new state decides the next warning.
-        if (error instanceof GrantConflict) continue;
-        outcome.failed.push({ grant: labelOf(record), error: errorMessage(error) });
-      }
+  const kind = gone ? 'grant.gone' : 'grant.expired';
+  if (!(await sweep.firstTime(kind, record))) return;
+  if (mode === 'enforce')
+    await deps.store.close(record, {
+      at: now,
+      why: gone ? 'expired; its rule was already gone' : 'expired; revoked',
+    });
+  (gone ? sweep.outcome.alreadyGone : sweep.outcome.expired).push(labelOf(record));
+  const ruleId = settlement.ruleId;
+  sweep.findings.push(
+    gone
+      ? closedFinding(record, {
+          mode,
+          now,
+          kind: 'grant.gone',
+          outcome: 'already-done',
+          why: `${why(record)}; its rule ${ruleId ?? '(never recorded)'} was already gone, removed outside netwarden: the record ${mode === 'enforce' ? 'is' : 'would be'} closed`,
+          ...(ruleId ? { ruleId } : {}),
+        })
+      : closedFinding(record, {
+          mode,
+          now,
+          kind: 'grant.expired',
+          outcome: mode === 'enforce' ? 'acted' : 'would-act',
+          why: why(record),
+          ...(ruleId ? { ruleId } : {}),
+        }),
+  );
+}
+
+/** The grants about to expire whose warning is told now; their findings join the run's. */
+async function warn(records: ReadonlyArray<GrantRecord>, sweep: Sweep): Promise<GrantRecord[]> {
+  const warnings: GrantRecord[] = [];
+  for (const record of records) if (await sweep.firstTime('grant.expiring', record)) warnings.push(record);
+  for (const record of warnings) {
+    sweep.findings.push(expiringFinding(record, { mode: sweep.mode, now: sweep.now }));
+    sweep.outcome.warned.push(labelOf(record));
+  }
+  return warnings;
+}
+
+/** Marks each warned record, after its warning was published. */
+async function markWarned(warnings: ReadonlyArray<GrantRecord>, sweep: Sweep): Promise<void> {
+  for (const record of warnings) {
+    try {
+      await sweep.deps.store.markWarned(record, sweep.now);
+    } catch (error) {
+      // Extended or closed meanwhile: the new state decides the next warning.
+      if (error instanceof GrantConflict) continue;
+      sweep.outcome.failed.push({ grant: labelOf(record), error: errorMessage(error) });
     }
   }
-  deps.log?.('grants swept', { ...outcome, failed: outcome.failed.length });
-  if (outcome.failed.length > 0) {
-    throw new Error(
-      `expire-grants: ${outcome.failed.length} grant(s) not settled, retried on the next run: ${outcome.failed.map((failure) => `${failure.grant} (${failure.error})`).join(', ')}`,
-      { cause: outcome.failed },
-    );
-  }
-  return outcome;
 }

@@ -1,30 +1,26 @@
-/** grant-access: its Function URL (AWS_IAM auth) → handleGrantCall. Wiring only. */
-import {
-  lazyGrantStore,
-  lazyPublisher,
-  lazyRuleTagger,
-  lazySecurityGroups,
-} from '../../shared/aws/lazy-adapters';
-import { BaseConfig, parseConfig } from '../../shared/config';
-import { logger } from '../../shared/logger';
+/** grant-access: its Function URL (AWS_IAM auth) → routeGrantCall. Wiring only. */
+import { lazyGrantStore, lazyRuleTagger, lazySecurityGroups } from '../../shared/aws/lazy-adapters';
 import { lambda } from '../../shared/middleware';
-import { loadPolicy } from '../../shared/policy/load';
-import { handleGrantCall } from './http';
+import { wire } from '../../shared/wiring';
+import { rejectUnreadable, routeGrantCall } from './http';
+import { GrantCallEvent } from './schema';
 
-const config = parseConfig(
-  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
-  process.env,
-);
+const { config, policy, publish, now, log } = wire('grant-access');
 const deps = {
   sg: lazySecurityGroups(),
   tagger: lazyRuleTagger(),
   store: lazyGrantStore(config.STATE_TABLE_NAME),
-  publish: lazyPublisher(config.FINDINGS_TOPIC_ARN),
-  now: () => new Date(),
-  policy: loadPolicy(config.POLICY_PATH),
-  ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
-  log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
+  publish,
+  now,
+  policy,
+  log,
 };
 
-/** The HTTP response for the Function URL: the grant, the listing, or every problem with the request. */
-export const handler = lambda(async (event: unknown) => handleGrantCall(event, deps));
+/**
+ * The HTTP response for the Function URL: the grant, the listing, or every problem with the request.
+ * An event that is no verified request is answered as a rejected request (400), as every refusal here is.
+ */
+export const handler = lambda({
+  schema: GrantCallEvent,
+  unprocessable: (refusal) => rejectUnreadable(refusal, deps),
+}).handler((event) => routeGrantCall(event, deps));

@@ -9,10 +9,11 @@
  */
 import { rejectedFinding } from '../../shared/grants/findings';
 import { requesterProblem } from '../../shared/grants/request';
+import { admit, type Refusal } from '../../shared/middleware';
 import { effectiveMode } from '../../shared/policy/load';
 import { type GrantAccessDeps, grantAccess, rejectRequest } from './grant';
 import { listGrants, revokeGrant } from './manage';
-import { parseFunctionUrlEvent, parseGrantBody } from './schema';
+import { type FunctionUrlEvent, GrantCallEvent, parseGrantBody } from './schema';
 
 export interface HttpResponse {
   readonly statusCode: number;
@@ -28,15 +29,27 @@ const respond = (statusCode: number, body: Record<string, unknown>): HttpRespons
 
 const REVOKE_PATH = /^\/grants\/(sgr-[0-9a-f]{8,17})$/;
 
-export async function handleGrantCall(raw: unknown, deps: GrantAccessDeps): Promise<HttpResponse> {
-  const parsed = parseFunctionUrlEvent(raw);
-  if (!parsed.ok) {
-    const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
-    await deps.publish(rejectedFinding({}, parsed.problems, { mode, now: deps.now() }));
-    deps.log?.('not a verified Function URL request', { problems: parsed.problems });
-    return respond(400, { status: 'rejected', problems: parsed.problems });
-  }
-  const event = parsed.value;
+/**
+ * A request that is not a verified Function URL call (a direct invoke, a URL without IAM auth) is
+ * refused by the schema: it creates nothing, is reported as a rejected request, and is answered 400.
+ */
+export async function rejectUnreadable(refusal: Refusal, deps: GrantAccessDeps): Promise<HttpResponse> {
+  const problems = [refusal.reason];
+  const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
+  await deps.publish(rejectedFinding({}, problems, { mode, now: deps.now() }));
+  deps.log?.('not a verified Function URL request', { problems });
+  return respond(400, { status: 'rejected', problems });
+}
+
+/** A raw event, entering as the handler's does (shared/middleware.ts): for in-process callers. */
+export const handleGrantCall = (raw: unknown, deps: GrantAccessDeps): Promise<HttpResponse> =>
+  admit<FunctionUrlEvent, HttpResponse, HttpResponse, void>(
+    { schema: GrantCallEvent, unprocessable: (refusal) => rejectUnreadable(refusal, deps) },
+    (event) => routeGrantCall(event, deps),
+  )(raw);
+
+/** A verified Function URL request → the route it names, for the principal AWS verified. */
+export async function routeGrantCall(event: FunctionUrlEvent, deps: GrantAccessDeps): Promise<HttpResponse> {
   const { userArn: requester, accountId } = event.requestContext.authorizer.iam;
   const method = event.requestContext.http.method.toUpperCase();
   const path = event.rawPath.replace(/\/+$/, '') || '/';

@@ -6,6 +6,7 @@
  * authorizer) is not a request and creates nothing.
  */
 import * as z from 'zod';
+import { eventSchema } from '../../shared/events/event-schema';
 import type { GrantRequest } from '../../shared/grants/request';
 import { formatIssues } from '../../shared/policy/load';
 
@@ -45,16 +46,11 @@ export const GrantBody = z
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
-export function parseFunctionUrlEvent(raw: unknown): Parsed<FunctionUrlEvent> {
-  const parsed = FunctionUrlEvent.safeParse(raw);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return {
-    ok: false,
-    problems: [
-      `not a Function URL request verified by AWS_IAM, so nothing was created (${formatIssues(parsed.error.issues, raw, 'event')})`,
-    ],
-  };
-}
+/** grant-access's way in: anything but a Function URL request AWS verified creates nothing. */
+export const GrantCallEvent = eventSchema(
+  FunctionUrlEvent,
+  (problems) => `not a Function URL request verified by AWS_IAM, so nothing was created (${problems})`,
+);
 
 export function parseGrantBody(event: FunctionUrlEvent): Parsed<GrantRequest> {
   const text =

@@ -5,7 +5,7 @@
  * the first one did (an instance behind both is started once, then is `pending` for the second).
  */
 
-import { errorMessage, Unprocessable } from '../../shared/errors';
+import { errorMessage } from '../../shared/errors';
 import type { Instances } from '../../shared/estate/instances';
 import type {
   ListenerFacts,
@@ -29,7 +29,7 @@ import {
   targetGroupFinding,
   targetGroupMissingFinding,
 } from '../../shared/targets/findings';
-import { type HealTrigger, triggerOf } from './schema';
+import type { HealTrigger } from './schema';
 
 export interface HealDeps {
   readonly elbv2: LoadBalancing;
@@ -253,15 +253,13 @@ async function carryOut(diagnosis: Diagnosis, group: TargetGroupFacts, mode: Mod
   return { carried, cleared, failures };
 }
 
-async function reportUnprocessable(raw: unknown, reason: string, deps: HealDeps): Promise<HealOutcome> {
-  const id = (raw as { id?: unknown } | null)?.id;
-  const eventId = typeof id === 'string' ? id : undefined;
+async function reportUnprocessable(eventId: string, reason: string, deps: HealDeps): Promise<HealOutcome> {
   deps.log?.('unprocessable event', { reason, eventId });
   await deps.publish(
     unprocessableFinding(reason, deps.now(), {
       function: FUNCTION,
       mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
-      ...(eventId ? { eventId } : {}),
+      eventId,
     }),
   );
   return { status: 'unprocessable', reason };
@@ -303,14 +301,8 @@ function placesOf(
   return [accounts, regions];
 }
 
-export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOutcome> {
-  let trigger: HealTrigger;
-  try {
-    trigger = triggerOf(raw);
-  } catch (error) {
-    if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
-    throw error;
-  }
+/** A trigger (already read by the schema: schema.ts) → the opted-in groups diagnosed, healed and reported. */
+export async function healTargets(trigger: HealTrigger, deps: HealDeps): Promise<HealOutcome> {
   if (trigger.kind === 'ignored') {
     deps.log?.('ignored event', { eventId: trigger.eventId, reason: trigger.reason });
     return { status: 'ignored', reason: trigger.reason };
@@ -318,7 +310,7 @@ export async function healTargets(raw: unknown, deps: HealDeps): Promise<HealOut
   // Before any AWS call: is this event netwarden's to act on at all?
   if (!deps.home)
     return reportUnprocessable(
-      raw,
+      trigger.eventId,
       'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts',
       deps,
     );

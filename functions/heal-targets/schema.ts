@@ -1,11 +1,11 @@
 /**
  * heal-targets' triggers: the UnHealthyHostCount alarm going to ALARM (EventBridge "CloudWatch Alarm
  * State Change") and the sweep schedule ("Scheduled Event"). Anything else, or an alarm without a
- * usable TargetGroup dimension, is Unprocessable: reported once, never retried.
+ * usable TargetGroup dimension, is refused: reported once as `unprocessable`, never retried.
  */
 import * as z from 'zod';
-import { Unprocessable } from '../../shared/errors';
 import { AlarmStateChangeEvent, alarmMetrics } from '../../shared/events/alarm-state-change';
+import type { EventParse, EventSchema } from '../../shared/events/event-schema';
 import { ScheduledEvent } from '../../shared/events/schedule';
 import { formatIssues } from '../../shared/policy/load';
 
@@ -38,47 +38,51 @@ function partitionOf(arn: string | undefined): string {
   return arn?.match(/^arn:(aws[a-z-]*):/)?.[1] ?? 'aws';
 }
 
-export function triggerOf(raw: unknown): HealTrigger {
+const accepted = (trigger: HealTrigger): EventParse<HealTrigger> => ({ success: true, data: trigger });
+const refused = (reason: string): EventParse<HealTrigger> => ({ success: false, reason });
+
+/** Which trigger an event is, or why it is none (naming the field and the value). */
+export function triggerOf(raw: unknown): EventParse<HealTrigger> {
   const detailType = (raw as { 'detail-type'?: unknown } | null)?.['detail-type'];
   if (detailType === 'Scheduled Event') {
     const parsed = SweepEvent.safeParse(raw);
     if (!parsed.success)
-      throw new Unprocessable(`not a scheduled event: ${formatIssues(parsed.error.issues, raw, 'event')}`);
-    return {
+      return refused(`not a scheduled event: ${formatIssues(parsed.error.issues, raw, 'event')}`);
+    return accepted({
       kind: 'sweep',
       eventId: parsed.data.id,
       account: parsed.data.account,
       region: parsed.data.region,
-    };
+    });
   }
   const parsed = AlarmStateChangeEvent.safeParse(raw);
   if (!parsed.success)
-    throw new Unprocessable(
+    return refused(
       `neither a CloudWatch Alarm State Change nor a Scheduled Event: ${formatIssues(parsed.error.issues, raw, 'event')}`,
     );
   const event = parsed.data;
   if (event.detail.state.value !== 'ALARM')
-    return {
+    return accepted({
       kind: 'ignored',
       eventId: event.id,
       reason: `alarm ${event.detail.alarmName} is ${event.detail.state.value}, not ALARM`,
-    };
+    });
   const metric = alarmMetrics(event).find(
     (candidate) =>
       candidate.namespace === UNHEALTHY_METRIC.namespace && candidate.name === UNHEALTHY_METRIC.name,
   );
   if (!metric)
-    return {
+    return accepted({
       kind: 'ignored',
       eventId: event.id,
       reason: `alarm ${event.detail.alarmName} does not watch ${UNHEALTHY_METRIC.namespace} ${UNHEALTHY_METRIC.name}`,
-    };
+    });
   const dimension = metric.dimensions.TargetGroup;
   if (!dimension || !TARGET_GROUP_DIMENSION.test(dimension))
-    throw new Unprocessable(
+    return refused(
       `detail.configuration.metrics[].metricStat.metric.dimensions.TargetGroup: expected "targetgroup/<name>/<16 hex>", found ${dimension === undefined ? 'nothing' : JSON.stringify(dimension)} (alarm ${event.detail.alarmName})`,
     );
-  return {
+  return accepted({
     kind: 'alarm',
     eventId: event.id,
     alarmName: event.detail.alarmName,
@@ -86,5 +90,8 @@ export function triggerOf(raw: unknown): HealTrigger {
     account: event.account,
     region: event.region,
     ...(event.resources[0] ? { alarmArn: event.resources[0] } : {}),
-  };
+  });
 }
+
+/** heal-targets' way in: the alarm or the sweep, read once by the middleware. */
+export const HealEvent: EventSchema<HealTrigger> = { safeParse: triggerOf };

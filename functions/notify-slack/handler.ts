@@ -3,12 +3,13 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { lazySecureString } from '../../shared/aws/secrets';
 import { BaseConfig, parseConfig } from '../../shared/config';
-import { SqsEvent } from '../../shared/events/sqs';
+import { SqsBatchTrigger } from '../../shared/events/sqs';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { slackPoster } from '../../shared/slack/send';
-import { notifySlack } from './notify';
+import { type NotifyDeps, notifySlack, reportUnreadableEvent } from './notify';
 
+// notify-slack publishes no finding (it has no sns:Publish): it needs the webhook, not the topic or the policy.
 const NotifySlackConfig = BaseConfig.extend({
   /** Name (not value) of the SecureString holding the webhook URL. */
   SLACK_WEBHOOK_PARAMETER: z.string().regex(/^\/[\w.\-/]+$/, {
@@ -24,21 +25,23 @@ const webhookUrl = lazySecureString(config.SLACK_WEBHOOK_PARAMETER, {
   now: Date.now,
 });
 const post = slackPoster();
-const log = {
-  info: (message: string, data: Record<string, unknown>) => logger.info(message, data),
-  warn: (message: string, data: Record<string, unknown>) => logger.warn(message, data),
-  error: (message: string, data: Record<string, unknown>) => logger.error(message, data),
-};
+const depsFor = (context: Context): NotifyDeps => ({
+  webhookUrl,
+  post,
+  remainingMs: () => context.getRemainingTimeInMillis(),
+  format: { defaultRegion: config.AWS_REGION },
+  log: {
+    info: (message, data) => logger.info(message, data),
+    warn: (message, data) => logger.warn(message, data),
+    error: (message, data) => logger.error(message, data),
+  },
+});
 
-export const handler = lambda(async (event: unknown, context: Context) => {
-  const { Records } = SqsEvent.parse(event);
-  const response = await notifySlack(Records, {
-    webhookUrl,
-    post,
-    remainingMs: () => context.getRemainingTimeInMillis(),
-    format: { defaultRegion: config.AWS_REGION },
-    log,
-  });
+export const handler = lambda({
+  schema: SqsBatchTrigger,
+  unprocessable: (refusal, context) => reportUnreadableEvent(refusal, depsFor(context)),
+}).handler(async ({ Records }, context) => {
+  const response = await notifySlack(Records, depsFor(context));
   logger.info('batch handled', { records: Records.length, failed: response.batchItemFailures.length });
   return response;
 });

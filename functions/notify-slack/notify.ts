@@ -15,7 +15,7 @@
  */
 import type { AlarmNotice, Notification } from '../../shared/events/alarm';
 import { notificationOf } from '../../shared/events/alarm';
-import type { SqsBatchResponse, SqsRecord } from '../../shared/events/sqs';
+import { readRecord, type SqsBatchResponse } from '../../shared/events/sqs';
 import type { Finding } from '../../shared/findings/finding';
 import {
   alarmPosts,
@@ -44,8 +44,23 @@ export interface NotifyDeps {
 export const RESERVE_MS = 3_000;
 
 interface Read {
+  /** The message id, or where the record stood in the batch when it has none. */
   readonly id: string;
   readonly notification: Notification;
+  /** Only a record with a message id can be handed back to the queue in the batch response. */
+  readonly retryable: boolean;
+}
+
+/** One record → what it carries; a record that is not an SQS message at all is unprocessable too. */
+function readOf(raw: unknown, index: number): Read {
+  const read = readRecord(raw, index);
+  if (!read.ok)
+    return {
+      id: read.label,
+      notification: { type: 'unprocessable', reason: `not an SQS message: ${read.reason}` },
+      retryable: false,
+    };
+  return { id: read.record.messageId, notification: notificationOf(read.record.body), retryable: true };
 }
 
 /** The posts for one batch, in the order their first message arrived. */
@@ -79,14 +94,39 @@ export function planPosts(reads: ReadonlyArray<Read>, format: FormatOptions): Po
   return posts.sort((a, b) => first(a) - first(b));
 }
 
+/** A batch (its list already read by the way in): every record read on its own, then posted. */
 export async function notifySlack(
-  records: ReadonlyArray<SqsRecord>,
+  records: ReadonlyArray<unknown>,
   deps: NotifyDeps,
 ): Promise<SqsBatchResponse> {
-  const reads: Read[] = records.map((record) => ({
-    id: record.messageId,
-    notification: notificationOf(record.body),
-  }));
+  return deliver(records.map(readOf), deps);
+}
+
+/**
+ * An event that is no SQS batch at all: said in Slack directly (notify-slack publishes nothing), and
+ * never thrown, because a retry cannot make it readable. A failed post is logged, and that is all.
+ */
+export async function reportUnreadableEvent(
+  refusal: { readonly reason: string; readonly eventId?: string },
+  deps: NotifyDeps,
+): Promise<SqsBatchResponse> {
+  const read: Read = {
+    id: refusal.eventId ?? 'the event',
+    notification: { type: 'unprocessable', reason: refusal.reason },
+    retryable: false,
+  };
+  try {
+    return await deliver([read], deps);
+  } catch (error) {
+    deps.log.error('could not tell Slack about an unreadable event', {
+      reason: refusal.reason,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return { batchItemFailures: [] };
+  }
+}
+
+async function deliver(reads: ReadonlyArray<Read>, deps: NotifyDeps): Promise<SqsBatchResponse> {
   for (const { id, notification } of reads) {
     if (notification.type === 'ignored')
       deps.log.info('skipped message', { messageId: id, reason: notification.reason });
@@ -133,6 +173,8 @@ export async function notifySlack(
     }
   }
   return {
-    batchItemFailures: reads.filter(({ id }) => failed.has(id)).map(({ id }) => ({ itemIdentifier: id })),
+    batchItemFailures: reads
+      .filter(({ id, retryable }) => retryable && failed.has(id))
+      .map(({ id }) => ({ itemIdentifier: id })),
   };
 }

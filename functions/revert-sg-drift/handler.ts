@@ -2,74 +2,56 @@
 import {
   lazyEventLedger,
   lazyGrantStore,
-  lazyPublisher,
   lazySecurityGroups,
   lazyTerraformStateObjects,
 } from '../../shared/aws/lazy-adapters';
-import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
-import { accountOfFunctionArn, homeOf } from '../../shared/events/home';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
-import { loadPolicy } from '../../shared/policy/load';
 import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
 import { baselineOrNothing, stateBaselineLoader } from '../../shared/terraform/baseline-loader';
-import { describeDecision, revertDrift } from './revert';
+import { wire } from '../../shared/wiring';
+import { describeDecision, type RevertOutcome, revertDrift } from './revert';
+import { RevertEvent } from './schema';
 
-const config = parseConfig(
-  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
-  process.env,
-);
-const policy = loadPolicy(config.POLICY_PATH);
+const { config, policy, publish, now, log, selfRoles, homeOf, wayIn } = wire('revert-sg-drift');
 const sg = lazySecurityGroups();
-const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
-const now = () => new Date();
 // Terraform state named by the policy is baseline too (read at most once per 5 minutes).
 const stateBaseline =
   policy.terraformState.length > 0
     ? stateBaselineLoader(policy.terraformState, lazyTerraformStateObjects().read, now)
     : undefined;
-
 const deps = {
   sg,
   publish,
   now,
   policy,
-  ...(config.NETWARDEN_MODE ? { modeOverride: config.NETWARDEN_MODE } : {}),
-  selfRoles: selfRolePatterns(config),
+  selfRoles,
+  log,
   protectedGroups: protectedGroups(policy, sg, now),
   recent: recentEvents(),
   // Grants are what grant-access recorded in the state table; their tags are only a label.
   grants: lazyGrantStore(config.STATE_TABLE_NAME),
   // Exactly-once per CloudTrail event across retries and containers; loaded only for events acted on.
   ledger: lazyEventLedger(config.STATE_TABLE_NAME, 'revert-sg-drift'),
-  ...(stateBaseline
-    ? {
-        extraBaseline: baselineOrNothing(stateBaseline, (error) =>
-          logger.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),
-        ),
-      }
-    : {}),
-  log: (message: string, data: Record<string, unknown>) => logger.info(message, data),
+  ...(stateBaseline && {
+    extraBaseline: baselineOrNothing(stateBaseline, (error) =>
+      logger.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),
+    ),
+  }),
 };
 
-export const handler = lambda(async (event: unknown, context) => {
-  // The own account from configuration, else from the ARN Lambda invoked (`osls invoke local` has none).
-  const home = homeOf({
-    policyAccounts: policy.accounts,
-    ownAccount: config.NETWARDEN_ACCOUNT_ID ?? accountOfFunctionArn(context.invokedFunctionArn),
-    region: config.AWS_REGION,
-  });
+/** The decisions in a word each, for the log line and the invocation's result. */
+function decisionsOf(outcome: RevertOutcome): string[] {
+  if (outcome.status === 'decided') return outcome.decisions.map(describeDecision);
+  if (outcome.status === 'tags') return [...outcome.verdicts, ...outcome.decisions.map(describeDecision)];
+  return outcome.status === 'foreign' ? ['report:foreign-event'] : [];
+}
+
+export const handler = lambda(wayIn(RevertEvent)).handler(async (event, context) => {
   // The claim on the event lapses when this invocation would time out, so a retry is never blocked.
   const claimUntil = new Date(now().getTime() + context.getRemainingTimeInMillis());
-  const outcome = await revertDrift(event, { ...deps, home, claimUntil });
-  const decisions =
-    outcome.status === 'decided'
-      ? outcome.decisions.map(describeDecision)
-      : outcome.status === 'tags'
-        ? [...outcome.verdicts, ...outcome.decisions.map(describeDecision)]
-        : outcome.status === 'foreign'
-          ? ['report:foreign-event']
-          : [];
+  const outcome = await revertDrift(event, { ...deps, home: homeOf(context), claimUntil });
+  const decisions = decisionsOf(outcome);
   logger.info('event handled', { status: outcome.status, decisions });
   return { status: outcome.status, decisions };
 });

@@ -1,17 +1,18 @@
 /**
- * The revert-sg-drift use case: parse → gather only the context the event cannot give → decide →
+ * The revert-sg-drift use case, for an event its schema has read: is it ours → read the change → gather
+ * only the context the event cannot give → decide →
  * carry out (or, in report mode, only report) → publish one finding per decision.
  */
 import { createHash } from 'node:crypto';
 import { errorMessage, isGone, Unprocessable } from '../../shared/errors';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
-import { CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
+import { type CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
 import { foreignEventFinding, foreignFields, type Home } from '../../shared/events/home';
 import { type Claim, EventInProgress, type EventLedger } from '../../shared/findings/event-ledger';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
-import { effectiveMode, formatIssues } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import { isSelf } from '../../shared/sg/actor';
@@ -76,22 +77,37 @@ export function describeDecision(decision: SgDecision): string {
   return decision.type === 'restore' ? 'restore:baseline' : `${decision.type}:${decision.reason}`;
 }
 
-function eventIdOf(raw: unknown): string | undefined {
-  const id = (raw as { detail?: { eventID?: unknown } } | null)?.detail?.eventID;
-  return typeof id === 'string' ? id : undefined;
-}
+const NO_HOME =
+  'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts';
 
-async function reportUnprocessable(raw: unknown, reason: string, deps: RevertDeps): Promise<RevertOutcome> {
-  const eventId = eventIdOf(raw);
+const stageMode = (deps: RevertDeps) => effectiveMode(deps.policy, undefined, deps.modeOverride);
+
+/** Bad input found while reading inside the event: published as `unprocessable`, never retried. */
+async function reportUnprocessable(
+  eventId: string,
+  reason: string,
+  deps: RevertDeps,
+): Promise<RevertOutcome> {
   deps.log?.('unprocessable event', { reason, eventId });
   await deps.publish(
-    unprocessableFinding(reason, deps.now(), {
-      function: FUNCTION,
-      mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
-      ...(eventId ? { eventId } : {}),
-    }),
+    unprocessableFinding(reason, deps.now(), { function: FUNCTION, mode: stageMode(deps), eventId }),
   );
   return { status: 'unprocessable', reason };
+}
+
+/**
+ * Reads a part of the event the schema leaves open (the request's rules, the tags). Bad input there
+ * raises `Unprocessable`, which becomes a finding; anything else thrown is transient and rethrown.
+ */
+async function unlessUnprocessable<T>(
+  read: () => T | Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
+  try {
+    return { ok: true, value: await read() };
+  } catch (error) {
+    if (error instanceof Unprocessable) return { ok: false, reason: error.message };
+    throw error;
+  }
 }
 
 /** Reads the group's rules only when the event alone cannot decide. */
@@ -108,71 +124,74 @@ function needsCurrentRules(
   return change.created.length === 0;
 }
 
-export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<RevertOutcome> {
-  const envelope = CloudTrailEnvelope.safeParse(raw);
-  if (!envelope.success)
-    return reportUnprocessable(
-      raw,
-      `not a CloudTrail event: ${formatIssues(envelope.error.issues, raw, 'event')}`,
-      deps,
-    );
-
+/** A CloudTrail security-group event (already read by the schema) → decisions carried out, findings published. */
+export async function revertDrift(envelope: CloudTrailEnvelope, deps: RevertDeps): Promise<RevertOutcome> {
   // Before anything else, and before any AWS call: is this event netwarden's to act on at all?
-  const eventId = envelope.data.detail.eventID;
-  if (!deps.home)
-    return reportUnprocessable(
-      raw,
-      'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts',
-      deps,
-    );
-  const foreign = foreignFields(envelope.data, deps.home);
-  if (foreign.length > 0) {
-    if (deps.recent.has(eventId)) return { status: 'redelivered', eventId };
-    const finding = foreignEventFinding(
-      envelope.data,
-      foreign,
-      deps.home,
-      effectiveMode(deps.policy, undefined, deps.modeOverride),
-      deps.now(),
-    );
-    deps.log?.('event from outside netwarden’s accounts and region', { eventId, foreign });
-    await deps.publish(finding);
-    deps.recent.add(eventId);
-    return { status: 'foreign', eventId, findings: [finding] };
-  }
+  const eventId = envelope.detail.eventID;
+  if (!deps.home) return reportUnprocessable(eventId, NO_HOME, deps);
+  const foreign = foreignFields(envelope, deps.home);
+  if (foreign.length > 0) return reportForeign(envelope, foreign, deps.home, deps);
 
-  const eventName = envelope.data.detail.eventName;
-  if ((TAG_EVENT_NAMES as ReadonlyArray<string>).includes(eventName)) {
-    // A redelivered tag event would repeat the critical finding and the re-examination.
-    if (deps.recent.has(eventId)) return { status: 'redelivered', eventId };
-    try {
-      // Grant tags on rules (sgr-) and protection tags on groups (sg-) can come in one call.
-      const grantTags = await guardGrantTags(envelope.data, eventName as TagEventName, deps);
-      const protection = await guardProtectionTags(envelope.data, eventName as TagEventName, deps);
-      deps.recent.add(eventId);
-      return {
-        status: 'tags',
-        eventId,
-        // A call that only tagged rules says nothing about protection: its grant verdict is the news.
-        verdicts: grantTags
-          ? [grantTags.verdict, ...protection.verdicts.filter((verdict) => !verdict.startsWith('ignore:'))]
-          : protection.verdicts,
-        decisions: protection.decisions,
-        findings: [...(grantTags?.findings ?? []), ...protection.findings],
-      };
-    } catch (error) {
-      if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
-      throw error;
-    }
-  }
+  const eventName = envelope.detail.eventName;
+  if (isTagEvent(eventName)) return guardTags(envelope, eventName, deps);
 
-  let event: SgEvent;
-  try {
-    event = sgEventOf(envelope.data.detail, envelope.data);
-  } catch (error) {
-    if (error instanceof Unprocessable) return reportUnprocessable(raw, error.message, deps);
-    throw error;
-  }
+  const read = await unlessUnprocessable(() => sgEventOf(envelope.detail, envelope));
+  if (!read.ok) return reportUnprocessable(eventId, read.reason, deps);
+  return settleChange(read.value, deps);
+}
+
+const isTagEvent = (eventName: string): eventName is TagEventName =>
+  (TAG_EVENT_NAMES as ReadonlyArray<string>).includes(eventName);
+
+/** An event from another account or region: reported once, neither read nor acted on. */
+async function reportForeign(
+  envelope: CloudTrailEnvelope,
+  foreign: ReadonlyArray<string>,
+  home: Home,
+  deps: RevertDeps,
+): Promise<RevertOutcome> {
+  const eventId = envelope.detail.eventID;
+  if (deps.recent.has(eventId)) return { status: 'redelivered', eventId };
+  const finding = foreignEventFinding(envelope, foreign, home, stageMode(deps), deps.now());
+  deps.log?.('event from outside netwarden’s accounts and region', { eventId, foreign });
+  await deps.publish(finding);
+  deps.recent.add(eventId);
+  return { status: 'foreign', eventId, findings: [finding] };
+}
+
+/** CreateTags / DeleteTags: grant tags on rules (sgr-) and protection tags on groups (sg-), in one call. */
+async function guardTags(
+  envelope: CloudTrailEnvelope,
+  eventName: TagEventName,
+  deps: RevertDeps,
+): Promise<RevertOutcome> {
+  const eventId = envelope.detail.eventID;
+  // A redelivered tag event would repeat the critical finding and the re-examination.
+  if (deps.recent.has(eventId)) return { status: 'redelivered', eventId };
+  const guarded = await unlessUnprocessable(async () => ({
+    grantTags: await guardGrantTags(envelope, eventName, deps),
+    protection: await guardProtectionTags(envelope, eventName, deps),
+  }));
+  if (!guarded.ok) return reportUnprocessable(eventId, guarded.reason, deps);
+  const { grantTags, protection } = guarded.value;
+  deps.recent.add(eventId);
+  return {
+    status: 'tags',
+    eventId,
+    // A call that only tagged rules says nothing about protection: its grant verdict is the news.
+    verdicts: grantTags
+      ? [grantTags.verdict, ...protection.verdicts.filter((verdict) => !verdict.startsWith('ignore:'))]
+      : protection.verdicts,
+    decisions: protection.decisions,
+    findings: [...(grantTags?.findings ?? []), ...protection.findings],
+  };
+}
+
+/**
+ * A rule change, exactly once: settled without a read when it failed or was netwarden's own; else
+ * claimed in the state table, judged and carried out, and its findings published in order.
+ */
+async function settleChange(event: SgEvent, deps: RevertDeps): Promise<RevertOutcome> {
   // The eventID is a field of the body: bound to the event's content, so that a forged copy reusing a
   // real event's id cannot settle the real event in advance (here or in the state table).
   const ledgerKey = `${event.eventId}#${createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 32)}`;
@@ -180,13 +199,7 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
 
   // Failed calls and netwarden's own calls are settled without a single AWS read.
   if (event.errorCode || isSelf(event.actor, deps.selfRoles)) {
-    const decisions = decide(event, {
-      sections: [],
-      trustedPrincipals: deps.policy.trustedPrincipals,
-      selfRoles: deps.selfRoles,
-      exceptions: deps.policy.exceptions,
-      now: deps.now(),
-    });
+    const decisions = decide(event, { ...decideContext(deps), sections: [] });
     for (const decision of decisions)
       deps.log?.('ignored change', { eventId: event.eventId, why: decision.why });
     deps.recent.add(ledgerKey);
@@ -217,6 +230,28 @@ export async function revertDrift(raw: unknown, deps: RevertDeps): Promise<Rever
   return { status: 'decided', eventId: event.eventId, decisions, findings };
 }
 
+/** What every decision about this function's events is judged against, besides the group's sections. */
+function decideContext(deps: RevertDeps) {
+  return {
+    trustedPrincipals: deps.policy.trustedPrincipals,
+    selfRoles: deps.selfRoles,
+    exceptions: deps.policy.exceptions,
+    now: deps.now(),
+  };
+}
+
+type Protection = Awaited<ReturnType<ProtectedGroups['lookup']>>;
+
+/** The group's protection, or its absence when it was deleted after the event. */
+async function protectionOf(groupId: string | undefined, deps: RevertDeps): Promise<Protection | 'gone'> {
+  try {
+    return groupId ? await deps.protectedGroups.lookup(groupId) : undefined;
+  } catch (error) {
+    if (!groupId || !isGone(error, 'security group')) throw error;
+    return 'gone';
+  }
+}
+
 /** Reads only what the event cannot tell, decides, and carries the decisions out; publishes nothing. */
 async function judgeAndCarryOut(
   initial: SgEvent,
@@ -225,18 +260,17 @@ async function judgeAndCarryOut(
   let event = initial;
   // The group id comes from the event itself (request or response), never from a look-up by name.
   const groupId = event.change?.group.groupId;
-  let protection: Awaited<ReturnType<ProtectedGroups['lookup']>>;
-  try {
-    protection = groupId ? await deps.protectedGroups.lookup(groupId) : undefined;
-  } catch (error) {
-    if (!groupId || !isGone(error, 'security group')) throw error;
+  const protection = await protectionOf(groupId, deps);
+  if (protection === 'gone' && groupId) {
     // Deleted after the event: whatever the event opened went with the group.
-    const mode = effectiveMode(deps.policy, undefined, deps.modeOverride);
     const added = event.change?.action === 'added' ? event.change.created : [];
     deps.log?.('group gone before netwarden acted', { eventId: event.eventId, groupId });
-    return { decisions: [], findings: [groupGoneFinding(groupId, event, mode, deps.now(), added)] };
+    return {
+      decisions: [],
+      findings: [groupGoneFinding(groupId, event, stageMode(deps), deps.now(), added)],
+    };
   }
-  const sections = protection?.sections ?? [];
+  const sections = protection === 'gone' ? [] : (protection?.sections ?? []);
 
   // Terraform state is baseline only where drift is judged (not on guardrails-only groups).
   const judgesDrift = sections.some((section) => !section.guardrailsOnly);
@@ -254,11 +288,8 @@ async function judgeAndCarryOut(
   // Grant tags prove nothing: only a record in the state table makes a rule a grant.
   const grants = await grantsOfEvent(event, currentRules, deps);
   const decisions = decide(event, {
+    ...decideContext(deps),
     sections,
-    trustedPrincipals: deps.policy.trustedPrincipals,
-    selfRoles: deps.selfRoles,
-    exceptions: deps.policy.exceptions,
-    now: deps.now(),
     ...(currentRules ? { currentRules } : {}),
     ...(extraBaseline ? { extraBaseline } : {}),
     isRecordedGrant: recordedGrantIn(grants.recorded),
@@ -270,6 +301,19 @@ async function judgeAndCarryOut(
     now: deps.now(),
     policy: deps.policy,
   });
+  findings.push(...(await carryOutAll(decisions, event, mode, groupId, deps)));
+  return { decisions, findings };
+}
+
+/** Carries out each acting decision in turn; a failure throws (naming the decision) so the event is retried. */
+async function carryOutAll(
+  decisions: ReadonlyArray<SgDecision>,
+  event: SgEvent,
+  mode: Mode,
+  groupId: string | undefined,
+  deps: RevertDeps,
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
   for (const decision of decisions) {
     if (decision.type === 'ignore') {
       deps.log?.('ignored change', { eventId: event.eventId, reason: decision.reason, why: decision.why });
@@ -289,7 +333,7 @@ async function judgeAndCarryOut(
       );
     }
   }
-  return { decisions, findings };
+  return findings;
 }
 
 /** A redelivery of an event already decided: the recorded findings not yet published, and nothing else. */

@@ -1,32 +1,22 @@
 /** weekly-check: EventBridge schedule (Monday 09:00 Asia/Seoul by default) → weeklyCheck → one digest finding. Wiring only. */
-
-import { scheduledTime } from '../../shared/audits/schedule';
 import {
   lazyCertificates,
   lazyGrantStore,
   lazyLoadBalancing,
   lazyMetrics,
   lazyNetworkReferences,
-  lazyPublisher,
   lazySecurityGroupInventory,
   lazyTerraformStateObjects,
 } from '../../shared/aws/lazy-adapters';
-import { BaseConfig, parseConfig } from '../../shared/config';
+import { ScheduleTrigger } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
-import { effectiveMode, loadPolicy } from '../../shared/policy/load';
 import { stateBaselineLoader } from '../../shared/terraform/baseline-loader';
+import { wire } from '../../shared/wiring';
 import { type WeeklyDeps, weeklyCheck } from './weekly';
 
-const config = parseConfig(
-  BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true }),
-  process.env,
-);
-const policy = loadPolicy(config.POLICY_PATH);
-const mode = effectiveMode(policy, undefined, config.NETWARDEN_MODE);
-const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
+const { config, policy, publish, now, wayIn } = wire('weekly-check');
 const stateObjects = lazyTerraformStateObjects();
-const now = () => new Date();
 
 const deps: WeeklyDeps = {
   elb: lazyLoadBalancing({ bulk: true }),
@@ -40,10 +30,9 @@ const deps: WeeklyDeps = {
   publish,
 };
 
-export const handler = lambda(async (event: unknown) => {
-  const at = await scheduledTime(event, { function: 'weekly-check', mode, publish, now });
-  if (!at) return { status: 'unprocessable' };
-  const { finding } = await weeklyCheck(at, deps);
+// The window is the schedule's time, not the clock's: a retried invocation checks the same week.
+export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event) => {
+  const { finding } = await weeklyCheck(new Date(event.time), deps);
   logger.info('weekly check published', { severity: finding.severity, title: finding.title });
   return { status: 'published', title: finding.title };
 });

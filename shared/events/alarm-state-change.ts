@@ -1,33 +1,56 @@
 /**
- * The EventBridge "CloudWatch Alarm State Change" event, only as far as heal-targets reads it
- * (notify-slack has its own, fuller schema). Facts (docs/architecture.md#cloudwatch-alarm-events):
+ * The EventBridge "CloudWatch Alarm State Change" event: the one schema that heal-targets (its trigger)
+ * and notify-slack (an alarm delivered to its queue by a rule) both read. Facts
+ * (docs/architecture.md#cloudwatch-alarm-events):
  * `detail.configuration.metrics[]` holds `metricStat.metric.{namespace,name,dimensions}` for metric
- * alarms; metric-math entries carry `expression` instead; composite alarms have no metrics at all.
- * Unknown fields are tolerated: AWS adds them (alarmTags, actionsSuppressedBy …).
+ * alarms; metric-math entries carry `expression` instead; composite alarms have no metrics but an
+ * `alarmRule`; `reasonData` is a JSON string. Unknown fields are tolerated (AWS adds them: alarmTags,
+ * actionsSuppressedBy …), and optional ones may be null.
  */
 import * as z from 'zod';
 
-const MetricEntry = z.object({
-  id: z.string().optional(),
-  metricStat: z
-    .object({
+export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
+export const AlarmState = z.enum(ALARM_STATES);
+export type AlarmState = z.infer<typeof AlarmState>;
+
+export const ALARM_STATE_CHANGE = 'CloudWatch Alarm State Change';
+export const ALARM_CONFIGURATION_CHANGE = 'CloudWatch Alarm Configuration Change';
+
+/** Optional and possibly null in what AWS sends; undefined either way once parsed. */
+export const nullish = <T extends z.ZodType>(schema: T) =>
+  schema.nullish().transform((value) => value ?? undefined);
+
+const EventState = z.object({
+  value: AlarmState,
+  reason: z.string().default(''),
+  reasonData: nullish(z.string()),
+  timestamp: nullish(z.string()),
+  actionsSuppressedBy: nullish(z.string()),
+  actionsSuppressedReason: nullish(z.string()),
+});
+
+const EventMetric = z.object({
+  id: z.string(),
+  expression: nullish(z.string()),
+  label: nullish(z.string()),
+  returnData: nullish(z.boolean()),
+  metricStat: nullish(
+    z.object({
       metric: z.object({
-        namespace: z.string(),
-        name: z.string(),
-        dimensions: z.record(z.string(), z.string()).default({}),
+        namespace: nullish(z.string()),
+        name: nullish(z.string()),
+        dimensions: nullish(z.record(z.string(), z.string())),
       }),
-      period: z.number().optional(),
-      stat: z.string().optional(),
-    })
-    .optional(),
-  expression: z.string().optional(),
-  returnData: z.boolean().optional(),
+      period: nullish(z.number()),
+      stat: nullish(z.string()),
+    }),
+  ),
 });
 
 export const AlarmStateChangeEvent = z.object({
-  version: z.string().optional(),
+  version: nullish(z.string()),
   id: z.string().min(1),
-  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  'detail-type': z.literal(ALARM_STATE_CHANGE),
   source: z.literal('aws.cloudwatch'),
   account: z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit account id' }),
   time: z.string(),
@@ -35,21 +58,24 @@ export const AlarmStateChangeEvent = z.object({
   resources: z.array(z.string()).default([]),
   detail: z.object({
     alarmName: z.string().min(1),
-    state: z.object({
-      value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
-      timestamp: z.string().optional(),
-    }),
-    previousState: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']) }).optional(),
-    configuration: z
-      .object({ metrics: z.array(MetricEntry).default([]), description: z.string().nullish() })
-      .default({ metrics: [] }),
+    state: EventState,
+    previousState: nullish(EventState),
+    configuration: nullish(
+      z.object({
+        description: nullish(z.string()),
+        metrics: nullish(z.array(EventMetric)),
+        alarmRule: nullish(z.string()),
+      }),
+    ),
   }),
 });
 export type AlarmStateChangeEvent = z.infer<typeof AlarmStateChangeEvent>;
 
 /** The metrics of a metric alarm (math expressions and composite alarms contribute none). */
 export function alarmMetrics(event: AlarmStateChangeEvent) {
-  return event.detail.configuration.metrics.flatMap((entry) =>
-    entry.metricStat ? [entry.metricStat.metric] : [],
+  return (event.detail.configuration?.metrics ?? []).flatMap((entry) =>
+    entry.metricStat
+      ? [{ ...entry.metricStat.metric, dimensions: entry.metricStat.metric.dimensions ?? {} }]
+      : [],
   );
 }

@@ -10,12 +10,9 @@
  */
 import * as z from 'zod';
 import { Finding } from '../findings/finding';
+import { ALARM_STATE_CHANGE, AlarmState, AlarmStateChangeEvent, nullish } from './alarm-state-change';
 
-export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
-export const AlarmState = z.enum(ALARM_STATES);
-export type AlarmState = z.infer<typeof AlarmState>;
-
-const nullish = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+export { ALARM_STATES, AlarmState } from './alarm-state-change';
 
 // ── Classic alarm JSON inside the SNS `Message` ─────────────────────────────────────────────────
 
@@ -77,61 +74,6 @@ export const SnsAlarmMessage = z.object({
   ),
 });
 export type SnsAlarmMessage = z.infer<typeof SnsAlarmMessage>;
-
-// ── EventBridge "CloudWatch Alarm State Change" ─────────────────────────────────────────────────
-
-const EventState = z.object({
-  value: AlarmState,
-  reason: z.string().default(''),
-  reasonData: nullish(z.string()),
-  timestamp: z.string(),
-  actionsSuppressedBy: nullish(z.string()),
-  actionsSuppressedReason: nullish(z.string()),
-});
-
-const EventMetric = z.object({
-  id: z.string(),
-  expression: nullish(z.string()),
-  label: nullish(z.string()),
-  returnData: nullish(z.boolean()),
-  metricStat: nullish(
-    z.object({
-      metric: z.object({
-        namespace: nullish(z.string()),
-        name: nullish(z.string()),
-        dimensions: nullish(z.record(z.string(), z.string())),
-      }),
-      period: nullish(z.number()),
-      stat: nullish(z.string()),
-    }),
-  ),
-});
-
-export const ALARM_STATE_CHANGE = 'CloudWatch Alarm State Change';
-export const ALARM_CONFIGURATION_CHANGE = 'CloudWatch Alarm Configuration Change';
-
-export const AlarmStateChangeEvent = z.object({
-  id: z.string(),
-  'detail-type': z.literal(ALARM_STATE_CHANGE),
-  source: z.literal('aws.cloudwatch'),
-  account: z.string(),
-  time: z.string(),
-  region: z.string(),
-  resources: z.array(z.string()).default([]),
-  detail: z.object({
-    alarmName: z.string().min(1),
-    state: EventState,
-    previousState: nullish(EventState),
-    configuration: nullish(
-      z.object({
-        description: nullish(z.string()),
-        metrics: nullish(z.array(EventMetric)),
-        alarmRule: nullish(z.string()),
-      }),
-    ),
-  }),
-});
-export type AlarmStateChangeEvent = z.infer<typeof AlarmStateChangeEvent>;
 
 /** Any EventBridge event from CloudWatch; used to recognise (and skip) configuration changes. */
 const CloudWatchEventEnvelope = z.object({
@@ -336,7 +278,7 @@ export function alarmFromEventBridge(event: AlarmStateChangeEvent): AlarmNotice 
     ...(comparison ? { comparison } : {}),
     account: event.account,
     region: (arn ? parseAlarmArn(arn)?.region : undefined) ?? event.region,
-    timestamp: detail.state.timestamp,
+    timestamp: detail.state.timestamp ?? event.time,
     ...(configuration?.alarmRule ? { composite: { rule: configuration.alarmRule, children } } : {}),
     ...(detail.state.actionsSuppressedBy ? { actionsSuppressedBy: detail.state.actionsSuppressedBy } : {}),
     via: 'eventbridge',

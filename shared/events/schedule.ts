@@ -1,5 +1,6 @@
 /** EventBridge scheduled events ("Scheduled Event" from aws.events; `time` is when the rule fired). */
 import * as z from 'zod';
+import { eventSchema } from './event-schema';
 
 export const ScheduledEvent = z.object({
   version: z.string().optional(),
@@ -13,3 +14,9 @@ export const ScheduledEvent = z.object({
   detail: z.record(z.string(), z.unknown()).default({}),
 });
 export type ScheduledEvent = z.infer<typeof ScheduledEvent>;
+
+/** A scheduled function's way in: the schedule's event, whose `time` fixes the window even on a retry. */
+export const ScheduleTrigger = eventSchema(
+  ScheduledEvent,
+  (problems) => `not a scheduled event: ${problems}`,
+);

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, vi } from 'vitest';
+import { type RevertDeps, revertDrift } from '../../functions/revert-sg-drift/revert';
+import { RevertEvent } from '../../functions/revert-sg-drift/schema';
 import type { Home } from '../../shared/events/home';
 import type { CloudTrailEvent } from '../../simulated-account/account';
 import { ACCOUNT_ID, type Identity, type Simulation } from '../../simulated-account/index';
@@ -16,6 +18,16 @@ import { callsSince, findingsOf } from './simulation';
 
 /** Where the simulated account's netwarden runs: revertDrift's `home` for tests that call it directly. */
 export const SIMULATED_HOME: Home = { accounts: [ACCOUNT_ID], region: 'ap-northeast-2' };
+
+/**
+ * revertDrift fed as the handler feeds it: the raw event read by the function's schema first (a test
+ * that calls the use case directly passes events the schema accepts; refused ones go through the handler).
+ */
+export async function revertEvent(raw: unknown, deps: RevertDeps) {
+  const parsed = RevertEvent.safeParse(raw);
+  if (!parsed.success) throw new Error(`the schema refused the test's event: ${parsed.reason}`);
+  return revertDrift(parsed.data, deps);
+}
 
 type Handler = typeof import('../../functions/revert-sg-drift/handler')['handler'];
 

@@ -32,12 +32,19 @@ describe('daily-check and weekly-check handlers', () => {
 
   it('reports an event that is not a schedule as unprocessable and reads nothing', async () => {
     const sim = simulation.current;
-    const event = { ...loadEvent('schedule/daily-check.json'), 'detail-type': 'Object Created' };
-    expect(await dailyHandler(event, lambdaContext())).toEqual({ status: 'unprocessable' });
+    const event = {
+      ...loadEvent<{ id: string }>('schedule/daily-check.json'),
+      'detail-type': 'Object Created',
+    };
+    expect(await dailyHandler(event, lambdaContext())).toEqual({
+      status: 'unprocessable',
+      reason: 'not a scheduled event: event.detail-type: expected "Scheduled Event", found "Object Created"',
+    });
     expect(findingsOf(sim)).toEqual([
       expect.objectContaining({
         kind: 'unprocessable',
-        title: 'daily-check could not process an event',
+        eventId: event.id,
+        title: `daily-check could not judge event ${event.id}: nothing in it was checked or acted on`,
         why: expect.stringContaining('event.detail-type: expected "Scheduled Event"'),
       }),
     ]);

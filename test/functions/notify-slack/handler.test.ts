@@ -136,8 +136,40 @@ describe('notify-slack handler', () => {
     expect(received).not.toContain('<https://evil.example');
   });
 
-  it('fails loudly on an event that is not an SQS batch', async () => {
-    await expect(handler({ detail: {} }, lambdaContext())).rejects.toThrow(/Records/);
-    expect(slack.requests).toEqual([]);
+  it('tells Slack about an event that is not an SQS batch and returns, so it is not retried', async () => {
+    const response = await handler({ id: 'e-not-a-batch', detail: {} }, lambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(slack.requests.map((request) => request.payload.text)).toEqual([
+      'notify-slack could not read 1 message',
+    ]);
+    const notice = JSON.stringify(slack.requests[0]?.payload.blocks);
+    expect(notice).toContain('e-not-a-batch');
+    expect(notice).toContain(
+      'not an SQS batch: event.Records: expected array, received undefined, found nothing',
+    );
+    expect(ssmReads()).toHaveLength(1);
+  });
+
+  it('reads each record on its own: a record that is no SQS message is reported, the good ones are posted', async () => {
+    const event = batch();
+    const good = event.Records[0];
+    const response = await handler(
+      { Records: [{ body: 'no message id' }, good, { messageId: 'm-no-body' }] },
+      lambdaContext(),
+    );
+
+    // Neither bad record can be retried (one has no id, and retrying cannot make the other readable).
+    expect(response).toEqual({ batchItemFailures: [] });
+    // Posts go in the order their first message arrived: the unreadable one came first.
+    expect(slack.requests.map((request) => request.payload.text)).toEqual([
+      'notify-slack could not read 2 messages',
+      '<!here> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
+    ]);
+    const notice = JSON.stringify(slack.requests[0]?.payload.blocks);
+    expect(notice).toContain('Records[0]');
+    expect(notice).toContain('Records[0].messageId: expected string, received undefined, found nothing');
+    expect(notice).toContain('m-no-body');
+    expect(notice).toContain('Records[2].body: expected string, received undefined, found nothing');
   });
 });

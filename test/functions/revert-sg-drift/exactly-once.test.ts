@@ -5,7 +5,7 @@
  */
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { type RevertDeps, revertDrift } from '../../../functions/revert-sg-drift/revert';
+import type { RevertDeps } from '../../../functions/revert-sg-drift/revert';
 import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
 import { eventLedger } from '../../../shared/aws/state-table/event-ledger';
 import { EventInProgress } from '../../../shared/findings/event-ledger';
@@ -15,7 +15,7 @@ import { protectedGroups, recentEvents } from '../../../shared/sg/protected-grou
 import type { CloudTrailEvent } from '../../../simulated-account/account';
 import { consoleUser, GROUPS, netwardenRole } from '../../../simulated-account/index';
 import { tcp } from '../../../simulated-account/permissions';
-import { SIMULATED_HOME } from '../../helpers/revert';
+import { revertEvent, SIMULATED_HOME } from '../../helpers/revert';
 import { callsSince, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
 
@@ -71,9 +71,9 @@ describe('exactly once per event', () => {
     const mark = sim.current.account.calls.length;
     const sameContainer = container(published);
 
-    await revertDrift(forged, sameContainer);
+    await revertEvent(forged, sameContainer);
     expect(callsSince(sim.current, mark).writes).toEqual([]);
-    const real = await revertDrift(event, sameContainer);
+    const real = await revertEvent(event, sameContainer);
 
     expect(real.status).toBe('decided');
     expect(callsSince(sim.current, mark).writes).toEqual(['RevokeSecurityGroupIngress']);
@@ -87,10 +87,10 @@ describe('exactly once per event', () => {
     const published: Finding[] = [];
     const mark = sim.current.account.calls.length;
 
-    await expect(revertDrift(event, container(published, { failPublish: true }))).rejects.toThrow(
+    await expect(revertEvent(event, container(published, { failPublish: true }))).rejects.toThrow(
       'SNS Publish failed',
     );
-    const retry = await revertDrift(event, container(published));
+    const retry = await revertEvent(event, container(published));
 
     expect(callsSince(sim.current, mark).writes).toEqual(['RevokeSecurityGroupIngress']);
     expect(retry.status).toBe('redelivered');
@@ -101,11 +101,11 @@ describe('exactly once per event', () => {
   it('does nothing on a redelivery to a new container after the finding was published, and logs why', async () => {
     const event = await worldOn5432();
     const published: Finding[] = [];
-    await revertDrift(event, container(published));
+    await revertEvent(event, container(published));
     const mark = sim.current.account.calls.length;
     const logged: Array<[string, Record<string, unknown>]> = [];
 
-    const again = await revertDrift(event, {
+    const again = await revertEvent(event, {
       ...container(published),
       log: (message, data) => logged.push([message, data]),
     });
@@ -141,9 +141,9 @@ describe('exactly once per event', () => {
       },
     };
 
-    const first = revertDrift(event, container(published, { sg: slow }));
+    const first = revertEvent(event, container(published, { sg: slow }));
     await started;
-    await expect(revertDrift(event, container(published))).rejects.toThrow(EventInProgress);
+    await expect(revertEvent(event, container(published))).rejects.toThrow(EventInProgress);
     finishRevoke();
     await first;
 
@@ -163,10 +163,10 @@ describe('exactly once per event', () => {
       },
     };
 
-    await expect(revertDrift(event, container(published, { sg: throttled }))).rejects.toThrow(
+    await expect(revertEvent(event, container(published, { sg: throttled }))).rejects.toThrow(
       'RequestLimitExceeded',
     );
-    const retry = await revertDrift(event, container(published));
+    const retry = await revertEvent(event, container(published));
 
     expect(retry.status).toBe('decided');
     expect(published.map((finding) => finding.outcome)).toEqual(['acted']);
@@ -180,7 +180,7 @@ describe('exactly once per event', () => {
     await ledger.claim((event.detail as { eventID: string }).eventID, now, new Date(now.getTime() - 1));
     const published: Finding[] = [];
 
-    const retry = await revertDrift(event, container(published));
+    const retry = await revertEvent(event, container(published));
 
     expect(retry.status).toBe('decided');
     expect(published.map((finding) => finding.outcome)).toEqual(['acted']);

@@ -17,7 +17,6 @@ import {
   describeDecision,
   type RevertDeps,
   type RevertOutcome,
-  revertDrift,
 } from '../../../functions/revert-sg-drift/revert';
 import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
 import { protectedGroups, recentEvents } from '../../../shared/sg/protected-groups';
@@ -31,7 +30,7 @@ import {
 } from '../../../simulated-account/index';
 import { tcp } from '../../../simulated-account/permissions';
 import { SELF_ROLES, testPolicy } from '../../helpers/audits';
-import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
+import { revertEvent, SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
 
@@ -247,15 +246,15 @@ describe('cached group facts', () => {
         ? outcome.decisions.map(describeDecision)
         : [outcome.status];
 
-    await revertDrift(await tagCall(mallory, unprotect(GROUPS.redis)), a);
+    await revertEvent(await tagCall(mallory, unprotect(GROUPS.redis)), a);
     // B judges a benign rule while the tag is off: only the account-wide guardrails apply.
-    const benign = await revertDrift(await authorize(mallory, GROUPS.redis, tcp(6379, '10.20.60.0/24')), b);
+    const benign = await revertEvent(await authorize(mallory, GROUPS.redis, tcp(6379, '10.20.60.0/24')), b);
     expect(decisionsOf(benign)).toEqual(['ignore:guardrails-only']);
     // A sees the tag put back and re-examines the group: nothing new to find yet.
-    await revertDrift(await tagCall(mallory, protect(GROUPS.redis)), a);
+    await revertEvent(await tagCall(mallory, protect(GROUPS.redis)), a);
     sim.current.account.clock.advance(30_000);
 
-    const drift = await revertDrift(await authorize(mallory, GROUPS.redis, tcp(6379, '10.0.0.0/9')), b);
+    const drift = await revertEvent(await authorize(mallory, GROUPS.redis, tcp(6379, '10.0.0.0/9')), b);
 
     expect(decisionsOf(drift)).toEqual(['revoke:drift']);
     expect(rulesOf(GROUPS.redis).some((rule) => rule.CidrIpv4 === '10.0.0.0/9')).toBe(false);

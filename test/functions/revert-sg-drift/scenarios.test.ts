@@ -27,7 +27,7 @@ import {
 } from '../../../simulated-account/index';
 import { loadEvent } from '../../../simulated-account/load-event';
 import { tcp } from '../../../simulated-account/permissions';
-import { SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
+import { revertEvent, SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
 import { callsSince, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
 
@@ -848,7 +848,6 @@ describe('a restore never breaches a guardrail', () => {
 
 describe('report mode', () => {
   it('makes no write call and reports everything enforce mode would do', async () => {
-    const { revertDrift } = await import('../../../functions/revert-sg-drift/revert');
     const { ec2SecurityGroups } = await import('../../../shared/aws/ec2/security-groups');
     const { loadPolicy } = await import('../../../shared/policy/load');
     const { protectedGroups, recentEvents } = await import('../../../shared/sg/protected-groups');
@@ -886,7 +885,7 @@ describe('report mode', () => {
     ];
     const mark = sim.current.account.calls.length;
 
-    for (const event of events) await revertDrift(event, deps);
+    for (const event of events) await revertEvent(event, deps);
 
     expect(callsSince(sim.current, mark).writes).toEqual([]);
     expect(published).toMatchObject([

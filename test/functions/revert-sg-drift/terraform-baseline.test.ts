@@ -12,7 +12,7 @@ import {
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { describeDecision, type RevertDeps, revertDrift } from '../../../functions/revert-sg-drift/revert';
+import { describeDecision, type RevertDeps } from '../../../functions/revert-sg-drift/revert';
 import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
 import { s3TerraformStateObjects } from '../../../shared/aws/s3';
 import { snsPublisher } from '../../../shared/aws/sns';
@@ -20,7 +20,7 @@ import { protectedGroups, recentEvents } from '../../../shared/sg/protected-grou
 import { stateBaselineLoader } from '../../../shared/terraform/baseline-loader';
 import { consoleUser, GROUPS } from '../../../simulated-account/index';
 import { callsOf, SELF_ROLES, TOPIC, testPolicy } from '../../helpers/audits';
-import { SIMULATED_HOME } from '../../helpers/revert';
+import { revertEvent, SIMULATED_HOME } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
 
 const simulation = useSimulation();
@@ -66,7 +66,7 @@ async function removeDocdbRuleByHand() {
 describe('revert-sg-drift with a Terraform-state baseline', () => {
   it('restores a Terraform rule removed by hand from a group the policy gives no baseline', async () => {
     const withState = deps(true);
-    const outcome = await revertDrift(await removeDocdbRuleByHand(), withState);
+    const outcome = await revertEvent(await removeDocdbRuleByHand(), withState);
     expect(outcome.status === 'decided' && outcome.decisions.map(describeDecision)).toEqual([
       'restore:baseline',
     ]);
@@ -79,12 +79,12 @@ describe('revert-sg-drift with a Terraform-state baseline', () => {
       ),
     ).toBe(true);
     // A second event within the cache period costs no second S3 read.
-    await revertDrift(await removeDocdbRuleByHand(), withState);
+    await revertEvent(await removeDocdbRuleByHand(), withState);
     expect(callsOf(simulation.current, 'GetObject')).toHaveLength(1);
   });
 
   it('without it (the dependency is optional), nothing is restored, as before', async () => {
-    const outcome = await revertDrift(await removeDocdbRuleByHand(), deps(false));
+    const outcome = await revertEvent(await removeDocdbRuleByHand(), deps(false));
     expect(outcome.status === 'decided' && outcome.decisions.map(describeDecision)).toEqual([
       'ignore:nothing-to-restore',
     ]);
@@ -99,7 +99,7 @@ describe('revert-sg-drift with a Terraform-state baseline', () => {
         new AuthorizeSecurityGroupIngressCommand({ GroupId: GROUPS.docdb, IpPermissions: [docdbRule] }),
       ),
     );
-    const outcome = await revertDrift(events[0], deps(true));
+    const outcome = await revertEvent(events[0], deps(true));
     expect(outcome.status === 'decided' && outcome.decisions.map(describeDecision)).toEqual([
       'ignore:approved',
     ]);
@@ -115,7 +115,7 @@ describe('revert-sg-drift with a Terraform-state baseline', () => {
         }),
       ),
     );
-    await revertDrift(legacy.events[0], deps(true));
+    await revertEvent(legacy.events[0], deps(true));
     expect(callsOf(sim, 'GetObject')).toHaveLength(before);
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * What every handler is wired with, in one place: configuration validated at cold start, the policy
+ * with the stage's mode folded in, the clock, the logger and the findings publisher, and the way in
+ * (shared/middleware.ts) that publishes a refused event as `unprocessable`. A handler adds only what
+ * differs: its schema, its adapters, its use case.
+ */
+import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { lazyPublisher } from './aws/lazy-adapters';
+import { BaseConfig, parseConfig, selfRolePatterns } from './config';
+import type { EventSchema } from './events/event-schema';
+import { accountOfFunctionArn, type Home, homeOf } from './events/home';
+import type { Publish } from './findings/finding';
+import { logger } from './logger';
+import type { Refusal, WayIn } from './middleware';
+import { effectiveMode, loadPolicy } from './policy/load';
+import type { Policy } from './policy/schema';
+import { unprocessableFinding } from './sg/findings';
+
+export type FunctionName =
+  | 'revert-sg-drift'
+  | 'heal-targets'
+  | 'grant-access'
+  | 'expire-grants'
+  | 'daily-check'
+  | 'weekly-check'
+  | 'notify-slack';
+
+/** The clock. Injected into every use case, never read deep inside logic. */
+export const now = (): Date => new Date();
+
+/** The use cases' structured log: constant message, data beside it. */
+export type Log = (message: string, data: Record<string, unknown>) => void;
+export const log: Log = (message, data) => logger.info(message, data);
+
+/** The functions that publish findings and keep state: the topic and the state table are required. */
+export const PublishingConfig = BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true });
+export type PublishingConfig = z.infer<typeof PublishingConfig>;
+
+/** What an event the schema refused returns, after its `unprocessable` finding is published. */
+export interface UnprocessableAnswer {
+  readonly status: 'unprocessable';
+  readonly reason: string;
+}
+
+/**
+ * The policy as this stage runs it: NETWARDEN_MODE replaces the file's top-level mode, so every
+ * `effectiveMode(policy, section, undefined)` downstream already says the stage's mode.
+ */
+export function stagePolicy(policy: Policy, stageMode: Policy['mode'] | undefined): Policy {
+  return stageMode ? { ...policy, mode: stageMode } : policy;
+}
+
+export interface Wiring {
+  readonly config: PublishingConfig;
+  readonly policy: Policy;
+  readonly publish: Publish;
+  readonly now: () => Date;
+  readonly log: Log;
+  /** netwarden's own roles: their CloudTrail events are its own calls coming back. */
+  readonly selfRoles: string[];
+  /**
+   * The accounts and region this function acts on: the configured account, else the one in the ARN
+   * Lambda invoked (`osls invoke local` has none); the policy's accounts replace it when it names any.
+   */
+  homeOf(context: Context): Home | undefined;
+  /** The way in for `schema`: a refused event is published as `unprocessable` and answered, not retried. */
+  wayIn<TEvent>(schema: EventSchema<TEvent>): WayIn<TEvent, UnprocessableAnswer>;
+}
+
+/** Call once, at module scope (cold start): a bad environment or policy fails the cold start loudly. */
+export function wire(name: FunctionName): Wiring {
+  const config = parseConfig(PublishingConfig, process.env);
+  const policy = stagePolicy(loadPolicy(config.POLICY_PATH), config.NETWARDEN_MODE);
+  const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
+  const unprocessable = async ({ reason, eventId }: Refusal): Promise<UnprocessableAnswer> => {
+    const mode = effectiveMode(policy, undefined, undefined);
+    await publish(
+      unprocessableFinding(reason, now(), { function: name, mode, ...(eventId ? { eventId } : {}) }),
+    );
+    return { status: 'unprocessable', reason };
+  };
+  return {
+    config,
+    policy,
+    publish,
+    now,
+    log,
+    selfRoles: selfRolePatterns(config),
+    homeOf: (context) =>
+      homeOf({
+        policyAccounts: policy.accounts,
+        ownAccount: config.NETWARDEN_ACCOUNT_ID ?? accountOfFunctionArn(context.invokedFunctionArn),
+        region: config.AWS_REGION,
+      }),
+    wayIn: (schema) => ({ schema, unprocessable }),
+  };
+}
