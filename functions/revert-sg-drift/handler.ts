@@ -10,7 +10,7 @@ import { lambda } from '../../shared/middleware';
 import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
 import { baselineOrNothing, stateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { wire } from '../../shared/wiring';
-import { describeDecision, type RevertOutcome, revertDrift } from './revert';
+import { describeOutcome, revertDrift } from './revert';
 import { RevertEvent } from './schema';
 
 const { config, policy, publish, now, log, selfRoles, homeOf, wayIn } = wire('revert-sg-drift');
@@ -40,18 +40,11 @@ const deps = {
   }),
 };
 
-/** The decisions in a word each, for the log line and the invocation's result. */
-function decisionsOf(outcome: RevertOutcome): string[] {
-  if (outcome.status === 'decided') return outcome.decisions.map(describeDecision);
-  if (outcome.status === 'tags') return [...outcome.verdicts, ...outcome.decisions.map(describeDecision)];
-  return outcome.status === 'foreign' ? ['report:foreign-event'] : [];
-}
-
 export const handler = lambda(wayIn(RevertEvent)).handler(async (event, context) => {
   // The claim on the event lapses when this invocation would time out, so a retry is never blocked.
   const claimUntil = new Date(now().getTime() + context.getRemainingTimeInMillis());
   const outcome = await revertDrift(event, { ...deps, home: homeOf(context), claimUntil });
-  const decisions = decisionsOf(outcome);
+  const decisions = describeOutcome(outcome);
   logger.info('event handled', { status: outcome.status, decisions });
   return { status: outcome.status, decisions };
 });

@@ -1,7 +1,7 @@
 /**
- * The revert-sg-drift use case, for an event its schema has read: is it ours → read the change → gather
- * only the context the event cannot give → decide →
- * carry out (or, in report mode, only report) → publish one finding per decision.
+ * The revert-sg-drift use case, for an event its schema has read: is it ours → read the change →
+ * gather only the context the event cannot give → decide → carry out (or, in report mode, only
+ * report) → publish one finding per decision.
  */
 import { createHash } from 'node:crypto';
 import { errorMessage, isGone, Unprocessable } from '../../shared/errors';
@@ -75,6 +75,13 @@ const FUNCTION = 'revert-sg-drift';
 /** `revoke:guardrail`, `ignore:trusted` …: a decision in a word, for logs and the demo. */
 export function describeDecision(decision: SgDecision): string {
   return decision.type === 'restore' ? 'restore:baseline' : `${decision.type}:${decision.reason}`;
+}
+
+/** The decisions of an outcome in a word each, for the log line and the invocation's result. */
+export function describeOutcome(outcome: RevertOutcome): string[] {
+  if (outcome.status === 'decided') return outcome.decisions.map(describeDecision);
+  if (outcome.status === 'tags') return [...outcome.verdicts, ...outcome.decisions.map(describeDecision)];
+  return outcome.status === 'foreign' ? ['report:foreign-event'] : [];
 }
 
 const NO_HOME =
