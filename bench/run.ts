@@ -7,7 +7,8 @@
  *  - targets from the performance issues, each marked pass or fail (judged on CPU time).
  * It changes no tracked file unless asked: `--write` saves bench/results.json and the README table.
  * Its scratch files live in a temporary directory of its own, removed at the end.
- * Usage: npm run bench [-- --rounds 9 --events 1000 --only revertSgDrift,notifySlack --cold-only --write]
+ * Usage: npm run bench [-- --rounds 9 --events 1000 --only revertSgDrift,notifySlack --cold-only
+ *        --package <dir> (an existing `osls package --stage prod` output) --write]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -101,13 +102,17 @@ async function main(): Promise<void> {
 
 async function measure(scratch: string): Promise<void> {
   const load = loadavg();
-  const dir = join(scratch, 'package');
-  step('packaging with osls');
-  execFileSync('npx', ['osls', 'package', '--stage', 'prod', '--package', dir], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-  });
+  // --package <dir>: measure a package already built (osls package --stage prod --package <dir>).
+  const given = args.indexOf('--package');
+  const dir = given >= 0 ? resolve(String(args[given + 1])) : join(scratch, 'package');
+  if (given < 0) {
+    step('packaging with osls');
+    execFileSync('npx', ['osls', 'package', '--stage', 'prod', '--package', dir], {
+      cwd: ROOT,
+      stdio: 'ignore',
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    });
+  }
   const packaged: Packaged = {
     dir,
     template: JSON.parse(

@@ -17,13 +17,16 @@ import { lazyFunction, lazyPort } from './lazy';
 
 export const lazySecurityGroupPort = (options: { bulk?: boolean } = {}) =>
   lazyPort<SecurityGroupPort>(async () => {
-    const [{ securityGroupPort }, clients] = await Promise.all([import('./ec2'), import('./clients')]);
+    const [{ securityGroupPort }, clients] = await Promise.all([import('./ec2'), import('./clients/ec2')]);
     return securityGroupPort(options.bulk ? clients.ec2BulkClient() : clients.ec2Client());
   });
 
 export const lazyRuleTagger = () =>
   lazyPort<RuleTagger>(async () => {
-    const [{ ruleTagger }, { ec2Client }] = await Promise.all([import('./ec2-tags'), import('./clients')]);
+    const [{ ruleTagger }, { ec2Client }] = await Promise.all([
+      import('./ec2-tags'),
+      import('./clients/ec2'),
+    ]);
     return ruleTagger(ec2Client());
   });
 
@@ -31,20 +34,23 @@ export const lazyInstancePort = () =>
   lazyPort<InstancePort>(async () => {
     const [{ instancePort }, { ec2Client }] = await Promise.all([
       import('./ec2-instances'),
-      import('./clients'),
+      import('./clients/ec2'),
     ]);
     return instancePort(ec2Client());
   });
 
 export const lazyElbv2Port = () =>
   lazyPort<Elbv2Port>(async () => {
-    const [{ elbv2Port }, { elbv2Client }] = await Promise.all([import('./elbv2'), import('./clients')]);
+    const [{ elbv2Port }, { elbv2Client }] = await Promise.all([
+      import('./elbv2'),
+      import('./clients/elbv2'),
+    ]);
     return elbv2Port(elbv2Client());
   });
 
 export const lazyPublisher = (topicArn: string): Publish =>
   lazyFunction(async () => {
-    const [{ snsPublisher }, { snsClient }] = await Promise.all([import('./sns'), import('./clients')]);
+    const [{ snsPublisher }, { snsClient }] = await Promise.all([import('./sns'), import('./clients/sns')]);
     return snsPublisher(snsClient(), topicArn);
   });
 
@@ -53,7 +59,7 @@ export const lazyStateReads = () =>
   lazyPort<StateReads>(async () => {
     const [{ terraformStateReads }, { s3Client }] = await Promise.all([
       import('./terraform-state'),
-      import('./clients'),
+      import('./clients/s3'),
     ]);
     return terraformStateReads(s3Client);
   });
@@ -63,7 +69,7 @@ export const lazyGrantStore = (tableName: string) =>
   lazyPort<GrantStore>(async () => {
     const [{ grantStore }, { dynamoDbClient }] = await Promise.all([
       import('./state-table'),
-      import('./clients'),
+      import('./clients/dynamodb'),
     ]);
     return grantStore(dynamoDbClient(), tableName);
   });
@@ -73,7 +79,7 @@ export const lazyEventLedger = (tableName: string, owner: string) =>
   lazyPort<EventLedger>(async () => {
     const [{ eventLedger }, { dynamoDbClient }] = await Promise.all([
       import('./event-ledger'),
-      import('./clients'),
+      import('./clients/dynamodb'),
     ]);
     return eventLedger(dynamoDbClient(), tableName, owner);
   });
@@ -83,7 +89,7 @@ export const lazyRepeatGate = (tableName: string, owner: string, repeatAfterMs: 
   lazyPort<RepeatGate>(async () => {
     const [{ stateTableRepeats }, { dynamoDbClient }] = await Promise.all([
       import('./repeat-store'),
-      import('./clients'),
+      import('./clients/dynamodb'),
     ]);
     return stateTableRepeats(dynamoDbClient(), tableName, owner, repeatAfterMs);
   });
