@@ -4,7 +4,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { InvokePort } from '../redrive/redrive';
-import { WRITER_RETRIES } from './clients';
+import { WRITER_RETRIES } from './clients/retries';
 
 let lambda: LambdaClient | undefined;
 const lambdaClient = (): LambdaClient => {

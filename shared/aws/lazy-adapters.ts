@@ -1,7 +1,9 @@
 /**
  * The adapters handlers use, one loader per part of the estate, each loaded on first use (see
  * lazy.ts): the adapter module and its SDK client are separate esbuild chunks, so a cold start does
- * not parse a client until an event needs it. Handlers import adapters only from here.
+ * not parse a client until an event needs it. Each loader imports its service's own client module
+ * (clients/<service>.ts), never the clients.ts barrel: a dynamic import keeps every export of its
+ * target, so the barrel would load every client. Handlers import adapters only from here.
  */
 
 import type { Certificates } from '../estate/certificates';
@@ -26,14 +28,17 @@ export const lazySecurityGroups = (options: { bulk?: boolean } = {}) =>
   lazyAdapter<SecurityGroups>(async () => {
     const [{ ec2SecurityGroups }, clients] = await Promise.all([
       import('./ec2/security-groups'),
-      import('./clients'),
+      import('./clients/ec2'),
     ]);
     return ec2SecurityGroups(options.bulk ? clients.ec2BulkClient() : clients.ec2Client());
   });
 
 export const lazyRuleTagger = () =>
   lazyAdapter<RuleTagger>(async () => {
-    const [{ ruleTagger }, { ec2Client }] = await Promise.all([import('./ec2/tags'), import('./clients')]);
+    const [{ ruleTagger }, { ec2Client }] = await Promise.all([
+      import('./ec2/tags'),
+      import('./clients/ec2'),
+    ]);
     return ruleTagger(ec2Client());
   });
 
@@ -41,14 +46,17 @@ export const lazyInstances = () =>
   lazyAdapter<Instances>(async () => {
     const [{ ec2Instances }, { ec2Client }] = await Promise.all([
       import('./ec2/instances'),
-      import('./clients'),
+      import('./clients/ec2'),
     ]);
     return ec2Instances(ec2Client());
   });
 
 export const lazyLoadBalancing = (options: { bulk?: boolean } = {}) =>
   lazyAdapter<LoadBalancing>(async () => {
-    const [{ elbv2LoadBalancing }, clients] = await Promise.all([import('./elbv2'), import('./clients')]);
+    const [{ elbv2LoadBalancing }, clients] = await Promise.all([
+      import('./elbv2'),
+      import('./clients/elbv2'),
+    ]);
     return elbv2LoadBalancing(options.bulk ? clients.elbv2BulkClient() : clients.elbv2Client());
   });
 
@@ -57,7 +65,7 @@ export const lazySecurityGroupInventory = () =>
   lazyAdapter<SecurityGroupInventory>(async () => {
     const [{ ec2SecurityGroupInventory }, { ec2BulkClient }] = await Promise.all([
       import('./ec2/security-groups'),
-      import('./clients'),
+      import('./clients/ec2'),
     ]);
     return ec2SecurityGroupInventory(ec2BulkClient());
   });
@@ -66,7 +74,7 @@ export const lazyNetworkReferences = () =>
   lazyAdapter<NetworkReferences>(async () => {
     const [{ ec2NetworkReferences }, { ec2BulkClient }] = await Promise.all([
       import('./ec2/network'),
-      import('./clients'),
+      import('./clients/ec2'),
     ]);
     return ec2NetworkReferences(ec2BulkClient());
   });
@@ -75,7 +83,7 @@ export const lazyAlarms = () =>
   lazyAdapter<Alarms>(async () => {
     const [{ cloudWatchAlarms }, { cloudWatchClient }] = await Promise.all([
       import('./cloudwatch'),
-      import('./clients'),
+      import('./clients/cloudwatch'),
     ]);
     return cloudWatchAlarms(cloudWatchClient());
   });
@@ -84,7 +92,7 @@ export const lazyMetrics = () =>
   lazyAdapter<Metrics>(async () => {
     const [{ cloudWatchMetrics }, { cloudWatchClient }] = await Promise.all([
       import('./cloudwatch'),
-      import('./clients'),
+      import('./clients/cloudwatch'),
     ]);
     return cloudWatchMetrics(cloudWatchClient());
   });
@@ -93,20 +101,23 @@ export const lazySecurityGroupTrail = () =>
   lazyAdapter<SecurityGroupTrail>(async () => {
     const [{ cloudTrailSecurityGroupCalls }, { cloudTrailClient }] = await Promise.all([
       import('./cloudtrail'),
-      import('./clients'),
+      import('./clients/cloudtrail'),
     ]);
     return cloudTrailSecurityGroupCalls(cloudTrailClient());
   });
 
 export const lazyCertificates = () =>
   lazyAdapter<Certificates>(async () => {
-    const [{ acmCertificates }, { acmClient }] = await Promise.all([import('./acm'), import('./clients')]);
+    const [{ acmCertificates }, { acmClient }] = await Promise.all([
+      import('./acm'),
+      import('./clients/acm'),
+    ]);
     return acmCertificates(acmClient());
   });
 
 export const lazyPublisher = (topicArn: string): Publish =>
   lazyFunction(async () => {
-    const [{ snsPublisher }, { snsClient }] = await Promise.all([import('./sns'), import('./clients')]);
+    const [{ snsPublisher }, { snsClient }] = await Promise.all([import('./sns'), import('./clients/sns')]);
     return snsPublisher(snsClient(), topicArn);
   });
 
@@ -115,7 +126,7 @@ export const lazyTerraformStateObjects = () =>
   lazyAdapter<TerraformStateObjects>(async () => {
     const [{ s3TerraformStateObjects }, { s3Client }] = await Promise.all([
       import('./s3'),
-      import('./clients'),
+      import('./clients/s3'),
     ]);
     return s3TerraformStateObjects(s3Client);
   });
@@ -125,7 +136,7 @@ export const lazyGrantStore = (tableName: string) =>
   lazyAdapter<GrantStore>(async () => {
     const [{ grantStore }, { dynamoDbClient }] = await Promise.all([
       import('./state-table/grants'),
-      import('./clients'),
+      import('./clients/dynamodb'),
     ]);
     return grantStore(dynamoDbClient(), tableName);
   });
@@ -135,7 +146,7 @@ export const lazyEventLedger = (tableName: string, owner: string) =>
   lazyAdapter<EventLedger>(async () => {
     const [{ eventLedger }, { dynamoDbClient }] = await Promise.all([
       import('./state-table/event-ledger'),
-      import('./clients'),
+      import('./clients/dynamodb'),
     ]);
     return eventLedger(dynamoDbClient(), tableName, owner);
   });
@@ -145,7 +156,7 @@ export const lazyRepeatGate = (tableName: string, owner: string, repeatAfterMs: 
   lazyAdapter<RepeatGate>(async () => {
     const [{ stateTableRepeats }, { dynamoDbClient }] = await Promise.all([
       import('./state-table/repeat-store'),
-      import('./clients'),
+      import('./clients/dynamodb'),
     ]);
     return stateTableRepeats(dynamoDbClient(), tableName, owner, repeatAfterMs);
   });

@@ -10,7 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { ReceivedMessage, RedriveQueuePort } from '../redrive/redrive';
-import { WRITER_RETRIES } from './clients';
+import { WRITER_RETRIES } from './clients/retries';
 
 let sqs: SQSClient | undefined;
 const sqsClient = (): SQSClient => {

@@ -5,7 +5,7 @@
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorCode } from '../errors';
-import { ssmClient } from './clients';
+import { ssmClient } from './clients/ssm';
 
 /** A string that prints as `[redacted]` everywhere except through `reveal()`. */
 export class Secret {
@@ -81,8 +81,8 @@ export function cachedSecureString(
 }
 
 /**
- * The SecureString `name` through the shared SSM client. It imports the client statically so that a
- * bundle reaching it through ports.ts carries the SSM client only (esbuild drops the other clients).
+ * The SecureString `name` through the shared SSM client. It imports its own client module statically, so a
+ * bundle reaching it carries the SSM client only.
  */
 export const secureStringReader = (name: string, options?: CachedSecretOptions): (() => Promise<Secret>) =>
   cachedSecureString(ssmClient(), name, options);

@@ -37,6 +37,24 @@ export interface Invocation {
   readonly error?: { readonly errorType: string; readonly errorMessage: string };
   /** The function's stdout and stderr: what CloudWatch Logs would hold. */
   readonly logs: string;
+  /** What the child measured of itself (the cold start), for the bench. */
+  readonly usage: ColdStartUsage;
+}
+
+/**
+ * A cold start as the child process measured it. Times are from the process's own start
+ * (performance.timeOrigin); CPU is user + system time of the whole process, node's own start
+ * included, from process.resourceUsage(): the figure machine load changes least.
+ */
+export interface ColdStartUsage {
+  /** When the runtime began importing the handler: node's own start. */
+  readonly bootMs: number;
+  /** Importing the handler module (the Lambda init phase, less node's start). */
+  readonly importMs: number;
+  /** The first event, up to the handler's answer (findings published, Slack posted). */
+  readonly firstEventMs: number;
+  /** User + system CPU time of the whole process up to the answer. */
+  readonly cpuMs: number;
 }
 
 /** A hang limit only: a child that has not answered by then has hung, however busy the machine. */
@@ -135,13 +153,24 @@ const context = {
   succeed() {},
 };
 let outcome;
+const booted = performance.now();
+let imported = booted;
 try {
   const module = await import(pathToFileURL(process.env.LAMBDA_TASK_ROOT + '/' + modulePath + '.js').href);
+  imported = performance.now();
   const result = await module[exported](invocation.event, context);
   outcome = { result: result ?? null };
 } catch (error) {
   outcome = { error: { errorType: error?.name ?? typeof error, errorMessage: error?.message ?? String(error) } };
 }
+const answered = performance.now();
+const cpu = process.resourceUsage();
+outcome.usage = {
+  bootMs: booted,
+  importMs: imported - booted,
+  firstEventMs: answered - imported,
+  cpuMs: (cpu.userCPUTime + cpu.systemCPUTime) / 1000,
+};
 writeSync(3, JSON.stringify(outcome));
 // An async handler's answer ends the invocation: Lambda freezes the process, it does not drain the event loop.
 process.exit(0);

@@ -1,5 +1,5 @@
 /**
- * vitest globalSetup: `osls package` runs at most once per stage and region in a test run, however
+ * vitest globalSetup: `osls package` runs at most once per stage, region and parameters in a test run, however
  * many test files read the packaged template or artifacts (test/helpers/packaged.ts).
  *
  * Packaging is the slowest step of the suite, so it starts only when the first file asks for it (a
@@ -18,13 +18,13 @@ import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** GET <url>?stage=…&region=… answers `{ "dir": … }` once that package exists. */
+    /** GET <url>?stage=…&region=…&param=name=value… answers `{ "dir": … }` once that package exists. */
     packagingUrl: string;
   }
 }
 
-function osls(stage: string, region: string | undefined, dir: string): Promise<void> {
-  const where = region ? ['--region', region] : [];
+function osls(stage: string, region: string | undefined, params: string[], dir: string): Promise<void> {
+  const where = [...(region ? ['--region', region] : []), ...params.map((param) => `--param=${param}`)];
   return new Promise((resolve, reject) => {
     execFile(
       'npx',
@@ -56,13 +56,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dirs: string[] = [];
   let previous: Promise<unknown> = Promise.resolve();
 
-  const packageOnce = (stage: string, region: string | undefined): Promise<string> => {
-    const key = `${stage}/${region ?? ''}`;
+  const packageOnce = (stage: string, region: string | undefined, params: string[]): Promise<string> => {
+    const key = `${stage}/${region ?? ''}/${params.join('&')}`;
     let packaged = packages.get(key);
     if (!packaged) {
       const dir = mkdtempSync(join(tmpdir(), 'netwarden-package-'));
       dirs.push(dir);
-      packaged = previous.then(() => osls(stage, region, dir)).then(() => dir);
+      packaged = previous.then(() => osls(stage, region, params, dir)).then(() => dir);
       previous = packaged.catch(() => undefined);
       packages.set(key, packaged);
     }
@@ -71,7 +71,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const server = createServer((request, response) => {
     const query = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams;
-    packageOnce(query.get('stage') ?? 'prod', query.get('region') ?? undefined).then(
+    packageOnce(
+      query.get('stage') ?? 'prod',
+      query.get('region') ?? undefined,
+      query.getAll('param').sort(),
+    ).then(
       (dir) => {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ dir }));

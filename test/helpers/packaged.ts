@@ -23,10 +23,11 @@ export const PACKAGING_HANG_LIMIT_MS = 900_000;
 const packagedBy = new Map<string, Promise<Packaged>>();
 
 /** Asks the global setup for a package (node:http, which has no response timeout of its own). */
-function packageDir(stage: string, region: string | undefined): Promise<string> {
+function packageDir(stage: string, region: string | undefined, params: readonly string[]): Promise<string> {
   const url = new URL(inject('packagingUrl'));
   url.searchParams.set('stage', stage);
   if (region) url.searchParams.set('region', region);
+  for (const param of params) url.searchParams.append('param', param);
   return new Promise((resolve, reject) => {
     get(url, (response) => {
       const chunks: Buffer[] = [];
@@ -40,12 +41,19 @@ function packageDir(stage: string, region: string | undefined): Promise<string> 
   });
 }
 
-/** The service packaged for a stage and region; without a region, the provider's default. */
-export function packageService(stage = 'prod', region?: string): Promise<Packaged> {
-  const key = `${stage}/${region ?? ''}`;
+/**
+ * The service packaged for a stage and region (without a region, the provider's default) and
+ * `--param`s given as `name=value`.
+ */
+export function packageService(
+  stage = 'prod',
+  region?: string,
+  params: readonly string[] = [],
+): Promise<Packaged> {
+  const key = `${stage}/${region ?? ''}/${[...params].sort().join('&')}`;
   let packaged = packagedBy.get(key);
   if (!packaged) {
-    packaged = packageDir(stage, region).then((dir) => ({
+    packaged = packageDir(stage, region, params).then((dir) => ({
       dir,
       template: JSON.parse(
         readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),

@@ -1,7 +1,9 @@
 /** What `osls package` would deploy: artifacts, triggers and least-privilege roles. */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { unzip } from '../../bench/unzip';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { isSelf } from '../../shared/sg/actor';
 import {
@@ -336,5 +338,37 @@ describe('heal-targets', () => {
     const fn = packaged.template.Resources.HealTargetsLambdaFunction;
     expect(fn?.Properties.Role).toEqual({ 'Fn::GetAtt': ['HealTargetsRole', 'Arn'] });
     expect(fn?.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+});
+
+describe('revert-sg-drift bundle', () => {
+  it('holds no client of the audits or of Slack (ACM, CloudTrail, CloudWatch, SSM), and maps without sources', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netwarden-revert-sg-drift-'));
+    try {
+      const files = unzip(join(packaged.dir, 'revertSgDrift.zip'), dir);
+      const maps = files
+        .filter((file) => file.endsWith('.js.map'))
+        .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { sourcesContent?: unknown });
+      const clients = new Set(
+        maps.flatMap((map) =>
+          ((map as { sources: string[] }).sources ?? []).flatMap(
+            (source) => /@aws-sdk\/(client-[a-z0-9-]+)\//.exec(source)?.[1] ?? [],
+          ),
+        ),
+      );
+      // A lazy adapter once imported every client's module (shared/aws/clients.ts) on first use. The
+      // ELBv2 client is bundled as the lazy ELBv2 adapter's chunk; a revert never loads it.
+      expect([...clients].sort()).toEqual([
+        'client-dynamodb',
+        'client-ec2',
+        'client-elastic-load-balancing-v2',
+        'client-s3',
+        'client-sns',
+      ]);
+      // Node parses every loaded chunk's map under --enable-source-maps: sources inside would double it.
+      expect(maps.filter((map) => map.sourcesContent !== undefined)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

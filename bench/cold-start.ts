@@ -1,0 +1,303 @@
+/**
+ * The headline of `npm run bench`: the cold first event of each function. A fresh node process with
+ * the deployed environment (the template's NODE_OPTIONS included) imports the packaged handler the
+ * way Lambda's runtime does and handles one real event against the simulated account's HTTP
+ * endpoint (and the state table in dynalite, Slack at a local stand-in), up to the published finding.
+ * The same event goes, in the same run and interleaved round by round, to a naive bundle of the same
+ * source (esbuild, CommonJS, one file, no care taken), to the shipped bundle without source maps
+ * enabled (to decide NODE_OPTIONS by measurement), and a bare `node` start is timed beside them.
+ *
+ * Each child reports its own CPU time (user + system): on a shared machine wall time moves with
+ * whatever else runs, CPU time much less. Targets are judged on CPU; wall time is reported beside it.
+ */
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { build } from 'esbuild';
+import { grantStore } from '../shared/aws/state-table/grants';
+import type { Finding } from '../shared/findings/finding';
+import { serveSimulation } from '../simulated-account/endpoint';
+import {
+  ACCOUNT_ID,
+  consoleUser,
+  createSimulatedAccount,
+  GATEWAY_INSTANCES,
+  GROUPS,
+  type Simulation,
+  stopInstance,
+} from '../simulated-account/index';
+import { loadEvent } from '../simulated-account/load-event';
+import { tcp } from '../simulated-account/permissions';
+import { startSlackServer } from '../simulated-account/slack-server';
+import { createStateTable, type StateTable, startStateTable } from '../simulated-account/state-table';
+import { seedGrants } from '../test/helpers/grants';
+import {
+  type ColdStartUsage,
+  invokePackaged,
+  type PackagedFunction,
+  topicArn,
+  unpackFunction,
+} from '../test/helpers/lambda-runtime';
+import type { Packaged } from '../test/helpers/packaged';
+import { median } from './measure';
+
+const REGION = 'ap-northeast-2';
+const HOUR = 3_600_000;
+
+/** One fresh account, endpoint and state table per cold start: every variant meets the same estate. */
+interface Stage {
+  readonly sim: Simulation;
+  readonly table: StateTable;
+}
+
+/** The real event each function gets, made on a fresh stage (untimed: the parent does it). */
+const FIRST_EVENTS: Readonly<Record<string, { what: string; event: (stage: Stage) => Promise<unknown> }>> = {
+  revertSgDrift: {
+    what: 'a console rule opening 5432 to the world, revoked',
+    event: async ({ sim }) => {
+      const { events } = await sim.account.as(consoleUser('alice@example.com'), () =>
+        new EC2Client({}).send(
+          new AuthorizeSecurityGroupIngressCommand({
+            GroupId: GROUPS.postgres,
+            IpPermissions: [tcp(5432, '0.0.0.0/0')],
+          }),
+        ),
+      );
+      return events[0];
+    },
+  },
+  healTargets: {
+    what: 'UnHealthyHostCount alarm, a stopped gateway instance started',
+    event: async ({ sim }) => {
+      stopInstance(sim, GATEWAY_INSTANCES[0]);
+      return loadEvent('cloudwatch/unhealthy-host-count-alarm.json');
+    },
+  },
+  grantAccess: {
+    what: 'a Function URL request, the grant recorded and its rule created',
+    event: async () => loadEvent('grant/function-url-post-grants.json'),
+  },
+  expireGrants: {
+    what: 'the schedule, one due grant revoked and closed',
+    event: async ({ sim, table }) => {
+      await seedGrants(sim, table.store, {
+        groups: 1,
+        grants: 1,
+        issuedAt: new Date(Date.now() - 2 * HOUR),
+        ttlMs: HOUR,
+      });
+      return loadEvent('schedule/expire-grants.json');
+    },
+  },
+  notifySlack: {
+    what: 'an SQS batch of an alarm and a finding, two Slack posts',
+    event: async () => loadEvent('sqs/batch-alarm-and-finding.json'),
+  },
+  dailyCheck: {
+    what: "the schedule, the seed estate's daily digest published",
+    event: async () => loadEvent('schedule/daily-check.json'),
+  },
+  weeklyCheck: {
+    what: "the schedule, the seed estate's weekly digest published",
+    event: async () => loadEvent('schedule/weekly-check.json'),
+  },
+};
+
+export type Variant = 'shipped' | 'shippedWithoutSourceMaps' | 'naive';
+const VARIANTS: readonly Variant[] = ['shipped', 'shippedWithoutSourceMaps', 'naive'];
+
+export interface ColdStartSample extends ColdStartUsage {
+  /** Wall time of the child from spawn to exit, as the parent saw it. */
+  readonly wallMs: number;
+}
+
+export interface ColdFirstEventResult {
+  readonly function: string;
+  readonly event: string;
+  /** What every variant did, which must agree: AWS writes, finding kinds, Slack posts. */
+  readonly effect: string;
+  readonly rounds: number;
+  /** Medians per variant, and of a bare `node` start. */
+  readonly medians: Readonly<Record<Variant | 'bareNode', ColdStartSample>>;
+  /** CPU beyond a bare node start, shipped (deployed settings) over naive: the judged figure. */
+  readonly cpuRatioToNaive: number;
+  /** The same on wall time, reported beside it. */
+  readonly wallRatioToNaive: number;
+  readonly cpuRatioWithoutSourceMaps: number;
+}
+
+/** The naive bundle of the same handler source, laid out as a task root the runtime can import. */
+async function naiveTaskRoot(root: string, fn: PackagedFunction, into: string): Promise<PackagedFunction> {
+  const modulePath = fn.handler.slice(0, fn.handler.lastIndexOf('.'));
+  const outfile = join(into, `${modulePath}.js`);
+  mkdirSync(dirname(outfile), { recursive: true });
+  await build({
+    entryPoints: [join(root, `${modulePath}.ts`)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    logLevel: 'silent',
+  });
+  writeFileSync(join(into, 'package.json'), '{ "type": "commonjs" }\n');
+  // No build-time embedding: the naive bundle reads and parses the policy file at cold start.
+  copyFileSync(join(root, 'netwarden.policy.yml'), join(into, 'netwarden.policy.yml'));
+  return { ...fn, taskRoot: into };
+}
+
+/** A bare node start, measured the same way (CPU from the child itself). */
+function bareNode(): ColdStartSample {
+  const start = process.hrtime.bigint();
+  const child = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      'const u = process.resourceUsage(); process.stdout.write(JSON.stringify({ bootMs: performance.now(), cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 }))',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const usage = JSON.parse(child.stdout.toString('utf8')) as { bootMs: number; cpuMs: number };
+  return { ...usage, importMs: 0, firstEventMs: 0, wallMs };
+}
+
+function medianSample(samples: readonly ColdStartSample[]): ColdStartSample {
+  const of = (pick: (sample: ColdStartSample) => number) => round(median(samples.map(pick)));
+  return {
+    bootMs: of((sample) => sample.bootMs),
+    importMs: of((sample) => sample.importMs),
+    firstEventMs: of((sample) => sample.firstEventMs),
+    cpuMs: of((sample) => sample.cpuMs),
+    wallMs: of((sample) => sample.wallMs),
+  };
+}
+
+function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+const beyond = (value: number, bare: number, naive: number) =>
+  round((value - bare) / Math.max(1, naive - bare), 2);
+
+export async function benchColdFirstEvents(options: {
+  root: string;
+  packaged: Packaged;
+  scratch: string;
+  rounds: number;
+  only?: readonly string[];
+  step: (text: string) => void;
+}): Promise<ColdFirstEventResult[]> {
+  const dynalite = await startStateTable('netwarden-prod-state');
+  const results: ColdFirstEventResult[] = [];
+  try {
+    for (const [key, scenario] of Object.entries(FIRST_EVENTS)) {
+      if (options.only && !options.only.includes(key)) continue;
+      const shipped = unpackFunction(options.packaged, key);
+      const naive = await naiveTaskRoot(options.root, shipped, join(options.scratch, 'naive', key));
+      const samples: Record<Variant | 'bareNode', ColdStartSample[]> = {
+        shipped: [],
+        shippedWithoutSourceMaps: [],
+        naive: [],
+        bareNode: [],
+      };
+      const effects = new Set<string>();
+      options.step(`cold first event of ${key} (${options.rounds} rounds × ${VARIANTS.length} variants)`);
+      try {
+        for (let round = 0; round < options.rounds; round += 1) {
+          samples.bareNode.push(bareNode());
+          for (const variant of VARIANTS) {
+            const fn = variant === 'naive' ? naive : shipped;
+            const environment: Record<string, string> =
+              variant === 'shippedWithoutSourceMaps' ? { NODE_OPTIONS: '' } : {};
+            const { sample, effect } = await coldStart(key, fn, dynalite, options.packaged, environment);
+            samples[variant].push(sample);
+            effects.add(effect);
+          }
+        }
+      } finally {
+        shipped.remove();
+      }
+      // Every variant, every round, must have done the same thing, or the comparison means nothing.
+      if (effects.size !== 1)
+        throw new Error(`${key}: the variants did different things: ${[...effects].join(' | ')}`);
+      const medians = {
+        shipped: medianSample(samples.shipped),
+        shippedWithoutSourceMaps: medianSample(samples.shippedWithoutSourceMaps),
+        naive: medianSample(samples.naive),
+        bareNode: medianSample(samples.bareNode),
+      };
+      const bare = medians.bareNode;
+      results.push({
+        function: String(shipped.name).replace(/^netwarden-[^-]+-/, ''),
+        event: scenario.what,
+        effect: [...effects][0] ?? '',
+        rounds: options.rounds,
+        medians,
+        cpuRatioToNaive: beyond(medians.shipped.cpuMs, bare.cpuMs, medians.naive.cpuMs),
+        wallRatioToNaive: beyond(medians.shipped.wallMs, bare.wallMs, medians.naive.wallMs),
+        cpuRatioWithoutSourceMaps: beyond(
+          medians.shippedWithoutSourceMaps.cpuMs,
+          bare.cpuMs,
+          medians.naive.cpuMs,
+        ),
+      });
+    }
+  } finally {
+    await dynalite.stop();
+  }
+  return results;
+}
+
+/** One cold start of `fn` on a fresh stage; fails loudly if the handler failed or did nothing. */
+async function coldStart(
+  key: string,
+  fn: PackagedFunction,
+  dynalite: Awaited<ReturnType<typeof startStateTable>>,
+  packaged: Packaged,
+  environment: Record<string, string>,
+): Promise<{ sample: ColdStartSample; effect: string }> {
+  const scenario = FIRST_EVENTS[key];
+  if (!scenario) throw new Error(`no first event for ${key}`);
+  const sim = createSimulatedAccount();
+  sim.account.clock.set(new Date().toISOString());
+  const endpoint = await serveSimulation(sim);
+  const slack = await startSlackServer();
+  try {
+    const tableName = await createStateTable(dynalite.client, 'netwarden-prod-state');
+    const table = { ...dynalite, tableName, store: grantStore(dynalite.client, tableName) };
+    sim.ssm.put('/netwarden/prod/slack-webhook-url', slack.url);
+    const stage: Stage = { sim, table };
+    const event = await scenario.event(stage);
+    const base = { 'AWS::AccountId': ACCOUNT_ID, 'AWS::Region': REGION, 'AWS::Partition': 'aws' };
+    const mark = sim.account.calls.length;
+    const start = process.hrtime.bigint();
+    const invocation = await invokePackaged(fn, event, {
+      references: {
+        ...base,
+        StateTable: tableName,
+        FindingsTopic: topicArn(packaged.template, 'FindingsTopic', base),
+      },
+      endpoints: { aws: endpoint.url, dynamodb: dynalite.endpoint },
+      environment,
+    });
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (invocation.error)
+      throw new Error(`${key} failed: ${JSON.stringify(invocation.error)}\n${invocation.logs}`);
+    const writes = sim.account.calls
+      .slice(mark)
+      .filter((call) => call.write && call.service !== 'SNS')
+      .map((call) => call.command);
+    const findings = sim.published.map((message) => (JSON.parse(message.message) as Finding).kind);
+    if (findings.length === 0 && slack.requests.length === 0)
+      throw new Error(`${key} published nothing and posted nothing: the cold start did not reach its end`);
+    const effect = `writes [${writes.join(', ')}], findings [${findings.join(', ')}], Slack posts ${slack.requests.length}`;
+    return { sample: { ...invocation.usage, wallMs }, effect };
+  } finally {
+    await slack.close();
+    await endpoint.close();
+    sim.restore();
+  }
+}

@@ -1,0 +1,10 @@
+/** The CloudTrail client for the audits: more retries, since LookupEvents allows 2 calls a second. One module per service so a lazy adapter loads only its own. */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { BULK_READER_RETRIES } from './retries';
+
+let cloudTrail: CloudTrailClient | undefined;
+
+export const cloudTrailClient = (): CloudTrailClient => {
+  cloudTrail ??= new CloudTrailClient(BULK_READER_RETRIES);
+  return cloudTrail;
+};

@@ -1,0 +1,10 @@
+/** The CloudWatch client for the bulk reads of the audits (more retries). One module per service so a lazy adapter loads only its own. */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { BULK_READER_RETRIES } from './retries';
+
+let cloudWatch: CloudWatchClient | undefined;
+
+export const cloudWatchClient = (): CloudWatchClient => {
+  cloudWatch ??= new CloudWatchClient(BULK_READER_RETRIES);
+  return cloudWatch;
+};
