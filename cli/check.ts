@@ -11,17 +11,15 @@
 import { dailyCheck } from '../functions/daily-check/daily';
 import { weeklyCheck } from '../functions/weekly-check/weekly';
 import { type Digest, digestText } from '../shared/audits/digest';
+import { lazyGrantStore, lazyLoadBalancing, lazyTerraformStateObjects } from '../shared/aws/lazy-adapters';
 import {
   lazyAlarms,
   lazyCertificates,
-  lazyGrantStore,
-  lazyLoadBalancing,
   lazyMetrics,
   lazyNetworkReferences,
   lazySecurityGroupInventory,
   lazySecurityGroupTrail,
-  lazyTerraformStateObjects,
-} from '../shared/aws/lazy-adapters';
+} from '../shared/aws/lazy-audit-adapters';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../shared/config';
 import { errorMessage } from '../shared/errors';
 import type { GrantStore } from '../shared/grants/record';

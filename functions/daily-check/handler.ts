@@ -1,11 +1,11 @@
 /** daily-check: EventBridge schedule (09:00 Asia/Seoul by default) → dailyCheck → one digest finding. Wiring only. */
+
+import { lazyGrantStore, lazyLoadBalancing } from '../../shared/aws/lazy-adapters';
 import {
   lazyAlarms,
-  lazyGrantStore,
-  lazyLoadBalancing,
   lazySecurityGroupInventory,
   lazySecurityGroupTrail,
-} from '../../shared/aws/lazy-adapters';
+} from '../../shared/aws/lazy-audit-adapters';
 import { ScheduleTrigger } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';

@@ -1,13 +1,12 @@
 /** weekly-check: EventBridge schedule (Monday 09:00 Asia/Seoul by default) → weeklyCheck → one digest finding. Wiring only. */
+
+import { lazyGrantStore, lazyLoadBalancing, lazyTerraformStateObjects } from '../../shared/aws/lazy-adapters';
 import {
   lazyCertificates,
-  lazyGrantStore,
-  lazyLoadBalancing,
   lazyMetrics,
   lazyNetworkReferences,
   lazySecurityGroupInventory,
-  lazyTerraformStateObjects,
-} from '../../shared/aws/lazy-adapters';
+} from '../../shared/aws/lazy-audit-adapters';
 import { ScheduleTrigger } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';

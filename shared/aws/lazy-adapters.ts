@@ -3,19 +3,13 @@
  * lazy.ts): the adapter module and its SDK client are separate esbuild chunks, so a cold start does
  * not parse a client until an event needs it. Each loader imports its service's own client module
  * (clients/<service>.ts), never the clients.ts barrel: a dynamic import keeps every export of its
- * target, so the barrel would load every client. Handlers import adapters only from here.
+ * target, so the barrel would load every client. Handlers import adapters only from here
+ * and from lazy-audit-adapters.ts (the audits' own).
  */
 
-import type { Certificates } from '../estate/certificates';
 import type { Instances } from '../estate/instances';
 import type { LoadBalancing } from '../estate/load-balancing';
-import type { Alarms, Metrics, SecurityGroupTrail } from '../estate/monitoring';
-import type {
-  NetworkReferences,
-  RuleTagger,
-  SecurityGroupInventory,
-  SecurityGroups,
-} from '../estate/security-groups';
+import type { RuleTagger, SecurityGroups } from '../estate/security-groups';
 import type { TerraformStateObjects } from '../estate/terraform-state';
 import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
@@ -58,61 +52,6 @@ export const lazyLoadBalancing = (options: { bulk?: boolean } = {}) =>
       import('./clients/elbv2'),
     ]);
     return elbv2LoadBalancing(options.bulk ? clients.elbv2BulkClient() : clients.elbv2Client());
-  });
-
-/** Every group and rule of the account, for the audits (the bulk EC2 client). */
-export const lazySecurityGroupInventory = () =>
-  lazyAdapter<SecurityGroupInventory>(async () => {
-    const [{ ec2SecurityGroupInventory }, { ec2BulkClient }] = await Promise.all([
-      import('./ec2/security-groups'),
-      import('./clients/ec2'),
-    ]);
-    return ec2SecurityGroupInventory(ec2BulkClient());
-  });
-
-export const lazyNetworkReferences = () =>
-  lazyAdapter<NetworkReferences>(async () => {
-    const [{ ec2NetworkReferences }, { ec2BulkClient }] = await Promise.all([
-      import('./ec2/network'),
-      import('./clients/ec2'),
-    ]);
-    return ec2NetworkReferences(ec2BulkClient());
-  });
-
-export const lazyAlarms = () =>
-  lazyAdapter<Alarms>(async () => {
-    const [{ cloudWatchAlarms }, { cloudWatchClient }] = await Promise.all([
-      import('./cloudwatch'),
-      import('./clients/cloudwatch'),
-    ]);
-    return cloudWatchAlarms(cloudWatchClient());
-  });
-
-export const lazyMetrics = () =>
-  lazyAdapter<Metrics>(async () => {
-    const [{ cloudWatchMetrics }, { cloudWatchClient }] = await Promise.all([
-      import('./cloudwatch'),
-      import('./clients/cloudwatch'),
-    ]);
-    return cloudWatchMetrics(cloudWatchClient());
-  });
-
-export const lazySecurityGroupTrail = () =>
-  lazyAdapter<SecurityGroupTrail>(async () => {
-    const [{ cloudTrailSecurityGroupCalls }, { cloudTrailClient }] = await Promise.all([
-      import('./cloudtrail'),
-      import('./clients/cloudtrail'),
-    ]);
-    return cloudTrailSecurityGroupCalls(cloudTrailClient());
-  });
-
-export const lazyCertificates = () =>
-  lazyAdapter<Certificates>(async () => {
-    const [{ acmCertificates }, { acmClient }] = await Promise.all([
-      import('./acm'),
-      import('./clients/acm'),
-    ]);
-    return acmCertificates(acmClient());
   });
 
 export const lazyPublisher = (topicArn: string): Publish =>

@@ -1,7 +1,7 @@
 /**
  * Cold start: a handler must not import an AWS adapter or SDK client at module load (the bench
- * measures the effect). They reach AWS through shared/aws/lazy-adapters.ts (or secrets.ts, the SSM-only adapter),
- * whose adapters load on first use.
+ * measures the effect). They reach AWS through shared/aws/lazy-adapters.ts and
+ * lazy-audit-adapters.ts (or secrets.ts, the SSM-only adapter), whose adapters load on first use.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,8 @@ describe('handlers', () => {
     ].map((match) => match[1]);
     const offending = staticImports.filter(
       (path) =>
-        path?.startsWith('@aws-sdk/') || /shared\/aws\/(?!lazy-adapters$|secrets$|lazy$)/.test(path ?? ''),
+        path?.startsWith('@aws-sdk/') ||
+        /shared\/aws\/(?!lazy-adapters$|lazy-audit-adapters$|secrets$|lazy$)/.test(path ?? ''),
     );
     expect(offending).toEqual([]);
   });

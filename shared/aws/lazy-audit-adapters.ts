@@ -1,0 +1,66 @@
+/**
+ * The adapters only the daily and weekly audits read (the whole account's groups, network
+ * references, alarms, metrics, the CloudTrail history, certificates), each loaded on first use like
+ * those of lazy-adapters.ts. They live apart because esbuild bundles every chunk a module can
+ * import: beside the event handlers' loaders, the revert and heal bundles would carry the ACM,
+ * CloudTrail and CloudWatch clients they never use.
+ */
+import type { Certificates } from '../estate/certificates';
+import type { Alarms, Metrics, SecurityGroupTrail } from '../estate/monitoring';
+import type { NetworkReferences, SecurityGroupInventory } from '../estate/security-groups';
+import { lazyAdapter } from './lazy';
+
+/** Every group and rule of the account, for the audits (the bulk EC2 client). */
+export const lazySecurityGroupInventory = () =>
+  lazyAdapter<SecurityGroupInventory>(async () => {
+    const [{ ec2SecurityGroupInventory }, { ec2BulkClient }] = await Promise.all([
+      import('./ec2/security-groups'),
+      import('./clients/ec2'),
+    ]);
+    return ec2SecurityGroupInventory(ec2BulkClient());
+  });
+
+export const lazyNetworkReferences = () =>
+  lazyAdapter<NetworkReferences>(async () => {
+    const [{ ec2NetworkReferences }, { ec2BulkClient }] = await Promise.all([
+      import('./ec2/network'),
+      import('./clients/ec2'),
+    ]);
+    return ec2NetworkReferences(ec2BulkClient());
+  });
+
+export const lazyAlarms = () =>
+  lazyAdapter<Alarms>(async () => {
+    const [{ cloudWatchAlarms }, { cloudWatchClient }] = await Promise.all([
+      import('./cloudwatch'),
+      import('./clients/cloudwatch'),
+    ]);
+    return cloudWatchAlarms(cloudWatchClient());
+  });
+
+export const lazyMetrics = () =>
+  lazyAdapter<Metrics>(async () => {
+    const [{ cloudWatchMetrics }, { cloudWatchClient }] = await Promise.all([
+      import('./cloudwatch'),
+      import('./clients/cloudwatch'),
+    ]);
+    return cloudWatchMetrics(cloudWatchClient());
+  });
+
+export const lazySecurityGroupTrail = () =>
+  lazyAdapter<SecurityGroupTrail>(async () => {
+    const [{ cloudTrailSecurityGroupCalls }, { cloudTrailClient }] = await Promise.all([
+      import('./cloudtrail'),
+      import('./clients/cloudtrail'),
+    ]);
+    return cloudTrailSecurityGroupCalls(cloudTrailClient());
+  });
+
+export const lazyCertificates = () =>
+  lazyAdapter<Certificates>(async () => {
+    const [{ acmCertificates }, { acmClient }] = await Promise.all([
+      import('./acm'),
+      import('./clients/acm'),
+    ]);
+    return acmCertificates(acmClient());
+  });
