@@ -5,7 +5,7 @@ import {
   type DescribeCertificateCommandInput,
 } from '@aws-sdk/client-acm';
 import type { SimulatedAccount } from './account';
-import type { Certificate } from './checks-state';
+import type { Certificate } from './audit-state';
 import { awsError } from './errors';
 
 export function installAcm(account: SimulatedAccount, certificates: Certificate[]): void {

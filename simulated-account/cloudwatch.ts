@@ -11,7 +11,7 @@ import {
   type GetMetricDataCommandInput,
 } from '@aws-sdk/client-cloudwatch';
 import type { SimulatedAccount } from './account';
-import type { LoadBalancingEstate } from './checks-state';
+import type { LoadBalancingEstate } from './audit-state';
 import { awsError } from './errors';
 import { page } from './paging';
 

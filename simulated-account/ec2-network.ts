@@ -11,7 +11,7 @@ import {
   type StaleSecurityGroup,
 } from '@aws-sdk/client-ec2';
 import type { SimulatedAccount } from './account';
-import type { NetworkInterface } from './checks-state';
+import type { NetworkInterface } from './audit-state';
 import { awsError } from './errors';
 import { matchesFilters, page } from './paging';
 

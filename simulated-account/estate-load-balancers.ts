@@ -6,7 +6,7 @@
  * IP preservation off, its one target unhealthy, its imported certificate expiring in 12 days, its
  * alarm in ALARM.
  */
-import type { LoadBalancingEstate } from './checks-state';
+import type { LoadBalancingEstate } from './audit-state';
 import type { InstanceState } from './ec2-instances';
 import type { Elbv2State } from './elbv2';
 import { GROUPS, VPC_ID } from './estate';

@@ -4,7 +4,7 @@
  * they land). Call `restore()` when done so later code talks to real clients again.
  */
 import { SimulatedAccount } from './account';
-import { type CheckServices, installCheckServices } from './checks';
+import { type AuditServices, installAuditServices } from './audit-services';
 import { type InstanceState, installInstances } from './ec2-instances';
 import { type Elbv2State, installElbv2 } from './elbv2';
 import { seedSecurityGroups } from './estate';
@@ -21,7 +21,7 @@ export interface Simulation {
   readonly instances: InstanceState;
   readonly elbv2: Elbv2State;
   /** Load balancers, alarms, metrics, certificates, interfaces and the Terraform state (daily/weekly checks). */
-  readonly checks: CheckServices;
+  readonly checks: AuditServices;
   restore(): void;
 }
 
@@ -36,7 +36,7 @@ export function createSimulatedAccount(options: { seed?: boolean } = {}): Simula
     seedSecurityGroups(account, sg);
     seedTargets(account, instances, elbv2);
   }
-  const checks = installCheckServices(account, { seed: options.seed !== false, instances, elbv2 });
+  const checks = installAuditServices(account, { seed: options.seed !== false, instances, elbv2 });
   return { account, sg, published, ssm, instances, elbv2, checks, restore: () => account.restore() };
 }
 

@@ -3,7 +3,7 @@
  * functions with a parked body. Used by the CLI only (no handler imports it).
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { InvokePort } from '../redrive/redrive';
+import type { FunctionInvoker } from '../redrive/redrive';
 import { WRITER_RETRIES } from './clients/retries';
 
 let lambda: LambdaClient | undefined;
@@ -12,7 +12,7 @@ const lambdaClient = (): LambdaClient => {
   return lambda;
 };
 
-export function redriveInvoker(): InvokePort {
+export function redriveInvoker(): FunctionInvoker {
   return {
     async invokeAsync(functionName, payload) {
       const output = await lambdaClient().send(

@@ -9,7 +9,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { ReceivedMessage, RedriveQueuePort } from '../redrive/redrive';
+import type { ParkedMessages, ReceivedMessage } from '../redrive/redrive';
 import { WRITER_RETRIES } from './clients/retries';
 
 let sqs: SQSClient | undefined;
@@ -18,7 +18,7 @@ const sqsClient = (): SQSClient => {
   return sqs;
 };
 
-export function redriveQueue(): RedriveQueuePort {
+export function redriveQueue(): ParkedMessages {
   const urls = new Map<string, Promise<string>>();
   const urlOf = (name: string): Promise<string> => {
     let url = urls.get(name);

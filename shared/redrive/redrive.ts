@@ -21,7 +21,7 @@ export interface ReceivedMessage extends ParkedMessage {
   readonly receiveCount: number;
 }
 
-export interface RedriveQueuePort {
+export interface ParkedMessages {
   /** Up to 10 messages, hidden from every other receiver for `hideSeconds`. */
   receive(queueName: string, hideSeconds: number): Promise<ReceivedMessage[]>;
   delete(queueName: string, receiptHandle: string): Promise<void>;
@@ -29,7 +29,7 @@ export interface RedriveQueuePort {
   release(queueName: string, receiptHandle: string): Promise<void>;
 }
 
-export interface InvokePort {
+export interface FunctionInvoker {
   /** InvocationType Event: resolves once Lambda accepted the event, throws otherwise. */
   invokeAsync(functionName: string, payload: unknown): Promise<void>;
   /** InvocationType RequestResponse: the function's response, and its FunctionError if it threw. */
@@ -61,7 +61,7 @@ const BatchResponse = z.object({
 export async function redrive(
   queue: RedriveQueue,
   options: RedriveOptions,
-  deps: { queue: RedriveQueuePort; lambda: InvokePort },
+  deps: { queue: ParkedMessages; lambda: FunctionInvoker },
 ): Promise<RedriveReport> {
   const name = queueName(options.stage, queue);
   const lines: string[] = [];
@@ -140,7 +140,7 @@ export async function redrive(
 async function notifySlackBatch(
   batch: ReceivedMessage[],
   options: RedriveOptions,
-  deps: { queue: RedriveQueuePort; lambda: InvokePort },
+  deps: { queue: ParkedMessages; lambda: FunctionInvoker },
   name: string,
   leaveMessage: (message: ReceivedMessage, reason: string) => void,
   lines: string[],

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimulatedAccount } from './account';
 import { installAcm } from './acm';
-import type { LoadBalancingEstate } from './checks-state';
+import type { LoadBalancingEstate } from './audit-state';
 import { installCloudTrail } from './cloudtrail';
 import { installCloudWatch } from './cloudwatch';
 import type { InstanceState } from './ec2-instances';
@@ -16,7 +16,7 @@ import type { Elbv2State } from './elbv2';
 import { estateLoadBalancers, seedOldLoadBalancer, TERRAFORM_STATE } from './estate-load-balancers';
 import { installS3, type ObjectStore } from './s3';
 
-export interface CheckServices {
+export interface AuditServices {
   readonly estate: LoadBalancingEstate;
   readonly network: NetworkState;
   readonly objects: ObjectStore;
@@ -24,10 +24,10 @@ export interface CheckServices {
 
 export const TERRAFORM_STATE_FIXTURE = join(import.meta.dirname, 'terraform.tfstate.json');
 
-export function installCheckServices(
+export function installAuditServices(
   account: SimulatedAccount,
   options: { seed: boolean; instances: InstanceState; elbv2: Elbv2State },
-): CheckServices {
+): AuditServices {
   const { seed } = options;
   const empty: LoadBalancingEstate = {
     certificates: [],
