@@ -9,7 +9,6 @@ import type { ListenerFacts, LoadBalancerFacts, TargetGroupFacts } from '../esta
 import type { MetricSeries } from '../estate/monitoring';
 import type { CheckPolicy } from '../policy/schema';
 import { quoteTag } from '../sg/exceptions';
-import { type AuditReport, auditProblemCount, type ExceptionEntry, type RuleRef } from './audit';
 import {
   type Digest,
   type DigestCount,
@@ -19,6 +18,12 @@ import {
   type Severity,
   sections,
 } from './digest';
+import {
+  type AuditReport,
+  auditProblemCount,
+  type ExceptionEntry,
+  type RuleRef,
+} from './security-group-audit';
 import { dayIn, durationWords } from './time';
 
 export const WEEK_MS = 7 * 86_400_000;
