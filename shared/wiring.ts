@@ -11,11 +11,11 @@ import { BaseConfig, parseConfig, selfRolePatterns } from './config';
 import type { EventSchema } from './events/event-schema';
 import { accountOfFunctionArn, type Home, homeOf } from './events/home';
 import type { Publish } from './findings/finding';
+import { unprocessableFinding } from './findings/unprocessable';
 import { logger } from './logger';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
-import { unprocessableFinding } from './sg/findings';
 
 export type FunctionName =
   | 'revert-sg-drift'

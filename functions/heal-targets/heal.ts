@@ -19,9 +19,9 @@ import type { TargetGroupSnapshot } from '../../shared/estate/snapshot';
 import { foreignPlaces, type Home, type Place } from '../../shared/events/home';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
+import { unprocessableFinding } from '../../shared/findings/unprocessable';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, TargetPolicy } from '../../shared/policy/schema';
-import { unprocessableFinding } from '../../shared/sg/findings';
 import { type Diagnosis, diagnose, HEAL_TAGS, type TargetDecision } from '../../shared/targets/diagnose';
 import {
   type CarriedOut,

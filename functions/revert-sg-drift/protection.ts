@@ -7,8 +7,9 @@
  */
 import { Unprocessable } from '../../shared/errors';
 import { type CloudTrailEnvelope, CtTagsRequest, type TagEventName } from '../../shared/events/cloudtrail';
+import { formatIssues } from '../../shared/events/issues';
 import type { Finding } from '../../shared/findings/finding';
-import { effectiveMode, formatIssues } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/load';
 import { type Actor, actorOf, describeCall, findingActor, matchesAny } from '../../shared/sg/actor';
 import type { SgDecision } from '../../shared/sg/decide';
 import {

@@ -10,6 +10,7 @@ import { type CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../
 import { foreignEventFinding, foreignFields, type Home } from '../../shared/events/home';
 import { type Claim, EventInProgress, type EventLedger } from '../../shared/findings/event-ledger';
 import type { Finding, Publish } from '../../shared/findings/finding';
+import { unprocessableFinding } from '../../shared/findings/unprocessable';
 import { recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
 import { effectiveMode } from '../../shared/policy/load';
@@ -18,7 +19,7 @@ import type { Rule } from '../../shared/rules/rule';
 import { isSelf } from '../../shared/sg/actor';
 import { type SgEvent, sgEventOf } from '../../shared/sg/change';
 import { decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
-import { groupGoneFinding, leftBy, unprocessableFinding } from '../../shared/sg/findings';
+import { groupGoneFinding, leftBy } from '../../shared/sg/findings';
 import type { ProtectedGroups, RecentEvents } from '../../shared/sg/protected-groups';
 import { carryOut, modeFor } from './act';
 import { forgedFindings, type GrantTagVerdict, grantsOfEvent, guardGrantTags } from './grant-tags';
