@@ -11,7 +11,7 @@ import { closedFinding, movedFinding } from '../../shared/grants/findings';
 import type { GrantRecord, GrantStore } from '../../shared/grants/record';
 import { isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
-import type { Mode, Policy } from '../../shared/policy/schema';
+import type { Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface ManageDeps {
