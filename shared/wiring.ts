@@ -45,7 +45,7 @@ export interface UnprocessableAnswer {
 
 /**
  * The policy as this stage runs it: NETWARDEN_MODE replaces the file's top-level mode, so every
- * `effectiveMode(policy, section, undefined)` downstream already says the stage's mode.
+ * `effectiveMode(policy, section)` downstream already says the stage's mode.
  */
 export function stagePolicy(policy: Policy, stageMode: Policy['mode'] | undefined): Policy {
   return stageMode ? { ...policy, mode: stageMode } : policy;
@@ -74,7 +74,7 @@ export function wire(name: FunctionName): Wiring {
   const policy = stagePolicy(loadPolicy(config.POLICY_PATH), config.NETWARDEN_MODE);
   const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
   const unprocessable = async ({ reason, eventId }: Refusal): Promise<UnprocessableAnswer> => {
-    const mode = effectiveMode(policy, undefined, undefined);
+    const mode = effectiveMode(policy, undefined);
     await publish(
       unprocessableFinding(reason, now(), { function: name, mode, ...(eventId ? { eventId } : {}) }),
     );

@@ -33,7 +33,6 @@ export interface ExpireDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
-  readonly modeOverride?: Mode;
   /**
    * Report mode writes nothing, not even the "warned" marker, so what it already reported is
    * remembered here (in the state table, so a cold start does not repeat it) to avoid one finding per
@@ -105,7 +104,7 @@ interface Sweep {
 
 export async function expireGrants(deps: ExpireDeps): Promise<ExpiryOutcome> {
   const policy = deps.policy.grants;
-  const mode = effectiveMode(deps.policy, policy, deps.modeOverride);
+  const mode = effectiveMode(deps.policy, policy);
   const outcome: ExpiryOutcome = {
     mode,
     found: 0,

@@ -32,7 +32,6 @@ export interface GrantAccessDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
-  readonly modeOverride?: Mode;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -64,9 +63,9 @@ export async function rejectRequest(
   request: { group?: string; requester?: string; fields?: Record<string, unknown> },
   problems: string[],
   httpStatus: RejectStatus,
-  deps: Pick<GrantAccessDeps, 'policy' | 'modeOverride' | 'now' | 'publish' | 'log'>,
+  deps: Pick<GrantAccessDeps, 'policy' | 'now' | 'publish' | 'log'>,
 ): Promise<Extract<GrantOutcome, { status: 'rejected' }>> {
-  const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
+  const mode = effectiveMode(deps.policy, deps.policy.grants);
   const finding = rejectedFinding(request, problems, { mode, now: deps.now() });
   deps.log?.('grant rejected', { problems, group: request.group, requester: request.requester });
   await deps.publish(finding);
@@ -196,7 +195,7 @@ export async function grantAccess(
   }
   const grant = validation.grant;
   const groupId = grant.rule.groupId;
-  const mode = effectiveMode(deps.policy, policy, deps.modeOverride);
+  const mode = effectiveMode(deps.policy, policy);
 
   const [record, present] = await Promise.all([
     deps.store.get(groupId, accessKey(grant.rule)),

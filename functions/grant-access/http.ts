@@ -35,7 +35,7 @@ const REVOKE_PATH = /^\/grants\/(sgr-[0-9a-f]{8,17})$/;
  */
 export async function rejectUnreadable(refusal: Refusal, deps: GrantAccessDeps): Promise<HttpResponse> {
   const problems = [refusal.reason];
-  const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
+  const mode = effectiveMode(deps.policy, deps.policy.grants);
   await deps.publish(rejectedFinding({}, problems, { mode, now: deps.now() }));
   deps.log?.('not a verified Function URL request', { problems });
   return respond(400, { status: 'rejected', problems });

@@ -11,7 +11,7 @@ import { closedFinding, movedFinding } from '../../shared/grants/findings';
 import type { GrantRecord, GrantStore } from '../../shared/grants/record';
 import { isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
-import type { Mode, Policy } from '../../shared/policy/schema';
+import type { Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
 
 export interface ManageDeps {
@@ -20,7 +20,6 @@ export interface ManageDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
-  readonly modeOverride?: Mode;
 }
 
 export interface ListedGrant {
@@ -70,7 +69,7 @@ export async function revokeGrant(
       status: 'not-a-grant',
       message: `rule ${ruleId} is not a grant netwarden recorded; only grants can be revoked here`,
     };
-  const mode = effectiveMode(deps.policy, deps.policy.grants, deps.modeOverride);
+  const mode = effectiveMode(deps.policy, deps.policy.grants);
   const now = deps.now();
   // Read the rule first (both modes): a rule modified to other access is no longer this grant, and
   // revoking it by id could delete approved access someone moved onto it.

@@ -43,7 +43,6 @@ export interface HealDeps {
    * is unknown, and then it acts on no event.
    */
   readonly home: Home | undefined;
-  readonly modeOverride?: Mode;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
   /** Keeps sweeps from repeating unchanged news (see repeats.ts); without it every sweep publishes. */
   readonly repeats?: RepeatGate;
@@ -258,7 +257,7 @@ async function reportUnprocessable(eventId: string, reason: string, deps: HealDe
   await deps.publish(
     unprocessableFinding(reason, deps.now(), {
       function: FUNCTION,
-      mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
+      mode: effectiveMode(deps.policy, undefined),
       eventId,
     }),
   );
@@ -325,7 +324,7 @@ export async function healTargets(trigger: HealTrigger, deps: HealDeps): Promise
       },
       foreign,
       deps.home,
-      effectiveMode(deps.policy, deps.policy.targets, deps.modeOverride),
+      effectiveMode(deps.policy, deps.policy.targets),
       deps.now(),
     );
     deps.log?.('event from outside netwarden’s accounts and region', { eventId: trigger.eventId, foreign });
@@ -335,7 +334,7 @@ export async function healTargets(trigger: HealTrigger, deps: HealDeps): Promise
   const policy = deps.policy.targets;
   if (!policy)
     return { status: 'ignored', reason: 'the policy has no targets section: no target group is opted in' };
-  const mode = effectiveMode(deps.policy, policy, deps.modeOverride);
+  const mode = effectiveMode(deps.policy, policy);
 
   const scope = await groupsFor(trigger, policy, deps);
   if ('missing' in scope) {

@@ -15,15 +15,11 @@ import { groupGoneFinding, type LeftRule, sgFinding } from '../../shared/sg/find
 
 export type ActingDecision = Exclude<SgDecision, { type: 'ignore' }>;
 
-/** Report wins if any section protecting the group says so. */
-export function modeFor(
-  policy: Policy,
-  sections: ReadonlyArray<SecurityGroupPolicy>,
-  modeOverride: Mode | undefined,
-): Mode {
+/** Report wins if any section protecting the group says so (the policy carries the stage's mode). */
+export function modeFor(policy: Policy, sections: ReadonlyArray<SecurityGroupPolicy>): Mode {
   return sections.reduce<Mode>(
-    (current, section) => (effectiveMode(policy, section, modeOverride) === 'report' ? 'report' : current),
-    effectiveMode(policy, undefined, modeOverride),
+    (current, section) => (effectiveMode(policy, section) === 'report' ? 'report' : current),
+    effectiveMode(policy, undefined),
   );
 }
 

@@ -30,7 +30,6 @@ export interface GrantTagDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
-  readonly modeOverride?: Mode;
   readonly selfRoles: ReadonlyArray<string>;
 }
 
@@ -65,7 +64,7 @@ export async function guardGrantTags(
   const rules = [...(await presentRulesByIds(deps.sg, ruleIds)).values()];
   const how = `${describeActor(actor)} tagged ${ruleIds.join(', ')} with ${keys.join(', ')}`;
   const base = {
-    mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
+    mode: effectiveMode(deps.policy, undefined),
     now: deps.now(),
     eventId: detail.eventID,
     actor: findingActor(actor),

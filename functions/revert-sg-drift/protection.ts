@@ -94,7 +94,7 @@ function protectionRemovedFinding(
     severity: 'critical',
     title: `Protection tag removed from ${groups.join(', ')}: ${sectionNames.map((name) => `"${name}"`).join(', ')} no longer appl${sectionNames.length > 1 ? 'y' : 'ies'}`,
     // The running mode, so Slack says "did: nothing" — never re-tagging is the design, not report mode.
-    mode: effectiveMode(deps.policy, undefined, deps.modeOverride),
+    mode: effectiveMode(deps.policy, undefined),
     outcome: 'no-action',
     time: deps.now().toISOString(),
     eventId: detail.eventID,

@@ -24,7 +24,6 @@ export interface ReexamineDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
-  readonly modeOverride?: Mode;
   readonly selfRoles: ReadonlyArray<string>;
   readonly protectedGroups: ProtectedGroups;
   /** netwarden's state table: a rule found on re-examination is a grant only if it is recorded there. */
@@ -63,7 +62,7 @@ export async function reexamineGroup(
     isRecordedGrant: recordedGrantIn(grants.recorded),
   });
 
-  const mode = modeFor(deps.policy, sections, deps.modeOverride);
+  const mode = modeFor(deps.policy, sections);
   const sectionNames = sections.map((section) => `"${section.name}"`).join(', ');
   const context = `${describeCall(detail.eventName, actor)} made ${groupId} protected again (${sectionNames}), so netwarden re-examined ${currentRules.length === 1 ? 'its one rule' : `all ${currentRules.length} of its rules`}; who added ${currentRules.length === 1 ? 'it' : 'them'} is unknown`;
   // Findings name the tagging event and its actor; the rules' own authors are unknown.

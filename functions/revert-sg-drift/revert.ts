@@ -30,7 +30,6 @@ export interface RevertDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
-  readonly modeOverride?: Mode;
   readonly selfRoles: ReadonlyArray<string>;
   readonly protectedGroups: ProtectedGroups;
   readonly recent: RecentEvents;
@@ -88,7 +87,7 @@ export function describeOutcome(outcome: RevertOutcome): string[] {
 const NO_HOME =
   'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts';
 
-const stageMode = (deps: RevertDeps) => effectiveMode(deps.policy, undefined, deps.modeOverride);
+const stageMode = (deps: RevertDeps) => effectiveMode(deps.policy, undefined);
 
 /** Bad input found while reading inside the event: published as `unprocessable`, never retried. */
 async function reportUnprocessable(
@@ -303,7 +302,7 @@ async function judgeAndCarryOut(
     isRecordedGrant: recordedGrantIn(grants.recorded),
   });
 
-  const mode = modeFor(deps.policy, sections, deps.modeOverride);
+  const mode = modeFor(deps.policy, sections);
   const findings: Finding[] = forgedFindings(grants.forged, event, event.actor, {
     mode,
     now: deps.now(),

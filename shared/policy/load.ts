@@ -30,14 +30,10 @@ export function loadPolicy(path: string): Policy {
 }
 
 /**
- * The stage's NETWARDEN_MODE replaces the file's top-level mode; then report wins wherever it is said,
- * so a section can be held in report mode while the rest enforces, and a stage can hold everything.
+ * Report wins wherever it is said, so a section can be held in report mode while the rest enforces.
+ * The stage's NETWARDEN_MODE is already the policy's top-level mode (shared/wiring.ts `stagePolicy`),
+ * so a stage can hold everything and there is no second way to set it.
  */
-export function effectiveMode(
-  policy: Policy,
-  section: { mode?: Mode } | undefined,
-  override: Mode | undefined,
-): Mode {
-  const base = override ?? policy.mode;
-  return base === 'report' || section?.mode === 'report' ? 'report' : 'enforce';
+export function effectiveMode(policy: Policy, section: { mode?: Mode } | undefined): Mode {
+  return policy.mode === 'report' || section?.mode === 'report' ? 'report' : 'enforce';
 }

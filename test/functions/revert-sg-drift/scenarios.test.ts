@@ -851,7 +851,9 @@ describe('report mode', () => {
     const { ec2SecurityGroups } = await import('../../../shared/aws/ec2/security-groups');
     const { loadPolicy } = await import('../../../shared/policy/load');
     const { protectedGroups, recentEvents } = await import('../../../shared/sg/protected-groups');
-    const policy = loadPolicy('netwarden.policy.yml');
+    const { stagePolicy } = await import('../../../shared/wiring');
+    // The stage's mode folded into the policy, as wire() does for NETWARDEN_MODE=report.
+    const policy = stagePolicy(loadPolicy('netwarden.policy.yml'), 'report');
     const sg = ec2SecurityGroups(ec2);
     const published: unknown[] = [];
     const deps = {
@@ -861,7 +863,6 @@ describe('report mode', () => {
       },
       now: sim.current.account.clock.now,
       policy,
-      modeOverride: 'report' as const,
       selfRoles: ['arn:aws:iam::*:role/netwarden-test-*'],
       protectedGroups: protectedGroups(policy, sg, sim.current.account.clock.now),
       recent: recentEvents(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveMode, loadPolicy, PolicyError, parsePolicy } from '../../../shared/policy/load';
+import { stagePolicy } from '../../../shared/wiring';
 
 const minimal = (extra: string) => `version: 1\n${extra}`;
 
@@ -141,11 +142,13 @@ describe('parsePolicy', () => {
 
 describe('effectiveMode', () => {
   const policy = parsePolicy(minimal('mode: enforce'));
-  it('lets the stage override replace the file, and report win anywhere', () => {
-    expect(effectiveMode(policy, undefined, undefined)).toBe('enforce');
-    expect(effectiveMode(policy, undefined, 'report')).toBe('report');
-    expect(effectiveMode(policy, { mode: 'report' }, 'enforce')).toBe('report');
-    expect(effectiveMode(parsePolicy(minimal('mode: report')), undefined, 'enforce')).toBe('enforce');
-    expect(effectiveMode(policy, { mode: 'enforce' }, 'report')).toBe('report');
+  it('lets the stage’s mode (folded into the policy) replace the file, and report win anywhere', () => {
+    expect(effectiveMode(stagePolicy(policy, undefined), undefined)).toBe('enforce');
+    expect(effectiveMode(stagePolicy(policy, 'report'), undefined)).toBe('report');
+    expect(effectiveMode(stagePolicy(policy, 'enforce'), { mode: 'report' })).toBe('report');
+    expect(effectiveMode(stagePolicy(parsePolicy(minimal('mode: report')), 'enforce'), undefined)).toBe(
+      'enforce',
+    );
+    expect(effectiveMode(stagePolicy(policy, 'report'), { mode: 'enforce' })).toBe('report');
   });
 });
