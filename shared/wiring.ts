@@ -10,13 +10,13 @@ import type * as z from 'zod';
 import { lazyPublisher } from './aws/lazy-adapters';
 import { BaseConfig, parseConfig, selfRolePatterns } from './config';
 import type { EventSchema } from './events/event-schema';
-import { accountOfFunctionArn, type Home, homeOf } from './events/home';
+import { accountOfFunctionArn, type Home, homeOf, UNKNOWN_HOME } from './events/home';
 import type { Publish } from './findings/finding';
 import { unprocessableFinding } from './findings/unprocessable';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
-import { type Log, log, now } from './wiring-base';
+import { type Log, leveledLog, log, now } from './wiring-base';
 
 export type FunctionName =
   | 'revert-sg-drift'
@@ -54,10 +54,14 @@ export interface Wiring {
   /** netwarden's own roles: their CloudTrail events are its own calls coming back. */
   readonly selfRoles: string[];
   /**
-   * The accounts and region this function acts on: the configured account, else the one in the ARN
-   * Lambda invoked (`osls invoke local` has none); the policy's accounts replace it when it names any.
+   * `core` with the accounts and region this function acts on: the configured account, else the one in
+   * the ARN Lambda invoked (`osls invoke local` has none); the policy's accounts replace it when it names
+   * any. When none is known, the event is refused as a malformed one is (`unprocessable`, before any
+   * AWS call, never retried), with the one text of shared/events/home.ts.
    */
-  homeOf(context: Context): Home | undefined;
+  atHome<TEvent extends { readonly eventId: string }, TResult>(
+    core: (event: TEvent, home: Home, context: Context) => Promise<TResult>,
+  ): (event: TEvent, context: Context) => Promise<TResult | UnprocessableAnswer>;
   /** The way in for `schema`: a refused event is published as `unprocessable` and answered, not retried. */
   wayIn<TEvent>(schema: EventSchema<TEvent>): WayIn<TEvent, UnprocessableAnswer>;
 }
@@ -81,12 +85,16 @@ export function wire(name: FunctionName): Wiring {
     now,
     log,
     selfRoles: selfRolePatterns(config),
-    homeOf: (context) =>
-      homeOf({
+    atHome: (core) => async (event, context) => {
+      const home = homeOf({
         policyAccounts: policy.accounts,
         ownAccount: config.NETWARDEN_ACCOUNT_ID ?? accountOfFunctionArn(context.invokedFunctionArn),
         region: config.AWS_REGION,
-      }),
+      });
+      if (home) return core(event, home, context);
+      leveledLog.warn('unprocessable event', { reason: UNKNOWN_HOME, eventId: event.eventId });
+      return unprocessable({ reason: UNKNOWN_HOME, eventId: event.eventId });
+    },
     wayIn: (schema) => ({ schema, unprocessable }),
   };
 }

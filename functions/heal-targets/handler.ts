@@ -11,7 +11,7 @@ import { wire } from '../../shared/wiring';
 import { healTargets, SWEEP_REPEAT_AFTER_MS } from './heal';
 import { HealEvent } from './schema';
 
-const { config, policy, publish, now, log, homeOf, wayIn } = wire('heal-targets');
+const { config, policy, publish, now, log, atHome, wayIn } = wire('heal-targets');
 const deps = {
   elbv2: lazyLoadBalancing(),
   instances: lazyInstances(),
@@ -24,9 +24,11 @@ const deps = {
   repeats: lazyRepeatGate(config.STATE_TABLE_NAME, 'heal-targets', SWEEP_REPEAT_AFTER_MS),
 };
 
-export const handler = lambda(wayIn(HealEvent)).handler(async (trigger, context) => {
-  const outcome = await healTargets(trigger, { ...deps, home: homeOf(context) });
-  const groups = outcome.status === 'done' ? outcome.groups : [];
-  logger.info('event handled', { status: outcome.status, groups });
-  return { status: outcome.status, groups };
-});
+export const handler = lambda(wayIn(HealEvent)).handler(
+  atHome(async (trigger, home) => {
+    const outcome = await healTargets(trigger, { ...deps, home });
+    const groups = outcome.status === 'done' ? outcome.groups : [];
+    logger.info('event handled', { status: outcome.status, groups });
+    return { status: outcome.status, groups };
+  }),
+);

@@ -19,7 +19,6 @@ import type { TargetGroupSnapshot } from '../../shared/estate/snapshot';
 import { foreignPlaces, type Home, type Place } from '../../shared/events/home';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
-import { unprocessableFinding } from '../../shared/findings/unprocessable';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, TargetPolicy } from '../../shared/policy/schema';
 import { type Diagnosis, diagnose, HEAL_TAGS, type TargetDecision } from '../../shared/targets/diagnose';
@@ -38,11 +37,8 @@ export interface HealDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
-  /**
-   * The accounts and region netwarden heals in (shared/events/home.ts); undefined when the own account
-   * is unknown, and then it acts on no event.
-   */
-  readonly home: Home | undefined;
+  /** The accounts and region netwarden heals in (shared/events/home.ts). */
+  readonly home: Home;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
   /** Keeps sweeps from repeating unchanged news (see repeats.ts); without it every sweep publishes. */
   readonly repeats?: RepeatGate;
@@ -59,7 +55,6 @@ export interface GroupResult {
 }
 
 export type HealOutcome =
-  | { readonly status: 'unprocessable'; readonly reason: string }
   | { readonly status: 'ignored'; readonly reason: string }
   /** Reported once and not acted on: an event from elsewhere, or an alarm for a group that is gone. */
   | { readonly status: 'foreign' | 'target-group-missing'; readonly finding: Finding }
@@ -70,8 +65,6 @@ export type HealOutcome =
       readonly groups: GroupResult[];
       readonly findings: Finding[];
     };
-
-const FUNCTION = 'heal-targets';
 
 export function describeTargetDecision(decision: TargetDecision): string {
   return decision.type === 'act'
@@ -252,18 +245,6 @@ async function carryOut(diagnosis: Diagnosis, group: TargetGroupFacts, mode: Mod
   return { carried, cleared, failures };
 }
 
-async function reportUnprocessable(eventId: string, reason: string, deps: HealDeps): Promise<HealOutcome> {
-  deps.log?.('unprocessable event', { reason, eventId });
-  await deps.publish(
-    unprocessableFinding(reason, deps.now(), {
-      function: FUNCTION,
-      mode: effectiveMode(deps.policy, undefined),
-      eventId,
-    }),
-  );
-  return { status: 'unprocessable', reason };
-}
-
 /** The target groups this trigger is about, with their tags; only opted-in ones. */
 async function groupsFor(
   trigger: Extract<HealTrigger, { kind: 'alarm' | 'sweep' }>,
@@ -307,12 +288,6 @@ export async function healTargets(trigger: HealTrigger, deps: HealDeps): Promise
     return { status: 'ignored', reason: trigger.reason };
   }
   // Before any AWS call: is this event netwarden's to act on at all?
-  if (!deps.home)
-    return reportUnprocessable(
-      trigger.eventId,
-      'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts',
-      deps,
-    );
   const foreign = foreignPlaces(...placesOf(trigger), deps.home);
   if (foreign.length > 0) {
     const finding = foreignTriggerFinding(

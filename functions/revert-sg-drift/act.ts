@@ -1,10 +1,10 @@
 /**
- * Carrying out one decision (or, in report mode, only saying what would be done), shared by the
- * CloudTrail rule events (revert.ts) and the re-examination of a group that became protected again
- * (reexamine.ts), so both act and report exactly alike.
+ * Judging and carrying out decisions (or, in report mode, only saying what would be done), shared by
+ * the CloudTrail rule events (revert.ts) and the re-examination of a group that became protected again
+ * (reexamine.ts), so both judge, act and report exactly alike.
  */
 
-import { isGone } from '../../shared/errors';
+import { errorMessage, isGone } from '../../shared/errors';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding } from '../../shared/findings/finding';
 import { effectiveMode } from '../../shared/policy/load';
@@ -21,6 +21,69 @@ export function modeFor(policy: Policy, sections: ReadonlyArray<SecurityGroupPol
     (current, section) => (effectiveMode(policy, section) === 'report' ? 'report' : current),
     effectiveMode(policy, undefined),
   );
+}
+
+/** What every decision of this function is judged against, besides the group's sections and rules. */
+export function decideContext(deps: {
+  readonly policy: Policy;
+  readonly selfRoles: ReadonlyArray<string>;
+  readonly now: () => Date;
+}) {
+  return {
+    trustedPrincipals: deps.policy.trustedPrincipals,
+    selfRoles: deps.selfRoles,
+    exceptions: deps.policy.exceptions,
+    now: deps.now(),
+  };
+}
+
+export interface CarryOutDeps {
+  readonly sg: SecurityGroups;
+  readonly now: () => Date;
+  readonly log?: (message: string, data: Record<string, unknown>) => void;
+}
+
+/**
+ * Carries out each acting decision in turn (an ignored one is only logged). A failure throws, naming
+ * the decision, the group and `during` (`for event …`), so that the event is retried.
+ */
+export async function carryOutAll(
+  decisions: ReadonlyArray<SgDecision>,
+  event: SgEvent,
+  mode: Mode,
+  deps: CarryOutDeps,
+  how: {
+    readonly during: string;
+    /** The event's other rules that stay as they are: a revoke finding lists them. */
+    readonly left?: ReadonlyArray<LeftRule>;
+    /** Each finding as soon as it is made: worded for its context, published … */
+    readonly each?: (finding: Finding, decision: ActingDecision) => Promise<Finding>;
+  },
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const decision of decisions) {
+    if (decision.type === 'ignore') {
+      deps.log?.('ignored change', { eventId: event.eventId, reason: decision.reason, why: decision.why });
+      continue;
+    }
+    let finding: Finding;
+    try {
+      finding = await carryOut(decision, event, mode, deps, how.left);
+    } catch (error) {
+      deps.log?.('remediation failed', {
+        eventId: event.eventId,
+        groupId: decision.groupId,
+        decision: decision.type,
+        error: errorMessage(error),
+      });
+      throw new Error(
+        `${decision.type} on ${decision.groupId} failed ${how.during}: ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
+    findings.push(how.each ? await how.each(finding, decision) : finding);
+  }
+  return findings;
 }
 
 /**

@@ -11,8 +11,6 @@
 
 import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
-import type { CloudTrailEnvelope, TagEventName } from '../../shared/events/cloudtrail';
-import { CtTagsRequest } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { forgedFinding, labelEditedFinding } from '../../shared/grants/findings';
 import { lookUpGrants } from '../../shared/grants/judge';
@@ -23,6 +21,7 @@ import type { Mode, Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import { type Actor, actorOf, describeActor, findingActor, isSelf } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
+import type { TagsTrigger } from './schema';
 
 export interface GrantTagDeps {
   readonly sg: Pick<SecurityGroups, 'describeRulesByIds'>;
@@ -42,20 +41,17 @@ export type GrantTagVerdict = 'report:grant-forged' | 'report:grant-label-edited
  * with grant tags (the protection guard handles the rest of the event).
  */
 export async function guardGrantTags(
-  envelope: CloudTrailEnvelope,
-  eventName: TagEventName,
+  { envelope, eventName, request }: TagsTrigger,
   deps: GrantTagDeps,
 ): Promise<{ verdict: GrantTagVerdict; findings: Finding[] } | undefined> {
   const { detail } = envelope;
-  if (eventName !== 'CreateTags' || detail.errorCode) return undefined;
+  // No request: the call failed and tagged nothing.
+  if (eventName !== 'CreateTags' || !request) return undefined;
   const actor = actorOf(detail);
   // grant-access labelling its own rule on an extension.
   if (isSelf(actor, deps.selfRoles)) return undefined;
-  const request = CtTagsRequest.safeParse(detail.requestParameters ?? {});
-  // A malformed tag event is the protection guard's to report as unprocessable.
-  if (!request.success) return undefined;
-  const keys = request.data.tagSet.map((tag) => tag.key).filter(isGrantTagKey);
-  const ruleIds = request.data.resourcesSet
+  const keys = request.tagSet.map((tag) => tag.key).filter(isGrantTagKey);
+  const ruleIds = request.resourcesSet
     .map((resource) => resource.resourceId)
     .filter((id) => id.startsWith('sgr-'));
   if (keys.length === 0 || ruleIds.length === 0) return undefined;

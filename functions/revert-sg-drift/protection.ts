@@ -5,9 +5,7 @@
  * rules, and switching protection off is not a rule change anyone should make quietly. The tags are left alone (see shared/sg/protection.ts). A
  * protection tag put back makes netwarden re-examine all the group's rules (reexamine.ts).
  */
-import { Unprocessable } from '../../shared/errors';
-import { type CloudTrailEnvelope, CtTagsRequest, type TagEventName } from '../../shared/events/cloudtrail';
-import { formatIssues } from '../../shared/events/issues';
+import type { CloudTrailEnvelope, TagEventName } from '../../shared/events/cloudtrail';
 import type { Finding } from '../../shared/findings/finding';
 import { effectiveMode } from '../../shared/policy/load';
 import { type Actor, actorOf, describeCall, findingActor, matchesAny } from '../../shared/sg/actor';
@@ -20,6 +18,7 @@ import {
   securityGroupsOf,
 } from '../../shared/sg/protection';
 import { type ReexamineDeps, reexamineGroup } from './reexamine';
+import type { TagsTrigger } from './schema';
 
 export type ProtectionDeps = ReexamineDeps;
 
@@ -30,27 +29,21 @@ export type ProtectionVerdict =
   | 'ignore:not-a-protection-tag';
 
 export async function guardProtectionTags(
-  envelope: CloudTrailEnvelope,
-  eventName: TagEventName,
+  { envelope, eventName, request }: TagsTrigger,
   deps: ProtectionDeps,
 ): Promise<{ verdicts: ProtectionVerdict[]; decisions: SgDecision[]; findings: Finding[] }> {
   const { detail } = envelope;
-  if (detail.errorCode) return { verdicts: ['ignore:failed-call'], decisions: [], findings: [] };
-  const request = CtTagsRequest.safeParse(detail.requestParameters ?? {});
-  if (!request.success) {
-    throw new Unprocessable(
-      `requestParameters has an unexpected shape: ${formatIssues(request.error.issues, detail.requestParameters, 'requestParameters')}`,
-    );
-  }
+  // No request: the call failed (the schema reads no parameters of a failed call) and changed no tag.
+  if (!request) return { verdicts: ['ignore:failed-call'], decisions: [], findings: [] };
   // Protection is decided on the group's tags: a cached copy must not outlive the event that changed them.
-  for (const groupId of securityGroupsOf(request.data)) deps.protectedGroups.forget(groupId);
+  for (const groupId of securityGroupsOf(request)) deps.protectedGroups.forget(groupId);
 
   const actor = actorOf(detail);
   const verdicts: ProtectionVerdict[] = [];
   const decisions: SgDecision[] = [];
   const findings: Finding[] = [];
 
-  const lost = protectionTagChanges(eventName, request.data, deps.policy);
+  const lost = protectionTagChanges(eventName, request, deps.policy);
   if (lost.length > 0) {
     const finding = protectionRemovedFinding(envelope, eventName, actor, lost, deps);
     await deps.publish(finding);
@@ -59,7 +52,7 @@ export async function guardProtectionTags(
   }
 
   const regained = [
-    ...new Set(protectionTagGains(eventName, request.data, deps.policy).map((gain) => gain.groupId)),
+    ...new Set(protectionTagGains(eventName, request, deps.policy).map((gain) => gain.groupId)),
   ];
   for (const groupId of regained) {
     const reexamined = await reexamineGroup(groupId, envelope, actor, deps);

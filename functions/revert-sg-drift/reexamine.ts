@@ -4,7 +4,6 @@
  * decisions out — or, in report mode, only report them — and sum up what was found.
  */
 
-import { errorMessage } from '../../shared/errors';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
 import type { Finding, Publish } from '../../shared/findings/finding';
@@ -17,7 +16,7 @@ import type { SgEvent } from '../../shared/sg/change';
 import type { SgDecision } from '../../shared/sg/decide';
 import type { ProtectedGroups } from '../../shared/sg/protected-groups';
 import { reexamine } from '../../shared/sg/reexamine';
-import { carryOut, modeFor } from './act';
+import { carryOutAll, decideContext, modeFor } from './act';
 
 export interface ReexamineDeps {
   readonly sg: SecurityGroups;
@@ -53,11 +52,8 @@ export async function reexamineGroup(
   // Grant tags found on re-examination prove nothing either: only a record makes a rule a grant.
   const grants = await lookUpGrants(currentRules, deps.grants);
   const decisions = reexamine(groupId, currentRules, {
+    ...decideContext(deps),
     sections,
-    trustedPrincipals: deps.policy.trustedPrincipals,
-    selfRoles: deps.selfRoles,
-    exceptions: deps.policy.exceptions,
-    now: deps.now(),
     ...(extraBaseline ? { extraBaseline } : {}),
     isRecordedGrant: recordedGrantIn(grants.recorded),
   });
@@ -73,22 +69,14 @@ export async function reexamineGroup(
     ...(envelope.account ? { account: envelope.account } : {}),
     ...(envelope.region ? { region: envelope.region } : {}),
   };
-  const findings: Finding[] = [];
-  for (const decision of decisions) {
-    if (decision.type === 'ignore') continue;
-    let finding: Finding;
-    try {
-      finding = { ...(await carryOut(decision, event, mode, deps)), why: `${context}: ${decision.why}` };
-    } catch (error) {
-      deps.log?.('remediation failed', { eventId: detail.eventID, groupId, error: errorMessage(error) });
-      throw new Error(
-        `${decision.type} on ${groupId} failed while re-examining it for event ${detail.eventID}: ${errorMessage(error)}`,
-        { cause: error },
-      );
-    }
-    findings.push(finding);
-    await deps.publish(finding);
-  }
+  const findings = await carryOutAll(decisions, event, mode, deps, {
+    during: `while re-examining it for event ${detail.eventID}`,
+    each: async (carriedOut, decision) => {
+      const finding = { ...carriedOut, why: `${context}: ${decision.why}` };
+      await deps.publish(finding);
+      return finding;
+    },
+  });
 
   const summary = summaryFinding(groupId, context, currentRules.length, findings, mode, event, deps.now());
   findings.push(summary);

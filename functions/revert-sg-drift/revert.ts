@@ -1,29 +1,29 @@
 /**
- * The revert-sg-drift use case, for an event its schema has read: is it ours → read the change →
- * gather only the context the event cannot give → decide → carry out (or, in report mode, only
- * report) → publish one finding per decision.
+ * The revert-sg-drift use case, for an event its schema has read whole (schema.ts), so no bad input
+ * reaches it: is it ours → gather only the context the event cannot give → decide → carry out (or,
+ * in report mode, only report) → publish one finding per decision.
  */
 import { createHash } from 'node:crypto';
-import { errorMessage, isGone, Unprocessable } from '../../shared/errors';
+import { isGone } from '../../shared/errors';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
-import { type CloudTrailEnvelope, TAG_EVENT_NAMES, type TagEventName } from '../../shared/events/cloudtrail';
+import type { CloudTrailEnvelope } from '../../shared/events/cloudtrail';
 import { foreignEventFinding, foreignFields, type Home } from '../../shared/events/home';
 import { type Claim, EventInProgress, type EventLedger } from '../../shared/findings/event-ledger';
 import type { Finding, Publish } from '../../shared/findings/finding';
-import { unprocessableFinding } from '../../shared/findings/unprocessable';
 import { recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
 import { effectiveMode } from '../../shared/policy/load';
-import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
+import type { Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import { isSelf } from '../../shared/sg/actor';
-import { type SgEvent, sgEventOf } from '../../shared/sg/change';
+import type { SgEvent } from '../../shared/sg/change';
 import { decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
 import { groupGoneFinding, leftBy } from '../../shared/sg/findings';
 import type { ProtectedGroups, RecentEvents } from '../../shared/sg/protected-groups';
-import { carryOut, modeFor } from './act';
+import { carryOutAll, decideContext, modeFor } from './act';
 import { forgedFindings, type GrantTagVerdict, grantsOfEvent, guardGrantTags } from './grant-tags';
 import { guardProtectionTags, type ProtectionVerdict } from './protection';
+import type { RevertTrigger, TagsTrigger } from './schema';
 
 export interface RevertDeps {
   readonly sg: SecurityGroups;
@@ -33,11 +33,8 @@ export interface RevertDeps {
   readonly selfRoles: ReadonlyArray<string>;
   readonly protectedGroups: ProtectedGroups;
   readonly recent: RecentEvents;
-  /**
-   * The accounts and region netwarden acts on (shared/events/home.ts); undefined when the own account
-   * is unknown, and then it acts on nothing.
-   */
-  readonly home: Home | undefined;
+  /** The accounts and region netwarden acts on (shared/events/home.ts). */
+  readonly home: Home;
   /** netwarden's state table: a rule is a grant only if grant-access recorded it there. */
   readonly grants: GrantRecordReader;
   /**
@@ -56,7 +53,6 @@ export interface RevertDeps {
 }
 
 export type RevertOutcome =
-  | { status: 'unprocessable'; reason: string }
   /** Handled before; `findings` are those a failed earlier attempt had not yet published. */
   | { status: 'redelivered'; eventId: string; findings?: Finding[] }
   | { status: 'foreign'; eventId: string; findings: Finding[] }
@@ -70,8 +66,6 @@ export type RevertOutcome =
     }
   | { status: 'decided'; eventId: string; decisions: SgDecision[]; findings: Finding[] };
 
-const FUNCTION = 'revert-sg-drift';
-
 /** `revoke:guardrail`, `ignore:trusted` …: a decision in a word, for logs and the demo. */
 export function describeDecision(decision: SgDecision): string {
   return decision.type === 'restore' ? 'restore:baseline' : `${decision.type}:${decision.reason}`;
@@ -84,38 +78,7 @@ export function describeOutcome(outcome: RevertOutcome): string[] {
   return outcome.status === 'foreign' ? ['report:foreign-event'] : [];
 }
 
-const NO_HOME =
-  'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts';
-
 const stageMode = (deps: RevertDeps) => effectiveMode(deps.policy, undefined);
-
-/** Bad input found while reading inside the event: published as `unprocessable`, never retried. */
-async function reportUnprocessable(
-  eventId: string,
-  reason: string,
-  deps: RevertDeps,
-): Promise<RevertOutcome> {
-  deps.log?.('unprocessable event', { reason, eventId });
-  await deps.publish(
-    unprocessableFinding(reason, deps.now(), { function: FUNCTION, mode: stageMode(deps), eventId }),
-  );
-  return { status: 'unprocessable', reason };
-}
-
-/**
- * Reads a part of the event the schema leaves open (the request's rules, the tags). Bad input there
- * raises `Unprocessable`, which becomes a finding; anything else thrown is transient and rethrown.
- */
-async function unlessUnprocessable<T>(
-  read: () => T | Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
-  try {
-    return { ok: true, value: await read() };
-  } catch (error) {
-    if (error instanceof Unprocessable) return { ok: false, reason: error.message };
-    throw error;
-  }
-}
 
 /** Reads the group's rules only when the event alone cannot decide. */
 function needsCurrentRules(
@@ -131,24 +94,14 @@ function needsCurrentRules(
   return change.created.length === 0;
 }
 
-/** A CloudTrail security-group event (already read by the schema) → decisions carried out, findings published. */
-export async function revertDrift(envelope: CloudTrailEnvelope, deps: RevertDeps): Promise<RevertOutcome> {
+/** A CloudTrail security-group event, read whole by the schema → decisions carried out, findings published. */
+export async function revertDrift(trigger: RevertTrigger, deps: RevertDeps): Promise<RevertOutcome> {
   // Before anything else, and before any AWS call: is this event netwarden's to act on at all?
-  const eventId = envelope.detail.eventID;
-  if (!deps.home) return reportUnprocessable(eventId, NO_HOME, deps);
-  const foreign = foreignFields(envelope, deps.home);
-  if (foreign.length > 0) return reportForeign(envelope, foreign, deps.home, deps);
-
-  const eventName = envelope.detail.eventName;
-  if (isTagEvent(eventName)) return guardTags(envelope, eventName, deps);
-
-  const read = await unlessUnprocessable(() => sgEventOf(envelope.detail, envelope));
-  if (!read.ok) return reportUnprocessable(eventId, read.reason, deps);
-  return settleChange(read.value, deps);
+  const foreign = foreignFields(trigger.envelope, deps.home);
+  if (foreign.length > 0) return reportForeign(trigger.envelope, foreign, deps.home, deps);
+  if (trigger.kind === 'tags') return guardTags(trigger, deps);
+  return settleChange(trigger.event, deps);
 }
-
-const isTagEvent = (eventName: string): eventName is TagEventName =>
-  (TAG_EVENT_NAMES as ReadonlyArray<string>).includes(eventName);
 
 /** An event from another account or region: reported once, neither read nor acted on. */
 async function reportForeign(
@@ -167,20 +120,12 @@ async function reportForeign(
 }
 
 /** CreateTags / DeleteTags: grant tags on rules (sgr-) and protection tags on groups (sg-), in one call. */
-async function guardTags(
-  envelope: CloudTrailEnvelope,
-  eventName: TagEventName,
-  deps: RevertDeps,
-): Promise<RevertOutcome> {
-  const eventId = envelope.detail.eventID;
+async function guardTags(trigger: TagsTrigger, deps: RevertDeps): Promise<RevertOutcome> {
+  const { eventId } = trigger;
   // A redelivered tag event would repeat the critical finding and the re-examination.
   if (deps.recent.has(eventId)) return { status: 'redelivered', eventId };
-  const guarded = await unlessUnprocessable(async () => ({
-    grantTags: await guardGrantTags(envelope, eventName, deps),
-    protection: await guardProtectionTags(envelope, eventName, deps),
-  }));
-  if (!guarded.ok) return reportUnprocessable(eventId, guarded.reason, deps);
-  const { grantTags, protection } = guarded.value;
+  const grantTags = await guardGrantTags(trigger, deps);
+  const protection = await guardProtectionTags(trigger, deps);
   deps.recent.add(eventId);
   return {
     status: 'tags',
@@ -235,16 +180,6 @@ async function settleChange(event: SgEvent, deps: RevertDeps): Promise<RevertOut
   }
   deps.recent.add(ledgerKey);
   return { status: 'decided', eventId: event.eventId, decisions, findings };
-}
-
-/** What every decision about this function's events is judged against, besides the group's sections. */
-function decideContext(deps: RevertDeps) {
-  return {
-    trustedPrincipals: deps.policy.trustedPrincipals,
-    selfRoles: deps.selfRoles,
-    exceptions: deps.policy.exceptions,
-    now: deps.now(),
-  };
 }
 
 type Protection = Awaited<ReturnType<ProtectedGroups['lookup']>>;
@@ -308,39 +243,13 @@ async function judgeAndCarryOut(
     now: deps.now(),
     policy: deps.policy,
   });
-  findings.push(...(await carryOutAll(decisions, event, mode, groupId, deps)));
+  findings.push(
+    ...(await carryOutAll(decisions, event, mode, deps, {
+      during: `for event ${event.eventId}`,
+      left: leftBy(decisions),
+    })),
+  );
   return { decisions, findings };
-}
-
-/** Carries out each acting decision in turn; a failure throws (naming the decision) so the event is retried. */
-async function carryOutAll(
-  decisions: ReadonlyArray<SgDecision>,
-  event: SgEvent,
-  mode: Mode,
-  groupId: string | undefined,
-  deps: RevertDeps,
-): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  for (const decision of decisions) {
-    if (decision.type === 'ignore') {
-      deps.log?.('ignored change', { eventId: event.eventId, reason: decision.reason, why: decision.why });
-      continue;
-    }
-    try {
-      findings.push(await carryOut(decision, event, mode, deps, leftBy(decisions)));
-    } catch (error) {
-      deps.log?.('remediation failed', {
-        eventId: event.eventId,
-        decision: decision.type,
-        error: errorMessage(error),
-      });
-      throw new Error(
-        `${decision.type} on ${groupId} failed for event ${event.eventId}: ${errorMessage(error)}`,
-        { cause: error },
-      );
-    }
-  }
-  return findings;
 }
 
 /** A redelivery of an event already decided: the recorded findings not yet published, and nothing else. */

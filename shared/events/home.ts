@@ -38,6 +38,13 @@ export function homeOf(options: {
   return options.ownAccount ? { accounts: [options.ownAccount], region: options.region } : undefined;
 }
 
+/**
+ * Why an event is refused when home is unknown: the one text both heal-targets and revert-sg-drift
+ * publish (as `unprocessable`, through the way in: shared/wiring.ts `atHome`).
+ */
+export const UNKNOWN_HOME =
+  'netwarden does not know the account it runs in (NETWARDEN_ACCOUNT_ID is unset and the invocation names no function ARN), so it acts on no event; set NETWARDEN_ACCOUNT_ID or the policy accounts';
+
 /** A field of an event that names an account or a region, and its value (undefined when absent). */
 export type Place = readonly [field: string, value: string | undefined];
 

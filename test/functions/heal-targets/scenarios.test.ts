@@ -9,6 +9,7 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UNKNOWN_HOME } from '../../../shared/events/home';
 import type { Finding } from '../../../shared/findings/finding';
 import {
   disableHealthChecks,
@@ -56,11 +57,11 @@ afterEach(() => {
   delete process.env.NETWARDEN_MODE;
 });
 
-async function invoke(event: unknown) {
+async function invoke(event: unknown, context = lambdaContext('netwarden-test-heal-targets')) {
   vi.setSystemTime(sim.current.account.clock.now());
   const mark = sim.current.account.calls.length;
   const published = sim.current.published.length;
-  const result = (await handler(event, lambdaContext('netwarden-test-heal-targets'))) as Result;
+  const result = (await handler(event, context)) as Result;
   return { result, calls: callsSince(sim.current, mark), findings: findingsOf(sim.current).slice(published) };
 }
 const sweep = () => invoke(loadEvent('schedule/heal-targets-sweep.json'));
@@ -460,6 +461,27 @@ describe('the alarm trigger', () => {
         why: 'detail.configuration.metrics[].metricStat.metric.dimensions.TargetGroup: expected "targetgroup/<name>/<16 hex>", found nothing (alarm gateway-nlb-unhealthy-targets)',
       }),
     ]);
+  });
+
+  it('acts on no event when its own account is unknown, and says why in the words revert-sg-drift uses', async () => {
+    const event = loadEvent<AlarmEvent & { id: string }>('cloudwatch/unhealthy-host-count-alarm.json');
+
+    // No NETWARDEN_ACCOUNT_ID and no function ARN (as under `osls invoke local`).
+    const { result, calls, findings } = await invoke(event, {
+      ...lambdaContext('netwarden-test-heal-targets'),
+      invokedFunctionArn: '',
+    });
+
+    expect(result.status).toBe('unprocessable');
+    expect(calls.all.map((call) => `${call.service}.${call.command}`)).toEqual(['SNS.Publish']);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'unprocessable',
+        eventId: event.id,
+        why: expect.stringContaining('netwarden does not know the account it runs in'),
+      }),
+    ]);
+    expect(findings[0]?.why).toBe(UNKNOWN_HOME);
   });
 
   it('reports an event that is neither an alarm nor a schedule as unprocessable', async () => {

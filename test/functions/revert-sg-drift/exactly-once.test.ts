@@ -3,6 +3,7 @@
  * table (dynalite). A "container" is a fresh set of deps (empty caches and recent-event memory)
  * sharing the one table, as two Lambda containers share it.
  */
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import type { RevertDeps } from '../../../functions/revert-sg-drift/revert';
@@ -15,13 +16,14 @@ import { protectedGroups, recentEvents } from '../../../shared/sg/protected-grou
 import type { CloudTrailEvent } from '../../../simulated-account/account';
 import { consoleUser, GROUPS, netwardenRole } from '../../../simulated-account/index';
 import { tcp } from '../../../simulated-account/permissions';
-import { revertEvent, SIMULATED_HOME } from '../../helpers/revert';
+import { revertEvent, SIMULATED_HOME, useRevertHandler } from '../../helpers/revert';
 import { callsSince, useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
 
 const ec2 = new EC2Client({});
 const sim = useSimulation();
 const table = useStateTable();
+const { invoke } = useRevertHandler(sim);
 const policy = loadPolicy('netwarden.policy.yml');
 const alice = consoleUser('alice@example.com');
 
@@ -184,5 +186,48 @@ describe('exactly once per event', () => {
 
     expect(retry.status).toBe('decided');
     expect(published.map((finding) => finding.outcome)).toEqual(['acted']);
+  });
+});
+
+describe('a malformed event', () => {
+  /** Every record in the state table: the ledger's claims and decisions are kept there. */
+  const records = async () =>
+    (await table.current.client.send(new ScanCommand({ TableName: table.current.tableName }))).Items ?? [];
+
+  it('is refused on the way in, before the ledger: it claims nothing, and the real event with its id is acted on', async () => {
+    const event = await worldOn5432();
+    // The same event id, but a call netwarden cannot read: the response names no rule and the
+    // request's CIDR is no CIDR. Retrying cannot make it readable, so nothing of it is recorded.
+    const malformed = structuredClone(event);
+    const detail = malformed.detail as { requestParameters: unknown; responseElements: unknown };
+    detail.requestParameters = {
+      groupId: GROUPS.postgres,
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 5432,
+            toPort: 5432,
+            ipRanges: { items: [{ cidrIp: '999.1.2.3/8' }] },
+          },
+        ],
+      },
+    };
+    detail.responseElements = { _return: true };
+
+    const refused = await invoke(malformed);
+
+    expect(refused.result.status).toBe('unprocessable');
+    expect(refused.calls.all.map((call) => `${call.service}.${call.command}`)).toEqual(['SNS.Publish']);
+    expect(refused.findings).toEqual([
+      expect.objectContaining({ kind: 'unprocessable', eventId: event.detail.eventID }),
+    ]);
+    expect(await records()).toEqual([]);
+
+    const real = await invoke(event);
+
+    expect(real.result).toEqual({ status: 'decided', decisions: ['revoke:guardrail'] });
+    expect(real.calls.writes).toEqual(['RevokeSecurityGroupIngress']);
+    expect(await records()).not.toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { AuthorizeSecurityGroupIngressCommand, DeleteTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
+import { UNKNOWN_HOME } from '../../../shared/events/home';
 import type { CloudTrailEvent } from '../../../simulated-account/account';
 import {
   ACCOUNT_ID,
@@ -156,8 +157,11 @@ describe('the home account', () => {
     expect(calls.writes).toEqual([]);
     expect(findings[0]).toMatchObject({
       kind: 'unprocessable',
+      eventId: event.detail.eventID,
       why: expect.stringContaining('netwarden does not know the account it runs in'),
     });
+    // The one text heal-targets says too: the way in refuses the event, not the use case.
+    expect(findings[0]?.why).toBe(UNKNOWN_HOME);
     expect(worldOpen()).toHaveLength(1);
   });
 });
