@@ -1,8 +1,9 @@
 /**
- * What every handler is wired with, in one place: configuration validated at cold start, the policy
- * with the stage's mode folded in, the clock, the logger and the findings publisher, and the way in
- * (shared/middleware.ts) that publishes a refused event as `unprocessable`. A handler adds only what
- * differs: its schema, its adapters, its use case.
+ * What every handler that publishes findings is wired with, in one place: configuration validated at
+ * cold start, the policy with the stage's mode folded in, the clock, the logger and the findings
+ * publisher, and the way in (shared/middleware.ts) that publishes a refused event as `unprocessable`.
+ * A handler adds only what differs: its schema, its adapters, its use case. The configuration, clock
+ * and log come from wiring-base.ts, which is all notify-slack (it publishes nothing) is wired with.
  */
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
@@ -11,11 +12,12 @@ import { BaseConfig, parseConfig, selfRolePatterns } from './config';
 import type { EventSchema } from './events/event-schema';
 import { accountOfFunctionArn, type Home, homeOf, UNKNOWN_HOME } from './events/home';
 import type { Publish } from './findings/finding';
+import { unprocessableFinding } from './findings/unprocessable';
 import { logger } from './logger';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
-import { unprocessableFinding } from './sg/findings';
+import { type Log, log, now } from './wiring-base';
 
 export type FunctionName =
   | 'revert-sg-drift'
@@ -25,13 +27,6 @@ export type FunctionName =
   | 'daily-check'
   | 'weekly-check'
   | 'notify-slack';
-
-/** The clock. Injected into every use case, never read deep inside logic. */
-export const now = (): Date => new Date();
-
-/** The use cases' structured log: constant message, data beside it. */
-export type Log = (message: string, data: Record<string, unknown>) => void;
-export const log: Log = (message, data) => logger.info(message, data);
 
 /** The functions that publish findings and keep state: the topic and the state table are required. */
 export const PublishingConfig = BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true });

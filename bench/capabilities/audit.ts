@@ -3,7 +3,7 @@
  * Generation is not timed; the audit is run a few times and the median reported.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { auditAccount } from '../../shared/audits/audit';
+import { auditAccount } from '../../shared/audits/security-group-audit';
 import { toIpPermission } from '../../shared/aws/ec2/rule-shapes';
 import { ec2SecurityGroupInventory } from '../../shared/aws/ec2/security-groups';
 import { createSimulatedAccount } from '../../simulated-account/index';

@@ -10,7 +10,7 @@
  * publishes only: nothing is written.
  */
 
-import { awsErrorCode, errorMessage } from '../../shared/errors';
+import { awsErrorCode, errorMessage, isGone } from '../../shared/errors';
 import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
@@ -52,9 +52,11 @@ export type GrantOutcome =
       finding: Finding;
     };
 
-/** AWS refusals that are the request's fault, not a transient failure: reported, never retried. */
+/**
+ * AWS refusals that are the request's fault, not a transient failure: reported, never retried. A group
+ * that does not exist is one too, told by isGone (shared/errors.ts holds every "already gone" code).
+ */
 const REQUEST_ERRORS: Record<string, string> = {
-  'InvalidGroup.NotFound': 'does not exist',
   RulesPerSecurityGroupLimitExceeded: 'has no room for another rule (RulesPerSecurityGroupLimitExceeded)',
   'InvalidPermission.Duplicate': 'already has a rule for this access',
 };
@@ -272,7 +274,9 @@ export async function grantAccess(
   } catch (error) {
     // Nothing was granted: the pending record must not outlive the failure.
     await deps.store.discard(pending);
-    const problem = REQUEST_ERRORS[awsErrorCode(error) ?? ''];
+    const problem = isGone(error, 'security group')
+      ? 'does not exist'
+      : REQUEST_ERRORS[awsErrorCode(error) ?? ''];
     if (!problem)
       throw new Error(`granting ${summarise(access)} on ${groupId} failed: ${errorMessage(error)}`, {
         cause: error,

@@ -7,8 +7,8 @@
  */
 import * as z from 'zod';
 import { eventSchema } from '../../shared/events/event-schema';
+import { formatIssues } from '../../shared/events/issues';
 import type { GrantRequest } from '../../shared/grants/request';
-import { formatIssues } from '../../shared/policy/load';
 
 /** The Function URL payload (format 2.0), as far as grant-access reads it. */
 export const FunctionUrlEvent = z.object({

@@ -6,8 +6,8 @@
 import * as z from 'zod';
 import { AlarmStateChangeEvent, alarmMetrics } from '../../shared/events/alarm-state-change';
 import type { EventParse, EventSchema } from '../../shared/events/event-schema';
+import { formatIssues } from '../../shared/events/issues';
 import { ScheduledEvent } from '../../shared/events/schedule';
-import { formatIssues } from '../../shared/policy/load';
 
 // A sweep names the account and region it runs in: findings and console links need both.
 const SweepEvent = ScheduledEvent.extend({

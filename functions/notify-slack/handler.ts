@@ -1,12 +1,12 @@
 /** notify-slack: SQS (alarms topic, findings topic, alarm state events) → Slack. Wiring only. */
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { lazySecureString } from '../../shared/aws/secrets';
-import { BaseConfig, parseConfig } from '../../shared/config';
+import { lazySecureString } from '../../shared/aws/lazy-secrets';
+import { BaseConfig } from '../../shared/config';
 import { SqsBatchTrigger } from '../../shared/events/sqs';
-import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { slackPoster } from '../../shared/slack/send';
+import { wireBase } from '../../shared/wiring-base';
 import { type NotifyDeps, notifySlack, reportUnreadableEvent } from './notify';
 
 // notify-slack publishes no finding (it has no sns:Publish): it needs the webhook, not the topic or the policy.
@@ -17,12 +17,12 @@ const NotifySlackConfig = BaseConfig.extend({
   }),
   SLACK_WEBHOOK_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
 });
-const config = parseConfig(NotifySlackConfig, process.env);
+const { config, now, log } = wireBase(NotifySlackConfig);
 
 // Module scope: the cached webhook and the per-webhook post queue live across warm invocations.
 const webhookUrl = lazySecureString(config.SLACK_WEBHOOK_PARAMETER, {
   ttlMs: config.SLACK_WEBHOOK_CACHE_SECONDS * 1000,
-  now: Date.now,
+  now,
 });
 const post = slackPoster();
 const depsFor = (context: Context): NotifyDeps => ({
@@ -30,11 +30,7 @@ const depsFor = (context: Context): NotifyDeps => ({
   post,
   remainingMs: () => context.getRemainingTimeInMillis(),
   format: { defaultRegion: config.AWS_REGION },
-  log: {
-    info: (message, data) => logger.info(message, data),
-    warn: (message, data) => logger.warn(message, data),
-    error: (message, data) => logger.error(message, data),
-  },
+  log,
 });
 
 export const handler = lambda({
@@ -42,6 +38,6 @@ export const handler = lambda({
   unprocessable: (refusal, context) => reportUnreadableEvent(refusal, depsFor(context)),
 }).handler(async ({ Records }, context) => {
   const response = await notifySlack(Records, depsFor(context));
-  logger.info('batch handled', { records: Records.length, failed: response.batchItemFailures.length });
+  log.info('batch handled', { records: Records.length, failed: response.batchItemFailures.length });
   return response;
 });

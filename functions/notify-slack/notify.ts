@@ -27,8 +27,7 @@ import {
   unprocessableMessage,
 } from '../../shared/slack/format';
 import { type PostToSlack, redact, SlackRejected, SlackUnavailable } from '../../shared/slack/send';
-
-type Log = (message: string, data: Record<string, unknown>) => void;
+import type { LeveledLog } from '../../shared/wiring-base';
 
 export interface NotifyDeps {
   /** The webhook URL, from SSM; only called when there is something to post. */
@@ -37,7 +36,7 @@ export interface NotifyDeps {
   /** Milliseconds left in this invocation (the Lambda context's getRemainingTimeInMillis). */
   readonly remainingMs: () => number;
   readonly format: FormatOptions;
-  readonly log: { info: Log; warn: Log; error: Log };
+  readonly log: LeveledLog;
 }
 
 /** Time kept back for returning the batch response; a post never starts with less than this left. */

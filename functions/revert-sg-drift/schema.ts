@@ -13,7 +13,7 @@ import {
   type TagEventName,
 } from '../../shared/events/cloudtrail';
 import { type EventParse, type EventSchema, eventSchema } from '../../shared/events/event-schema';
-import { formatIssues } from '../../shared/policy/load';
+import { formatIssues } from '../../shared/events/issues';
 import { type SgEvent, sgEventOf } from '../../shared/sg/change';
 
 export type RevertTrigger =

@@ -3,10 +3,10 @@
  * As in the daily check, a part that cannot be read is named in the digest and the rest still arrives.
  */
 
-import { auditAccount, emptyAuditReport } from '../../shared/audits/audit';
 import type { Digest } from '../../shared/audits/digest';
 import { checkFinding } from '../../shared/audits/findings';
 import { gather } from '../../shared/audits/gather';
+import { auditAccount, emptyAuditReport } from '../../shared/audits/security-group-audit';
 import {
   type CertificateUse,
   NLB_METRICS,

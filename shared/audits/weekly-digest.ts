@@ -9,7 +9,6 @@ import type { ListenerFacts, LoadBalancerFacts, TargetGroupFacts } from '../esta
 import type { MetricSeries } from '../estate/monitoring';
 import type { CheckPolicy } from '../policy/schema';
 import { quoteTag } from '../sg/exceptions';
-import { type AuditReport, auditProblemCount, type ExceptionEntry, type RuleRef } from './audit';
 import {
   type Digest,
   type DigestCount,
@@ -19,6 +18,12 @@ import {
   type Severity,
   sections,
 } from './digest';
+import {
+  type AuditReport,
+  auditProblemCount,
+  type ExceptionEntry,
+  type RuleRef,
+} from './security-group-audit';
 import { dayIn, durationWords } from './time';
 
 export const WEEK_MS = 7 * 86_400_000;
@@ -170,44 +175,87 @@ const ref = (entry: RuleRef) =>
   `${labelOf(entry)} ${entry.summary}${entry.ruleId ? ` (${entry.ruleId})` : ''}`;
 
 export function weeklyDigest(facts: WeeklyFacts): Digest {
-  const section = (title: string, severity: Severity, items: ReadonlyArray<string>) =>
-    makeSection(title, severity, items, facts.itemLimit);
   const { audit, settings, now } = facts;
   const day = dayIn(settings.timezone);
-  const perNlb = monthlyCost(settings.cost);
-  // A check that could not run says so in its count; its zeros are not findings ("idle", "0 unhealthy").
-  const notRun = notRunOf(facts.failures);
+  const ran = whatRan(facts.failures);
+  const findings: WeeklyFindings = {
+    idle: ran.metrics ? facts.nlbs.filter((week) => isIdle(week, now)) : [],
+    certificates: facts.certificates
+      .map((use) => certificateItem(use, now, settings.certificateWarning, day))
+      .filter((item) => item !== undefined),
+    targetGroupAdvice: facts.targetGroups.flatMap((entry) =>
+      targetGroupAdvice(entry, settings.targetGroups).map((text) => `${entry.targetGroup.name}: ${text}`),
+    ),
+  };
+  const found = weeklySections(facts, ran, findings);
+  // The metrics alone are not news: a week with nothing else to say is one line.
+  const onlyMetrics = found.every((entry) => entry.title === NLB_METRICS_TITLE);
+  return {
+    check: 'weekly',
+    title: `Weekly check ${day(now)}`,
+    counts: weeklyCounts(facts, ran, findings),
+    notRun: ran.notRun,
+    allClear: `all clear — ${audit.groups} security groups / ${audit.rules} rules audited, ${trafficLine(facts.nlbs)}, no certificate expiring, target groups as recommended`,
+    sections: onlyMetrics ? [] : found,
+  };
+}
+
+const NLB_METRICS_TITLE = 'NLB metrics, last 7 days';
+
+/** Which parts of the week's reading ran: a part that could not run says so, and its zeros are not findings. */
+interface WhatRan {
+  readonly notRun: string[];
+  readonly audit: boolean;
+  readonly balancing: boolean;
+  readonly metrics: boolean;
+  readonly unreadCertificates: number;
+  readonly unreadAttributes: number;
+}
+
+function whatRan(failures: ReadonlyArray<string>): WhatRan {
+  const notRun = notRunOf(failures);
   const failed = (prefix: string) => notRun.filter((what) => what.startsWith(prefix)).length;
-  const auditRan = failed('security-group audit') === 0;
-  const balancingRan = failed('load balancers') === 0;
-  const metricsRan = balancingRan && failed('NLB metrics') === 0;
-  const unreadCertificates = failed('certificate ');
-  const unreadAttributes = failed('attributes of ');
-  const idle = metricsRan ? facts.nlbs.filter((week) => isIdle(week, now)) : [];
-  const certificates = facts.certificates
-    .map((use) => certificateItem(use, now, settings.certificateWarning, day))
-    .filter((item) => item !== undefined);
-  const tgAdvice = facts.targetGroups.flatMap((entry) =>
-    targetGroupAdvice(entry, settings.targetGroups).map((text) => `${entry.targetGroup.name}: ${text}`),
-  );
+  const balancing = failed('load balancers') === 0;
+  return {
+    notRun,
+    audit: failed('security-group audit') === 0,
+    balancing,
+    metrics: balancing && failed('NLB metrics') === 0,
+    unreadCertificates: failed('certificate '),
+    unreadAttributes: failed('attributes of '),
+  };
+}
+
+/** What the week's facts say, before they are put into counts and sections. */
+interface WeeklyFindings {
+  readonly idle: ReadonlyArray<NlbWeek>;
+  readonly certificates: ReadonlyArray<{ readonly text: string; readonly severity: Severity }>;
+  readonly targetGroupAdvice: ReadonlyArray<string>;
+}
+
+const notRead = (label: string, source: string): DigestCount => ({
+  label,
+  value: `not read (${source})`,
+  status: 'warning',
+});
+const partly = (unread: number) => (unread > 0 ? `, ${unread} not read` : '');
+
+function weeklyCounts(facts: WeeklyFacts, ran: WhatRan, findings: WeeklyFindings): DigestCount[] {
+  const { audit } = facts;
+  const perNlb = monthlyCost(facts.settings.cost);
   const problems = auditProblemCount(audit);
-  const notRead = (label: string, source: string): DigestCount => ({
-    label,
-    value: `not read (${source})`,
-    status: 'warning',
-  });
-  const partly = (unread: number) => (unread > 0 ? `, ${unread} not read` : '');
-  const counts: DigestCount[] = [
-    auditRan
+  const { idle, certificates, targetGroupAdvice: advice } = findings;
+  return [
+    ran.audit
       ? {
           label: 'SG audit',
           value: `${problems} finding${problems === 1 ? '' : 's'} in ${audit.groups} groups / ${audit.rules} rules`,
           status: audit.guardrails.length > 0 ? 'critical' : problems > 0 ? 'warning' : 'ok',
         }
       : notRead('SG audit', 'EC2'),
-    !balancingRan
+    !ran.balancing
       ? notRead('NLBs', 'ELBv2')
-      : metricsRan
+      : ran.metrics
         ? {
             label: 'NLBs',
             value: `${facts.nlbs.length} (${idle.length} idle, ${usd(facts.nlbs.length * perNlb)}/month at the minimum)`,
@@ -218,32 +266,34 @@ export function weeklyDigest(facts: WeeklyFacts): Digest {
             value: `${facts.nlbs.length} (metrics not read: idle unknown, ${usd(facts.nlbs.length * perNlb)}/month at the minimum)`,
             status: 'warning',
           },
-    balancingRan
+    ran.balancing
       ? {
           label: 'Certificates expiring',
-          value: `${certificates.length}${partly(unreadCertificates)}`,
+          value: `${certificates.length}${partly(ran.unreadCertificates)}`,
           status: certificates.some((item) => item.severity === 'critical')
             ? 'critical'
-            : certificates.length || unreadCertificates
+            : certificates.length || ran.unreadCertificates
               ? 'warning'
               : 'ok',
         }
       : notRead('Certificates expiring', 'ELBv2'),
-    balancingRan
+    ran.balancing
       ? {
           label: 'Target-group settings',
-          value: `${tgAdvice.length}${partly(unreadAttributes)}`,
-          status: tgAdvice.length || unreadAttributes ? 'warning' : 'ok',
+          value: `${advice.length}${partly(ran.unreadAttributes)}`,
+          status: advice.length || ran.unreadAttributes ? 'warning' : 'ok',
         }
       : notRead('Target-group settings', 'ELBv2'),
   ];
-  // Without metrics there is nothing to say about a week of traffic or unhealthy hosts.
-  const metricLines = (metricsRan ? facts.nlbs : []).map(
-    (week) =>
-      `${week.loadBalancer.name}: ${week.newFlows.toLocaleString('en-US')} new flows, peak ${week.peakActiveFlows.toLocaleString('en-US')} active flows, ${formatBytes(week.processedBytes)} processed, peak ${week.peakUnhealthyHosts} unhealthy host${week.peakUnhealthyHosts === 1 ? '' : 's'}`,
-  );
-  const traffic = `${facts.nlbs.reduce((total, week) => total + week.newFlows, 0).toLocaleString('en-US')} new flows and ${formatBytes(facts.nlbs.reduce((total, week) => total + week.processedBytes, 0))} through ${facts.nlbs.length} NLB${facts.nlbs.length === 1 ? '' : 's'}`;
-  const found = sections([
+}
+
+function weeklySections(facts: WeeklyFacts, ran: WhatRan, findings: WeeklyFindings) {
+  const section = (title: string, severity: Severity, items: ReadonlyArray<string>) =>
+    makeSection(title, severity, items, facts.itemLimit);
+  const { audit } = facts;
+  const perNlb = monthlyCost(facts.settings.cost);
+  const { idle, certificates } = findings;
+  return sections([
     section('Checks that could not run', 'warning', facts.failures),
     section(
       'Guardrail breaches',
@@ -284,7 +334,11 @@ export function weeklyDigest(facts: WeeklyFacts): Digest {
           `${week.loadBalancer.name}: costs about ${usd(perNlb)}/month — deleting it saves ${usd(perNlb)}/month (${usd(perNlb * 12)}/year)`,
       ),
     ),
-    section('Target-group settings that differ from the recommendations', 'warning', tgAdvice),
+    section(
+      'Target-group settings that differ from the recommendations',
+      'warning',
+      findings.targetGroupAdvice,
+    ),
     section(
       'Expired policy exceptions (they exempt nothing now: renew or remove them)',
       'warning',
@@ -313,16 +367,18 @@ export function weeklyDigest(facts: WeeklyFacts): Digest {
       'info',
       audit.unusedExceptions.map(exceptionLine),
     ),
-    section('NLB metrics, last 7 days', 'info', metricLines),
+    // Without metrics there is nothing to say about a week of traffic or unhealthy hosts.
+    section(NLB_METRICS_TITLE, 'info', (ran.metrics ? facts.nlbs : []).map(metricLine)),
   ]);
-  // The metrics alone are not news: a week with nothing else to say is one line.
-  const onlyMetrics = found.every((entry) => entry.title === 'NLB metrics, last 7 days');
-  return {
-    check: 'weekly',
-    title: `Weekly check ${day(now)}`,
-    counts,
-    notRun,
-    allClear: `all clear — ${audit.groups} security groups / ${audit.rules} rules audited, ${traffic}, no certificate expiring, target groups as recommended`,
-    sections: onlyMetrics ? [] : found,
-  };
+}
+
+function metricLine(week: NlbWeek): string {
+  const hosts = `${week.peakUnhealthyHosts} unhealthy host${week.peakUnhealthyHosts === 1 ? '' : 's'}`;
+  return `${week.loadBalancer.name}: ${week.newFlows.toLocaleString('en-US')} new flows, peak ${week.peakActiveFlows.toLocaleString('en-US')} active flows, ${formatBytes(week.processedBytes)} processed, peak ${hosts}`;
+}
+
+function trafficLine(nlbs: ReadonlyArray<NlbWeek>): string {
+  const flows = nlbs.reduce((total, week) => total + week.newFlows, 0).toLocaleString('en-US');
+  const bytes = formatBytes(nlbs.reduce((total, week) => total + week.processedBytes, 0));
+  return `${flows} new flows and ${bytes} through ${nlbs.length} NLB${nlbs.length === 1 ? '' : 's'}`;
 }

@@ -2,15 +2,9 @@
  * Lambda calls of `netwarden redrive`, with the operator's own credentials: invoking netwarden's
  * functions with a parked body. Used by the CLI only (no handler imports it).
  */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { FunctionInvoker } from '../redrive/redrive';
-import { WRITER_RETRIES } from './clients/retries';
-
-let lambda: LambdaClient | undefined;
-const lambdaClient = (): LambdaClient => {
-  lambda ??= new LambdaClient(WRITER_RETRIES);
-  return lambda;
-};
+import { lambdaClient } from './clients/lambda';
 
 export function redriveInvoker(): FunctionInvoker {
   return {

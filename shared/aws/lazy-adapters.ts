@@ -3,8 +3,9 @@
  * lazy.ts): the adapter module and its SDK client are separate esbuild chunks, so a cold start does
  * not parse a client until an event needs it. Each loader imports its service's own client module
  * (clients/<service>.ts), never the clients.ts barrel: a dynamic import keeps every export of its
- * target, so the barrel would load every client. Handlers import adapters only from here
- * and from lazy-audit-adapters.ts (the audits' own).
+ * target, so the barrel would load every client. Handlers import adapters only from here,
+ * from lazy-audit-adapters.ts (the audits' own) and from lazy-secrets.ts (notify-slack's webhook,
+ * apart so that its bundle carries the SSM client only).
  */
 
 import type { Instances } from '../estate/instances';
@@ -17,14 +18,13 @@ import type { RepeatGate } from '../findings/repeats';
 import type { GrantStore } from '../grants/record';
 import { lazyAdapter, lazyFunction } from './lazy';
 
-/** `bulk`: the client for reading the whole account (the audits), with its own retry budget. */
-export const lazySecurityGroups = (options: { bulk?: boolean } = {}) =>
+export const lazySecurityGroups = () =>
   lazyAdapter<SecurityGroups>(async () => {
-    const [{ ec2SecurityGroups }, clients] = await Promise.all([
+    const [{ ec2SecurityGroups }, { ec2Client }] = await Promise.all([
       import('./ec2/security-groups'),
       import('./clients/ec2'),
     ]);
-    return ec2SecurityGroups(options.bulk ? clients.ec2BulkClient() : clients.ec2Client());
+    return ec2SecurityGroups(ec2Client());
   });
 
 export const lazyRuleTagger = () =>

@@ -2,7 +2,8 @@
  * Adapters whose implementation — and the AWS SDK client behind it — loads on first use. With esbuild
  * code splitting each adapter is its own chunk, so a cold start parses only what the handler needs
  * at once; an event that needs no AWS call (netwarden's own, a failed call, a redelivery, a malformed
- * event) never loads an SDK client at all. Handlers import adapters only through these.
+ * event) never loads an SDK client at all. Handlers import adapters only through the loaders built
+ * on these: lazy-adapters.ts, lazy-audit-adapters.ts (the audits' own) and lazy-secrets.ts (SSM only).
  */
 type AsyncMethods<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never;

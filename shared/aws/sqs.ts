@@ -7,16 +7,9 @@ import {
   DeleteMessageCommand,
   GetQueueUrlCommand,
   ReceiveMessageCommand,
-  SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { ParkedMessages, ReceivedMessage } from '../redrive/redrive';
-import { WRITER_RETRIES } from './clients/retries';
-
-let sqs: SQSClient | undefined;
-const sqsClient = (): SQSClient => {
-  sqs ??= new SQSClient(WRITER_RETRIES);
-  return sqs;
-};
+import { sqsClient } from './clients/sqs';
 
 export function redriveQueue(): ParkedMessages {
   const urls = new Map<string, Promise<string>>();

@@ -33,7 +33,8 @@ export class SecretUnavailable extends Error {
 
 export interface CachedSecretOptions {
   readonly ttlMs: number;
-  readonly now: () => number;
+  /** The clock (the function's, from its wiring). */
+  readonly now: () => Date;
 }
 
 export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
@@ -45,7 +46,7 @@ export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
 export function cachedSecureString(
   client: Pick<SSMClient, 'send'>,
   name: string,
-  options: CachedSecretOptions = { ttlMs: DEFAULT_SECRET_TTL_MS, now: Date.now },
+  options: CachedSecretOptions = { ttlMs: DEFAULT_SECRET_TTL_MS, now: () => new Date() },
 ): () => Promise<Secret> {
   let cached: { secret: Secret; expires: number } | undefined;
   let loading: Promise<Secret> | undefined;
@@ -59,7 +60,7 @@ export function cachedSecureString(
           `SSM parameter ${name} is a ${output.Parameter?.Type}, expected a SecureString`,
         );
       const secret = new Secret(value);
-      cached = { secret, expires: options.now() + options.ttlMs };
+      cached = { secret, expires: options.now().getTime() + options.ttlMs };
       return secret;
     } catch (error) {
       if (error instanceof SecretUnavailable) throw error;
@@ -72,7 +73,7 @@ export function cachedSecureString(
     }
   };
   return async () => {
-    if (cached && options.now() < cached.expires) return cached.secret;
+    if (cached && options.now().getTime() < cached.expires) return cached.secret;
     loading ??= load().finally(() => {
       loading = undefined;
     });

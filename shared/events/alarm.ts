@@ -11,6 +11,7 @@
 import * as z from 'zod';
 import { Finding } from '../findings/finding';
 import { ALARM_STATE_CHANGE, AlarmState, AlarmStateChangeEvent, nullish } from './alarm-state-change';
+import { formatIssues } from './issues';
 
 export { ALARM_STATES, AlarmState } from './alarm-state-change';
 
@@ -302,13 +303,6 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string {
-  return issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-}
-
 /** One notification payload (already unwrapped from any SNS envelope): alarm, EventBridge event or finding. */
 function classify(value: unknown, where: string): Notification {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -319,7 +313,7 @@ function classify(value: unknown, where: string): Notification {
       ? { type: 'alarm', alarm: alarmFromSns(alarm.data) }
       : {
           type: 'unprocessable',
-          reason: `${where}: not a CloudWatch alarm: ${describeIssues(alarm.error.issues)}`,
+          reason: `not a CloudWatch alarm: ${formatIssues(alarm.error.issues, value, where)}`,
         };
   }
   const cloudWatch = CloudWatchEventEnvelope.safeParse(value);
@@ -334,7 +328,7 @@ function classify(value: unknown, where: string): Notification {
       ? { type: 'alarm', alarm: alarmFromEventBridge(event.data) }
       : {
           type: 'unprocessable',
-          reason: `${where}: not an alarm state change: ${describeIssues(event.error.issues)}`,
+          reason: `not an alarm state change: ${formatIssues(event.error.issues, value, where)}`,
         };
   }
   if ('kind' in value) {
@@ -343,7 +337,7 @@ function classify(value: unknown, where: string): Notification {
       ? { type: 'finding', finding: finding.data }
       : {
           type: 'unprocessable',
-          reason: `${where}: not a netwarden finding: ${describeIssues(finding.error.issues)}`,
+          reason: `not a netwarden finding: ${formatIssues(finding.error.issues, value, where)}`,
         };
   }
   return {

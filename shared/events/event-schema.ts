@@ -5,7 +5,7 @@
  * is (heal-targets' alarm dimension) implements safeParse itself.
  */
 import type * as z from 'zod';
-import { formatIssues } from '../policy/load';
+import { formatIssues } from './issues';
 
 export type EventParse<TEvent> =
   | { readonly success: true; readonly data: TEvent }

@@ -1,8 +1,8 @@
 /** The SQS event Lambda hands an event source mapping's function: only what netwarden reads. */
 import * as z from 'zod';
-import { formatIssues } from '../policy/load';
 import { eventIdOf } from './event-id';
 import { eventSchema } from './event-schema';
+import { formatIssues } from './issues';
 
 export const SqsRecord = z.object({
   messageId: z.string().min(1),

@@ -4,23 +4,19 @@
  * file (schema.ts describes the shape of each part; this judges parts against each other with the
  * matching of match.ts), so that match.ts can read the schema's types without the schema importing it.
  */
+import type { FieldIssue } from '../events/issues';
 import { summarise } from '../rules/rule';
 import { baselineRules, forbidMatches } from './match';
 import type { SecurityGroupPolicy } from './schema';
 
-/** A problem in the same form as the schema's own issues, so load.ts lists both alike. */
-export interface PolicyIssue {
-  readonly path: ReadonlyArray<string | number>;
-  readonly message: string;
-}
-
 /**
  * Baseline entries that a guardrail of any section forbids. Sections may select by tag, so which groups
  * two sections share is unknowable when the file is read: a baseline entry must clear every guardrail.
+ * Each is an issue in the same form as the schema's own, so load.ts lists both alike.
  */
-export function guardrailConflicts(sections: ReadonlyArray<SecurityGroupPolicy>): PolicyIssue[] {
+export function guardrailConflicts(sections: ReadonlyArray<SecurityGroupPolicy>): FieldIssue[] {
   return sections.flatMap((section, sectionIndex) =>
-    (section.baseline ?? []).flatMap((entry, entryIndex): PolicyIssue[] => {
+    (section.baseline ?? []).flatMap((entry, entryIndex): FieldIssue[] => {
       // The group id is irrelevant to a guardrail; any well-formed one gives concrete rules to test.
       const rules = baselineRules([entry], 'sg-00000000');
       for (const [guardrailIndex, guardrail] of sections.entries()) {

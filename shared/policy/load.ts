@@ -2,52 +2,13 @@
  * Loads netwarden.policy.yml. An invalid policy fails loudly at cold start with every problem listed
  * as `path: what was expected, found what` — a policy typo must never quietly disable a guardrail.
  */
-import type * as z from 'zod';
+import { formatIssues } from '../events/issues';
 import { parseYaml, readPolicyDocument } from './document';
 import { PolicyError } from './errors';
-import { guardrailConflicts, type PolicyIssue } from './guardrail-conflicts';
+import { guardrailConflicts } from './guardrail-conflicts';
 import { type Mode, Policy } from './schema';
 
 export { PolicyError };
-
-function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let current = root;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
-    root,
-  );
-}
-
-function describeFound(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** `root` names the input in each path (`policy.grants.maxTtl`, `requestParameters.groupId`). */
-export function formatIssues(
-  issues: ReadonlyArray<z.core.$ZodIssue | PolicyIssue>,
-  input: unknown,
-  root = 'policy',
-): string {
-  return issues
-    .map((issue) => {
-      if ('code' in issue && issue.code === 'unrecognized_keys') {
-        return `${formatPath(root, issue.path)}: expected only known keys, found unknown key(s) ${issue.keys.join(', ')}`;
-      }
-      const found = describeFound(valueAt(input, issue.path));
-      return `${formatPath(root, issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}, found ${found}`;
-    })
-    .join('\n');
-}
 
 /** Validates a parsed policy document; every problem is listed as `path: expected …, found …`. */
 export function validatePolicy(raw: unknown, source = 'netwarden.policy.yml'): Policy {

@@ -14,6 +14,9 @@
  * function is reported and left where it is, like any other message that cannot be read.
  */
 import * as z from 'zod';
+import { CloudTrailDetail } from '../events/cloudtrail';
+import { eventIdOf } from '../events/event-id';
+import { actorOf, describeActor } from '../sg/actor';
 
 export const REDRIVE_QUEUES = ['failed-events', 'events-dlq', 'notifications-dlq'] as const;
 export type RedriveQueue = (typeof REDRIVE_QUEUES)[number];
@@ -186,14 +189,11 @@ export function planMessage(
  */
 export function describePayload(payload: unknown): string {
   if (typeof payload !== 'object' || payload === null) return 'not an event object';
-  const event = payload as {
-    id?: unknown;
-    source?: unknown;
-    'detail-type'?: unknown;
-    detail?: { eventName?: unknown; eventID?: unknown; userIdentity?: { arn?: unknown } };
-  };
+  const event = payload as { id?: unknown; source?: unknown; 'detail-type'?: unknown; detail?: unknown };
+  // An API call is named as the drift guard's findings name it: the call, its id, and who made it how.
+  const call = CloudTrailDetail.safeParse(event.detail);
+  if (call.success)
+    return `${call.data.eventName} ${eventIdOf(payload)} by ${describeActor(actorOf(call.data))}`;
   const text = (value: unknown): string => (typeof value === 'string' ? value : '?');
-  if (event.detail?.eventName !== undefined)
-    return `${text(event.detail.eventName)} ${text(event.detail.eventID)} by ${text(event.detail.userIdentity?.arn)}`;
   return `${text(event.source)} "${text(event['detail-type'])}" ${text(event.id)}`;
 }

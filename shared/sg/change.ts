@@ -14,7 +14,7 @@ import {
   SG_EVENT_NAMES,
   type SgEventName,
 } from '../events/cloudtrail';
-import { formatIssues } from '../policy/load';
+import { formatIssues } from '../events/issues';
 import {
   peerFromFields,
   RuleShapeError,

@@ -85,7 +85,7 @@ describe('netwarden redrive failed-events', () => {
 
     expect(out).toEqual([
       // Who and what each replayed body names, for the operator to read before --apply.
-      `would invoke netwarden-prod-revert-sg-drift (async) with message ${driftId} (RetriesExhausted, after 3 attempts, TimeoutError: Connection timed out after 3000 ms): AuthorizeSecurityGroupIngress b34e9381-5c01-4bcd-859f-ba6cf5a64856 by arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com`,
+      `would invoke netwarden-prod-revert-sg-drift (async) with message ${driftId} (RetriesExhausted, after 3 attempts, TimeoutError: Connection timed out after 3000 ms): AuthorizeSecurityGroupIngress b34e9381-5c01-4bcd-859f-ba6cf5a64856 by alice@example.com via role AWSReservedSSO_AdministratorAccess_0123456789abcdef in the console from 203.0.113.45`,
       `would invoke netwarden-prod-heal-targets (async) with message ${sweepId} (RetriesExhausted, after 3 attempts, TimeoutError: Connection timed out after 3000 ms): aws.events "Scheduled Event" 0c3d7e4a-91b2-4f5e-8a6d-3e2f1b0c9d87`,
       `left ${brokenId}: malformed: the body is not JSON`,
       `${FAILED_EVENTS}: dry run, nothing changed: 2 would be redriven, 1 would be left; add --apply to redrive`,

@@ -10,7 +10,7 @@ const sim = useSimulation();
 
 function clock() {
   let now = 0;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
+  return { now: () => new Date(now), advance: (ms: number) => (now += ms) };
 }
 const ssmCalls = () => sim.current.account.calls.filter((call) => call.service === 'SSM');
 

@@ -166,14 +166,14 @@ describe('findings and unreadable bodies', () => {
 
     expect(notification.type).toBe('unprocessable');
     expect(notification.type === 'unprocessable' && notification.reason).toMatch(
-      /^body\.Message: not a CloudWatch alarm: NewStateValue: /,
+      /^not a CloudWatch alarm: body\.Message\.NewStateValue: /,
     );
   });
 
   it('names the bad field of a finding that does not parse', () => {
     const notification = notificationOf(JSON.stringify({ kind: 'sg.drift', severity: 'loud' }));
     expect(notification.type === 'unprocessable' && notification.reason).toMatch(
-      /^body: not a netwarden finding: severity: /,
+      /^not a netwarden finding: body\.severity: /,
     );
   });
 });

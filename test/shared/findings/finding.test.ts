@@ -44,11 +44,12 @@ describe('a finding of a kind outside the list', () => {
   it('reaches notify-slack as an unreadable message, not as a finding', () => {
     expect(notificationOf(JSON.stringify(withKind('sg.revoke')))).toEqual({
       type: 'unprocessable',
-      reason: 'body.Message: not a netwarden finding: kind: unknown finding kind "sg.revoke"',
+      reason:
+        'not a netwarden finding: body.Message.kind: unknown finding kind "sg.revoke", found "sg.revoke"',
     });
     expect(notificationOf(JSON.stringify(withKind(7)))).toEqual({
       type: 'unprocessable',
-      reason: 'body.Message: not a netwarden finding: kind: expected a finding kind, found number',
+      reason: 'not a netwarden finding: body.Message.kind: expected a finding kind, found 7',
     });
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../shared/sg/actor';
 import type { SgEvent } from '../../../shared/sg/change';
 import type { SgDecision } from '../../../shared/sg/decide';
-import { sgFinding, unprocessableFinding } from '../../../shared/sg/findings';
+import { sgFinding } from '../../../shared/sg/findings';
 import { ruleOf } from '../../helpers/factories';
 
 const GROUP = 'sg-0db00000000005432';
@@ -90,29 +90,4 @@ describe('sgFinding for reports', () => {
       }
     },
   );
-});
-
-describe('unprocessableFinding', () => {
-  it('says plainly that the event was not judged and names it', () => {
-    expect(
-      unprocessableFinding('requestParameters: absent', NOW, {
-        function: 'revert-sg-drift',
-        mode: 'report',
-        eventId: 'e-42',
-      }),
-    ).toMatchObject({
-      kind: 'unprocessable',
-      severity: 'warning',
-      eventId: 'e-42',
-      title: 'revert-sg-drift could not judge event e-42: nothing in it was checked or acted on',
-      why: 'requestParameters: absent',
-      actions: [],
-    });
-  });
-
-  it('keeps the plain title when there is no event id to name', () => {
-    expect(unprocessableFinding('bad input', NOW, { function: 'daily-check', mode: 'report' }).title).toBe(
-      'daily-check could not process an event',
-    );
-  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { auditAccount } from '../../../shared/audits/audit';
 import { type Digest, section } from '../../../shared/audits/digest';
 import { checkFinding } from '../../../shared/audits/findings';
+import { auditAccount } from '../../../shared/audits/security-group-audit';
 import { weeklyDigest } from '../../../shared/audits/weekly-digest';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { Block } from '../../../shared/slack/blocks';

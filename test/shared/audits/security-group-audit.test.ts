@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditInput, auditAccount, auditProblemCount } from '../../../shared/audits/audit';
+import {
+  type AuditInput,
+  auditAccount,
+  auditProblemCount,
+} from '../../../shared/audits/security-group-audit';
 import { parsePolicy } from '../../../shared/policy/load';
 import type { GroupFacts } from '../../../shared/policy/match';
 import { covers, type Rule, summarise } from '../../../shared/rules/rule';

@@ -298,100 +298,162 @@ export function emptyAuditReport(groups = 0, rules = 0): AuditReport {
 }
 
 export function auditAccount(input: AuditInput): AuditReport {
-  const cidrOf = cidrCache();
-  const knownGroups = new Set(input.groups.map((group) => group.groupId));
+  const account: AccountAudit = {
+    input,
+    cidrOf: cidrCache(),
+    knownGroups: new Set(input.groups.map((group) => group.groupId)),
+    stale: new Map(),
+    usedExceptions: new Set(),
+    report: emptyAuditReport(input.groups.length, input.rules.length),
+  };
   const rulesByGroup = groupRules(input.rules);
-  const report = emptyAuditReport(input.groups.length, input.rules.length);
-  const stale = new Map<string, StaleReference>();
-  const usedExceptions = new Set<string>();
+  for (const group of input.groups) auditGroup(group, rulesByGroup.get(group.groupId) ?? [], account);
+  addStaleReferences(account);
+  addExceptionUse(account);
+  return account.report;
+}
 
-  for (const group of input.groups) {
-    const rules = rulesByGroup.get(group.groupId) ?? [];
-    const sections = sectionsFor(input.policy, group);
-    const forbids = sections.flatMap((section) => section.forbid.map((forbid) => ({ section, forbid })));
-    const fromPolicy = policyBaseline(input.policy, group);
-    const fromState = input.extraBaseline?.(group.groupId);
-    const baseline = fromPolicy || fromState ? [...(fromPolicy ?? []), ...(fromState ?? [])] : undefined;
-    const baselineKeys = baseline ? new Set(baseline.map(ruleKey)) : undefined;
+/** What the audit of one account carries from group to group. */
+interface AccountAudit {
+  readonly input: AuditInput;
+  readonly cidrOf: ReturnType<typeof cidrCache>;
+  readonly knownGroups: ReadonlySet<string>;
+  /** Stale references by group, direction and rule, so that one found twice is listed once. */
+  readonly stale: Map<string, StaleReference>;
+  readonly usedExceptions: Set<string>;
+  readonly report: AuditReport;
+}
 
-    const judged: Rule[] = [];
-    for (const rule of rules) {
-      const breach = forbids.find(({ forbid }) => forbidMatches(forbid, rule));
-      const tag = ignoreTagOf(rule);
-      if (tag !== undefined) report.ignoreTagged.push({ ...refOf(rule, group), tag });
-      const { active } = exceptionsFor(input.policy.exceptions, rule, input.now);
-      if (active) {
-        usedExceptions.add(active.path);
-        report.exceptions.push({
-          ...refOf(rule, group),
-          reason: active.exception.reason,
-          guardrailBreach: breach !== undefined,
-          exception: active.path,
-          expires: formatExpiry(active.exception.expires),
-        });
-        continue;
-      }
-      if (breach) report.guardrails.push({ ...refOf(rule, group), section: breach.section.name });
-      const recordedGrant = rule.ruleId !== undefined && input.recordedGrants?.has(rule.ruleId) === true;
-      if (baselineKeys && !baselineKeys.has(ruleKey(rule)) && !recordedGrant)
-        report.drift.unapproved.push(refOf(rule, group));
-      if (rule.peer.type === 'security-group') {
-        const local = rule.peer.userId === undefined || rule.peer.userId === input.accountId;
-        if (local && !knownGroups.has(rule.peer.groupId)) {
-          const reference: StaleReference = {
-            groupId: group.groupId,
-            ...(group.groupName ? { groupName: group.groupName } : {}),
-            direction: rule.direction,
-            referencedGroupId: rule.peer.groupId,
-            summary: summarise(rule),
-            reason: 'the referenced group does not exist',
-          };
-          stale.set(`${group.groupId}|${rule.direction}|${reference.summary}`, reference);
-        }
-      }
-      judged.push(rule);
-    }
+type Forbids = ReadonlyArray<{
+  readonly section: ReturnType<typeof sectionsFor>[number];
+  readonly forbid: ReturnType<typeof sectionsFor>[number]['forbid'][number];
+}>;
 
-    if (baseline) {
-      const present = new Set(rules.map(ruleKey));
-      const seen = new Set<string>();
-      for (const rule of baseline) {
-        const key = ruleKey(rule);
-        if (present.has(key) || seen.has(key)) continue;
-        seen.add(key);
-        const breach = forbids.find(({ forbid }) => forbidMatches(forbid, rule));
-        if (breach) report.forbiddenBaseline.push({ ...refOf(rule, group), section: breach.section.name });
-        else report.drift.missing.push(refOf(rule, group));
-      }
-    }
+function auditGroup(group: GroupFacts, rules: ReadonlyArray<Rule>, account: AccountAudit): void {
+  const { input, report } = account;
+  const forbids: Forbids = sectionsFor(input.policy, group).flatMap((section) =>
+    section.forbid.map((forbid) => ({ section, forbid })),
+  );
+  const fromPolicy = policyBaseline(input.policy, group);
+  const fromState = input.extraBaseline?.(group.groupId);
+  const baseline = fromPolicy || fromState ? [...(fromPolicy ?? []), ...(fromState ?? [])] : undefined;
+  const baselineKeys = baseline ? new Set(baseline.map(ruleKey)) : undefined;
 
-    for (const direction of ['ingress', 'egress'] as const) {
-      const inDirection = judged.filter((rule) => rule.direction === direction);
-      if (inDirection.length < 2) continue;
-      const index = new DirectionIndex(inDirection, cidrOf);
-      const position = new Map(inDirection.map((rule, at) => [rule, at]));
-      for (const rule of inDirection) {
-        const coveredBy = index.coverOf(rule);
-        if (!coveredBy) continue;
-        // Two rules with the same access (AWS refuses them, other sources may not): flag the later one.
-        if (
-          ruleKey(coveredBy) === ruleKey(rule) &&
-          (position.get(coveredBy) ?? 0) > (position.get(rule) ?? 0)
-        )
-          continue;
-        // An approved rule made redundant by an unapproved wider one: the wider one is the drift to fix.
-        if (baselineKeys?.has(ruleKey(rule)) && !baselineKeys.has(ruleKey(coveredBy))) continue;
-        report.redundant.push({ ...refOf(rule, group), coveredBy: refOf(coveredBy, group) });
-      }
-    }
+  const judged = judgeRules(group, rules, forbids, baselineKeys, account);
+  if (baseline) missingFromBaseline(group, rules, baseline, forbids, report);
+  for (const direction of ['ingress', 'egress'] as const)
+    redundantRules(
+      group,
+      judged.filter((rule) => rule.direction === direction),
+      baselineKeys,
+      account,
+    );
+  if (!input.attachedGroupIds.has(group.groupId) && group.groupName !== 'default')
+    report.unattached.push({
+      groupId: group.groupId,
+      ...(group.groupName ? { groupName: group.groupName } : {}),
+    });
+}
 
-    if (!input.attachedGroupIds.has(group.groupId) && group.groupName !== 'default')
-      report.unattached.push({
-        groupId: group.groupId,
-        ...(group.groupName ? { groupName: group.groupName } : {}),
+/**
+ * Each rule of the group against the exceptions, the guardrails and the baseline; returns the rules
+ * that are judged further (a rule under an active exception is listed as such and nothing else).
+ */
+function judgeRules(
+  group: GroupFacts,
+  rules: ReadonlyArray<Rule>,
+  forbids: Forbids,
+  baselineKeys: ReadonlySet<string> | undefined,
+  account: AccountAudit,
+): Rule[] {
+  const { input, report } = account;
+  const judged: Rule[] = [];
+  for (const rule of rules) {
+    const breach = forbids.find(({ forbid }) => forbidMatches(forbid, rule));
+    const tag = ignoreTagOf(rule);
+    if (tag !== undefined) report.ignoreTagged.push({ ...refOf(rule, group), tag });
+    const { active } = exceptionsFor(input.policy.exceptions, rule, input.now);
+    if (active) {
+      account.usedExceptions.add(active.path);
+      report.exceptions.push({
+        ...refOf(rule, group),
+        reason: active.exception.reason,
+        guardrailBreach: breach !== undefined,
+        exception: active.path,
+        expires: formatExpiry(active.exception.expires),
       });
+      continue;
+    }
+    if (breach) report.guardrails.push({ ...refOf(rule, group), section: breach.section.name });
+    const recordedGrant = rule.ruleId !== undefined && input.recordedGrants?.has(rule.ruleId) === true;
+    if (baselineKeys && !baselineKeys.has(ruleKey(rule)) && !recordedGrant)
+      report.drift.unapproved.push(refOf(rule, group));
+    noteStaleReference(group, rule, account);
+    judged.push(rule);
   }
+  return judged;
+}
 
+/** A rule naming a group of this account that does not exist. */
+function noteStaleReference(group: GroupFacts, rule: Rule, account: AccountAudit): void {
+  if (rule.peer.type !== 'security-group') return;
+  const local = rule.peer.userId === undefined || rule.peer.userId === account.input.accountId;
+  if (!local || account.knownGroups.has(rule.peer.groupId)) return;
+  const reference: StaleReference = {
+    groupId: group.groupId,
+    ...(group.groupName ? { groupName: group.groupName } : {}),
+    direction: rule.direction,
+    referencedGroupId: rule.peer.groupId,
+    summary: summarise(rule),
+    reason: 'the referenced group does not exist',
+  };
+  account.stale.set(`${group.groupId}|${rule.direction}|${reference.summary}`, reference);
+}
+
+/** Baseline rules the group lacks: drift to restore, or (a guardrail forbids them) never restored. */
+function missingFromBaseline(
+  group: GroupFacts,
+  rules: ReadonlyArray<Rule>,
+  baseline: ReadonlyArray<Rule>,
+  forbids: Forbids,
+  report: AuditReport,
+): void {
+  const present = new Set(rules.map(ruleKey));
+  const seen = new Set<string>();
+  for (const rule of baseline) {
+    const key = ruleKey(rule);
+    if (present.has(key) || seen.has(key)) continue;
+    seen.add(key);
+    const breach = forbids.find(({ forbid }) => forbidMatches(forbid, rule));
+    if (breach) report.forbiddenBaseline.push({ ...refOf(rule, group), section: breach.section.name });
+    else report.drift.missing.push(refOf(rule, group));
+  }
+}
+
+/** Rules of one direction that another rule of the group already covers. */
+function redundantRules(
+  group: GroupFacts,
+  inDirection: ReadonlyArray<Rule>,
+  baselineKeys: ReadonlySet<string> | undefined,
+  account: AccountAudit,
+): void {
+  if (inDirection.length < 2) return;
+  const index = new DirectionIndex(inDirection, account.cidrOf);
+  const position = new Map(inDirection.map((rule, at) => [rule, at]));
+  for (const rule of inDirection) {
+    const coveredBy = index.coverOf(rule);
+    if (!coveredBy) continue;
+    // Two rules with the same access (AWS refuses them, other sources may not): flag the later one.
+    if (ruleKey(coveredBy) === ruleKey(rule) && (position.get(coveredBy) ?? 0) > (position.get(rule) ?? 0))
+      continue;
+    // An approved rule made redundant by an unapproved wider one: the wider one is the drift to fix.
+    if (baselineKeys?.has(ruleKey(rule)) && !baselineKeys.has(ruleKey(coveredBy))) continue;
+    account.report.redundant.push({ ...refOf(rule, group), coveredBy: refOf(coveredBy, group) });
+  }
+}
+
+/** The stale references EC2 reports (deleted peers, gone peerings) beside those the rules showed. */
+function addStaleReferences({ input, stale, report }: AccountAudit): void {
   const names = new Map(input.groups.map((group) => [group.groupId, group.groupName]));
   for (const reference of input.staleReferences) {
     const groupName = reference.groupName ?? names.get(reference.groupId);
@@ -401,6 +463,10 @@ export function auditAccount(input: AuditInput): AuditReport {
     });
   }
   report.staleReferences.push(...stale.values());
+}
+
+/** Expired exceptions, and exceptions that matched no rule. */
+function addExceptionUse({ input, usedExceptions, report }: AccountAudit): void {
   const expired = expiredExceptions(input.policy.exceptions, input.now);
   report.expiredExceptions.push(...expired.map(exceptionEntry));
   const expiredPaths = new Set(expired.map((ref) => ref.path));
@@ -409,7 +475,6 @@ export function auditAccount(input: AuditInput): AuditReport {
     if (!usedExceptions.has(path) && !expiredPaths.has(path))
       report.unusedExceptions.push(exceptionEntry({ path, exception }));
   });
-  return report;
 }
 
 /** Number of findings in the report (exceptions in force, used or not, are listed but are not problems). */

@@ -1,5 +1,5 @@
 /**
- * The secrets adapter: a SecureString read through SSM on first use (see lazy.ts), then cached.
+ * The secrets loader: a SecureString read through SSM on first use (see lazy.ts), then cached.
  * Kept apart from lazy-adapters.ts on purpose: esbuild bundles every `import()` it sees, even in
  * unused code, so importing lazy-adapters.ts would carry the EC2 and ELB clients into a bundle that
  * needs only SSM (notify-slack). Here the only dynamic import is ./ssm, whose static import of
