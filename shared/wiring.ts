@@ -17,7 +17,7 @@ import { logger } from './logger';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
-import { type Log, log, now } from './wiring-base';
+import { type Log, leveledLog, log, now } from './wiring-base';
 
 export type FunctionName =
   | 'revert-sg-drift'
@@ -93,7 +93,7 @@ export function wire(name: FunctionName): Wiring {
         region: config.AWS_REGION,
       });
       if (home) return core(event, home, context);
-      logger.warn('unprocessable event', { reason: UNKNOWN_HOME, eventId: event.eventId });
+      leveledLog.warn('unprocessable event', { reason: UNKNOWN_HOME, eventId: event.eventId });
       return unprocessable({ reason: UNKNOWN_HOME, eventId: event.eventId });
     },
     wayIn: (schema) => ({ schema, unprocessable }),
