@@ -1,12 +1,12 @@
 /**
  * What every handler is wired with, in one place: configuration validated at cold start, the policy
  * with the stage's mode folded in, the clock, the logger and the findings publisher, and the way in
- * (shared/middleware.ts) that publishes a refused event as `unprocessable`. A handler adds only what
- * differs: its schema, its adapters, its use case.
+ * (shared/middleware.ts) that publishes a refused event as `unprocessable`, and the kill switch read per
+ * event. A handler adds only what differs: its schema, its adapters, its use case.
  */
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { lazyPublisher } from './aws/lazy-adapters';
+import { lazyPublisher, lazyStringParameter } from './aws/lazy-adapters';
 import { BaseConfig, parseConfig, selfRolePatterns } from './config';
 import type { EventSchema } from './events/event-schema';
 import { accountOfFunctionArn, type Home, homeOf } from './events/home';
@@ -15,6 +15,7 @@ import { logger } from './logger';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
+import { cachedKillSwitch, type Hold, holdFor, killSwitchParameter } from './safety/kill-switch';
 import { unprocessableFinding } from './sg/findings';
 
 export type FunctionName =
@@ -66,6 +67,12 @@ export interface Wiring {
   homeOf(context: Context): Home | undefined;
   /** The way in for `schema`: a refused event is published as `unprocessable` and answered, not retried. */
   wayIn<TEvent>(schema: EventSchema<TEvent>): WayIn<TEvent, UnprocessableAnswer>;
+  /**
+   * The kill switch for this event (shared/safety/kill-switch.ts): while it is on, or cannot be read,
+   * `modeOverride` is report and `publish` marks every finding as made while paused. Read per event,
+   * at most 60 seconds stale.
+   */
+  hold(): Promise<Hold>;
 }
 
 /** Call once, at module scope (cold start): a bad environment or policy fails the cold start loudly. */
@@ -73,9 +80,15 @@ export function wire(name: FunctionName): Wiring {
   const config = parseConfig(PublishingConfig, process.env);
   const policy = stagePolicy(loadPolicy(config.POLICY_PATH), config.NETWARDEN_MODE);
   const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
+  const killSwitch = cachedKillSwitch(lazyStringParameter(), killSwitchParameter(config.NETWARDEN_STAGE), {
+    now,
+    onUnreadable: (data) => logger.warn('kill switch unreadable: holding this event in report mode', data),
+  });
+  const hold = async (): Promise<Hold> => holdFor(await killSwitch(), publish);
   const unprocessable = async ({ reason, eventId }: Refusal): Promise<UnprocessableAnswer> => {
-    const mode = effectiveMode(policy, undefined, undefined);
-    await publish(
+    const held = await hold();
+    const mode = effectiveMode(policy, undefined, held.modeOverride);
+    await held.publish(
       unprocessableFinding(reason, now(), { function: name, mode, ...(eventId ? { eventId } : {}) }),
     );
     return { status: 'unprocessable', reason };
@@ -94,5 +107,6 @@ export function wire(name: FunctionName): Wiring {
         region: config.AWS_REGION,
       }),
     wayIn: (schema) => ({ schema, unprocessable }),
+    hold,
   };
 }

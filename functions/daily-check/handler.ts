@@ -12,7 +12,7 @@ import { lambda } from '../../shared/middleware';
 import { wire } from '../../shared/wiring';
 import { type DailyDeps, dailyCheck } from './daily';
 
-const { config, policy, publish, selfRoles, wayIn } = wire('daily-check');
+const { config, policy, publish, selfRoles, wayIn, hold } = wire('daily-check');
 
 const deps: DailyDeps = {
   elb: lazyLoadBalancing({ bulk: true }),
@@ -27,7 +27,9 @@ const deps: DailyDeps = {
 
 // The window is the schedule's time, not the clock's: a retried invocation checks the same day.
 export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event) => {
-  const { finding } = await dailyCheck(new Date(event.time), deps);
+  // The audit writes nothing; while the kill switch is on its digest says so.
+  const { publish: held } = await hold();
+  const { finding } = await dailyCheck(new Date(event.time), { ...deps, publish: held });
   logger.info('daily check published', { severity: finding.severity, title: finding.title });
   return { status: 'published', title: finding.title };
 });

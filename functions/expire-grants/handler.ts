@@ -5,7 +5,7 @@ import { lambda } from '../../shared/middleware';
 import { wire } from '../../shared/wiring';
 import { expireGrants } from './expire';
 
-const { config, policy, publish, now, log, wayIn } = wire('expire-grants');
+const { config, policy, publish, now, log, wayIn, hold } = wire('expire-grants');
 const deps = {
   store: lazyGrantStore(config.STATE_TABLE_NAME),
   sg: lazySecurityGroups(),
@@ -18,7 +18,10 @@ const deps = {
 };
 
 // The sweep reads the state table as it is now: the schedule's time says nothing it needs.
+// The kill switch does not stop expiry: closing a grant only narrows access, and pausing must never keep
+// access open longer than it was granted. Its findings still say that the switch is on.
 export const handler = lambda(wayIn(ScheduleTrigger)).handler(async () => {
-  const { failed: _none, ...outcome } = await expireGrants(deps);
+  const { publish: held } = await hold();
+  const { failed: _none, ...outcome } = await expireGrants({ ...deps, publish: held });
   return { status: 'swept', ...outcome };
 });

@@ -20,6 +20,7 @@ import { grantLabel, isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
+import type { Paused } from '../../shared/safety/kill-switch';
 
 export interface GrantAccessDeps {
   readonly sg: Pick<
@@ -34,10 +35,15 @@ export interface GrantAccessDeps {
   readonly policy: Policy;
   readonly modeOverride?: Mode;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
+  /** The kill switch is on (or unreadable): new grants are refused (shared/safety/kill-switch.ts). */
+  readonly paused?: Paused;
 }
 
-/** 400: the request is malformed; 403: this principal or this group may not; 409: the state forbids it now. */
-export type RejectStatus = 400 | 403 | 409;
+/**
+ * 400: the request is malformed; 403: this principal or this group may not; 409: the state forbids it
+ * now; 503: netwarden is paused by its kill switch.
+ */
+export type RejectStatus = 400 | 403 | 409 | 503;
 
 export type GrantOutcome =
   | { status: 'rejected'; httpStatus: RejectStatus; problems: string[]; finding: Finding }

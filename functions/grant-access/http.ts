@@ -66,6 +66,13 @@ export async function routeGrantCall(event: FunctionUrlEvent, deps: GrantAccessD
     return respond(outcome.httpStatus, { status: 'rejected', problems: outcome.problems });
   }
 
+  if (method === 'POST' && path === '/grants' && deps.paused) {
+    // Paused: no new access. Report mode would answer "would be granted", which a developer could
+    // read as access given; a refusal that names the switch is what a security engineer expects.
+    const problem = `netwarden is paused (the kill switch ${deps.paused.parameter} is ${deps.paused.because === 'switched-on' ? 'on' : 'unreadable'}): no grant is created until it is resumed; ask on-call`;
+    const outcome = await rejectRequest({ requester }, [problem], 503, { ...deps, modeOverride: 'report' });
+    return respond(outcome.httpStatus, { status: 'paused', problems: outcome.problems });
+  }
   if (method === 'POST' && path === '/grants') {
     const body = parseGrantBody(event);
     if (!body.ok) {

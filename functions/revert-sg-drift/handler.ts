@@ -13,7 +13,7 @@ import { wire } from '../../shared/wiring';
 import { describeOutcome, revertDrift } from './revert';
 import { RevertEvent } from './schema';
 
-const { config, policy, publish, now, log, selfRoles, homeOf, wayIn } = wire('revert-sg-drift');
+const { config, policy, publish, now, log, selfRoles, homeOf, wayIn, hold } = wire('revert-sg-drift');
 const sg = lazySecurityGroups();
 // Terraform state named by the policy is baseline too (read at most once per 5 minutes).
 const stateBaseline =
@@ -43,7 +43,15 @@ const deps = {
 export const handler = lambda(wayIn(RevertEvent)).handler(async (event, context) => {
   // The claim on the event lapses when this invocation would time out, so a retry is never blocked.
   const claimUntil = new Date(now().getTime() + context.getRemainingTimeInMillis());
-  const outcome = await revertDrift(event, { ...deps, home: homeOf(context), claimUntil });
+  // The kill switch: while it is on (or unreadable) this event is decided in report mode and says so.
+  const { modeOverride, publish: held } = await hold();
+  const outcome = await revertDrift(event, {
+    ...deps,
+    modeOverride,
+    publish: held,
+    home: homeOf(context),
+    claimUntil,
+  });
   const decisions = describeOutcome(outcome);
   logger.info('event handled', { status: outcome.status, decisions });
   return { status: outcome.status, decisions };

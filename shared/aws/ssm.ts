@@ -81,6 +81,23 @@ export function cachedSecureString(
 }
 
 /**
+ * A plain String parameter's value (the kill switch), or `undefined` when it does not exist. Any other
+ * failure throws: the caller decides what an unreadable parameter means.
+ */
+export async function readStringParameter(
+  client: Pick<SSMClient, 'send'>,
+  name: string,
+): Promise<string | undefined> {
+  try {
+    const output = await client.send(new GetParameterCommand({ Name: name }));
+    return output.Parameter?.Value;
+  } catch (error) {
+    if (awsErrorCode(error) === 'ParameterNotFound') return undefined;
+    throw error;
+  }
+}
+
+/**
  * The SecureString `name` through the shared SSM client. It imports its own client module statically, so a
  * bundle reaching it carries the SSM client only.
  */
