@@ -15,7 +15,7 @@ import { logger } from './logger';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
-import { cachedKillSwitch, type Hold, holdFor, killSwitchParameter } from './safety/kill-switch';
+import { cachedKillSwitch, type KillSwitch, killSwitchParameter, publishMarked } from './safety/kill-switch';
 import { unprocessableFinding } from './sg/findings';
 
 export type FunctionName =
@@ -68,11 +68,10 @@ export interface Wiring {
   /** The way in for `schema`: a refused event is published as `unprocessable` and answered, not retried. */
   wayIn<TEvent>(schema: EventSchema<TEvent>): WayIn<TEvent, UnprocessableAnswer>;
   /**
-   * The kill switch for this event (shared/safety/kill-switch.ts): while it is on, or cannot be read,
-   * `modeOverride` is report and `publish` marks every finding as made while paused. Read per event,
-   * at most 60 seconds stale.
+   * The kill switch (shared/safety/kill-switch.ts), at most 60 seconds stale: a use case reads it once
+   * an event may lead to a write, and while it is on, or cannot be read, decides in report mode.
    */
-  hold(): Promise<Hold>;
+  readonly killSwitch: KillSwitch;
 }
 
 /** Call once, at module scope (cold start): a bad environment or policy fails the cold start loudly. */
@@ -84,13 +83,15 @@ export function wire(name: FunctionName): Wiring {
     now,
     onUnreadable: (data) => logger.warn('kill switch unreadable: holding this event in report mode', data),
   });
-  const hold = async (): Promise<Hold> => holdFor(await killSwitch(), publish);
   const unprocessable = async ({ reason, eventId }: Refusal): Promise<UnprocessableAnswer> => {
-    const held = await hold();
-    const mode = effectiveMode(policy, undefined, held.modeOverride);
-    await held.publish(
-      unprocessableFinding(reason, now(), { function: name, mode, ...(eventId ? { eventId } : {}) }),
-    );
+    // An event refused at the door touches no AWS, so the switch is not read for it: its finding says
+    // what this container last read, if that is fresh.
+    const known = killSwitch.known() ?? { paused: false };
+    const mode = effectiveMode(policy, undefined, known.paused ? 'report' : undefined);
+    await publishMarked(
+      publish,
+      known,
+    )(unprocessableFinding(reason, now(), { function: name, mode, ...(eventId ? { eventId } : {}) }));
     return { status: 'unprocessable', reason };
   };
   return {
@@ -107,6 +108,6 @@ export function wire(name: FunctionName): Wiring {
         region: config.AWS_REGION,
       }),
     wayIn: (schema) => ({ schema, unprocessable }),
-    hold,
+    killSwitch,
   };
 }

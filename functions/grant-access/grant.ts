@@ -20,7 +20,7 @@ import { grantLabel, isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
-import type { Paused } from '../../shared/safety/kill-switch';
+import type { KillSwitch } from '../../shared/safety/kill-switch';
 
 export interface GrantAccessDeps {
   readonly sg: Pick<
@@ -35,8 +35,8 @@ export interface GrantAccessDeps {
   readonly policy: Policy;
   readonly modeOverride?: Mode;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
-  /** The kill switch is on (or unreadable): new grants are refused (shared/safety/kill-switch.ts). */
-  readonly paused?: Paused;
+  /** Read for a new grant: while it is on (or unreadable), none is created (shared/safety/kill-switch.ts). */
+  readonly killSwitch?: KillSwitch;
 }
 
 /**

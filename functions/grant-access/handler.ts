@@ -5,7 +5,7 @@ import { wire } from '../../shared/wiring';
 import { rejectUnreadable, routeGrantCall } from './http';
 import { GrantCallEvent } from './schema';
 
-const { config, policy, publish, now, log, hold } = wire('grant-access');
+const { config, policy, publish, now, log, killSwitch } = wire('grant-access');
 const deps = {
   sg: lazySecurityGroups(),
   tagger: lazyRuleTagger(),
@@ -14,6 +14,8 @@ const deps = {
   now,
   policy,
   log,
+  // Read for a new grant only: while it is on (or unreadable) none is created; listing and revoking still work.
+  killSwitch,
 };
 
 /**
@@ -23,8 +25,4 @@ const deps = {
 export const handler = lambda({
   schema: GrantCallEvent,
   unprocessable: (refusal) => rejectUnreadable(refusal, deps),
-}).handler(async (event) => {
-  // While the kill switch is on (or unreadable) no grant is created; listing and revoking still work.
-  const { state, publish: held } = await hold();
-  return routeGrantCall(event, { ...deps, publish: held, ...(state.paused ? { paused: state } : {}) });
-});
+}).handler((event) => routeGrantCall(event, deps));

@@ -11,7 +11,7 @@ import { wire } from '../../shared/wiring';
 import { healTargets, SWEEP_REPEAT_AFTER_MS } from './heal';
 import { HealEvent } from './schema';
 
-const { config, policy, publish, now, log, homeOf, wayIn, hold } = wire('heal-targets');
+const { config, policy, publish, now, log, homeOf, wayIn, killSwitch } = wire('heal-targets');
 const deps = {
   elbv2: lazyLoadBalancing(),
   instances: lazyInstances(),
@@ -21,13 +21,13 @@ const deps = {
   policy,
   log,
   // In the state table, so a cold start does not repeat the last sweep's findings.
+  // Read once an event has groups to heal: while it is on, they are diagnosed in report mode.
+  killSwitch,
   repeats: lazyRepeatGate(config.STATE_TABLE_NAME, 'heal-targets', SWEEP_REPEAT_AFTER_MS),
 };
 
 export const handler = lambda(wayIn(HealEvent)).handler(async (trigger, context) => {
-  // The kill switch: while it is on (or unreadable) this event is decided in report mode and says so.
-  const { modeOverride, publish: held } = await hold();
-  const outcome = await healTargets(trigger, { ...deps, modeOverride, publish: held, home: homeOf(context) });
+  const outcome = await healTargets(trigger, { ...deps, home: homeOf(context) });
   const groups = outcome.status === 'done' ? outcome.groups : [];
   logger.info('event handled', { status: outcome.status, groups });
   return { status: outcome.status, groups };

@@ -13,7 +13,7 @@ import { wire } from '../../shared/wiring';
 import { describeOutcome, revertDrift } from './revert';
 import { RevertEvent } from './schema';
 
-const { config, policy, publish, now, log, selfRoles, homeOf, wayIn, hold } = wire('revert-sg-drift');
+const { config, policy, publish, now, log, selfRoles, homeOf, wayIn, killSwitch } = wire('revert-sg-drift');
 const sg = lazySecurityGroups();
 // Terraform state named by the policy is baseline too (read at most once per 5 minutes).
 const stateBaseline =
@@ -33,6 +33,8 @@ const deps = {
   grants: lazyGrantStore(config.STATE_TABLE_NAME),
   // Exactly-once per CloudTrail event across retries and containers; loaded only for events acted on.
   ledger: lazyEventLedger(config.STATE_TABLE_NAME, 'revert-sg-drift'),
+  // Read once an event may lead to a write: while it is on, the event is decided in report mode.
+  killSwitch,
   ...(stateBaseline && {
     extraBaseline: baselineOrNothing(stateBaseline, (error) =>
       logger.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),
@@ -43,15 +45,7 @@ const deps = {
 export const handler = lambda(wayIn(RevertEvent)).handler(async (event, context) => {
   // The claim on the event lapses when this invocation would time out, so a retry is never blocked.
   const claimUntil = new Date(now().getTime() + context.getRemainingTimeInMillis());
-  // The kill switch: while it is on (or unreadable) this event is decided in report mode and says so.
-  const { modeOverride, publish: held } = await hold();
-  const outcome = await revertDrift(event, {
-    ...deps,
-    modeOverride,
-    publish: held,
-    home: homeOf(context),
-    claimUntil,
-  });
+  const outcome = await revertDrift(event, { ...deps, home: homeOf(context), claimUntil });
   const decisions = describeOutcome(outcome);
   logger.info('event handled', { status: outcome.status, decisions });
   return { status: outcome.status, decisions };

@@ -52,27 +52,38 @@ export interface KillSwitchOptions {
   readonly onUnreadable?: (data: { parameter: string; error: string }) => void;
 }
 
-/** `() => state`, reading `parameter` at most once per `maxStaleMs`; a failed read counts as paused. */
+export interface KillSwitch {
+  /** The switch, read at most once per `maxStaleMs`; a failed read counts as paused. */
+  read(): Promise<KillSwitchState>;
+  /** The state last read, while still fresh, without a read: for findings of events that touch no AWS. */
+  known(): KillSwitchState | undefined;
+}
+
 export function cachedKillSwitch(
   read: ReadParameter,
   parameter: string,
   options: KillSwitchOptions,
-): () => Promise<KillSwitchState> {
+): KillSwitch {
   const maxStaleMs = options.maxStaleMs ?? KILL_SWITCH_MAX_STALE_MS;
   let cached: { state: KillSwitchState; readAt: number } | undefined;
-  return async () => {
-    const now = options.now().getTime();
-    if (cached && now - cached.readAt < maxStaleMs) return cached.state;
-    try {
-      const state = switchState(parameter, await read(parameter));
-      cached = { state, readAt: now };
-      return state;
-    } catch (failure) {
-      cached = undefined;
-      const error = errorCodeOf(failure);
-      options.onUnreadable?.({ parameter, error });
-      return { paused: true, parameter, because: 'unreadable', error };
-    }
+  const fresh = (now: number) => (cached && now - cached.readAt < maxStaleMs ? cached.state : undefined);
+  return {
+    known: () => fresh(options.now().getTime()),
+    read: async () => {
+      const now = options.now().getTime();
+      const state = fresh(now);
+      if (state) return state;
+      try {
+        const state = switchState(parameter, await read(parameter));
+        cached = { state, readAt: now };
+        return state;
+      } catch (failure) {
+        cached = undefined;
+        const error = errorCodeOf(failure);
+        options.onUnreadable?.({ parameter, error });
+        return { paused: true, parameter, because: 'unreadable', error };
+      }
+    },
   };
 }
 
@@ -107,15 +118,37 @@ export function markPaused<F extends Finding>(finding: F, paused: Paused): F {
 export const publishMarked = (publish: Publish, state: KillSwitchState): Publish =>
   state.paused ? (finding) => publish(markPaused(finding, state)) : publish;
 
-/** What a use case is given for one event: report mode while paused, and a publisher that says so. */
-export interface Hold {
-  readonly state: KillSwitchState;
-  readonly modeOverride: Mode | undefined;
+/** A use case's deps that the kill switch can hold: its mode and its publisher. */
+export interface Holdable {
+  readonly modeOverride?: Mode;
   readonly publish: Publish;
+  /** Read once the event is one netwarden may act on, never for one it settles without AWS. */
+  readonly killSwitch?: KillSwitch;
 }
 
-export const holdFor = (state: KillSwitchState, publish: Publish): Hold => ({
-  state,
-  modeOverride: state.paused ? 'report' : undefined,
-  publish: publishMarked(publish, state),
-});
+/**
+ * `deps` for an event about to be acted on: while the switch is on (or unreadable), report mode and a
+ * publisher that marks every finding. Reads the switch once; the returned deps do not read it again.
+ */
+export async function held<D extends Holdable>(deps: D): Promise<D & { readonly paused?: Paused }> {
+  if (!deps.killSwitch) return deps;
+  const state = await deps.killSwitch.read();
+  const { killSwitch: _read, ...rest } = deps;
+  if (!state.paused) return rest as D;
+  return {
+    ...rest,
+    modeOverride: 'report',
+    publish: publishMarked(deps.publish, state),
+    paused: state,
+  } as D & {
+    paused: Paused;
+  };
+}
+
+/** `deps` whose findings say the switch is on, mode unchanged: for what only narrows access (expiry). */
+export async function marked<D extends Holdable>(deps: D): Promise<D> {
+  if (!deps.killSwitch) return deps;
+  const state = await deps.killSwitch.read();
+  const { killSwitch: _read, ...rest } = deps;
+  return { ...rest, publish: publishMarked(deps.publish, state) } as D;
+}
