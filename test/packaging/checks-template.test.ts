@@ -107,6 +107,8 @@ describe('daily-check and weekly-check in the packaged template', () => {
       'elasticloadbalancing:DescribeTargetGroups',
       'elasticloadbalancing:DescribeTargetHealth',
       'sns:Publish',
+      // The kill switch: its digest says when netwarden is paused.
+      'ssm:GetParameter',
     ]);
     expect(allowedActions(packaged.template, 'DailyCheckRole')).toEqual([...used, ...LOGS_AND_DLQ].sort());
     expect(packaged.template.Resources.DailyCheckLambdaFunction?.Properties.Role).toEqual({
