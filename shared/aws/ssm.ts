@@ -3,7 +3,7 @@
  * a TTL so warm invocations skip the call, and a rotated value is picked up within the TTL.
  * The value never appears in a log, an error message or a serialised object (see `Secret`).
  */
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorCode } from '../errors';
 import { ssmClient } from './clients/ssm';
 
@@ -95,6 +95,27 @@ export async function readStringParameter(
     if (awsErrorCode(error) === 'ParameterNotFound') return undefined;
     throw error;
   }
+}
+
+/**
+ * Sets a plain String parameter (the kill switch: `netwarden pause` / `resume`), overwriting it if it
+ * exists; `description` says who paused it and why, for whoever reads the parameter next.
+ */
+export async function writeStringParameter(
+  client: Pick<SSMClient, 'send'>,
+  name: string,
+  value: string,
+  description: string,
+): Promise<void> {
+  await client.send(
+    new PutParameterCommand({
+      Name: name,
+      Value: value,
+      Type: 'String',
+      Overwrite: true,
+      Description: description,
+    }),
+  );
 }
 
 /**

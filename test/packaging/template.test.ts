@@ -366,7 +366,7 @@ describe('the kill switch', () => {
         }>
       ).flatMap((policy) => policy.PolicyDocument.Statement);
       expect(
-        statements.filter((statement) => JSON.stringify(statement.Action).includes('ssm:')),
+        statements.filter((statement) => JSON.stringify(statement.Action ?? null).includes('ssm:')),
         id,
       ).toEqual([
         {
