@@ -14,6 +14,9 @@ export const COMMANDS: Record<CommandName, () => Promise<CliCommand>> = {
   redrive: () => import('./redrive').then((module) => module.run),
   policy: () => import('./policy').then((module) => module.run),
   sandbox: () => import('./sandbox').then((module) => module.run),
+  pause: () => import('./pause').then((module) => module.pause),
+  resume: () => import('./pause').then((module) => module.resume),
+  status: () => import('./pause').then((module) => module.status),
 };
 
 export function isCommand(name: string): name is CommandName {

@@ -14,6 +14,9 @@ export const USAGE = {
     'usage: netwarden redrive failed-events|events-dlq|notifications-dlq --stage NAME [--apply] [--limit N]',
   policy: 'usage: netwarden policy check [FILE]',
   sandbox: 'usage: netwarden sandbox [--port N] [--events DIR]',
+  pause: 'usage: netwarden pause --stage NAME [--reason "…"]',
+  resume: 'usage: netwarden resume --stage NAME',
+  status: 'usage: netwarden status --stage NAME',
 } as const;
 
 export type CommandName = keyof typeof USAGE;
@@ -86,6 +89,28 @@ ${GRANT_ACCESS}`,
   Serves the simulated account (the seed's estate) on http://127.0.0.1:<port> until Ctrl-C.
   --port N       listen on this port (default: a free one)
   --events DIR   where CloudTrail events of security-group writes go (default: .sandbox/events)`,
+  },
+  pause: {
+    summary: 'kill switch: put every function of a stage into report mode now',
+    help: `${USAGE.pause}
+  Sets /netwarden/<stage>/paused to "true": within 60 seconds every function decides in report mode
+  and every finding says it is paused; grant-access refuses new grants; expiry still closes access.
+  No redeploy. The first step of the incident runbook (docs/operations.md).
+  --stage NAME    the deployed stage (default: NETWARDEN_STAGE)
+  --reason "…"    why, kept in the parameter's description`,
+  },
+  resume: {
+    summary: 'lift the kill switch: netwarden acts again within 60 seconds',
+    help: `${USAGE.resume}
+  Sets /netwarden/<stage>/paused to "false".
+  --stage NAME    the deployed stage (default: NETWARDEN_STAGE)`,
+  },
+  status: {
+    summary: 'show whether the kill switch is on',
+    help: `${USAGE.status}
+  Reads /netwarden/<stage>/paused as the functions do: absent or "false" is running; "true" is
+  paused; anything else, or a parameter that cannot be read, holds the functions in report mode.
+  --stage NAME    the deployed stage (default: NETWARDEN_STAGE)`,
   },
 };
 

@@ -1,13 +1,14 @@
 /**
  * What every handler that publishes findings is wired with, in one place: configuration validated at
  * cold start, the policy with the stage's mode folded in, the clock, the logger and the findings
- * publisher, and the way in (shared/middleware.ts) that publishes a refused event as `unprocessable`.
- * A handler adds only what differs: its schema, its adapters, its use case. The configuration, clock
- * and log come from wiring-base.ts, which is all notify-slack (it publishes nothing) is wired with.
+ * publisher, the way in (shared/middleware.ts) that publishes a refused event as `unprocessable`, and
+ * the kill switch read per event. A handler adds only what differs: its schema, its adapters, its use
+ * case. The configuration, clock and log come from wiring-base.ts, which is all notify-slack (it
+ * publishes nothing) is wired with.
  */
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { lazyPublisher } from './aws/lazy-adapters';
+import { lazyPublisher, lazyStringParameter } from './aws/lazy-adapters';
 import { BaseConfig, parseConfig, selfRolePatterns } from './config';
 import type { EventSchema } from './events/event-schema';
 import { accountOfFunctionArn, type Home, homeOf, UNKNOWN_HOME } from './events/home';
@@ -17,6 +18,7 @@ import { logger } from './logger';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
+import { cachedKillSwitch, type KillSwitch, killSwitchParameter, publishMarked } from './safety/kill-switch';
 import { type Log, leveledLog, log, now } from './wiring-base';
 
 export type FunctionName =
@@ -65,6 +67,11 @@ export interface Wiring {
   ): (event: TEvent, context: Context) => Promise<TResult | UnprocessableAnswer>;
   /** The way in for `schema`: a refused event is published as `unprocessable` and answered, not retried. */
   wayIn<TEvent>(schema: EventSchema<TEvent>): WayIn<TEvent, UnprocessableAnswer>;
+  /**
+   * The kill switch (shared/safety/kill-switch.ts), at most 60 seconds stale: a use case reads it once
+   * an event may lead to a write, and while it is on, or cannot be read, decides in report mode.
+   */
+  readonly killSwitch: KillSwitch;
 }
 
 /** Call once, at module scope (cold start): a bad environment or policy fails the cold start loudly. */
@@ -72,11 +79,19 @@ export function wire(name: FunctionName): Wiring {
   const config = parseConfig(PublishingConfig, process.env);
   const policy = stagePolicy(loadPolicy(config.POLICY_PATH), config.NETWARDEN_MODE);
   const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
+  const killSwitch = cachedKillSwitch(lazyStringParameter(), killSwitchParameter(config.NETWARDEN_STAGE), {
+    now,
+    onUnreadable: (data) => logger.warn('kill switch unreadable: holding this event in report mode', data),
+  });
   const unprocessable = async ({ reason, eventId }: Refusal): Promise<UnprocessableAnswer> => {
-    const mode = effectiveMode(policy, undefined);
-    await publish(
-      unprocessableFinding(reason, now(), { function: name, mode, ...(eventId ? { eventId } : {}) }),
-    );
+    // An event refused at the door touches no AWS, so the switch is not read for it: its finding says
+    // what this container last read, if that is fresh.
+    const known = killSwitch.known() ?? { paused: false };
+    const mode = known.paused ? 'report' : effectiveMode(policy, undefined);
+    await publishMarked(
+      publish,
+      known,
+    )(unprocessableFinding(reason, now(), { function: name, mode, ...(eventId ? { eventId } : {}) }));
     return { status: 'unprocessable', reason };
   };
   return {
@@ -97,5 +112,6 @@ export function wire(name: FunctionName): Wiring {
       return unprocessable({ reason: UNKNOWN_HOME, eventId: event.eventId });
     },
     wayIn: (schema) => ({ schema, unprocessable }),
+    killSwitch,
   };
 }

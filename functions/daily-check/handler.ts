@@ -9,10 +9,11 @@ import {
 import { ScheduleTrigger } from '../../shared/events/schedule';
 import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
+import { publishMarked } from '../../shared/safety/kill-switch';
 import { wire } from '../../shared/wiring';
 import { type DailyDeps, dailyCheck } from './daily';
 
-const { config, policy, publish, selfRoles, wayIn } = wire('daily-check');
+const { config, policy, publish, selfRoles, wayIn, killSwitch } = wire('daily-check');
 
 const deps: DailyDeps = {
   elb: lazyLoadBalancing({ bulk: true }),
@@ -27,7 +28,11 @@ const deps: DailyDeps = {
 
 // The window is the schedule's time, not the clock's: a retried invocation checks the same day.
 export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event) => {
-  const { finding } = await dailyCheck(new Date(event.time), deps);
+  // The audit writes nothing; while the kill switch is on its digest says so.
+  const { finding } = await dailyCheck(new Date(event.time), {
+    ...deps,
+    publish: publishMarked(publish, await killSwitch.read()),
+  });
   logger.info('daily check published', { severity: finding.severity, title: finding.title });
   return { status: 'published', title: finding.title };
 });

@@ -2,10 +2,11 @@
 import { lazyGrantStore, lazyRepeatGate, lazySecurityGroups } from '../../shared/aws/lazy-adapters';
 import { ScheduleTrigger } from '../../shared/events/schedule';
 import { lambda } from '../../shared/middleware';
+import { marked } from '../../shared/safety/kill-switch';
 import { wire } from '../../shared/wiring';
 import { expireGrants } from './expire';
 
-const { config, policy, publish, now, log, wayIn } = wire('expire-grants');
+const { config, policy, publish, now, log, wayIn, killSwitch } = wire('expire-grants');
 const deps = {
   store: lazyGrantStore(config.STATE_TABLE_NAME),
   sg: lazySecurityGroups(),
@@ -18,7 +19,9 @@ const deps = {
 };
 
 // The sweep reads the state table as it is now: the schedule's time says nothing it needs.
+// The kill switch does not stop expiry: closing a grant only narrows access, and pausing must never keep
+// access open longer than it was granted. Its findings still say that the switch is on.
 export const handler = lambda(wayIn(ScheduleTrigger)).handler(async () => {
-  const { failed: _none, ...outcome } = await expireGrants(deps);
+  const { failed: _none, ...outcome } = await expireGrants(await marked({ ...deps, killSwitch }));
   return { status: 'swept', ...outcome };
 });

@@ -20,6 +20,7 @@ import { grantLabel, isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
+import type { KillSwitch } from '../../shared/safety/kill-switch';
 
 export interface GrantAccessDeps {
   readonly sg: Pick<
@@ -33,10 +34,15 @@ export interface GrantAccessDeps {
   readonly now: () => Date;
   readonly policy: Policy;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
+  /** Read for a new grant: while it is on (or unreadable), none is created (shared/safety/kill-switch.ts). */
+  readonly killSwitch?: KillSwitch;
 }
 
-/** 400: the request is malformed; 403: this principal or this group may not; 409: the state forbids it now. */
-export type RejectStatus = 400 | 403 | 409;
+/**
+ * 400: the request is malformed; 403: this principal or this group may not; 409: the state forbids it
+ * now; 503: netwarden is paused by its kill switch.
+ */
+export type RejectStatus = 400 | 403 | 409 | 503;
 
 export type GrantOutcome =
   | { status: 'rejected'; httpStatus: RejectStatus; problems: string[]; finding: Finding }

@@ -5,7 +5,7 @@ import { wire } from '../../shared/wiring';
 import { rejectUnreadable, routeGrantCall } from './http';
 import { GrantCallEvent } from './schema';
 
-const { config, policy, publish, now, log } = wire('grant-access');
+const { config, policy, publish, now, log, killSwitch } = wire('grant-access');
 const deps = {
   sg: lazySecurityGroups(),
   tagger: lazyRuleTagger(),
@@ -14,6 +14,8 @@ const deps = {
   now,
   policy,
   log,
+  // Read for a new grant only: while it is on (or unreadable) none is created; listing and revoking still work.
+  killSwitch,
 };
 
 /**

@@ -11,6 +11,7 @@ import { rejectedFinding } from '../../shared/grants/findings';
 import { requesterProblem } from '../../shared/grants/request';
 import { admit, type Refusal } from '../../shared/middleware';
 import { effectiveMode } from '../../shared/policy/load';
+import { held } from '../../shared/safety/kill-switch';
 import { type GrantAccessDeps, grantAccess, rejectRequest } from './grant';
 import { listGrants, revokeGrant } from './manage';
 import { type FunctionUrlEvent, GrantCallEvent, parseGrantBody } from './schema';
@@ -67,6 +68,14 @@ export async function routeGrantCall(event: FunctionUrlEvent, deps: GrantAccessD
   }
 
   if (method === 'POST' && path === '/grants') {
+    // Paused: no new access. Report mode would answer "would be granted", which a developer could
+    // read as access given; a refusal that names the switch is what a security engineer expects.
+    const { paused, ...holding } = await held(deps);
+    if (paused) {
+      const problem = `netwarden is paused (its kill switch ${paused.parameter} is ${paused.because === 'switched-on' ? 'on' : 'unreadable'}): no grant is created until it is resumed; ask on-call`;
+      const outcome = await rejectRequest({ requester }, [problem], 503, holding);
+      return respond(outcome.httpStatus, { status: 'paused', problems: outcome.problems });
+    }
     const body = parseGrantBody(event);
     if (!body.ok) {
       const outcome = await rejectRequest({ requester }, body.problems, 400, deps);

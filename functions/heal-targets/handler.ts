@@ -11,7 +11,7 @@ import { wire } from '../../shared/wiring';
 import { healTargets, SWEEP_REPEAT_AFTER_MS } from './heal';
 import { HealEvent } from './schema';
 
-const { config, policy, publish, now, log, atHome, wayIn } = wire('heal-targets');
+const { config, policy, publish, now, log, atHome, wayIn, killSwitch } = wire('heal-targets');
 const deps = {
   elbv2: lazyLoadBalancing(),
   instances: lazyInstances(),
@@ -21,6 +21,8 @@ const deps = {
   policy,
   log,
   // In the state table, so a cold start does not repeat the last sweep's findings.
+  // Read once an event has groups to heal: while it is on, they are diagnosed in report mode.
+  killSwitch,
   repeats: lazyRepeatGate(config.STATE_TABLE_NAME, 'heal-targets', SWEEP_REPEAT_AFTER_MS),
 };
 

@@ -21,6 +21,7 @@ import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, TargetPolicy } from '../../shared/policy/schema';
+import { held, type KillSwitch } from '../../shared/safety/kill-switch';
 import { type Diagnosis, diagnose, HEAL_TAGS, type TargetDecision } from '../../shared/targets/diagnose';
 import {
   type CarriedOut,
@@ -39,6 +40,8 @@ export interface HealDeps {
   readonly policy: Policy;
   /** The accounts and region netwarden heals in (shared/events/home.ts). */
   readonly home: Home;
+  /** Read once an event has groups to heal: while it is on (or unreadable), report mode. */
+  readonly killSwitch?: KillSwitch;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
   /** Keeps sweeps from repeating unchanged news (see repeats.ts); without it every sweep publishes. */
   readonly repeats?: RepeatGate;
@@ -282,13 +285,13 @@ function placesOf(
 }
 
 /** A trigger (already read by the schema: schema.ts) → the opted-in groups diagnosed, healed and reported. */
-export async function healTargets(trigger: HealTrigger, deps: HealDeps): Promise<HealOutcome> {
+export async function healTargets(trigger: HealTrigger, given: HealDeps): Promise<HealOutcome> {
   if (trigger.kind === 'ignored') {
-    deps.log?.('ignored event', { eventId: trigger.eventId, reason: trigger.reason });
+    given.log?.('ignored event', { eventId: trigger.eventId, reason: trigger.reason });
     return { status: 'ignored', reason: trigger.reason };
   }
   // Before any AWS call: is this event netwarden's to act on at all?
-  const foreign = foreignPlaces(...placesOf(trigger), deps.home);
+  const foreign = foreignPlaces(...placesOf(trigger), given.home);
   if (foreign.length > 0) {
     const finding = foreignTriggerFinding(
       {
@@ -298,35 +301,41 @@ export async function healTargets(trigger: HealTrigger, deps: HealDeps): Promise
         region: trigger.region,
       },
       foreign,
-      deps.home,
-      effectiveMode(deps.policy, deps.policy.targets),
-      deps.now(),
+      given.home,
+      effectiveMode(given.policy, given.policy.targets),
+      given.now(),
     );
-    deps.log?.('event from outside netwarden’s accounts and region', { eventId: trigger.eventId, foreign });
-    await deps.publish(finding);
+    given.log?.('event from outside netwarden’s accounts and region', { eventId: trigger.eventId, foreign });
+    await given.publish(finding);
     return { status: 'foreign', finding };
   }
-  const policy = deps.policy.targets;
+  const policy = given.policy.targets;
   if (!policy)
     return { status: 'ignored', reason: 'the policy has no targets section: no target group is opted in' };
-  const mode = effectiveMode(deps.policy, policy);
 
-  const scope = await groupsFor(trigger, policy, deps);
+  const scope = await groupsFor(trigger, policy, given);
   if ('missing' in scope) {
     // Not a retry: the group is gone, and asking again cannot bring it back.
-    const finding = targetGroupMissingFinding(scope.missing, mode, deps.now());
-    deps.log?.('alarm for a target group that does not exist', {
+    const finding = targetGroupMissingFinding(
+      scope.missing,
+      effectiveMode(given.policy, policy),
+      given.now(),
+    );
+    given.log?.('alarm for a target group that does not exist', {
       eventId: trigger.eventId,
       targetGroup: scope.missing.targetGroupArn,
     });
-    await deps.publish(finding);
+    await given.publish(finding);
     return { status: 'target-group-missing', finding };
   }
   if ('notSelected' in scope) {
-    deps.log?.('target group not opted in', { targetGroup: scope.notSelected, eventId: trigger.eventId });
+    given.log?.('target group not opted in', { targetGroup: scope.notSelected, eventId: trigger.eventId });
     return { status: 'ignored', reason: `${scope.notSelected} is not opted in by policy.targets.select` };
   }
 
+  // The groups will be diagnosed and may be healed: while the kill switch is on, in report mode.
+  const deps = await held(given);
+  const mode = effectiveMode(deps.policy, policy);
   const memo = runMemo(deps);
   // Sibling groups (evidence of the port the application serves) are opted-in groups on the same load balancer.
   const siblingsOf = async (lbArns: ReadonlyArray<string>) => {

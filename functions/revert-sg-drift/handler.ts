@@ -13,7 +13,7 @@ import { wire } from '../../shared/wiring';
 import { describeOutcome, revertDrift } from './revert';
 import { RevertEvent } from './schema';
 
-const { config, policy, publish, now, log, selfRoles, atHome, wayIn } = wire('revert-sg-drift');
+const { config, policy, publish, now, log, selfRoles, atHome, wayIn, killSwitch } = wire('revert-sg-drift');
 const sg = lazySecurityGroups();
 // Terraform state named by the policy is baseline too (read at most once per 5 minutes).
 const stateBaseline =
@@ -33,6 +33,8 @@ const deps = {
   grants: lazyGrantStore(config.STATE_TABLE_NAME),
   // Exactly-once per CloudTrail event across retries and containers; loaded only for events acted on.
   ledger: lazyEventLedger(config.STATE_TABLE_NAME, 'revert-sg-drift'),
+  // Read once an event may lead to a write: while it is on, the event is decided in report mode.
+  killSwitch,
   ...(stateBaseline && {
     extraBaseline: baselineOrNothing(stateBaseline, (error) =>
       logger.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),

@@ -11,6 +11,7 @@ import { lookUpGrants, recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
+import { held, type KillSwitch } from '../../shared/safety/kill-switch';
 import { type Actor, describeCall, findingActor } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
 import type { SgDecision } from '../../shared/sg/decide';
@@ -29,6 +30,7 @@ export interface ReexamineDeps {
   readonly grants: GrantRecordReader;
   readonly extraBaseline?: (groupId: string) => Promise<Rule[] | undefined>;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
+  readonly killSwitch?: KillSwitch;
 }
 
 /** Call after deps.protectedGroups.forget(groupId), so that the group's facts are read as they are now. */
@@ -36,16 +38,18 @@ export async function reexamineGroup(
   groupId: string,
   envelope: CloudTrailEnvelope,
   actor: Actor,
-  deps: ReexamineDeps,
+  given: ReexamineDeps,
 ): Promise<{ decisions: SgDecision[]; findings: Finding[] }> {
   const { detail } = envelope;
-  const protection = await deps.protectedGroups.lookup(groupId);
+  const protection = await given.protectedGroups.lookup(groupId);
   const sections = protection?.sections ?? [];
   if (sections.length === 0) {
     // Gone, or not selected after all (another selector tag is missing, or the tag changed again).
-    deps.log?.('group not protected after the tag change: nothing to re-examine', { groupId });
+    given.log?.('group not protected after the tag change: nothing to re-examine', { groupId });
     return { decisions: [], findings: [] };
   }
+  // The group will be judged and may be written to: while the kill switch is on, in report mode.
+  const deps = await held(given);
   const judgesDrift = sections.some((section) => !section.guardrailsOnly);
   const extraBaseline = judgesDrift && deps.extraBaseline ? await deps.extraBaseline(groupId) : undefined;
   const currentRules = await deps.sg.describeGroupRules(groupId);

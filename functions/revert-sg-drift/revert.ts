@@ -15,6 +15,7 @@ import type { GrantRecordReader } from '../../shared/grants/record';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
+import { held, type KillSwitch } from '../../shared/safety/kill-switch';
 import { isSelf } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
 import { decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
@@ -50,6 +51,8 @@ export interface RevertDeps {
   readonly ledger?: EventLedger;
   /** Until when this invocation's claim on the event holds: its deadline. */
   readonly claimUntil?: Date;
+  /** Read once an event is to be judged: while it is on (or unreadable), report mode (shared/safety/kill-switch.ts). */
+  readonly killSwitch?: KillSwitch;
 }
 
 export type RevertOutcome =
@@ -143,28 +146,31 @@ async function guardTags(trigger: TagsTrigger, deps: RevertDeps): Promise<Revert
  * A rule change, exactly once: settled without a read when it failed or was netwarden's own; else
  * claimed in the state table, judged and carried out, and its findings published in order.
  */
-async function settleChange(event: SgEvent, deps: RevertDeps): Promise<RevertOutcome> {
+async function settleChange(event: SgEvent, given: RevertDeps): Promise<RevertOutcome> {
   // The eventID is a field of the body: bound to the event's content, so that a forged copy reusing a
   // real event's id cannot settle the real event in advance (here or in the state table).
   const ledgerKey = `${event.eventId}#${createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 32)}`;
-  if (deps.recent.has(ledgerKey)) return { status: 'redelivered', eventId: event.eventId };
+  if (given.recent.has(ledgerKey)) return { status: 'redelivered', eventId: event.eventId };
 
   // Failed calls and netwarden's own calls are settled without a single AWS read.
-  if (event.errorCode || isSelf(event.actor, deps.selfRoles)) {
-    const decisions = decide(event, { ...decideContext(deps), sections: [] });
+  if (event.errorCode || isSelf(event.actor, given.selfRoles)) {
+    const decisions = decide(event, { ...decideContext(given), sections: [] });
     for (const decision of decisions)
-      deps.log?.('ignored change', { eventId: event.eventId, why: decision.why });
-    deps.recent.add(ledgerKey);
+      given.log?.('ignored change', { eventId: event.eventId, why: decision.why });
+    given.recent.add(ledgerKey);
     return { status: 'decided', eventId: event.eventId, decisions, findings: [] };
   }
 
   // Claimed in the state table before anything is read or done, so that a retry or a redelivery in
   // any container acts once and publishes the findings of the first decision exactly once.
-  const claim = await deps.ledger?.claim(ledgerKey, deps.now(), deps.claimUntil ?? deps.now());
+  const claim = await given.ledger?.claim(ledgerKey, given.now(), given.claimUntil ?? given.now());
   if (claim?.state === 'in-progress')
     throw new EventInProgress(`event ${event.eventId} is being handled by another invocation`);
-  if (claim?.state === 'decided') return publishRecorded(event.eventId, ledgerKey, claim, deps);
+  if (claim?.state === 'decided') return publishRecorded(event.eventId, ledgerKey, claim, given);
 
+  // The event is to be judged and may be acted on: while the kill switch is on, in report mode, and
+  // every finding says so.
+  const deps = await held(given);
   let judged: { decisions: SgDecision[]; findings: Finding[] };
   try {
     judged = await judgeAndCarryOut(event, deps);

@@ -16,6 +16,7 @@ import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
 import type { RepeatGate } from '../findings/repeats';
 import type { GrantStore } from '../grants/record';
+import type { ReadParameter } from '../safety/kill-switch';
 import { lazyAdapter, lazyFunction } from './lazy';
 
 export const lazySecurityGroups = () =>
@@ -58,6 +59,16 @@ export const lazyPublisher = (topicArn: string): Publish =>
   lazyFunction(async () => {
     const [{ snsPublisher }, { snsClient }] = await Promise.all([import('./sns'), import('./clients/sns')]);
     return snsPublisher(snsClient(), topicArn);
+  });
+
+/** Reads a plain String parameter (the kill switch): its value, or undefined when it does not exist. */
+export const lazyStringParameter = (): ReadParameter =>
+  lazyFunction(async () => {
+    const [{ readStringParameter }, { ssmClient }] = await Promise.all([
+      import('./ssm'),
+      import('./clients/ssm'),
+    ]);
+    return (name: string) => readStringParameter(ssmClient(), name);
   });
 
 /** Reads Terraform state objects from S3 (the bucket may be in another region). */

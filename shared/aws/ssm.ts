@@ -3,7 +3,7 @@
  * a TTL so warm invocations skip the call, and a rotated value is picked up within the TTL.
  * The value never appears in a log, an error message or a serialised object (see `Secret`).
  */
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorCode } from '../errors';
 import { ssmClient } from './clients/ssm';
 
@@ -79,6 +79,44 @@ export function cachedSecureString(
     });
     return loading;
   };
+}
+
+/**
+ * A plain String parameter's value (the kill switch), or `undefined` when it does not exist. Any other
+ * failure throws: the caller decides what an unreadable parameter means.
+ */
+export async function readStringParameter(
+  client: Pick<SSMClient, 'send'>,
+  name: string,
+): Promise<string | undefined> {
+  try {
+    const output = await client.send(new GetParameterCommand({ Name: name }));
+    return output.Parameter?.Value;
+  } catch (error) {
+    if (awsErrorCode(error) === 'ParameterNotFound') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Sets a plain String parameter (the kill switch: `netwarden pause` / `resume`), overwriting it if it
+ * exists; `description` says who paused it and why, for whoever reads the parameter next.
+ */
+export async function writeStringParameter(
+  client: Pick<SSMClient, 'send'>,
+  name: string,
+  value: string,
+  description: string,
+): Promise<void> {
+  await client.send(
+    new PutParameterCommand({
+      Name: name,
+      Value: value,
+      Type: 'String',
+      Overwrite: true,
+      Description: description,
+    }),
+  );
 }
 
 /**

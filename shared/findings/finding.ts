@@ -86,6 +86,16 @@ export const Finding = z.object({
   /** The AWS calls made, or in report mode the calls that would have been made. */
   actions: z.array(z.string()),
   details: z.record(z.string(), z.unknown()).optional(),
+  /** Set on every finding made while the kill switch held netwarden (shared/safety/kill-switch.ts). */
+  paused: z
+    .object({
+      parameter: z.string(),
+      /** switched-on: the parameter says "true"; unreadable: it could not be read, so netwarden held itself. */
+      because: z.enum(['switched-on', 'unreadable']),
+      error: z.string().optional(),
+      note: z.string(),
+    })
+    .optional(),
 });
 
 /** A finding of the kinds K: builders name the kinds they make, so a misspelt kind does not compile. */

@@ -13,6 +13,7 @@ import { describeActor } from '../sg/actor';
 import {
   type Block,
   context,
+  type Escaped,
   escaped,
   fieldsSection,
   HERE,
@@ -21,12 +22,14 @@ import {
   LIMITS,
   link,
   message,
+  render,
   type SlackMessage,
   type SlackText,
   section,
   slack,
   textLength,
   truncateText,
+  withinLimits,
 } from './blocks';
 import { digestBlocks } from './digest-blocks';
 
@@ -379,7 +382,23 @@ export const FINDING_LAYOUT = {
   unprocessable: 'decision',
 } as const satisfies Record<FindingKind, 'decision' | 'digest'>;
 
+/**
+ * A finding made while the kill switch held netwarden says so first, in the notification text and in
+ * the message, so on-call never reads "would revoke" as an ordinary report-mode stage.
+ */
 export function findingMessage(finding: Finding, options: FormatOptions): SlackMessage {
+  const plain = messageOf(finding, options);
+  if (!finding.paused) return plain;
+  const [first, ...rest] = plain.blocks;
+  const note = section(slack`:double_vertical_bar: *${finding.paused.note}*`);
+  // A digest may already fill Slack's 50 blocks: its last one gives way to the note.
+  const blocks = first ? [first, note, ...rest] : [note];
+  // Two escaped strings joined are still escaped: the brand is only re-stated.
+  const text = `${render(slack`[paused] `)}${plain.text}` as Escaped;
+  return withinLimits({ text, blocks: blocks.slice(0, LIMITS.blocks) });
+}
+
+function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   const critical = finding.severity === 'critical';
   const digest = FINDING_LAYOUT[finding.kind] === 'digest' ? asDigest(finding.details?.digest) : undefined;
   if (digest) return digestBlocks(digest, { here: critical });

@@ -108,7 +108,10 @@ describe('daily-check and weekly-check in the packaged template', () => {
       'elasticloadbalancing:DescribeTargetHealth',
       'sns:Publish',
     ]);
-    expect(allowedActions(packaged.template, 'DailyCheckRole')).toEqual([...used, ...LOGS_AND_DLQ].sort());
+    // Plus the kill switch, which the handler reads so that the digest says when netwarden is paused.
+    expect(allowedActions(packaged.template, 'DailyCheckRole')).toEqual(
+      [...used, ...LOGS_AND_DLQ, 'ssm:GetParameter'].sort(),
+    );
     expect(packaged.template.Resources.DailyCheckLambdaFunction?.Properties.Role).toEqual({
       'Fn::GetAtt': ['DailyCheckRole', 'Arn'],
     });
@@ -139,9 +142,10 @@ describe('daily-check and weekly-check in the packaged template', () => {
     const used = await actionsUsed('weekly');
     expect(used).toContain('s3:GetObject');
     const withoutState = used.filter((action) => action !== 's3:GetObject');
-    // Plus the one state-table query for open grants (DynamoDB is not part of the simulated account).
+    // Plus the one state-table query for open grants (DynamoDB is not part of the simulated account),
+    // and the kill switch, which the handler reads so that the digest says when netwarden is paused.
     expect(allowedActions(packaged.template, 'WeeklyCheckRole')).toEqual(
-      [...withoutState, 'dynamodb:Query', ...LOGS_AND_DLQ].sort(),
+      [...withoutState, 'dynamodb:Query', ...LOGS_AND_DLQ, 'ssm:GetParameter'].sort(),
     );
     // s3:GetObject is granted only when terraformStateObjectArns names objects (empty by default).
     const statements = (

@@ -256,6 +256,8 @@ describe('grant-access', () => {
       'logs:PutLogEvents',
       'sns:Publish',
       'sqs:SendMessage',
+      // The kill switch, this stage's parameter only (test below).
+      'ssm:GetParameter',
     ]);
     const byId = bySid('GrantAccessRole');
     expect(byId.GrantRecords?.Resource).toEqual(TABLE);
@@ -306,6 +308,8 @@ describe('expire-grants', () => {
       'logs:PutLogEvents',
       'sns:Publish',
       'sqs:SendMessage',
+      // The kill switch, this stage's parameter only (test below).
+      'ssm:GetParameter',
     ]);
     const byId = bySid('ExpireGrantsRole');
     expect(byId.DueGrants?.Resource).toEqual(INDEX);

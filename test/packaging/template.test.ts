@@ -221,6 +221,8 @@ describe('revert-sg-drift', () => {
       'logs:PutLogEvents',
       'sns:Publish',
       'sqs:SendMessage',
+      // The kill switch, this stage's parameter only (test below).
+      'ssm:GetParameter',
     ]);
     const fn = packaged.template.Resources.RevertSgDriftLambdaFunction;
     expect(fn?.Properties.Role).toEqual({ 'Fn::GetAtt': ['RevertSgDriftRole', 'Arn'] });
@@ -322,6 +324,8 @@ describe('heal-targets', () => {
       'logs:PutLogEvents',
       'sns:Publish',
       'sqs:SendMessage',
+      // The kill switch, this stage's parameter only (test below).
+      'ssm:GetParameter',
     ]);
     const role = packaged.template.Resources.HealTargetsRole;
     const statements = (
@@ -341,8 +345,46 @@ describe('heal-targets', () => {
   });
 });
 
+describe('the kill switch', () => {
+  it('lets every function that acts or reports read exactly its stage’s parameter, and nothing else of SSM', () => {
+    const roles = resourcesOfType(packaged.template, 'AWS::IAM::Role').map(([id]) => id);
+    const readers = roles.filter((id) => allowedActions(packaged.template, id).includes('ssm:GetParameter'));
+    // notify-slack reads its webhook parameter instead (notify-slack-template.test.ts): it writes nothing to AWS.
+    expect(readers.sort()).toEqual([
+      'DailyCheckRole',
+      'ExpireGrantsRole',
+      'GrantAccessRole',
+      'HealTargetsRole',
+      'NotifySlackRole',
+      'RevertSgDriftRole',
+      'WeeklyCheckRole',
+    ]);
+    for (const id of readers.filter((id) => id !== 'NotifySlackRole')) {
+      const statements = (
+        (packaged.template.Resources[id]?.Properties.Policies ?? []) as Array<{
+          PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown; Resource: unknown }> };
+        }>
+      ).flatMap((policy) => policy.PolicyDocument.Statement);
+      expect(
+        statements.filter((statement) => JSON.stringify(statement.Action ?? null).includes('ssm:')),
+        id,
+      ).toEqual([
+        {
+          Sid: 'ReadKillSwitch',
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+            'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/paused',
+          },
+        },
+      ]);
+    }
+  });
+});
+
 describe('revert-sg-drift bundle', () => {
-  it('holds no client of the audits or of Slack (ACM, CloudTrail, CloudWatch, SSM), and maps without sources', () => {
+  it('holds no client of the audits (ACM, CloudTrail, CloudWatch), and maps without sources', () => {
     const dir = mkdtempSync(join(tmpdir(), 'netwarden-revert-sg-drift-'));
     try {
       const files = unzip(join(packaged.dir, 'revertSgDrift.zip'), dir);
@@ -364,6 +406,8 @@ describe('revert-sg-drift bundle', () => {
         'client-elastic-load-balancing-v2',
         'client-s3',
         'client-sns',
+        // The kill switch's read (a lazy chunk, loaded once an event is to be judged).
+        'client-ssm',
       ]);
       // Node parses every loaded chunk's map under --enable-source-maps: sources inside would double it.
       expect(maps.filter((map) => map.sourcesContent !== undefined)).toEqual([]);

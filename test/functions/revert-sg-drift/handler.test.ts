@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
@@ -21,6 +22,16 @@ import { useStateTable } from '../../helpers/state-table';
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
 const s3 = mockClient(S3Client);
+// The kill switch's parameter does not exist: not paused.
+const ssm = mockClient(SSMClient);
+ssm.on(GetParameterCommand).rejects(
+  new SSMServiceException({
+    name: 'ParameterNotFound',
+    message: 'Parameter /netwarden/test/paused not found.',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+  }),
+);
 // The event ledger (exactly-once per event) lives in the state table: dynalite, not a mock.
 useStateTable();
 const event = loadEvent<{

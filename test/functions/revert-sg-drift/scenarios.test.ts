@@ -242,8 +242,10 @@ describe('added rules', () => {
 
     expect(result.decisions).toEqual(['revoke:guardrail']);
     // The group's facts by id and the Terraform state (baseline); no describe by name, no rule read.
-    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'GetObject']);
-    expect(calls.all[0]?.input).toMatchObject({ GroupIds: [GROUPS.postgres] });
+    expect(calls.reads).toEqual(['GetParameter', 'DescribeSecurityGroups', 'GetObject']);
+    // First the kill switch (absent: not paused), then the group.
+    expect(calls.all[0]?.input).toEqual({ Name: '/netwarden/test/paused' });
+    expect(calls.all[1]?.input).toMatchObject({ GroupIds: [GROUPS.postgres] });
     expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({
       GroupId: GROUPS.postgres,
       SecurityGroupRuleIds: [created?.SecurityGroupRuleId],
@@ -593,6 +595,8 @@ describe('idempotency', () => {
 
     expect(calls.writes).toEqual(['RevokeSecurityGroupIngress']);
     expect(calls.all.filter((call) => call.error).map((call) => call.error)).toEqual([
+      // The kill switch does not exist: not paused.
+      'ParameterNotFound',
       'InvalidSecurityGroupRuleId.NotFound',
     ]);
     expect(findings[0]).toMatchObject({
@@ -619,7 +623,12 @@ describe('removed and modified rules', () => {
     const { result, calls, findings } = await invoke(event);
 
     expect(result.decisions).toEqual(['restore:baseline']);
-    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'GetObject', 'DescribeSecurityGroupRules']);
+    expect(calls.reads).toEqual([
+      'GetParameter',
+      'DescribeSecurityGroups',
+      'GetObject',
+      'DescribeSecurityGroupRules',
+    ]);
     expect(calls.writes).toEqual(['AuthorizeSecurityGroupIngress']);
     expect(calls.all.find((call) => call.command === 'AuthorizeSecurityGroupIngress')?.input).toEqual({
       GroupId: GROUPS.mysql,
@@ -697,7 +706,12 @@ describe('removed and modified rules', () => {
     const { result, calls, findings } = await invoke(event);
 
     expect(result.decisions).toEqual(['revoke:drift', 'restore:baseline']);
-    expect(calls.reads).toEqual(['DescribeSecurityGroups', 'GetObject', 'DescribeSecurityGroupRules']);
+    expect(calls.reads).toEqual([
+      'GetParameter',
+      'DescribeSecurityGroups',
+      'GetObject',
+      'DescribeSecurityGroupRules',
+    ]);
     expect(calls.writes).toEqual(['RevokeSecurityGroupIngress', 'AuthorizeSecurityGroupIngress']);
     expect(findings.map((finding) => finding.kind)).toEqual(['sg.drift', 'sg.baseline-restored']);
     const now = rulesOf(GROUPS.postgres);
