@@ -14,7 +14,6 @@ import type { EventSchema } from './events/event-schema';
 import { accountOfFunctionArn, type Home, homeOf, UNKNOWN_HOME } from './events/home';
 import type { Publish } from './findings/finding';
 import { unprocessableFinding } from './findings/unprocessable';
-import { logger } from './logger';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
