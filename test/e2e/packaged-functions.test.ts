@@ -345,8 +345,20 @@ describe('daily-check and weekly-check', () => {
     expect(findings).toEqual([
       expect.objectContaining({ kind: 'check.weekly', title: (result as { title: string }).title }),
     ]);
-    expect(servicesRead(calls)).toEqual(['ACM', 'CloudWatch', 'EC2', 'ElasticLoadBalancingV2', 'S3']);
-    expect(failed(calls)).toEqual([]);
+    // SSM: the kill switch, read so that the digest says whether it is in force.
+    expect(servicesRead(calls)).toEqual(['ACM', 'CloudWatch', 'EC2', 'ElasticLoadBalancingV2', 'S3', 'SSM']);
+    // The only refused call: the kill-switch parameter does not exist, which means not paused.
+    expect(
+      failed(calls).map(({ service, command, input, error }) => ({ service, command, input, error })),
+    ).toEqual([
+      {
+        service: 'SSM',
+        command: 'GetParameter',
+        input: { Name: '/netwarden/prod/paused' },
+        error: 'ParameterNotFound',
+      },
+    ]);
+    expect((findings[0] as { paused?: unknown } | undefined)?.paused).toBeUndefined();
     expect((findings[0]?.details?.digest as { title?: string } | undefined)?.title).toBe(
       'Weekly check 2026-11-23',
     );
