@@ -80,7 +80,8 @@ export function wire(name: FunctionName): Wiring {
   const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
   const killSwitch = cachedKillSwitch(lazyStringParameter(), killSwitchParameter(config.NETWARDEN_STAGE), {
     now,
-    onUnreadable: (data) => leveledLog.warn('kill switch unreadable: holding this event in report mode', data),
+    onUnreadable: (data) =>
+      leveledLog.warn('kill switch unreadable: holding this event in report mode', data),
   });
   const unprocessable = async ({ reason, eventId }: Refusal): Promise<UnprocessableAnswer> => {
     // An event refused at the door touches no AWS, so the switch is not read for it: its finding says

@@ -27,3 +27,4 @@ const embedPolicy = {
 
 module.exports = [embedPolicy];
 module.exports.push(require('./validate-policy-plugin.cjs').validatePolicyPlugin);
+module.exports.push(require('./sdk-schema-keys-plugin.cjs').sdkSchemaKeysPlugin);

@@ -6,6 +6,7 @@ import { benchExpireGrants, benchExpiryScaling, benchGrantAccess } from './grant
 import { benchHealTargets } from './heal-targets';
 import { benchNotifySlack, benchSlackStorm } from './notify-slack';
 import { benchRevertSgDrift } from './revert-sg-drift';
+import { benchScale } from './scale';
 import type { CapabilityResult } from './types';
 
 export const CAPABILITY_BENCHES: ReadonlyArray<{
@@ -26,4 +27,5 @@ export const EXTRA_BENCHES: ReadonlyArray<{ name: string; run: () => Promise<unk
   { name: 'expiryScaling', run: benchExpiryScaling },
   { name: 'audit', run: benchAudit },
   { name: 'slackStorm', run: benchSlackStorm },
+  { name: 'scale', run: benchScale },
 ];

@@ -18,7 +18,7 @@ import type { Rule } from '../../shared/rules/rule';
 import { held, type KillSwitch } from '../../shared/safety/kill-switch';
 import { isSelf } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
-import { decide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
+import { decide, guardrailsDecide, resolveRuleIds, type SgDecision } from '../../shared/sg/decide';
 import { groupGoneFinding, leftBy } from '../../shared/sg/findings';
 import type { ProtectedGroups, RecentEvents } from '../../shared/sg/protected-groups';
 import { carryOutAll, decideContext, modeFor } from './act';
@@ -220,10 +220,12 @@ async function judgeAndCarryOut(
   }
   const sections = protection === 'gone' ? [] : (protection?.sections ?? []);
 
-  // Terraform state is baseline only where drift is judged (not on guardrails-only groups).
+  // Terraform state is baseline only where drift is judged (not on guardrails-only groups), and it is
+  // not read when the guardrails alone revoke every rule the change opens.
   const judgesDrift = sections.some((section) => !section.guardrailsOnly);
+  const needsBaseline = judgesDrift && !guardrailsDecide(event.change, { ...decideContext(deps), sections });
   const extraBaseline =
-    groupId && judgesDrift && deps.extraBaseline ? await deps.extraBaseline(groupId) : undefined;
+    groupId && needsBaseline && deps.extraBaseline ? await deps.extraBaseline(groupId) : undefined;
   let currentRules: Rule[] | undefined;
   if (groupId && sections.length > 0 && needsCurrentRules(event, sections, extraBaseline)) {
     currentRules = await deps.sg.describeGroupRules(groupId);

@@ -416,6 +416,27 @@ function modifiedRule(modification: Modification, current: ReadonlyArray<Rule>):
   return described;
 }
 
+/**
+ * Whether the guardrails alone decide an added change: every rule it opens breaches a guardrail and
+ * no exception is in force for it, so each is revoked whatever the group's baseline says. Then the
+ * shell reads no baseline (no Terraform state from S3): it could not change a single verdict.
+ */
+export function guardrailsDecide(
+  change: SgChange | undefined,
+  context: Pick<DecideContext, 'sections' | 'exceptions' | 'now'>,
+): boolean {
+  if (change?.action !== 'added') return false;
+  const added = change.created.length > 0 ? change.created : change.requested;
+  return (
+    added.length > 0 &&
+    added.every(
+      (rule) =>
+        guardrailOf(context.sections, rule) !== undefined &&
+        exceptionsFor(context.exceptions, rule, context.now).active === undefined,
+    )
+  );
+}
+
 export function decide(event: SgEvent, context: DecideContext): SgDecision[] {
   if (event.errorCode)
     return [

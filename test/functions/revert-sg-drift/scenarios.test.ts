@@ -241,9 +241,9 @@ describe('added rules', () => {
     const { result, calls } = await invoke(event);
 
     expect(result.decisions).toEqual(['revoke:guardrail']);
-    // The group's facts by id and the Terraform state (baseline); no describe by name, no rule read.
-    expect(calls.reads).toEqual(['GetParameter', 'DescribeSecurityGroups', 'GetObject']);
-    // First the kill switch (absent: not paused), then the group.
+    // The kill switch (absent: not paused), then the group's facts by id only: no describe by name, no
+    // rule read, and no Terraform state (a guardrail revokes the rule whatever the baseline says).
+    expect(calls.reads).toEqual(['GetParameter', 'DescribeSecurityGroups']);
     expect(calls.all[0]?.input).toEqual({ Name: '/netwarden/test/paused' });
     expect(calls.all[1]?.input).toMatchObject({ GroupIds: [GROUPS.postgres] });
     expect(calls.all.find((call) => call.command === 'RevokeSecurityGroupIngress')?.input).toEqual({

@@ -118,4 +118,32 @@ describe('revert-sg-drift with a Terraform-state baseline', () => {
     await revertEvent(legacy.events[0], deps(true));
     expect(callsOf(sim, 'GetObject')).toHaveLength(before);
   });
+
+  it('reads no Terraform state when the guardrails alone revoke every rule the change opens', async () => {
+    const sim = simulation.current;
+    const worldOpen = (groupId: string, port: number) =>
+      sim.account.as(consoleUser('hugo@example.com'), () =>
+        new EC2Client({}).send(
+          new AuthorizeSecurityGroupIngressCommand({
+            GroupId: groupId,
+            IpPermissions: [
+              { IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+            ],
+          }),
+        ),
+      );
+    const guardrail = await worldOpen(GROUPS.docdb, 27017);
+    const outcome = await revertEvent(guardrail.events[0], deps(true));
+    expect(outcome.status === 'decided' && outcome.decisions.map(describeDecision)).toEqual([
+      'revoke:guardrail',
+    ]);
+    expect(callsOf(sim, 'RevokeSecurityGroupIngress')).toHaveLength(1);
+    expect(callsOf(sim, 'GetObject')).toHaveLength(0);
+
+    // A rule no guardrail forbids is judged against the baseline, so the state is read for it.
+    const drift = await worldOpen(GROUPS.docdb, 8080);
+    const judged = await revertEvent(drift.events[0], deps(true));
+    expect(judged.status === 'decided' && judged.decisions.map(describeDecision)).toEqual(['revoke:drift']);
+    expect(callsOf(sim, 'GetObject')).toHaveLength(1);
+  });
 });

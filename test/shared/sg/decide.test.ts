@@ -4,7 +4,7 @@ import { parsePolicy } from '../../../shared/policy/load';
 import type { Rule } from '../../../shared/rules/rule';
 import type { Actor } from '../../../shared/sg/actor';
 import type { SgEvent } from '../../../shared/sg/change';
-import { type DecideContext, decide } from '../../../shared/sg/decide';
+import { type DecideContext, decide, guardrailsDecide } from '../../../shared/sg/decide';
 import { ruleOf } from '../../helpers/factories';
 
 const GROUP = 'sg-0db00000000005432';
@@ -397,5 +397,22 @@ securityGroups:
 
   it('still revokes a prefix-list rule as drift where drift is judged', () => {
     expect(kinds(decide(added([onList(5432)]), context()))).toEqual(['revoke:drift']);
+  });
+});
+
+describe('guardrailsDecide: when no baseline is read', () => {
+  const worldOpen = rule();
+  const fromOffice = rule({ ruleId: 'sgr-office', peer: { type: 'ipv4', cidr: '198.51.100.0/24' } });
+
+  it('holds when every added rule breaches a guardrail and no exception is in force for it', () => {
+    expect(guardrailsDecide(added([worldOpen]).change, context())).toBe(true);
+    expect(kinds(decide(added([worldOpen]), context()))).toEqual(['revoke:guardrail']);
+  });
+
+  it('does not hold when one added rule breaches no guardrail, or an exception covers it', () => {
+    expect(guardrailsDecide(added([worldOpen, fromOffice]).change, context())).toBe(false);
+    expect(guardrailsDecide(added([worldOpen]).change, context({ exceptions: policy.exceptions }))).toBe(
+      false,
+    );
   });
 });
