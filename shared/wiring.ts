@@ -18,7 +18,7 @@ import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
 import { cachedKillSwitch, type KillSwitch, killSwitchParameter, publishMarked } from './safety/kill-switch';
-import { type Log, leveledLog, log, now } from './wiring-base';
+import { type LeveledLog, type Log, leveledLog, log, now } from './wiring-base';
 
 export type FunctionName =
   | 'revert-sg-drift'
@@ -53,6 +53,8 @@ export interface Wiring {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly log: Log;
+  /** The log at each level, for what a handler says itself (a warning, the outcome of the event). */
+  readonly leveledLog: LeveledLog;
   /** netwarden's own roles: their CloudTrail events are its own calls coming back. */
   readonly selfRoles: string[];
   /**
@@ -100,6 +102,7 @@ export function wire(name: FunctionName): Wiring {
     publish,
     now,
     log,
+    leveledLog,
     selfRoles: selfRolePatterns(config),
     atHome: (core) => async (event, context) => {
       const home = homeOf({

@@ -7,13 +7,12 @@ import {
   lazySecurityGroupTrail,
 } from '../../shared/aws/lazy-audit-adapters';
 import { ScheduleTrigger } from '../../shared/events/schedule';
-import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
-import { publishMarked } from '../../shared/safety/kill-switch';
+import { marked } from '../../shared/safety/kill-switch';
 import { wire } from '../../shared/wiring';
 import { type DailyDeps, dailyCheck } from './daily';
 
-const { config, policy, publish, selfRoles, wayIn, killSwitch } = wire('daily-check');
+const { config, policy, publish, selfRoles, wayIn, killSwitch, leveledLog } = wire('daily-check');
 
 const deps: DailyDeps = {
   elb: lazyLoadBalancing({ bulk: true }),
@@ -31,8 +30,8 @@ export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event) => {
   // The audit writes nothing; while the kill switch is on its digest says so.
   const { finding } = await dailyCheck(new Date(event.time), {
     ...deps,
-    publish: publishMarked(publish, await killSwitch.read()),
+    publish: (await marked({ policy, publish, killSwitch })).publish,
   });
-  logger.info('daily check published', { severity: finding.severity, title: finding.title });
+  leveledLog.info('daily check published', { severity: finding.severity, title: finding.title });
   return { status: 'published', title: finding.title };
 });

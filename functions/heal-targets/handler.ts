@@ -5,13 +5,12 @@ import {
   lazyRepeatGate,
   lazySecurityGroups,
 } from '../../shared/aws/lazy-adapters';
-import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { wire } from '../../shared/wiring';
 import { healTargets, SWEEP_REPEAT_AFTER_MS } from './heal';
 import { HealEvent } from './schema';
 
-const { config, policy, publish, now, log, atHome, wayIn, killSwitch } = wire('heal-targets');
+const { config, policy, publish, now, log, leveledLog, atHome, wayIn, killSwitch } = wire('heal-targets');
 const deps = {
   elbv2: lazyLoadBalancing(),
   instances: lazyInstances(),
@@ -30,7 +29,7 @@ export const handler = lambda(wayIn(HealEvent)).handler(
   atHome(async (trigger, home) => {
     const outcome = await healTargets(trigger, { ...deps, home });
     const groups = outcome.status === 'done' ? outcome.groups : [];
-    logger.info('event handled', { status: outcome.status, groups });
+    leveledLog.info('event handled', { status: outcome.status, groups });
     return { status: outcome.status, groups };
   }),
 );

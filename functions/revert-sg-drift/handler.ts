@@ -5,7 +5,6 @@ import {
   lazySecurityGroups,
   lazyTerraformStateObjects,
 } from '../../shared/aws/lazy-adapters';
-import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
 import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
 import { baselineOrNothing, stateBaselineLoader } from '../../shared/terraform/baseline-loader';
@@ -13,7 +12,8 @@ import { wire } from '../../shared/wiring';
 import { describeOutcome, revertDrift } from './revert';
 import { RevertEvent } from './schema';
 
-const { config, policy, publish, now, log, selfRoles, atHome, wayIn, killSwitch } = wire('revert-sg-drift');
+const { config, policy, publish, now, log, leveledLog, selfRoles, atHome, wayIn, killSwitch } =
+  wire('revert-sg-drift');
 const sg = lazySecurityGroups();
 // Terraform state named by the policy is baseline too (read at most once per 5 minutes).
 const stateBaseline =
@@ -37,7 +37,7 @@ const deps = {
   killSwitch,
   ...(stateBaseline && {
     extraBaseline: baselineOrNothing(stateBaseline, (error) =>
-      logger.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),
+      leveledLog.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),
     ),
   }),
 };
@@ -48,7 +48,7 @@ export const handler = lambda(wayIn(RevertEvent)).handler(
     const claimUntil = new Date(now().getTime() + context.getRemainingTimeInMillis());
     const outcome = await revertDrift(trigger, { ...deps, home, claimUntil });
     const decisions = describeOutcome(outcome);
-    logger.info('event handled', { status: outcome.status, decisions });
+    leveledLog.info('event handled', { status: outcome.status, decisions });
     return { status: outcome.status, decisions };
   }),
 );

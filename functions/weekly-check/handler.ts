@@ -8,14 +8,13 @@ import {
   lazySecurityGroupInventory,
 } from '../../shared/aws/lazy-audit-adapters';
 import { ScheduleTrigger } from '../../shared/events/schedule';
-import { logger } from '../../shared/logger';
 import { lambda } from '../../shared/middleware';
-import { publishMarked } from '../../shared/safety/kill-switch';
+import { marked } from '../../shared/safety/kill-switch';
 import { stateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { wire } from '../../shared/wiring';
 import { type WeeklyDeps, weeklyCheck } from './weekly';
 
-const { config, policy, publish, now, wayIn, killSwitch } = wire('weekly-check');
+const { config, policy, publish, now, wayIn, killSwitch, leveledLog } = wire('weekly-check');
 const stateObjects = lazyTerraformStateObjects();
 
 const deps: WeeklyDeps = {
@@ -35,8 +34,8 @@ export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event) => {
   // The audit writes nothing; while the kill switch is on its digest says so.
   const { finding } = await weeklyCheck(new Date(event.time), {
     ...deps,
-    publish: publishMarked(publish, await killSwitch.read()),
+    publish: (await marked({ policy, publish, killSwitch })).publish,
   });
-  logger.info('weekly check published', { severity: finding.severity, title: finding.title });
+  leveledLog.info('weekly check published', { severity: finding.severity, title: finding.title });
   return { status: 'published', title: finding.title };
 });

@@ -1,6 +1,7 @@
 /**
- * Secrets from SSM Parameter Store: a SecureString read with decryption, cached in module scope for
- * a TTL so warm invocations skip the call, and a rotated value is picked up within the TTL.
+ * SSM Parameter Store. Secrets: a SecureString read with decryption, cached in module scope for
+ * a TTL so warm invocations skip the call, and a rotated value is picked up within the TTL. And the
+ * kill switch's String parameter, read (its cache is shared/safety/kill-switch.ts) and set by the CLI.
  * The value never appears in a log, an error message or a serialised object (see `Secret`).
  */
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
