@@ -14,7 +14,7 @@ import { effectiveMode } from '../../shared/policy/load';
 import { held } from '../../shared/safety/kill-switch';
 import { type GrantAccessDeps, grantAccess, rejectRequest } from './grant';
 import { listGrants, revokeGrant } from './manage';
-import { type FunctionUrlEvent, GrantCallEvent, parseGrantBody } from './schema';
+import { type GrantCall, GrantCallEvent } from './schema';
 
 export interface HttpResponse {
   readonly statusCode: number;
@@ -44,13 +44,13 @@ export async function rejectUnreadable(refusal: Refusal, deps: GrantAccessDeps):
 
 /** A raw event, entering as the handler's does (shared/middleware.ts): for in-process callers. */
 export const handleGrantCall = (raw: unknown, deps: GrantAccessDeps): Promise<HttpResponse> =>
-  admit<FunctionUrlEvent, HttpResponse, HttpResponse, void>(
+  admit<GrantCall, HttpResponse, HttpResponse, void>(
     { schema: GrantCallEvent, unprocessable: (refusal) => rejectUnreadable(refusal, deps) },
     (event) => routeGrantCall(event, deps),
   )(raw);
 
 /** A verified Function URL request → the route it names, for the principal AWS verified. */
-export async function routeGrantCall(event: FunctionUrlEvent, deps: GrantAccessDeps): Promise<HttpResponse> {
+export async function routeGrantCall(event: GrantCall, deps: GrantAccessDeps): Promise<HttpResponse> {
   const { userArn: requester, accountId } = event.requestContext.authorizer.iam;
   const method = event.requestContext.http.method.toUpperCase();
   const path = event.rawPath.replace(/\/+$/, '') || '/';
@@ -76,12 +76,12 @@ export async function routeGrantCall(event: FunctionUrlEvent, deps: GrantAccessD
       const outcome = await rejectRequest({ requester }, [problem], 503, holding);
       return respond(outcome.httpStatus, { status: 'paused', problems: outcome.problems });
     }
-    const body = parseGrantBody(event);
-    if (!body.ok) {
-      const outcome = await rejectRequest({ requester }, body.problems, 400, deps);
+    const { request } = event;
+    if (!request.ok) {
+      const outcome = await rejectRequest({ requester }, request.problems, 400, deps);
       return respond(outcome.httpStatus, { status: 'rejected', problems: outcome.problems });
     }
-    const { finding: _published, ...outcome } = await grantAccess(body.value, requester, deps);
+    const { finding: _published, ...outcome } = await grantAccess(request.value, requester, deps);
     return respond(
       outcome.status === 'rejected' ? outcome.httpStatus : outcome.status === 'granted' ? 201 : 200,
       outcome,

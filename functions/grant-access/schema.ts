@@ -46,13 +46,8 @@ export const GrantBody = z
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
-/** grant-access's way in: anything but a Function URL request AWS verified creates nothing. */
-export const GrantCallEvent = eventSchema(
-  FunctionUrlEvent,
-  (problems) => `not a Function URL request verified by AWS_IAM, so nothing was created (${problems})`,
-);
-
-export function parseGrantBody(event: FunctionUrlEvent): Parsed<GrantRequest> {
+/** The body of POST /grants, decoded and read: the request, or every problem naming the field and value. */
+function parseGrantBody(event: FunctionUrlEvent): Parsed<GrantRequest> {
   const text =
     event.body === undefined
       ? ''
@@ -78,3 +73,20 @@ export function parseGrantBody(event: FunctionUrlEvent): Parsed<GrantRequest> {
   });
   return { ok: false, problems };
 }
+
+/**
+ * A verified Function URL request as the use case reads it: the raw body is gone, and in its place
+ * `request` is the body already read as a grant request, or every problem with it. Only POST /grants
+ * acts on `request`, and only after the requester and kill-switch checks; other routes ignore it.
+ */
+export const GrantCall = FunctionUrlEvent.transform((event) => {
+  const { body: _body, isBase64Encoded: _encoding, ...call } = event;
+  return { ...call, request: parseGrantBody(event) };
+});
+export type GrantCall = z.output<typeof GrantCall>;
+
+/** grant-access's way in: anything but a Function URL request AWS verified creates nothing. */
+export const GrantCallEvent = eventSchema(
+  GrantCall,
+  (problems) => `not a Function URL request verified by AWS_IAM, so nothing was created (${problems})`,
+);
