@@ -1,6 +1,7 @@
 /**
- * The notify-slack use case: an SQS batch → read each message → plan the Slack posts (grouping alarm
- * storms) → post them one by one → report exactly the messages whose post failed.
+ * The notify-slack use case: an SQS batch whose every message the way in has already read
+ * (SqsBatchTrigger) → plan the Slack posts (grouping alarm storms) → post them one by one → report
+ * exactly the messages whose post failed.
  *
  * Failure semantics (per message, never per batch):
  * - unreadable (not an alarm, not a finding): one short "could not read" notice in Slack, then the
@@ -13,9 +14,8 @@
  *   a formatter bug, never sent; logged and reported as failed, so it ends in the dead-letter queue;
  * - a grouped post stands for all its messages: if it fails, all of them are failures.
  */
-import type { AlarmNotice, Notification } from '../../shared/events/alarm';
-import { notificationOf } from '../../shared/events/alarm';
-import { readRecord, type SqsBatchResponse } from '../../shared/events/sqs';
+import type { AlarmNotice } from '../../shared/events/alarm';
+import type { NotificationRecord, SqsBatchResponse } from '../../shared/events/sqs';
 import type { Finding } from '../../shared/findings/finding';
 import {
   alarmPosts,
@@ -42,28 +42,8 @@ export interface NotifyDeps {
 /** Time kept back for returning the batch response; a post never starts with less than this left. */
 export const RESERVE_MS = 3_000;
 
-interface Read {
-  /** The message id, or where the record stood in the batch when it has none. */
-  readonly id: string;
-  readonly notification: Notification;
-  /** Only a record with a message id can be handed back to the queue in the batch response. */
-  readonly retryable: boolean;
-}
-
-/** One record → what it carries; a record that is not an SQS message at all is unprocessable too. */
-function readOf(raw: unknown, index: number): Read {
-  const read = readRecord(raw, index);
-  if (!read.ok)
-    return {
-      id: read.label,
-      notification: { type: 'unprocessable', reason: `not an SQS message: ${read.reason}` },
-      retryable: false,
-    };
-  return { id: read.record.messageId, notification: notificationOf(read.record.body), retryable: true };
-}
-
 /** The posts for one batch, in the order their first message arrived. */
-export function planPosts(reads: ReadonlyArray<Read>, format: FormatOptions): Post[] {
+export function planPosts(reads: ReadonlyArray<NotificationRecord>, format: FormatOptions): Post[] {
   const alarms: Sourced<AlarmNotice>[] = [];
   const findings: Sourced<Finding>[] = [];
   const unreadable: Sourced<Unreadable>[] = [];
@@ -93,12 +73,12 @@ export function planPosts(reads: ReadonlyArray<Read>, format: FormatOptions): Po
   return posts.sort((a, b) => first(a) - first(b));
 }
 
-/** A batch (its list already read by the way in): every record read on its own, then posted. */
+/** A batch, every record already read on its own by the way in (SqsBatchTrigger): posted. */
 export async function notifySlack(
-  records: ReadonlyArray<unknown>,
+  records: ReadonlyArray<NotificationRecord>,
   deps: NotifyDeps,
 ): Promise<SqsBatchResponse> {
-  return deliver(records.map(readOf), deps);
+  return deliver(records, deps);
 }
 
 /**
@@ -109,7 +89,7 @@ export async function reportUnreadableEvent(
   refusal: { readonly reason: string; readonly eventId?: string },
   deps: NotifyDeps,
 ): Promise<SqsBatchResponse> {
-  const read: Read = {
+  const read: NotificationRecord = {
     id: refusal.eventId ?? 'the event',
     notification: { type: 'unprocessable', reason: refusal.reason },
     retryable: false,
@@ -125,7 +105,10 @@ export async function reportUnreadableEvent(
   }
 }
 
-async function deliver(reads: ReadonlyArray<Read>, deps: NotifyDeps): Promise<SqsBatchResponse> {
+async function deliver(
+  reads: ReadonlyArray<NotificationRecord>,
+  deps: NotifyDeps,
+): Promise<SqsBatchResponse> {
   for (const { id, notification } of reads) {
     if (notification.type === 'ignored')
       deps.log.info('skipped message', { messageId: id, reason: notification.reason });

@@ -1,5 +1,6 @@
 /** The SQS event Lambda hands an event source mapping's function: only what netwarden reads. */
 import * as z from 'zod';
+import { type Notification, notificationOf } from './alarm';
 import { eventIdOf } from './event-id';
 import { eventSchema } from './event-schema';
 import { formatIssues } from './issues';
@@ -15,15 +16,6 @@ export type SqsRecord = z.infer<typeof SqsRecord>;
 
 export const SqsEvent = z.object({ Records: z.array(SqsRecord) });
 export type SqsEvent = z.infer<typeof SqsEvent>;
-
-/**
- * A batch as its function's way in: only the list is required here, because each record is read on
- * its own (readRecord), so that one bad record is reported and the good ones are still handled.
- */
-export const SqsBatchTrigger = eventSchema(
-  z.object({ Records: z.array(z.unknown()) }),
-  (problems) => `not an SQS batch: ${problems}`,
-);
 
 export type RecordRead =
   | { readonly ok: true; readonly record: SqsRecord }
@@ -42,6 +34,40 @@ export function readRecord(raw: unknown, index: number): RecordRead {
     reason: formatIssues(parsed.error.issues, raw, `Records[${index}]`),
   };
 }
+
+/** One record of a notification batch, read: what it carries, or why it could not be read. */
+export interface NotificationRecord {
+  /** The message id, or where the record stood in the batch when it has none. */
+  readonly id: string;
+  readonly notification: Notification;
+  /** Only a record with a message id can be handed back to the queue in the batch response. */
+  readonly retryable: boolean;
+}
+
+/** One record → what it carries; a record that is not an SQS message at all is unprocessable too. */
+export function readNotificationRecord(raw: unknown, index: number): NotificationRecord {
+  const read = readRecord(raw, index);
+  if (!read.ok)
+    return {
+      id: read.label,
+      notification: { type: 'unprocessable', reason: `not an SQS message: ${read.reason}` },
+      retryable: false,
+    };
+  return { id: read.record.messageId, notification: notificationOf(read.record.body), retryable: true };
+}
+
+/**
+ * A batch of notifications (alarms, alarm state changes, findings) as its function's way in. Only
+ * the list is required to accept the event: each record is read on its own (readNotificationRecord),
+ * so that one bad record stays an `unprocessable` notification naming the field and the value, and
+ * the good ones are still handled.
+ */
+export const SqsBatchTrigger = eventSchema(
+  z
+    .object({ Records: z.array(z.unknown()) })
+    .transform(({ Records }) => ({ Records: Records.map(readNotificationRecord) })),
+  (problems) => `not an SQS batch: ${problems}`,
+);
 
 /** The partial batch response: only these messages return to the queue (ReportBatchItemFailures). */
 export interface SqsBatchResponse {

@@ -1,7 +1,7 @@
 /** The use case with plain fakes: which messages fail, which posts are made, and what is logged. */
 import { describe, expect, it } from 'vitest';
 import { type NotifyDeps, notifySlack, RESERVE_MS } from '../../../functions/notify-slack/notify';
-import type { SqsRecord } from '../../../shared/events/sqs';
+import { type NotificationRecord, SqsBatchTrigger, type SqsRecord } from '../../../shared/events/sqs';
 import type { SlackMessage } from '../../../shared/slack/blocks';
 import {
   InvalidSlackMessage,
@@ -47,12 +47,19 @@ const finding = () => sqsRecord(loadEvent('sns/finding-guardrail-breach.json'));
 const alarm = (name = 'gateway-nlb/unhealthy-hosts') => sqsRecord(snsAlarm({ name }));
 const failures = (...records: SqsRecord[]) => records.map((record) => ({ itemIdentifier: record.messageId }));
 
+/** The records as the way in hands them to the use case: each one read by the trigger's schema. */
+function read(records: ReadonlyArray<unknown>): ReadonlyArray<NotificationRecord> {
+  const parsed = SqsBatchTrigger.safeParse({ Records: records });
+  if (!parsed.success) throw new Error(parsed.reason);
+  return parsed.data.Records;
+}
+
 describe('notifySlack', () => {
   it('posts one message per alarm and per finding, and reports no failures', async () => {
     const { deps, posted } = fakes();
     const records = [alarm(), finding()];
 
-    const response = await notifySlack(records, deps);
+    const response = await notifySlack(read(records), deps);
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(posted.map((message) => message.text)).toEqual([
@@ -68,7 +75,7 @@ describe('notifySlack', () => {
     });
     const records = [alarm('db-a'), alarm('db-b'), finding()];
 
-    const response = await notifySlack(records, deps);
+    const response = await notifySlack(read(records), deps);
 
     expect(response).toEqual({ batchItemFailures: failures(records[1] as SqsRecord) });
     expect(posted).toHaveLength(3);
@@ -78,7 +85,7 @@ describe('notifySlack', () => {
     const { deps, logs } = fakes({ fail: () => new SlackRejected(400, 'invalid_payload') });
     const record = finding();
 
-    await notifySlack([record], deps);
+    await notifySlack(read([record]), deps);
 
     expect(logs.filter((log) => log.level === 'error')).toEqual([
       {
@@ -102,7 +109,7 @@ describe('notifySlack', () => {
     });
     const { records } = stormRecords(100);
 
-    const response = await notifySlack(records, deps);
+    const response = await notifySlack(read(records), deps);
 
     // States cycle ALARM, ALARM, OK, INSUFFICIENT_DATA: every 4th from the third is OK.
     const okIds = records.filter((_, i) => i % 4 === 2).map((record) => record.messageId);
@@ -117,7 +124,7 @@ describe('notifySlack', () => {
     const { deps, posted, logs } = fakes({ fail: (_message, index) => (index === 0 ? refusal : undefined) });
     const records = [alarm('db-a'), finding()];
 
-    const response = await notifySlack(records, deps);
+    const response = await notifySlack(read(records), deps);
 
     expect(response).toEqual({ batchItemFailures: failures(records[0] as SqsRecord) });
     expect(posted).toHaveLength(2);
@@ -136,7 +143,7 @@ describe('notifySlack', () => {
     });
     const records = [alarm('a'), finding(), finding()];
 
-    const response = await notifySlack(records, deps);
+    const response = await notifySlack(read(records), deps);
 
     expect(posted).toHaveLength(1);
     expect(response).toEqual({ batchItemFailures: failures(...records) });
@@ -146,7 +153,7 @@ describe('notifySlack', () => {
     const { deps, posted } = fakes({ fail: () => new SlackRejected(404, 'no_service') });
     const records = [finding(), finding()];
 
-    expect(await notifySlack(records, deps)).toEqual({ batchItemFailures: failures(...records) });
+    expect(await notifySlack(read(records), deps)).toEqual({ batchItemFailures: failures(...records) });
     expect(posted).toHaveLength(1);
   });
 
@@ -154,7 +161,7 @@ describe('notifySlack', () => {
     const { deps, posted } = fakes({ remaining: [60_000, 50_000, RESERVE_MS - 1] });
     const records = [finding(), finding()];
 
-    const response = await notifySlack(records, deps);
+    const response = await notifySlack(read(records), deps);
 
     expect(posted).toHaveLength(1);
     expect(response).toEqual({ batchItemFailures: failures(records[1] as SqsRecord) });
@@ -166,7 +173,7 @@ describe('notifySlack', () => {
     const unknown = sqsRecord({ hello: 'world' });
     const good = finding();
 
-    const response = await notifySlack([bad, good, unknown], deps);
+    const response = await notifySlack(read([bad, good, unknown]), deps);
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(posted.map((message) => message.text)).toEqual([
@@ -186,7 +193,7 @@ describe('notifySlack', () => {
     const { deps, posted, webhookReads } = fakes();
 
     const response = await notifySlack(
-      [sqsRecord(loadEvent('cloudwatch/alarm-configuration-change.json'))],
+      read([sqsRecord(loadEvent('cloudwatch/alarm-configuration-change.json'))]),
       deps,
     );
 
@@ -205,6 +212,6 @@ describe('notifySlack', () => {
         );
       },
     };
-    await expect(notifySlack([finding()], failing)).rejects.toThrow('ThrottlingException');
+    await expect(notifySlack(read([finding()]), failing)).rejects.toThrow('ThrottlingException');
   });
 });
