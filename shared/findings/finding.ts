@@ -45,6 +45,8 @@ export const FINDING_KINDS = [
   // daily-check, weekly-check
   'check.daily',
   'check.weekly',
+  // any function that writes: the blast-radius budget is used up (shared/safety/budget.ts)
+  'safety.budget-exhausted',
   // any function, for an event it could not read
   'unprocessable',
 ] as const;
@@ -93,6 +95,15 @@ export const Finding = z.object({
       /** switched-on: the parameter says "true"; unreadable: it could not be read, so netwarden held itself. */
       because: z.enum(['switched-on', 'unreadable']),
       error: z.string().optional(),
+      note: z.string(),
+    })
+    .optional(),
+  /** Set on a decision the blast-radius budget held back (shared/safety/budget.ts): report mode for it. */
+  budget: z
+    .object({
+      exhausted: z.enum(['account', 'group']),
+      limit: z.string(),
+      until: z.string(),
       note: z.string(),
     })
     .optional(),

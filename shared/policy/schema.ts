@@ -210,6 +210,42 @@ export const TargetPolicy = z
   .strict();
 export type TargetPolicy = z.infer<typeof TargetPolicy>;
 
+/**
+ * The blast-radius budget (shared/safety/budget.ts): at most `perAccount` writes per `window` in an
+ * account and `perGroup` on one group (a security group, or a target group for healing); past it, report
+ * mode until the window ends. Defaults: 20 per 10 minutes per account, 5 per group.
+ */
+export const BudgetPolicy = z
+  .object({
+    window: duration.default(10 * 60_000),
+    perAccount: z
+      .number({ message: 'expected a whole number of writes' })
+      .int({ message: 'expected a whole number of writes' })
+      .min(1, {
+        message: 'expected at least 1 write (to stop every write, use the kill switch: netwarden pause)',
+      })
+      .max(1000)
+      .default(20),
+    perGroup: z
+      .number({ message: 'expected a whole number of writes' })
+      .int({ message: 'expected a whole number of writes' })
+      .min(1, {
+        message: 'expected at least 1 write (to stop every write, use the kill switch: netwarden pause)',
+      })
+      .max(1000)
+      .default(5),
+  })
+  .strict()
+  .refine((value) => value.perGroup <= value.perAccount, {
+    message: 'expected perGroup <= perAccount (one group cannot have more writes than its account)',
+    path: ['perGroup'],
+  })
+  .refine((value) => value.window >= 60_000 && value.window <= 86_400_000, {
+    message: 'expected a window between 1m and 1d',
+    path: ['window'],
+  });
+export type BudgetPolicy = z.infer<typeof BudgetPolicy>;
+
 /** A Terraform state object in S3 (the seed keeps state in an S3 backend): its rules are baseline. */
 export const TerraformStateRef = z
   .object({
@@ -319,6 +355,7 @@ export const Policy = z
     /** Terraform state objects whose security-group rules are baseline, besides the inline baselines. */
     terraformState: z.array(TerraformStateRef).default([]),
     checks: CheckPolicy.prefault({}),
+    budget: BudgetPolicy.prefault({}),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

@@ -379,6 +379,7 @@ export const FINDING_LAYOUT = {
   'targets.foreign-event': 'decision',
   'check.daily': 'digest',
   'check.weekly': 'digest',
+  'safety.budget-exhausted': 'decision',
   unprocessable: 'decision',
 } as const satisfies Record<FindingKind, 'decision' | 'digest'>;
 
@@ -388,13 +389,22 @@ export const FINDING_LAYOUT = {
  */
 export function findingMessage(finding: Finding, options: FormatOptions): SlackMessage {
   const plain = messageOf(finding, options);
-  if (!finding.paused) return plain;
-  const [first, ...rest] = plain.blocks;
-  const note = section(slack`:double_vertical_bar: *${finding.paused.note}*`);
+  // A decision the blast-radius budget held back says so first too: "would revoke" is not the policy's mode.
+  const held = finding.budget
+    ? noted(plain, slack`:no_entry: *${finding.budget.note}*`, '[held back] ')
+    : plain;
+  if (!finding.paused) return held;
+  return noted(held, slack`:double_vertical_bar: *${finding.paused.note}*`, '[paused] ');
+}
+
+/** `message` with `note` right under its header and `brand` before its notification text. */
+function noted(message: SlackMessage, note: SlackText, brand: string): SlackMessage {
+  const [first, ...rest] = message.blocks;
+  const noteBlock = section(note);
   // A digest may already fill Slack's 50 blocks: its last one gives way to the note.
-  const blocks = first ? [first, note, ...rest] : [note];
+  const blocks = first ? [first, noteBlock, ...rest] : [noteBlock];
   // Two escaped strings joined are still escaped: the brand is only re-stated.
-  const text = `${render(slack`[paused] `)}${plain.text}` as Escaped;
+  const text = `${render(slack`${brand}`)}${message.text}` as Escaped;
   return withinLimits({ text, blocks: blocks.slice(0, LIMITS.blocks) });
 }
 

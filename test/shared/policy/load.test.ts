@@ -88,6 +88,13 @@ describe('parsePolicy', () => {
     });
     expect(policy.grants?.maxTtl).toBe(5_400_000);
     expect(policy.mode).toBe('report');
+    // The blast-radius budget's defaults, when the policy says nothing.
+    expect(policy.budget).toEqual({ window: 600_000, perAccount: 20, perGroup: 5 });
+    expect(parsePolicy(minimal('budget:\n  window: 1h\n  perAccount: 50\n  perGroup: 10')).budget).toEqual({
+      window: 3_600_000,
+      perAccount: 50,
+      perGroup: 10,
+    });
   });
 
   it.each([
@@ -126,6 +133,31 @@ describe('parsePolicy', () => {
       'minTtl above defaultTtl',
       'grants:\n  ports: [5432]\n  minTtl: 2h\n  defaultTtl: 1h',
       'policy.grants.minTtl: expected minTtl <= defaultTtl, found "2h"',
+    ],
+    [
+      'a budget of no writes',
+      'budget:\n  perAccount: 0',
+      'policy.budget.perAccount: expected at least 1 write (to stop every write, use the kill switch: netwarden pause), found 0',
+    ],
+    [
+      'a budget of part of a write',
+      'budget:\n  perGroup: 2.5',
+      'policy.budget.perGroup: expected a whole number of writes, found 2.5',
+    ],
+    [
+      'a group budget above the account budget',
+      'budget:\n  perAccount: 10\n  perGroup: 11',
+      'policy.budget.perGroup: expected perGroup <= perAccount (one group cannot have more writes than its account), found 11',
+    ],
+    [
+      'a budget window of seconds',
+      'budget:\n  window: 30s',
+      'policy.budget.window: expected a window between 1m and 1d',
+    ],
+    [
+      'a typo in the budget',
+      'budget:\n  perAcount: 10',
+      'policy.budget: expected only known keys, found unknown key(s) perAcount',
     ],
   ])('rejects %s with the path, what was expected and what was found', (_name, body, message) => {
     expect(() => parsePolicy(minimal(body))).toThrowError(PolicyError);
