@@ -16,6 +16,7 @@ import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
 import type { RepeatGate } from '../findings/repeats';
 import type { GrantStore } from '../grants/record';
+import type { BudgetCounter } from '../safety/budget';
 import type { ReadParameter } from '../safety/kill-switch';
 import { lazyAdapter, lazyFunction } from './lazy';
 
@@ -99,6 +100,16 @@ export const lazyEventLedger = (tableName: string, owner: string) =>
       import('./clients/dynamodb'),
     ]);
     return eventLedger(dynamoDbClient(), tableName, owner);
+  });
+
+/** The blast-radius budget's count in the state table: one conditional write per charge (shared/safety/budget.ts). */
+export const lazyBudgetCounter = (tableName: string) =>
+  lazyAdapter<BudgetCounter>(async () => {
+    const [{ stateTableBudget }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table/budget'),
+      import('./clients/dynamodb'),
+    ]);
+    return stateTableBudget(dynamoDbClient(), tableName);
   });
 
 /** Repeat suppression in the state table: survives cold starts (shared/findings/repeats.ts). */
