@@ -13,7 +13,6 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type SecurityGroup,
-  type TagSpecification,
 } from '@aws-sdk/client-ec2';
 import { awsErrorCode, isGone } from '../../errors';
 import type {
@@ -24,7 +23,8 @@ import type {
   SecurityGroups,
 } from '../../estate/security-groups';
 import type { Direction, Rule } from '../../rules/rule';
-import { groupFactsFromSdk, ruleFromSdk, toIpPermission } from './rule-shapes';
+import { authorizeRulesInput, revokeRulesInput } from '../calls';
+import { groupFactsFromSdk, ruleFromSdk } from './rule-shapes';
 
 const PRESENT_CODES = new Set(['InvalidPermission.Duplicate']);
 
@@ -68,7 +68,8 @@ export function ec2SecurityGroups(client: EC2Client): SecurityGroups {
     pageRules(client, input);
 
   async function revokeOnce(groupId: string, direction: Direction, ruleIds: string[]): Promise<void> {
-    const input = { GroupId: groupId, SecurityGroupRuleIds: ruleIds };
+    // The journal's record of the call (shared/aws/calls.ts) is this very input.
+    const input = revokeRulesInput(groupId, ruleIds);
     if (direction === 'ingress') await client.send(new RevokeSecurityGroupIngressCommand(input));
     else await client.send(new RevokeSecurityGroupEgressCommand(input));
   }
@@ -79,20 +80,8 @@ export function ec2SecurityGroups(client: EC2Client): SecurityGroups {
     rules: Rule[],
     tags?: Record<string, string>,
   ) {
-    const tagSpecifications: TagSpecification[] | undefined =
-      tags && Object.keys(tags).length > 0
-        ? [
-            {
-              ResourceType: 'security-group-rule',
-              Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-            },
-          ]
-        : undefined;
-    const input = {
-      GroupId: groupId,
-      IpPermissions: rules.map(toIpPermission),
-      TagSpecifications: tagSpecifications,
-    };
+    // The journal's record of the call (shared/aws/calls.ts) is this very input.
+    const input = authorizeRulesInput(groupId, rules, tags);
     const output =
       direction === 'ingress'
         ? await client.send(new AuthorizeSecurityGroupIngressCommand(input))
