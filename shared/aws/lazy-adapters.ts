@@ -16,6 +16,7 @@ import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
 import type { RepeatGate } from '../findings/repeats';
 import type { GrantStore } from '../grants/record';
+import type { Journal } from '../safety/journal';
 import type { ReadParameter } from '../safety/kill-switch';
 import { lazyAdapter, lazyFunction } from './lazy';
 
@@ -109,4 +110,14 @@ export const lazyRepeatGate = (tableName: string, owner: string, repeatAfterMs: 
       import('./clients/dynamodb'),
     ]);
     return stateTableRepeats(dynamoDbClient(), tableName, owner, repeatAfterMs);
+  });
+
+/** The journal in the state table: every write netwarden makes, with its inverse (shared/safety/journal.ts). */
+export const lazyJournal = (tableName: string) =>
+  lazyAdapter<Journal>(async () => {
+    const [{ stateTableJournal }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table/journal'),
+      import('./clients/dynamodb'),
+    ]);
+    return stateTableJournal(dynamoDbClient(), tableName);
   });
