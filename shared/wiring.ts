@@ -8,7 +8,7 @@
  */
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { lazyPublisher, lazyStringParameter } from './aws/lazy-adapters';
+import { lazyJournal, lazyPublisher, lazyStringParameter } from './aws/lazy-adapters';
 import { BaseConfig, parseConfig, selfRolePatterns } from './config';
 import type { EventSchema } from './events/event-schema';
 import { accountOfFunctionArn, type Home, homeOf, UNKNOWN_HOME } from './events/home';
@@ -17,6 +17,7 @@ import { unprocessableFinding } from './findings/unprocessable';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
+import type { Journal } from './safety/journal';
 import { cachedKillSwitch, type KillSwitch, killSwitchParameter, publishMarked } from './safety/kill-switch';
 import { type LeveledLog, type Log, leveledLog, log, now } from './wiring-base';
 
@@ -73,6 +74,15 @@ export interface Wiring {
    * an event may lead to a write, and while it is on, or cannot be read, decides in report mode.
    */
   readonly killSwitch: KillSwitch;
+}
+
+/**
+ * The journal every writing function records its writes in (shared/safety/journal.ts), with the call
+ * that reverses each: the state table's `journal#…` items, which only netwarden's roles may put. One
+ * factory, so the write gate and the handlers share it; the DynamoDB client loads on the first record.
+ */
+export function journalFor(config: Pick<PublishingConfig, 'STATE_TABLE_NAME'>): Journal {
+  return lazyJournal(config.STATE_TABLE_NAME);
 }
 
 /** Call once, at module scope (cold start): a bad environment or policy fails the cold start loudly. */

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { grantStore, LIVE_INDEX } from '../shared/aws/state-table/grants';
+import { JOURNAL_INDEX } from '../shared/aws/state-table/journal';
 import type { GrantStore } from '../shared/grants/record';
 
 export const STATE_TABLE_KEYS = {
@@ -15,6 +16,8 @@ export const STATE_TABLE_KEYS = {
     { AttributeName: 'sk', AttributeType: 'S' },
     { AttributeName: 'livePk', AttributeType: 'S' },
     { AttributeName: 'liveSk', AttributeType: 'S' },
+    { AttributeName: 'timePk', AttributeType: 'S' },
+    { AttributeName: 'timeSk', AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: 'pk', KeyType: 'HASH' },
@@ -26,6 +29,14 @@ export const STATE_TABLE_KEYS = {
       KeySchema: [
         { AttributeName: 'livePk', KeyType: 'HASH' },
         { AttributeName: 'liveSk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      IndexName: JOURNAL_INDEX,
+      KeySchema: [
+        { AttributeName: 'timePk', KeyType: 'HASH' },
+        { AttributeName: 'timeSk', KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'ALL' },
     },

@@ -17,6 +17,7 @@ import type { Publish } from '../findings/finding';
 import type { RepeatGate } from '../findings/repeats';
 import type { GrantStore } from '../grants/record';
 import type { BudgetCounter } from '../safety/budget';
+import type { Journal } from '../safety/journal';
 import type { ReadParameter } from '../safety/kill-switch';
 import { lazyAdapter, lazyFunction } from './lazy';
 
@@ -120,4 +121,14 @@ export const lazyRepeatGate = (tableName: string, owner: string, repeatAfterMs: 
       import('./clients/dynamodb'),
     ]);
     return stateTableRepeats(dynamoDbClient(), tableName, owner, repeatAfterMs);
+  });
+
+/** The journal in the state table: every write netwarden makes, with its inverse (shared/safety/journal.ts). */
+export const lazyJournal = (tableName: string) =>
+  lazyAdapter<Journal>(async () => {
+    const [{ stateTableJournal }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table/journal'),
+      import('./clients/dynamodb'),
+    ]);
+    return stateTableJournal(dynamoDbClient(), tableName);
   });

@@ -54,3 +54,45 @@ export interface JournalEntry {
 export interface Journal {
   record(entry: JournalEntry): Promise<void>;
 }
+
+/**
+ * Who wrote a journal record, as the state table's keys prove it (serverless.yml's table policy):
+ * `netwarden` for `journal#…` items, which only netwarden's own roles may put; `operator` for an undo's
+ * reversal (`undo#…`), which `netwarden undo` records with the operator's own credentials. Only a
+ * netwarden record's inverse is ever carried out; an operator's record can only say "already reversed".
+ */
+export type RecordedBy = 'netwarden' | 'operator';
+
+/** An entry as read back, with who wrote it; a reversal names the entry it reversed. */
+export interface JournalRecord {
+  readonly entry: JournalEntry;
+  readonly recordedBy: RecordedBy;
+  /** Set on a reversal made by `netwarden undo`: the id of the entry it reversed. */
+  readonly reverses?: string;
+}
+
+/** A page of records, newest first; `next` continues where this one stopped. */
+export interface JournalPage {
+  readonly records: JournalRecord[];
+  readonly next?: string;
+}
+
+export interface JournalWindow {
+  readonly since: Date;
+  readonly until: Date;
+  /** Only records of this security group id or target group ARN. */
+  readonly resource?: string;
+}
+
+/** What `netwarden history` and `netwarden undo` read, and where undo records its reversals. */
+export interface JournalReader {
+  /** Every record of one event (its entries and any reversal of them), newest first. */
+  byEvent(eventId: string): Promise<JournalRecord[]>;
+  /** Records made in the window, newest first, at most `limit` a page (default 100). */
+  page(
+    window: JournalWindow,
+    options?: { readonly limit?: number; readonly cursor?: string },
+  ): Promise<JournalPage>;
+  /** A reversal made by `netwarden undo`: `entry` is the reversal, `reverses` the entry it undid. */
+  recordReversal(entry: JournalEntry, reverses: JournalEntry): Promise<void>;
+}

@@ -35,6 +35,14 @@ const bySid = (role: string) =>
   Object.fromEntries(statements(role).map((statement) => [statement.Sid, statement]));
 const TABLE = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
 const INDEX = { 'Fn::Join': ['', [TABLE, '/index/live-by-expiry']] };
+/** Every writing role's journal statement: put journal#… items, nothing else (shared/aws/state-table/journal.ts). */
+const JOURNAL_WRITES = {
+  Sid: 'JournalWrites',
+  Effect: 'Allow',
+  Action: 'dynamodb:PutItem',
+  Resource: TABLE,
+  Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['journal#*'] } },
+};
 function environment(fn: string): Record<string, unknown> {
   const properties = packaged.template.Resources[`${fn}LambdaFunction`]?.Properties ?? {};
   return (properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -71,17 +79,23 @@ describe('the state table', () => {
     const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
       PolicyDocument: { Statement: Array<Statement & { Effect: string; Principal: unknown }> };
     };
-    const [deny] = policy.PolicyDocument.Statement;
+    const [deny, puts] = policy.PolicyDocument.Statement;
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*' });
-    expect(deny?.Action).toEqual(
-      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
-    );
-    const condition = deny?.Condition as
-      | { ArnNotEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }
-      | undefined;
-    const exempt = (condition?.ArnNotEquals['aws:PrincipalArn'] ?? []).map((arn) =>
-      arn['Fn::Sub'].replace(/^.*:role\//, ''),
-    );
+    expect(deny?.Action).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
+    // PutItem apart: every other principal may put only undo#… items (netwarden undo's reversals).
+    expect(puts).toMatchObject({ Sid: 'OthersPutOnlyUndoRecords', Effect: 'Deny', Principal: '*' });
+    expect(puts?.Action).toBe('dynamodb:PutItem');
+    expect(puts?.Condition?.['ForAnyValue:StringNotLike']).toEqual({ 'dynamodb:LeadingKeys': ['undo#*'] });
+    const exemptOf = (statement: Statement | undefined) =>
+      (
+        (
+          statement?.Condition as
+            | { ArnNotEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }
+            | undefined
+        )?.ArnNotEquals['aws:PrincipalArn'] ?? []
+      ).map((arn) => arn['Fn::Sub'].replace(/^.*:role\//, ''));
+    const exempt = exemptOf(deny);
+    expect(exemptOf(puts).sort()).toEqual(exempt.sort());
     const writers = resourcesOfType(packaged.template, 'AWS::IAM::Role')
       .filter(([id]) =>
         allowedActions(packaged.template, id).some((action) =>
@@ -116,7 +130,7 @@ describe('the state table', () => {
             'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/netwarden-prod-ap-northeast-2-heal-targets',
           },
         },
-        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['repeat#heal-targets#*'] },
+        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['repeat#heal-targets#*', 'journal#*'] },
       },
     });
     const writesOf = (role: string) =>
@@ -131,6 +145,7 @@ describe('the state table', () => {
         Resource: TABLE,
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#heal-targets#*'] } },
       },
+      JOURNAL_WRITES,
     ]);
     expect(bySid('ExpireGrantsRole').RememberReportedFindings).toEqual({
       Sid: 'RememberReportedFindings',
@@ -160,7 +175,7 @@ describe('the state table', () => {
           },
         },
         // ForAnyValue: any key outside event#… is refused (PutItem/UpdateItem always carry one).
-        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['event#*'] },
+        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['event#*', 'journal#*'] },
       },
     });
     const writes = statements('RevertSgDriftRole').filter((statement) =>
@@ -174,7 +189,37 @@ describe('the state table', () => {
         Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['event#*'] } },
       },
+      JOURNAL_WRITES,
     ]);
+  });
+
+  it('lets every writing role put journal entries (journal#…) and nobody change or delete one', () => {
+    for (const role of ['RevertSgDriftRole', 'HealTargetsRole', 'GrantAccessRole', 'ExpireGrantsRole'])
+      expect(bySid(role).JournalWrites, role).toEqual(JOURNAL_WRITES);
+    const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };
+    };
+    expect(
+      policy.PolicyDocument.Statement.find((statement) => statement.Sid === 'JournalIsAppendOnly'),
+    ).toEqual({
+      Sid: 'JournalIsAppendOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: [
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PartiQLInsert',
+        'dynamodb:PartiQLUpdate',
+        'dynamodb:PartiQLDelete',
+      ],
+      Resource: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+        'Fn::Sub': 'arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/netwarden-prod-state',
+      },
+      // No principal condition: netwarden's own roles cannot rewrite what they did either.
+      Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['journal#*', 'undo#*'] } },
+    });
   });
 
   it('refuses the table administration that would erase or blind the records to all but a stack deploy', () => {
@@ -245,6 +290,8 @@ describe('grant-access', () => {
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      // JournalWrites: journal#… items only (tested above).
+      'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'ec2:AuthorizeSecurityGroupIngress',
@@ -298,7 +345,8 @@ describe('expire-grants', () => {
 
   it('may query the open-grants index, settle records, find a pending rule, revoke ingress (no tag condition) and publish', () => {
     expect(allowedActions(packaged.template, 'ExpireGrantsRole')).toEqual([
-      // PutItem: report mode's repeat records only (repeat#expire-grants#…), tested above.
+      // PutItem: report mode's repeat records only (repeat#expire-grants#…), and journal#… items, tested above.
+      'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
@@ -322,6 +370,7 @@ describe('expire-grants', () => {
         (statement) =>
           statement.Condition === undefined ||
           statement.Sid === 'RememberReportedFindings' ||
+          statement.Sid === 'JournalWrites' ||
           statement.Sid === 'SettleGrants',
       ),
     ).toBe(true);

@@ -207,7 +207,8 @@ describe('revert-sg-drift', () => {
   it('has its own role allowing only the ec2, sns and state-table calls it uses (plus logs and its DLQ)', () => {
     expect(allowedActions(packaged.template, 'RevertSgDriftRole')).toEqual([
       'dynamodb:GetItem',
-      // Its event records only (event#…): test/packaging/grants-template.test.ts.
+      // Its event records only (event#…), and journal entries (journal#…): test/packaging/grants-template.test.ts.
+      'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'ec2:AuthorizeSecurityGroupEgress',
@@ -302,8 +303,9 @@ describe('heal-targets', () => {
 
   it('has its own role: the describes it makes, start/reboot, heal tags, re-registration on opted-in groups only', () => {
     expect(allowedActions(packaged.template, 'HealTargetsRole')).toEqual([
-      // Its repeat records only (repeat#heal-targets#…): test/packaging/grants-template.test.ts.
+      // Its repeat records only (repeat#heal-targets#…), and journal entries (journal#…): test/packaging/grants-template.test.ts.
       'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
       'dynamodb:PutItem',
       'ec2:CreateTags',
       'ec2:DeleteTags',
