@@ -1,5 +1,5 @@
 /**
- * Posting to a Slack incoming webhook: fetch and a small retry, nothing more.
+ * Posting to a Slack incoming webhook: one POST (node:http, see http-post.ts) and a small retry, nothing more.
  * - 200 `ok` is success.
  * - 429 waits `Retry-After` seconds (Slack's rate limit is about one message a second per webhook).
  * - 5xx, timeouts and network errors retry with exponential backoff while the time budget lasts.
@@ -9,6 +9,7 @@
  * The webhook URL is a secret: no message, error or cause this module produces contains it.
  */
 import { type SlackMessage, violations } from './blocks';
+import { type PostWebhook, postWebhook, type WebhookResponse } from './http-post';
 
 export class SlackRejected extends Error {
   override readonly name = 'SlackRejected';
@@ -32,7 +33,8 @@ export class InvalidSlackMessage extends Error {
 }
 
 export interface SendDeps {
-  readonly fetch: typeof fetch;
+  /** A fetch-shaped POST: the global `fetch` fits; the function itself uses node:http (http-post.ts). */
+  readonly fetch: PostWebhook;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
 }
@@ -53,7 +55,7 @@ export const RETRY = {
 } as const;
 
 export const realSendDeps: SendDeps = {
-  fetch: (...args) => fetch(...args),
+  fetch: postWebhook,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => Date.now(),
 };
@@ -93,7 +95,7 @@ async function attempt(
   timeoutMs: number,
   n: number,
 ): Promise<Attempt> {
-  let response: Response;
+  let response: WebhookResponse;
   try {
     response = await deps.fetch(url, {
       method: 'POST',
