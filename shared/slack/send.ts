@@ -11,7 +11,7 @@
 import { type SlackMessage, violations } from './blocks';
 
 export class SlackRejected extends Error {
-  override readonly name = 'SlackRejected';
+  override readonly name: string = 'SlackRejected';
   constructor(
     readonly status: number,
     /** Slack's error code, e.g. `invalid_payload`: plain text, not JSON. */
