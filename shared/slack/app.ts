@@ -31,3 +31,13 @@ export interface ThreadStore {
   /** Records the first message; false when another post recorded one first (a conditional write). */
   claim(storyKey: string, ref: MessageRef): Promise<boolean>;
 }
+
+/**
+ * The end of a story: the next message about the same thing starts a new thread (a new alarm after
+ * its OK, a new grant of the same access after the last expired). Kept apart from ThreadStore so
+ * that the readers of a story need not be able to end one.
+ */
+export interface StoryEnds {
+  /** Forgets the story's first message; nothing when there is none. */
+  release(storyKey: string): Promise<void>;
+}

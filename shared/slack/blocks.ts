@@ -47,6 +47,11 @@ export interface SlackMessage<T extends string = Escaped> {
   /** The notification fallback: what push notifications and screen readers show. Always present. */
   readonly text: T;
   readonly blocks: ReadonlyArray<Block<T>>;
+  /**
+   * The colour bar beside the message (app mode: the blocks go inside one attachment of this colour,
+   * `#rrggbb`). Absent: plain blocks, as the webhook sends them.
+   */
+  readonly color?: string;
 }
 
 export const LIMITS = {

@@ -12,7 +12,7 @@ import { type SlackMessage, violations } from './blocks';
 import { type PostWebhook, postWebhook, type WebhookResponse } from './http-post';
 
 export class SlackRejected extends Error {
-  override readonly name = 'SlackRejected';
+  override readonly name: string = 'SlackRejected';
   constructor(
     readonly status: number,
     /** Slack's error code, e.g. `invalid_payload`: plain text, not JSON. */

@@ -151,12 +151,17 @@ describe('notify-slack resources', () => {
       resource('NotifySlackLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> }
     ).Variables;
     expect(env.SLACK_WEBHOOK_PARAMETER).toBe('/netwarden/prod/slack-webhook-url');
+    expect(env.SLACK_MODE).toBe('webhook');
+    expect(env.SLACK_BOT_TOKEN_PARAMETER).toBe('/netwarden/prod/slack-bot-token');
   });
 });
 
 describe('notify-slack role', () => {
-  it('allows only GetParameter, Decrypt via SSM, the SQS consumer calls and its logs', () => {
+  it('allows only GetParameter, Decrypt via SSM, its thread items, the SQS consumer calls and its logs', () => {
     expect(allowedActions(packaged.template, 'NotifySlackRole')).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
       'kms:Decrypt',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
@@ -172,15 +177,18 @@ describe('notify-slack role', () => {
     });
   });
 
-  it('scopes GetParameter to the one parameter, Decrypt to SSM, SQS to the one queue', () => {
+  it('scopes GetParameter to the webhook and the bot token, Decrypt to SSM, SQS to the one queue', () => {
     const byAction = (action: string) =>
       statementsOf('NotifySlackRole').find((s) =>
         (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action),
       );
-    expect(byAction('ssm:GetParameter')?.Resource).toEqual({
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
-      'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-webhook-url',
+    const parameterArn = (name: string) => ({
+      'Fn::Sub': `arn:aws:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`,
     });
+    expect(byAction('ssm:GetParameter')?.Resource).toEqual([
+      parameterArn('/netwarden/prod/slack-webhook-url'),
+      parameterArn('/netwarden/prod/slack-bot-token'),
+    ]);
     expect(byAction('kms:Decrypt')?.Condition).toEqual({
       StringEquals: {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
@@ -188,6 +196,36 @@ describe('notify-slack role', () => {
       },
     });
     expect(byAction('sqs:ReceiveMessage')?.Resource).toEqual(queueArn);
+  });
+
+  it('reads and writes only slack-thread# items of the state table, in its own policy and in the table’s', () => {
+    const threads = statementsOf('NotifySlackRole').find((s) => s.Sid === 'KeepSlackThreads');
+    expect(threads).toEqual({
+      Sid: 'KeepSlackThreads',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slack-thread#*'] } },
+    });
+    const tablePolicy = resource('StateTable').Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: Statement[] };
+    };
+    expect(
+      tablePolicy.PolicyDocument.Statement.find((s) => s.Sid === 'NotifySlackWritesOnlyThreadRefs'),
+    ).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+      Condition: {
+        ArnEquals: {
+          'aws:PrincipalArn': {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+            'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/netwarden-prod-ap-northeast-2-notify-slack',
+          },
+        },
+        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['slack-thread#*'] },
+      },
+    });
   });
 });
 
