@@ -110,8 +110,11 @@ describe('packaged service', () => {
   });
 
   it("names netwarden's writing roles exactly, so a role squatting the netwarden-prod- prefix is not trusted", () => {
+    // The writers that matter here change the estate (EC2, ELBv2): CloudTrail shows their changes, and
+    // revert-sg-drift must know them as netwarden's own. notify-slack's only write is a Slack thread
+    // reference in the state table, which no CloudTrail security-group event ever names.
     const READ_OR_PLUMBING =
-      /^(logs|sns|sqs|ssm|kms|s3|cloudtrail|cloudwatch|acm):|:(Describe|Get|List|Lookup|Query)/;
+      /^(logs|sns|sqs|ssm|kms|s3|cloudtrail|cloudwatch|acm):|^dynamodb:|:(Describe|Get|List|Lookup|Query)/;
     const writers = resourcesOfType(packaged.template, 'AWS::IAM::Role')
       .filter(([id]) =>
         allowedActions(packaged.template, id).some((action) => !READ_OR_PLUMBING.test(action)),
