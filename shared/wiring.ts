@@ -8,7 +8,7 @@
  */
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { lazyJournal, lazyPublisher, lazyStringParameter } from './aws/lazy-adapters';
+import { lazyBudgetCounter, lazyJournal, lazyPublisher, lazyStringParameter } from './aws/lazy-adapters';
 import { BaseConfig, parseConfig, selfRolePatterns } from './config';
 import type { EventSchema } from './events/event-schema';
 import { accountOfFunctionArn, type Home, homeOf, UNKNOWN_HOME } from './events/home';
@@ -17,6 +17,7 @@ import { unprocessableFinding } from './findings/unprocessable';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import type { Policy } from './policy/schema';
+import { type WriteGate, writeGate } from './safety/gate';
 import type { Journal } from './safety/journal';
 import { cachedKillSwitch, type KillSwitch, killSwitchParameter, publishMarked } from './safety/kill-switch';
 import { type LeveledLog, type Log, leveledLog, log, now } from './wiring-base';
@@ -74,6 +75,11 @@ export interface Wiring {
    * an event may lead to a write, and while it is on, or cannot be read, decides in report mode.
    */
   readonly killSwitch: KillSwitch;
+  /**
+   * The one way to write to the estate (shared/safety/gate.ts): charges the blast-radius budget in the
+   * state table before each write, journals each call and its inverse after it.
+   */
+  readonly gate: WriteGate;
 }
 
 /**
@@ -106,6 +112,21 @@ export function wire(name: FunctionName): Wiring {
     )(unprocessableFinding(reason, now(), { function: name, mode, ...(eventId ? { eventId } : {}) }));
     return { status: 'unprocessable', reason };
   };
+  const gate = writeGate({
+    function: name,
+    stage: config.NETWARDEN_STAGE,
+    counter: lazyBudgetCounter(config.STATE_TABLE_NAME),
+    limits: {
+      windowMs: policy.budget.window,
+      perAccount: policy.budget.perAccount,
+      perGroup: policy.budget.perGroup,
+    },
+    journal: journalFor(config),
+    publish,
+    now,
+    warn: leveledLog.warn,
+    error: leveledLog.error,
+  });
   return {
     config,
     policy,
@@ -126,5 +147,6 @@ export function wire(name: FunctionName): Wiring {
     },
     wayIn: (schema) => ({ schema, unprocessable }),
     killSwitch,
+    gate,
   };
 }

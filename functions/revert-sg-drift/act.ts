@@ -4,14 +4,24 @@
  * (reexamine.ts), so both judge, act and report exactly alike.
  */
 
+import { authorizeRulesCall, revokeAuthorizedCall, revokeRulesCall } from '../../shared/aws/calls';
 import { errorMessage, isGone } from '../../shared/errors';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding } from '../../shared/findings/finding';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
+import { markHeldBack } from '../../shared/safety/budget';
+import {
+  type Made,
+  UNGATED,
+  type WriteGate,
+  type WriteRequest,
+  type Written,
+} from '../../shared/safety/gate';
+import { findingActor } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
 import type { SgDecision } from '../../shared/sg/decide';
-import { groupGoneFinding, type LeftRule, sgFinding } from '../../shared/sg/findings';
+import { groupGoneFinding, type LeftRule, plannedCalls, sgFinding } from '../../shared/sg/findings';
 
 export type ActingDecision = Exclude<SgDecision, { type: 'ignore' }>;
 
@@ -40,6 +50,8 @@ export function decideContext(deps: {
 export interface CarryOutDeps {
   readonly sg: SecurityGroups;
   readonly now: () => Date;
+  /** Every write passes it: the blast-radius budget before, the journal after (shared/safety/gate.ts). */
+  readonly gate?: WriteGate;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -94,7 +106,7 @@ export async function carryOut(
   decision: ActingDecision,
   event: SgEvent,
   mode: Mode,
-  deps: { readonly sg: SecurityGroups; readonly now: () => Date },
+  deps: { readonly sg: SecurityGroups; readonly now: () => Date; readonly gate?: WriteGate },
   left: ReadonlyArray<LeftRule> = [],
 ): Promise<Finding> {
   const now = deps.now();
@@ -102,11 +114,29 @@ export async function carryOut(
   if (decision.type === 'report') return sgFinding(decision, event, 'no-action', mode, now);
   if (mode === 'report') return sgFinding(decision, event, 'would-act', mode, now, leftOf);
   try {
-    return await act(decision, event, mode, now, leftOf, deps.sg);
+    const gate = deps.gate ?? UNGATED;
+    const written = await gate.write(writeRequest(decision, event), () =>
+      act(decision, event, mode, now, leftOf, deps.sg),
+    );
+    if (written.status === 'written') return written.value;
+    // Past the blast-radius budget: this decision is reported as enforce mode would have made it, held back.
+    return markHeldBack(sgFinding(decision, event, 'would-act', 'report', now, leftOf), written.held);
   } catch (error) {
     if (!isGone(error, 'security group')) throw error;
     return groupGoneFinding(decision.groupId, event, mode, now, decision.rules);
   }
+}
+
+/** What the gate charges and journals for a decision on `event`. */
+function writeRequest(decision: Exclude<ActingDecision, { type: 'report' }>, event: SgEvent): WriteRequest {
+  const actor = findingActor(event.actor);
+  return {
+    scope: { account: event.account ?? 'unknown', group: decision.groupId },
+    ...(event.region ? { region: event.region } : {}),
+    eventId: event.eventId,
+    cause: actor.arn ?? actor.display,
+    planned: plannedCalls(decision),
+  };
 }
 
 async function act(
@@ -116,21 +146,46 @@ async function act(
   now: Date,
   leftOf: { left?: ReadonlyArray<LeftRule> },
   sg: SecurityGroups,
-): Promise<Finding> {
+): Promise<Written<Finding>> {
+  const { groupId, direction } = decision;
   if (decision.type === 'revoke') {
     const ruleIds = decision.rules.map((rule) => rule.ruleId).filter((id): id is string => id !== undefined);
-    const result = await sg.revokeRules(decision.groupId, decision.direction, ruleIds);
+    const result = await sg.revokeRules(groupId, direction, ruleIds);
     const outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
-    return sgFinding(decision, event, outcome, mode, now, {
+    const finding = sgFinding(decision, event, outcome, mode, now, {
       ...leftOf,
       details: { revoked: result.revoked, alreadyGone: result.alreadyGone },
     });
+    const revoked = decision.rules.filter((rule) => rule.ruleId && result.revoked.includes(rule.ruleId));
+    const made: Made[] =
+      revoked.length > 0
+        ? [
+            {
+              action: 'revoke',
+              resource: groupId,
+              call: revokeRulesCall(groupId, direction, result.revoked),
+              inverse: authorizeRulesCall(groupId, direction, revoked),
+            },
+          ]
+        : [];
+    return { value: finding, made, finding: { kind: finding.kind, title: finding.title } };
   }
-  const result = await sg.authorizeRules(decision.groupId, decision.direction, decision.rules, {
-    'netwarden:restored': 'baseline',
-  });
+  const tags = { 'netwarden:restored': 'baseline' };
+  const result = await sg.authorizeRules(groupId, direction, decision.rules, tags);
   const outcome = result.authorized.length > 0 ? 'acted' : 'already-done';
-  return sgFinding(decision, event, outcome, mode, now, {
+  const finding = sgFinding(decision, event, outcome, mode, now, {
     details: { restored: result.authorized.length, alreadyPresent: result.alreadyPresent.length },
   });
+  const made: Made[] =
+    result.authorized.length > 0
+      ? [
+          {
+            action: 'restore',
+            resource: groupId,
+            call: authorizeRulesCall(groupId, direction, result.authorized, tags),
+            inverse: revokeAuthorizedCall(groupId, direction, result.created ?? [], result.authorized),
+          },
+        ]
+      : [];
+  return { value: finding, made, finding: { kind: finding.kind, title: finding.title } };
 }

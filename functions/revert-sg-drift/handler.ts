@@ -12,7 +12,7 @@ import { wire } from '../../shared/wiring';
 import { describeOutcome, revertDrift } from './revert';
 import { RevertEvent } from './schema';
 
-const { config, policy, publish, now, log, leveledLog, selfRoles, atHome, wayIn, killSwitch } =
+const { config, policy, publish, now, log, leveledLog, selfRoles, atHome, wayIn, killSwitch, gate } =
   wire('revert-sg-drift');
 const sg = lazySecurityGroups();
 // Terraform state named by the policy is baseline too (read at most once per 5 minutes).
@@ -35,6 +35,8 @@ const deps = {
   ledger: lazyEventLedger(config.STATE_TABLE_NAME, 'revert-sg-drift'),
   // Read once an event may lead to a write: while it is on, the event is decided in report mode.
   killSwitch,
+  // Every revoke and restore: charged to the blast-radius budget first, journaled after.
+  gate,
   ...(stateBaseline && {
     extraBaseline: baselineOrNothing(stateBaseline, (error) =>
       leveledLog.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),

@@ -11,6 +11,7 @@ import { lookUpGrants, recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
+import type { WriteGate } from '../../shared/safety/gate';
 import { held, type KillSwitch } from '../../shared/safety/kill-switch';
 import { type Actor, describeCall, findingActor } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
@@ -31,6 +32,8 @@ export interface ReexamineDeps {
   readonly extraBaseline?: (groupId: string) => Promise<Rule[] | undefined>;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
   readonly killSwitch?: KillSwitch;
+  /** Every write passes it: the blast-radius budget before, the journal after (shared/safety/gate.ts). */
+  readonly gate?: WriteGate;
 }
 
 /** Call after deps.protectedGroups.forget(groupId), so that the group's facts are read as they are now. */

@@ -15,6 +15,7 @@ import type { GrantRecordReader } from '../../shared/grants/record';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
+import type { WriteGate } from '../../shared/safety/gate';
 import { held, type KillSwitch } from '../../shared/safety/kill-switch';
 import { isSelf } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
@@ -53,6 +54,8 @@ export interface RevertDeps {
   readonly claimUntil?: Date;
   /** Read once an event is to be judged: while it is on (or unreadable), report mode (shared/safety/kill-switch.ts). */
   readonly killSwitch?: KillSwitch;
+  /** Every write passes it: the blast-radius budget before, the journal after (shared/safety/gate.ts). */
+  readonly gate?: WriteGate;
 }
 
 export type RevertOutcome =
