@@ -45,6 +45,8 @@ export const FINDING_KINDS = [
   // daily-check, weekly-check
   'check.daily',
   'check.weekly',
+  // netwarden undo: one per reversal of a journal entry
+  'safety.undone',
   // any function, for an event it could not read
   'unprocessable',
 ] as const;

@@ -379,6 +379,7 @@ export const FINDING_LAYOUT = {
   'targets.foreign-event': 'decision',
   'check.daily': 'digest',
   'check.weekly': 'digest',
+  'safety.undone': 'decision',
   unprocessable: 'decision',
 } as const satisfies Record<FindingKind, 'decision' | 'digest'>;
 
