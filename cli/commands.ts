@@ -17,6 +17,8 @@ export const COMMANDS: Record<CommandName, () => Promise<CliCommand>> = {
   pause: () => import('./pause').then((module) => module.pause),
   resume: () => import('./pause').then((module) => module.resume),
   status: () => import('./pause').then((module) => module.status),
+  history: () => import('./undo').then((module) => module.history),
+  undo: () => import('./undo').then((module) => module.undo),
 };
 
 export function isCommand(name: string): name is CommandName {

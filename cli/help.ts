@@ -17,6 +17,8 @@ export const USAGE = {
   pause: 'usage: netwarden pause --stage NAME [--reason "…"]',
   resume: 'usage: netwarden resume --stage NAME',
   status: 'usage: netwarden status --stage NAME',
+  history: 'usage: netwarden history --stage NAME [--since 1d] [--group sg-…] [--state-table NAME]',
+  undo: 'usage: netwarden undo <event id> | --since 15m [--group sg-…] --stage NAME [--yes] [--state-table NAME]',
 } as const;
 
 export type CommandName = keyof typeof USAGE;
@@ -111,6 +113,30 @@ ${GRANT_ACCESS}`,
   Reads /netwarden/<stage>/paused as the functions do: absent or "false" is running; "true" is
   paused; anything else, or a parameter that cannot be read, holds the functions in report mode.
   --stage NAME    the deployed stage (default: NETWARDEN_STAGE)`,
+  },
+  history: {
+    summary: 'list what netwarden did (the journal), newest first',
+    help: `${USAGE.history}
+  Lists every write netwarden made (revoke, restore, start, reboot, re-register, grant, expiry, tag)
+  with its cause, event id and finding, and the reversals netwarden undo made. Reads only.
+  --stage NAME          the deployed stage (default: NETWARDEN_STAGE); its table is netwarden-<stage>-state
+  --since 1d            how far back (default 1d, at most 90d: the journal keeps 90 days)
+  --group sg-…          only what was done to this security group
+  --state-table NAME    the table itself (default: STATE_TABLE_NAME)`,
+  },
+  undo: {
+    summary: 'reverse what netwarden did for one event, or in a window (a dry run unless confirmed)',
+    help: `${USAGE.undo}
+  Shows what it would reverse and what it leaves (a reversal that would breach a guardrail, an
+  expired grant, a reboot …, each with the reason), then reverses only when confirmed: --yes, or y
+  at the terminal. Reversals use your own AWS credentials and are recorded in the state table.
+  Pause netwarden first (netwarden pause): a running revert-sg-drift reverts re-created rules.
+  <event id>            the event whose writes to reverse (every finding carries it)
+  --since 15m           every write in this window instead, newest first
+  --group sg-…          with --since: only writes to this security group
+  --yes                 reverse without asking
+  --stage NAME          the deployed stage (default: NETWARDEN_STAGE); its table is netwarden-<stage>-state
+  --state-table NAME    the table itself (default: STATE_TABLE_NAME)`,
   },
 };
 

@@ -5,6 +5,8 @@
 export interface CliIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Asks the person at the terminal and returns the answer; absent when there is none (a pipe, CI). */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 /** Exit status: 0 done, 1 failed or could not run, 2 usage error. */

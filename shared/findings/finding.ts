@@ -47,6 +47,8 @@ export const FINDING_KINDS = [
   'check.weekly',
   // any function that writes: the blast-radius budget is used up (shared/safety/budget.ts)
   'safety.budget-exhausted',
+  // netwarden undo: one per reversal of a journal entry
+  'safety.undone',
   // any function, for an event it could not read
   'unprocessable',
 ] as const;

@@ -95,8 +95,11 @@ export interface DecideContext {
   readonly isRecordedGrant?: (rule: Rule) => boolean;
 }
 
-/** The guardrail a rule breaches, named the way the policy file reads: `forbid[1] of "front-door"`. */
-function guardrailOf(sections: ReadonlyArray<SecurityGroupPolicy>, rule: Rule): string | undefined {
+/**
+ * The guardrail a rule breaches, named the way the policy file reads: `forbid[1] of "front-door"`. Also
+ * what `netwarden undo` checks before it re-creates a rule (shared/safety/undo.ts).
+ */
+export function guardrailOf(sections: ReadonlyArray<SecurityGroupPolicy>, rule: Rule): string | undefined {
   for (const section of sections) {
     const index = section.forbid.findIndex((forbid) => forbidMatches(forbid, rule));
     if (index >= 0) return `forbid[${index}] of "${section.name}"`;
@@ -116,7 +119,7 @@ const WORLD_PEERS: ReadonlyArray<Rule['peer']> = [
  * entries (another API call, and the list can change later without any security-group event), so
  * such a rule can be neither proven a breach nor passed as none.
  */
-function unverifiableGuardrailOf(
+export function unverifiableGuardrailOf(
   sections: ReadonlyArray<SecurityGroupPolicy>,
   rule: Rule,
 ): { guardrail: string; prefixListId: string } | undefined {

@@ -380,6 +380,7 @@ export const FINDING_LAYOUT = {
   'check.daily': 'digest',
   'check.weekly': 'digest',
   'safety.budget-exhausted': 'decision',
+  'safety.undone': 'decision',
   unprocessable: 'decision',
 } as const satisfies Record<FindingKind, 'decision' | 'digest'>;
 

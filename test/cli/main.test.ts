@@ -122,13 +122,13 @@ describe('netwarden help and usage errors', () => {
     expect(await main(['frobnicate'], io)).toBe(2);
     expect(out).toEqual([]);
     expect(err).toEqual([
-      'unknown command "frobnicate": one of demo, grant, grants, revoke, check, redrive, policy, sandbox, pause, resume, status',
+      'unknown command "frobnicate": one of demo, grant, grants, revoke, check, redrive, policy, sandbox, pause, resume, status, history, undo',
       'see: netwarden --help',
     ]);
     const topic = captured();
     expect(await main(['help', 'frobnicate'], topic.io)).toBe(2);
     expect(topic.err[0]).toBe(
-      'unknown command "frobnicate": one of demo, grant, grants, revoke, check, redrive, policy, sandbox, pause, resume, status',
+      'unknown command "frobnicate": one of demo, grant, grants, revoke, check, redrive, policy, sandbox, pause, resume, status, history, undo',
     );
   });
 

@@ -1,0 +1,337 @@
+/**
+ * `netwarden history` and `netwarden undo`: what netwarden did, from the journal in its state table
+ * (shared/aws/state-table/journal.ts), and its reversal. Undo plans with shared/safety/undo.ts (the
+ * guardrails of any write), prints the plan, and reverses only when confirmed (`--yes`, or y at the
+ * terminal); each reversal goes through the EC2/ELBv2 adapters with the caller's own credentials, is
+ * printed as its `safety.undone` finding, and is recorded in the state table (undo#…). Runbook:
+ * docs/operations.md (pause first: a running revert-sg-drift would revert the re-created rules).
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { awsErrorCode, errorMessage, isGone } from '../shared/errors';
+import type { LoadBalancing } from '../shared/estate/load-balancing';
+import type { SecurityGroups } from '../shared/estate/security-groups';
+import { formatDuration, parseDuration } from '../shared/policy/duration';
+import { loadPolicy } from '../shared/policy/load';
+import type { GroupFacts } from '../shared/policy/match';
+import type { JournalEntry, JournalReader, JournalRecord } from '../shared/safety/journal';
+import {
+  groupsToRead,
+  planUndo,
+  reversalLine,
+  type UndoOutcome,
+  type UndoStep,
+  undoneFinding,
+} from '../shared/safety/undo';
+import { requireAwsCaller } from './aws-caller';
+import { USAGE } from './help';
+import type { CliCommand, CliIo } from './io';
+
+const STAGE = /^[A-Za-z0-9-]{1,23}$/;
+const GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+/** The journal keeps 90 days (its TTL). */
+const MAX_SINCE_MS = 90 * 86_400_000;
+
+/** The state table: --state-table, else STATE_TABLE_NAME, else the stage's `netwarden-<stage>-state`. */
+function tableName(values: { 'state-table'?: string; stage?: string }): string | string[] {
+  const named = values['state-table'] ?? process.env.STATE_TABLE_NAME;
+  if (named) return named;
+  const stage = values.stage ?? process.env.NETWARDEN_STAGE;
+  if (!stage || !STAGE.test(stage))
+    return [
+      `--stage needs the stage's name (letters, digits and dashes), got ${JSON.stringify(stage ?? '')} (or name the table with --state-table)`,
+    ];
+  return `netwarden-${stage}-state`;
+}
+
+function sinceOf(text: string | undefined, fallback: string, now: Date): Date | string {
+  const ms = parseDuration(text ?? fallback);
+  if (ms === undefined) return `--since needs a duration such as 15m, 2h or 1d, got ${JSON.stringify(text)}`;
+  if (ms > MAX_SINCE_MS)
+    return `--since goes back at most 90d (the journal keeps 90 days), got ${JSON.stringify(text)}`;
+  return new Date(now.getTime() - ms);
+}
+
+async function readerFor(table: string): Promise<JournalReader> {
+  const [{ journalReader }, { dynamoDbClient }] = await Promise.all([
+    import('../shared/aws/state-table/journal'),
+    import('../shared/aws/clients/dynamodb'),
+  ]);
+  return journalReader(dynamoDbClient(), table);
+}
+
+async function windowRecords(reader: JournalReader, since: Date, now: Date, group?: string) {
+  const { allInWindow } = await import('../shared/aws/state-table/journal');
+  return allInWindow(reader, { since, until: now, ...(group ? { resource: group } : {}) });
+}
+
+const COMMON = {
+  stage: { type: 'string' },
+  'state-table': { type: 'string' },
+  since: { type: 'string' },
+  group: { type: 'string' },
+} as const;
+
+function entryLine(entry: JournalEntry): string {
+  return `${entry.at}  ${entry.function} ${entry.action} ${entry.resource}  event ${entry.eventId}  ${entry.finding.kind}: ${entry.finding.title}`;
+}
+
+export const history: CliCommand = async (args, io) => {
+  let values: { stage?: string; 'state-table'?: string; since?: string; group?: string };
+  try {
+    ({ values } = parseArgs({ args, options: COMMON, strict: true }));
+  } catch (error) {
+    io.err(`${errorMessage(error)}\n${USAGE.history}`);
+    return 2;
+  }
+  const now = new Date();
+  const table = tableName(values);
+  const since = sinceOf(values.since, '1d', now);
+  const problem = typeof table === 'string' ? undefined : table[0];
+  const usage = problem ?? (typeof since === 'string' ? since : groupProblem(values.group));
+  if (usage) {
+    io.err(`${usage}\n${USAGE.history}`);
+    return 2;
+  }
+  await requireAwsCaller({ region: true });
+  let records: JournalRecord[];
+  try {
+    records = await windowRecords(await readerFor(table as string), since as Date, now, values.group);
+  } catch (error) {
+    io.err(`could not read the journal in ${table as string}: ${awsErrorCode(error) ?? errorMessage(error)}`);
+    return 1;
+  }
+  const span = `the last ${formatDuration(now.getTime() - (since as Date).getTime())}`;
+  if (records.length === 0) {
+    io.out(`netwarden made no write in ${span}${values.group ? ` on ${values.group}` : ''}`);
+    return 0;
+  }
+  for (const { entry, recordedBy, reverses } of records)
+    io.out(
+      recordedBy === 'operator'
+        ? `${entry.at}  undo (recorded with an operator's credentials) ${entry.eventId} reversed entry ${reverses}: ${entry.finding.title}`
+        : entryLine(entry),
+    );
+  return 0;
+};
+
+function groupProblem(group: string | undefined): string | undefined {
+  if (group === undefined || GROUP_ID.test(group)) return undefined;
+  return `--group needs a security group id (sg-…), got ${JSON.stringify(group)}`;
+}
+
+/** The collaborators undo acts through; tests pass the same adapters on the simulated account. */
+export interface UndoDeps {
+  readonly reader: JournalReader;
+  readonly sg: SecurityGroups;
+  readonly lb: Pick<LoadBalancing, 'registerTargets'>;
+  readonly now: () => Date;
+  readonly region: string;
+  readonly policyPath: string;
+}
+
+let injected: UndoDeps | undefined;
+/** Lets tests hand undo its collaborators (the simulated account, dynalite). */
+export function useUndoDeps(deps: UndoDeps | undefined): void {
+  injected = deps;
+}
+
+async function defaultDeps(table: string): Promise<UndoDeps> {
+  const [{ lazySecurityGroups, lazyLoadBalancing }, { ec2Client }] = await Promise.all([
+    import('../shared/aws/lazy-adapters'),
+    import('../shared/aws/clients'),
+  ]);
+  return {
+    reader: await readerFor(table),
+    sg: lazySecurityGroups(),
+    lb: lazyLoadBalancing(),
+    now: () => new Date(),
+    region: await ec2Client().config.region(),
+    policyPath: process.env.POLICY_PATH ?? 'netwarden.policy.yml',
+  };
+}
+
+/** Facts of the groups undo would re-create rules in; a group that is gone is simply absent. */
+async function groupFacts(sg: SecurityGroups, ids: ReadonlyArray<string>): Promise<Map<string, GroupFacts>> {
+  const facts = new Map<string, GroupFacts>();
+  for (const id of ids) {
+    try {
+      for (const group of await sg.describeGroups({ groupIds: [id] })) facts.set(group.groupId, group);
+    } catch (error) {
+      if (!isGone(error, 'security group')) throw error;
+    }
+  }
+  return facts;
+}
+
+type Reverse = Extract<UndoStep, { verdict: 'reverse' }>;
+
+async function reverse(step: Reverse, deps: UndoDeps): Promise<UndoOutcome> {
+  const { reversal } = step;
+  switch (reversal.type) {
+    case 'authorize': {
+      const result = await deps.sg.authorizeRules(reversal.groupId, reversal.direction, [...reversal.rules]);
+      return result.authorized.length > 0 ? 'acted' : 'already-done';
+    }
+    case 'revoke': {
+      const result = await deps.sg.revokeRules(reversal.groupId, reversal.direction, [...reversal.ruleIds]);
+      return result.revoked.length > 0 ? 'acted' : 'already-done';
+    }
+    case 'register':
+      await deps.lb.registerTargets(reversal.targetGroupArn, reversal.targets);
+      return 'acted';
+  }
+}
+
+const ACTION_OF: Record<Reverse['reversal']['type'], JournalEntry['action']> = {
+  authorize: 'restore',
+  revoke: 'revoke',
+  register: 'register',
+};
+
+/** The reversal as a journal entry of its own, recorded under undo#… (the operator's record). */
+function reversalEntry(step: Reverse, undoId: string, at: Date, title: string): JournalEntry {
+  return {
+    id: `${at.toISOString()}#${randomUUID().slice(0, 8)}`,
+    at: at.toISOString(),
+    account: step.entry.account,
+    region: step.entry.region,
+    function: 'netwarden undo',
+    action: ACTION_OF[step.reversal.type],
+    resource: step.entry.resource,
+    cause: `netwarden undo ${undoId}, with the operator's credentials`,
+    eventId: undoId,
+    finding: { kind: 'safety.undone', title },
+    call: step.call,
+    inverse: { irreversible: 'a reversal made by netwarden undo is not undone again: reverse it by hand' },
+  };
+}
+
+export const undo: CliCommand = async (args, io) => {
+  let parsed: ReturnType<typeof parseUndo>;
+  try {
+    parsed = parseUndo(args);
+  } catch (error) {
+    io.err(`${errorMessage(error)}\n${USAGE.undo}`);
+    return 2;
+  }
+  const { values } = parsed;
+  const [eventId, ...extra] = parsed.positionals;
+  const usage = (text: string) => {
+    io.err(`${text}\n${USAGE.undo}`);
+    return 2;
+  };
+  if (extra.length > 0)
+    return usage(`undo takes one event id, found ${JSON.stringify(parsed.positionals.join(' '))}`);
+  if ((eventId === undefined) === (values.since === undefined))
+    return usage('name one event id, or --since with a duration (e.g. --since 15m), not both');
+  if (eventId !== undefined && values.group !== undefined)
+    return usage('--group goes with --since, not with an event id');
+  const group = groupProblem(values.group);
+  if (group) return usage(group);
+  const table = tableName(values);
+  if (typeof table !== 'string') return usage(table[0] ?? '');
+  if (!injected) await requireAwsCaller({ region: true });
+  const deps = injected ?? (await defaultDeps(table));
+  const now = deps.now();
+  let records: JournalRecord[];
+  try {
+    if (eventId !== undefined) records = await deps.reader.byEvent(eventId);
+    else {
+      const since = sinceOf(values.since, '15m', now);
+      if (typeof since === 'string') return usage(since);
+      records = await windowRecords(deps.reader, since, now, values.group);
+    }
+  } catch (error) {
+    io.err(`could not read the journal in ${table}: ${awsErrorCode(error) ?? errorMessage(error)}`);
+    return 1;
+  }
+  let plan: UndoStep[];
+  try {
+    const groups = await groupFacts(deps.sg, groupsToRead(records));
+    plan = planUndo(records, { policy: loadPolicy(deps.policyPath), groups, region: deps.region });
+  } catch (error) {
+    io.err(`could not plan the undo: ${awsErrorCode(error) ?? errorMessage(error)}`);
+    return 1;
+  }
+  const steps = plan.filter((step): step is Reverse => step.verdict === 'reverse');
+  const what =
+    eventId !== undefined
+      ? `event ${eventId}`
+      : `the last ${values.since}${values.group ? ` on ${values.group}` : ''}`;
+  if (plan.length === 0) {
+    io.out(`nothing to undo: the journal holds no write by netwarden for ${what}`);
+    return 0;
+  }
+  io.out(
+    `undo of ${what}: ${steps.length} to reverse, ${plan.length - steps.length} left as they are (newest first)`,
+  );
+  for (const step of plan)
+    io.out(
+      step.verdict === 'reverse'
+        ? `  reverse  ${entryLine(step.entry)}\n           → ${reversalLine(step.reversal)}`
+        : `  leave    ${entryLine(step.entry)}\n           ${step.because}: ${step.why}`,
+    );
+  if (steps.length === 0) return 0;
+  if (!(await confirmed(values.yes === true, steps.length, io))) {
+    io.out('nothing reversed (a dry run): pass --yes, or answer y, to reverse');
+    return 0;
+  }
+  const undoId = `undo-${randomUUID()}`;
+  let problems = 0;
+  for (const step of steps) {
+    let outcome: UndoOutcome;
+    let failure: string | undefined;
+    try {
+      outcome = await reverse(step, deps);
+    } catch (error) {
+      outcome = 'failed';
+      failure = awsErrorCode(error) ?? errorMessage(error);
+    }
+    const at = deps.now();
+    const finding = undoneFinding(step, outcome, {
+      now: at,
+      undoId,
+      by: 'the operator running netwarden undo',
+      ...(failure ? { error: failure } : {}),
+    });
+    io.out(`${finding.title}${failure ? `: ${failure}` : ''}`);
+    io.out(`  finding: ${JSON.stringify(finding)}`);
+    if (outcome === 'failed') {
+      problems += 1;
+      continue;
+    }
+    try {
+      await deps.reader.recordReversal(reversalEntry(step, undoId, at, finding.title), step.entry);
+    } catch (error) {
+      problems += 1;
+      io.err(
+        `reversed, but not recorded in ${table}: ${awsErrorCode(error) ?? errorMessage(error)} (entry ${step.entry.id})`,
+      );
+    }
+  }
+  if (problems > 0) {
+    io.err(
+      `${problems} of ${steps.length} reversal${steps.length === 1 ? '' : 's'} failed or went unrecorded (${undoId})`,
+    );
+    return 1;
+  }
+  io.out(`undone: ${steps.length} reversal${steps.length === 1 ? '' : 's'} (${undoId})`);
+  return 0;
+};
+
+function parseUndo(args: string[]) {
+  return parseArgs({
+    args,
+    options: { ...COMMON, yes: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: true,
+  });
+}
+
+async function confirmed(yes: boolean, count: number, io: CliIo): Promise<boolean> {
+  if (yes) return true;
+  if (!io.ask) return false;
+  const answer = await io.ask(`reverse these ${count} write${count === 1 ? '' : 's'} now? [y/N] `);
+  return /^y(es)?$/i.test(answer.trim());
+}
