@@ -252,7 +252,7 @@ export async function benchColdFirstEvents(options: {
 }
 
 /** One cold start of `fn` on a fresh stage; fails loudly if the handler failed or did nothing. */
-async function coldStart(
+export async function coldStart(
   key: string,
   fn: PackagedFunction,
   dynalite: Awaited<ReturnType<typeof startStateTable>>,
