@@ -12,7 +12,7 @@ import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
 import { findingMessage } from '../../../shared/slack/format';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
@@ -83,6 +83,10 @@ beforeEach(async () => {
 afterEach(() => {
   ec2.reset();
   sns.reset();
+});
+// The suite shares a worker's modules between files (vitest.config.ts): give the next file real clients.
+afterAll(() => {
+  for (const mock of [ec2, sns, s3, ssm]) mock.restore();
 });
 
 describe('revert-sg-drift handler', () => {

@@ -12,7 +12,7 @@ import {
   TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { elbv2LoadBalancing, forwardedTargetGroupArns } from '../../../shared/aws/elbv2';
 
 const mock = mockClient(ElasticLoadBalancingV2Client);
@@ -21,6 +21,8 @@ const arn = (n: number) =>
   `arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/tg-${n}/${String(n).padStart(16, '0')}`;
 
 beforeEach(() => mock.reset());
+// The suite shares a worker's modules between files (vitest.config.ts): give the next file the real client.
+afterAll(() => mock.restore());
 
 describe('elbv2LoadBalancing', () => {
   it('follows NextMarker through every page of target groups, 400 at a time', async () => {
