@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
 import { parseDuration } from './duration';
+import { SlackPolicy } from './slack';
 
 export interface PortRange {
   readonly from: number;
@@ -356,6 +357,8 @@ export const Policy = z
     terraformState: z.array(TerraformStateRef).default([]),
     checks: CheckPolicy.prefault({}),
     budget: BudgetPolicy.prefault({}),
+    /** Slack app mode's routes and time zone (shared/policy/slack.ts); the webhook needs none. */
+    slack: SlackPolicy.optional(),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

@@ -52,6 +52,11 @@ export interface SlackMessage<T extends string = Escaped> {
    * `#rrggbb`). Absent: plain blocks, as the webhook sends them.
    */
   readonly color?: string;
+  /**
+   * The mentions this message may carry besides `@here` (`<!channel>`, `<@U…>`, `<!subteam^S…>`): a
+   * route's, from the policy in git (shared/slack/routes.ts). Not sent; `violations` allows exactly these.
+   */
+  readonly mentions?: ReadonlyArray<string>;
 }
 
 export const LIMITS = {
@@ -110,8 +115,21 @@ export function joinText(parts: ReadonlyArray<SlackText>, separator: string): Sl
   return make(parts.map((part) => part[ESCAPED]).join(escapeMrkdwn(separator)));
 }
 
-/** netwarden's own channel notification: the only mention it ever sends. */
+/** netwarden's own channel notification, the webhook's only mention. */
 export const HERE: SlackText = slack`<!here>`;
+/** `@channel`, for a route (the policy's slack section) that asks for it. */
+export const CHANNEL: SlackText = slack`<!channel>`;
+
+const SLACK_ID = /^[UWS][A-Z0-9]{8,}$/;
+
+/**
+ * A mention of one Slack user (`U…`, `W…`) or user group (`S…`) by id, as a route of the policy names
+ * it; anything else is refused, so no text from an event can become a mention.
+ */
+export function mentionOf(id: string): SlackText {
+  if (!SLACK_ID.test(id)) throw new Error(`not a Slack user or user group id: ${JSON.stringify(id)}`);
+  return make(id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
+}
 
 /**
  * The only pages netwarden links to: the AWS console, over https, percent-encoded, with none of the
@@ -244,8 +262,13 @@ export function withinLimits(message: SlackMessage): SlackMessage {
 const OWN_TOKEN = /<!here>|<https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/[^\s<>|]*\|[^<>]*>/g;
 
 /** Why `text` could make Slack do something netwarden did not write, if it could. */
-function controlProblem(text: string, tokensAllowed: boolean): string | undefined {
-  const rest = tokensAllowed ? text.replace(OWN_TOKEN, '') : text;
+function controlProblem(
+  text: string,
+  tokensAllowed: boolean,
+  mentions: ReadonlyArray<string>,
+): string | undefined {
+  let rest = tokensAllowed ? text.replace(OWN_TOKEN, '') : text;
+  if (tokensAllowed) for (const mention of mentions) rest = rest.replaceAll(mention, '');
   const raw = /[<>]/.exec(rest)?.[0];
   if (raw) return `unescaped "${raw}" outside netwarden's own links and @here`;
   if (/&(?!amp;|lt;|gt;)/.test(rest)) return 'unescaped "&"';
@@ -255,10 +278,13 @@ function controlProblem(text: string, tokensAllowed: boolean): string | undefine
 /** Every way `message` breaks Block Kit's rules or carries unescaped text; empty means it is fit to send. */
 export function violations(message: SlackMessage<string>): string[] {
   const problems: string[] = [];
+  const mentions = (message.mentions ?? []).filter((token) =>
+    /^(<!channel>|<@[UW][A-Z0-9]{8,}>|<!subteam\^S[A-Z0-9]{8,}>)$/.test(token),
+  );
   const check = (where: string, text: string | undefined, max: number, tokensAllowed = true) => {
     if (text === undefined || text.trim().length === 0) problems.push(`${where}: empty text`);
     else if (text.length > max) problems.push(`${where}: ${text.length} characters, limit ${max}`);
-    const control = text === undefined ? undefined : controlProblem(text, tokensAllowed);
+    const control = text === undefined ? undefined : controlProblem(text, tokensAllowed, mentions);
     if (control) problems.push(`${where}: ${control}`);
   };
   const checkObject = (where: string, object: TextObject<string>, max: number) =>

@@ -36,10 +36,39 @@ import { digestBlocks } from './digest-blocks';
 export interface FormatOptions {
   /** Region for console links when the event names none (the function's own region). */
   readonly defaultRegion: string;
+  /** Said in front of what must wake someone up: a route's mention in app mode; `@here` otherwise. */
+  readonly mention?: SlackText;
+  /** Times are shown in this IANA zone (app mode: the policy's slack.timezone); ISO UTC otherwise. */
+  readonly timezone?: string;
 }
 
-/** `@here` in front of what must wake someone up, nothing otherwise. */
-const hereIf = (loud: boolean): SlackText => (loud ? slack`${HERE} ` : slack``);
+/** The mention in front of what must wake someone up, nothing otherwise. */
+const hereIf = (loud: boolean, options: FormatOptions): SlackText => {
+  const mention = options.mention ?? HERE;
+  return loud && textLength(mention) > 0 ? slack`${mention} ` : slack``;
+};
+
+/** `2026-12-02 09:03:07 GMT+9` in the options' zone, or the text as given when there is none or it is no time. */
+export function timeText(iso: string, options: FormatOptions): string {
+  const ms = Date.parse(iso);
+  if (!options.timezone || Number.isNaN(ms)) return iso;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: options.timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    })
+      .formatToParts(new Date(ms))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
+}
 
 export const STATE_EMOJI: Record<AlarmState, string> = {
   ALARM: ':red_circle:',
@@ -133,7 +162,7 @@ const transition = (alarm: AlarmNotice) => `${alarm.oldState ?? '?'} → ${alarm
 const regionOf = (alarm: AlarmNotice, options: FormatOptions) => alarm.region ?? options.defaultRegion;
 
 export function alarmFallback(alarm: AlarmNotice, options: FormatOptions): SlackText {
-  return slack`${hereIf(alarm.newState === 'ALARM')}${alarm.newState}: ${alarm.name} (${transition(alarm)}) in ${alarm.account} ${regionOf(alarm, options)}`;
+  return slack`${hereIf(alarm.newState === 'ALARM', options)}${alarm.newState}: ${alarm.name} (${transition(alarm)}) in ${alarm.account} ${regionOf(alarm, options)}`;
 }
 
 /** One alarm, in full. `changes` > 1 says it flapped inside the batch and this is its last state. */
@@ -155,14 +184,14 @@ export function alarmMessage(alarm: AlarmNotice, options: FormatOptions, changes
   fields.push(field('Account / region', slack`${alarm.account} · ${region}`));
 
   const notes = [
-    slack`${alarm.composite ? 'Composite alarm' : 'Alarm'} via ${alarm.via === 'sns' ? 'SNS' : 'EventBridge'} · ${alarm.timestamp}`,
+    slack`${alarm.composite ? 'Composite alarm' : 'Alarm'} via ${alarm.via === 'sns' ? 'SNS' : 'EventBridge'} · ${timeText(alarm.timestamp, options)}`,
   ];
   if (changes > 1) notes.push(slack`Changed state ${changes} times in this batch; showing the last`);
   if (alarm.actionsSuppressedBy) notes.push(slack`Actions suppressed by ${alarm.actionsSuppressedBy}`);
   return message(alarmFallback(alarm, options), [
     header(slack`${STATE_EMOJI[alarm.newState]} ${alarm.newState}: ${alarm.name}`),
     section(
-      slack`${hereIf(alarm.newState === 'ALARM')}*${transition(alarm)}* · ${link(url, alarm.name)}${
+      slack`${hereIf(alarm.newState === 'ALARM', options)}*${transition(alarm)}* · ${link(url, alarm.name)}${
         alarm.description ? slack`\n${alarm.description}` : ''
       }`,
     ),
@@ -288,7 +317,7 @@ function summaryMessages(
   ];
   const first = ordered[0]?.alarm.timestamp ?? '';
   const last = ordered.at(-1)?.alarm.timestamp ?? '';
-  const here = hereIf(state === 'ALARM');
+  const here = hereIf(state === 'ALARM', options);
   return chunks.map((chunk, index) => {
     const part = chunks.length > 1 ? ` (${index + 1}/${chunks.length})` : '';
     return message(slack`${here}${noun} → ${state}${part}`, [
@@ -416,7 +445,8 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   const region = finding.region ?? options.defaultRegion;
   const url = finding.resource ? resourceConsoleUrl(finding.resource, region) : undefined;
   const resourceLabel = finding.resource
-    ? `${finding.resource.type} ${finding.resource.name ?? finding.resource.id}`
+    ? // As on-call knows it: `rds-postgres-sg (sg-0db…)`, the id alone when no name came with it.
+      `${finding.resource.type} ${finding.resource.name ? `${finding.resource.name} (${finding.resource.id})` : finding.resource.id}`
     : undefined;
   const fields: SlackText[] = [];
   if (finding.actor) fields.push(field('Who', actorText(finding.actor)));
@@ -427,7 +457,7 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
 
   const blocks: Block[] = [
     header(slack`${SEVERITY_EMOJI[finding.severity]} ${finding.title}`),
-    section(slack`${hereIf(critical)}*What happened*\n${finding.why}`),
+    section(slack`${hereIf(critical, options)}*What happened*\n${finding.why}`),
     fieldsSection(fields),
   ];
   if (finding.rules && finding.rules.length > 0) {
@@ -458,11 +488,11 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   const about = [
     finding.kind,
     `${finding.mode} mode`,
-    finding.time,
+    timeText(finding.time, options),
     finding.eventId ? `event ${finding.eventId}` : undefined,
   ].filter((part): part is string => Boolean(part));
   blocks.push(context([escaped(about.join(' · '))]));
-  return message(slack`${hereIf(critical)}${finding.title}`, blocks);
+  return message(slack`${hereIf(critical, options)}${finding.title}`, blocks);
 }
 
 // ── Messages netwarden could not read ───────────────────────────────────────────────────────────

@@ -162,7 +162,7 @@ describe('finding layout', () => {
     expect(text).toContain('*Who*\nalice@example.com in the console from 203.0.113.10');
     expect(text).toContain('*What happened*\nAuthorizeSecurityGroupIngress by alice@example.com');
     expect(text).toContain(
-      '<https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0db00000000005432|security-group rds-postgres-sg>',
+      '<https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0db00000000005432|security-group rds-postgres-sg (sg-0db00000000005432)>',
     );
     expect(text).toContain(
       '*What netwarden did*\n• `RevokeSecurityGroupIngress sg-0db00000000005432 sgr-000000000000a0001`',

@@ -122,7 +122,7 @@ describe('findings', () => {
     expectSafe(message);
     const fields = message.blocks[2];
     expect(fields?.type === 'section' && fields.fields?.[1]?.text).toBe(
-      '*Resource*\nsecurity-group rds-postgres-sg',
+      '*Resource*\nsecurity-group rds-postgres-sg (sg-0db00000000005432)',
     );
   });
 
@@ -133,7 +133,7 @@ describe('findings', () => {
     );
 
     expect(JSON.stringify(message)).toContain(
-      `<https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0db00000000005432|security-group ${shown('name')}>`,
+      `<https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0db00000000005432|security-group ${shown('name')} (sg-0db00000000005432)>`,
     );
   });
 
