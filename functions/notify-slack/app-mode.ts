@@ -10,9 +10,7 @@
  * Failure semantics are the webhook's: a message whose post failed is handed back to the queue; a
  * failed chat.update of the first message is logged and does not fail the reply already posted.
  */
-import type { AlarmNotice } from '../../shared/events/alarm';
 import type { NotificationRecord, SqsBatchResponse } from '../../shared/events/sqs';
-import type { Finding } from '../../shared/findings/finding';
 import type { SlackPolicy } from '../../shared/policy/slack';
 import type { SlackWebApi, StoryEnds, ThreadStore } from '../../shared/slack/app';
 import {
@@ -31,8 +29,6 @@ import {
   type FormatOptions,
   findingMessage,
   latestPerAlarm,
-  type Sourced,
-  type Unreadable,
   unprocessableMessage,
 } from '../../shared/slack/format';
 import {
@@ -51,6 +47,7 @@ import {
   type StoryPlace,
 } from '../../shared/slack/stories';
 import type { LeveledLog } from '../../shared/wiring-base';
+import { sortReads } from './notify';
 
 export interface AppModeDeps {
   readonly api: SlackWebApi;
@@ -99,14 +96,7 @@ export function planAppPosts(
       mentions: [render(mention)].filter(Boolean),
     };
   };
-  const alarms: Sourced<AlarmNotice>[] = [];
-  const findings: Sourced<Finding>[] = [];
-  const unreadable: Sourced<Unreadable>[] = [];
-  for (const { id, notification } of reads) {
-    if (notification.type === 'alarm') alarms.push({ id, item: notification.alarm });
-    if (notification.type === 'finding') findings.push({ id, item: notification.finding });
-    if (notification.type === 'unprocessable') unreadable.push({ id, item: { reason: notification.reason } });
-  }
+  const { alarms, findings, unreadable } = sortReads(reads);
   const posts: AppPost[] = [];
   const latest = latestPerAlarm(alarms);
   if (latest.length <= DETAILED_ALARMS_MAX) {

@@ -42,8 +42,8 @@ export interface NotifyDeps {
 /** Time kept back for returning the batch response; a post never starts with less than this left. */
 export const RESERVE_MS = 3_000;
 
-/** The posts for one batch, in the order their first message arrived. */
-export function planPosts(reads: ReadonlyArray<NotificationRecord>, format: FormatOptions): Post[] {
+/** A batch's records by what they carry, each with its SQS message id, in arrival order. */
+export function sortReads(reads: ReadonlyArray<NotificationRecord>) {
   const alarms: Sourced<AlarmNotice>[] = [];
   const findings: Sourced<Finding>[] = [];
   const unreadable: Sourced<Unreadable>[] = [];
@@ -52,6 +52,12 @@ export function planPosts(reads: ReadonlyArray<NotificationRecord>, format: Form
     if (notification.type === 'finding') findings.push({ id, item: notification.finding });
     if (notification.type === 'unprocessable') unreadable.push({ id, item: { reason: notification.reason } });
   }
+  return { alarms, findings, unreadable };
+}
+
+/** The posts for one batch, in the order their first message arrived. */
+export function planPosts(reads: ReadonlyArray<NotificationRecord>, format: FormatOptions): Post[] {
+  const { alarms, findings, unreadable } = sortReads(reads);
   const posts: Post[] = [
     ...alarmPosts(alarms, format),
     ...findings.map(

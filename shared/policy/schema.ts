@@ -7,6 +7,7 @@ import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
 import { parseDuration } from './duration';
 import { SlackPolicy } from './slack';
+import { IanaTimezone } from './timezone';
 
 export interface PortRange {
   readonly from: number;
@@ -260,23 +261,11 @@ export const TerraformStateRef = z
   .strict();
 export type TerraformStateRef = z.infer<typeof TerraformStateRef>;
 
-const timezone = z.string().refine(
-  (name) => {
-    try {
-      new Intl.DateTimeFormat('en-GB', { timeZone: name });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an IANA time zone such as "Asia/Seoul"' },
-);
-
 /** The daily and weekly checks. Defaults are the seed's cost table and target-group recommendations. */
 export const CheckPolicy = z
   .object({
     /** Days, "today" and times in digests are in this zone. */
-    timezone: timezone.default('Asia/Seoul'),
+    timezone: IanaTimezone.default('Asia/Seoul'),
     cost: z
       .object({
         nlbHourlyUsd: z.number().nonnegative().default(0.0225),

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { FINDING_KINDS } from '../findings/finding';
+import { IanaTimezone } from './timezone';
 
 const KIND_FAMILIES = [...new Set(FINDING_KINDS.map((kind) => kind.split('.')[0]))];
 
@@ -70,22 +71,10 @@ export const SlackRoute = z
   .strict();
 export type SlackRoute = z.infer<typeof SlackRoute>;
 
-const timezone = z.string().refine(
-  (name) => {
-    try {
-      new Intl.DateTimeFormat('en-GB', { timeZone: name });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an IANA time zone such as "Asia/Seoul"' },
-);
-
 export const SlackPolicy = z
   .object({
     /** Times in messages are shown in this zone. */
-    timezone: timezone.default('UTC'),
+    timezone: IanaTimezone.default('UTC'),
     routes: z
       .array(SlackRoute)
       .min(1, { message: 'expected at least one route' })
