@@ -59,6 +59,10 @@ export class SimulatedAccount {
   /** Resources that CreateTags/DeleteTags can reach, by id prefix (sg-, sgr-, i-, …). */
   readonly taggables = new Map<string, (id: string) => Tag[] | undefined>();
   private identity: Identity = netwardenRole('revert-sg-drift');
+  /** Who is calling now (STS GetCallerIdentity, SSM's LastModifiedUser): netwarden's role unless `as`. */
+  get caller(): Identity {
+    return this.identity;
+  }
   private counter = 0;
   /** Answers the wire: the in-process request handler and the HTTP endpoint both go through it. */
   readonly router = new WireRouter((call) => {
