@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
 import { parseDuration } from './duration';
+import { People } from './people';
 import { SlackPolicy } from './slack';
 import { IanaTimezone } from './timezone';
 
@@ -409,6 +410,8 @@ export const Policy = z
     slack: SlackPolicy.optional(),
     /** An AWS Organization's member accounts, served from this account (OrganizationPolicy). */
     organization: OrganizationPolicy.optional(),
+    /** Who may act from Slack's buttons, by Slack user id, and what each may do (shared/policy/people.ts). */
+    people: People,
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
