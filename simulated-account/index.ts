@@ -26,8 +26,8 @@ export interface Simulation {
   restore(): void;
 }
 
-export function createSimulatedAccount(options: { seed?: boolean } = {}): Simulation {
-  const account = new SimulatedAccount();
+export function createSimulatedAccount(options: { seed?: boolean; accountId?: string } = {}): Simulation {
+  const account = new SimulatedAccount(options.accountId);
   const sg = installSecurityGroups(account);
   const published = installSns(account);
   const ssm = installSsm(account);
