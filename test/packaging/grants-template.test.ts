@@ -43,6 +43,14 @@ const JOURNAL_WRITES = {
   Resource: TABLE,
   Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['journal#*'] } },
 };
+/** A role that writes to the estate charges the blast-radius budget first: budget#… items only. */
+const CHARGE_BUDGET = {
+  Sid: 'ChargeBudget',
+  Effect: 'Allow',
+  Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+  Resource: TABLE,
+  Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*'] } },
+};
 function environment(fn: string): Record<string, unknown> {
   const properties = packaged.template.Resources[`${fn}LambdaFunction`]?.Properties ?? {};
   return (properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -131,7 +139,9 @@ describe('the state table', () => {
             'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/netwarden-prod-ap-northeast-2-heal-targets',
           },
         },
-        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['repeat#heal-targets#*', 'journal#*'] },
+        'ForAnyValue:StringNotLike': {
+          'dynamodb:LeadingKeys': ['repeat#heal-targets#*', 'journal#*', 'budget#*'],
+        },
       },
     });
     const writesOf = (role: string) =>
@@ -146,6 +156,7 @@ describe('the state table', () => {
         Resource: TABLE,
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#heal-targets#*'] } },
       },
+      CHARGE_BUDGET,
       JOURNAL_WRITES,
     ]);
     expect(bySid('ExpireGrantsRole').RememberReportedFindings).toEqual({
@@ -176,7 +187,7 @@ describe('the state table', () => {
           },
         },
         // ForAnyValue: any key outside event#… is refused (PutItem/UpdateItem always carry one).
-        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['event#*', 'journal#*'] },
+        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['event#*', 'journal#*', 'budget#*'] },
       },
     });
     const writes = statements('RevertSgDriftRole').filter((statement) =>
@@ -190,6 +201,7 @@ describe('the state table', () => {
         Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['event#*'] } },
       },
+      CHARGE_BUDGET,
       JOURNAL_WRITES,
     ]);
   });

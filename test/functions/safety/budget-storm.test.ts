@@ -8,23 +8,19 @@
  * format in the log). The per-group limit (5) holds the same way on one group. Date is faked to one
  * instant inside one window: nothing here depends on how long the storm takes.
  */
-import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
 import { HELD_BACK_METRIC } from '../../../shared/safety/gate';
 import type { CloudTrailEvent } from '../../../simulated-account/account';
-import { ACCOUNT_ID, assumedRole, VPC_ID } from '../../../simulated-account/index';
-import { tcp } from '../../../simulated-account/permissions';
+import { ACCOUNT_ID } from '../../../simulated-account/index';
 import { useRevertHandler } from '../../helpers/revert';
 import { useSimulation } from '../../helpers/simulation';
 import { useStateTable } from '../../helpers/state-table';
+import { protectedGroups as protectedGroupsIn, stormEvents } from '../../helpers/storm';
 
-const ec2 = new EC2Client({});
 const sim = useSimulation();
 useStateTable();
 const { actAs, invoke, reload } = useRevertHandler(sim);
-// A deploy role nobody added to trustedPrincipals: every rule it adds to a protected group is drift.
-const deploy = assumedRole('deploy-pipeline', 'release-4711');
 const NOW = Date.parse('2026-12-01T10:03:00Z');
 const WINDOW = { start: '2026-12-01T10:00:00.000Z', end: '2026-12-01T10:10:00.000Z' };
 
@@ -47,40 +43,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** `count` groups tagged for protection (so a rule an untrusted role adds is drift), as the seed's are. */
-function protectedGroups(count: number): string[] {
-  return Array.from({ length: count }, (_, index) => {
-    const id = `sg-${(0x5700000 + index).toString(16).padStart(17, '0')}`;
-    sim.current.sg.groups.set(id, {
-      GroupId: id,
-      GroupName: `service-${index}`,
-      Description: 'a service behind the gateway',
-      VpcId: VPC_ID,
-      OwnerId: ACCOUNT_ID,
-      Tags: [{ Key: 'netwarden:protect', Value: 'true' }],
-    });
-    return id;
-  });
-}
-
-/** The deploy role adds one rule per change, change n on groups[n % groups.length]: the events AWS delivers. */
-async function storm(groups: ReadonlyArray<string>, changes: number): Promise<CloudTrailEvent[]> {
-  const events: CloudTrailEvent[] = [];
-  for (let n = 0; n < changes; n += 1) {
-    const cidr = `10.${60 + Math.floor(n / 250)}.${n % 250}.0/24`;
-    events.push(
-      await actAs(deploy, () =>
-        ec2.send(
-          new AuthorizeSecurityGroupIngressCommand({
-            GroupId: groups[n % groups.length],
-            IpPermissions: [tcp(8443, cidr, `release 4711 change ${n}`)],
-          }),
-        ),
-      ),
-    );
-  }
-  return events;
-}
+const protectedGroups = (count: number) => protectedGroupsIn(sim.current, count);
+const storm = (groups: ReadonlyArray<string>, changes: number) => stormEvents(actAs, groups, changes);
 
 /** Every event through the handler, one after another as one container takes them. */
 async function handleAll(events: ReadonlyArray<CloudTrailEvent>) {
@@ -127,7 +91,7 @@ describe('a storm of 300 untrusted changes', () => {
       title: `Blast-radius budget used up (${limit}): report mode until ${WINDOW.end}`,
       account: ACCOUNT_ID,
       resource: { type: 'account', id: ACCOUNT_ID },
-      eventId: (events[20]?.detail as { eventID: string }).eventID,
+      eventId: (events[20]?.detail as { eventID?: string } | undefined)?.eventID,
       details: {
         budget: {
           exhausted: 'account',
