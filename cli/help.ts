@@ -18,7 +18,7 @@ export const USAGE = {
   resume: 'usage: netwarden resume --stage NAME',
   status: 'usage: netwarden status --stage NAME [--state-table NAME]',
   history: 'usage: netwarden history --stage NAME [--since 1d] [--group sg-…] [--state-table NAME]',
-  undo: 'usage: netwarden undo <event id> | --since 15m [--group sg-…] --stage NAME [--yes] [--state-table NAME]',
+  undo: 'usage: netwarden undo <event or finding id> | --since 15m [--group sg-…] --stage NAME [--yes] [--state-table NAME]',
 } as const;
 
 export type CommandName = keyof typeof USAGE;
@@ -131,10 +131,11 @@ ${GRANT_ACCESS}`,
     summary: 'reverse what netwarden did for one event, or in a window (a dry run unless confirmed)',
     help: `${USAGE.undo}
   Shows what it would reverse and what it leaves (a reversal that would breach a guardrail, an
-  expired grant, a reboot …, each with the reason), then reverses only when confirmed: --yes, or y
+  expired or revoked grant, a heal's start or tags, a reboot (cannot be reversed) …, each with the reason), then reverses only when confirmed: --yes, or y
   at the terminal. Reversals use your own AWS credentials and are recorded in the state table.
   Pause netwarden first (netwarden pause): a running revert-sg-drift reverts re-created rules.
   <event id>            the event whose writes to reverse (every finding carries it)
+  <finding id>          only the writes one finding reported (its id field, <event id>/<random>)
   --since 15m           every write in this window instead, newest first
   --group sg-…          with --since: only writes to this security group
   --yes                 reverse without asking
