@@ -333,11 +333,9 @@ export const MemberAccount = z
   .object({
     id: accountId,
     /** How findings and Slack name the account. */
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, {
-        message: 'expected a name of 1-64 letters, digits, " ._-"',
-      }),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, {
+      message: 'expected a name of 1-64 letters, digits, " ._-"',
+    }),
     ou: ouId.optional(),
   })
   .strict();
