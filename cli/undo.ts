@@ -14,7 +14,12 @@ import type { SecurityGroups } from '../shared/estate/security-groups';
 import { formatDuration, parseDuration } from '../shared/policy/duration';
 import { loadPolicy } from '../shared/policy/load';
 import type { GroupFacts } from '../shared/policy/match';
-import type { JournalEntry, JournalReader, JournalRecord } from '../shared/safety/journal';
+import {
+  eventOfFindingId,
+  type JournalEntry,
+  type JournalReader,
+  type JournalRecord,
+} from '../shared/safety/journal';
 import {
   groupsToRead,
   planUndo,
@@ -58,6 +63,25 @@ async function readerFor(table: string): Promise<JournalReader> {
     import('../shared/aws/clients/dynamodb'),
   ]);
   return journalReader(dynamoDbClient(), table);
+}
+
+/**
+ * The records of an event id, or of a finding id (`<eventId>/<random>`, a finding's `id`): only the
+ * entries journaled under that finding, and any reversal of them.
+ */
+async function recordsOf(reader: JournalReader, id: string): Promise<JournalRecord[]> {
+  const records = await reader.byEvent(id);
+  const event = eventOfFindingId(id);
+  if (records.length > 0 || event === undefined) return records;
+  const ofEvent = await reader.byEvent(event);
+  const entries = new Set(
+    ofEvent
+      .filter((record) => record.recordedBy === 'netwarden' && record.entry.finding.id === id)
+      .map((record) => record.entry.id),
+  );
+  return ofEvent.filter((record) =>
+    record.recordedBy === 'netwarden' ? entries.has(record.entry.id) : entries.has(record.reverses ?? ''),
+  );
 }
 
 async function windowRecords(reader: JournalReader, since: Date, now: Date, group?: string) {
@@ -222,11 +246,11 @@ export const undo: CliCommand = async (args, io) => {
     return 2;
   };
   if (extra.length > 0)
-    return usage(`undo takes one event id, found ${JSON.stringify(parsed.positionals.join(' '))}`);
+    return usage(`undo takes one event or finding id, found ${JSON.stringify(parsed.positionals.join(' '))}`);
   if ((eventId === undefined) === (values.since === undefined))
-    return usage('name one event id, or --since with a duration (e.g. --since 15m), not both');
+    return usage('name one event or finding id, or --since with a duration (e.g. --since 15m), not both');
   if (eventId !== undefined && values.group !== undefined)
-    return usage('--group goes with --since, not with an event id');
+    return usage('--group goes with --since, not with an event or finding id');
   const group = groupProblem(values.group);
   if (group) return usage(group);
   const table = tableName(values);
@@ -236,7 +260,7 @@ export const undo: CliCommand = async (args, io) => {
   const now = deps.now();
   let records: JournalRecord[];
   try {
-    if (eventId !== undefined) records = await deps.reader.byEvent(eventId);
+    if (eventId !== undefined) records = await recordsOf(deps.reader, eventId);
     else {
       const since = sinceOf(values.since, '15m', now);
       if (typeof since === 'string') return usage(since);
@@ -257,7 +281,7 @@ export const undo: CliCommand = async (args, io) => {
   const steps = plan.filter((step): step is Reverse => step.verdict === 'reverse');
   const what =
     eventId !== undefined
-      ? `event ${eventId}`
+      ? `${eventOfFindingId(eventId) ? 'finding' : 'event'} ${eventId}`
       : `the last ${values.since}${values.group ? ` on ${values.group}` : ''}`;
   if (plan.length === 0) {
     io.out(`nothing to undo: the journal holds no write by netwarden for ${what}`);
@@ -270,7 +294,7 @@ export const undo: CliCommand = async (args, io) => {
     io.out(
       step.verdict === 'reverse'
         ? `  reverse  ${entryLine(step.entry)}\n           → ${reversalLine(step.reversal)}`
-        : `  leave    ${entryLine(step.entry)}\n           ${step.because}: ${step.why}`,
+        : `  leave    ${entryLine(step.entry)}\n           ${step.because === 'irreversible' ? 'cannot be reversed' : step.because}: ${step.why}`,
     );
   if (steps.length === 0) return 0;
   if (!(await confirmed(values.yes === true, steps.length, io))) {

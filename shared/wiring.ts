@@ -140,6 +140,7 @@ export function wire(name: FunctionName): Wiring {
         policyAccounts: policy.accounts,
         ownAccount: config.NETWARDEN_ACCOUNT_ID ?? accountOfFunctionArn(context.invokedFunctionArn),
         region: config.AWS_REGION,
+        memberAccounts: policy.organization?.accounts.map((member) => member.id) ?? [],
       });
       if (home) return core(event, home, context);
       leveledLog.warn('unprocessable event', { reason: UNKNOWN_HOME, eventId: event.eventId });

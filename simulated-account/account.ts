@@ -51,7 +51,6 @@ export class SimulatedClock {
 }
 
 export class SimulatedAccount {
-  readonly accountId = ACCOUNT_ID;
   readonly region = 'ap-northeast-2';
   readonly clock = new SimulatedClock();
   readonly calls: CallRecord[] = [];
@@ -59,6 +58,10 @@ export class SimulatedAccount {
   /** Resources that CreateTags/DeleteTags can reach, by id prefix (sg-, sgr-, i-, …). */
   readonly taggables = new Map<string, (id: string) => Tag[] | undefined>();
   private identity: Identity = netwardenRole('revert-sg-drift');
+  /** Who is calling now (STS GetCallerIdentity, SSM's LastModifiedUser): netwarden's role unless `as`. */
+  get caller(): Identity {
+    return this.identity;
+  }
   private counter = 0;
   /** Answers the wire: the in-process request handler and the HTTP endpoint both go through it. */
   readonly router = new WireRouter((call) => {
@@ -67,8 +70,14 @@ export class SimulatedAccount {
   });
   private readonly clients = new Set<AnyClientClass>();
 
-  constructor() {
+  /** `accountId`: another account of a simulated organisation (organization.ts); the seed's by default. */
+  constructor(readonly accountId: string = ACCOUNT_ID) {
     connect(this.router);
+  }
+
+  /** Who is calling now: the principal the next call's CloudTrail event names (STS trust checks read it). */
+  get caller(): Identity {
+    return this.identity;
   }
 
   /** Deterministic AWS-looking ids: `sgr-` followed by 17 hex digits. */

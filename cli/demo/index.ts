@@ -13,6 +13,7 @@ import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
 import { grantsStory } from './grants';
 import { slackStory } from './slack';
+import { stormStory } from './storm';
 import { targetsStory } from './targets';
 
 /** `key` is what `netwarden demo <story>` takes (cli/help.ts lists them). */
@@ -22,6 +23,8 @@ const STORIES: ReadonlyArray<{ key: string; name: string; story: DemoStory }> = 
   { key: 'grants', name: 'temporary grants', story: grantsStory },
   // Renders what the stories before it published, as Slack would show it.
   { key: 'slack', name: 'slack', story: slackStory },
+  // After slack, so that on-call's Slack stays the earlier stories'; before checks, which it resumes for.
+  { key: 'storm', name: 'a storm held back and undone', story: stormStory },
   // Last: `npm start` ends with the daily and the weekly digest.
   { key: 'checks', name: 'daily and weekly checks', story: checksStory },
 ];

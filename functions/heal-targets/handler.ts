@@ -10,7 +10,8 @@ import { wire } from '../../shared/wiring';
 import { healTargets, SWEEP_REPEAT_AFTER_MS } from './heal';
 import { HealEvent } from './schema';
 
-const { config, policy, publish, now, log, leveledLog, atHome, wayIn, killSwitch } = wire('heal-targets');
+const { config, policy, publish, now, log, leveledLog, atHome, wayIn, killSwitch, gate } =
+  wire('heal-targets');
 const deps = {
   elbv2: lazyLoadBalancing(),
   instances: lazyInstances(),
@@ -23,6 +24,9 @@ const deps = {
   // Read once an event has groups to heal: while it is on, they are diagnosed in report mode.
   killSwitch,
   repeats: lazyRepeatGate(config.STATE_TABLE_NAME, 'heal-targets', SWEEP_REPEAT_AFTER_MS),
+  // Every tag, start, reboot and re-registration: charged to the budget of the account and the target
+  // group first, journaled with its inverse after (clearing heal tags is exempt, journaled too).
+  gate,
 };
 
 export const handler = lambda(wayIn(HealEvent)).handler(

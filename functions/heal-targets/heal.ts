@@ -5,8 +5,9 @@
  * the first one did (an instance behind both is started once, then is `pending` for the second).
  */
 
+import { createTagsCall, deleteTagsCall, instancesCall, targetsCall } from '../../shared/aws/calls';
 import { errorMessage } from '../../shared/errors';
-import type { Instances } from '../../shared/estate/instances';
+import type { InstanceFacts, Instances } from '../../shared/estate/instances';
 import type {
   ListenerFacts,
   LoadBalancerFacts,
@@ -21,6 +22,16 @@ import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, TargetPolicy } from '../../shared/policy/schema';
+import { type HeldBack, markHeldBack } from '../../shared/safety/budget';
+import {
+  type Made,
+  newFindingId,
+  UNGATED,
+  type WriteGate,
+  type WriteRequest,
+  withFindingId,
+} from '../../shared/safety/gate';
+import type { JournalEntry } from '../../shared/safety/journal';
 import { held, type KillSwitch } from '../../shared/safety/kill-switch';
 import { type Diagnosis, diagnose, HEAL_TAGS, type TargetDecision } from '../../shared/targets/diagnose';
 import {
@@ -45,6 +56,11 @@ export interface HealDeps {
   readonly log?: (message: string, data: Record<string, unknown>) => void;
   /** Keeps sweeps from repeating unchanged news (see repeats.ts); without it every sweep publishes. */
   readonly repeats?: RepeatGate;
+  /**
+   * Every heal write passes it (shared/safety/gate.ts): charged to the blast-radius budget of the
+   * account and the target group first, journaled with its inverse after. Absent, writes pass unjournaled.
+   */
+  readonly gate?: WriteGate;
 }
 
 /** An unresolved problem that nothing changed is said again after an hour, not every five minutes. */
@@ -191,37 +207,147 @@ function plannedCalls(
   }
 }
 
-/** Enforce mode: tag first (so a retry or a second trigger sees the attempt), then act. */
+/** What the heal tags were before a write changes them: the call that puts them back, or why none can. */
+function tagsInverse(id: string, before: Readonly<Record<string, string>>, keys: ReadonlyArray<string>) {
+  const had = keys.filter((key) => before[key] !== undefined);
+  if (had.length === 0) return deleteTagsCall([id], keys);
+  if (had.length === keys.length)
+    return createTagsCall([id], Object.fromEntries(keys.map((key) => [key, before[key] ?? ''])));
+  return {
+    irreversible: `${id} had only some of the heal tags (${had.join(', ')}): no one call puts back both the values and the absence; set them by hand`,
+  };
+}
+
+const REBOOT_IRREVERSIBLE =
+  'a reboot cannot be reversed: the instance has restarted, and no call returns it to before';
+
+/** Who or what caused a heal: the alarm, or the sweep's schedule. */
+function causeOf(trigger: Extract<HealTrigger, { kind: 'alarm' | 'sweep' }>): string {
+  return trigger.kind === 'alarm'
+    ? `alarm ${trigger.alarmArn ?? trigger.alarmName}`
+    : 'schedule (the heal-targets sweep)';
+}
+
+interface Acted {
+  readonly error?: unknown;
+}
+
+/**
+ * Enforce mode: tag first (so a retry or a second trigger sees the attempt), then act. Each call made
+ * is returned with its inverse, also when a later call fails (the failure is returned, not thrown, so
+ * the calls already made are journaled before it is raised).
+ */
 async function act(
   decision: Extract<TargetDecision, { type: 'act' }>,
   group: TargetGroupFacts,
+  before: Readonly<Record<string, string>>,
   deps: HealDeps,
-) {
+): Promise<{ value: Acted; made: Made[] }> {
   const id = decision.instanceId;
-  await deps.instances.tagInstance(id, {
-    [HEAL_TAGS.attempts]: String(decision.attempt),
-    [HEAL_TAGS.lastAt]: deps.now().toISOString(),
-    [HEAL_TAGS.lastAction]: decision.action,
-    [HEAL_TAGS.targetGroup]: group.name,
-  });
-  switch (decision.action) {
-    case 'start':
-      await deps.instances.startInstance(id);
-      return;
-    case 'reboot':
-      await deps.instances.rebootInstance(id);
-      return;
-    case 'reregister':
-      // Register on the right port before removing the stale registration: never fewer targets.
-      await deps.elbv2.registerTargets(group.arn, [{ id, port: decision.registerPort ?? group.port }]);
-      await deps.elbv2.deregisterTargets(group.arn, [{ id, port: decision.port }]);
-      return;
+  const made: Made[] = [];
+  const resource = group.arn;
+  try {
+    const tags = {
+      [HEAL_TAGS.attempts]: String(decision.attempt),
+      [HEAL_TAGS.lastAt]: deps.now().toISOString(),
+      [HEAL_TAGS.lastAction]: decision.action,
+      [HEAL_TAGS.targetGroup]: group.name,
+    };
+    await deps.instances.tagInstance(id, tags);
+    made.push({
+      action: 'tag',
+      resource,
+      call: createTagsCall([id], tags),
+      inverse: tagsInverse(id, before, Object.keys(tags)),
+    });
+    switch (decision.action) {
+      case 'start':
+        await deps.instances.startInstance(id);
+        made.push({
+          action: 'start',
+          resource,
+          call: instancesCall('StartInstances', id),
+          inverse: instancesCall('StopInstances', id),
+        });
+        break;
+      case 'reboot':
+        await deps.instances.rebootInstance(id);
+        made.push({
+          action: 'reboot',
+          resource,
+          call: instancesCall('RebootInstances', id),
+          inverse: { irreversible: REBOOT_IRREVERSIBLE },
+        });
+        break;
+      case 'reregister': {
+        // Register on the right port before removing the stale registration: never fewer targets.
+        const registered = { id, port: decision.registerPort ?? group.port };
+        await deps.elbv2.registerTargets(group.arn, [registered]);
+        made.push({
+          action: 'register',
+          resource,
+          call: targetsCall('RegisterTargets', group.arn, registered),
+          inverse: targetsCall('DeregisterTargets', group.arn, registered),
+        });
+        const stale = { id, port: decision.port };
+        await deps.elbv2.deregisterTargets(group.arn, [stale]);
+        made.push({
+          action: 'deregister',
+          resource,
+          call: targetsCall('DeregisterTargets', group.arn, stale),
+          inverse: targetsCall('RegisterTargets', group.arn, stale),
+        });
+        break;
+      }
+    }
+    return { value: {}, made };
+  } catch (error) {
+    return { value: { error }, made };
   }
 }
 
-async function carryOut(diagnosis: Diagnosis, group: TargetGroupFacts, mode: Mode, deps: HealDeps) {
+/** What the gate charges and journals for a heal of `group`: the account and the target group. */
+interface HealRequest {
+  readonly trigger: Extract<HealTrigger, { kind: 'alarm' | 'sweep' }>;
+  /** The one id of the group's finding, under which each of its writes is journaled. */
+  readonly findingId: string;
+}
+
+function writeRequest(
+  how: HealRequest,
+  group: TargetGroupFacts,
+  planned: ReadonlyArray<string>,
+  exempt?: string,
+): WriteRequest {
+  return {
+    scope: { account: how.trigger.account, group: group.arn },
+    region: how.trigger.region,
+    eventId: how.trigger.eventId,
+    cause: causeOf(how.trigger),
+    planned,
+    findingId: how.findingId,
+    ...(exempt ? { exempt } : {}),
+  };
+}
+
+const journalFinding = (title: string): { kind: 'targets.healing' | 'targets.recovered'; title: string } => ({
+  kind: title.includes('recovered') ? 'targets.recovered' : 'targets.healing',
+  title,
+});
+
+async function carryOut(
+  diagnosis: Diagnosis,
+  group: TargetGroupFacts,
+  instances: Readonly<Record<string, InstanceFacts>>,
+  mode: Mode,
+  deps: HealDeps,
+  how: HealRequest,
+) {
   const carried: CarriedOut[] = [];
   const failures: unknown[] = [];
+  const heldBack: HeldBack[] = [];
+  let journaled = false;
+  const gate = deps.gate ?? UNGATED;
   for (const decision of diagnosis.decisions) {
     if (decision.type !== 'act') continue;
     const calls = plannedCalls(decision, group, deps.now());
@@ -229,23 +355,92 @@ async function carryOut(diagnosis: Diagnosis, group: TargetGroupFacts, mode: Mod
       carried.push({ decision, calls });
       continue;
     }
-    try {
-      await act(decision, group, deps);
+    const before = instances[decision.instanceId]?.tags ?? {};
+    const title = `Healing ${group.name}: ${decision.action} ${decision.instanceId} (attempt ${decision.attempt})`;
+    const outcome = await gate.write(writeRequest(how, group, calls), async () => {
+      const { value, made } = await act(decision, group, before, deps);
+      return { value, made, finding: journalFinding(title) };
+    });
+    if (outcome.status === 'held') {
+      // Past the blast-radius budget: this heal is reported as would-act, with the budget's note.
+      heldBack.push(outcome.held);
       carried.push({ decision, calls });
-    } catch (error) {
-      deps.log?.('heal action failed', { targetGroup: group.name, decision, error: errorMessage(error) });
-      carried.push({ decision, calls, error: errorMessage(error) });
-      failures.push(error);
+      continue;
     }
+    if (outcome.findingId) journaled = true;
+    const { error } = outcome.value;
+    if (error === undefined) {
+      carried.push({ decision, calls });
+      continue;
+    }
+    deps.log?.('heal action failed', { targetGroup: group.name, decision, error: errorMessage(error) });
+    carried.push({ decision, calls, error: errorMessage(error) });
+    failures.push(error);
   }
   const cleared: string[] = [];
   if (mode === 'enforce') {
+    const keys = Object.values(HEAL_TAGS);
     for (const instanceId of diagnosis.recovered) {
-      await deps.instances.untagInstance(instanceId, Object.values(HEAL_TAGS));
+      const before = instances[instanceId]?.tags ?? {};
+      const request = writeRequest(
+        how,
+        group,
+        [`ec2:DeleteTags ${instanceId} netwarden:heal-*`],
+        // Only netwarden's own count of attempts goes: no access and no running state changes.
+        'clearing the heal tags of a recovered instance changes no access and no running state',
+      );
+      const outcome = await gate.write(request, async () => {
+        await deps.instances.untagInstance(instanceId, keys);
+        const present = keys.filter((key) => before[key] !== undefined);
+        const made: Made[] = [
+          {
+            action: 'untag',
+            resource: group.arn,
+            call: deleteTagsCall([instanceId], keys),
+            inverse:
+              present.length > 0
+                ? createTagsCall(
+                    [instanceId],
+                    Object.fromEntries(present.map((key) => [key, before[key] ?? ''])),
+                  )
+                : ({ irreversible: `${instanceId} had no heal tags to put back` } as JournalEntry['inverse']),
+          },
+        ];
+        return {
+          value: undefined,
+          made,
+          finding: journalFinding(`${group.name} recovered: heal tags of ${instanceId} cleared`),
+        };
+      });
+      if (outcome.status === 'written' && outcome.findingId) journaled = true;
       cleared.push(instanceId);
     }
   }
-  return { carried, cleared, failures };
+  return { carried, cleared, failures, heldBack, journaled };
+}
+
+/**
+ * The group's finding. Decisions the blast-radius budget held back are reported as report mode would
+ * report them: the whole finding when every one was held back (with the budget's note), else listed in
+ * its details beside those made.
+ */
+function healFinding(
+  diagnosis: Diagnosis,
+  outcome: Awaited<ReturnType<typeof carryOut>>,
+  mode: Mode,
+  now: Date,
+  source: Parameters<typeof targetGroupFinding>[5],
+): Finding {
+  const [firstHeld] = outcome.heldBack;
+  const acting = outcome.carried.length;
+  if (firstHeld && outcome.heldBack.length === acting)
+    return markHeldBack(
+      targetGroupFinding(diagnosis, outcome.carried, outcome.cleared, 'report', now, source),
+      firstHeld,
+    );
+  const finding = targetGroupFinding(diagnosis, outcome.carried, outcome.cleared, mode, now, source);
+  if (!firstHeld) return finding;
+  return { ...finding, details: { ...finding.details, heldBack: firstHeld.note } };
 }
 
 /** The target groups this trigger is about, with their tags; only opted-in ones. */
@@ -356,7 +551,8 @@ export async function healTargets(trigger: HealTrigger, given: HealDeps): Promis
   for (const group of scope.groups) {
     const snapshot = await gather(group, scope.tags[group.arn] ?? {}, siblingsOf, memo, deps);
     const diagnosis = diagnose(snapshot, policy, deps.now());
-    const outcome = await carryOut(diagnosis, group, mode, deps);
+    const findingId = newFindingId(trigger.eventId);
+    const outcome = await carryOut(diagnosis, group, snapshot.instances, mode, deps, { trigger, findingId });
     failures.push(...outcome.failures);
     groups.push({
       targetGroup: group.name,
@@ -373,12 +569,13 @@ export async function healTargets(trigger: HealTrigger, given: HealDeps): Promis
     const quiet = diagnosis.status === 'healthy' || diagnosis.status === 'settling';
     if (quiet) await deps.repeats?.clear(group.arn);
     if (trigger.kind === 'sweep' && quiet) continue;
-    const finding = targetGroupFinding(diagnosis, outcome.carried, outcome.cleared, mode, deps.now(), {
+    const finding = healFinding(diagnosis, outcome, mode, deps.now(), {
       eventId: trigger.eventId,
       account: trigger.account,
       region: trigger.region,
       trigger: trigger.kind === 'alarm' ? `alarm ${trigger.alarmName}` : 'sweep',
     });
+    const stamped = withFindingId(finding, outcome.journaled ? findingId : undefined);
     // An alarm's answer, an action and a recovery are always news; an unchanged diagnosis is not, every sweep.
     const news = trigger.kind === 'alarm' || finding.outcome === 'acted' || diagnosis.status === 'recovered';
     const fingerprint = `${finding.kind}|${finding.title}`;
@@ -387,8 +584,8 @@ export async function healTargets(trigger: HealTrigger, given: HealDeps): Promis
       deps.log?.('unchanged since the last finding: not repeated', { targetGroup: group.name, fingerprint });
       continue;
     }
-    findings.push(finding);
-    await deps.publish(finding);
+    findings.push(stamped);
+    await deps.publish(stamped);
   }
   if (failures.length > 0)
     throw new Error(

@@ -17,6 +17,7 @@ import {
   type WriteGate,
   type WriteRequest,
   type Written,
+  withFindingId,
 } from '../../shared/safety/gate';
 import { findingActor } from '../../shared/sg/actor';
 import type { SgEvent } from '../../shared/sg/change';
@@ -118,7 +119,8 @@ export async function carryOut(
     const written = await gate.write(writeRequest(decision, event), () =>
       act(decision, event, mode, now, leftOf, deps.sg),
     );
-    if (written.status === 'written') return written.value;
+    // The finding carries the id its calls were journaled under: `netwarden undo <id>` reverses them.
+    if (written.status === 'written') return withFindingId(written.value, written.findingId);
     // Past the blast-radius budget: this decision is reported as enforce mode would have made it, held back.
     return markHeldBack(sgFinding(decision, event, 'would-act', 'report', now, leftOf), written.held);
   } catch (error) {

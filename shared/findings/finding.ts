@@ -73,6 +73,11 @@ export const Finding = z.object({
   account: z.string().optional(),
   region: z.string().optional(),
   eventId: z.string().optional(),
+  /**
+   * Set on a finding whose writes the journal holds (`<eventId>/<random>`): `netwarden undo <id>`
+   * reverses exactly those writes, `netwarden undo <eventId>` every write of the event.
+   */
+  id: z.string().optional(),
   actor: z
     .object({
       arn: z.string().optional(),

@@ -23,7 +23,7 @@ import {
   heldBack,
   windowOf,
 } from './budget';
-import type { AwsCall, Journal, JournalAction, JournalEntry } from './journal';
+import { type AwsCall, findingIdOf, type Journal, type JournalAction, type JournalEntry } from './journal';
 
 /** One call made, with what reverses it. */
 export interface Made {
@@ -56,10 +56,20 @@ export interface WriteRequest {
    * holding it back would leave access open longer, but journaled like every other write.
    */
   readonly exempt?: string;
+  /**
+   * The id of the finding that will report this write (shared/safety/journal.ts findingIdOf): a caller
+   * whose one finding reports several writes passes the same id to each. Absent, the gate makes one.
+   */
+  readonly findingId?: string;
 }
 
 export type GateOutcome<T> =
-  | { readonly status: 'written'; readonly value: T }
+  | {
+      readonly status: 'written';
+      readonly value: T;
+      /** The finding id the journal recorded the calls under; absent when no call was made. */
+      readonly findingId?: string;
+    }
   | { readonly status: 'held'; readonly held: HeldBack };
 
 export interface WriteGate {
@@ -140,7 +150,7 @@ export function writeGate(options: WriteGateOptions): WriteGate {
     return held;
   }
 
-  async function record(request: WriteRequest, written: Written<unknown>): Promise<void> {
+  async function record(request: WriteRequest, written: Written<unknown>, findingId: string): Promise<void> {
     const at = options.now().toISOString();
     for (const made of written.made) {
       const entry: JournalEntry = {
@@ -153,7 +163,7 @@ export function writeGate(options: WriteGateOptions): WriteGate {
         resource: made.resource,
         cause: request.cause,
         eventId: request.eventId,
-        finding: written.finding,
+        finding: { ...written.finding, id: findingId },
         call: made.call,
         inverse: made.inverse,
       };
@@ -175,10 +185,23 @@ export function writeGate(options: WriteGateOptions): WriteGate {
       const held = await charge(request);
       if (held) return { status: 'held', held };
       const written = await perform();
-      await record(request, written);
-      return { status: 'written', value: written.value };
+      if (written.made.length === 0) return { status: 'written', value: written.value };
+      const findingId = request.findingId ?? newFindingId(request.eventId);
+      await record(request, written, findingId);
+      return { status: 'written', value: written.value, findingId };
     },
   };
+}
+
+/** A fresh finding id for `eventId`: the event's id and a random part. */
+export const newFindingId = (eventId: string): string => findingIdOf(eventId, randomUUID().slice(0, 8));
+
+/** The finding with the id its writes were journaled under (absent when nothing was written). */
+export function withFindingId<F extends { readonly id?: string }>(
+  finding: F,
+  findingId: string | undefined,
+): F {
+  return findingId ? { ...finding, id: findingId } : finding;
 }
 
 /** For use cases run without wiring (unit tests with plain fakes): writes pass, nothing is charged or kept. */

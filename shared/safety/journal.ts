@@ -21,6 +21,7 @@ export type JournalAction =
   | 'start'
   | 'reboot'
   | 'register'
+  | 'deregister'
   | 'grant'
   | 'expire'
   | 'tag'
@@ -42,12 +43,29 @@ export interface JournalEntry {
   readonly cause: string;
   /** The event that caused it (the event id every finding carries). */
   readonly eventId: string;
-  /** The finding that reported it: its kind and title. */
-  readonly finding: { readonly kind: string; readonly title: string };
+  /**
+   * The finding that reported it: its kind and title, and its id (`<eventId>/<random>`, the finding's
+   * `id` field) when it was recorded with one, so `netwarden undo <finding id>` finds it.
+   */
+  readonly finding: { readonly kind: string; readonly title: string; readonly id?: string };
   /** The call made. */
   readonly call: AwsCall;
   /** The call that reverses it, or why there is none (a reboot cannot be undone). */
   readonly inverse: AwsCall | { readonly irreversible: string };
+}
+
+/**
+ * A finding's id: the event's id, a slash, and a random part. Its writes are journaled under the event,
+ * so the id alone leads to them (one query by event), with no index of its own.
+ */
+export function findingIdOf(eventId: string, random: string): string {
+  return `${eventId}/${random}`;
+}
+
+/** The event a finding id names, or undefined when `id` is no finding id (an event id has no `/`). */
+export function eventOfFindingId(id: string): string | undefined {
+  const slash = id.lastIndexOf('/');
+  return slash > 0 && slash < id.length - 1 ? id.slice(0, slash) : undefined;
 }
 
 /** Where the functions record their writes. Recording happens after the write succeeded. */

@@ -95,6 +95,17 @@ const RegisterInput = z.object({
   Targets: z.array(z.object({ Id: z.string(), Port: z.number().int() })).min(1),
 });
 
+/** A revoke by the grant functions closes a grant (revoked now, or a rule no record covers). */
+const closesGrant = (entry: JournalEntry): boolean =>
+  entry.action === 'revoke' && (entry.function === 'grant-access' || entry.function === 'expire-grants');
+
+/** A tag or untag of heal-targets' own attempt tags (netwarden:heal-…). */
+function touchesHealTags(entry: JournalEntry): boolean {
+  if (entry.action !== 'tag' && entry.action !== 'untag') return false;
+  const tags = (entry.call.input as { Tags?: ReadonlyArray<{ Key?: unknown }> }).Tags ?? [];
+  return tags.some((tag) => typeof tag.Key === 'string' && tag.Key.startsWith('netwarden:heal-'));
+}
+
 const directionOf = (operation: string): Direction => (operation.endsWith('Egress') ? 'egress' : 'ingress');
 
 /** The rules an Authorize input (the SDK's IpPermission shape) creates, one per source. */
@@ -158,6 +169,18 @@ function stepOf(entry: JournalEntry, context: UndoContext): UndoStep {
       entry,
       'refused',
       'an expired grant is not re-opened by undo: ask for a new grant (netwarden grant), which the policy judges afresh',
+    );
+  if (closesGrant(entry))
+    return skip(
+      entry,
+      'refused',
+      'a grant revoked before its expiry is not re-opened by undo: the rule would be covered by no grant record, so no expiry would ever remove it; ask for a new grant (netwarden grant)',
+    );
+  if (touchesHealTags(entry))
+    return skip(
+      entry,
+      'refused',
+      "the heal tags are heal-targets' count of its attempts on the instance (its caps and cooldown): putting them back as they were would let it try again past its limits",
     );
   if (entry.region !== context.region)
     return skip(
