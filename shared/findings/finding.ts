@@ -71,6 +71,8 @@ export const Finding = z.object({
   outcome: z.enum(['acted', 'already-done', 'would-act', 'no-action', 'failed']),
   time: z.string(),
   account: z.string().optional(),
+  /** With an organization: the account's name in the policy (organization.accounts[].name, or `central`). */
+  accountName: z.string().optional(),
   region: z.string().optional(),
   eventId: z.string().optional(),
   /**
