@@ -37,7 +37,8 @@ export type FunctionName =
   | 'expire-grants'
   | 'daily-check'
   | 'weekly-check'
-  | 'notify-slack';
+  | 'notify-slack'
+  | 'slack-interact';
 
 /** The functions that publish findings and keep state: the topic and the state table are required. */
 export const PublishingConfig = BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true });

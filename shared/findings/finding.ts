@@ -49,6 +49,9 @@ export const FINDING_KINDS = [
   'safety.budget-exhausted',
   // netwarden undo: one per reversal of a journal entry
   'safety.undone',
+  // slack-interact: a button pressed in Slack by a listed person, or refused
+  'slack.pressed',
+  'slack.refused',
   // any function, for an event it could not read
   'unprocessable',
 ] as const;

@@ -410,6 +410,8 @@ export const FINDING_LAYOUT = {
   'check.weekly': 'digest',
   'safety.budget-exhausted': 'decision',
   'safety.undone': 'decision',
+  'slack.pressed': 'decision',
+  'slack.refused': 'decision',
   unprocessable: 'decision',
 } as const satisfies Record<FindingKind, 'decision' | 'digest'>;
 
