@@ -1,4 +1,5 @@
 /** The CLI entry point (npm start, bin/netwarden.mjs). */
+import './quiet-logs';
 import { createInterface } from 'node:readline/promises';
 import { main } from './main';
 

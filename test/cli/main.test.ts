@@ -68,6 +68,15 @@ describe('netwarden, the process', () => {
     }
   });
 
+  it('runs a demo story without the functions’ JSON log lines in what it prints', async () => {
+    // No POWERTOOLS_LOG_LEVEL in the environment, as on a user's machine: the handlers the demo runs in
+    // this process log at the level read when the logger was first imported (cli/quiet-logs.ts).
+    const run = await netwarden(['demo', 'drift']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('revert-sg-drift: hand-made security-group changes');
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
+  });
+
   it('prints a command’s help on stdout: grant --help is not an unknown option', async () => {
     const run = await netwarden(['grant', '--help']);
     expect(run).toMatchObject({ code: 0, stderr: '' });
