@@ -8,16 +8,18 @@
 import type { Certificates } from '../estate/certificates';
 import type { Alarms, Metrics, SecurityGroupTrail } from '../estate/monitoring';
 import type { NetworkReferences, SecurityGroupInventory } from '../estate/security-groups';
+import type { MemberAccess } from '../policy/organization';
 import { lazyAdapter } from './lazy';
 
 /** Every group and rule of the account, for the audits (the bulk EC2 client). */
-export const lazySecurityGroupInventory = () =>
+/** `access`, in this file: a member account of an organisation, through its member role. */
+export const lazySecurityGroupInventory = (access?: MemberAccess) =>
   lazyAdapter<SecurityGroupInventory>(async () => {
-    const [{ ec2SecurityGroupInventory }, { ec2BulkClient }] = await Promise.all([
+    const [{ ec2SecurityGroupInventory }, { ec2BulkClient, ec2ClientAs }] = await Promise.all([
       import('./ec2/security-groups'),
       import('./clients/ec2'),
     ]);
-    return ec2SecurityGroupInventory(ec2BulkClient());
+    return ec2SecurityGroupInventory(access ? ec2ClientAs(access, { bulk: true }) : ec2BulkClient());
   });
 
 export const lazyNetworkReferences = () =>
@@ -29,13 +31,13 @@ export const lazyNetworkReferences = () =>
     return ec2NetworkReferences(ec2BulkClient());
   });
 
-export const lazyAlarms = () =>
+export const lazyAlarms = (access?: MemberAccess) =>
   lazyAdapter<Alarms>(async () => {
-    const [{ cloudWatchAlarms }, { cloudWatchClient }] = await Promise.all([
+    const [{ cloudWatchAlarms }, { cloudWatchClient, cloudWatchClientAs }] = await Promise.all([
       import('./cloudwatch'),
       import('./clients/cloudwatch'),
     ]);
-    return cloudWatchAlarms(cloudWatchClient());
+    return cloudWatchAlarms(access ? cloudWatchClientAs(access) : cloudWatchClient());
   });
 
 export const lazyMetrics = () =>
@@ -47,13 +49,13 @@ export const lazyMetrics = () =>
     return cloudWatchMetrics(cloudWatchClient());
   });
 
-export const lazySecurityGroupTrail = () =>
+export const lazySecurityGroupTrail = (access?: MemberAccess) =>
   lazyAdapter<SecurityGroupTrail>(async () => {
-    const [{ cloudTrailSecurityGroupCalls }, { cloudTrailClient }] = await Promise.all([
+    const [{ cloudTrailSecurityGroupCalls }, { cloudTrailClient, cloudTrailClientAs }] = await Promise.all([
       import('./cloudtrail'),
       import('./clients/cloudtrail'),
     ]);
-    return cloudTrailSecurityGroupCalls(cloudTrailClient());
+    return cloudTrailSecurityGroupCalls(access ? cloudTrailClientAs(access) : cloudTrailClient());
   });
 
 export const lazyCertificates = () =>
