@@ -22,13 +22,13 @@ export const lazySecurityGroupInventory = (access?: MemberAccess) =>
     return ec2SecurityGroupInventory(access ? ec2ClientAs(access, { bulk: true }) : ec2BulkClient());
   });
 
-export const lazyNetworkReferences = () =>
+export const lazyNetworkReferences = (access?: MemberAccess) =>
   lazyAdapter<NetworkReferences>(async () => {
-    const [{ ec2NetworkReferences }, { ec2BulkClient }] = await Promise.all([
+    const [{ ec2NetworkReferences }, { ec2BulkClient, ec2ClientAs }] = await Promise.all([
       import('./ec2/network'),
       import('./clients/ec2'),
     ]);
-    return ec2NetworkReferences(ec2BulkClient());
+    return ec2NetworkReferences(access ? ec2ClientAs(access, { bulk: true }) : ec2BulkClient());
   });
 
 export const lazyAlarms = (access?: MemberAccess) =>
@@ -40,13 +40,13 @@ export const lazyAlarms = (access?: MemberAccess) =>
     return cloudWatchAlarms(access ? cloudWatchClientAs(access) : cloudWatchClient());
   });
 
-export const lazyMetrics = () =>
+export const lazyMetrics = (access?: MemberAccess) =>
   lazyAdapter<Metrics>(async () => {
-    const [{ cloudWatchMetrics }, { cloudWatchClient }] = await Promise.all([
+    const [{ cloudWatchMetrics }, { cloudWatchClient, cloudWatchClientAs }] = await Promise.all([
       import('./cloudwatch'),
       import('./clients/cloudwatch'),
     ]);
-    return cloudWatchMetrics(cloudWatchClient());
+    return cloudWatchMetrics(access ? cloudWatchClientAs(access) : cloudWatchClient());
   });
 
 export const lazySecurityGroupTrail = (access?: MemberAccess) =>
@@ -58,11 +58,11 @@ export const lazySecurityGroupTrail = (access?: MemberAccess) =>
     return cloudTrailSecurityGroupCalls(access ? cloudTrailClientAs(access) : cloudTrailClient());
   });
 
-export const lazyCertificates = () =>
+export const lazyCertificates = (access?: MemberAccess) =>
   lazyAdapter<Certificates>(async () => {
-    const [{ acmCertificates }, { acmClient }] = await Promise.all([
+    const [{ acmCertificates }, { acmClient, acmClientAs }] = await Promise.all([
       import('./acm'),
       import('./clients/acm'),
     ]);
-    return acmCertificates(acmClient());
+    return acmCertificates(access ? acmClientAs(access) : acmClient());
   });

@@ -100,6 +100,34 @@ describe('daily-check with an organization', () => {
   });
 });
 
+describe('weekly-check with an organization', () => {
+  it('publishes one weekly digest per account; the unassumable member’s says its checks could not run', async () => {
+    const { handler } = await import('../../../functions/weekly-check/handler');
+
+    await handler(loadEvent('schedule/weekly-check.json'), lambdaContext('netwarden-test-weekly-check'));
+
+    const findings = org.central.published
+      .map((message) => JSON.parse(message.message) as Finding)
+      .sort((a, b) => (a.account ?? '').localeCompare(b.account ?? ''));
+    expect(findings.map((finding) => [finding.kind, finding.accountName])).toEqual([
+      ['check.weekly', 'central'],
+      ['check.weekly', 'gateway-prod'],
+      ['check.weekly', 'gateway-stg'],
+    ]);
+    expect(
+      org
+        .member(B)
+        .account.reads()
+        .map((call) => call.command),
+    ).toEqual(expect.arrayContaining(['DescribeSecurityGroups', 'DescribeLoadBalancers']));
+    expect(org.member(C).account.calls).toEqual([]);
+    expect((findings[2]?.details?.digest as Digest | undefined)?.notRun).toEqual(
+      expect.arrayContaining(['security-group audit']),
+    );
+    expect(findings[2]?.severity).not.toBe('info');
+  });
+});
+
 describe('mapBounded', () => {
   it('keeps at most `limit` runs in progress, and returns results in the items’ order', async () => {
     const started: number[] = [];
