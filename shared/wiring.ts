@@ -18,6 +18,7 @@ import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
 import {
   type AccountScope,
+  accountsToCheck,
   type MemberAccess,
   memberAccess,
   memberRoleArns,
@@ -78,6 +79,13 @@ export interface Wiring {
    * AWS call), the function's own policy, role and publisher.
    */
   inAccount(home: Home, account: string | undefined): AccountWiring;
+  /**
+   * Every account the daily and weekly checks cover, each as inAccount gives it: the function's own
+   * account alone without an organization; with one, the central account first and each member. An
+   * organization whose central account is unknown (no NETWARDEN_ACCOUNT_ID, no function ARN) still
+   * covers every member; the central one is then checked with its own role under the name `central`.
+   */
+  everyAccount(context: Context): AccountWiring[];
   /**
    * `core` with the accounts and region this function acts on: the configured account, else the one in
    * the ARN Lambda invoked (`osls invoke local` has none); the policy's accounts replace it when it names
@@ -191,6 +199,20 @@ export function wire(name: FunctionName): Wiring {
       if (home) return core(event, home, context);
       leveledLog.warn('unprocessable event', { reason: UNKNOWN_HOME, eventId: event.eventId });
       return unprocessable({ reason: UNKNOWN_HOME, eventId: event.eventId });
+    },
+    everyAccount: (context) => {
+      if (!policy.organization) return [{ policy, publish }];
+      const own =
+        config.NETWARDEN_ACCOUNT_ID ?? accountOfFunctionArn(context.invokedFunctionArn) ?? 'central';
+      return accountsToCheck(policy, own).map((scope) => {
+        const access = memberAccess(policy, scope, name);
+        return {
+          scope,
+          policy: policyFor(policy, scope),
+          publish: publishNaming(publish, scope),
+          ...(access ? { access } : {}),
+        };
+      });
     },
     wayIn: (schema) => ({ schema, unprocessable }),
     killSwitch,

@@ -50,12 +50,13 @@ export const lazyInstances = () =>
     return ec2Instances(ec2Client());
   });
 
-export const lazyLoadBalancing = (options: { bulk?: boolean } = {}) =>
+export const lazyLoadBalancing = (options: { bulk?: boolean; access?: MemberAccess | undefined } = {}) =>
   lazyAdapter<LoadBalancing>(async () => {
     const [{ elbv2LoadBalancing }, clients] = await Promise.all([
       import('./elbv2'),
       import('./clients/elbv2'),
     ]);
+    if (options.access) return elbv2LoadBalancing(clients.elbv2ClientAs(options.access, options));
     return elbv2LoadBalancing(options.bulk ? clients.elbv2BulkClient() : clients.elbv2Client());
   });
 

@@ -1,6 +1,7 @@
 /** The EC2 clients (module-level singletons; one module per service so a lazy adapter loads only its own). */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { MemberAccess } from '../../policy/organization';
+import { clientAs } from './member';
 import { BULK_READER_RETRIES, WRITER_RETRIES } from './retries';
 
 let ec2: EC2Client | undefined;
@@ -15,22 +16,10 @@ export const ec2BulkClient = (): EC2Client => {
   return ec2Bulk;
 };
 
-const members = new Map<string, EC2Client>();
-
-/** The EC2 client of a member account: the member role's credentials (one client per role and session). */
-export const ec2ClientAs = (access: MemberAccess, options: { bulk?: boolean } = {}): EC2Client => {
-  const key = `${access.roleArn}|${access.sessionName}|${options.bulk ? 'bulk' : 'writer'}`;
-  let client = members.get(key);
-  if (!client) {
-    client = new EC2Client({
-      ...(options.bulk ? BULK_READER_RETRIES : WRITER_RETRIES),
-      // The STS client loads with the first member-account call: a single-account cold start never parses it.
-      credentials: () =>
-        import('../member-credentials').then(({ memberCredentials }) =>
-          memberCredentials(access, () => new Date())(),
-        ),
-    });
-    members.set(key, client);
-  }
-  return client;
-};
+/** The EC2 client of a member account: the member role's credentials (clients/member.ts). */
+export const ec2ClientAs = (access: MemberAccess, options: { bulk?: boolean } = {}): EC2Client =>
+  clientAs(
+    options.bulk ? 'ec2-bulk' : 'ec2',
+    access,
+    (credentials) => new EC2Client({ ...(options.bulk ? BULK_READER_RETRIES : WRITER_RETRIES), credentials }),
+  );

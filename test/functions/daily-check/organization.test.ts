@@ -1,0 +1,151 @@
+/**
+ * The daily check of an organisation: one digest per account (central first, then each member, named
+ * as the policy names it), each member read through its member role; a member whose role cannot be
+ * assumed gets a digest of checks that could not run, never an all-clear.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mapBounded } from '../../../shared/audits/bounded';
+import type { Digest } from '../../../shared/audits/digest';
+import type { Finding } from '../../../shared/findings/finding';
+import { ACCOUNT_ID } from '../../../simulated-account/index';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import { loadEvent } from '../../../simulated-account/load-event';
+import {
+  createSimulatedOrganization,
+  type SimulatedOrganization,
+} from '../../../simulated-account/organization';
+import { useStateTable } from '../../helpers/state-table';
+
+const B = '222233334444';
+const C = '555566667777';
+const ROLE = 'netwarden-member-remediation';
+const EXTERNAL_ID = 'netwarden-o-abc123def4';
+
+let org: SimulatedOrganization;
+// Grants live in the central state table, which every account's digest reads.
+useStateTable();
+
+beforeEach(() => {
+  org = createSimulatedOrganization({
+    members: [
+      { id: B, role: { name: ROLE, externalId: EXTERNAL_ID, trustsCentral: true } },
+      // C's StackSet instance is missing its trust in the central functions.
+      { id: C, role: { name: ROLE, externalId: EXTERNAL_ID, trustsCentral: false } },
+    ],
+  });
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(org.central.account.clock.now());
+  const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
+  writeFileSync(
+    path,
+    `${readFileSync('netwarden.policy.yml', 'utf8')}
+organization:
+  id: o-abc123def4
+  externalId: ${EXTERNAL_ID}
+  checkConcurrency: 2
+  accounts:
+    - { id: '${B}', name: gateway-prod }
+    - { id: '${C}', name: gateway-stg }
+`,
+  );
+  vi.stubEnv('POLICY_PATH', path);
+  vi.stubEnv('NETWARDEN_ACCOUNT_ID', ACCOUNT_ID);
+  vi.resetModules();
+});
+afterEach(() => {
+  org.restore();
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
+
+describe('daily-check with an organization', () => {
+  it('publishes one digest per account; an unassumable member is reported as not run', async () => {
+    const { handler } = await import('../../../functions/daily-check/handler');
+
+    await handler(loadEvent('schedule/daily-check.json'), lambdaContext('netwarden-test-daily-check'));
+
+    // Accounts are read in parallel: their digests arrive in any order.
+    const findings = org.central.published
+      .map((message) => JSON.parse(message.message) as Finding)
+      .sort((a, b) => (a.account ?? '').localeCompare(b.account ?? ''));
+    expect(findings.map((finding) => [finding.kind, finding.account, finding.accountName])).toEqual([
+      ['check.daily', ACCOUNT_ID, 'central'],
+      ['check.daily', B, 'gateway-prod'],
+      ['check.daily', C, 'gateway-stg'],
+    ]);
+    const digestOf = (finding: Finding | undefined) => finding?.details?.digest as Digest | undefined;
+    // B was read through its member role, in B.
+    expect(
+      org
+        .member(B)
+        .account.reads()
+        .map((call) => call.command),
+    ).toEqual(expect.arrayContaining(['DescribeLoadBalancers', 'DescribeAlarms', 'LookupEvents']));
+    expect(digestOf(findings[1])?.notRun ?? []).toEqual([]);
+    // C: nothing read, every check named as not run, and the finding is not fine.
+    expect(org.member(C).account.calls).toEqual([]);
+    expect(digestOf(findings[2])?.notRun).toEqual(
+      expect.arrayContaining(['alarms', 'security-group changes (CloudTrail)', 'target health']),
+    );
+    expect(findings[2]?.severity).not.toBe('info');
+    expect(JSON.stringify(findings[2]?.details)).toContain(
+      `netwarden could not assume arn:aws:iam::${C}:role/${ROLE} in account ${C} (sts:AssumeRole answered AccessDenied`,
+    );
+    expect(org.assumeRoles.filter((call) => call.outcome === 'issued').map((call) => call.roleArn)).toEqual([
+      `arn:aws:iam::${B}:role/${ROLE}`,
+    ]);
+  });
+});
+
+describe('weekly-check with an organization', () => {
+  it('publishes one weekly digest per account; the unassumable member’s says its checks could not run', async () => {
+    const { handler } = await import('../../../functions/weekly-check/handler');
+
+    await handler(loadEvent('schedule/weekly-check.json'), lambdaContext('netwarden-test-weekly-check'));
+
+    const findings = org.central.published
+      .map((message) => JSON.parse(message.message) as Finding)
+      .sort((a, b) => (a.account ?? '').localeCompare(b.account ?? ''));
+    expect(findings.map((finding) => [finding.kind, finding.accountName])).toEqual([
+      ['check.weekly', 'central'],
+      ['check.weekly', 'gateway-prod'],
+      ['check.weekly', 'gateway-stg'],
+    ]);
+    expect(
+      org
+        .member(B)
+        .account.reads()
+        .map((call) => call.command),
+    ).toEqual(expect.arrayContaining(['DescribeSecurityGroups', 'DescribeLoadBalancers']));
+    expect(org.member(C).account.calls).toEqual([]);
+    expect((findings[2]?.details?.digest as Digest | undefined)?.notRun).toEqual(
+      expect.arrayContaining(['security-group audit']),
+    );
+    expect(findings[2]?.severity).not.toBe('info');
+  });
+});
+
+describe('mapBounded', () => {
+  it('keeps at most `limit` runs in progress, and returns results in the items’ order', async () => {
+    const started: number[] = [];
+    const releases: Array<() => void> = [];
+    const running = mapBounded([1, 2, 3, 4, 5], 2, async (item) => {
+      started.push(item);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return item * 10;
+    });
+    // Let the workers reach their first await.
+    await Promise.resolve();
+    expect(started).toEqual([1, 2]);
+    releases.shift()?.();
+    await vi.waitFor(() => expect(started).toEqual([1, 2, 3]));
+    while (started.length < 5 || releases.length > 0) {
+      releases.shift()?.();
+      await Promise.resolve();
+    }
+    expect(await running).toEqual([10, 20, 30, 40, 50]);
+  });
+});
