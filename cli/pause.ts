@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { awsErrorCode, errorMessage } from '../shared/errors';
 import { loadPolicy } from '../shared/policy/load';
-import { windowOf } from '../shared/safety/budget';
+import { budgetLimits, windowOf } from '../shared/safety/budget';
 import { budgetStatusLines } from '../shared/safety/budget-status';
 import { KILL_SWITCH_MAX_STALE_MS, killSwitchParameter, switchState } from '../shared/safety/kill-switch';
 import { requireAwsCaller } from './aws-caller';
@@ -160,11 +160,7 @@ async function budgetLines(parsed: Parsed): Promise<{ lines: string[]; problem?:
   const accounts = [...new Set(['arn' in who ? [who.account] : [], policy.accounts].flat())];
   if (accounts.length === 0)
     return { lines: [], problem: `budget: not checked, no account to read: ${nameOf(who)}` };
-  const limits = {
-    windowMs: policy.budget.window,
-    perAccount: policy.budget.perAccount,
-    perGroup: policy.budget.perGroup,
-  };
+  const limits = budgetLimits(policy.budget);
   const window = windowOf(clock(), limits.windowMs);
   const [{ readBudgetUsage }, { dynamoDbClient }] = await Promise.all([
     import('../shared/aws/state-table/budget-usage'),

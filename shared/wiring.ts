@@ -26,6 +26,7 @@ import {
   scopeOf,
 } from './policy/organization';
 import type { Policy } from './policy/schema';
+import { budgetLimits } from './safety/budget';
 import { type WriteGate, writeGate } from './safety/gate';
 import type { Journal } from './safety/journal';
 import { cachedKillSwitch, type KillSwitch, killSwitchParameter, publishMarked } from './safety/kill-switch';
@@ -158,11 +159,7 @@ export function wire(name: FunctionName): Wiring {
     function: name,
     stage: config.NETWARDEN_STAGE,
     counter: lazyBudgetCounter(config.STATE_TABLE_NAME),
-    limits: {
-      windowMs: policy.budget.window,
-      perAccount: policy.budget.perAccount,
-      perGroup: policy.budget.perGroup,
-    },
+    limits: budgetLimits(policy.budget),
     journal: journalFor(config),
     publish,
     now,

@@ -22,7 +22,7 @@ import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy, TargetPolicy } from '../../shared/policy/schema';
-import { type HeldBack, markHeldBack } from '../../shared/safety/budget';
+import { budgetLimits, type HeldBack, markHeldBack } from '../../shared/safety/budget';
 import {
   type Made,
   newFindingId,
@@ -311,6 +311,8 @@ interface HealRequest {
   readonly trigger: Extract<HealTrigger, { kind: 'alarm' | 'sweep' }>;
   /** The one id of the group's finding, under which each of its writes is journaled. */
   readonly findingId: string;
+  /** The group's targets (draining ones excepted): the budget holds it to healCap of them per window. */
+  readonly targets: number;
 }
 
 function writeRequest(
@@ -320,7 +322,7 @@ function writeRequest(
   exempt?: string,
 ): WriteRequest {
   return {
-    scope: { account: how.trigger.account, group: group.arn },
+    scope: { account: how.trigger.account, group: group.arn, targets: how.targets },
     region: how.trigger.region,
     eventId: how.trigger.eventId,
     cause: causeOf(how.trigger),
@@ -550,9 +552,14 @@ export async function healTargets(trigger: HealTrigger, given: HealDeps): Promis
   const failures: unknown[] = [];
   for (const group of scope.groups) {
     const snapshot = await gather(group, scope.tags[group.arn] ?? {}, siblingsOf, memo, deps);
-    const diagnosis = diagnose(snapshot, policy, deps.now());
+    // The per-run cap and the budget's per-window limit of the group are one number (healCap).
+    const diagnosis = diagnose(snapshot, policy, deps.now(), budgetLimits(deps.policy.budget));
     const findingId = newFindingId(trigger.eventId);
-    const outcome = await carryOut(diagnosis, group, snapshot.instances, mode, deps, { trigger, findingId });
+    const outcome = await carryOut(diagnosis, group, snapshot.instances, mode, deps, {
+      trigger,
+      findingId,
+      targets: diagnosis.counts.total,
+    });
     failures.push(...outcome.failures);
     groups.push({
       targetGroup: group.name,

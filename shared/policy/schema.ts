@@ -233,8 +233,9 @@ export type TargetPolicy = z.infer<typeof TargetPolicy>;
 
 /**
  * The blast-radius budget (shared/safety/budget.ts): at most `perAccount` writes per `window` in an
- * account and `perGroup` on one group (a security group, or a target group for healing); past it, report
- * mode until the window ends. Defaults: 20 per 10 minutes per account, 5 per group.
+ * account, `perGroup` on one security group and `perTargetGroup` heals on one target group (and never
+ * more than half its targets: healCap, the same cap one heal run keeps); past it, report mode until the
+ * window ends. Defaults: 20 per 10 minutes per account, 5 per group, 5 per target group.
  */
 export const BudgetPolicy = z
   .object({
@@ -255,11 +256,23 @@ export const BudgetPolicy = z
       })
       .max(1000)
       .default(5),
+    perTargetGroup: z
+      .number({ message: 'expected a whole number of heals' })
+      .int({ message: 'expected a whole number of heals' })
+      .min(1, {
+        message: 'expected at least 1 heal (to stop every write, use the kill switch: netwarden pause)',
+      })
+      .max(1000)
+      .default(5),
   })
   .strict()
   .refine((value) => value.perGroup <= value.perAccount, {
     message: 'expected perGroup <= perAccount (one group cannot have more writes than its account)',
     path: ['perGroup'],
+  })
+  .refine((value) => value.perTargetGroup <= value.perAccount, {
+    message: 'expected perTargetGroup <= perAccount (one group cannot have more writes than its account)',
+    path: ['perTargetGroup'],
   })
   .refine((value) => value.window >= 60_000 && value.window <= 86_400_000, {
     message: 'expected a window between 1m and 1d',

@@ -4,13 +4,16 @@
  * rest of it.
  */
 import { formatDuration } from '../policy/duration';
-import type { BudgetLimits, BudgetUsage, BudgetWindow } from './budget';
+import { type BudgetLimits, type BudgetUsage, type BudgetWindow, groupLimit } from './budget';
 
-/** The groups held back: all of them once the account's limit is reached, else those at their own. */
+/**
+ * The groups held back: all of them once the account's limit is reached, else those at their own (a
+ * target group at perTargetGroup; one held at half its targets shows here only from its next refusal).
+ */
 export function heldBackGroups(usage: BudgetUsage, limits: BudgetLimits): 'all' | string[] {
   if (usage.total >= limits.perAccount) return 'all';
   return Object.entries(usage.groups)
-    .filter(([, writes]) => writes >= limits.perGroup)
+    .filter(([group, writes]) => writes >= groupLimit({ group }, limits))
     .map(([group]) => group)
     .sort();
 }
@@ -22,7 +25,7 @@ export function budgetStatusLines(
   accounts: ReadonlyArray<{ readonly account: string; readonly usage: BudgetUsage }>,
 ): string[] {
   const lines = [
-    `budget: window ${window.start.toISOString()} to ${window.end.toISOString()} (${limits.perAccount} writes per ${formatDuration(limits.windowMs)} per account, ${limits.perGroup} per group)`,
+    `budget: window ${window.start.toISOString()} to ${window.end.toISOString()} (${limits.perAccount} writes per ${formatDuration(limits.windowMs)} per account, ${limits.perGroup} per group, ${limits.perTargetGroup} per target group)`,
   ];
   for (const { account, usage } of accounts) {
     const held = heldBackGroups(usage, limits);
@@ -34,7 +37,7 @@ export function budgetStatusLines(
         held === 'all'
           ? 'held back: every group (the account limit is reached), report mode until the window ends'
           : held.length > 0
-            ? `held back: ${held.join(', ')} (at ${limits.perGroup}), report mode until the window ends`
+            ? `held back: ${held.map((group) => `${group} (at ${groupLimit({ group }, limits)})`).join(', ')}, report mode until the window ends`
             : 'nothing held back'
       }`,
     );

@@ -13,19 +13,53 @@
 
 import type { Finding } from '../findings/finding';
 import { formatDuration } from '../policy/duration';
+import type { BudgetPolicy } from '../policy/schema';
 
 export interface BudgetLimits {
   /** The window's length in ms; windows are aligned to the epoch (10 minutes: :00, :10, :20 …). */
   readonly windowMs: number;
   readonly perAccount: number;
+  /** Writes per window on one security group. */
   readonly perGroup: number;
+  /** Writes (heals) per window on one target group; never more than half its targets either (healCap). */
+  readonly perTargetGroup: number;
 }
+
+/** The limits the policy's `budget:` section sets. */
+export const budgetLimits = (budget: BudgetPolicy): BudgetLimits => ({
+  windowMs: budget.window,
+  perAccount: budget.perAccount,
+  perGroup: budget.perGroup,
+  perTargetGroup: budget.perTargetGroup,
+});
 
 /** What one write is charged to: the account and the group it changes. */
 export interface BudgetScope {
   readonly account: string;
   /** A security group id (sg-…) or a target group ARN. */
   readonly group: string;
+  /** A target group's targets (draining ones excepted), when known: its limit is also half of them. */
+  readonly targets?: number;
+}
+
+/** A target group ARN (healing), as opposed to a security group id. */
+export const isTargetGroup = (group: string): boolean =>
+  group.startsWith('arn:') && group.includes(':targetgroup/');
+
+/**
+ * How many of a target group's `targets` netwarden may heal in one run, and in one window: never more
+ * than half of them (at least one), and never more than `perTargetGroup`. An NLB fails open: healing
+ * most of a group at once could take its last healthy targets (docs/heal-targets.md). One number for
+ * both, so diagnose's cap per run (shared/targets/diagnose.ts) and the budget's per window agree.
+ */
+export function healCap(targets: number, limits: Pick<BudgetLimits, 'perTargetGroup'>): number {
+  return Math.min(limits.perTargetGroup, Math.max(1, Math.floor(targets / 2)));
+}
+
+/** The writes one group may take in a window: a security group's `perGroup`, a target group's heal cap. */
+export function groupLimit(scope: Pick<BudgetScope, 'group' | 'targets'>, limits: BudgetLimits): number {
+  if (!isTargetGroup(scope.group)) return limits.perGroup;
+  return scope.targets === undefined ? limits.perTargetGroup : healCap(scope.targets, limits);
 }
 
 export interface BudgetWindow {
@@ -67,16 +101,24 @@ export interface BudgetCounter {
   claimNotice(account: string, window: BudgetWindow): Promise<boolean>;
 }
 
-/** Which limit `exhausted` names, in words: "20 writes per 10m in account 111122223333". */
+/**
+ * Which limit `exhausted` names, in words: "20 writes per 10m in account 111122223333", "5 writes per
+ * 10m on sg-…", "1 write per 10m on arn:…:targetgroup/… (half of its 3 targets)".
+ */
 export function describeLimit(
   exhausted: 'account' | 'group',
   scope: BudgetScope,
   limits: BudgetLimits,
 ): string {
   const per = formatDuration(limits.windowMs);
-  return exhausted === 'account'
-    ? `${limits.perAccount} writes per ${per} in account ${scope.account}`
-    : `${limits.perGroup} writes per ${per} on ${scope.group}`;
+  if (exhausted === 'account') return `${limits.perAccount} writes per ${per} in account ${scope.account}`;
+  const limit = groupLimit(scope, limits);
+  // A target group held to half its targets says so: the number alone would look like a typo.
+  const half =
+    isTargetGroup(scope.group) && scope.targets !== undefined && limit < limits.perTargetGroup
+      ? ` (half of its ${scope.targets} targets)`
+      : '';
+  return `${limit} write${limit === 1 ? '' : 's'} per ${per} on ${scope.group}${half}`;
 }
 
 /** What a held-back decision's finding carries: which budget and until when. */
@@ -152,6 +194,8 @@ export function budgetExhaustedFinding(args: {
         windowEnd: until,
         perAccount: limits.perAccount,
         perGroup: limits.perGroup,
+        perTargetGroup: limits.perTargetGroup,
+        ...(charge.exhausted === 'group' ? { groupLimit: groupLimit(scope, limits) } : {}),
       },
       done: { total: charge.usage.total, groups: charge.usage.groups },
       heldBack: args.heldBack,

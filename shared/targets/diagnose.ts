@@ -1,5 +1,5 @@
 /**
- * diagnose(snapshot, policy, now) → Diagnosis: pure, no AWS calls.
+ * diagnose(snapshot, policy, now, budget) → Diagnosis: pure, no AWS calls.
  *
  * First the group as a whole. Systemic causes are explained with the fix and nothing is touched:
  *   - the port health checks probe is not the port the application serves (the seed's 443 vs 80),
@@ -9,7 +9,9 @@
  * Then each target, if nothing is systemic: stopped → start; registered on the wrong port →
  * re-register; impaired or failing health checks while running → reboot. Each action must be allowed
  * by the policy, past the instance's cooldown, under maxAttempts, and within a per-run cap that
- * never puts most of the group in flux; healthy targets are never touched. Every state but `healthy`
+ * never puts most of the group in flux (healCap: at most half the targets and the budget's
+ * perTargetGroup, the same number the blast-radius budget holds the group to per window,
+ * shared/safety/budget.ts); healthy targets are never touched. Every state but `healthy`
  * is a target not serving; only `initial` (within initialBoundMs) and `draining` are left to settle,
  * and `unavailable` (health checks disabled, or none to be had) is reported, never acted on.
  */
@@ -17,7 +19,8 @@
 import type { InstanceFacts } from '../estate/instances';
 import type { TargetHealthFacts } from '../estate/load-balancing';
 import type { TargetGroupSnapshot } from '../estate/snapshot';
-import type { TargetPolicy } from '../policy/schema';
+import { BudgetPolicy, type TargetPolicy } from '../policy/schema';
+import { type BudgetLimits, healCap } from '../safety/budget';
 import { checkPath, pathOpen, portsOpenFromLoadBalancer } from './path';
 
 export const HEAL_TAGS = {
@@ -437,7 +440,15 @@ interface AssessedTarget {
   readonly cause: TargetCause;
 }
 
-export function diagnose(snapshot: TargetGroupSnapshot, policy: TargetPolicy, now: Date): Diagnosis {
+/** The policy's budget defaults: a diagnosis asked for without the policy's budget caps as shipped. */
+const DEFAULT_BUDGET: Pick<BudgetLimits, 'perTargetGroup'> = BudgetPolicy.parse({});
+
+export function diagnose(
+  snapshot: TargetGroupSnapshot,
+  policy: TargetPolicy,
+  now: Date,
+  budget: Pick<BudgetLimits, 'perTargetGroup'> = DEFAULT_BUDGET,
+): Diagnosis {
   const group = snapshot.group;
   const probe = probePortOf(snapshot);
   const assessed = snapshot.targets.map((target) => ({
@@ -462,7 +473,7 @@ export function diagnose(snapshot: TargetGroupSnapshot, policy: TargetPolicy, no
   if (systemic.length > 0) return { ...base, status: 'systemic', systemic, decisions: [], recovered: [] };
 
   const recovered = recoveredInstances(assessed, group.name);
-  const decisions = decideTargets(assessed, counts, policy, now);
+  const decisions = decideTargets(assessed, counts, policy, now, budget);
   return { ...base, status: statusOf(decisions, recovered, assessed), systemic: [], decisions, recovered };
 }
 
@@ -515,10 +526,12 @@ function decideTargets(
   counts: Diagnosis['counts'],
   policy: TargetPolicy,
   now: Date,
+  budget: Pick<BudgetLimits, 'perTargetGroup'>,
 ): TargetDecision[] {
-  // Never more than half of the group at once, whatever maxUnhealthyFraction allows.
-  const cap = Math.max(1, Math.floor(counts.total / 2));
-  let budget = cap - inFlight(assessed, policy, now);
+  // Never more than half of the group at once, whatever maxUnhealthyFraction allows, nor more than the
+  // budget's perTargetGroup: the cap the write gate also charges the group against, per window.
+  const cap = healCap(counts.total, budget);
+  let room = cap - inFlight(assessed, policy, now);
   const actedOn = new Set<string>();
   const decisions: TargetDecision[] = [];
   const byInstanceId = [...assessed].sort((a, b) => a.target.instanceId.localeCompare(b.target.instanceId));
@@ -548,14 +561,14 @@ function decideTargets(
       );
       continue;
     }
-    if (budget <= 0) {
+    if (room <= 0) {
       hold(
         'capped',
         `at most ${cap} target(s) of ${counts.total} may be healed at once; deferred to the next sweep`,
       );
       continue;
     }
-    budget -= 1;
+    room -= 1;
     actedOn.add(instance.instanceId);
     decisions.push({
       type: 'act',

@@ -17,7 +17,7 @@ const PAUSED = '/netwarden/prod/paused';
 const NOW = new Date('2026-12-02T11:34:10.000Z');
 const ONCALL = consoleUser('oncall@example.com');
 const ONCALL_ARN = String(ONCALL.userIdentity.arn);
-const DEFAULT_LIMITS = { windowMs: 600_000, perAccount: 20, perGroup: 5 };
+const DEFAULT_LIMITS = { windowMs: 600_000, perAccount: 20, perGroup: 5, perTargetGroup: 5 };
 beforeEach(() => usePauseClock(() => NOW));
 afterEach(() => usePauseClock(undefined));
 
@@ -66,7 +66,7 @@ describe('netwarden pause / resume / status', () => {
       `paused: ${PAUSED} is "true"; every function is in report mode (netwarden resume --stage prod)`,
       `  since 2026-11-23T00:00:00.000Z, by ${ONCALL_ARN} (Parameter Store's record of the last write)`,
       `  note: paused by ${ONCALL_ARN} at 2026-12-02T11:34:10.000Z: storm of reverts, INC-42 (the description written with it, by whoever wrote it)`,
-      'budget: window 2026-12-02T11:30:00.000Z to 2026-12-02T11:40:00.000Z (20 writes per 10m per account, 5 per group)',
+      'budget: window 2026-12-02T11:30:00.000Z to 2026-12-02T11:40:00.000Z (20 writes per 10m per account, 5 per group, 5 per target group)',
       '  account 111122223333: 0 of 20 writes used; nothing held back',
     ]);
     expect(status.err).toEqual([]);
@@ -103,7 +103,7 @@ describe('netwarden pause / resume / status', () => {
     expect(await main(['status', '--stage', 'prod', '--state-table', tableName], status.io)).toBe(0);
     expect(status.out).toEqual([
       `running: ${PAUSED} is absent; netwarden acts as its policy says`,
-      'budget: window 2026-12-02T11:30:00.000Z to 2026-12-02T11:40:00.000Z (20 writes per 10m per account, 5 per group)',
+      'budget: window 2026-12-02T11:30:00.000Z to 2026-12-02T11:40:00.000Z (20 writes per 10m per account, 5 per group, 5 per target group)',
       `  account 111122223333: 6 of 20 writes used (${GROUPS.redis} 5, ${GROUPS.postgres} 1); held back: ${GROUPS.redis} (at 5), report mode until the window ends`,
     ]);
     for (let n = 0; n < 14; n += 1)
@@ -144,7 +144,7 @@ describe('netwarden pause / resume / status', () => {
     expect(await main(['status', '--stage', 'prod'], status.io)).toBe(0);
     expect(status.out).toEqual([
       `running: ${PAUSED} is absent; netwarden acts as its policy says`,
-      'budget: window 2026-12-02T11:30:00.000Z to 2026-12-02T11:40:00.000Z (20 writes per 10m per account, 5 per group)',
+      'budget: window 2026-12-02T11:30:00.000Z to 2026-12-02T11:40:00.000Z (20 writes per 10m per account, 5 per group, 5 per target group)',
       '  account 111122223333: 0 of 20 writes used; nothing held back',
     ]);
   });

@@ -14,7 +14,7 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { BudgetCounter, BudgetUsage, BudgetWindow } from '../../safety/budget';
+import { type BudgetCounter, type BudgetUsage, type BudgetWindow, groupLimit } from '../../safety/budget';
 
 export const BUDGET_KEY_PREFIX = 'budget#';
 export const GROUP_PREFIX = 'g#';
@@ -53,7 +53,8 @@ export function stateTableBudget(client: DynamoDBClient, tableName: string): Bud
             ExpressionAttributeValues: {
               ':one': { N: '1' },
               ':perAccount': { N: String(limits.perAccount) },
-              ':perGroup': { N: String(limits.perGroup) },
+              // A security group's perGroup, a target group's heal cap (shared/safety/budget.ts).
+              ':perGroup': { N: String(groupLimit(scope, limits)) },
               ':type': { S: 'budget' },
               ':ttl': { N: String(Math.floor(window.end.getTime() / 1000) + RETENTION_SECONDS) },
             },

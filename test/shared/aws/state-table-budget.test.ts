@@ -11,7 +11,7 @@ import { useStateTable } from '../../helpers/state-table';
 
 const table = useStateTable();
 const ACCOUNT = '111122223333';
-const limits = { windowMs: 600_000, perAccount: 4, perGroup: 2 };
+const limits = { windowMs: 600_000, perAccount: 4, perGroup: 2, perTargetGroup: 2 };
 const window = windowOf(new Date('2026-12-01T10:03:00Z'), limits.windowMs);
 const counter = () => stateTableBudget(table.current.client, table.current.tableName);
 const scope = (group: string) => ({ account: ACCOUNT, group });
@@ -58,6 +58,24 @@ describe('the budget counter in the state table', () => {
     expect(Item?.['g#sg-d']).toBeUndefined();
     // Kept a day past the window's end (10:10), then DynamoDB's TTL removes it.
     expect(Item?.ttl).toEqual({ N: String(Date.parse('2026-12-01T10:10:00Z') / 1000 + 86_400) });
+  });
+
+  it('holds a target group to its heal cap: half its targets, at most perTargetGroup', async () => {
+    const budget = counter();
+    const tg =
+      'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/gateway-tg-https/0123456789abcdef';
+    const healing = { account: ACCOUNT, group: tg, targets: 3 };
+    expect(await budget.charge(healing, window, limits)).toMatchObject({ granted: true });
+
+    expect(await budget.charge(healing, window, limits)).toEqual({
+      granted: false,
+      exhausted: 'group',
+      usage: { total: 1, groups: { [tg]: 1 } },
+    });
+    // Half of 8 targets is 4, but perTargetGroup is 2: one more heal, then no more.
+    const larger = { ...healing, targets: 8 };
+    expect(await budget.charge(larger, window, limits)).toMatchObject({ granted: true });
+    expect(await budget.charge(larger, window, limits)).toMatchObject({ granted: false, exhausted: 'group' });
   });
 
   it('keeps windows and accounts apart', async () => {

@@ -89,11 +89,15 @@ describe('parsePolicy', () => {
     expect(policy.grants?.maxTtl).toBe(5_400_000);
     expect(policy.mode).toBe('report');
     // The blast-radius budget's defaults, when the policy says nothing.
-    expect(policy.budget).toEqual({ window: 600_000, perAccount: 20, perGroup: 5 });
-    expect(parsePolicy(minimal('budget:\n  window: 1h\n  perAccount: 50\n  perGroup: 10')).budget).toEqual({
+    expect(policy.budget).toEqual({ window: 600_000, perAccount: 20, perGroup: 5, perTargetGroup: 5 });
+    expect(
+      parsePolicy(minimal('budget:\n  window: 1h\n  perAccount: 50\n  perGroup: 10\n  perTargetGroup: 2'))
+        .budget,
+    ).toEqual({
       window: 3_600_000,
       perAccount: 50,
       perGroup: 10,
+      perTargetGroup: 2,
     });
   });
 
@@ -148,6 +152,16 @@ describe('parsePolicy', () => {
       'a group budget above the account budget',
       'budget:\n  perAccount: 10\n  perGroup: 11',
       'policy.budget.perGroup: expected perGroup <= perAccount (one group cannot have more writes than its account), found 11',
+    ],
+    [
+      'a target-group budget above the account budget',
+      'budget:\n  perAccount: 10\n  perTargetGroup: 11',
+      'policy.budget.perTargetGroup: expected perTargetGroup <= perAccount (one group cannot have more writes than its account), found 11',
+    ],
+    [
+      'a target-group budget of no heals',
+      'budget:\n  perTargetGroup: 0',
+      'policy.budget.perTargetGroup: expected at least 1 heal (to stop every write, use the kill switch: netwarden pause), found 0',
     ],
     [
       'a budget window of seconds',

@@ -122,6 +122,41 @@ describe('per-target healing', () => {
     ]);
   });
 
+  it("caps a run at the budget's perTargetGroup too, when it is below half the group (one number: healCap)", () => {
+    const result = diagnose(
+      snapshot(
+        [
+          target(a, 'healthy'),
+          target(b, 'unused', 'Target.InvalidState'),
+          target(c, 'unused', 'Target.InvalidState'),
+          target(d, 'unused', 'Target.InvalidState'),
+        ],
+        [
+          instance(a),
+          instance(b, { state: 'stopped' }),
+          instance(c, { state: 'stopped' }),
+          instance(d, { state: 'stopped' }),
+        ],
+      ),
+      { ...policy, maxUnhealthyFraction: 0.8 },
+      NOW,
+      { perTargetGroup: 1 },
+    );
+    expect(
+      result.decisions.map((decision) => [
+        decision.instanceId,
+        decision.type === 'hold' ? decision.reason : decision.action,
+      ]),
+    ).toEqual([
+      [b, 'start'],
+      [c, 'capped'],
+      [d, 'capped'],
+    ]);
+    expect(result.decisions[1]).toMatchObject({
+      why: 'the instance is stopped: at most 1 target(s) of 4 may be healed at once; deferred to the next sweep',
+    });
+  });
+
   it('counts an instance still cooling down against the cap', () => {
     const cooling = { [HEAL_TAGS.attempts]: '1', [HEAL_TAGS.lastAt]: '2026-11-23T11:50:00Z' };
     const result = diagnose(
