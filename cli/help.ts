@@ -16,7 +16,7 @@ export const USAGE = {
   sandbox: 'usage: netwarden sandbox [--port N] [--events DIR]',
   pause: 'usage: netwarden pause --stage NAME [--reason "…"]',
   resume: 'usage: netwarden resume --stage NAME',
-  status: 'usage: netwarden status --stage NAME',
+  status: 'usage: netwarden status --stage NAME [--state-table NAME]',
   history: 'usage: netwarden history --stage NAME [--since 1d] [--group sg-…] [--state-table NAME]',
   undo: 'usage: netwarden undo <event or finding id> | --since 15m [--group sg-…] --stage NAME [--yes] [--state-table NAME]',
 } as const;
@@ -33,7 +33,7 @@ export const COMMAND_HELP: Record<CommandName, { readonly summary: string; reado
     summary: "replay the seed's stories on the built-in simulated account",
     help: `${USAGE.demo}
   Replays the seed's stories on the simulated account: no AWS account, credentials or network.
-  story          run one story only: drift, targets, grants, slack or checks (default: all)`,
+  story          run one story only: drift, targets, grants, slack, checks or storm (default: all)`,
   },
   grant: {
     summary: 'open temporary access to a database port',
@@ -99,7 +99,7 @@ ${GRANT_ACCESS}`,
   and every finding says it is paused; grant-access refuses new grants; expiry still closes access.
   No redeploy. The first step of the incident runbook (docs/operations.md).
   --stage NAME    the deployed stage (default: NETWARDEN_STAGE)
-  --reason "…"    why, kept in the parameter's description`,
+  --reason "…"    why, kept in the parameter's description with who paused (STS GetCallerIdentity)`,
   },
   resume: {
     summary: 'lift the kill switch: netwarden acts again within 60 seconds',
@@ -108,11 +108,14 @@ ${GRANT_ACCESS}`,
   --stage NAME    the deployed stage (default: NETWARDEN_STAGE)`,
   },
   status: {
-    summary: 'show whether the kill switch is on',
+    summary: 'show the kill switch (since when, by whom, why) and the blast-radius budget now',
     help: `${USAGE.status}
   Reads /netwarden/<stage>/paused as the functions do: absent or "false" is running; "true" is
   paused; anything else, or a parameter that cannot be read, holds the functions in report mode.
-  --stage NAME    the deployed stage (default: NETWARDEN_STAGE)`,
+  Then since when and by whom (Parameter Store's record of the last write) and the note written with
+  it, and the budget of the current window per account: writes used of the limit, groups held back.
+  --stage NAME         the deployed stage (default: NETWARDEN_STAGE)
+  --state-table NAME   where the budget is counted (default: STATE_TABLE_NAME, else netwarden-<stage>-state)`,
   },
   history: {
     summary: 'list what netwarden did (the journal), newest first',

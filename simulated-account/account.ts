@@ -51,7 +51,6 @@ export class SimulatedClock {
 }
 
 export class SimulatedAccount {
-  readonly accountId = ACCOUNT_ID;
   readonly region = 'ap-northeast-2';
   readonly clock = new SimulatedClock();
   readonly calls: CallRecord[] = [];
@@ -67,8 +66,14 @@ export class SimulatedAccount {
   });
   private readonly clients = new Set<AnyClientClass>();
 
-  constructor() {
+  /** `accountId`: another account of a simulated organisation (organization.ts); the seed's by default. */
+  constructor(readonly accountId: string = ACCOUNT_ID) {
     connect(this.router);
+  }
+
+  /** Who is calling now: the principal the next call's CloudTrail event names (STS GetCallerIdentity and trust checks, SSM's LastModifiedUser read it); netwarden's role unless `as`. */
+  get caller(): Identity {
+    return this.identity;
   }
 
   /** Deterministic AWS-looking ids: `sgr-` followed by 17 hex digits. */

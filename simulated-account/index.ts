@@ -12,6 +12,7 @@ import { seedTargets } from './estate-targets';
 import { installSecurityGroups, type SecurityGroupState } from './security-groups';
 import { installSns, type PublishedMessage } from './sns';
 import { installSsm, type ParameterStore } from './ssm';
+import { installSts } from './sts';
 
 export interface Simulation {
   readonly account: SimulatedAccount;
@@ -25,11 +26,12 @@ export interface Simulation {
   restore(): void;
 }
 
-export function createSimulatedAccount(options: { seed?: boolean } = {}): Simulation {
-  const account = new SimulatedAccount();
+export function createSimulatedAccount(options: { seed?: boolean; accountId?: string } = {}): Simulation {
+  const account = new SimulatedAccount(options.accountId);
   const sg = installSecurityGroups(account);
   const published = installSns(account);
   const ssm = installSsm(account);
+  installSts(account);
   const instances = installInstances(account);
   const elbv2 = installElbv2(account, instances, sg);
   if (options.seed !== false) {

@@ -1,4 +1,6 @@
 import {
+  DescribeParametersCommand,
+  type DescribeParametersCommandInput,
   GetParameterCommand,
   type GetParameterCommandInput,
   type ParameterType,
@@ -15,6 +17,8 @@ interface StoredParameter {
   readonly version: number;
   readonly description?: string;
   readonly lastModified?: Date;
+  /** The ARN of the identity that made the last write, as AWS records it (not a request field). */
+  readonly lastModifiedUser?: string;
 }
 
 export interface ParameterStore {
@@ -78,6 +82,7 @@ export function installSsm(account: SimulatedAccount): ParameterStore {
       value,
       version,
       lastModified: account.clock.now(),
+      lastModifiedUser: String(account.caller.userIdentity.arn),
       ...(input.Description !== undefined
         ? { description: input.Description }
         : existing?.description !== undefined
@@ -85,6 +90,26 @@ export function installSsm(account: SimulatedAccount): ParameterStore {
           : {}),
     });
     return { Version: version, Tier: 'Standard' };
+  });
+  // DescribeParameters, the metadata only (never a value): the Name Equals filter the CLI uses.
+  account.handle(SSMClient, DescribeParametersCommand, (input: DescribeParametersCommandInput) => {
+    const names = (input.ParameterFilters ?? [])
+      .filter((filter) => filter.Key === 'Name')
+      .flatMap((filter) => filter.Values ?? []);
+    const listed = [...parameters.entries()].filter(([name]) => names.length === 0 || names.includes(name));
+    return {
+      Parameters: listed.map(([name, stored]) => ({
+        Name: name,
+        ARN: `arn:aws:ssm:${account.region}:${account.accountId}:parameter${name}`,
+        Type: stored.type,
+        Version: stored.version,
+        Tier: 'Standard',
+        DataType: 'text',
+        ...(stored.description !== undefined ? { Description: stored.description } : {}),
+        ...(stored.lastModified ? { LastModifiedDate: stored.lastModified } : {}),
+        ...(stored.lastModifiedUser ? { LastModifiedUser: stored.lastModifiedUser } : {}),
+      })),
+    };
   });
   return {
     put(name, value, type = 'SecureString') {

@@ -13,6 +13,7 @@ import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
 import { grantsStory } from './grants';
 import { slackStory } from './slack';
+import { stormStory } from './storm';
 import { targetsStory } from './targets';
 
 /** `key` is what `netwarden demo <story>` takes (cli/help.ts lists them). */
@@ -22,8 +23,11 @@ const STORIES: ReadonlyArray<{ key: string; name: string; story: DemoStory }> = 
   { key: 'grants', name: 'temporary grants', story: grantsStory },
   // Renders what the stories before it published, as Slack would show it.
   { key: 'slack', name: 'slack', story: slackStory },
-  // Last: `npm start` ends with the daily and the weekly digest.
+  // The daily and the weekly digest of the seed's estate.
   { key: 'checks', name: 'daily and weekly checks', story: checksStory },
+  // Last: `npm start` ends with the incident runbook (pause, status, undo, resume) after a storm; the
+  // deploy's rules it leaves in place would otherwise fill the digests above.
+  { key: 'storm', name: 'a storm held back and undone', story: stormStory },
 ];
 
 /** The stories to run: all, or the one named; undefined when the name is no story's. */

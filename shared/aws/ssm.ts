@@ -4,7 +4,12 @@
  * kill switch's String parameter, read (its cache is shared/safety/kill-switch.ts) and set by the CLI.
  * The value never appears in a log, an error message or a serialised object (see `Secret`).
  */
-import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeParametersCommand,
+  GetParameterCommand,
+  PutParameterCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
 import { awsErrorCode } from '../errors';
 import { ssmClient } from './clients/ssm';
 
@@ -118,6 +123,30 @@ export async function writeStringParameter(
       Description: description,
     }),
   );
+}
+
+/** A parameter's metadata as Parameter Store keeps it; `lastModifiedUser` is AWS's record, not the writer's. */
+export interface ParameterMetadata {
+  readonly description?: string;
+  readonly lastModified?: Date;
+  readonly lastModifiedUser?: string;
+}
+
+/** The metadata of `name` (DescribeParameters, never the value), or `undefined` when it does not exist. */
+export async function describeParameter(
+  client: Pick<SSMClient, 'send'>,
+  name: string,
+): Promise<ParameterMetadata | undefined> {
+  const output = await client.send(
+    new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: [name] }] }),
+  );
+  const found = output.Parameters?.find((parameter) => parameter.Name === name);
+  if (!found) return undefined;
+  return {
+    ...(found.Description !== undefined ? { description: found.Description } : {}),
+    ...(found.LastModifiedDate ? { lastModified: found.LastModifiedDate } : {}),
+    ...(found.LastModifiedUser ? { lastModifiedUser: found.LastModifiedUser } : {}),
+  };
 }
 
 /**

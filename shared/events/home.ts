@@ -12,9 +12,17 @@ import { actorOf, findingActor } from '../sg/actor';
 import type { CloudTrailEnvelope } from './cloudtrail';
 
 export interface Home {
-  /** The policy's `accounts`, or else the account the function runs in. */
+  /**
+   * The policy's `accounts`, or else the account the function runs in; with an organization, also the
+   * member accounts it lists (shared/policy/organization.ts).
+   */
   readonly accounts: ReadonlyArray<string>;
   readonly region: string;
+  /**
+   * With an organization only: the account the function runs in (the central account), where netwarden
+   * acts with its own role; in a member account it acts through the member role.
+   */
+  readonly central?: string;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -33,9 +41,21 @@ export function homeOf(options: {
   readonly policyAccounts: ReadonlyArray<string>;
   readonly ownAccount: string | undefined;
   readonly region: string;
+  /** The member accounts the policy's organization section lists: reviewed in git, the only ones trusted. */
+  readonly memberAccounts?: ReadonlyArray<string>;
 }): Home | undefined {
-  if (options.policyAccounts.length > 0) return { accounts: options.policyAccounts, region: options.region };
-  return options.ownAccount ? { accounts: [options.ownAccount], region: options.region } : undefined;
+  const { ownAccount, region } = options;
+  const members = options.memberAccounts ?? [];
+  if (members.length > 0) {
+    // An organization is served from the central account: without knowing it, netwarden cannot tell
+    // which events need an assumed role, so it acts on none (as when home is unknown).
+    if (!ownAccount) return undefined;
+    const accounts = [...new Set([ownAccount, ...options.policyAccounts, ...members])];
+    return { accounts, region, central: ownAccount };
+  }
+  // One account (or the policy's own list): every event is acted on with the function's own role.
+  if (options.policyAccounts.length > 0) return { accounts: options.policyAccounts, region };
+  return ownAccount ? { accounts: [ownAccount], region } : undefined;
 }
 
 /**
@@ -59,6 +79,15 @@ export function foreignPlaces(
   home: Home,
 ): string[] {
   const problems: string[] = [];
+  // EventBridge sets the envelope's account itself; a record (or an alarm ARN) naming another account
+  // than its envelope was made up or altered on the way, whichever of the two is a served account.
+  const named = accounts.filter((place): place is readonly [string, string] => place[1] !== undefined);
+  // (Said only when each is served: an unserved one is already named below.)
+  const allServed = named.every(([, value]) => home.accounts.includes(value));
+  if (allServed && new Set(named.map(([, value]) => value)).size > 1)
+    problems.push(
+      `the event's accounts disagree (${named.map(([field, value]) => `${field} ${JSON.stringify(value)}`).join(', ')})`,
+    );
   for (const [field, value] of accounts)
     if (value !== undefined && !home.accounts.includes(value))
       problems.push(`${field} ${JSON.stringify(value)} is not ${home.accounts.join(' or ')}`);
@@ -107,7 +136,7 @@ export function foreignEventFinding(
     ...(account ? { account } : {}),
     ...(region ? { region } : {}),
     actor: findingActor(actor),
-    why: `${problems.join('; ')}. netwarden acts only on events of ${home.accounts.join(', ')} in ${home.region}; an event from elsewhere reached it (check the event bus rules and policies) and was neither read nor acted on. Name an account in the policy's accounts to accept its events.`,
+    why: `${problems.join('; ')}. netwarden acts only on events of ${home.accounts.join(', ')} in ${home.region}; an event from elsewhere reached it (check the event bus rules and policies) and was neither read nor acted on. Name an account in the policy's accounts (or, for an organization, list the member under organization.accounts) to accept its events.`,
     actions: [],
   };
 }

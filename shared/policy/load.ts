@@ -6,6 +6,7 @@ import { formatIssues } from '../events/issues';
 import { parseYaml, readPolicyDocument } from './document';
 import { PolicyError } from './errors';
 import { guardrailConflicts } from './guardrail-conflicts';
+import { organizationIssues } from './organization';
 import { type Mode, Policy } from './schema';
 
 export { PolicyError };
@@ -16,7 +17,7 @@ export function validatePolicy(raw: unknown, source = 'netwarden.policy.yml'): P
   if (!result.success)
     throw new PolicyError(`${source} is invalid:\n${formatIssues(result.error.issues, raw)}`);
   // Checked only once every part is well-formed, as a schema refinement would be.
-  const conflicts = guardrailConflicts(result.data.securityGroups);
+  const conflicts = [...organizationIssues(result.data), ...guardrailConflicts(result.data.securityGroups)];
   if (conflicts.length > 0) throw new PolicyError(`${source} is invalid:\n${formatIssues(conflicts, raw)}`);
   return result.data;
 }

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
 import { parseDuration } from './duration';
+import { People } from './people';
 import { SlackPolicy } from './slack';
 import { IanaTimezone } from './timezone';
 
@@ -82,6 +83,21 @@ const protocol = z.union([z.string(), z.number()]).transform((raw, ctx) => {
 const direction = z.enum(['ingress', 'egress']);
 const mode = z.enum(['enforce', 'report']);
 
+const accountId = z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' });
+const ouId = z
+  .string()
+  .regex(/^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/, { message: 'expected an organizational unit id (ou-…)' });
+
+/**
+ * Where an entry applies in an organisation (shared/policy/organization.ts): only in these member
+ * accounts and in the member accounts of these OUs. An entry without either applies everywhere, the
+ * central account included. Each may name only accounts and OUs the organization section lists.
+ */
+const scope = {
+  accounts: z.array(accountId).min(1).optional(),
+  ous: z.array(ouId).min(1).optional(),
+};
+
 const groupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'expected a security group id (sg-…)' });
 
 const selector = z
@@ -146,6 +162,7 @@ export const SecurityGroupPolicy = z
     guardrailsOnly: z.boolean().default(false),
     forbid: z.array(ForbidRule).default([]),
     baseline: z.array(BaselineRule).optional(),
+    ...scope,
   })
   .strict();
 export type SecurityGroupPolicy = z.infer<typeof SecurityGroupPolicy>;
@@ -188,6 +205,7 @@ export const GrantPolicy = z
       .strict()
       .prefault({}),
     mode: mode.optional(),
+    ...scope,
   })
   .strict()
   .refine((value) => value.defaultTtl <= value.maxTtl, {
@@ -208,6 +226,7 @@ export const TargetPolicy = z
     maxAttempts: z.number().int().min(1).max(20).default(3),
     maxUnhealthyFraction: z.number().gt(0).max(1).default(0.5),
     mode: mode.optional(),
+    ...scope,
   })
   .strict();
 export type TargetPolicy = z.infer<typeof TargetPolicy>;
@@ -257,6 +276,7 @@ export const TerraformStateRef = z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region' })
       .optional(),
+    ...scope,
   })
   .strict();
 export type TerraformStateRef = z.infer<typeof TerraformStateRef>;
@@ -308,6 +328,45 @@ const expiry = z.union([z.string(), z.date()]).transform((value, ctx) => {
  * A reviewed exception: one rule of one group that drift and guardrail checks leave alone until it
  * expires. The only exception netwarden honours; a `netwarden:ignore` tag exempts nothing.
  */
+/** A member account netwarden serves: reviewed in git, the only member accounts it trusts. */
+export const MemberAccount = z
+  .object({
+    id: accountId,
+    /** How findings and Slack name the account. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, {
+      message: 'expected a name of 1-64 letters, digits, " ._-"',
+    }),
+    ou: ouId.optional(),
+  })
+  .strict();
+export type MemberAccount = z.infer<typeof MemberAccount>;
+
+/**
+ * An AWS Organization netwarden serves from this (central) account: the member accounts' events arrive
+ * on the organisation event bus and netwarden acts in them through the member role the StackSet creates
+ * (shared/policy/organization.ts; docs/architecture.md "Organisations"). Absent: one account, as before.
+ */
+export const OrganizationPolicy = z
+  .object({
+    id: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: 'expected an AWS Organization id (o-…)' }),
+    /**
+     * sts:AssumeRole's external id. AWS documents it is not a secret: it only stops the member role
+     * being used on behalf of another party (the confused deputy), so it may sit in git.
+     */
+    externalId: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, { message: 'expected 2-1224 of letters, digits and +=,.@:/-' }),
+    memberRoleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, { message: 'expected an IAM role name' })
+      .default('netwarden-member-remediation'),
+    /** Member accounts the daily and weekly checks read at once: a bound on their concurrent API calls. */
+    checkConcurrency: z.number().int().min(1).max(32).default(4),
+    accounts: z.array(MemberAccount).min(1),
+  })
+  .strict();
+export type OrganizationPolicy = z.infer<typeof OrganizationPolicy>;
+
 export const PolicyException = z
   .object({
     group: groupId,
@@ -321,11 +380,10 @@ export const PolicyException = z
       .strict(),
     reason: z.string().trim().min(3, { message: 'expected a reason of at least 3 characters' }),
     expires: expiry,
+    ...scope,
   })
   .strict();
 export type PolicyException = z.infer<typeof PolicyException>;
-
-const accountId = z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' });
 
 export const Policy = z
   .object({
@@ -348,6 +406,10 @@ export const Policy = z
     budget: BudgetPolicy.prefault({}),
     /** Slack app mode's routes and time zone (shared/policy/slack.ts); the webhook needs none. */
     slack: SlackPolicy.optional(),
+    /** An AWS Organization's member accounts, served from this account (OrganizationPolicy). */
+    organization: OrganizationPolicy.optional(),
+    /** Who may act from Slack's buttons, by Slack user id, and what each may do (shared/policy/people.ts). */
+    people: People,
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

@@ -23,7 +23,10 @@ export interface RequestHandler {
   httpHandlerConfigs(): Record<string, never>;
 }
 
-export function inProcessHandler(router: WireRouter): RequestHandler {
+/** What answers the wire: one account's router, or an organisation's (organization.ts) that picks the account. */
+export type Wire = Pick<WireRouter, 'handle'>;
+
+export function inProcessHandler(router: Wire): RequestHandler {
   return {
     async handle(request) {
       const query = new URLSearchParams();
@@ -82,7 +85,7 @@ const redirected = new Map<SmithyClient, unknown>();
  * Redirects every instance of the patched client classes — created before or after — to `router`
  * from its next call on, until `disconnect()`. One simulated account is connected at a time.
  */
-export function connect(router: WireRouter): void {
+export function connect(router: Wire): void {
   giveHandlersBack();
   active = { handler: inProcessHandler(router) };
 }

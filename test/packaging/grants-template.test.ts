@@ -43,6 +43,14 @@ const JOURNAL_WRITES = {
   Resource: TABLE,
   Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['journal#*'] } },
 };
+/** A role that writes to the estate charges the blast-radius budget first: budget#… items only. */
+const CHARGE_BUDGET = {
+  Sid: 'ChargeBudget',
+  Effect: 'Allow',
+  Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+  Resource: TABLE,
+  Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*'] } },
+};
 function environment(fn: string): Record<string, unknown> {
   const properties = packaged.template.Resources[`${fn}LambdaFunction`]?.Properties ?? {};
   return (properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -113,6 +121,40 @@ describe('the state table', () => {
     ]);
   });
 
+  it('lets only the roles undoOperatorArns names put undo#… records (nobody when it names none)', () => {
+    const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: unknown[] };
+    };
+    const table = {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+      'Fn::Sub': 'arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/netwarden-prod-state',
+    };
+    const undoRecords = { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['undo#*'] } };
+    const statement = {
+      Sid: 'OnlyUndoOperatorsRecordReversals',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'dynamodb:PutItem',
+      Resource: table,
+    };
+    expect(policy.PolicyDocument.Statement).toContainEqual({
+      'Fn::If': [
+        'NamesUndoOperators',
+        // A reversal record makes undo skip an entry: only the named operators' sessions may put one.
+        {
+          ...statement,
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Split': [',', ''] } }, ...undoRecords },
+        },
+        // None named (the default): nobody, netwarden's own roles included.
+        { ...statement, Condition: undoRecords },
+      ],
+    });
+    const { Conditions } = packaged.template as unknown as { Conditions?: Record<string, unknown> };
+    expect(Conditions?.NamesUndoOperators).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
+    });
+  });
+
   it('holds heal-targets to its repeat records, in the table policy and in its own; expire-grants adds only its own', () => {
     const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
       PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };
@@ -131,7 +173,9 @@ describe('the state table', () => {
             'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/netwarden-prod-ap-northeast-2-heal-targets',
           },
         },
-        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['repeat#heal-targets#*', 'journal#*'] },
+        'ForAnyValue:StringNotLike': {
+          'dynamodb:LeadingKeys': ['repeat#heal-targets#*', 'journal#*', 'budget#*'],
+        },
       },
     });
     const writesOf = (role: string) =>
@@ -146,6 +190,7 @@ describe('the state table', () => {
         Resource: TABLE,
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#heal-targets#*'] } },
       },
+      CHARGE_BUDGET,
       JOURNAL_WRITES,
     ]);
     expect(bySid('ExpireGrantsRole').RememberReportedFindings).toEqual({
@@ -176,7 +221,7 @@ describe('the state table', () => {
           },
         },
         // ForAnyValue: any key outside event#… is refused (PutItem/UpdateItem always carry one).
-        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['event#*', 'journal#*'] },
+        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['event#*', 'journal#*', 'budget#*'] },
       },
     });
     const writes = statements('RevertSgDriftRole').filter((statement) =>
@@ -190,6 +235,7 @@ describe('the state table', () => {
         Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['event#*'] } },
       },
+      CHARGE_BUDGET,
       JOURNAL_WRITES,
     ]);
   });

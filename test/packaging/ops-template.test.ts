@@ -1,10 +1,11 @@
 /**
  * Failures are seen without Slack: the operations topic, the alarms on every dead-letter queue and
- * function, and the retry policy and dead-letter queue of every EventBridge target, as packaged.
+ * function and on writes the blast-radius budget held back, and the retry policy and dead-letter queue of every EventBridge target, as packaged.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HELD_BACK_METRIC, heldBackMetric } from '../../shared/safety/gate';
 import {
   allowedActions,
   PACKAGING_HANG_LIMIT_MS,
@@ -12,13 +13,16 @@ import {
   packageService,
   resourcesOfType,
   type Template,
+  withCondition,
 } from '../helpers/packaged';
 
 let packaged: Packaged;
 let template: Template;
 beforeAll(async () => {
   packaged = await packageService();
-  template = packaged.template;
+  // As deployed without --param="organizationId=…": the organisation bus's rules and their dead-letter
+  // entries are absent (test/packaging/organization-template.test.ts holds them when it is set).
+  template = withCondition(packaged.template, 'ServesOrganization', false);
 }, PACKAGING_HANG_LIMIT_MS);
 
 type Properties = Record<string, unknown>;
@@ -194,7 +198,40 @@ describe('alarms', () => {
         expect.objectContaining({ ...common, EvaluationPeriods: 3, DatapointsToAlarm: 3 }),
       ]);
     }
-    expect(alarms()).toHaveLength(3 * 2 + functions.length * 2);
+    // The queues' two each, the functions' two each, and the blast-radius budget's one.
+    expect(alarms()).toHaveLength(3 * 2 + functions.length * 2 + 1);
+  });
+
+  it('watch the blast-radius budget: any write held back in 5 minutes, on the metric the write gate logs', () => {
+    const dimension = { Name: HELD_BACK_METRIC.dimension, Value: 'prod' };
+    expect(alarmOn(HELD_BACK_METRIC.name, dimension)).toEqual([
+      expect.objectContaining({
+        AlarmName: 'netwarden-prod-writes-held-back',
+        Namespace: HELD_BACK_METRIC.namespace,
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [OPS],
+        OKActions: [OPS],
+      }),
+    ]);
+    // The log line the gate writes for a held-back write names the same metric, namespace and stage.
+    expect(heldBackMetric('prod', new Date(0))).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: HELD_BACK_METRIC.namespace,
+            Dimensions: [[dimension.Name]],
+            Metrics: [{ Name: HELD_BACK_METRIC.name, Unit: 'Count' }],
+          },
+        ],
+      },
+      [dimension.Name]: 'prod',
+      [HELD_BACK_METRIC.name]: 1,
+    });
   });
 
   it('say the stage and what in their names, and point at a section of the runbook that exists', () => {
@@ -209,7 +246,7 @@ describe('alarms', () => {
     );
     for (const alarm of alarms()) {
       expect(String(alarm.AlarmName)).toMatch(
-        /^netwarden-prod-[a-z-]+-(waiting|older-than-a-day|errors|throttles)$/,
+        /^netwarden-prod-[a-z-]+-(waiting|older-than-a-day|errors|throttles|held-back)$/,
       );
       const description = String(alarm.AlarmDescription);
       expect(description).toMatch(/^netwarden prod: /);
@@ -220,6 +257,7 @@ describe('alarms', () => {
     }
     expect(alarms().map((alarm) => alarm.AlarmName)).toContain('netwarden-prod-failed-events-waiting');
     expect(alarms().map((alarm) => alarm.AlarmName)).toContain('netwarden-prod-revert-sg-drift-errors');
+    expect(alarms().map((alarm) => alarm.AlarmName)).toContain('netwarden-prod-writes-held-back');
   });
 });
 

@@ -209,10 +209,13 @@ describe('revert-sg-drift', () => {
 
   it('has its own role allowing only the ec2, sns and state-table calls it uses (plus logs and its DLQ)', () => {
     expect(allowedActions(packaged.template, 'RevertSgDriftRole')).toEqual([
+      // Grant records and the budget's count (budget#…) read; its event records only (event#…), journal
+      // entries (journal#…) and the budget's count written: test/packaging/grants-template.test.ts.
       'dynamodb:GetItem',
-      // Its event records only (event#…), and journal entries (journal#…): test/packaging/grants-template.test.ts.
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
       'ec2:AuthorizeSecurityGroupEgress',
       'ec2:AuthorizeSecurityGroupIngress',
@@ -306,10 +309,13 @@ describe('heal-targets', () => {
 
   it('has its own role: the describes it makes, start/reboot, heal tags, re-registration on opted-in groups only', () => {
     expect(allowedActions(packaged.template, 'HealTargetsRole')).toEqual([
-      // Its repeat records only (repeat#heal-targets#…), and journal entries (journal#…): test/packaging/grants-template.test.ts.
+      // Its repeat records only (repeat#heal-targets#…), journal entries (journal#…) and the budget's
+      // count (budget#…): test/packaging/grants-template.test.ts.
       'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'ec2:CreateTags',
       'ec2:DeleteTags',
       'ec2:DescribeInstanceStatus',

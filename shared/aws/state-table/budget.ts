@@ -17,7 +17,7 @@ import {
 import type { BudgetCounter, BudgetUsage, BudgetWindow } from '../../safety/budget';
 
 export const BUDGET_KEY_PREFIX = 'budget#';
-const GROUP_PREFIX = 'g#';
+export const GROUP_PREFIX = 'g#';
 const RETENTION_SECONDS = 86_400;
 
 export function stateTableBudget(client: DynamoDBClient, tableName: string): BudgetCounter {

@@ -32,6 +32,29 @@ describe('homeOf', () => {
     });
     expect(homeOf({ policyAccounts: [], ownAccount: undefined, region: 'eu-west-1' })).toBeUndefined();
   });
+
+  it('with an organization, is the central (own) account and the listed members; unknown without the own account', () => {
+    expect(
+      homeOf({
+        policyAccounts: [],
+        ownAccount: '111122223333',
+        region: 'eu-west-1',
+        memberAccounts: ['222233334444', '555566667777'],
+      }),
+    ).toEqual({
+      accounts: ['111122223333', '222233334444', '555566667777'],
+      region: 'eu-west-1',
+      central: '111122223333',
+    });
+    expect(
+      homeOf({
+        policyAccounts: [],
+        ownAccount: undefined,
+        region: 'eu-west-1',
+        memberAccounts: ['222233334444'],
+      }),
+    ).toBeUndefined();
+  });
 });
 
 describe('foreignFields', () => {
@@ -47,6 +70,15 @@ describe('foreignFields', () => {
       'account "999988887777" is not 111122223333',
       'region "us-east-1" is not ap-northeast-2',
       'detail.awsRegion "us-east-1" is not ap-northeast-2',
+    ]);
+  });
+
+  it('refuses an event whose envelope and record name different accounts, even two served ones', () => {
+    const home = { accounts: ['111122223333', '222233334444'], region: 'ap-northeast-2' };
+    const forged = { ...event(), account: '222233334444' };
+
+    expect(foreignFields(forged, home)).toEqual([
+      'the event\'s accounts disagree (account "222233334444", detail.recipientAccountId "111122223333")',
     ]);
   });
 

@@ -1,0 +1,161 @@
+/**
+ * An AWS Organization in the policy: which member accounts netwarden serves, what each is called, and
+ * which policy entries apply in which account. Pure: the functions call `policyFor` once they know the
+ * account an event or a check is about, and everything downstream reads that account's policy exactly
+ * as it reads the single-account policy today.
+ *
+ * The member list is the only source of trust. An account id, an OU or a name in an event is written by
+ * whoever sent it; the list is reviewed in git. OUs are read from the list too (never asked of AWS
+ * Organizations at run time), so moving an account between OUs takes effect with the policy's review.
+ */
+import type { FieldIssue } from '../events/issues';
+import type { MemberAccount, OrganizationPolicy, Policy } from './schema';
+
+/** The account an event or a check is about, as the policy knows it. */
+export interface AccountScope {
+  readonly id: string;
+  /** The member's name in the policy; the central account is called `central`. */
+  readonly name: string;
+  readonly ou?: string;
+  /** The account netwarden runs in: it acts there with its own role, never an assumed one. */
+  readonly central: boolean;
+}
+
+/** The name the central account goes by in findings and Slack. */
+export const CENTRAL_NAME = 'central';
+
+/** An entry's `accounts` / `ous` selectors (shared/policy/schema.ts `scope`). */
+interface Scoped {
+  readonly accounts?: ReadonlyArray<string> | undefined;
+  readonly ous?: ReadonlyArray<string> | undefined;
+}
+
+/** Whether an entry applies in `account`: no selector = everywhere; else the account or its OU is named. */
+export function appliesIn(entry: Scoped, account: AccountScope): boolean {
+  if (entry.accounts === undefined && entry.ous === undefined) return true;
+  if (entry.accounts?.includes(account.id)) return true;
+  return account.ou !== undefined && (entry.ous?.includes(account.ou) ?? false);
+}
+
+/**
+ * `account` as the policy knows it: the central account (netwarden's own), a listed member, or
+ * undefined — an account netwarden does not serve.
+ */
+export function scopeOf(policy: Policy, accountId: string, centralAccount: string): AccountScope | undefined {
+  if (accountId === centralAccount) return { id: accountId, name: CENTRAL_NAME, central: true };
+  const member = policy.organization?.accounts.find((candidate) => candidate.id === accountId);
+  if (member) return memberScope(member);
+  // Single-account mode's `accounts` list (one stack serving accounts it already has credentials for).
+  return policy.accounts.includes(accountId) ? { id: accountId, name: accountId, central: true } : undefined;
+}
+
+const memberScope = (member: MemberAccount): AccountScope => ({
+  id: member.id,
+  name: member.name,
+  ...(member.ou ? { ou: member.ou } : {}),
+  central: false,
+});
+
+/** Every account the daily and weekly checks cover: the central one first, then each member in policy order. */
+export function accountsToCheck(policy: Policy, centralAccount: string): AccountScope[] {
+  const central: AccountScope = { id: centralAccount, name: CENTRAL_NAME, central: true };
+  const members = (policy.organization?.accounts ?? [])
+    .filter((member) => member.id !== centralAccount)
+    .map(memberScope);
+  return [central, ...members];
+}
+
+/**
+ * The policy as it applies in `account`: only the entries whose selectors name it (or that have none).
+ * A section that applies nowhere here (grants, targets) is absent, as if the file had not named it.
+ */
+export function policyFor(policy: Policy, account: AccountScope): Policy {
+  if (!policy.organization) return policy;
+  const here = <T extends Scoped>(entry: T) => appliesIn(entry, account);
+  const { grants, targets, ...rest } = policy;
+  return {
+    ...rest,
+    securityGroups: policy.securityGroups.filter(here),
+    exceptions: policy.exceptions.filter(here),
+    terraformState: policy.terraformState.filter(here),
+    ...(grants && here(grants) ? { grants } : {}),
+    ...(targets && here(targets) ? { targets } : {}),
+  };
+}
+
+/** The role netwarden assumes in a member account (the StackSet creates it with this name). */
+export const memberRoleArn = (organization: OrganizationPolicy, accountId: string): string =>
+  `arn:aws:iam::${accountId}:role/${organization.memberRoleName}`;
+
+/**
+ * Cross-checks of the organization section and the selectors, in the schema's issue form (load.ts
+ * lists them with the schema's own): a selector may name only listed accounts and OUs, a member is
+ * listed once, and selectors mean nothing without an organization.
+ */
+export function organizationIssues(policy: Policy): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const organization = policy.organization;
+  const accounts = organization?.accounts.map((member) => member.id) ?? [];
+  const ous = [...new Set(organization?.accounts.flatMap((member) => (member.ou ? [member.ou] : [])) ?? [])];
+  const seen = new Set<string>();
+  for (const [index, member] of (organization?.accounts ?? []).entries()) {
+    if (seen.has(member.id))
+      issues.push({
+        path: ['organization', 'accounts', index, 'id'],
+        message: 'expected each member account listed once',
+      });
+    seen.add(member.id);
+  }
+  const check = (entry: Scoped, path: ReadonlyArray<string | number>) => {
+    for (const [index, id] of (entry.accounts ?? []).entries())
+      if (!accounts.includes(id))
+        issues.push({
+          path: [...path, 'accounts', index],
+          message: organization
+            ? `expected an account that policy.organization.accounts lists (${accounts.join(', ')})`
+            : 'expected no account selector without an organization section (policy.organization)',
+        });
+    for (const [index, ou] of (entry.ous ?? []).entries())
+      if (!ous.includes(ou))
+        issues.push({
+          path: [...path, 'ous', index],
+          message: organization
+            ? `expected an OU that policy.organization.accounts names (${ous.join(', ') || 'none names one'})`
+            : 'expected no OU selector without an organization section (policy.organization)',
+        });
+  };
+  for (const [index, section] of policy.securityGroups.entries()) check(section, ['securityGroups', index]);
+  for (const [index, exception] of policy.exceptions.entries()) check(exception, ['exceptions', index]);
+  for (const [index, state] of policy.terraformState.entries()) check(state, ['terraformState', index]);
+  if (policy.grants) check(policy.grants, ['grants']);
+  if (policy.targets) check(policy.targets, ['targets']);
+  return issues;
+}
+
+/** How a function reaches a member account: the member role, the external id, and its session's name. */
+export interface MemberAccess {
+  readonly account: string;
+  readonly roleArn: string;
+  readonly externalId: string;
+  /** `netwarden-<function>`: the member account's CloudTrail names the function that acted. */
+  readonly sessionName: string;
+}
+
+/** The member role access of `function` in `account`; undefined for the central account (its own role). */
+export function memberAccess(policy: Policy, account: AccountScope, fn: string): MemberAccess | undefined {
+  if (account.central || !policy.organization) return undefined;
+  return {
+    account: account.id,
+    roleArn: memberRoleArn(policy.organization, account.id),
+    externalId: policy.organization.externalId,
+    sessionName: `netwarden-${fn}`.slice(0, 64),
+  };
+}
+
+/** netwarden's own role in each member account: its calls there come back as CloudTrail events too. */
+export const memberRoleArns = (policy: Policy): string[] =>
+  policy.organization
+    ? policy.organization.accounts.map((member) =>
+        memberRoleArn(policy.organization as OrganizationPolicy, member.id),
+      )
+    : [];

@@ -1,0 +1,139 @@
+/**
+ * The organization section: member accounts reviewed in git, selectors that may name only them, and
+ * the policy each account gets. Single-account policies are untouched by all of it.
+ */
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../../shared/policy/load';
+import { accountsToCheck, memberRoleArn, policyFor, scopeOf } from '../../../shared/policy/organization';
+
+const CENTRAL = '111122223333';
+const PROD = '222233334444';
+const STG = '555566667777';
+
+const organization = `organization:
+  id: o-abc123def4
+  externalId: netwarden-o-abc123def4
+  accounts:
+    - { id: '${PROD}', name: gateway-prod, ou: ou-ab12-prodxxxx }
+    - { id: '${STG}', name: gateway-stg, ou: ou-ab12-stgxxxxx }
+`;
+
+const policyText = `version: 1
+${organization}
+securityGroups:
+  - name: everywhere
+    select: { all: true }
+    guardrailsOnly: true
+    forbid: [{ source: 0.0.0.0/0, ports: [22] }]
+  - name: prod-only
+    accounts: ['${PROD}']
+    select: { ids: [sg-0db00000000005432] }
+    baseline: [{ ports: 5432, source: 10.20.0.0/16 }]
+  - name: staging-ou
+    ous: [ou-ab12-stgxxxxx]
+    select: { ids: [sg-0db00000000003306] }
+    baseline: [{ ports: 3306, source: 10.30.0.0/16 }]
+targets:
+  ous: [ou-ab12-prodxxxx]
+  select: { tags: { "netwarden:heal": "true" } }
+`;
+
+describe('the organization section', () => {
+  it('parses with its defaults: the member role name and the check concurrency', () => {
+    const policy = parsePolicy(policyText);
+    expect(policy.organization).toEqual({
+      id: 'o-abc123def4',
+      externalId: 'netwarden-o-abc123def4',
+      memberRoleName: 'netwarden-member-remediation',
+      checkConcurrency: 4,
+      accounts: [
+        { id: PROD, name: 'gateway-prod', ou: 'ou-ab12-prodxxxx' },
+        { id: STG, name: 'gateway-stg', ou: 'ou-ab12-stgxxxxx' },
+      ],
+    });
+    if (!policy.organization) throw new Error('the organization section did not parse');
+    expect(memberRoleArn(policy.organization, PROD)).toBe(
+      `arn:aws:iam::${PROD}:role/netwarden-member-remediation`,
+    );
+  });
+
+  it('gives each account only the entries that select it; unselected entries apply everywhere', () => {
+    const policy = parsePolicy(policyText);
+    const names = (account: string) => {
+      const scope = scopeOf(policy, account, CENTRAL);
+      if (!scope) throw new Error(`no scope for ${account}`);
+      const own = policyFor(policy, scope);
+      return {
+        groups: own.securityGroups.map((section) => section.name),
+        targets: own.targets !== undefined,
+      };
+    };
+
+    expect(names(PROD)).toEqual({ groups: ['everywhere', 'prod-only'], targets: true });
+    expect(names(STG)).toEqual({ groups: ['everywhere', 'staging-ou'], targets: false });
+    expect(names(CENTRAL)).toEqual({ groups: ['everywhere'], targets: false });
+  });
+
+  it('knows the central account and the listed members, and no other account', () => {
+    const policy = parsePolicy(policyText);
+    expect(scopeOf(policy, CENTRAL, CENTRAL)).toEqual({ id: CENTRAL, name: 'central', central: true });
+    expect(scopeOf(policy, STG, CENTRAL)).toEqual({
+      id: STG,
+      name: 'gateway-stg',
+      ou: 'ou-ab12-stgxxxxx',
+      central: false,
+    });
+    expect(scopeOf(policy, '999988887777', CENTRAL)).toBeUndefined();
+    expect(accountsToCheck(policy, CENTRAL).map((account) => account.name)).toEqual([
+      'central',
+      'gateway-prod',
+      'gateway-stg',
+    ]);
+  });
+
+  it('refuses selectors naming an account or OU the organization does not list, naming field and value', () => {
+    const text = policyText
+      .replace(`accounts: ['${PROD}']`, `accounts: ['${PROD}', '999988887777']`)
+      .replace('ous: [ou-ab12-stgxxxxx]', 'ous: [ou-ab12-elsewhere]');
+    expect(() => parsePolicy(text)).toThrowError(
+      [
+        'netwarden.policy.yml is invalid:',
+        `policy.securityGroups[1].accounts[1]: expected an account that policy.organization.accounts lists (${PROD}, ${STG}), found "999988887777"`,
+        'policy.securityGroups[2].ous[0]: expected an OU that policy.organization.accounts names (ou-ab12-prodxxxx, ou-ab12-stgxxxxx), found "ou-ab12-elsewhere"',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses selectors without an organization, and a member listed twice', () => {
+    const noOrganization = policyText.replace(organization, '');
+    expect(() => parsePolicy(noOrganization)).toThrowError(
+      `policy.securityGroups[1].accounts[0]: expected no account selector without an organization section (policy.organization), found "${PROD}"`,
+    );
+    const twice = policyText.replace(
+      `    - { id: '${STG}', name: gateway-stg, ou: ou-ab12-stgxxxxx }`,
+      `    - { id: '${STG}', name: gateway-stg, ou: ou-ab12-stgxxxxx }\n    - { id: '${PROD}', name: again }`,
+    );
+    expect(() => parsePolicy(twice)).toThrowError(
+      `policy.organization.accounts[2].id: expected each member account listed once, found "${PROD}"`,
+    );
+  });
+
+  it('refuses a malformed organization id and external id', () => {
+    const text = policyText
+      .replace('id: o-abc123def4', 'id: abc')
+      .replace('externalId: netwarden-o-abc123def4', 'externalId: "x"');
+    expect(() => parsePolicy(text)).toThrowError(/policy\.organization\.id: expected an AWS Organization id/);
+    expect(() => parsePolicy(text)).toThrowError(/policy\.organization\.externalId: expected 2-1224/);
+  });
+
+  it('leaves a single-account policy as it was', () => {
+    const policy = parsePolicy(
+      policyText
+        .replace(organization, '')
+        .replace(/ {4}(accounts|ous): .*\n/g, '')
+        .replace(/ {2}ous: .*\n/, ''),
+    );
+    expect(policy.organization).toBeUndefined();
+    expect(policyFor(policy, { id: CENTRAL, name: 'central', central: true })).toBe(policy);
+  });
+});
