@@ -124,7 +124,7 @@ ${GRANT_ACCESS}`,
   with its cause, event id and finding, and the reversals netwarden undo made. Reads only.
   --stage NAME          the deployed stage (default: NETWARDEN_STAGE); its table is netwarden-<stage>-state
   --since 1d            how far back (default 1d, at most 90d: the journal keeps 90 days)
-  --group sg-…          only what was done to this security group
+  --group sg-…          only what was done to this security group (or a target group, by its ARN)
   --state-table NAME    the table itself (default: STATE_TABLE_NAME)`,
   },
   undo: {
@@ -137,7 +137,7 @@ ${GRANT_ACCESS}`,
   <event id>            the event whose writes to reverse (every finding carries it)
   <finding id>          only the writes one finding reported (its id field, <event id>/<random>)
   --since 15m           every write in this window instead, newest first
-  --group sg-…          with --since: only writes to this security group
+  --group sg-…          with --since: only writes to this security group (or a target group, by its ARN)
   --yes                 reverse without asking
   --stage NAME          the deployed stage (default: NETWARDEN_STAGE); its table is netwarden-<stage>-state
   --state-table NAME    the table itself (default: STATE_TABLE_NAME)`,

@@ -34,6 +34,9 @@ import type { CliCommand, CliIo } from './io';
 
 const STAGE = /^[A-Za-z0-9-]{1,23}$/;
 const GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+/** heal-targets journals its writes under the target group's ARN. */
+const TARGET_GROUP_ARN =
+  /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[\w-]+\/[0-9a-f]+$/;
 /** The journal keeps 90 days (its TTL). */
 const MAX_SINCE_MS = 90 * 86_400_000;
 
@@ -140,8 +143,8 @@ export const history: CliCommand = async (args, io) => {
 };
 
 function groupProblem(group: string | undefined): string | undefined {
-  if (group === undefined || GROUP_ID.test(group)) return undefined;
-  return `--group needs a security group id (sg-…), got ${JSON.stringify(group)}`;
+  if (group === undefined || GROUP_ID.test(group) || TARGET_GROUP_ARN.test(group)) return undefined;
+  return `--group needs a security group id (sg-…) or a target group ARN, got ${JSON.stringify(group)}`;
 }
 
 /** The collaborators undo acts through; tests pass the same adapters on the simulated account. */
