@@ -40,6 +40,17 @@ function random(seed: number): () => number {
 const PORTS = [22, 80, 443, 3306, 5432, 6379, 8080, 9995, 27017] as const;
 const PREFIXES = [16, 20, 22, 24, 24, 26, 28, 32] as const;
 
+/**
+ * `10.<second>.<third>.<fourth>/<prefix>` with its host bits cleared, what canonicalCidr gives (the test
+ * of this helper holds them equal), in number arithmetic: generating 150,000 rules through the bigint
+ * parser cost as much CPU as auditing them.
+ */
+export function privateNetwork(second: number, third: number, fourth: number, prefix: number): string {
+  const address = ((10 << 24) | (second << 16) | (third << 8) | fourth) >>> 0;
+  const network = prefix === 0 ? 0 : (address & (~0 << (32 - prefix))) >>> 0;
+  return `${network >>> 24}.${(network >>> 16) & 255}.${(network >>> 8) & 255}.${network & 255}/${prefix}`;
+}
+
 export const groupIdOf = (index: number) => `sg-${index.toString(16).padStart(17, '0')}`;
 
 export function syntheticAccount(
@@ -91,8 +102,10 @@ export function syntheticAccount(
       else if (kind < 0.205) peer = { type: 'ipv4', cidr: '0.0.0.0/0' };
       else {
         const prefix = pick(PREFIXES);
-        const address = `10.${Math.floor(next() * 4)}.${Math.floor(next() * 256)}.${Math.floor(next() * 256)}`;
-        peer = { type: 'ipv4', cidr: canonicalCidr(`${address}/${prefix}`) ?? '' };
+        const second = Math.floor(next() * 4);
+        const third = Math.floor(next() * 256);
+        const fourth = Math.floor(next() * 256);
+        peer = { type: 'ipv4', cidr: privateNetwork(second, third, fourth, prefix) };
       }
       ruleCounter += 1;
       const rule: Rule = {
