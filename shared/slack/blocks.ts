@@ -190,6 +190,18 @@ export const divider: Block = { type: 'divider' };
 export const message = (text: SlackText, blocks: ReadonlyArray<Block>): SlackMessage =>
   withinLimits({ text: render(text), blocks });
 
+const COLOR = /^#[0-9a-f]{6}$/i;
+
+/**
+ * The message as Slack reads it, webhook and Web API alike: the blocks inside one attachment of the
+ * message's colour when it has one (Block Kit has no colour of its own), plain blocks otherwise.
+ * `mentions` is netwarden's own bookkeeping and never sent.
+ */
+export function slackPayload({ text, blocks, color }: SlackMessage): Record<string, unknown> {
+  if (color && COLOR.test(color)) return { text, attachments: [{ color, blocks }] };
+  return { text, blocks };
+}
+
 // ── Limits ──────────────────────────────────────────────────────────────────────────────────────
 
 /**

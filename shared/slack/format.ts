@@ -32,6 +32,7 @@ import {
   withinLimits,
 } from './blocks';
 import { digestBlocks } from './digest-blocks';
+import { ALARM_COLOR, SEVERITY_COLOR } from './stories';
 
 export interface FormatOptions {
   /** Region for console links when the event names none (the function's own region). */
@@ -83,6 +84,12 @@ const SEVERITY_EMOJI: Record<Finding['severity'], string> = {
 };
 
 const field = (label: string, value: SlackText): SlackText => slack`*${label}*\n${value}`;
+
+/**
+ * The colour bar (webhook and app mode alike: blocks.ts `slackPayload` puts the blocks in an attachment
+ * of this colour): on-call sees red, amber or green before reading a word.
+ */
+const coloured = (color: string, built: SlackMessage): SlackMessage => ({ ...built, color });
 
 // ── Console links ───────────────────────────────────────────────────────────────────────────────
 
@@ -188,17 +195,20 @@ export function alarmMessage(alarm: AlarmNotice, options: FormatOptions, changes
   ];
   if (changes > 1) notes.push(slack`Changed state ${changes} times in this batch; showing the last`);
   if (alarm.actionsSuppressedBy) notes.push(slack`Actions suppressed by ${alarm.actionsSuppressedBy}`);
-  return message(alarmFallback(alarm, options), [
-    header(slack`${STATE_EMOJI[alarm.newState]} ${alarm.newState}: ${alarm.name}`),
-    section(
-      slack`${hereIf(alarm.newState === 'ALARM', options)}*${transition(alarm)}* · ${link(url, alarm.name)}${
-        alarm.description ? slack`\n${alarm.description}` : ''
-      }`,
-    ),
-    section(slack`*Reason*\n${alarm.reason}`),
-    fieldsSection(fields),
-    context(notes),
-  ]);
+  return coloured(
+    ALARM_COLOR[alarm.newState],
+    message(alarmFallback(alarm, options), [
+      header(slack`${STATE_EMOJI[alarm.newState]} ${alarm.newState}: ${alarm.name}`),
+      section(
+        slack`${hereIf(alarm.newState === 'ALARM', options)}*${transition(alarm)}* · ${link(url, alarm.name)}${
+          alarm.description ? slack`\n${alarm.description}` : ''
+        }`,
+      ),
+      section(slack`*Reason*\n${alarm.reason}`),
+      fieldsSection(fields),
+      context(notes),
+    ]),
+  );
 }
 
 // ── Storms: many alarms in one batch ────────────────────────────────────────────────────────────
@@ -320,14 +330,17 @@ function summaryMessages(
   const here = hereIf(state === 'ALARM', options);
   return chunks.map((chunk, index) => {
     const part = chunks.length > 1 ? ` (${index + 1}/${chunks.length})` : '';
-    return message(slack`${here}${noun} → ${state}${part}`, [
-      header(slack`${STATE_EMOJI[state]} ${noun} → ${state}${part}`),
-      section(
-        slack`${here}*${noun} changed to ${state}* between ${first} and ${last}. Alarms that changed more than once in this batch are shown once, with their last state.`,
-      ),
-      ...chunk.map(section),
-      context([escaped(places.join(' | '))]),
-    ]);
+    return coloured(
+      ALARM_COLOR[state],
+      message(slack`${here}${noun} → ${state}${part}`, [
+        header(slack`${STATE_EMOJI[state]} ${noun} → ${state}${part}`),
+        section(
+          slack`${here}*${noun} changed to ${state}* between ${first} and ${last}. Alarms that changed more than once in this batch are shown once, with their last state.`,
+        ),
+        ...chunk.map(section),
+        context([escaped(places.join(' | '))]),
+      ]),
+    );
   });
 }
 
@@ -420,6 +433,10 @@ export const FINDING_LAYOUT = {
  * the message, so on-call never reads "would revoke" as an ordinary report-mode stage.
  */
 export function findingMessage(finding: Finding, options: FormatOptions): SlackMessage {
+  return coloured(SEVERITY_COLOR[finding.severity], notedMessage(finding, options));
+}
+
+function notedMessage(finding: Finding, options: FormatOptions): SlackMessage {
   const plain = messageOf(finding, options);
   // A decision the blast-radius budget held back says so first too: "would revoke" is not the policy's mode.
   const held = finding.budget
@@ -523,10 +540,13 @@ export function unprocessableMessage(entries: ReadonlyArray<Sourced<Unreadable>>
   );
   const count = entries.length;
   const what = `notify-slack could not read ${count} message${count === 1 ? '' : 's'}`;
-  return message(slack`${what}`, [
-    section(slack`:grey_question: *${what}* — not retried; the details are in its logs.`),
-    ...packLines(lines, LIMITS.sectionText)
-      .slice(0, LIMITS.blocks - 1)
-      .map(section),
-  ]);
+  return coloured(
+    SEVERITY_COLOR.warning,
+    message(slack`${what}`, [
+      section(slack`:grey_question: *${what}* — not retried; the details are in its logs.`),
+      ...packLines(lines, LIMITS.sectionText)
+        .slice(0, LIMITS.blocks - 1)
+        .map(section),
+    ]),
+  );
 }

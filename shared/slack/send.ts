@@ -8,7 +8,7 @@
  * Posts to one webhook are serialised, so a batch never bursts past the rate limit on its own.
  * The webhook URL is a secret: no message, error or cause this module produces contains it.
  */
-import { type SlackMessage, violations } from './blocks';
+import { type SlackMessage, slackPayload, violations } from './blocks';
 import { type PostWebhook, postWebhook, type WebhookResponse } from './http-post';
 
 export class SlackRejected extends Error {
@@ -125,7 +125,7 @@ async function postOnce(
   const problems = violations(message);
   if (problems.length > 0)
     throw new InvalidSlackMessage(`refusing to send an invalid payload: ${problems.join('; ')}`);
-  const body = JSON.stringify(message);
+  const body = JSON.stringify(slackPayload(message));
   const deadline = deps.now() + options.budgetMs;
   let last = '';
   for (let n = 1; n <= RETRY.maxAttempts; n += 1) {

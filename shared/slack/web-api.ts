@@ -16,7 +16,7 @@
  * error or log this module produces.
  */
 import type { MessageRef, SlackWebApi } from './app';
-import { type SlackMessage, violations } from './blocks';
+import { type SlackMessage, slackPayload, violations } from './blocks';
 import type { WebhookResponse } from './http-post';
 import {
   InvalidSlackMessage,
@@ -91,13 +91,8 @@ interface ApiAnswer {
 
 type Attempt = { done: true; answer: ApiAnswer } | { done: false; problem: string; waitMs: number };
 
-const COLOR = /^#[0-9a-f]{6}$/i;
-
 /** The message as Slack reads it: blocks inside one coloured attachment when it has a colour. */
-function content({ text, blocks, color }: SlackMessage): Record<string, unknown> {
-  if (color && COLOR.test(color)) return { text, attachments: [{ color, blocks }] };
-  return { text, blocks };
-}
+const content = slackPayload;
 
 const backoffMs = (attempt: number) => Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
 

@@ -43,6 +43,10 @@ afterEach(async () => {
   await slack.close();
 });
 
+/** The blocks as the webhook received them: inside the coloured attachment (blocks.ts slackPayload). */
+const wireBlocks = (payload: unknown) =>
+  (payload as { attachments?: Array<{ blocks: unknown }> } | undefined)?.attachments?.[0]?.blocks;
+
 const batch = () => loadEvent<SqsEvent>('sqs/batch-alarm-and-finding.json');
 const ssmReads = () => sim.current.account.calls.filter((call) => call.command === 'GetParameter');
 
@@ -57,6 +61,20 @@ describe('notify-slack handler', () => {
       '<!here> Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
       '<!here> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
       '<!here> Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
+    ]);
+    // A colour per severity in webhook mode too: red for an ALARM and a critical finding, the blocks inside it.
+    expect(
+      slack.requests.map((request) =>
+        (request.payload as unknown as { attachments: Array<{ color: string }> }).attachments.map(
+          (a) => a.color,
+        ),
+      ),
+    ).toEqual([['#e01e5a'], ['#e01e5a'], ['#e01e5a'], ['#e01e5a']]);
+    expect(slack.requests.map((request) => 'blocks' in request.payload)).toEqual([
+      false,
+      false,
+      false,
+      false,
     ]);
     // Cached across invocations: one GetParameter for two batches.
     expect(ssmReads().map((call) => call.input)).toEqual([{ Name: PARAMETER, WithDecryption: true }]);
@@ -143,7 +161,7 @@ describe('notify-slack handler', () => {
     expect(slack.requests.map((request) => request.payload.text)).toEqual([
       'notify-slack could not read 1 message',
     ]);
-    const notice = JSON.stringify(slack.requests[0]?.payload.blocks);
+    const notice = JSON.stringify(wireBlocks(slack.requests[0]?.payload));
     expect(notice).toContain('e-not-a-batch');
     expect(notice).toContain(
       'not an SQS batch: event.Records: expected array, received undefined, found nothing',
@@ -166,7 +184,7 @@ describe('notify-slack handler', () => {
       'notify-slack could not read 2 messages',
       '<!here> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
     ]);
-    const notice = JSON.stringify(slack.requests[0]?.payload.blocks);
+    const notice = JSON.stringify(wireBlocks(slack.requests[0]?.payload));
     expect(notice).toContain('Records[0]');
     expect(notice).toContain('Records[0].messageId: expected string, received undefined, found nothing');
     expect(notice).toContain('m-no-body');

@@ -346,7 +346,7 @@ describe('digest findings (daily-check, weekly-check)', () => {
     const message = findingMessage(structuredClone(finding), options);
 
     expectWithinBlockKitLimits(message);
-    expect(message).toEqual(digestBlocks(digest, { here: true }));
+    expect(message).toEqual({ ...digestBlocks(digest, { here: true }), color: '#e01e5a' });
     expect(message.text).toBe(`<!here> ${digestBlocks(digest).text}`);
     const text = allText(message);
     expect(text).toContain('TLS certificates');
