@@ -39,7 +39,7 @@ function gateFor(fn: 'grant-access' | 'expire-grants') {
     function: fn,
     stage: 'prod',
     counter: stateTableBudget(client, tableName),
-    limits: { windowMs: 600_000, perAccount: 20, perGroup: 5 },
+    limits: { windowMs: 600_000, perAccount: 20, perGroup: 5, perTargetGroup: 5 },
     journal: stateTableJournal(client, tableName),
     publish: async () => {},
     now: sim.current.account.clock.now,

@@ -69,16 +69,14 @@ afterEach(() => {
 async function openPostgresIn(account: string): Promise<CloudTrailEvent> {
   const ec2 = new EC2Client({ credentials: { accessKeyId: org.accessKeyOf(account), secretAccessKey: 'x' } });
   const person = assumedRole('Admin', 'mallory@example.com', { accountId: account, console: true });
-  const { events } = await org
-    .member(account)
-    .account.as(person, () =>
-      ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: GROUPS.postgres,
-          IpPermissions: [tcp(5432, '0.0.0.0/0')],
-        }),
-      ),
-    );
+  const { events } = await org.member(account).account.as(person, () =>
+    ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: GROUPS.postgres,
+        IpPermissions: [tcp(5432, '0.0.0.0/0')],
+      }),
+    ),
+  );
   const [event] = events;
   if (!event) throw new Error('no CloudTrail event');
   return event;
