@@ -8,9 +8,14 @@ export default defineConfig({
     globalSetup: ['test/helpers/package-once.ts'],
     environment: 'node',
     pool: 'forks',
-    // Each file in its own module registry, one worker: sharing modules across files (isolate: false)
-    // and three workers were measured faster, but let a file's stubbed environment reach the next file's
-    // handlers (test/functions/revert-sg-drift/home.test.ts failed in the full run only); see CONTRIBUTING.
+    // Files share their worker's modules: each worker loads the AWS SDK and the simulated account once,
+    // not once per file (most of the suite's CPU time went there). What a file changes in the process is
+    // undone after it by test/helpers/setup.ts (vitest's env stubs, the environment, spies, the in-process
+    // wiring, the project's modules); see CONTRIBUTING for what a file must undo itself.
+    isolate: false,
+    // vitest's default is one worker per core less one: a single worker on a 2-core machine, idle while
+    // a packaging test waits for `osls package` (which runs in the main process, test/helpers/package-once.ts).
+    maxWorkers: 3,
     // A hang limit, not a speed target: on a busy 2-core machine a scenario that takes 1 s when quiet
     // can take 10 s. No assertion depends on how long anything takes.
     testTimeout: 60_000,

@@ -329,8 +329,13 @@ export const undo: CliCommand = async (args, io) => {
       await deps.reader.recordReversal(reversalEntry(step, undoId, at, finding.title), step.entry);
     } catch (error) {
       problems += 1;
+      const code = awsErrorCode(error);
       io.err(
-        `reversed, but not recorded in ${table}: ${awsErrorCode(error) ?? errorMessage(error)} (entry ${step.entry.id})`,
+        `reversed, but not recorded in ${table}: ${code ?? errorMessage(error)} (entry ${step.entry.id})${
+          code === 'AccessDeniedException'
+            ? `; the table's policy lets only the roles the stack's undoOperatorArns names record reversals (docs/operations.md)`
+            : ''
+        }`,
       );
     }
   }

@@ -16,6 +16,14 @@ import type { Publish } from './findings/finding';
 import { unprocessableFinding } from './findings/unprocessable';
 import type { Refusal, WayIn } from './middleware';
 import { effectiveMode, loadPolicy } from './policy/load';
+import {
+  type AccountScope,
+  type MemberAccess,
+  memberAccess,
+  memberRoleArns,
+  policyFor,
+  scopeOf,
+} from './policy/organization';
 import type { Policy } from './policy/schema';
 import { budgetLimits } from './safety/budget';
 import { type WriteGate, writeGate } from './safety/gate';
@@ -30,7 +38,8 @@ export type FunctionName =
   | 'expire-grants'
   | 'daily-check'
   | 'weekly-check'
-  | 'notify-slack';
+  | 'notify-slack'
+  | 'slack-interact';
 
 /** The functions that publish findings and keep state: the topic and the state table are required. */
 export const PublishingConfig = BaseConfig.required({ FINDINGS_TOPIC_ARN: true, STATE_TABLE_NAME: true });
@@ -58,8 +67,18 @@ export interface Wiring {
   readonly log: Log;
   /** The log at each level, for what a handler says itself (a warning, the outcome of the event). */
   readonly leveledLog: LeveledLog;
-  /** netwarden's own roles: their CloudTrail events are its own calls coming back. */
+  /**
+   * netwarden's own roles: their CloudTrail events are its own calls coming back. With an organization,
+   * also the member role in each member account (every function acts there through it).
+   */
   readonly selfRoles: string[];
+  /**
+   * What differs for the account an event is about (shared/policy/organization.ts): its entries of the
+   * policy, the member role to reach it, and a publisher that names it on every finding. Without an
+   * organization, or for an account netwarden does not serve (the use case refuses its event before any
+   * AWS call), the function's own policy, role and publisher.
+   */
+  inAccount(home: Home, account: string | undefined): AccountWiring;
   /**
    * `core` with the accounts and region this function acts on: the configured account, else the one in
    * the ARN Lambda invoked (`osls invoke local` has none); the policy's accounts replace it when it names
@@ -81,6 +100,21 @@ export interface Wiring {
    * state table before each write, journals each call and its inverse after it.
    */
   readonly gate: WriteGate;
+}
+
+/** One account of an organisation as a handler acts in it (Wiring.inAccount). */
+export interface AccountWiring {
+  /** Undefined when the account is not one netwarden serves. */
+  readonly scope?: AccountScope;
+  readonly policy: Policy;
+  readonly publish: Publish;
+  /** The member role; undefined in the central account (the function's own role). */
+  readonly access?: MemberAccess;
+}
+
+/** Every finding published for an account of an organisation names it: id and the policy's name for it. */
+export function publishNaming(publish: Publish, scope: AccountScope): Publish {
+  return (finding) => publish({ ...finding, account: finding.account ?? scope.id, accountName: scope.name });
 }
 
 /**
@@ -131,7 +165,19 @@ export function wire(name: FunctionName): Wiring {
     now,
     log,
     leveledLog,
-    selfRoles: selfRolePatterns(config),
+    selfRoles: [...selfRolePatterns(config), ...memberRoleArns(policy)],
+    inAccount: (home, account) => {
+      if (!policy.organization || !home.central || account === undefined) return { policy, publish };
+      const scope = scopeOf(policy, account, home.central);
+      if (!scope) return { policy, publish };
+      const access = memberAccess(policy, scope, name);
+      return {
+        scope,
+        policy: policyFor(policy, scope),
+        publish: publishNaming(publish, scope),
+        ...(access ? { access } : {}),
+      };
+    },
     atHome: (core) => async (event, context) => {
       const home = homeOf({
         policyAccounts: policy.accounts,

@@ -58,10 +58,6 @@ export class SimulatedAccount {
   /** Resources that CreateTags/DeleteTags can reach, by id prefix (sg-, sgr-, i-, …). */
   readonly taggables = new Map<string, (id: string) => Tag[] | undefined>();
   private identity: Identity = netwardenRole('revert-sg-drift');
-  /** Who is calling now (STS GetCallerIdentity, SSM's LastModifiedUser): netwarden's role unless `as`. */
-  get caller(): Identity {
-    return this.identity;
-  }
   private counter = 0;
   /** Answers the wire: the in-process request handler and the HTTP endpoint both go through it. */
   readonly router = new WireRouter((call) => {
@@ -75,7 +71,7 @@ export class SimulatedAccount {
     connect(this.router);
   }
 
-  /** Who is calling now: the principal the next call's CloudTrail event names (STS trust checks read it). */
+  /** Who is calling now: the principal the next call's CloudTrail event names (STS GetCallerIdentity and trust checks, SSM's LastModifiedUser read it); netwarden's role unless `as`. */
   get caller(): Identity {
     return this.identity;
   }

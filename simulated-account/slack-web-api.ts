@@ -3,7 +3,8 @@
  * app mode calls it. It checks what Slack checks, answering as Slack does (HTTP 200 with `ok: false`
  * and the method reference's error code), and records every call for assertions:
  * - the token: `Authorization: Bearer <token>`; none is `not_authed`, another is `invalid_auth`;
- * - the method: only chat.postMessage, chat.update and conversations.open (others `unknown_method`);
+ * - the method: only chat.postMessage, chat.update, chat.postEphemeral and conversations.open (others
+ *   `unknown_method`); an ephemeral message is kept apart (`ephemerals`): only its user sees it;
  * - the channel: a known one (`channel_not_found`) of which the bot is a member (`not_in_channel`),
  *   not archived (`is_archived`);
  * - Slack's limits: a top-level text of at most 40,000 characters (`msg_too_long`), text or blocks
@@ -48,6 +49,8 @@ export interface SlackWebApiStandIn {
   readonly baseUrl: string;
   readonly calls: WebApiCall[];
   readonly messages: PostedMessage[];
+  /** The ephemeral messages (chat.postEphemeral), each with the one user who sees it. */
+  readonly ephemerals: Array<{ channel: string; user: string; text: string; blocks: unknown[] }>;
   /** The top-level messages of a channel, oldest first. */
   topLevel(channel: string): PostedMessage[];
   /** The replies under the message `ts`, oldest first. */
@@ -62,7 +65,7 @@ export interface SlackWebApiStandIn {
 
 const MAX_TEXT = 40_000;
 const MAX_BLOCKS = 50;
-const METHODS = new Set(['chat.postMessage', 'chat.update', 'conversations.open']);
+const METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'conversations.open']);
 
 export async function startSlackWebApi(
   setup: { token?: string; channels?: ReadonlyArray<ChannelSetup>; users?: ReadonlyArray<string> } = {},
@@ -73,6 +76,7 @@ export async function startSlackWebApi(
   const users = new Set(setup.users ?? []);
   const calls: WebApiCall[] = [];
   const messages: PostedMessage[] = [];
+  const ephemerals: SlackWebApiStandIn['ephemerals'] = [];
   const scripted: Array<{ status: number; retryAfter?: number }> = [];
   const clock = 1_750_000_000;
   let sequence = 0;
@@ -109,6 +113,17 @@ export async function startSlackWebApi(
     if (text.length > MAX_TEXT) return refuse('msg_too_long');
     if (!text && blocks.length === 0 && attachments.length === 0) return refuse('no_text');
     if (blocks.length > MAX_BLOCKS || attachmentBlocks.length > MAX_BLOCKS) return refuse('invalid_blocks');
+    if (method === 'chat.postEphemeral') {
+      const user = typeof payload.user === 'string' ? payload.user : '';
+      if (!user) return refuse('user_not_found');
+      ephemerals.push({
+        channel: channelId,
+        user,
+        text,
+        blocks: attachmentBlocks.length > 0 ? attachmentBlocks : blocks,
+      });
+      return { ok: true, message_ts: nextTs() };
+    }
     if (method === 'chat.update') {
       const target = find(channelId, typeof payload.ts === 'string' ? payload.ts : '');
       if (!target) return refuse('message_not_found');
@@ -185,6 +200,7 @@ export async function startSlackWebApi(
     baseUrl: `http://127.0.0.1:${port}/api`,
     calls,
     messages,
+    ephemerals,
     topLevel: (channel) => messages.filter((m) => m.channel === channel && !m.threadTs),
     replies: (channel, ts) => messages.filter((m) => m.channel === channel && m.threadTs === ts),
     rateLimit: (count, seconds) => {

@@ -23,10 +23,11 @@ const STORIES: ReadonlyArray<{ key: string; name: string; story: DemoStory }> = 
   { key: 'grants', name: 'temporary grants', story: grantsStory },
   // Renders what the stories before it published, as Slack would show it.
   { key: 'slack', name: 'slack', story: slackStory },
-  // After slack, so that on-call's Slack stays the earlier stories'; before checks, which it resumes for.
-  { key: 'storm', name: 'a storm held back and undone', story: stormStory },
-  // Last: `npm start` ends with the daily and the weekly digest.
+  // The daily and the weekly digest of the seed's estate.
   { key: 'checks', name: 'daily and weekly checks', story: checksStory },
+  // Last: `npm start` ends with the incident runbook (pause, status, undo, resume) after a storm; the
+  // deploy's rules it leaves in place would otherwise fill the digests above.
+  { key: 'storm', name: 'a storm held back and undone', story: stormStory },
 ];
 
 /** The stories to run: all, or the one named; undefined when the name is no story's. */

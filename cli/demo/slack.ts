@@ -53,6 +53,8 @@ function renderBlock(block: Block, links: string[]): string[] {
       return [`· ${block.elements.map((element) => plain(element.text, links)).join(' · ')}`];
     case 'divider':
       return ['─'.repeat(40)];
+    case 'actions':
+      return [block.elements.map((button) => `[ ${button.text.text} ]`).join(' ')];
   }
 }
 

@@ -14,6 +14,7 @@
  * EC2 nor to the table.
  */
 
+import { authorizeRulesCall, revokeRulesCall } from '../../shared/aws/calls';
 import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
 import { errorMessage } from '../../shared/errors';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
@@ -26,6 +27,7 @@ import { isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { type Rule, sameAccess, summarise } from '../../shared/rules/rule';
+import { newFindingId, UNGATED, type WriteGate } from '../../shared/safety/gate';
 
 export interface ExpireDeps {
   readonly store: Pick<GrantStore, 'expiringBy' | 'close' | 'markWarned'>;
@@ -40,6 +42,13 @@ export interface ExpireDeps {
    */
   readonly reported?: RepeatGate;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
+  /**
+   * Every revoke passes it (shared/safety/gate.ts): closing access is never held back by the budget
+   * (`exempt`), and is journaled with its inverse like every write.
+   */
+  readonly gate?: WriteGate;
+  /** The schedule's event that started this run: its id, account and region are journaled. */
+  readonly run?: { readonly eventId: string; readonly account: string; readonly region: string };
 }
 
 export interface ExpiryOutcome {
@@ -227,10 +236,48 @@ async function expire(
 ): Promise<void> {
   const { deps, mode, now } = sweep;
   let gone = settlement.kind === 'gone';
+  let findingId: string | undefined;
   if (mode === 'enforce' && settlement.kind === 'revoke') {
     // Grants are ingress rules (grant-access creates nothing else); revoked by id, never by tag.
-    const result = await deps.sg.revokeRules(record.groupId, record.access.direction, [settlement.ruleId]);
-    gone = result.alreadyGone.length > 0;
+    const { groupId, access } = record;
+    const ruleId = settlement.ruleId;
+    const run = deps.run ?? { eventId: `expire-${now.toISOString()}`, account: '', region: '' };
+    const written = await (deps.gate ?? UNGATED).write(
+      {
+        scope: { account: run.account, group: groupId },
+        ...(run.region ? { region: run.region } : {}),
+        eventId: run.eventId,
+        cause: `schedule (expire-grants): the grant of ${record.owner} expired at ${isoSeconds(record.expiresAt)}`,
+        planned: [`RevokeSecurityGroupIngress ${groupId} ${ruleId}`],
+        findingId: newFindingId(run.eventId),
+        exempt: 'closing an expired grant only narrows access',
+      },
+      async () => {
+        const result = await deps.sg.revokeRules(groupId, access.direction, [ruleId]);
+        return {
+          value: result,
+          made:
+            result.revoked.length > 0
+              ? [
+                  {
+                    action: 'expire' as const,
+                    resource: groupId,
+                    call: revokeRulesCall(groupId, access.direction, result.revoked),
+                    inverse: authorizeRulesCall(groupId, access.direction, [access]),
+                  },
+                ]
+              : [],
+          finding: {
+            kind: 'grant.expired' as const,
+            title: `Grant ${ruleId} on ${groupId} expired: ${summarise(access)} revoked`,
+          },
+        };
+      },
+    );
+    if (written.status === 'written') {
+      gone = written.value.alreadyGone.length > 0;
+      findingId = written.findingId;
+    }
   }
   const kind = gone ? 'grant.gone' : 'grant.expired';
   if (!(await sweep.firstTime(kind, record))) return;
@@ -251,14 +298,18 @@ async function expire(
           why: `${why(record)}; its rule ${ruleId ?? '(never recorded)'} was already gone, removed outside netwarden: the record ${mode === 'enforce' ? 'is' : 'would be'} closed`,
           ...(ruleId ? { ruleId } : {}),
         })
-      : closedFinding(record, {
-          mode,
-          now,
-          kind: 'grant.expired',
-          outcome: mode === 'enforce' ? 'acted' : 'would-act',
-          why: why(record),
-          ...(ruleId ? { ruleId } : {}),
-        }),
+      : {
+          ...closedFinding(record, {
+            mode,
+            now,
+            kind: 'grant.expired',
+            outcome: mode === 'enforce' ? 'acted' : 'would-act',
+            why: why(record),
+            ...(ruleId ? { ruleId } : {}),
+          }),
+          ...(deps.run ? { eventId: deps.run.eventId } : {}),
+          ...(findingId ? { id: findingId } : {}),
+        },
   );
 }
 

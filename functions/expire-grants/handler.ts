@@ -6,7 +6,7 @@ import { marked } from '../../shared/safety/kill-switch';
 import { wire } from '../../shared/wiring';
 import { expireGrants } from './expire';
 
-const { config, policy, publish, now, log, wayIn, killSwitch } = wire('expire-grants');
+const { config, policy, publish, now, log, wayIn, killSwitch, gate } = wire('expire-grants');
 const deps = {
   store: lazyGrantStore(config.STATE_TABLE_NAME),
   sg: lazySecurityGroups(),
@@ -16,12 +16,20 @@ const deps = {
   log,
   // Report mode tells each grant's news once, also across cold starts; a week outlives any grant.
   reported: lazyRepeatGate(config.STATE_TABLE_NAME, 'expire-grants', 7 * 86_400_000),
+  // Each revoke at expiry: never held back by the budget (it only narrows access), always journaled.
+  gate,
 };
 
 // The sweep reads the state table as it is now: the schedule's time says nothing it needs.
 // The kill switch does not stop expiry: closing a grant only narrows access, and pausing must never keep
 // access open longer than it was granted. Its findings still say that the switch is on.
-export const handler = lambda(wayIn(ScheduleTrigger)).handler(async () => {
-  const { failed: _none, ...outcome } = await expireGrants(await marked({ ...deps, killSwitch }));
+export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event) => {
+  // The journal records each revoke under the schedule's event, in this function's account and region.
+  const run = {
+    eventId: event.id,
+    account: event.account ?? config.NETWARDEN_ACCOUNT_ID ?? '',
+    region: config.AWS_REGION,
+  };
+  const { failed: _none, ...outcome } = await expireGrants(await marked({ ...deps, killSwitch, run }));
   return { status: 'swept', ...outcome };
 });

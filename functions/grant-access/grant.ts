@@ -10,6 +10,13 @@
  * publishes only: nothing is written.
  */
 
+import { randomUUID } from 'node:crypto';
+import {
+  authorizeRulesCall,
+  createTagsCall,
+  revokeAuthorizedCall,
+  revokeRulesCall,
+} from '../../shared/aws/calls';
 import { awsErrorCode, errorMessage, isGone } from '../../shared/errors';
 import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
@@ -20,6 +27,7 @@ import { grantLabel, isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
+import { newFindingId, UNGATED, type WriteGate, type WriteRequest } from '../../shared/safety/gate';
 import type { KillSwitch } from '../../shared/safety/kill-switch';
 
 export interface GrantAccessDeps {
@@ -36,6 +44,45 @@ export interface GrantAccessDeps {
   readonly log?: (message: string, data: Record<string, unknown>) => void;
   /** Read for a new grant: while it is on (or unreadable), none is created (shared/safety/kill-switch.ts). */
   readonly killSwitch?: KillSwitch;
+  /**
+   * Every write passes it (shared/safety/gate.ts): a new grant's rule is charged to the blast-radius
+   * budget first; every write (the rule, its label, a revoke) is journaled with its inverse after.
+   */
+  readonly gate?: WriteGate;
+  /** The region the function writes in: journaled with each write, so undo runs where it was made. */
+  readonly region?: string;
+}
+
+/** The request a write answers: its id (the Function URL's requestId) and the function's account. */
+export interface GrantOrigin {
+  readonly eventId: string;
+  readonly account: string;
+}
+
+/** For callers without a Function URL request (tests with plain fakes): a made-up id, no account. */
+export const anyOrigin = (): GrantOrigin => ({ eventId: `grant-${randomUUID()}`, account: '' });
+
+/** What the gate charges (unless `exempt`) and journals for a write on `groupId` caused by `requester`. */
+export function grantWrite(
+  origin: GrantOrigin,
+  deps: Pick<GrantAccessDeps, 'region'>,
+  how: {
+    groupId: string;
+    requester: string;
+    planned: string[];
+    findingId: string;
+    exempt?: string;
+  },
+): WriteRequest {
+  return {
+    scope: { account: origin.account, group: how.groupId },
+    ...(deps.region ? { region: deps.region } : {}),
+    eventId: origin.eventId,
+    cause: how.requester,
+    planned: how.planned,
+    findingId: how.findingId,
+    ...(how.exempt ? { exempt: how.exempt } : {}),
+  };
 }
 
 /**
@@ -112,7 +159,10 @@ async function extend(
   requester: string,
   mode: Mode,
   deps: GrantAccessDeps,
+  origin: GrantOrigin,
 ) {
+  const findingId = newFindingId(origin.eventId);
+  let labelled = false;
   // The owner stays who created the grant; who extended it is recorded and named separately.
   const change = {
     issuedAt: grant.issuedAt,
@@ -133,9 +183,38 @@ async function extend(
         deps,
       );
     }
-    // The label is for people only; a stale label misleads them but decides nothing.
-    await deps.tagger
-      .tagRules([record.ruleId ?? ''], grantLabel(extended))
+    // The label is for people only; a stale label misleads them but decides nothing. It changes no
+    // access, so it is not charged to the budget; it is journaled with the label it replaced.
+    const ruleId = record.ruleId ?? '';
+    const label = grantLabel(extended);
+    await (deps.gate ?? UNGATED)
+      .write(
+        grantWrite(origin, deps, {
+          groupId: record.groupId,
+          requester,
+          planned: [`CreateTags ${ruleId} (the grant's label)`],
+          findingId,
+          exempt: "a grant's label changes no access",
+        }),
+        async () => {
+          await deps.tagger.tagRules([ruleId], label);
+          return {
+            value: undefined,
+            made: [
+              {
+                action: 'tag',
+                resource: record.groupId,
+                call: createTagsCall([ruleId], label),
+                inverse: createTagsCall([ruleId], grantLabel(record)),
+              },
+            ],
+            finding: { kind: 'grant.extended', title: `Grant label of ${ruleId} updated` },
+          };
+        },
+      )
+      .then((outcome) => {
+        labelled = outcome.status === 'written';
+      })
       .catch((error: unknown) =>
         deps.log?.('grant label not updated', { ruleId: record.ruleId, error: errorMessage(error) }),
       );
@@ -146,8 +225,9 @@ async function extend(
     { extended: true, mode, actions: [`UpdateItem grant ${record.groupId} ${accessKey(record.access)}`] },
     deps,
   );
-  await deps.publish(outcome.finding);
-  return outcome;
+  const finding = { ...outcome.finding, eventId: origin.eventId, ...(labelled ? { id: findingId } : {}) };
+  await deps.publish(finding);
+  return { ...outcome, finding };
 }
 
 /**
@@ -160,10 +240,42 @@ async function undoUnrecordedRule(
   ruleId: string,
   context: { group?: string; requester: string; fields?: Record<string, unknown> },
   deps: GrantAccessDeps,
+  origin: GrantOrigin,
 ): Promise<GrantOutcome> {
   const what = `${summarise(pending.access)} on ${pending.groupId}`;
+  const { groupId, access } = pending;
   try {
-    await deps.sg.revokeRules(pending.groupId, pending.access.direction, [ruleId]);
+    // Only narrows access: never held back by the budget, journaled like every write.
+    await (deps.gate ?? UNGATED).write(
+      grantWrite(origin, deps, {
+        groupId,
+        requester: context.requester,
+        planned: [`RevokeSecurityGroupIngress ${groupId} ${ruleId}`],
+        findingId: newFindingId(origin.eventId),
+        exempt: 'revoking a rule no grant record covers only narrows access',
+      }),
+      async () => {
+        const result = await deps.sg.revokeRules(groupId, access.direction, [ruleId]);
+        return {
+          value: result,
+          made:
+            result.revoked.length > 0
+              ? [
+                  {
+                    action: 'revoke' as const,
+                    resource: groupId,
+                    call: revokeRulesCall(groupId, access.direction, result.revoked),
+                    inverse: authorizeRulesCall(groupId, access.direction, [access]),
+                  },
+                ]
+              : [],
+          finding: {
+            kind: 'grant.rejected' as const,
+            title: `Grant request rejected on ${groupId}: the record changed, rule ${ruleId} revoked`,
+          },
+        };
+      },
+    );
   } catch (error) {
     // The rule stays with no record: fail loudly so the caller and the logs say which rule to remove.
     throw new Error(
@@ -189,6 +301,7 @@ export async function grantAccess(
   request: GrantRequest,
   requester: string,
   deps: GrantAccessDeps,
+  origin: GrantOrigin = anyOrigin(),
 ): Promise<GrantOutcome> {
   const policy = deps.policy.grants;
   const now = deps.now();
@@ -212,7 +325,7 @@ export async function grantAccess(
   const existing = present.find((rule) => rule.direction === 'ingress' && sameAccess(rule, grant.rule));
   const open = record && record.status !== 'closed' ? record : undefined;
   if (open?.status === 'live' && existing && existing.ruleId === open.ruleId)
-    return extend(open, grant, requester, mode, deps);
+    return extend(open, grant, requester, mode, deps, origin);
   if (open?.status === 'pending')
     return rejectRequest(
       context,
@@ -270,8 +383,42 @@ export async function grantAccess(
     );
   }
   let ruleId: string | undefined;
+  const findingId = newFindingId(origin.eventId);
+  const title = granted(planned, grant, { extended: false, mode, actions }, deps).finding.title;
   try {
-    const result = await deps.sg.authorizeRules(groupId, 'ingress', [grant.rule], label);
+    const written = await (deps.gate ?? UNGATED).write(
+      grantWrite(origin, deps, { groupId, requester, planned: [actions[1] ?? ''], findingId }),
+      async () => {
+        const result = await deps.sg.authorizeRules(groupId, 'ingress', [grant.rule], label);
+        const created = result.created ?? [];
+        return {
+          value: result,
+          made:
+            result.authorized.length > 0
+              ? [
+                  {
+                    action: 'grant' as const,
+                    resource: groupId,
+                    call: authorizeRulesCall(groupId, 'ingress', [grant.rule], label),
+                    inverse: revokeAuthorizedCall(groupId, 'ingress', created, result.authorized),
+                  },
+                ]
+              : [],
+          finding: { kind: 'grant.created' as const, title },
+        };
+      },
+    );
+    if (written.status === 'held') {
+      // Past the blast-radius budget: no new access until the window ends.
+      await deps.store.discard(pending);
+      return rejectRequest(
+        context,
+        [`${written.held.note} No grant was created; retry after ${written.held.until}`],
+        503,
+        deps,
+      );
+    }
+    const result = written.value;
     ruleId = result.created?.[0]?.ruleId;
     if (result.alreadyPresent.length > 0 || !ruleId)
       throw Object.assign(new Error(`the rule for ${summarise(access)} appeared while granting it`), {
@@ -294,10 +441,12 @@ export async function grantAccess(
     live = await deps.store.markLive(pending, ruleId);
   } catch (error) {
     if (!(error instanceof GrantConflict)) throw error;
-    return undoUnrecordedRule(pending, ruleId, context, deps);
+    return undoUnrecordedRule(pending, ruleId, context, deps, origin);
   }
   deps.log?.('grant created', { groupId, ruleId, expiresAt: isoSeconds(live.expiresAt), owner: requester });
   const outcome = granted(live, grant, { extended: false, mode, actions }, deps);
-  await deps.publish(outcome.finding);
-  return outcome;
+  // The id its rule was journaled under: `netwarden undo <id>` revokes the grant's rule.
+  const finding = { ...outcome.finding, eventId: origin.eventId, id: findingId };
+  await deps.publish(finding);
+  return { ...outcome, finding };
 }

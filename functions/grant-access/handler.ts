@@ -5,7 +5,7 @@ import { wire } from '../../shared/wiring';
 import { rejectUnreadable, routeGrantCall } from './http';
 import { GrantCallEvent } from './schema';
 
-const { config, policy, publish, now, log, killSwitch } = wire('grant-access');
+const { config, policy, publish, now, log, killSwitch, gate } = wire('grant-access');
 const deps = {
   sg: lazySecurityGroups(),
   tagger: lazyRuleTagger(),
@@ -16,6 +16,9 @@ const deps = {
   log,
   // Read for a new grant only: while it is on (or unreadable) none is created; listing and revoking still work.
   killSwitch,
+  // A new grant's rule is charged to the blast-radius budget; every write is journaled with its inverse.
+  gate,
+  region: config.AWS_REGION,
 };
 
 /**

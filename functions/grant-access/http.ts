@@ -12,7 +12,7 @@ import { requesterProblem } from '../../shared/grants/request';
 import { admit, type Refusal } from '../../shared/middleware';
 import { effectiveMode } from '../../shared/policy/load';
 import { held } from '../../shared/safety/kill-switch';
-import { type GrantAccessDeps, grantAccess, rejectRequest } from './grant';
+import { anyOrigin, type GrantAccessDeps, grantAccess, rejectRequest } from './grant';
 import { listGrants, revokeGrant } from './manage';
 import { type GrantCall, GrantCallEvent } from './schema';
 
@@ -52,6 +52,11 @@ export const handleGrantCall = (raw: unknown, deps: GrantAccessDeps): Promise<Ht
 /** A verified Function URL request → the route it names, for the principal AWS verified. */
 export async function routeGrantCall(event: GrantCall, deps: GrantAccessDeps): Promise<HttpResponse> {
   const { userArn: requester, accountId } = event.requestContext.authorizer.iam;
+  // Each write is journaled under this request's id, in the function's own account.
+  const origin = {
+    eventId: event.requestContext.requestId ?? anyOrigin().eventId,
+    account: event.requestContext.accountId,
+  };
   const method = event.requestContext.http.method.toUpperCase();
   const path = event.rawPath.replace(/\/+$/, '') || '/';
 
@@ -81,7 +86,7 @@ export async function routeGrantCall(event: GrantCall, deps: GrantAccessDeps): P
       const outcome = await rejectRequest({ requester }, request.problems, 400, deps);
       return respond(outcome.httpStatus, { status: 'rejected', problems: outcome.problems });
     }
-    const { finding: _published, ...outcome } = await grantAccess(request.value, requester, deps);
+    const { finding: _published, ...outcome } = await grantAccess(request.value, requester, deps, origin);
     return respond(
       outcome.status === 'rejected' ? outcome.httpStatus : outcome.status === 'granted' ? 201 : 200,
       outcome,
@@ -90,7 +95,7 @@ export async function routeGrantCall(event: GrantCall, deps: GrantAccessDeps): P
   if (method === 'GET' && path === '/grants') return respond(200, { grants: await listGrants(deps) });
   const revoke = REVOKE_PATH.exec(path);
   if (method === 'DELETE' && revoke?.[1]) {
-    const outcome = await revokeGrant(revoke[1], requester, deps);
+    const outcome = await revokeGrant(revoke[1], requester, deps, origin);
     if (!('finding' in outcome)) return respond(404, { status: 'rejected', problems: [outcome.message] });
     const { finding: _published, ...result } = outcome;
     // A moved grant was closed but its rule NOT revoked: the caller asked for a revoke that did not happen.

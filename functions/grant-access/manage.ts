@@ -4,6 +4,7 @@
  * Terraform or baseline rule, whatever tags someone put on it.
  */
 
+import { authorizeRulesCall, revokeRulesCall } from '../../shared/aws/calls';
 import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
@@ -13,6 +14,8 @@ import { isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
+import { newFindingId, UNGATED, type WriteGate } from '../../shared/safety/gate';
+import { anyOrigin, type GrantOrigin, grantWrite } from './grant';
 
 export interface ManageDeps {
   readonly sg: Pick<SecurityGroups, 'revokeRules' | 'describeRulesByIds'>;
@@ -20,6 +23,9 @@ export interface ManageDeps {
   readonly publish: Publish;
   readonly now: () => Date;
   readonly policy: Policy;
+  /** Revoking only narrows access: never held back by the budget, journaled like every write. */
+  readonly gate?: WriteGate;
+  readonly region?: string;
 }
 
 export interface ListedGrant {
@@ -62,6 +68,7 @@ export async function revokeGrant(
   ruleId: string,
   requester: string,
   deps: ManageDeps,
+  origin: GrantOrigin = anyOrigin(),
 ): Promise<RevokeOutcome> {
   const record = (await deps.store.open()).find((candidate) => candidate.ruleId === ruleId);
   if (!record)
@@ -90,20 +97,50 @@ export async function revokeGrant(
     return { status: 'moved', ruleId, groupId: record.groupId, access: summarise(record.access), finding };
   }
   let outcome: Finding['outcome'] = current ? 'would-act' : 'already-done';
+  const findingId = newFindingId(origin.eventId);
+  let journaled = false;
+  const why = `revoked before its expiry (${isoSeconds(record.expiresAt)}) by ${requester}`;
   if (mode === 'enforce') {
-    const result = current
-      ? await deps.sg.revokeRules(record.groupId, record.access.direction, [ruleId])
-      : { revoked: [] };
-    outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
+    const { groupId, access } = record;
+    const written = current
+      ? await (deps.gate ?? UNGATED).write(
+          grantWrite(origin, deps, {
+            groupId,
+            requester,
+            planned: [`RevokeSecurityGroupIngress ${groupId} ${ruleId}`],
+            findingId,
+            exempt: 'revoking a grant only narrows access',
+          }),
+          async () => {
+            const result = await deps.sg.revokeRules(groupId, access.direction, [ruleId]);
+            return {
+              value: result,
+              made:
+                result.revoked.length > 0
+                  ? [
+                      {
+                        action: 'revoke' as const,
+                        resource: groupId,
+                        call: revokeRulesCall(groupId, access.direction, result.revoked),
+                        inverse: authorizeRulesCall(groupId, access.direction, [current]),
+                      },
+                    ]
+                  : [],
+              finding: { kind: 'grant.revoked' as const, title: `Grant ${ruleId} on ${groupId} ${why}` },
+            };
+          },
+        )
+      : undefined;
+    const revoked = written?.status === 'written' ? written.value.revoked : [];
+    journaled = written?.status === 'written' && written.findingId !== undefined;
+    outcome = revoked.length > 0 ? 'acted' : 'already-done';
     await deps.store.close(record, { at: now, why: `revoked before its expiry by ${requester}` });
   }
-  const finding = closedFinding(record, {
-    kind: 'grant.revoked',
-    outcome,
-    mode,
-    now,
-    why: `revoked before its expiry (${isoSeconds(record.expiresAt)}) by ${requester}`,
-  });
+  const finding = {
+    ...closedFinding(record, { kind: 'grant.revoked', outcome, mode, now, why }),
+    eventId: origin.eventId,
+    ...(journaled ? { id: findingId } : {}),
+  };
   await deps.publish(finding);
   const status =
     outcome === 'acted' ? 'revoked' : outcome === 'already-done' ? 'already-gone' : 'would-revoke';

@@ -19,6 +19,8 @@ export const FunctionUrlEvent = z.object({
   requestContext: z.object({
     /** The account that owns the function. */
     accountId: z.string(),
+    /** The request's id: every write it causes is journaled under it (its event id). */
+    requestId: z.string().min(1).optional(),
     http: z.object({ method: z.string(), path: z.string().optional(), sourceIp: z.string().optional() }),
     authorizer: z.object({
       iam: z.object({

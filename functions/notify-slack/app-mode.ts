@@ -14,6 +14,7 @@ import type { NotificationRecord, SqsBatchResponse } from '../../shared/events/s
 import type { SlackPolicy } from '../../shared/policy/slack';
 import type { SlackWebApi, StoryEnds, ThreadStore } from '../../shared/slack/app';
 import {
+  type ActionButton,
   type Escaped,
   LIMITS,
   render,
@@ -31,6 +32,7 @@ import {
   latestPerAlarm,
   unprocessableMessage,
 } from '../../shared/slack/format';
+import { buttonsFor } from '../../shared/slack/interaction';
 import {
   alarmSubject,
   chooseRoute,
@@ -79,6 +81,18 @@ const coloured = (
   // Each mention token on its own, as violations() matches them.
   ...(mentions.length > 0 ? { mentions: mentions.flatMap((m) => m.split(' ')) } : {}),
 });
+
+/**
+ * The buttons of a finding (shared/slack/interaction.ts), last, within Slack's 50 blocks: Undo on a
+ * revert, Extend and Revoke on a grant. Only app mode has them: a webhook message cannot be answered.
+ */
+function withButtons(message: SlackMessage, buttons: ReadonlyArray<ActionButton>): SlackMessage {
+  if (buttons.length === 0) return message;
+  return {
+    ...message,
+    blocks: [...message.blocks.slice(0, LIMITS.blocks - 1), { type: 'actions', elements: buttons }],
+  };
+}
 
 /** The posts for one batch, routed, in the order their first message arrived. Pure. */
 export function planAppPosts(
@@ -143,7 +157,10 @@ export function planAppPosts(
       kind: 'finding',
       ids: [id],
       channel,
-      message: coloured(findingMessage(item, with_), SEVERITY_COLOR[item.severity], mentions),
+      message: withButtons(
+        coloured(findingMessage(item, with_), SEVERITY_COLOR[item.severity], mentions),
+        buttonsFor(item),
+      ),
       ...(story ? { story } : {}),
     });
   }

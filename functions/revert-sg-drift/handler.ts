@@ -5,29 +5,58 @@ import {
   lazySecurityGroups,
   lazyTerraformStateObjects,
 } from '../../shared/aws/lazy-adapters';
+import type { Home } from '../../shared/events/home';
 import { lambda } from '../../shared/middleware';
+import type { MemberAccess } from '../../shared/policy/organization';
+import type { Policy } from '../../shared/policy/schema';
 import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
 import { baselineOrNothing, stateBaselineLoader } from '../../shared/terraform/baseline-loader';
 import { wire } from '../../shared/wiring';
 import { describeOutcome, revertDrift } from './revert';
 import { RevertEvent } from './schema';
 
-const { config, policy, publish, now, log, leveledLog, selfRoles, atHome, wayIn, killSwitch, gate } =
-  wire('revert-sg-drift');
-const sg = lazySecurityGroups();
-// Terraform state named by the policy is baseline too (read at most once per 5 minutes).
-const stateBaseline =
-  policy.terraformState.length > 0
-    ? stateBaselineLoader(policy.terraformState, lazyTerraformStateObjects().read, now)
-    : undefined;
+const {
+  config,
+  policy,
+  publish,
+  now,
+  log,
+  leveledLog,
+  selfRoles,
+  atHome,
+  wayIn,
+  killSwitch,
+  gate,
+  inAccount,
+} = wire('revert-sg-drift');
+
+/** What the use case reads and writes through in one account: made once per account and container. */
+function accountDeps(own: Policy, access: MemberAccess | undefined) {
+  const sg = lazySecurityGroups(access);
+  // Terraform state named by the policy is baseline too (read at most once per 5 minutes).
+  const stateBaseline =
+    own.terraformState.length > 0
+      ? stateBaselineLoader(own.terraformState, lazyTerraformStateObjects().read, now)
+      : undefined;
+  return {
+    sg,
+    protectedGroups: protectedGroups(own, sg, now),
+    ...(stateBaseline && {
+      extraBaseline: baselineOrNothing(stateBaseline, (error) =>
+        leveledLog.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),
+      ),
+    }),
+  };
+}
+let central: ReturnType<typeof accountDeps> | undefined;
+const members = new Map<string, ReturnType<typeof accountDeps>>();
+
 const deps = {
-  sg,
   publish,
   now,
   policy,
   selfRoles,
   log,
-  protectedGroups: protectedGroups(policy, sg, now),
   recent: recentEvents(),
   // Grants are what grant-access recorded in the state table; their tags are only a label.
   grants: lazyGrantStore(config.STATE_TABLE_NAME),
@@ -37,18 +66,34 @@ const deps = {
   killSwitch,
   // Every revoke and restore: charged to the blast-radius budget first, journaled after.
   gate,
-  ...(stateBaseline && {
-    extraBaseline: baselineOrNothing(stateBaseline, (error) =>
-      leveledLog.warn('Terraform state unreadable: deciding on the policy baseline alone', { error }),
-    ),
-  }),
 };
+
+/**
+ * The deps for the account the event's envelope names (EventBridge sets it): with an organization, a
+ * member's own policy entries, its member role and a publisher naming it. An account netwarden does
+ * not serve gets the central deps, unused: revertDrift refuses its event before any AWS call.
+ */
+function depsFor(account: string | undefined, home: Home) {
+  const here = inAccount(home, account);
+  if (!here.access) {
+    // The central account's entries (the whole policy when there is no organization), made once.
+    central ??= accountDeps(here.policy, undefined);
+    return { ...deps, ...central, policy: here.policy, publish: here.publish };
+  }
+  const known = members.get(here.access.account) ?? accountDeps(here.policy, here.access);
+  members.set(here.access.account, known);
+  return { ...deps, ...known, policy: here.policy, publish: here.publish };
+}
 
 export const handler = lambda(wayIn(RevertEvent)).handler(
   atHome(async (trigger, home, context) => {
     // The claim on the event lapses when this invocation would time out, so a retry is never blocked.
     const claimUntil = new Date(now().getTime() + context.getRemainingTimeInMillis());
-    const outcome = await revertDrift(trigger, { ...deps, home, claimUntil });
+    const outcome = await revertDrift(trigger, {
+      ...depsFor(trigger.envelope.account, home),
+      home,
+      claimUntil,
+    });
     const decisions = describeOutcome(outcome);
     leveledLog.info('event handled', { status: outcome.status, decisions });
     return { status: outcome.status, decisions };

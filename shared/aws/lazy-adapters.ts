@@ -16,18 +16,20 @@ import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
 import type { RepeatGate } from '../findings/repeats';
 import type { GrantStore } from '../grants/record';
+import type { MemberAccess } from '../policy/organization';
 import type { BudgetCounter } from '../safety/budget';
 import type { Journal } from '../safety/journal';
 import type { ReadParameter } from '../safety/kill-switch';
 import { lazyAdapter, lazyFunction } from './lazy';
 
-export const lazySecurityGroups = () =>
+/** `access`: a member account of an organisation, reached through its member role (member-credentials.ts). */
+export const lazySecurityGroups = (access?: MemberAccess) =>
   lazyAdapter<SecurityGroups>(async () => {
-    const [{ ec2SecurityGroups }, { ec2Client }] = await Promise.all([
+    const [{ ec2SecurityGroups }, { ec2Client, ec2ClientAs }] = await Promise.all([
       import('./ec2/security-groups'),
       import('./clients/ec2'),
     ]);
-    return ec2SecurityGroups(ec2Client());
+    return ec2SecurityGroups(access ? ec2ClientAs(access) : ec2Client());
   });
 
 export const lazyRuleTagger = () =>

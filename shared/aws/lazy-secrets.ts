@@ -5,7 +5,9 @@
  * needs only SSM (notify-slack). Here the only dynamic import is ./ssm, whose static import of
  * clients.ts is tree-shaken down to the SSM client.
  */
+import type { JournalReader } from '../safety/journal';
 import type { StoryEnds, ThreadStore } from '../slack/app';
+import type { PressLedger } from '../slack/interaction';
 import { lazyAdapter, lazyFunction } from './lazy';
 import type { CachedSecretOptions, Secret } from './ssm';
 
@@ -24,4 +26,24 @@ export const lazySlackThreads = (tableName: string, now: () => Date) =>
       import('./clients/dynamodb'),
     ]);
     return slackThreadStore(dynamoDbClient(), tableName, now);
+  });
+
+/** The interaction function's presses (the state table's slack-press# items), loaded on first use. */
+export const lazySlackPresses = (tableName: string, now: () => Date) =>
+  lazyAdapter<PressLedger>(async () => {
+    const [{ slackPressLedger }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table/slack-presses'),
+      import('./clients/dynamodb'),
+    ]);
+    return slackPressLedger(dynamoDbClient(), tableName, now);
+  });
+
+/** The journal as the interaction function reads it (an Undo's revoked rules), loaded on first use. */
+export const lazyJournalReader = (tableName: string) =>
+  lazyAdapter<Pick<JournalReader, 'byEvent'>>(async () => {
+    const [{ journalReader }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table/journal'),
+      import('./clients/dynamodb'),
+    ]);
+    return journalReader(dynamoDbClient(), tableName);
   });

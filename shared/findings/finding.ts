@@ -49,6 +49,9 @@ export const FINDING_KINDS = [
   'safety.budget-exhausted',
   // netwarden undo: one per reversal of a journal entry
   'safety.undone',
+  // slack-interact: a button pressed in Slack by a listed person, or refused
+  'slack.pressed',
+  'slack.refused',
   // any function, for an event it could not read
   'unprocessable',
 ] as const;
@@ -71,6 +74,8 @@ export const Finding = z.object({
   outcome: z.enum(['acted', 'already-done', 'would-act', 'no-action', 'failed']),
   time: z.string(),
   account: z.string().optional(),
+  /** With an organization: the account's name in the policy (organization.accounts[].name, or `central`). */
+  accountName: z.string().optional(),
   region: z.string().optional(),
   eventId: z.string().optional(),
   /**

@@ -131,3 +131,31 @@ export function organizationIssues(policy: Policy): FieldIssue[] {
   if (policy.targets) check(policy.targets, ['targets']);
   return issues;
 }
+
+/** How a function reaches a member account: the member role, the external id, and its session's name. */
+export interface MemberAccess {
+  readonly account: string;
+  readonly roleArn: string;
+  readonly externalId: string;
+  /** `netwarden-<function>`: the member account's CloudTrail names the function that acted. */
+  readonly sessionName: string;
+}
+
+/** The member role access of `function` in `account`; undefined for the central account (its own role). */
+export function memberAccess(policy: Policy, account: AccountScope, fn: string): MemberAccess | undefined {
+  if (account.central || !policy.organization) return undefined;
+  return {
+    account: account.id,
+    roleArn: memberRoleArn(policy.organization, account.id),
+    externalId: policy.organization.externalId,
+    sessionName: `netwarden-${fn}`.slice(0, 64),
+  };
+}
+
+/** netwarden's own role in each member account: its calls there come back as CloudTrail events too. */
+export const memberRoleArns = (policy: Policy): string[] =>
+  policy.organization
+    ? policy.organization.accounts.map((member) =>
+        memberRoleArn(policy.organization as OrganizationPolicy, member.id),
+      )
+    : [];

@@ -76,7 +76,8 @@ export interface Journal {
 /**
  * Who wrote a journal record, as the state table's keys prove it (serverless.yml's table policy):
  * `netwarden` for `journal#…` items, which only netwarden's own roles may put; `operator` for an undo's
- * reversal (`undo#…`), which `netwarden undo` records with the operator's own credentials. Only a
+ * reversal (`undo#…`), which `netwarden undo` records with the operator's own credentials and which only
+ * the roles the stack's `undoOperatorArns` names may put. Only a
  * netwarden record's inverse is ever carried out; an operator's record can only say "already reversed".
  */
 export type RecordedBy = 'netwarden' | 'operator';

@@ -18,6 +18,8 @@ export interface SlackWebApi {
   update(ref: MessageRef, message: SlackMessage): Promise<void>;
   /** A direct message to one Slack user (opens the conversation first). */
   postDirect(userId: string, message: SlackMessage): Promise<MessageRef>;
+  /** A message in `channel` that only `userId` sees (the answer to a button press). */
+  postEphemeral(channel: string, userId: string, message: SlackMessage): Promise<void>;
 }
 
 /**

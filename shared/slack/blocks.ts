@@ -37,8 +37,21 @@ export interface Mrkdwn<T extends string = Escaped> {
 }
 export type TextObject<T extends string = Escaped> = PlainText<T> | Mrkdwn<T>;
 
+/**
+ * A button of app mode (shared/slack/interaction.ts builds them): its action id and value are
+ * netwarden's own constants and ids, never text from the account, so they need no escaping.
+ */
+export interface ActionButton {
+  readonly type: 'button';
+  readonly action_id: string;
+  readonly text: { readonly type: 'plain_text'; readonly text: string };
+  readonly value: string;
+  readonly style?: 'primary' | 'danger';
+}
+
 export type Block<T extends string = Escaped> =
   | { readonly type: 'header'; readonly text: PlainText<T> }
+  | { readonly type: 'actions'; readonly elements: ReadonlyArray<ActionButton> }
   | { readonly type: 'section'; readonly text?: Mrkdwn<T>; readonly fields?: ReadonlyArray<Mrkdwn<T>> }
   | { readonly type: 'context'; readonly elements: ReadonlyArray<TextObject<T>> }
   | { readonly type: 'divider' };
@@ -239,6 +252,7 @@ function limitBlock(block: Block): Block {
       };
     }
     case 'divider':
+    case 'actions':
       return block;
   }
 }
@@ -314,6 +328,16 @@ export function violations(message: SlackMessage<string>): string[] {
           );
         for (const [i, element] of block.elements.entries())
           checkObject(`${where}.elements[${i}]`, element, LIMITS.contextText);
+        break;
+      case 'actions':
+        // Slack: at most 25 elements, a button's text at most 75 characters and its value 2000.
+        if (block.elements.length === 0 || block.elements.length > 25)
+          problems.push(`${where}.elements: ${block.elements.length} elements, expected 1–25`);
+        for (const [i, button] of block.elements.entries()) {
+          if (button.text.text.length > 75) problems.push(`${where}.elements[${i}].text: over 75 characters`);
+          if (button.value.length > 2000)
+            problems.push(`${where}.elements[${i}].value: over 2000 characters`);
+        }
         break;
       case 'divider':
         break;

@@ -410,6 +410,8 @@ export const FINDING_LAYOUT = {
   'check.weekly': 'digest',
   'safety.budget-exhausted': 'decision',
   'safety.undone': 'decision',
+  'slack.pressed': 'decision',
+  'slack.refused': 'decision',
   unprocessable: 'decision',
 } as const satisfies Record<FindingKind, 'decision' | 'digest'>;
 
@@ -452,11 +454,21 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   if (finding.actor) fields.push(field('Who', actorText(finding.actor)));
   if (resourceLabel) fields.push(field('Resource', url ? link(url, resourceLabel) : escaped(resourceLabel)));
   fields.push(field('Outcome', escaped(OUTCOME[finding.outcome])));
-  if (finding.account || finding.region)
-    fields.push(field('Account / region', escaped([finding.account, region].filter(Boolean).join(' · '))));
+  if (finding.account || finding.region) {
+    // With an organization, the policy's name first: on-call knows `gateway-prod`, not its 12 digits.
+    const account =
+      finding.accountName && finding.account
+        ? `${finding.accountName} (${finding.account})`
+        : finding.account;
+    fields.push(field('Account / region', escaped([account, region].filter(Boolean).join(' · '))));
+  }
 
   const blocks: Block[] = [
-    header(slack`${SEVERITY_EMOJI[finding.severity]} ${finding.title}`),
+    header(
+      finding.accountName
+        ? slack`${SEVERITY_EMOJI[finding.severity]} ${finding.accountName}: ${finding.title}`
+        : slack`${SEVERITY_EMOJI[finding.severity]} ${finding.title}`,
+    ),
     section(slack`${hereIf(critical, options)}*What happened*\n${finding.why}`),
     fieldsSection(fields),
   ];

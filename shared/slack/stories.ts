@@ -60,6 +60,17 @@ export function findingStory(finding: Finding): StoryPlace | undefined {
     const [step, stands] = target;
     return { key: `targets#${resource.id}`, step, stands };
   }
+  // A press in Slack continues the story of what it was about, once netwarden looked that up: the
+  // grant (its group and rule, from the record) or the revert (its CloudTrail event id, from the journal).
+  if (finding.kind === 'slack.pressed') {
+    const rule = finding.rules?.[0]?.summary;
+    const stands = `${String(finding.details?.action ?? 'pressed')} by ${finding.actor?.display ?? 'someone'}`;
+    if (finding.details?.action === 'undo' && finding.eventId)
+      return { key: `revert#${finding.eventId}`, step: 'continues', stands };
+    if (resource?.type === 'security-group' && GROUP_ID.test(resource.id) && rule)
+      return { key: `grant#${resource.id}#${rule}`, step: 'continues', stands };
+    return undefined;
+  }
   // A revert opens the story its undo (the interaction function's finding, same event id) continues.
   if (finding.kind.startsWith('sg.') && finding.eventId && finding.outcome === 'acted')
     return { key: `revert#${finding.eventId}`, step: 'opens', stands: 'reverted' };

@@ -1,6 +1,6 @@
 /**
- * The Slack Web API client of app mode (the contract: app.ts): `chat.postMessage`, `chat.update` and
- * `conversations.open` over fetch, with the bot token in the Authorization header, and the same small
+ * The Slack Web API client of app mode (the contract: app.ts): `chat.postMessage`, `chat.update`,
+ * `chat.postEphemeral` and `conversations.open` over fetch, with the bot token in the Authorization header, and the same small
  * retry as the webhook's (send.ts).
  *
  * What Slack answers, and what it means here:
@@ -222,6 +222,9 @@ export function slackWebApi(options: WebApiOptions, deps: SendDeps = realSendDep
       const channel = typeof opened.channel === 'object' ? opened.channel.id : undefined;
       if (!channel) throw new SlackApiRejected('conversations.open', 200, 'no_channel_in_answer');
       return postMessage(channel, message);
+    },
+    async postEphemeral(channel, userId, message) {
+      await call('chat.postEphemeral', { channel, user: userId, ...content(checked(message)) });
     },
   };
 }

@@ -51,11 +51,3 @@ it('the storm story: the budget’s writes, one budget finding, the rest held ba
     `▶ ${group} compared: 13 rules after the deploy, 8 after netwarden, 13 after the undo: exactly the rules the deploy left`,
   );
 });
-
-it('an unknown story is refused with the list of stories, storm among them', async () => {
-  const err: string[] = [];
-  expect(await main(['demo', 'hurricane'], { out: () => undefined, err: (line) => err.push(line) })).toBe(2);
-  expect(err[0]).toMatch(
-    /^unknown demo story "hurricane": one of drift, targets, grants, slack, storm, checks\n/,
-  );
-});

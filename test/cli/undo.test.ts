@@ -143,6 +143,32 @@ describe('netwarden undo', () => {
     expect(callsSince(sim.current, second).writes).toEqual([]);
   }, 60_000);
 
+  it('says a reversal went unrecorded, and why, when the table refuses the undo# record (an operator not named)', async () => {
+    await storm(1);
+    const { client, tableName } = table.current;
+    const reader = journalReader(client, tableName);
+    const refused = Object.assign(new Error('explicit deny in a resource-based policy'), {
+      name: 'AccessDeniedException',
+    });
+    useUndoDeps({
+      reader: { ...reader, recordReversal: async () => Promise.reject(refused) },
+      sg: sg(),
+      lb: elbv2LoadBalancing(elbv2Client()),
+      now: () => clock,
+      region: REGION,
+      policyPath: 'netwarden.policy.yml',
+    });
+    const run = captured();
+    const mark = sim.current.account.calls.length;
+    expect(await main(['undo', '--since', '15m', '--stage', 'prod', '--yes'], run.io)).toBe(1);
+    // The rule is re-created (the operator's own call); only its record is missing, and that is said.
+    expect(callsSince(sim.current, mark).writes).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(run.err[0]).toMatch(
+      /^reversed, but not recorded in netwarden-test-state-\d+: AccessDeniedException \(entry [^)]+\); the table's policy lets only the roles the stack's undoOperatorArns names record reversals \(docs\/operations\.md\)$/,
+    );
+    expect(run.err[1]).toMatch(/^1 of 1 reversal failed or went unrecorded \(undo-[0-9a-f-]+\)$/);
+  }, 60_000);
+
   it('without --yes and with no terminal to ask is a dry run: it reads the group, prints the plan and writes nothing', async () => {
     await storm(2);
     const run = captured();

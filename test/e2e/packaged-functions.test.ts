@@ -146,7 +146,9 @@ describe('the packaged service', () => {
   it("runs each function with the template's NODE_OPTIONS, resolved references and no placeholder left", () => {
     for (const key of TESTED) {
       const fn = packagedFunction(key);
-      expect(fn.variables.NODE_OPTIONS, key).toBe('--enable-source-maps');
+      // No --enable-source-maps: Node would parse every loaded chunk's map on every cold start. The maps
+      // ship in the zip and are read when an error is logged (the notify-slack test below).
+      expect(fn.variables.NODE_OPTIONS, key).toBeUndefined();
       expect(fn.variables.FINDINGS_TOPIC_ARN, key).toEqual({ Ref: 'FindingsTopic' });
     }
     expect(references().FindingsTopic).toBe(`arn:aws:sns:${REGION}:${ACCOUNT_ID}:netwarden-prod-findings`);
@@ -308,6 +310,28 @@ describe('notify-slack', () => {
     expect(writes).toEqual([]);
     // The webhook URL is a secret: not in the function's logs.
     expect(logs).not.toContain(new URL(slack.url).pathname);
+  });
+
+  it('fails loudly when the webhook parameter is missing, its logged stack naming the source lines', async () => {
+    const invocation = await invokePackaged(
+      packagedFunction('notifySlack'),
+      loadEvent('sqs/batch-alarm-and-finding.json'),
+      { references: references(), endpoints: { aws: endpoint.url, dynamodb: table.endpoint } },
+    );
+
+    expect(invocation.error).toEqual({
+      errorType: 'SecretUnavailable',
+      errorMessage: `could not read SSM parameter /netwarden/${STAGE}/slack-webhook-url: ParameterNotFound`,
+    });
+    const failure = invocation.logs
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { message: string; error?: { stack?: string } })
+      .find((line) => line.message === 'invocation failed');
+    // Mapped from the bundle's linked source map when logged, though the function runs without the flag.
+    expect(failure?.error?.stack).toMatch(/\(shared\/aws\/ssm\.ts:\d+:\d+\)/);
+    expect(failure?.error?.stack).not.toMatch(/handler\.chunk-\w+\.js/);
+    expect(slack.requests).toEqual([]);
   });
 });
 

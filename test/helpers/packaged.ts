@@ -87,3 +87,41 @@ export function allowedActions(template: Template, roleLogicalId: string): strin
     .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
     .sort();
 }
+
+/**
+ * The template as CloudFormation would deploy it when `condition` is `holds`: each `Fn::If` on that
+ * condition replaced by its chosen branch (`AWS::NoValue` removes the list element or property), and
+ * the resources conditioned on it kept or dropped. Other conditions are left as they are.
+ */
+export function withCondition(template: Template, condition: string, holds: boolean): Template {
+  const NO_VALUE = Symbol('AWS::NoValue');
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve).filter((item) => item !== NO_VALUE);
+    if (value === null || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    const branches = record['Fn::If'];
+    if (Array.isArray(branches) && branches[0] === condition) {
+      const chosen: unknown = holds ? branches[1] : branches[2];
+      const isNoValue = JSON.stringify(chosen) === JSON.stringify({ Ref: 'AWS::NoValue' });
+      return isNoValue ? NO_VALUE : resolve(chosen);
+    }
+    return Object.fromEntries(
+      Object.entries(record)
+        .map(([key, item]) => [key, resolve(item)] as const)
+        .filter(([, item]) => item !== NO_VALUE),
+    );
+  };
+  const resources = Object.entries(template.Resources).filter(
+    ([, resource]) => (resource as { Condition?: string }).Condition !== condition || holds,
+  );
+  return {
+    ...template,
+    Resources: Object.fromEntries(
+      resources.map(([id, resource]) => {
+        const { Condition: _condition, ...rest } = resource as Record<string, unknown>;
+        const kept = (resource as { Condition?: string }).Condition === condition ? rest : resource;
+        return [id, resolve(kept) as Template['Resources'][string]];
+      }),
+    ),
+  };
+}

@@ -9,6 +9,11 @@ import { disconnect } from '../../simulated-account/wire/in-process';
 // of shared/aws/clients/ read their endpoint from the environment once); only node_modules stay loaded.
 const environment = { ...process.env };
 afterAll(() => {
+  // What a file stubbed through vitest goes back first (vitest keeps the originals across files in one
+  // worker), then anything it set by hand: the environment as the file found it.
+  vi.unstubAllEnvs();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
   disconnect();
   for (const name of Object.keys(process.env)) if (!(name in environment)) delete process.env[name];
   Object.assign(process.env, environment);

@@ -129,6 +129,8 @@ const SOURCES = [
     filesUnder(dir, (name) => CODE.test(name) && !name.endsWith('.d.ts')),
   ),
   ...readdirSync(ROOT).filter((name) => CODE.test(name) || name.endsWith('.yml')),
+  // CloudFormation templates kept beside serverless.yml (the member accounts' StackSet).
+  ...filesUnder('stacksets', (name) => name.endsWith('.yml')),
 ];
 
 describe('documents and comments refer only to what exists', () => {

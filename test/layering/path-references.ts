@@ -14,6 +14,7 @@ export const TOP_LEVEL = [
   'functions',
   'shared',
   'simulated-account',
+  'stacksets',
   'test',
   'tools',
 ] as const;

@@ -121,6 +121,40 @@ describe('the state table', () => {
     ]);
   });
 
+  it('lets only the roles undoOperatorArns names put undo#… records (nobody when it names none)', () => {
+    const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: unknown[] };
+    };
+    const table = {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+      'Fn::Sub': 'arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/netwarden-prod-state',
+    };
+    const undoRecords = { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['undo#*'] } };
+    const statement = {
+      Sid: 'OnlyUndoOperatorsRecordReversals',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'dynamodb:PutItem',
+      Resource: table,
+    };
+    expect(policy.PolicyDocument.Statement).toContainEqual({
+      'Fn::If': [
+        'NamesUndoOperators',
+        // A reversal record makes undo skip an entry: only the named operators' sessions may put one.
+        {
+          ...statement,
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Split': [',', ''] } }, ...undoRecords },
+        },
+        // None named (the default): nobody, netwarden's own roles included.
+        { ...statement, Condition: undoRecords },
+      ],
+    });
+    const { Conditions } = packaged.template as unknown as { Conditions?: Record<string, unknown> };
+    expect(Conditions?.NamesUndoOperators).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
+    });
+  });
+
   it('holds heal-targets to its repeat records, in the table policy and in its own; expire-grants adds only its own', () => {
     const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
       PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };

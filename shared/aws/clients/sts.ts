@@ -1,4 +1,4 @@
-/** The STS client (a module-level singleton): the CLI asks it who the caller is. */
+/** The STS client (a module-level singleton): AssumeRole into member accounts (member-credentials.ts), and the CLI's GetCallerIdentity. */
 import { STSClient } from '@aws-sdk/client-sts';
 import { WRITER_RETRIES } from './retries';
 

@@ -10,8 +10,10 @@
  *
  * A reversal made by `netwarden undo` (with the operator's credentials): pk `undo#<eventId of the entry
  * it reversed>`, sk `<that entry's id>`, in the same day partitions of the index. The table's policy lets
- * any principal the account allows put `undo#…` items, so they are read as the operator's word: they
- * show in the history and mark an entry as reversed; their own `inverse` is never carried out.
+ * only the roles the stack's `undoOperatorArns` names put `undo#…` items (nobody when it names none),
+ * because undo trusts one to say an entry is already reversed and skips it. They are read as the
+ * operator's word: they show in the history and mark an entry as reversed; their own `inverse` is never
+ * carried out.
  */
 import {
   type AttributeValue,

@@ -1,0 +1,63 @@
+/** slack-interact: its Function URL (auth NONE; Slack's signature is the authentication) → handleSlackRequest. Wiring only. */
+import * as z from 'zod';
+import { lazyGrantStore, lazyRuleTagger, lazySecurityGroups } from '../../shared/aws/lazy-adapters';
+import { lazyJournalReader, lazySecureString, lazySlackPresses } from '../../shared/aws/lazy-secrets';
+import { parseConfig } from '../../shared/config';
+import { lambda } from '../../shared/middleware';
+import { slackWebApi } from '../../shared/slack/web-api';
+import { wire } from '../../shared/wiring';
+import { handleSlackRequest, type InteractDeps } from './interact';
+import { SlackRequestEvent } from './schema';
+
+const parameter = z.string().regex(/^\/[\w.\-/]+$/, {
+  message: 'expected an SSM parameter name like /netwarden/prod/slack-signing-secret',
+});
+const SlackConfig = z.object({
+  /** Name (not value) of the SecureString holding the Slack app's signing secret. */
+  SLACK_SIGNING_SECRET_PARAMETER: parameter,
+  /** Name (not value) of the SecureString holding the bot token (the ephemeral answers). */
+  SLACK_BOT_TOKEN_PARAMETER: parameter,
+  SLACK_SECRET_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  /** Where the Web API is: Slack's own unless a test or the demo points it at a stand-in. */
+  SLACK_API_BASE_URL: z.url().optional(),
+});
+
+const { config, policy, publish, now, log, killSwitch } = wire('slack-interact');
+const slack = parseConfig(SlackConfig, process.env);
+const cache = { ttlMs: slack.SLACK_SECRET_CACHE_SECONDS * 1000, now };
+const table = config.STATE_TABLE_NAME;
+
+const deps: InteractDeps = {
+  signingSecret: lazySecureString(slack.SLACK_SIGNING_SECRET_PARAMETER, cache),
+  policy,
+  now,
+  region: config.AWS_REGION,
+  ...(config.NETWARDEN_ACCOUNT_ID ? { account: config.NETWARDEN_ACCOUNT_ID } : {}),
+  presses: lazySlackPresses(table, now),
+  journal: lazyJournalReader(table),
+  sg: lazySecurityGroups(),
+  tagger: lazyRuleTagger(),
+  store: lazyGrantStore(table),
+  publish,
+  slack: slackWebApi({
+    token: lazySecureString(slack.SLACK_BOT_TOKEN_PARAMETER, cache),
+    // Slack wants its answer within 3 seconds: an ephemeral reply gets little time, never the invocation's.
+    budgetMs: () => 2_000,
+    ...(slack.SLACK_API_BASE_URL ? { baseUrl: slack.SLACK_API_BASE_URL } : {}),
+  }),
+  killSwitch,
+  log,
+};
+
+/** Anything but a Function URL request is answered 401 having done nothing. */
+export const handler = lambda({
+  schema: SlackRequestEvent,
+  unprocessable: async (refusal) => {
+    log('not a Function URL request', { reason: refusal.reason });
+    return {
+      statusCode: 401,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: 'not a verified Slack request',
+    };
+  },
+}).handler((event) => handleSlackRequest(event, deps));

@@ -1,0 +1,371 @@
+/**
+ * The interaction function's use case: a request to its Function URL (auth NONE: Slack cannot sign
+ * with SigV4) is Slack's only if its signature says so (shared/slack/signature.ts). Nothing is read
+ * before the headers and the timestamp pass, nothing but the signing secret before the signature
+ * matches: a forged, replayed or altered request is answered 401 having read no state and done nothing.
+ *
+ * A verified press: the Slack user must be one of the policy's people and allowed the action; the
+ * press is claimed in the state table (one conditional put per message and button) so a double press,
+ * Slack's retry or two people at once act once; then the action, looked up from netwarden's own
+ * records (never from the payload):
+ * - Undo: the rules netwarden revoked for that CloudTrail event (its journal) re-opened AS A GRANT for
+ *   grants.defaultTtl, which expire-grants closes; refused when a guardrail forbids the rule (named).
+ * - Extend 1h: the live grant with that rule id, its expiry one hour later, never past maxTtl from now.
+ * - Revoke now: the live grant with that rule id, revoked and closed.
+ * Each press becomes a finding: slack.pressed (threaded by notify-slack under the story it is about)
+ * or slack.refused; the presser gets an ephemeral answer. A refused or failed action releases the
+ * press, so pressing again once the cause is gone can act.
+ */
+
+import type { Secret } from '../../shared/aws/ssm';
+import { errorMessage } from '../../shared/errors';
+import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
+import type { Finding, Publish } from '../../shared/findings/finding';
+import { closedFinding, grantedFinding } from '../../shared/grants/findings';
+import { issueGrant } from '../../shared/grants/issue';
+import { type GrantRecord, type GrantStore, grantAccessRule } from '../../shared/grants/record';
+import { grantLabel, isoSeconds } from '../../shared/grants/tags';
+import { formatDuration } from '../../shared/policy/duration';
+import type { GroupFacts } from '../../shared/policy/match';
+import { type Person, personOf } from '../../shared/policy/people';
+import type { Policy } from '../../shared/policy/schema';
+import { sameAccess, summarise } from '../../shared/rules/rule';
+import type { JournalReader } from '../../shared/safety/journal';
+import type { KillSwitch } from '../../shared/safety/kill-switch';
+import { groupsToRead, planUndo } from '../../shared/safety/undo';
+import type { SlackWebApi } from '../../shared/slack/app';
+import { escaped, message } from '../../shared/slack/blocks';
+import { type Press, type PressLedger, pressKey, readInteraction } from '../../shared/slack/interaction';
+import {
+  type Presser,
+  type PressSubject,
+  pressedFinding,
+  presserText,
+  refusedFinding,
+} from '../../shared/slack/press-findings';
+import { precheck, rawBodyOf, verifySignature } from '../../shared/slack/signature';
+import type { SlackRequest } from './schema';
+
+export const EXTEND_BY_MS = 3_600_000;
+
+export interface InteractDeps {
+  /** The signing secret (SSM SecureString), read only once a request's headers and timestamp pass. */
+  readonly signingSecret: () => Promise<Secret>;
+  readonly policy: Policy;
+  readonly now: () => Date;
+  readonly region: string;
+  readonly account?: string;
+  readonly presses: PressLedger;
+  readonly journal: Pick<JournalReader, 'byEvent'>;
+  readonly sg: Pick<
+    SecurityGroups,
+    'describeGroups' | 'describeRulesByIds' | 'authorizeRules' | 'revokeRules'
+  >;
+  readonly tagger: RuleTagger;
+  readonly store: GrantStore;
+  readonly publish: Publish;
+  readonly slack: Pick<SlackWebApi, 'postEphemeral'>;
+  /** Read before an Undo (it widens access): while paused, none is made. */
+  readonly killSwitch?: KillSwitch;
+  readonly log: (message: string, data: Record<string, unknown>) => void;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+const answer = (statusCode: number, body = ''): HttpResponse => ({
+  statusCode,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body,
+});
+
+/** The request as received → verified → acted on. */
+export async function handleSlackRequest(request: SlackRequest, deps: InteractDeps): Promise<HttpResponse> {
+  const now = deps.now();
+  const pre = precheck(request.headers, now);
+  if (!pre.ok) {
+    deps.log('slack request refused', { reason: pre.reason });
+    return answer(401, 'not a verified Slack request');
+  }
+  const rawBody = rawBodyOf(request);
+  const check = verifySignature(
+    { headers: request.headers, rawBody },
+    (await deps.signingSecret()).reveal(),
+    now,
+  );
+  if (!check.ok) {
+    deps.log('slack request refused', { reason: check.reason });
+    return answer(401, 'not a verified Slack request');
+  }
+  // Verified: from here on the bytes are Slack's.
+  const form = new URLSearchParams(rawBody.toString('utf8'));
+  if (form.has('command'))
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        response_type: 'ephemeral',
+        text: 'netwarden has no slash commands yet: ask for a grant through grant-access (docs/grants.md).',
+      }),
+    };
+  const read = readInteraction(form);
+  if (!read.ok) {
+    deps.log('slack interaction ignored', { reason: read.reason });
+    return answer(200);
+  }
+  await press(read.press, deps);
+  // Slack only needs a 200 within 3 seconds; the answer to the presser is the ephemeral message.
+  return answer(200);
+}
+
+type Outcome =
+  | { done: true; did: string; actions: string[]; subject: PressSubject; findings: Finding[] }
+  | { done: false; why: string; subject?: PressSubject };
+
+const tell = (deps: InteractDeps, press: Press, text: string) =>
+  deps.slack.postEphemeral(press.channel, press.userId, message(escaped(text), [])).catch((error: unknown) =>
+    // The press is done and published either way; a lost ephemeral only leaves the presser to look.
+    deps.log('ephemeral answer not posted', { error: errorMessage(error) }),
+  );
+
+async function press(press: Press, deps: InteractDeps): Promise<void> {
+  const { action } = press.pressed;
+  const person = personOf(deps.policy.people, press.userId);
+  const who: Presser = person ? { name: person.name, userId: press.userId } : { userId: press.userId };
+  const base = {
+    mode: deps.policy.mode,
+    now: deps.now(),
+    ...(deps.account ? { account: deps.account } : {}),
+  };
+  const refuse = async (why: string, subject?: PressSubject) => {
+    await deps.publish(refusedFinding(press, who, { why, ...(subject ? { subject } : {}), ...base }));
+    await tell(deps, press, `netwarden did nothing: ${why}`);
+  };
+  if (!person) return refuse('only the people the policy lists may press netwarden’s buttons');
+  if (!person.may.includes(action))
+    return refuse(`${person.name} may ${person.may.join(', ')} from Slack, not ${action} (policy people)`);
+
+  const key = pressKey(press);
+  const claim = await deps.presses.claim(key, {
+    person: person.name,
+    userId: press.userId,
+    at: base.now.toISOString(),
+  });
+  if (claim !== true) {
+    await tell(
+      deps,
+      press,
+      `Already done by ${claim.person} (Slack ${claim.userId}) at ${claim.at}: nothing more was done.`,
+    );
+    return;
+  }
+  let outcome: Outcome;
+  try {
+    outcome = await carryOut(press, person, deps);
+  } catch (error) {
+    await deps.presses.release(key);
+    throw error;
+  }
+  if (!outcome.done) {
+    await deps.presses.release(key);
+    return refuse(outcome.why, outcome.subject);
+  }
+  for (const finding of outcome.findings) await deps.publish(finding);
+  await deps.publish(
+    pressedFinding(press, who, {
+      subject: outcome.subject,
+      did: outcome.did,
+      actions: outcome.actions,
+      ...base,
+    }),
+  );
+  await tell(deps, press, `Done: ${outcome.did}.`);
+}
+
+const slackOwner = (person: Person) => `slack:${person.name} (${person.slack})`;
+
+function carryOut(press: Press, person: Person, deps: InteractDeps): Promise<Outcome> {
+  switch (press.pressed.action) {
+    case 'undo':
+      return undo(press.pressed.eventId, person, deps);
+    case 'extend':
+      return extend(press.pressed.ruleId, person, deps);
+    case 'revoke':
+      return revoke(press.pressed.ruleId, person, deps);
+  }
+}
+
+async function liveGrant(ruleId: string, deps: InteractDeps): Promise<GrantRecord | undefined> {
+  return (await deps.store.open()).find((record) => record.status === 'live' && record.ruleId === ruleId);
+}
+
+const subjectOf = (record: GrantRecord): PressSubject => ({
+  groupId: record.groupId,
+  rule: { summary: summarise(record.access), ...(record.ruleId ? { ruleId: record.ruleId } : {}) },
+});
+
+async function extend(ruleId: string, person: Person, deps: InteractDeps): Promise<Outcome> {
+  const record = await liveGrant(ruleId, deps);
+  if (!record) return { done: false, why: `rule ${ruleId} is no live grant netwarden recorded` };
+  const policy = deps.policy.grants;
+  if (!policy) return { done: false, why: 'grants are not enabled: the policy has no grants section' };
+  const now = deps.now();
+  const expiresAt = new Date(record.expiresAt.getTime() + EXTEND_BY_MS);
+  const ttlMs = expiresAt.getTime() - now.getTime();
+  if (ttlMs > policy.maxTtl)
+    return {
+      done: false,
+      subject: subjectOf(record),
+      why: `extending by 1h would keep ${summarise(record.access)} on ${record.groupId} open until ${isoSeconds(expiresAt)}, ${formatDuration(ttlMs)} from now, beyond grants.maxTtl ${formatDuration(policy.maxTtl)}`,
+    };
+  const extendedBy = slackOwner(person);
+  const extended = await deps.store.extend(record, {
+    issuedAt: now,
+    expiresAt,
+    reason: record.reason,
+    extendedBy,
+  });
+  await deps.tagger
+    .tagRules([ruleId], grantLabel(extended))
+    .catch((error: unknown) => deps.log('grant label not updated', { ruleId, error: errorMessage(error) }));
+  const actions = [`UpdateItem grant ${record.groupId} ${ruleId} expiresAt ${isoSeconds(expiresAt)}`];
+  const finding = grantedFinding(extended, {
+    extended: true,
+    outcome: 'acted',
+    actions,
+    ttlMs,
+    mode: 'enforce',
+    now,
+  });
+  return {
+    done: true,
+    did: `the grant ${summarise(record.access)} on ${record.groupId} now ends at ${isoSeconds(expiresAt)}`,
+    actions,
+    subject: subjectOf(record),
+    findings: [
+      {
+        ...finding,
+        why: `extended by 1h in Slack by ${presserText({ name: person.name, userId: person.slack })} for ${record.owner}'s grant: ${record.reason}`,
+      },
+    ],
+  };
+}
+
+async function revoke(ruleId: string, person: Person, deps: InteractDeps): Promise<Outcome> {
+  const record = await liveGrant(ruleId, deps);
+  if (!record) return { done: false, why: `rule ${ruleId} is no live grant netwarden recorded` };
+  const now = deps.now();
+  const [current] = await deps.sg.describeRulesByIds([ruleId]).catch(() => []);
+  if (current && !sameAccess(current, record.access))
+    return {
+      done: false,
+      subject: subjectOf(record),
+      why: `rule ${ruleId} was modified to allow ${summarise(current)}: it is no longer this grant, so it is not revoked by id (expire-grants reports it)`,
+    };
+  const result = current
+    ? await deps.sg.revokeRules(record.groupId, record.access.direction, [ruleId])
+    : { revoked: [] };
+  const who = presserText({ name: person.name, userId: person.slack });
+  await deps.store.close(record, { at: now, why: `revoked in Slack by ${who}` });
+  const outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
+  const finding = closedFinding(record, {
+    kind: 'grant.revoked',
+    outcome,
+    mode: 'enforce',
+    now,
+    why: `revoked before its expiry (${isoSeconds(record.expiresAt)}) in Slack by ${who}`,
+  });
+  return {
+    done: true,
+    did: `the grant ${summarise(record.access)} on ${record.groupId} is revoked`,
+    actions: finding.actions,
+    subject: subjectOf(record),
+    findings: [finding],
+  };
+}
+
+async function undo(eventId: string, person: Person, deps: InteractDeps): Promise<Outcome> {
+  const subject: PressSubject = { revertEventId: eventId };
+  const records = (await deps.journal.byEvent(eventId)).filter(
+    (record) => record.recordedBy === 'operator' || record.entry.action === 'revoke',
+  );
+  if (!records.some((record) => record.recordedBy === 'netwarden'))
+    return { done: false, why: `netwarden recorded no revoke for event ${eventId}: nothing to undo` };
+  const policy = deps.policy.grants;
+  if (!policy)
+    return {
+      done: false,
+      subject,
+      why: 'an undo is a grant, and grants are not enabled: the policy has no grants section',
+    };
+  const paused = deps.killSwitch ? await deps.killSwitch.read() : { paused: false };
+  if (paused.paused)
+    return {
+      done: false,
+      subject,
+      why: 'netwarden is paused by its kill switch: no access is re-opened until it is resumed',
+    };
+  const groups = new Map<string, GroupFacts>();
+  for (const id of groupsToRead(records))
+    for (const group of await deps.sg.describeGroups({ groupIds: [id] }).catch(() => []))
+      groups.set(group.groupId, group);
+  const steps = planUndo(records, { policy: deps.policy, groups, region: deps.region });
+  const blocked = steps.find((step) => step.verdict === 'skip');
+  if (blocked?.verdict === 'skip') return { done: false, subject, why: blocked.why };
+  const now = deps.now();
+  const issuedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const expiresAt = new Date(issuedAt.getTime() + policy.defaultTtl);
+  const owner = slackOwner(person);
+  const who = presserText({ name: person.name, userId: person.slack });
+  const findings: Finding[] = [];
+  const granted: string[] = [];
+  let groupId: string | undefined;
+  for (const step of steps) {
+    if (step.verdict !== 'reverse' || step.reversal.type !== 'authorize') continue;
+    for (const rule of step.reversal.rules) {
+      const access = grantAccessRule(rule.groupId, {
+        direction: rule.direction,
+        protocol: rule.protocol,
+        fromPort: rule.fromPort,
+        toPort: rule.toPort,
+        peer: rule.peer,
+      });
+      const reason = `undo of netwarden's revert (event ${eventId}) pressed in Slack by ${who}`;
+      const issued = await issueGrant({ access, owner, reason, issuedAt, expiresAt }, deps);
+      if (!issued.ok) return { done: false, subject, why: issued.problem };
+      groupId = rule.groupId;
+      granted.push(`${summarise(access)} on ${rule.groupId} as grant ${issued.record.ruleId ?? '?'}`);
+      const actions = [
+        `AuthorizeSecurityGroup${rule.direction === 'ingress' ? 'Ingress' : 'Egress'} ${rule.groupId} ${summarise(access)}`,
+      ];
+      const finding = grantedFinding(issued.record, {
+        extended: false,
+        outcome: 'acted',
+        actions,
+        ttlMs: policy.defaultTtl,
+        mode: 'enforce',
+        now,
+      });
+      findings.push({
+        ...finding,
+        why: `${reason}: re-opened as a grant until ${isoSeconds(expiresAt)} (grants.defaultTtl ${formatDuration(policy.defaultTtl)}), then closed by expire-grants`,
+      });
+    }
+  }
+  if (granted.length === 0)
+    return {
+      done: false,
+      subject,
+      why: `netwarden recorded no revoked rule it could re-open for event ${eventId}`,
+    };
+  return {
+    done: true,
+    did: `re-opened ${granted.join('; ')} until ${isoSeconds(expiresAt)}`,
+    actions: findings.flatMap((finding) => finding.actions),
+    subject: { ...subject, ...(groupId ? { groupId } : {}) },
+    findings,
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * The interaction function's trigger: a Function URL request (payload 2.0) with auth NONE, as Slack
+ * sends interactions and slash commands. Only the envelope is read here (headers, the body as a string,
+ * whether AWS base64-encoded it): the body itself is not parsed before its signature is verified
+ * (functions/slack-interact/interact.ts).
+ */
+import * as z from 'zod';
+import { eventSchema } from '../../shared/events/event-schema';
+
+export const SlackRequest = z.object({
+  version: z.literal('2.0'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().default(false),
+});
+export type SlackRequest = z.infer<typeof SlackRequest>;
+
+export const SlackRequestEvent = eventSchema(
+  SlackRequest,
+  (problems) => `not a Function URL request, so nothing was done (${problems})`,
+);

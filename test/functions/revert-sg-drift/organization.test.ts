@@ -1,0 +1,207 @@
+/**
+ * revert-sg-drift serving an AWS Organization from the central account: an event of a member account
+ * is acted on in that account only, through the member role (sts:AssumeRole with the policy's external
+ * id); an event that claims an account outside the organisation, or whose envelope and record disagree,
+ * is refused before any AWS call; a member role that cannot be assumed is reported, and nothing is written.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Finding } from '../../../shared/findings/finding';
+import type { CloudTrailEvent } from '../../../simulated-account/account';
+import { ACCOUNT_ID, assumedRole, GROUPS, type Simulation } from '../../../simulated-account/index';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import {
+  createSimulatedOrganization,
+  type SimulatedOrganization,
+} from '../../../simulated-account/organization';
+import { tcp } from '../../../simulated-account/permissions';
+import { useStateTable } from '../../helpers/state-table';
+
+const B = '222233334444';
+const C = '555566667777';
+const OUTSIDE = '999988887777';
+const EXTERNAL_ID = 'netwarden-o-abc123def4';
+const ROLE = 'netwarden-member-remediation';
+
+useStateTable();
+
+const ORGANIZATION = `
+organization:
+  id: o-abc123def4
+  externalId: ${EXTERNAL_ID}
+  accounts:
+    - { id: '${B}', name: gateway-prod, ou: ou-ab12-prodxxxx }
+    - { id: '${C}', name: gateway-stg, ou: ou-ab12-stgxxxxx }
+`;
+
+let org: SimulatedOrganization;
+let handler: typeof import('../../../functions/revert-sg-drift/handler')['handler'];
+
+async function start(memberExternalId = EXTERNAL_ID): Promise<void> {
+  org = createSimulatedOrganization({
+    members: [B, C].map((id) => ({
+      id,
+      role: { name: ROLE, externalId: memberExternalId, trustsCentral: true },
+    })),
+  });
+  // netwarden's clock is the simulation's, so the issued credentials' expiry is read as AWS means it.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(org.central.account.clock.now());
+  const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
+  writeFileSync(path, `${readFileSync('netwarden.policy.yml', 'utf8')}${ORGANIZATION}`);
+  vi.stubEnv('POLICY_PATH', path);
+  vi.stubEnv('NETWARDEN_ACCOUNT_ID', ACCOUNT_ID);
+  vi.resetModules();
+  ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
+}
+
+beforeEach(() => start());
+afterEach(() => {
+  org.restore();
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
+
+/** Someone in `account`'s console opens PostgreSQL to the world; the CloudTrail event that account sends. */
+async function openPostgresIn(account: string): Promise<CloudTrailEvent> {
+  const ec2 = new EC2Client({ credentials: { accessKeyId: org.accessKeyOf(account), secretAccessKey: 'x' } });
+  const person = assumedRole('Admin', 'mallory@example.com', { accountId: account, console: true });
+  const { events } = await org
+    .member(account)
+    .account.as(person, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        }),
+      ),
+    );
+  const [event] = events;
+  if (!event) throw new Error('no CloudTrail event');
+  return event;
+}
+
+const worldOpen = (sim: Simulation) =>
+  [...sim.sg.rules.values()].filter(
+    (rule) => rule.GroupId === GROUPS.postgres && rule.CidrIpv4 === '0.0.0.0/0',
+  );
+
+const findings = (): Finding[] =>
+  org.central.published.map((message) => JSON.parse(message.message) as Finding);
+const commands = (sim: Simulation) => sim.account.calls.map((call) => `${call.service}.${call.command}`);
+
+describe('an event of member account B', () => {
+  it('assumes B’s member role once, with the external id, and revokes in B only', async () => {
+    const event = await openPostgresIn(B);
+    const before = { b: org.member(B).account.calls.length };
+
+    const result = await handler(event, lambdaContext());
+
+    expect(result).toEqual({ status: 'decided', decisions: ['revoke:guardrail'] });
+    expect(org.assumeRoles).toEqual([
+      {
+        roleArn: `arn:aws:iam::${B}:role/${ROLE}`,
+        sessionName: 'netwarden-revert-sg-drift',
+        externalId: EXTERNAL_ID,
+        outcome: 'issued',
+      },
+    ]);
+    // In B: the revoke, made as the member role (the reads before it are B's too).
+    const inB = org.member(B).account.calls.slice(before.b);
+    expect(inB.filter((call) => call.write).map((call) => call.command)).toEqual([
+      'RevokeSecurityGroupIngress',
+    ]);
+    expect(worldOpen(org.member(B))).toEqual([]);
+    expect(org.member(B).account.trail.at(-1)?.detail.userIdentity).toMatchObject({
+      arn: `arn:aws:sts::${B}:assumed-role/${ROLE}/netwarden-revert-sg-drift`,
+    });
+    // Central: the kill switch (one per stage, in the central account), the AssumeRole and the finding;
+    // no EC2 call at all. C: nothing.
+    expect(commands(org.central)).toEqual(['SSM.GetParameter', 'STS.AssumeRole', 'SNS.Publish']);
+    expect(org.member(C).account.calls).toEqual([]);
+    expect(findings()).toEqual([
+      expect.objectContaining({ kind: 'sg.guardrail-breach', account: B, accountName: 'gateway-prod' }),
+    ]);
+  });
+
+  it('recognises its own revoke coming back from B as its own call, through the member role', async () => {
+    await handler(await openPostgresIn(B), lambdaContext());
+    const own = org.member(B).account.trail.at(-1);
+    const published = org.central.published.length;
+
+    const result = await handler(own, lambdaContext());
+
+    expect(result).toEqual({ status: 'decided', decisions: ['ignore:self'] });
+    expect(
+      org
+        .member(B)
+        .account.writes()
+        .map((call) => call.command),
+    ).toEqual(['AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress']);
+    expect(org.central.published.length).toBe(published);
+  });
+});
+
+describe('an event that claims an account outside the organisation, or two accounts', () => {
+  const refusedWithoutAwsCall = async (event: CloudTrailEvent, why: string) => {
+    const result = await handler(event, lambdaContext());
+
+    expect(result).toEqual({ status: 'foreign', decisions: ['report:foreign-event'] });
+    expect(org.assumeRoles).toEqual([]);
+    expect(commands(org.central)).toEqual(['SNS.Publish']);
+    expect(findings()).toEqual([
+      expect.objectContaining({
+        kind: 'sg.foreign-event',
+        outcome: 'no-action',
+        why: expect.stringContaining(why),
+      }),
+    ]);
+  };
+
+  it('refuses an account the policy does not list, with no AWS call', async () => {
+    const event = await openPostgresIn(B);
+    const forged = {
+      ...event,
+      account: OUTSIDE,
+      detail: { ...event.detail, recipientAccountId: OUTSIDE },
+    };
+    const callsInB = org.member(B).account.calls.length;
+
+    await refusedWithoutAwsCall(forged, `account "${OUTSIDE}" is not ${ACCOUNT_ID} or ${B} or ${C}`);
+    expect(org.member(B).account.calls.length).toBe(callsInB);
+    expect(worldOpen(org.member(B))).toHaveLength(1);
+  });
+
+  it('refuses an envelope of B carrying a record of C', async () => {
+    const event = await openPostgresIn(B);
+    const mixed = { ...event, detail: { ...event.detail, recipientAccountId: C } };
+
+    await refusedWithoutAwsCall(
+      mixed,
+      `the event's accounts disagree (account "${B}", detail.recipientAccountId "${C}")`,
+    );
+    expect(org.member(C).account.calls).toEqual([]);
+  });
+});
+
+describe('a member role that cannot be assumed', () => {
+  it('is reported with AssumeRole’s AccessDenied, and nothing is read or written in B', async () => {
+    org.restore();
+    vi.unstubAllEnvs();
+    await start('another-external-id');
+    const event = await openPostgresIn(B);
+    const callsInB = org.member(B).account.calls.length;
+
+    await expect(handler(event, lambdaContext())).rejects.toThrow(
+      `netwarden could not assume arn:aws:iam::${B}:role/${ROLE} in account ${B} (sts:AssumeRole answered AccessDenied`,
+    );
+
+    expect(org.assumeRoles.map((call) => call.outcome)).toContain('AccessDenied');
+    expect(org.assumeRoles.every((call) => call.externalId === EXTERNAL_ID)).toBe(true);
+    expect(org.member(B).account.calls.length).toBe(callsInB);
+    expect(worldOpen(org.member(B))).toHaveLength(1);
+  });
+});

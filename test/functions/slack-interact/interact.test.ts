@@ -1,0 +1,393 @@
+/**
+ * slack-interact end to end, through its real handler: Function URL requests signed for real (HMAC
+ * with a test signing secret kept in the simulated SSM), the simulated account's EC2 at the wire, the
+ * state table on dynalite, the Slack Web API stand-in on 127.0.0.1, and notify-slack's app mode
+ * posting the findings the press published into the story's thread.
+ * A forged, replayed, altered or unsigned request is refused 401 and changes nothing: no EC2 call, no
+ * state-table item, no Slack call, and without valid headers not even the secret is read.
+ */
+import { randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { notifySlackApp } from '../../../functions/notify-slack/app-mode';
+import { ec2Client } from '../../../shared/aws/clients';
+import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
+import { stateTableJournal } from '../../../shared/aws/state-table/journal';
+import { slackThreadStore } from '../../../shared/aws/state-table/slack-threads';
+import type { Finding } from '../../../shared/findings/finding';
+import { accessKey } from '../../../shared/grants/record';
+import { SlackPolicy } from '../../../shared/policy/slack';
+import type { Rule } from '../../../shared/rules/rule';
+import { sign } from '../../../shared/slack/signature';
+import { slackWebApi } from '../../../shared/slack/web-api';
+import { GROUPS } from '../../../simulated-account/index';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import {
+  type SlackWebApiStandIn,
+  STAND_IN_BOT_TOKEN,
+  startSlackWebApi,
+} from '../../../simulated-account/slack-web-api';
+import { grantedAccess, TOPIC } from '../../helpers/grants';
+import { revokeEntry } from '../../helpers/journal';
+import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
+
+const sim = useSimulation();
+const table = useStateTable();
+const SECRET = 'test-signing-secret-0123456789abcdef';
+const SECRET_PARAMETER = '/netwarden/test/slack-signing-secret';
+const TOKEN_PARAMETER = '/netwarden/test/slack-bot-token';
+const CHANNEL = 'C0DBONCALL01';
+const ALICE = 'U012ABCDEF'; // may undo, extend, revoke (netwarden.policy.yml)
+const BOB = 'U034GHIJKL'; // may extend, revoke
+const MALLORY = 'U0MALLORY1'; // not listed
+const DB = GROUPS.postgres;
+const HOUR = 3_600_000;
+
+type Response = { statusCode: number; body: string };
+let handler: (event: unknown, context: unknown) => Promise<Response>;
+let slack: SlackWebApiStandIn;
+
+beforeEach(async () => {
+  slack = await startSlackWebApi({ channels: [{ id: CHANNEL }] });
+  sim.current.ssm.put(SECRET_PARAMETER, SECRET, 'SecureString');
+  sim.current.ssm.put(TOKEN_PARAMETER, STAND_IN_BOT_TOKEN, 'SecureString');
+  vi.stubEnv('FINDINGS_TOPIC_ARN', TOPIC);
+  vi.stubEnv('SLACK_SIGNING_SECRET_PARAMETER', SECRET_PARAMETER);
+  vi.stubEnv('SLACK_BOT_TOKEN_PARAMETER', TOKEN_PARAMETER);
+  vi.stubEnv('SLACK_API_BASE_URL', slack.baseUrl);
+  vi.stubEnv('NETWARDEN_ACCOUNT_ID', '111122223333');
+  vi.resetModules();
+  handler = (await import('../../../functions/slack-interact/handler')).handler as unknown as typeof handler;
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await slack.close();
+});
+
+const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+let messageTs = 1_750_000_000;
+/** A new message timestamp for each button, as Slack's are unique per channel. */
+const nextTs = () => {
+  messageTs += 1;
+  return `${messageTs}.000100`;
+};
+const payload = (user: string, action: string, value: string, ts = nextTs()) =>
+  JSON.stringify({
+    type: 'block_actions',
+    user: { id: user, username: 'whoever' },
+    channel: { id: CHANNEL },
+    container: { type: 'message', message_ts: ts, channel_id: CHANNEL },
+    message: { ts },
+    actions: [{ action_id: `netwarden:${action}`, value, type: 'button' }],
+  });
+
+/** A Function URL request (auth NONE) as Slack sends it: the form body, signed with `secret` at `timestamp`. */
+function slackEvent(
+  json: string,
+  options: {
+    secret?: string;
+    timestamp?: string;
+    body?: string;
+    headers?: Record<string, string>;
+    base64?: boolean;
+  } = {},
+) {
+  const signed = `payload=${encodeURIComponent(json)}`;
+  const timestamp = options.timestamp ?? nowSeconds();
+  const body = options.body ?? signed;
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    headers: options.headers ?? {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': sign(options.secret ?? SECRET, timestamp, signed),
+    },
+    requestContext: { accountId: '111122223333', http: { method: 'POST', path: '/' } },
+    body: options.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: options.base64 ?? false,
+  };
+}
+
+const call = (event: unknown) => handler(event, lambdaContext('slack-interact'));
+const items = async () =>
+  (await table.current.client.send(new ScanCommand({ TableName: table.current.tableName }))).Items ?? [];
+const ec2Calls = (mark: number) => callsSince(sim.current, mark).all.filter((c) => c.service === 'EC2');
+const ssmReads = (mark: number) => callsSince(sim.current, mark).all.filter((c) => c.service === 'SSM');
+
+/** netwarden's revert of a hand-made rule, as revert-sg-drift journals it; returns its event id and rule. */
+async function reverted(cidr: string, port = 5432): Promise<{ eventId: string; rule: Rule }> {
+  const sg = ec2SecurityGroups(ec2Client());
+  const rule: Rule = { ...grantedAccess(DB, cidr, port), description: 'by hand' };
+  const added = await sg.authorizeRules(DB, 'ingress', [rule]);
+  const ruleId = added.created?.[0]?.ruleId ?? '';
+  await sg.revokeRules(DB, 'ingress', [ruleId]);
+  const eventId = randomUUID();
+  const journal = stateTableJournal(table.current.client, table.current.tableName);
+  await journal.record(
+    revokeEntry({
+      at: new Date().toISOString(),
+      eventId,
+      groupId: DB,
+      ruleId,
+      rule: { port, cidr, description: 'by hand' },
+    }),
+  );
+  return { eventId, rule };
+}
+
+/** A live grant recorded as grant-access records it, expiring `inMs` from now; returns its rule id. */
+async function liveGrant(cidr: string, inMs: number): Promise<string> {
+  const sg = ec2SecurityGroups(ec2Client());
+  const access = grantedAccess(DB, cidr);
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const fields = {
+    groupId: DB,
+    access,
+    owner: 'arn:aws:sts::111122223333:assumed-role/db-oncall/carol@example.com',
+    reason: 'INC-7 replication',
+    issuedAt: now,
+    expiresAt: new Date(now.getTime() + inMs),
+    createdAt: now,
+  };
+  const pending = await table.current.store.putPending(fields);
+  const ruleId = (await sg.authorizeRules(DB, 'ingress', [access])).created?.[0]?.ruleId ?? '';
+  await table.current.store.markLive(pending, ruleId);
+  return ruleId;
+}
+
+describe('a request that is not verifiably Slack’s', () => {
+  it('is refused 401 with nothing read or done: forged, replayed, altered, unsigned', async () => {
+    const { eventId } = await reverted('10.77.0.0/16');
+    const before = await items();
+    const json = payload(ALICE, 'undo', eventId);
+    const stale = String(Math.floor(Date.now() / 1000) - 301);
+    const valid = slackEvent(json);
+    const cases = {
+      forged: slackEvent(json, { secret: 'not-the-secret' }),
+      replayed: slackEvent(json, { timestamp: stale }),
+      altered: { ...valid, body: valid.body.replace(ALICE, 'U0MALLORY1') },
+      unsigned: slackEvent(json, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      'not a Function URL request': { payload: json },
+    };
+    for (const [what, event] of Object.entries(cases)) {
+      const mark = sim.current.account.calls.length;
+      const response = await call(event);
+      expect([what, response.statusCode]).toEqual([what, 401]);
+      expect([what, ec2Calls(mark)]).toEqual([what, []]);
+      // Without valid headers and timestamp, not even the signing secret is read.
+      if (what === 'replayed' || what === 'unsigned' || what.startsWith('not'))
+        expect([what, ssmReads(mark)]).toEqual([what, []]);
+    }
+    expect(await items()).toEqual(before);
+    expect(findingsOf(sim.current)).toEqual([]);
+    expect(slack.calls).toEqual([]);
+  });
+});
+
+describe('Undo on a revert', () => {
+  it('re-opens exactly the revoked rule as a grant that expires, and the press is told in the revert’s thread', async () => {
+    const { eventId, rule } = await reverted('10.77.0.0/16');
+    // notify-slack (app mode) posted the revert with its Undo button, opening the story's thread.
+    const revert: Finding = {
+      kind: 'sg.drift',
+      severity: 'warning',
+      title: `Drift on ${DB}: tcp 5432 from 10.77.0.0/16 revoked`,
+      mode: 'enforce',
+      outcome: 'acted',
+      time: new Date().toISOString(),
+      eventId,
+      resource: { type: 'security-group', id: DB },
+      rules: [{ summary: 'ingress tcp 5432 from 10.77.0.0/16' }],
+      why: 'not in the baseline',
+      actions: [`RevokeSecurityGroupIngress ${DB} sgr-0123456789abcdef0`],
+    };
+    await postToSlack([revert]);
+    const [first] = slack.topLevel(CHANNEL);
+    expect(JSON.stringify(first?.attachments)).toContain(
+      `"action_id":"netwarden:undo","text":{"type":"plain_text","text":"Undo (as a grant)"},"value":"${eventId}"`,
+    );
+
+    const mark = sim.current.account.calls.length;
+    const response = await call(slackEvent(payload(ALICE, 'undo', eventId, first?.ts), { base64: true }));
+
+    expect(response.statusCode).toBe(200);
+    const writes = ec2Calls(mark).filter((c) => c.write);
+    expect(writes.map((c) => [c.command, c.input])).toEqual([
+      [
+        'AuthorizeSecurityGroupIngress',
+        expect.objectContaining({
+          GroupId: DB,
+          IpPermissions: [
+            expect.objectContaining({
+              IpProtocol: 'tcp',
+              FromPort: 5432,
+              ToPort: 5432,
+              IpRanges: [expect.objectContaining({ CidrIp: '10.77.0.0/16' })],
+            }),
+          ],
+        }),
+      ],
+    ]);
+    const record = await table.current.store.get(DB, accessKey(rule));
+    expect(record).toMatchObject({ status: 'live', owner: `slack:alice (${ALICE})` });
+    expect((record?.expiresAt.getTime() ?? 0) - Date.now()).toBeLessThanOrEqual(HOUR); // grants.defaultTtl
+    expect(findingsOf(sim.current).map((f) => [f.kind, f.actor?.display])).toEqual([
+      ['grant.created', `slack:alice (${ALICE})`],
+      ['slack.pressed', `alice (Slack ${ALICE})`],
+    ]);
+    expect(slack.ephemerals).toEqual([
+      expect.objectContaining({
+        user: ALICE,
+        text: expect.stringMatching(/^Done: re-opened tcp 5432 from 10\.77\.0\.0\/16 on sg-/),
+      }),
+    ]);
+
+    await postToSlack(findingsOf(sim.current));
+    const thread = slack.replies(CHANNEL, first?.ts ?? '');
+    expect(thread.map((reply) => reply.text)).toEqual([
+      expect.stringContaining(`Undo pressed in Slack by alice (Slack ${ALICE})`),
+    ]);
+  });
+
+  it('is refused for a guardrail breach, naming the guardrail, with no EC2 write and no press kept', async () => {
+    const { eventId } = await reverted('0.0.0.0/0');
+    const before = await items();
+    const mark = sim.current.account.calls.length;
+
+    await call(slackEvent(payload(ALICE, 'undo', eventId)));
+
+    expect(ec2Calls(mark).filter((c) => c.write)).toEqual([]);
+    expect(await items()).toEqual(before);
+    const [refused] = findingsOf(sim.current);
+    expect(refused).toMatchObject({ kind: 'slack.refused', outcome: 'no-action', eventId });
+    expect(refused?.why).toMatch(/would breach the guardrail .+: undo never re-opens a guardrail breach/);
+    expect(slack.ephemerals[0]?.text).toMatch(
+      /^netwarden did nothing: re-creating tcp 5432 from 0\.0\.0\.0\/0 would breach the guardrail forbid\[0\] of "account-wide-guardrails"/,
+    );
+  });
+
+  it('acts once for a double press, Slack’s retry or two people at once: the second hears who did it', async () => {
+    const { eventId } = await reverted('10.78.0.0/16');
+    const ts = nextTs();
+    const mark = sim.current.account.calls.length;
+
+    const [one, two] = await Promise.all([
+      call(slackEvent(payload(ALICE, 'undo', eventId, ts))),
+      call(slackEvent(payload(ALICE, 'undo', eventId, ts))),
+    ]);
+
+    expect([one.statusCode, two.statusCode]).toEqual([200, 200]);
+    expect(
+      ec2Calls(mark)
+        .filter((c) => c.write)
+        .map((c) => c.command),
+    ).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.created', 'slack.pressed']);
+    expect(slack.ephemerals.map((e) => e.text)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Already done by alice \(Slack U012ABCDEF\) at /)]),
+    );
+  });
+
+  it('refuses someone the policy does not list, and someone not allowed to undo, doing nothing', async () => {
+    const { eventId } = await reverted('10.79.0.0/16');
+    const before = await items();
+    const mark = sim.current.account.calls.length;
+
+    await call(slackEvent(payload(MALLORY, 'undo', eventId)));
+    await call(slackEvent(payload(BOB, 'undo', eventId)));
+
+    expect(ec2Calls(mark)).toEqual([]);
+    expect(await items()).toEqual(before);
+    expect(findingsOf(sim.current).map((f) => [f.kind, f.severity, f.why])).toEqual([
+      ['slack.refused', 'warning', 'only the people the policy lists may press netwarden’s buttons'],
+      ['slack.refused', 'info', 'bob may extend, revoke from Slack, not undo (policy people)'],
+    ]);
+    expect(slack.ephemerals.map((e) => e.user)).toEqual([MALLORY, BOB]);
+  });
+});
+
+describe('Extend 1h and Revoke now on a grant', () => {
+  it('extends a live grant by one hour', async () => {
+    const ruleId = await liveGrant('203.0.113.9/32', 2 * HOUR);
+    const before = await table.current.store.get(DB, accessKey(grantedAccess(DB, '203.0.113.9/32')));
+
+    await call(slackEvent(payload(BOB, 'extend', ruleId)));
+
+    const after = await table.current.store.get(DB, accessKey(grantedAccess(DB, '203.0.113.9/32')));
+    expect((after?.expiresAt.getTime() ?? 0) - (before?.expiresAt.getTime() ?? 0)).toBe(HOUR);
+    expect(after).toMatchObject({ extendedBy: `slack:bob (${BOB})`, owner: before?.owner });
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.extended', 'slack.pressed']);
+  });
+
+  it('refuses an extension past grants.maxTtl, leaving the grant as it was', async () => {
+    const ruleId = await liveGrant('203.0.113.10/32', 7.5 * HOUR);
+    const before = await items();
+    const mark = sim.current.account.calls.length;
+
+    await call(slackEvent(payload(BOB, 'extend', ruleId)));
+
+    expect(await items()).toEqual(before);
+    expect(ec2Calls(mark).filter((c) => c.write)).toEqual([]);
+    const [refused] = findingsOf(sim.current);
+    expect(refused?.kind).toBe('slack.refused');
+    expect(refused?.why).toMatch(
+      /^extending by 1h would keep tcp 5432 from 203\.0\.113\.10\/32 on sg-\w+ open until .+, 8h30m from now, beyond grants\.maxTtl 8h$/,
+    );
+  });
+
+  it('revokes a live grant now, by its recorded rule id', async () => {
+    const ruleId = await liveGrant('203.0.113.11/32', HOUR);
+    const mark = sim.current.account.calls.length;
+
+    await call(slackEvent(payload(BOB, 'revoke', ruleId)));
+
+    expect(
+      ec2Calls(mark)
+        .filter((c) => c.write)
+        .map((c) => [c.command, c.input]),
+    ).toEqual([['RevokeSecurityGroupIngress', { GroupId: DB, SecurityGroupRuleIds: [ruleId] }]]);
+    expect(await table.current.store.get(DB, accessKey(grantedAccess(DB, '203.0.113.11/32')))).toMatchObject({
+      status: 'closed',
+    });
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.revoked', 'slack.pressed']);
+  });
+
+  it('refuses a rule id that is no recorded grant, touching nothing', async () => {
+    const mark = sim.current.account.calls.length;
+    await call(slackEvent(payload(BOB, 'revoke', 'sgr-0aaaaaaaaaaaaaaa0')));
+    expect(ec2Calls(mark).filter((c) => c.write)).toEqual([]);
+    expect(findingsOf(sim.current)[0]?.why).toBe(
+      'rule sgr-0aaaaaaaaaaaaaaa0 is no live grant netwarden recorded',
+    );
+  });
+});
+
+/** notify-slack in app mode, posting `findings` to the stand-in with the thread store on dynalite. */
+async function postToSlack(findings: ReadonlyArray<Finding>) {
+  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+  await notifySlackApp(
+    findings.map((finding, n) => ({
+      id: `m-${n}-${randomUUID()}`,
+      notification: { type: 'finding', finding },
+      retryable: true,
+    })),
+    {
+      api: slackWebApi({
+        token: async () => ({ reveal: () => STAND_IN_BOT_TOKEN }),
+        baseUrl: slack.baseUrl,
+        budgetMs: () => 10_000,
+      }),
+      threads: slackThreadStore(table.current.client, table.current.tableName, () => new Date()),
+      slack: SlackPolicy.parse({
+        timezone: 'Asia/Seoul',
+        routes: [{ name: 'all', channel: CHANNEL, mention: 'none' }],
+      }),
+      format: { defaultRegion: 'ap-northeast-2' },
+      remainingMs: () => 60_000,
+      log: quiet,
+    },
+  );
+}

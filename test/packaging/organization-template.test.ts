@@ -1,0 +1,209 @@
+/**
+ * The central stack with --param="organizationId=o-…": an organisation event bus that only accounts of
+ * that organisation may put events on, the default bus's event rules again on it, and sts:AssumeRole on
+ * the member role for exactly the functions that act in member accounts. Without the param, the
+ * template deploys nothing of it.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  allowedActions,
+  PACKAGING_HANG_LIMIT_MS,
+  type Packaged,
+  packageService,
+  resourcesOfType,
+  type Template,
+  withCondition,
+} from '../helpers/packaged';
+
+const ORGANIZATION = 'o-abc123def4';
+
+let org: Packaged;
+let single: Packaged;
+let deployed: Template;
+beforeAll(async () => {
+  [org, single] = await Promise.all([
+    packageService('prod', undefined, [`organizationId=${ORGANIZATION}`]),
+    packageService(),
+  ]);
+  deployed = withCondition(org.template, 'ServesOrganization', true);
+}, PACKAGING_HANG_LIMIT_MS);
+
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
+const conditionsOf = (template: Template) =>
+  (template as unknown as { Conditions: Record<string, unknown> }).Conditions;
+const statementsOf = (template: Template, roleId: string): Statement[] =>
+  (
+    (template.Resources[roleId]?.Properties.Policies ?? []) as Array<{
+      PolicyDocument: { Statement: Statement[] };
+    }>
+  ).flatMap((policy) => policy.PolicyDocument.Statement);
+const ruleArn = (name: string) => ({
+  'Fn::Sub': `arn:aws:events:\${AWS::Region}:\${AWS::AccountId}:rule/netwarden-prod-org/${name}`,
+});
+
+describe('without the organisation param (one account, as before)', () => {
+  it('holds its organisation resources behind a condition that is false', () => {
+    expect(conditionsOf(single.template).ServesOrganization).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
+    });
+    expect(conditionsOf(org.template).ServesOrganization).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [ORGANIZATION, ''] }],
+    });
+  });
+
+  it('deploys no bus, no rule on another bus, no sts:AssumeRole; and the param changes nothing else', () => {
+    const asDeployed = withCondition(single.template, 'ServesOrganization', false);
+    expect(resourcesOfType(asDeployed, 'AWS::Events::EventBus')).toEqual([]);
+    expect(
+      resourcesOfType(asDeployed, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventBusName),
+    ).toEqual([]);
+    for (const [id] of resourcesOfType(asDeployed, 'AWS::IAM::Role'))
+      expect(
+        allowedActions(asDeployed, id).filter((action) => action.startsWith('sts:')),
+        id,
+      ).toEqual([]);
+    expect(JSON.stringify(asDeployed.Resources)).not.toContain('ServesOrganization');
+    // The same stack, resource for resource, as the org template deployed without the organisation
+    // (apart from where each package put its artifacts: a timestamped S3 key, and version ids by hash).
+    const comparable = (template: Template) =>
+      JSON.parse(
+        JSON.stringify(template.Resources)
+          .replace(/"S3Key":"[^"]*\//g, '"S3Key":"<deployment>/')
+          .replace(/LambdaVersion\w+/g, 'LambdaVersion'),
+      );
+    expect(comparable(withCondition(org.template, 'ServesOrganization', false))).toEqual(
+      comparable(asDeployed),
+    );
+  });
+});
+
+describe('with --param="organizationId=o-…"', () => {
+  it('creates the organisation bus netwarden-<stage>-org, on which only accounts of that organisation may put events', () => {
+    const [[id, bus] = []] = resourcesOfType(org.template, 'AWS::Events::EventBus');
+    expect(id).toBe('OrganizationEventBus');
+    expect((bus as { Condition?: string } | undefined)?.Condition).toBe('ServesOrganization');
+    expect(bus?.Properties).toEqual({
+      Name: 'netwarden-prod-org',
+      Policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'MemberAccountsOfTheOrganization',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'events:PutEvents',
+            Resource: {
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
+              'Fn::Sub': 'arn:aws:events:${AWS::Region}:${AWS::AccountId}:event-bus/netwarden-prod-org',
+            },
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('has the default bus’s event rules again on that bus, into the same functions, each allowed to invoke by its own ARN', () => {
+    const onDefault = Object.fromEntries(
+      resourcesOfType(withCondition(single.template, 'ServesOrganization', false), 'AWS::Events::Rule')
+        .filter(
+          ([, rule]) =>
+            rule.Properties.EventPattern && rule.Properties.Name !== 'netwarden-prod-alarm-state-change',
+        )
+        .map(([, rule]) => [
+          String(rule.Properties.Name).replace('netwarden-prod-', ''),
+          {
+            pattern: rule.Properties.EventPattern,
+            function: (rule.Properties.Targets as Array<{ Arn: unknown }>)[0]?.Arn,
+          },
+        ]),
+    );
+    const onOrgBus = resourcesOfType(deployed, 'AWS::Events::Rule').filter(
+      ([, rule]) => rule.Properties.EventBusName,
+    );
+    expect(
+      Object.fromEntries(
+        onOrgBus.map(([, rule]) => [
+          String(rule.Properties.Name).replace('netwarden-prod-org-', ''),
+          {
+            pattern: rule.Properties.EventPattern,
+            function: (rule.Properties.Targets as Array<{ Arn: unknown }>)[0]?.Arn,
+          },
+        ]),
+      ),
+    ).toEqual(onDefault);
+    expect(Object.keys(onDefault).sort()).toEqual(['sg-rule-changes', 'sg-tag-changes', 'unhealthy-hosts']);
+
+    const permissions = resourcesOfType(deployed, 'AWS::Lambda::Permission').map(([, p]) => p.Properties);
+    for (const [id, rule] of onOrgBus) {
+      expect(rule.Properties.EventBusName, id).toEqual({ Ref: 'OrganizationEventBus' });
+      const [target, ...others] = rule.Properties.Targets as Array<Record<string, unknown>>;
+      expect(others, id).toEqual([]);
+      expect(target, id).toMatchObject({
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 20 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } },
+      });
+      expect(permissions, id).toContainEqual({
+        FunctionName: target?.Arn,
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [id, 'Arn'] },
+      });
+    }
+  });
+
+  it('lets EventBridge dead-letter those rules’ events, and nobody else', () => {
+    const names = resourcesOfType(deployed, 'AWS::Events::Rule')
+      .filter(([, rule]) => rule.Properties.EventBusName)
+      .map(([, rule]) => String(rule.Properties.Name));
+    const [allow, deny] =
+      (
+        deployed.Resources.EventsDeadLetterQueuePolicy?.Properties.PolicyDocument as
+          | { Statement: Array<{ Condition: Record<string, Record<string, unknown[]>> }> }
+          | undefined
+      )?.Statement ?? [];
+    for (const name of names) {
+      expect(allow?.Condition.ArnEquals?.['aws:SourceArn']).toContainEqual(ruleArn(name));
+      expect(deny?.Condition.ArnNotEquals?.['aws:SourceArn']).toContainEqual(ruleArn(name));
+    }
+    expect(allow?.Condition.ArnEquals?.['aws:SourceArn']).toHaveLength(8 + names.length);
+  });
+
+  it('gives sts:AssumeRole to exactly the event-driven and check functions, only on the member role', () => {
+    const assuming = resourcesOfType(deployed, 'AWS::IAM::Role')
+      .filter(([id]) => allowedActions(deployed, id).some((action) => action.startsWith('sts:')))
+      .map(([id]) => id)
+      .sort();
+    expect(assuming).toEqual(['DailyCheckRole', 'HealTargetsRole', 'RevertSgDriftRole', 'WeeklyCheckRole']);
+    for (const id of assuming) {
+      const sts = statementsOf(deployed, id).filter(
+        (statement) =>
+          statement.Effect !== undefined &&
+          [statement.Action].flat().some((action) => action.startsWith('sts:')),
+      );
+      expect(sts, id).toEqual([
+        {
+          Sid: 'ActInMemberAccounts',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: 'arn:aws:iam::*:role/netwarden-member-remediation',
+        },
+      ]);
+    }
+    // Grants stay in the central account: grant-access and expire-grants assume nothing.
+    expect(allowedActions(deployed, 'GrantAccessRole')).not.toContain('sts:AssumeRole');
+    expect(allowedActions(deployed, 'ExpireGrantsRole')).not.toContain('sts:AssumeRole');
+  });
+
+  it('names every role with its region, so a second region’s stack (and the member stacks) never collide', () => {
+    for (const [id, role] of resourcesOfType(deployed, 'AWS::IAM::Role'))
+      expect(String(role.Properties.RoleName), id).toMatch(/^netwarden-prod-ap-northeast-2-[a-z-]+$/);
+  });
+});
