@@ -9,12 +9,14 @@
  * Its scratch files live in a temporary directory of its own, removed at the end.
  * Usage: npm run bench [-- --rounds 9 --events 1000 --only revertSgDrift,notifySlack --cold-only
  *        --package <dir> (an existing `osls package --stage prod` output) --write]
+ *        npm run bench -- --budget-only: only the blast-radius budget's cost per event (no packaging).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, cpus as cpuList, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Packaged, Template } from '../test/helpers/packaged';
+import { benchBudget } from './capabilities/budget';
 import { CAPABILITY_BENCHES, EXTRA_BENCHES } from './capabilities/index';
 import { benchColdFirstEvents, type ColdFirstEventResult } from './cold-start';
 import { benchStateTable } from './state-table';
@@ -92,6 +94,14 @@ async function main(): Promise<void> {
   process.env.AWS_SECRET_ACCESS_KEY = 'bench';
   process.env.NETWARDEN_STAGE = 'bench';
   process.env.FINDINGS_TOPIC_ARN = 'arn:aws:sns:ap-northeast-2:111122223333:netwarden-bench-findings';
+  if (args.includes('--budget-only')) {
+    // The budget's cost alone: no packaging, no cold starts, nothing written.
+    const budget = await benchBudget();
+    await (await benchStateTable()).stop();
+    console.log(budget.summary);
+    if (budget.targets.some((target) => !target.pass)) process.exitCode = 1;
+    return;
+  }
   const scratch = mkdtempSync(join(tmpdir(), 'netwarden-bench-'));
   try {
     await measure(scratch);

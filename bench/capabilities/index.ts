@@ -1,6 +1,7 @@
 /** The capability benches `npm run bench` runs; each capability adds its own here. */
 
 import { benchAudit } from './audit';
+import { benchBudget } from './budget';
 import { benchDailyCheck, benchWeeklyCheck } from './checks';
 import { benchExpireGrants, benchExpiryScaling, benchGrantAccess } from './grants';
 import { benchHealTargets } from './heal-targets';
@@ -28,4 +29,5 @@ export const EXTRA_BENCHES: ReadonlyArray<{ name: string; run: () => Promise<unk
   { name: 'audit', run: benchAudit },
   { name: 'slackStorm', run: benchSlackStorm },
   { name: 'scale', run: benchScale },
+  { name: 'budget', run: () => benchBudget() },
 ];

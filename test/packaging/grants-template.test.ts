@@ -240,6 +240,13 @@ describe('the state table', () => {
     ]);
   });
 
+  it('lets the roles whose writes are charged update the budget (budget#…), and no other', () => {
+    for (const role of ['RevertSgDriftRole', 'HealTargetsRole', 'GrantAccessRole'])
+      expect(bySid(role).ChargeBudget, role).toEqual(CHARGE_BUDGET);
+    // expire-grants only narrows access: its writes are exempt, so it never charges the budget.
+    expect(bySid('ExpireGrantsRole').ChargeBudget).toBeUndefined();
+  });
+
   it('lets every writing role put journal entries (journal#…) and nobody change or delete one', () => {
     for (const role of ['RevertSgDriftRole', 'HealTargetsRole', 'GrantAccessRole', 'ExpireGrantsRole'])
       expect(bySid(role).JournalWrites, role).toEqual(JOURNAL_WRITES);
@@ -337,10 +344,13 @@ describe('grant-access', () => {
     expect(allowedActions(packaged.template, 'GrantAccessRole')).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
+      // ChargeBudget: budget#… items only (below).
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       // JournalWrites: journal#… items only (tested above).
       'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:CreateTags',
