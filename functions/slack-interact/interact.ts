@@ -323,37 +323,46 @@ async function undo(eventId: string, person: Person, deps: InteractDeps): Promis
   const findings: Finding[] = [];
   const granted: string[] = [];
   let groupId: string | undefined;
-  for (const step of steps) {
-    if (step.verdict !== 'reverse' || step.reversal.type !== 'authorize') continue;
-    for (const rule of step.reversal.rules) {
-      const access = grantAccessRule(rule.groupId, {
-        direction: rule.direction,
-        protocol: rule.protocol,
-        fromPort: rule.fromPort,
-        toPort: rule.toPort,
-        peer: rule.peer,
-      });
-      const reason = `undo of netwarden's revert (event ${eventId}) pressed in Slack by ${who}`;
-      const issued = await issueGrant({ access, owner, reason, issuedAt, expiresAt }, deps);
-      if (!issued.ok) return { done: false, subject, why: issued.problem };
-      groupId = rule.groupId;
-      granted.push(`${summarise(access)} on ${rule.groupId} as grant ${issued.record.ruleId ?? '?'}`);
-      const actions = [
-        `AuthorizeSecurityGroup${rule.direction === 'ingress' ? 'Ingress' : 'Egress'} ${rule.groupId} ${summarise(access)}`,
-      ];
-      const finding = grantedFinding(issued.record, {
-        extended: false,
-        outcome: 'acted',
-        actions,
-        ttlMs: policy.defaultTtl,
-        mode: 'enforce',
-        now,
-      });
-      findings.push({
-        ...finding,
-        why: `${reason}: re-opened as a grant until ${isoSeconds(expiresAt)} (grants.defaultTtl ${formatDuration(policy.defaultTtl)}), then closed by expire-grants`,
-      });
-    }
+  const rules = steps.flatMap((step) =>
+    step.verdict === 'reverse' && step.reversal.type === 'authorize' ? step.reversal.rules : [],
+  );
+  // A grant is ingress (grant-access's and expire-grants' IAM allow only that): an egress revert is
+  // undone with `netwarden undo` (docs/operations.md), not from Slack. Checked before any write.
+  const egress = rules.find((rule) => rule.direction !== 'ingress');
+  if (egress)
+    return {
+      done: false,
+      subject,
+      why: `${summarise(egress)} is an egress rule: undo it with netwarden undo ${eventId}`,
+    };
+  for (const rule of rules) {
+    const access = grantAccessRule(rule.groupId, {
+      direction: rule.direction,
+      protocol: rule.protocol,
+      fromPort: rule.fromPort,
+      toPort: rule.toPort,
+      peer: rule.peer,
+    });
+    const reason = `undo of netwarden's revert (event ${eventId}) pressed in Slack by ${who}`;
+    const issued = await issueGrant({ access, owner, reason, issuedAt, expiresAt }, deps);
+    if (!issued.ok) return { done: false, subject, why: issued.problem };
+    groupId = rule.groupId;
+    granted.push(`${summarise(access)} on ${rule.groupId} as grant ${issued.record.ruleId ?? '?'}`);
+    const actions = [
+      `AuthorizeSecurityGroup${rule.direction === 'ingress' ? 'Ingress' : 'Egress'} ${rule.groupId} ${summarise(access)}`,
+    ];
+    const finding = grantedFinding(issued.record, {
+      extended: false,
+      outcome: 'acted',
+      actions,
+      ttlMs: policy.defaultTtl,
+      mode: 'enforce',
+      now,
+    });
+    findings.push({
+      ...finding,
+      why: `${reason}: re-opened as a grant until ${isoSeconds(expiresAt)} (grants.defaultTtl ${formatDuration(policy.defaultTtl)}), then closed by expire-grants`,
+    });
   }
   if (granted.length === 0)
     return {

@@ -118,6 +118,7 @@ describe('the state table', () => {
       'netwarden-prod-ap-northeast-2-heal-targets',
       'netwarden-prod-ap-northeast-2-notify-slack',
       'netwarden-prod-ap-northeast-2-revert-sg-drift',
+      'netwarden-prod-ap-northeast-2-slack-interact',
     ]);
   });
 
@@ -317,6 +318,8 @@ describe('the state table', () => {
       'WeeklyCheck',
       // App mode's Slack threads (slack-thread#…, the only items its role may touch).
       'NotifySlack',
+      // Button presses (slack-press#…) and the grants they make or change.
+      'SlackInteract',
     ];
     for (const fn of users) expect(environment(fn).STATE_TABLE_NAME).toEqual({ Ref: 'StateTable' });
   });
@@ -325,9 +328,13 @@ describe('the state table', () => {
 describe('grant-access', () => {
   it('is reached only through a Function URL with AWS_IAM auth, and no schedule or resource policy for anyone', () => {
     const urls = resourcesOfType(packaged.template, 'AWS::Lambda::Url');
-    expect(urls.map(([, url]) => url.Properties)).toEqual([
-      { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': ['GrantAccessLambdaFunction', 'Arn'] } },
-    ]);
+    // slack-interact's URL is the other one, auth NONE (slack-interact-template.test.ts).
+    expect(urls.map(([, url]) => url.Properties)).toEqual(
+      expect.arrayContaining([
+        { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': ['GrantAccessLambdaFunction', 'Arn'] } },
+      ]),
+    );
+    expect(urls).toHaveLength(2);
     const permissions = resourcesOfType(packaged.template, 'AWS::Lambda::Permission').filter(([id]) =>
       id.startsWith('GrantAccess'),
     );

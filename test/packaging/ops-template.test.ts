@@ -178,7 +178,7 @@ describe('alarms', () => {
 
   it("watch every function's errors (any in 5 minutes) and throttles (15 minutes on end)", () => {
     const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       const dimension = { Name: 'FunctionName', Value: { Ref: fn } };
       const common = {

@@ -126,6 +126,8 @@ describe('packaged service', () => {
       'arn:aws:iam::*:role/netwarden-prod-ap-northeast-2-grant-access',
       'arn:aws:iam::*:role/netwarden-prod-ap-northeast-2-heal-targets',
       'arn:aws:iam::*:role/netwarden-prod-ap-northeast-2-revert-sg-drift',
+      // Its Undo creates grant rules: revert-sg-drift must know those calls as netwarden's own.
+      'arn:aws:iam::*:role/netwarden-prod-ap-northeast-2-slack-interact',
     ]);
     for (const [, fn] of resourcesOfType(packaged.template, 'AWS::Lambda::Function')) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -261,7 +263,7 @@ describe('two regions', () => {
     const first = roleNames(packaged.template);
     const other = roleNames(second.template);
 
-    expect(first).toHaveLength(7);
+    expect(first).toHaveLength(8);
     expect(other).toHaveLength(first.length);
     expect(first.filter((name) => other.includes(name))).toEqual([]);
     expect(other).toContain('netwarden-prod-us-east-1-revert-sg-drift');
@@ -368,9 +370,11 @@ describe('the kill switch', () => {
       'HealTargetsRole',
       'NotifySlackRole',
       'RevertSgDriftRole',
+      'SlackInteractRole',
       'WeeklyCheckRole',
     ]);
-    for (const id of readers.filter((id) => id !== 'NotifySlackRole')) {
+    // slack-interact also reads its Slack secrets (slack-interact-template.test.ts).
+    for (const id of readers.filter((id) => id !== 'NotifySlackRole' && id !== 'SlackInteractRole')) {
       const statements = (
         (packaged.template.Resources[id]?.Properties.Policies ?? []) as Array<{
           PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown; Resource: unknown }> };

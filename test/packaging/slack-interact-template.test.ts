@@ -1,0 +1,128 @@
+/**
+ * slack-interact as `osls package` would deploy it: a Function URL with auth NONE (Slack cannot sign
+ * with SigV4; its request signature is checked in the function), and a role allowed exactly the calls
+ * a press makes: its two Slack secrets and the kill switch, its presses and grants in the state table
+ * (and the table's policy holds it to those keys), the journal of an event, the EC2 calls of a grant
+ * and a revoke, and publishing findings.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  allowedActions,
+  PACKAGING_HANG_LIMIT_MS,
+  type Packaged,
+  packageService,
+  resourcesOfType,
+} from '../helpers/packaged';
+
+let packaged: Packaged;
+beforeAll(async () => {
+  packaged = await packageService();
+}, PACKAGING_HANG_LIMIT_MS);
+
+interface Statement {
+  Sid?: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+const statements = (): Record<string, Statement> => {
+  const policies = (packaged.template.Resources.SlackInteractRole?.Properties.Policies ?? []) as Array<{
+    PolicyDocument: { Statement: Statement[] };
+  }>;
+  return Object.fromEntries(
+    policies
+      .flatMap((policy) => policy.PolicyDocument.Statement)
+      .map((statement) => [statement.Sid, statement]),
+  );
+};
+
+describe('slack-interact', () => {
+  it('is reached through a Function URL with auth NONE, its role its own', () => {
+    const urls = resourcesOfType(packaged.template, 'AWS::Lambda::Url').filter(([id]) =>
+      id.startsWith('SlackInteract'),
+    );
+    expect(urls.map(([, url]) => url.Properties)).toEqual([
+      { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': ['SlackInteractLambdaFunction', 'Arn'] } },
+    ]);
+    expect(packaged.template.Resources.SlackInteractLambdaFunction?.Properties.Role).toEqual({
+      'Fn::GetAtt': ['SlackInteractRole', 'Arn'],
+    });
+  });
+
+  it('may make exactly the calls of a press, each on the keys and resources it needs', () => {
+    expect([...allowedActions(packaged.template, 'SlackInteractRole')].sort()).toEqual(
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'ssm:GetParameter',
+        'kms:Decrypt',
+        'ssm:GetParameter',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'dynamodb:Query',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSecurityGroupRules',
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:CreateTags',
+        'ec2:CreateTags',
+        'ec2:RevokeSecurityGroupIngress',
+        'sns:Publish',
+      ].sort(),
+    );
+    const byId = statements();
+    expect(byId.ReadSlackSecrets?.Resource).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+      {
+        'Fn::Sub':
+          'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-signing-secret',
+      },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+      { 'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-bot-token' },
+    ]);
+    const keys = (sid: string) =>
+      (byId[sid]?.Condition as { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': string[] } })[
+        'ForAllValues:StringLike'
+      ]['dynamodb:LeadingKeys'];
+    expect(keys('ClaimPresses')).toEqual(['slack-press#*']);
+    expect(keys('GrantRecords')).toEqual(['grant#*']);
+    expect(keys('ReadJournalOfEvent')).toEqual(['journal#*', 'undo#*']);
+    expect(byId.ReadJournalOfEvent?.Action).toBe('dynamodb:Query');
+  });
+
+  it('is held by the state table’s policy to grants and presses', () => {
+    const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
+      PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };
+    };
+    const held = policy.PolicyDocument.Statement.find(
+      (statement) => statement.Sid === 'SlackInteractWritesOnlyGrantsAndPresses',
+    );
+    expect(held?.Condition).toEqual({
+      ArnEquals: {
+        'aws:PrincipalArn': {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+          'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/netwarden-prod-ap-northeast-2-slack-interact',
+        },
+      },
+      'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['grant#*', 'slack-press#*'] },
+    });
+  });
+
+  it('names the signing secret and bot token parameters, never their values', () => {
+    const variables = (
+      packaged.template.Resources.SlackInteractLambdaFunction?.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(variables).toMatchObject({
+      SLACK_SIGNING_SECRET_PARAMETER: '/netwarden/prod/slack-signing-secret',
+      SLACK_BOT_TOKEN_PARAMETER: '/netwarden/prod/slack-bot-token',
+      STATE_TABLE_NAME: { Ref: 'StateTable' },
+    });
+  });
+});
