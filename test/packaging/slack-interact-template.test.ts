@@ -77,8 +77,8 @@ describe('slack-interact', () => {
     );
     const byId = statements();
     expect(byId.ReadSlackSecrets?.Resource).toEqual([
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
       {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
         'Fn::Sub':
           'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-signing-secret',
       },
@@ -86,7 +86,7 @@ describe('slack-interact', () => {
       { 'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-bot-token' },
     ]);
     const keys = (sid: string) =>
-      (byId[sid]?.Condition as { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': string[] } })[
+      ((byId[sid] ?? {}).Condition as { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': string[] } })[
         'ForAllValues:StringLike'
       ]['dynamodb:LeadingKeys'];
     expect(keys('ClaimPresses')).toEqual(['slack-press#*']);
@@ -113,9 +113,16 @@ describe('slack-interact', () => {
     });
   });
 
+  /** A resource of the packaged template, failing the test with its name when it is missing. */
+  function definedResource(name: string) {
+    const resource = packaged.template.Resources[name];
+    if (!resource) throw new Error(`the packaged template has no ${name}`);
+    return resource;
+  }
+
   it('names the signing secret and bot token parameters, never their values', () => {
     const variables = (
-      packaged.template.Resources.SlackInteractLambdaFunction?.Properties.Environment as {
+      definedResource('SlackInteractLambdaFunction').Properties.Environment as {
         Variables: Record<string, unknown>;
       }
     ).Variables;

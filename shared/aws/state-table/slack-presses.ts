@@ -12,7 +12,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { PressClaim, PressLedger } from '../../slack/interaction';
+import type { PressLedger } from '../../slack/interaction';
 
 export const PRESS_KEY_PREFIX = 'slack-press#';
 export const PRESS_RETENTION_SECONDS = 30 * 86_400;
