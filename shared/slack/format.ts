@@ -41,6 +41,38 @@ export interface FormatOptions {
   readonly mention?: SlackText;
   /** Times are shown in this IANA zone (app mode: the policy's slack.timezone); ISO UTC otherwise. */
   readonly timezone?: string;
+  /**
+   * Security group names by id, from the policy in git (a securityGroups entry that selects one group by
+   * id is named after it): used when the finding itself brought no name.
+   */
+  readonly groupNames?: Readonly<Record<string, string>>;
+}
+
+/** `sg-0db…`: enough of an id to tell groups apart beside their name; the full id is in the Resource field. */
+export const shortId = (id: string): string => (id.length > 7 ? `${id.slice(0, 6)}…` : id);
+
+/**
+ * A security group as people know it, `rds-postgres-sg (sg-0db…)`: its name from the finding (the
+ * resource's name, or the group name its details carry), else from the policy; the id alone without one.
+ */
+export function groupLabel(finding: Finding, options: FormatOptions): string | undefined {
+  const resource = finding.resource;
+  if (resource?.type !== 'security-group' || !resource.id) return undefined;
+  const fromDetails = finding.details?.groupName;
+  const name =
+    resource.name ||
+    (typeof fromDetails === 'string' && fromDetails.length > 0 ? fromDetails : undefined) ||
+    options.groupNames?.[resource.id];
+  return name ? `${name} (${shortId(resource.id)})` : resource.id;
+}
+
+/** The title with its group as people know it: the id in the title named, or the group added after it. */
+export function headline(finding: Finding, options: FormatOptions): string {
+  const label = groupLabel(finding, options);
+  const id = finding.resource?.id;
+  if (!label || !id) return finding.title;
+  if (finding.title.includes(id)) return finding.title.replaceAll(id, label);
+  return `${finding.title} · ${label}`;
 }
 
 /** The mention in front of what must wake someone up, nothing otherwise. */
@@ -483,8 +515,8 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   const blocks: Block[] = [
     header(
       finding.accountName
-        ? slack`${SEVERITY_EMOJI[finding.severity]} ${finding.accountName}: ${finding.title}`
-        : slack`${SEVERITY_EMOJI[finding.severity]} ${finding.title}`,
+        ? slack`${SEVERITY_EMOJI[finding.severity]} ${finding.accountName}: ${headline(finding, options)}`
+        : slack`${SEVERITY_EMOJI[finding.severity]} ${headline(finding, options)}`,
     ),
     section(slack`${hereIf(critical, options)}*What happened*\n${finding.why}`),
     fieldsSection(fields),
@@ -521,7 +553,7 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
     finding.eventId ? `event ${finding.eventId}` : undefined,
   ].filter((part): part is string => Boolean(part));
   blocks.push(context([escaped(about.join(' · '))]));
-  return message(slack`${hereIf(critical, options)}${finding.title}`, blocks);
+  return message(slack`${hereIf(critical, options)}${headline(finding, options)}`, blocks);
 }
 
 // ── Messages netwarden could not read ───────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@ import type { Digest } from '../../../shared/audits/digest';
 import { checkFinding } from '../../../shared/audits/findings';
 import { type AlarmNotice, notificationOf } from '../../../shared/events/alarm';
 import type { Finding } from '../../../shared/findings/finding';
+import type { SecurityGroupPolicy } from '../../../shared/policy/schema';
 import { escapeMrkdwn } from '../../../shared/slack/blocks';
 import { digestBlocks } from '../../../shared/slack/digest-blocks';
 import {
@@ -16,6 +17,7 @@ import {
   shortReason,
   unprocessableMessage,
 } from '../../../shared/slack/format';
+import { groupNamesOf } from '../../../shared/slack/routes';
 import { loadEvent } from '../../../simulated-account/load-event';
 import { messageId, snsAlarm, stormRecords } from '../../../simulated-account/notifications';
 import { allText, expectWithinBlockKitLimits } from '../../helpers/block-kit';
@@ -158,7 +160,7 @@ describe('finding layout', () => {
     const text = allText(message);
 
     expectWithinBlockKitLimits(message);
-    expect(text).toContain(':rotating_light: Guardrail breach on sg-0db00000000005432');
+    expect(text).toContain(':rotating_light: Guardrail breach on rds-postgres-sg (sg-0db…)');
     expect(text).toContain('*Who*\nalice@example.com in the console from 203.0.113.10');
     expect(text).toContain('*What happened*\nAuthorizeSecurityGroupIngress by alice@example.com');
     expect(text).toContain(
@@ -169,7 +171,9 @@ describe('finding layout', () => {
     );
     expect(text).toContain('ingress tcp 5432 from 0.0.0.0/0 (temp debug) (`sgr-000000000000a0001`)');
     expect(text).toContain('*Outcome*\nnetwarden acted');
-    expect(message.text).toBe(`<!here> ${breach.title}`);
+    expect(message.text).toBe(
+      '<!here> Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
+    );
   });
 
   it('in report mode says what netwarden would do, and that it did not', () => {
@@ -192,6 +196,62 @@ describe('finding layout', () => {
     );
     expectWithinBlockKitLimits(message);
     expect(allText(message)).toContain('… (truncated)');
+  });
+});
+
+describe('groups named as people know them (issue 17)', () => {
+  const breach = findingFrom('sns/finding-guardrail-breach.json');
+  const headerOf = (finding: Finding, with_ = options) => findingMessage(finding, with_).blocks[0];
+  const bare = { ...breach, resource: { type: 'security-group', id: 'sg-0db00000000005432' } };
+
+  it('names the group in the header and the notification text, its id shortened', () => {
+    expect(headerOf(breach)).toEqual({
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: ':rotating_light: Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
+        emoji: true,
+      },
+    });
+  });
+
+  it('shows the id alone, in full, when neither the finding nor the policy names the group', () => {
+    expect(headerOf(bare)).toMatchObject({
+      text: {
+        text: ':rotating_light: Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
+      },
+    });
+    expect(findingMessage(bare, options).text).toBe(`<!here> ${breach.title}`);
+  });
+
+  it('takes the name from the finding details, then from the policy (groupNames)', () => {
+    expect(headerOf({ ...bare, details: { groupName: 'from-details' } })).toMatchObject({
+      text: { text: expect.stringContaining('Guardrail breach on from-details (sg-0db…):') },
+    });
+    const named = { ...options, groupNames: { 'sg-0db00000000005432': 'rds-postgres' } };
+    expect(headerOf(bare, named)).toMatchObject({
+      text: { text: expect.stringContaining('Guardrail breach on rds-postgres (sg-0db…):') },
+    });
+  });
+
+  it('adds the group after a title that does not name it', () => {
+    expect(headerOf({ ...breach, title: 'Grant expired' })).toMatchObject({
+      text: { text: ':rotating_light: Grant expired · rds-postgres-sg (sg-0db…)' },
+    });
+  });
+
+  it('reads names from securityGroups entries that select exactly one group by id', () => {
+    const select = (s: Record<string, unknown>) => s as SecurityGroupPolicy['select'];
+    const section = (name: string, s: Record<string, unknown>) =>
+      ({ name, select: select(s), guardrailsOnly: false, forbid: [] }) as unknown as SecurityGroupPolicy;
+    expect(
+      groupNamesOf([
+        section('rds-postgres', { ids: ['sg-0db00000000005432'] }),
+        section('two', { ids: ['sg-0aa00000000000001', 'sg-0aa00000000000002'] }),
+        section('tagged', { ids: ['sg-0bb00000000000001'], tags: { team: 'x' } }),
+        section('everything', { all: true }),
+      ]),
+    ).toEqual({ 'sg-0db00000000005432': 'rds-postgres' });
   });
 });
 
