@@ -492,7 +492,8 @@ function noted(message: SlackMessage, note: SlackText, brand: string): SlackMess
 function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   const critical = finding.severity === 'critical';
   const digest = FINDING_LAYOUT[finding.kind] === 'digest' ? asDigest(finding.details?.digest) : undefined;
-  if (digest) return digestBlocks(digest, { here: critical });
+  if (digest)
+    return digestBlocks(digest, { here: critical, ...(options.mention ? { mention: options.mention } : {}) });
   const region = finding.region ?? options.defaultRegion;
   const url = finding.resource ? resourceConsoleUrl(finding.resource, region) : undefined;
   const resourceLabel = finding.resource
@@ -502,7 +503,13 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   const fields: SlackText[] = [];
   if (finding.actor) fields.push(field('Who', actorText(finding.actor)));
   if (resourceLabel) fields.push(field('Resource', url ? link(url, resourceLabel) : escaped(resourceLabel)));
-  fields.push(field('Outcome', escaped(OUTCOME[finding.outcome])));
+  // A finding that needed no remediation may still have written (a recovery clears netwarden's heal
+  // tags): the outcome must not say "no action" beside the write listed under what netwarden did.
+  const outcome =
+    finding.outcome === 'no-action' && finding.actions.length > 0
+      ? 'no remediation needed; netwarden made only the writes listed below'
+      : OUTCOME[finding.outcome];
+  fields.push(field('Outcome', escaped(outcome)));
   if (finding.account || finding.region) {
     // With an organization, the policy's name first: on-call knows `gateway-prod`, not its 12 digits.
     const account =

@@ -17,7 +17,7 @@ import {
   shortReason,
   unprocessableMessage,
 } from '../../../shared/slack/format';
-import { groupNamesOf } from '../../../shared/slack/routes';
+import { groupNamesOf, mentionText } from '../../../shared/slack/routes';
 import { loadEvent } from '../../../simulated-account/load-event';
 import { messageId, snsAlarm, stormRecords } from '../../../simulated-account/notifications';
 import { allText, expectWithinBlockKitLimits } from '../../helpers/block-kit';
@@ -255,6 +255,31 @@ describe('groups named as people know them (issue 17)', () => {
   });
 });
 
+describe('never "nothing" beside a write (issue 17)', () => {
+  const breach = findingFrom('sns/finding-guardrail-breach.json');
+  it('a heal recovery that deletes heal tags lists the write, and its outcome does not say "no action"', () => {
+    const recovered: Finding = {
+      ...breach,
+      kind: 'targets.recovered',
+      severity: 'info',
+      outcome: 'no-action',
+      title: 'gateway-tg-80 recovered: 2 of 2 targets healthy (i-0abc0000000000001)',
+      actions: ['ec2:DeleteTags i-0abc0000000000001 netwarden:heal-*'],
+    };
+    const text = allText(findingMessage(recovered, options));
+    expect(text).toContain('*What netwarden did*\n• `ec2:DeleteTags i-0abc0000000000001 netwarden:heal-*`');
+    expect(text).toContain('*Outcome*\nno remediation needed; netwarden made only the writes listed below');
+    expect(text).not.toContain('no action taken');
+    expect(text).not.toContain('*What netwarden did*\nnothing');
+    expect(findingMessage(recovered, options).color).toBe('#2eb67d');
+  });
+  it('a finding with no write says nothing was done', () => {
+    const text = allText(findingMessage({ ...breach, outcome: 'no-action', actions: [] }, options));
+    expect(text).toContain('*Outcome*\nno action taken');
+    expect(text).toContain('*What netwarden did*\nnothing');
+  });
+});
+
 describe('storms', () => {
   it('100 alarms in one batch make at most 5 messages, naming every alarm, each message valid', () => {
     const { records, names } = stormRecords(100);
@@ -407,6 +432,12 @@ describe('digest findings (daily-check, weekly-check)', () => {
 
     expectWithinBlockKitLimits(message);
     expect(message).toEqual({ ...digestBlocks(digest, { here: true }), color: '#e01e5a' });
+    // A route's mention replaces @here (app mode); `none` says nothing.
+    const routed = findingMessage(finding, { ...options, mention: mentionText(['S0DBTEAM001']) });
+    expect(routed.text).toBe(`<!subteam^S0DBTEAM001> ${digestBlocks(digest).text}`);
+    expect(findingMessage(finding, { ...options, mention: mentionText('none') }).text).toBe(
+      digestBlocks(digest).text,
+    );
     expect(message.text).toBe(`<!here> ${digestBlocks(digest).text}`);
     const text = allText(message);
     expect(text).toContain('TLS certificates');
