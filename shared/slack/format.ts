@@ -367,7 +367,7 @@ function summaryMessages(
       message(slack`${here}${noun} → ${state}${part}`, [
         header(slack`${STATE_EMOJI[state]} ${noun} → ${state}${part}`),
         section(
-          slack`${here}*${noun} changed to ${state}* between ${first} and ${last}. Alarms that changed more than once in this batch are shown once, with their last state.`,
+          slack`${here}*${noun} changed to ${state}* between ${timeText(first, options)} and ${timeText(last, options)}. Alarms that changed more than once in this batch are shown once, with their last state.`,
         ),
         ...chunk.map(section),
         context([escaped(places.join(' | '))]),
@@ -408,6 +408,16 @@ const OUTCOME: Record<Finding['outcome'], string> = {
   'no-action': 'no action taken',
   failed: 'netwarden tried and failed',
 };
+
+/**
+ * The why without its actor when the Who field says it: producers write `X by alice in the console from
+ * 203.0.113.10: …`, and on-call should read the actor once, not twice in three lines.
+ */
+function whyOnce(finding: Finding): string {
+  if (!finding.actor) return finding.why;
+  const said = ` by ${describeActor(finding.actor)}`;
+  return finding.why.includes(said) ? finding.why.replace(said, '') : finding.why;
+}
 
 function actorText(actor: NonNullable<Finding['actor']>): SlackText {
   return slack`${describeActor(actor)}${actor.arn && actor.arn !== actor.display ? slack`\n\`${actor.arn}\`` : ''}`;
@@ -525,7 +535,7 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
         ? slack`${SEVERITY_EMOJI[finding.severity]} ${finding.accountName}: ${headline(finding, options)}`
         : slack`${SEVERITY_EMOJI[finding.severity]} ${headline(finding, options)}`,
     ),
-    section(slack`${hereIf(critical, options)}*What happened*\n${finding.why}`),
+    section(slack`${hereIf(critical, options)}*What happened*\n${whyOnce(finding)}`),
     fieldsSection(fields),
   ];
   if (finding.rules && finding.rules.length > 0) {

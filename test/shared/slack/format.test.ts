@@ -162,7 +162,12 @@ describe('finding layout', () => {
     expectWithinBlockKitLimits(message);
     expect(text).toContain(':rotating_light: Guardrail breach on rds-postgres-sg (sg-0db…)');
     expect(text).toContain('*Who*\nalice@example.com in the console from 203.0.113.10');
-    expect(text).toContain('*What happened*\nAuthorizeSecurityGroupIngress by alice@example.com');
+    // The actor is said once, in Who: not again in What happened, the header or the context.
+    expect(text).toContain(
+      '*What happened*\nAuthorizeSecurityGroupIngress: opens 5432 to 0.0.0.0/0, forbidden by section gateway-db',
+    );
+    expect(text.split('alice@example.com').length - 1).toBe(2); // Who's display and its ARN
+
     expect(text).toContain(
       '<https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0db00000000005432|security-group rds-postgres-sg (sg-0db00000000005432)>',
     );
@@ -281,6 +286,15 @@ describe('never "nothing" beside a write (issue 17)', () => {
 });
 
 describe('storms', () => {
+  it("says a storm's first and last times in the policy's timezone", () => {
+    const { records } = stormRecords(10);
+    const posts = alarmPosts(sourced(records), { ...options, timezone: 'Asia/Seoul' });
+    const intro = JSON.stringify(posts[0]?.message.blocks[1]);
+    expect(intro).toMatch(
+      /between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+9 and \d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+9\./,
+    );
+  });
+
   it('100 alarms in one batch make at most 5 messages, naming every alarm, each message valid', () => {
     const { records, names } = stormRecords(100);
 
