@@ -7,12 +7,15 @@ import { lazySecureString, lazySlackThreads } from '../../shared/aws/lazy-secret
 import { loadPolicy } from '../../shared/policy/load';
 import type { SlackPolicy } from '../../shared/policy/slack';
 import type { SlackWebApi, StoryEnds, ThreadStore } from '../../shared/slack/app';
+import { groupNamesOf } from '../../shared/slack/routes';
 import { slackWebApi } from '../../shared/slack/web-api';
 
 export interface AppModeWiring {
   readonly slack: SlackPolicy;
   readonly api: SlackWebApi;
   readonly threads: ThreadStore & StoryEnds;
+  /** Security group names from the policy's securityGroups entries (routes.ts groupNamesOf). */
+  readonly groupNames: Readonly<Record<string, string>>;
 }
 
 export function wireAppMode(settings: {
@@ -25,7 +28,8 @@ export function wireAppMode(settings: {
   /** Milliseconds one Slack call may take: the invocation's remaining time less the reserve. */
   readonly budgetMs: () => number;
 }): AppModeWiring {
-  const slack = loadPolicy(settings.policyPath).slack;
+  const policy = loadPolicy(settings.policyPath);
+  const slack = policy.slack;
   if (!slack)
     throw new Error(
       `SLACK_MODE is app but ${settings.policyPath} has no slack section: add slack.routes (docs/slack-app.md)`,
@@ -42,5 +46,6 @@ export function wireAppMode(settings: {
       ...(settings.apiBaseUrl ? { baseUrl: settings.apiBaseUrl } : {}),
     }),
     threads: lazySlackThreads(settings.tableName, settings.now),
+    groupNames: groupNamesOf(policy.securityGroups),
   };
 }

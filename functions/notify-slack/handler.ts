@@ -59,7 +59,7 @@ const appMode = lazyFunction(async () => {
   return async (records: ReadonlyArray<NotificationRecord>, context: Context) =>
     notifySlackApp(records, {
       ...wiring,
-      format: { defaultRegion: config.AWS_REGION },
+      format: { defaultRegion: config.AWS_REGION, groupNames: wiring.groupNames },
       remainingMs: () => context.getRemainingTimeInMillis(),
       log,
     });

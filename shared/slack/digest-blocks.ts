@@ -65,9 +65,15 @@ function listBlocks(heading: SlackText, items: ReadonlyArray<string>, omitted: n
   return blocks;
 }
 
-/** The digest as a message; `here` puts netwarden's `@here` in front (a critical digest). */
-export function digestBlocks(digest: Digest, options: { here?: boolean } = {}): SlackMessage {
-  const fallback = slack`${options.here ? slack`${HERE} ` : ''}${summaryLine(digest)}`;
+/** The digest as a message; `here` puts the mention (`@here` unless a route chose another) in front (a critical digest). */
+export function digestBlocks(
+  digest: Digest,
+  options: { here?: boolean; mention?: SlackText } = {},
+): SlackMessage {
+  // A route's mention (app mode, the policy's slack routes) replaces netwarden's `@here`; `none` is empty.
+  const mention = options.mention ?? HERE;
+  const loud = options.here && textLength(mention) > 0;
+  const fallback = slack`${loud ? slack`${mention} ` : ''}${summaryLine(digest)}`;
   if (isClean(digest)) return message(fallback, [cutSection(slack`${EMOJI.ok} ${summaryLine(digest)}`)]);
 
   const notRun = digest.notRun ?? [];

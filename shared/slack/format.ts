@@ -41,6 +41,38 @@ export interface FormatOptions {
   readonly mention?: SlackText;
   /** Times are shown in this IANA zone (app mode: the policy's slack.timezone); ISO UTC otherwise. */
   readonly timezone?: string;
+  /**
+   * Security group names by id, from the policy in git (a securityGroups entry that selects one group by
+   * id is named after it): used when the finding itself brought no name.
+   */
+  readonly groupNames?: Readonly<Record<string, string>>;
+}
+
+/** `sg-0db…`: enough of an id to tell groups apart beside their name; the full id is in the Resource field. */
+export const shortId = (id: string): string => (id.length > 7 ? `${id.slice(0, 6)}…` : id);
+
+/**
+ * A security group as people know it, `rds-postgres-sg (sg-0db…)`: its name from the finding (the
+ * resource's name, or the group name its details carry), else from the policy; the id alone without one.
+ */
+export function groupLabel(finding: Finding, options: FormatOptions): string | undefined {
+  const resource = finding.resource;
+  if (resource?.type !== 'security-group' || !resource.id) return undefined;
+  const fromDetails = finding.details?.groupName;
+  const name =
+    resource.name ||
+    (typeof fromDetails === 'string' && fromDetails.length > 0 ? fromDetails : undefined) ||
+    options.groupNames?.[resource.id];
+  return name ? `${name} (${shortId(resource.id)})` : resource.id;
+}
+
+/** The title with its group as people know it: the id in the title named, or the group added after it. */
+export function headline(finding: Finding, options: FormatOptions): string {
+  const label = groupLabel(finding, options);
+  const id = finding.resource?.id;
+  if (!label || !id) return finding.title;
+  if (finding.title.includes(id)) return finding.title.replaceAll(id, label);
+  return `${finding.title} · ${label}`;
 }
 
 /** The mention in front of what must wake someone up, nothing otherwise. */
@@ -335,7 +367,7 @@ function summaryMessages(
       message(slack`${here}${noun} → ${state}${part}`, [
         header(slack`${STATE_EMOJI[state]} ${noun} → ${state}${part}`),
         section(
-          slack`${here}*${noun} changed to ${state}* between ${first} and ${last}. Alarms that changed more than once in this batch are shown once, with their last state.`,
+          slack`${here}*${noun} changed to ${state}* between ${timeText(first, options)} and ${timeText(last, options)}. Alarms that changed more than once in this batch are shown once, with their last state.`,
         ),
         ...chunk.map(section),
         context([escaped(places.join(' | '))]),
@@ -376,6 +408,16 @@ const OUTCOME: Record<Finding['outcome'], string> = {
   'no-action': 'no action taken',
   failed: 'netwarden tried and failed',
 };
+
+/**
+ * The why without its actor when the Who field says it: producers write `X by alice in the console from
+ * 203.0.113.10: …`, and on-call should read the actor once, not twice in three lines.
+ */
+function whyOnce(finding: Finding): string {
+  if (!finding.actor) return finding.why;
+  const said = ` by ${describeActor(finding.actor)}`;
+  return finding.why.includes(said) ? finding.why.replace(said, '') : finding.why;
+}
 
 function actorText(actor: NonNullable<Finding['actor']>): SlackText {
   return slack`${describeActor(actor)}${actor.arn && actor.arn !== actor.display ? slack`\n\`${actor.arn}\`` : ''}`;
@@ -460,7 +502,8 @@ function noted(message: SlackMessage, note: SlackText, brand: string): SlackMess
 function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   const critical = finding.severity === 'critical';
   const digest = FINDING_LAYOUT[finding.kind] === 'digest' ? asDigest(finding.details?.digest) : undefined;
-  if (digest) return digestBlocks(digest, { here: critical });
+  if (digest)
+    return digestBlocks(digest, { here: critical, ...(options.mention ? { mention: options.mention } : {}) });
   const region = finding.region ?? options.defaultRegion;
   const url = finding.resource ? resourceConsoleUrl(finding.resource, region) : undefined;
   const resourceLabel = finding.resource
@@ -470,7 +513,13 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   const fields: SlackText[] = [];
   if (finding.actor) fields.push(field('Who', actorText(finding.actor)));
   if (resourceLabel) fields.push(field('Resource', url ? link(url, resourceLabel) : escaped(resourceLabel)));
-  fields.push(field('Outcome', escaped(OUTCOME[finding.outcome])));
+  // A finding that needed no remediation may still have written (a recovery clears netwarden's heal
+  // tags): the outcome must not say "no action" beside the write listed under what netwarden did.
+  const outcome =
+    finding.outcome === 'no-action' && finding.actions.length > 0
+      ? 'no remediation needed; netwarden made only the writes listed below'
+      : OUTCOME[finding.outcome];
+  fields.push(field('Outcome', escaped(outcome)));
   if (finding.account || finding.region) {
     // With an organization, the policy's name first: on-call knows `gateway-prod`, not its 12 digits.
     const account =
@@ -483,10 +532,10 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
   const blocks: Block[] = [
     header(
       finding.accountName
-        ? slack`${SEVERITY_EMOJI[finding.severity]} ${finding.accountName}: ${finding.title}`
-        : slack`${SEVERITY_EMOJI[finding.severity]} ${finding.title}`,
+        ? slack`${SEVERITY_EMOJI[finding.severity]} ${finding.accountName}: ${headline(finding, options)}`
+        : slack`${SEVERITY_EMOJI[finding.severity]} ${headline(finding, options)}`,
     ),
-    section(slack`${hereIf(critical, options)}*What happened*\n${finding.why}`),
+    section(slack`${hereIf(critical, options)}*What happened*\n${whyOnce(finding)}`),
     fieldsSection(fields),
   ];
   if (finding.rules && finding.rules.length > 0) {
@@ -521,7 +570,7 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
     finding.eventId ? `event ${finding.eventId}` : undefined,
   ].filter((part): part is string => Boolean(part));
   blocks.push(context([escaped(about.join(' · '))]));
-  return message(slack`${hereIf(critical, options)}${finding.title}`, blocks);
+  return message(slack`${hereIf(critical, options)}${headline(finding, options)}`, blocks);
 }
 
 // ── Messages netwarden could not read ───────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@
  */
 import type { AlarmNotice } from '../events/alarm';
 import type { Finding } from '../findings/finding';
+import type { SecurityGroupPolicy } from '../policy/schema';
 import type { SlackPolicy, SlackRoute } from '../policy/slack';
 import { CHANNEL, HERE, joinText, mentionOf, type SlackText, slack } from './blocks';
 
@@ -64,4 +65,18 @@ export function mentionText(mention: SlackRoute['mention']): SlackText {
   if (mention === 'here') return HERE;
   if (mention === 'channel') return CHANNEL;
   return joinText(mention.map(mentionOf), ' ');
+}
+
+/**
+ * Group names from the policy: a securityGroups entry that selects exactly one group, by id and by
+ * nothing else, names that group (`rds-postgres-sg`). An entry selecting by tag or many ids names no one.
+ */
+export function groupNamesOf(sections: ReadonlyArray<SecurityGroupPolicy>): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const section of sections) {
+    const { ids, ...others } = section.select;
+    const only = ids?.length === 1 && Object.values(others).every((value) => value === undefined);
+    if (only && ids[0] && !(ids[0] in names)) names[ids[0]] = section.name;
+  }
+  return names;
 }

@@ -302,7 +302,7 @@ describe('notify-slack', () => {
     expect(result).toEqual({ batchItemFailures: [] });
     expect(slack.requests.map((request) => request.payload.text)).toEqual([
       '<!here> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
-      '<!here> Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
+      '<!here> Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
     ]);
     expect(inputsOf(calls, 'GetParameter')).toEqual([
       { Name: `/netwarden/${STAGE}/slack-webhook-url`, WithDecryption: true },

@@ -130,6 +130,30 @@ describe('routing (pure)', () => {
     expect(posts[1]?.story?.key).toBe('grant#sg-0db00000000005432#ingress tcp 5432 from 203.0.113.7/32');
   });
 
+  it("says the route's mention, not @here, and names the group from the policy (issue 17)", () => {
+    const critical: Finding = {
+      ...grant('grant.created'),
+      kind: 'sg.drift',
+      severity: 'critical',
+      resource: { type: 'security-group', id: 'sg-0db00000000005432' },
+    };
+    const other: Finding = { ...critical, resource: { type: 'security-group', id: 'sg-0aaaaaaaaaaaaaaaa' } };
+    const posts = planAppPosts(
+      [read({ type: 'finding', finding: critical }), read({ type: 'finding', finding: other })],
+      policy,
+      { defaultRegion: 'ap-northeast-2', groupNames: { 'sg-0db00000000005432': 'rds-postgres' } },
+    );
+    expect(posts[0]?.message.text).toBe(
+      '<!subteam^S0DBTEAM001> Temporary access granted on rds-postgres (sg-0db…)',
+    );
+    expect(posts[0]?.message.color).toBe('#e01e5a');
+    // The rest route says nothing: `mention: none`.
+    expect(posts[1]?.message.text).toBe(
+      'Temporary access granted on sg-0db00000000005432 · sg-0aaaaaaaaaaaaaaaa',
+    );
+    expect(JSON.stringify(posts)).not.toContain('<!here>');
+  });
+
   it('refuses a policy whose last route matches something, and a channel name instead of an id', () => {
     const result = SlackPolicy.safeParse({
       routes: [{ name: 'x', match: { kinds: ['sg.*'] }, channel: '#db-oncall' }],

@@ -58,9 +58,9 @@ describe('notify-slack handler', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(slack.requests.map((request) => request.payload.text)).toEqual([
       '<!here> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
-      '<!here> Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
+      '<!here> Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
       '<!here> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
-      '<!here> Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
+      '<!here> Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
     ]);
     // A colour per severity in webhook mode too: red for an ALARM and a critical finding, the blocks inside it.
     expect(
@@ -146,7 +146,7 @@ describe('notify-slack handler', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(slack.requests.map((request) => request.payload.text)).toEqual([
       `<!here> ALARM: ${shown} (OK → ALARM) in 111122223333 ap-northeast-2`,
-      `Temporary access granted on sg-0db00000000005432 for ${shown}`,
+      `Temporary access granted on rds-postgres-sg (sg-0db…) for ${shown}`,
     ]);
     for (const request of slack.requests) expect(unescapedPlaces(request.payload)).toEqual([]);
     const received = JSON.stringify(slack.requests.map((request) => request.payload));

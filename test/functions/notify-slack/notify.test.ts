@@ -64,7 +64,7 @@ describe('notifySlack', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(posted.map((message) => message.text)).toEqual([
       '<!here> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
-      '<!here> Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
+      '<!here> Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
     ]);
   });
 

@@ -3,6 +3,7 @@ import type { Digest } from '../../../shared/audits/digest';
 import { checkFinding } from '../../../shared/audits/findings';
 import { type AlarmNotice, notificationOf } from '../../../shared/events/alarm';
 import type { Finding } from '../../../shared/findings/finding';
+import type { SecurityGroupPolicy } from '../../../shared/policy/schema';
 import { escapeMrkdwn } from '../../../shared/slack/blocks';
 import { digestBlocks } from '../../../shared/slack/digest-blocks';
 import {
@@ -16,6 +17,7 @@ import {
   shortReason,
   unprocessableMessage,
 } from '../../../shared/slack/format';
+import { groupNamesOf, mentionText } from '../../../shared/slack/routes';
 import { loadEvent } from '../../../simulated-account/load-event';
 import { messageId, snsAlarm, stormRecords } from '../../../simulated-account/notifications';
 import { allText, expectWithinBlockKitLimits } from '../../helpers/block-kit';
@@ -158,9 +160,14 @@ describe('finding layout', () => {
     const text = allText(message);
 
     expectWithinBlockKitLimits(message);
-    expect(text).toContain(':rotating_light: Guardrail breach on sg-0db00000000005432');
+    expect(text).toContain(':rotating_light: Guardrail breach on rds-postgres-sg (sg-0db…)');
     expect(text).toContain('*Who*\nalice@example.com in the console from 203.0.113.10');
-    expect(text).toContain('*What happened*\nAuthorizeSecurityGroupIngress by alice@example.com');
+    // The actor is said once, in Who: not again in What happened, the header or the context.
+    expect(text).toContain(
+      '*What happened*\nAuthorizeSecurityGroupIngress: opens 5432 to 0.0.0.0/0, forbidden by section gateway-db',
+    );
+    expect(text.split('alice@example.com').length - 1).toBe(2); // Who's display and its ARN
+
     expect(text).toContain(
       '<https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0db00000000005432|security-group rds-postgres-sg (sg-0db00000000005432)>',
     );
@@ -169,7 +176,9 @@ describe('finding layout', () => {
     );
     expect(text).toContain('ingress tcp 5432 from 0.0.0.0/0 (temp debug) (`sgr-000000000000a0001`)');
     expect(text).toContain('*Outcome*\nnetwarden acted');
-    expect(message.text).toBe(`<!here> ${breach.title}`);
+    expect(message.text).toBe(
+      '<!here> Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
+    );
   });
 
   it('in report mode says what netwarden would do, and that it did not', () => {
@@ -195,7 +204,97 @@ describe('finding layout', () => {
   });
 });
 
+describe('groups named as people know them (issue 17)', () => {
+  const breach = findingFrom('sns/finding-guardrail-breach.json');
+  const headerOf = (finding: Finding, with_ = options) => findingMessage(finding, with_).blocks[0];
+  const bare = { ...breach, resource: { type: 'security-group', id: 'sg-0db00000000005432' } };
+
+  it('names the group in the header and the notification text, its id shortened', () => {
+    expect(headerOf(breach)).toEqual({
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: ':rotating_light: Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
+        emoji: true,
+      },
+    });
+  });
+
+  it('shows the id alone, in full, when neither the finding nor the policy names the group', () => {
+    expect(headerOf(bare)).toMatchObject({
+      text: {
+        text: ':rotating_light: Guardrail breach on sg-0db00000000005432: ingress tcp 5432 from 0.0.0.0/0 revoked',
+      },
+    });
+    expect(findingMessage(bare, options).text).toBe(`<!here> ${breach.title}`);
+  });
+
+  it('takes the name from the finding details, then from the policy (groupNames)', () => {
+    expect(headerOf({ ...bare, details: { groupName: 'from-details' } })).toMatchObject({
+      text: { text: expect.stringContaining('Guardrail breach on from-details (sg-0db…):') },
+    });
+    const named = { ...options, groupNames: { 'sg-0db00000000005432': 'rds-postgres' } };
+    expect(headerOf(bare, named)).toMatchObject({
+      text: { text: expect.stringContaining('Guardrail breach on rds-postgres (sg-0db…):') },
+    });
+  });
+
+  it('adds the group after a title that does not name it', () => {
+    expect(headerOf({ ...breach, title: 'Grant expired' })).toMatchObject({
+      text: { text: ':rotating_light: Grant expired · rds-postgres-sg (sg-0db…)' },
+    });
+  });
+
+  it('reads names from securityGroups entries that select exactly one group by id', () => {
+    const select = (s: Record<string, unknown>) => s as SecurityGroupPolicy['select'];
+    const section = (name: string, s: Record<string, unknown>) =>
+      ({ name, select: select(s), guardrailsOnly: false, forbid: [] }) as unknown as SecurityGroupPolicy;
+    expect(
+      groupNamesOf([
+        section('rds-postgres', { ids: ['sg-0db00000000005432'] }),
+        section('two', { ids: ['sg-0aa00000000000001', 'sg-0aa00000000000002'] }),
+        section('tagged', { ids: ['sg-0bb00000000000001'], tags: { team: 'x' } }),
+        section('everything', { all: true }),
+      ]),
+    ).toEqual({ 'sg-0db00000000005432': 'rds-postgres' });
+  });
+});
+
+describe('never "nothing" beside a write (issue 17)', () => {
+  const breach = findingFrom('sns/finding-guardrail-breach.json');
+  it('a heal recovery that deletes heal tags lists the write, and its outcome does not say "no action"', () => {
+    const recovered: Finding = {
+      ...breach,
+      kind: 'targets.recovered',
+      severity: 'info',
+      outcome: 'no-action',
+      title: 'gateway-tg-80 recovered: 2 of 2 targets healthy (i-0abc0000000000001)',
+      actions: ['ec2:DeleteTags i-0abc0000000000001 netwarden:heal-*'],
+    };
+    const text = allText(findingMessage(recovered, options));
+    expect(text).toContain('*What netwarden did*\n• `ec2:DeleteTags i-0abc0000000000001 netwarden:heal-*`');
+    expect(text).toContain('*Outcome*\nno remediation needed; netwarden made only the writes listed below');
+    expect(text).not.toContain('no action taken');
+    expect(text).not.toContain('*What netwarden did*\nnothing');
+    expect(findingMessage(recovered, options).color).toBe('#2eb67d');
+  });
+  it('a finding with no write says nothing was done', () => {
+    const text = allText(findingMessage({ ...breach, outcome: 'no-action', actions: [] }, options));
+    expect(text).toContain('*Outcome*\nno action taken');
+    expect(text).toContain('*What netwarden did*\nnothing');
+  });
+});
+
 describe('storms', () => {
+  it("says a storm's first and last times in the policy's timezone", () => {
+    const { records } = stormRecords(10);
+    const posts = alarmPosts(sourced(records), { ...options, timezone: 'Asia/Seoul' });
+    const intro = JSON.stringify(posts[0]?.message.blocks[1]);
+    expect(intro).toMatch(
+      /between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+9 and \d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+9\./,
+    );
+  });
+
   it('100 alarms in one batch make at most 5 messages, naming every alarm, each message valid', () => {
     const { records, names } = stormRecords(100);
 
@@ -347,6 +446,12 @@ describe('digest findings (daily-check, weekly-check)', () => {
 
     expectWithinBlockKitLimits(message);
     expect(message).toEqual({ ...digestBlocks(digest, { here: true }), color: '#e01e5a' });
+    // A route's mention replaces @here (app mode); `none` says nothing.
+    const routed = findingMessage(finding, { ...options, mention: mentionText(['S0DBTEAM001']) });
+    expect(routed.text).toBe(`<!subteam^S0DBTEAM001> ${digestBlocks(digest).text}`);
+    expect(findingMessage(finding, { ...options, mention: mentionText('none') }).text).toBe(
+      digestBlocks(digest).text,
+    );
     expect(message.text).toBe(`<!here> ${digestBlocks(digest).text}`);
     const text = allText(message);
     expect(text).toContain('TLS certificates');

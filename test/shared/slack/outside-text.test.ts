@@ -62,13 +62,13 @@ describe('findings', () => {
 
     expectSafe(message);
     expect(message.text).toBe(
-      `<!here> Temporary access granted on sg-0db00000000005432: tcp 5432 from 10.0.0.0/8 for ${shown('owner')}`,
+      `<!here> Temporary access granted on rds-postgres-sg (sg-0db…): tcp 5432 from 10.0.0.0/8 for ${shown('owner')}`,
     );
     expect(placesOf(message, shown('owner'))).toEqual(['$.text', '$.blocks[1].text.text']);
     // The header keeps 150 characters: the owner starts there, escaped, and the cut is marked.
     const header = message.blocks[0];
     expect(header?.type === 'header' && header.text.text).toMatch(
-      /^:rotating_light: Temporary access granted on sg-0db00000000005432: tcp 5432 from 10\.0\.0\.0\/8 for &lt;!channel&gt; &lt;https:\/\/evil\.example… \(truncated\)$/,
+      /^:rotating_light: Temporary access granted on rds-postgres-sg \(sg-0db…\): tcp 5432 from 10\.0\.0\.0\/8 for &lt;!channel&gt; &lt;https:\/\/evil\.ex… \(truncated\)$/,
     );
     const what = message.blocks[1];
     expect(what?.type === 'section' && what.text?.text).toBe(
