@@ -32,6 +32,13 @@ function findingFrom(sample: string): Finding {
   if (notification.type !== 'finding') throw new Error('not a finding');
   return notification.finding;
 }
+/** A finding as notify-slack reads it off the queue: through the Finding schema, so no field is lost on the way. */
+function notificationOfFinding(finding: Finding): Finding {
+  const envelope = loadEvent<Record<string, unknown>>('sns/finding-guardrail-breach.json');
+  const notification = notificationOf(JSON.stringify({ ...envelope, Message: JSON.stringify(finding) }));
+  if (notification.type !== 'finding') throw new Error(`not a finding: ${JSON.stringify(notification)}`);
+  return notification.finding;
+}
 const sourced = (records: ReturnType<typeof stormRecords>['records']): Sourced<AlarmNotice>[] =>
   records.map((record) => ({ id: record.messageId, item: alarmFrom(JSON.parse(record.body)) }));
 
@@ -170,6 +177,17 @@ describe('finding layout', () => {
     expect(text).toContain('ingress tcp 5432 from 0.0.0.0/0 (temp debug) (`sgr-000000000000a0001`)');
     expect(text).toContain('*Outcome*\nnetwarden acted');
     expect(message.text).toBe(`<!here> ${breach.title}`);
+  });
+
+  it('names the account of an organisation by its policy name, in the header and beside its id', () => {
+    const message = findingMessage(
+      notificationOfFinding({ ...breach, account: '222233334444', accountName: 'gateway-prod' }),
+      options,
+    );
+    const text = allText(message);
+
+    expect(text).toContain(':rotating_light: gateway-prod: Guardrail breach on sg-0db00000000005432');
+    expect(text).toContain('*Account / region*\ngateway-prod (222233334444) · ap-northeast-2');
   });
 
   it('in report mode says what netwarden would do, and that it did not', () => {
