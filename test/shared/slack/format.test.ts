@@ -34,6 +34,13 @@ function findingFrom(sample: string): Finding {
   if (notification.type !== 'finding') throw new Error('not a finding');
   return notification.finding;
 }
+/** A finding as notify-slack reads it off the queue: through the Finding schema, so no field is lost on the way. */
+function notificationOfFinding(finding: Finding): Finding {
+  const envelope = loadEvent<Record<string, unknown>>('sns/finding-guardrail-breach.json');
+  const notification = notificationOf(JSON.stringify({ ...envelope, Message: JSON.stringify(finding) }));
+  if (notification.type !== 'finding') throw new Error(`not a finding: ${JSON.stringify(notification)}`);
+  return notification.finding;
+}
 const sourced = (records: ReturnType<typeof stormRecords>['records']): Sourced<AlarmNotice>[] =>
   records.map((record) => ({ id: record.messageId, item: alarmFrom(JSON.parse(record.body)) }));
 
@@ -179,6 +186,17 @@ describe('finding layout', () => {
     expect(message.text).toBe(
       '<!here> Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
     );
+  });
+
+  it('names the account of an organisation by its policy name, in the header and beside its id', () => {
+    const message = findingMessage(
+      notificationOfFinding({ ...breach, account: '222233334444', accountName: 'gateway-prod' }),
+      options,
+    );
+    const text = allText(message);
+
+    expect(text).toContain(':rotating_light: gateway-prod: Guardrail breach on sg-0db00000000005432');
+    expect(text).toContain('*Account / region*\ngateway-prod (222233334444) · ap-northeast-2');
   });
 
   it('in report mode says what netwarden would do, and that it did not', () => {
