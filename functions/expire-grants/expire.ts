@@ -14,7 +14,6 @@
  * EC2 nor to the table.
  */
 
-import { authorizeRulesCall, revokeRulesCall } from '../../shared/aws/calls';
 import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
 import { errorMessage } from '../../shared/errors';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
@@ -27,7 +26,7 @@ import { isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { type Rule, sameAccess, summarise } from '../../shared/rules/rule';
-import { newFindingId, UNGATED, type WriteGate } from '../../shared/safety/gate';
+import { newFindingId, revokeMade, UNGATED, type WriteGate } from '../../shared/safety/gate';
 
 export interface ExpireDeps {
   readonly store: Pick<GrantStore, 'expiringBy' | 'close' | 'markWarned'>;
@@ -256,17 +255,7 @@ async function expire(
         const result = await deps.sg.revokeRules(groupId, access.direction, [ruleId]);
         return {
           value: result,
-          made:
-            result.revoked.length > 0
-              ? [
-                  {
-                    action: 'expire' as const,
-                    resource: groupId,
-                    call: revokeRulesCall(groupId, access.direction, result.revoked),
-                    inverse: authorizeRulesCall(groupId, access.direction, [access]),
-                  },
-                ]
-              : [],
+          made: revokeMade('expire', groupId, access.direction, result.revoked, [access]),
           finding: {
             kind: 'grant.expired' as const,
             title: `Grant ${ruleId} on ${groupId} expired: ${summarise(access)} revoked`,

@@ -11,12 +11,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import {
-  authorizeRulesCall,
-  createTagsCall,
-  revokeAuthorizedCall,
-  revokeRulesCall,
-} from '../../shared/aws/calls';
+import { authorizeRulesCall, createTagsCall, revokeAuthorizedCall } from '../../shared/aws/calls';
 import { awsErrorCode, errorMessage, isGone } from '../../shared/errors';
 import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
@@ -27,7 +22,13 @@ import { grantLabel, isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
-import { newFindingId, UNGATED, type WriteGate, type WriteRequest } from '../../shared/safety/gate';
+import {
+  newFindingId,
+  revokeMade,
+  UNGATED,
+  type WriteGate,
+  type WriteRequest,
+} from '../../shared/safety/gate';
 import type { KillSwitch } from '../../shared/safety/kill-switch';
 
 export interface GrantAccessDeps {
@@ -258,17 +259,7 @@ async function undoUnrecordedRule(
         const result = await deps.sg.revokeRules(groupId, access.direction, [ruleId]);
         return {
           value: result,
-          made:
-            result.revoked.length > 0
-              ? [
-                  {
-                    action: 'revoke' as const,
-                    resource: groupId,
-                    call: revokeRulesCall(groupId, access.direction, result.revoked),
-                    inverse: authorizeRulesCall(groupId, access.direction, [access]),
-                  },
-                ]
-              : [],
+          made: revokeMade('revoke', groupId, access.direction, result.revoked, [access]),
           finding: {
             kind: 'grant.rejected' as const,
             title: `Grant request rejected on ${groupId}: the record changed, rule ${ruleId} revoked`,

@@ -4,7 +4,6 @@
  * Terraform or baseline rule, whatever tags someone put on it.
  */
 
-import { authorizeRulesCall, revokeRulesCall } from '../../shared/aws/calls';
 import { presentRulesByIds } from '../../shared/aws/ec2/rules-by-id';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
@@ -14,7 +13,7 @@ import { isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
 import type { Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
-import { newFindingId, UNGATED, type WriteGate } from '../../shared/safety/gate';
+import { newFindingId, revokeMade, UNGATED, type WriteGate } from '../../shared/safety/gate';
 import { anyOrigin, type GrantOrigin, grantWrite } from './grant';
 
 export interface ManageDeps {
@@ -115,17 +114,7 @@ export async function revokeGrant(
             const result = await deps.sg.revokeRules(groupId, access.direction, [ruleId]);
             return {
               value: result,
-              made:
-                result.revoked.length > 0
-                  ? [
-                      {
-                        action: 'revoke' as const,
-                        resource: groupId,
-                        call: revokeRulesCall(groupId, access.direction, result.revoked),
-                        inverse: authorizeRulesCall(groupId, access.direction, [current]),
-                      },
-                    ]
-                  : [],
+              made: revokeMade('revoke', groupId, access.direction, result.revoked, [current]),
               finding: { kind: 'grant.revoked' as const, title: `Grant ${ruleId} on ${groupId} ${why}` },
             };
           },

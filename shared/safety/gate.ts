@@ -13,7 +13,9 @@
  * either (the budget counts what was changed, not what was judged; see docs/operations.md).
  */
 import { randomUUID } from 'node:crypto';
+import { authorizeRulesCall, revokeRulesCall } from '../aws/calls';
 import type { FindingKind, Publish } from '../findings/finding';
+import type { Direction, Rule } from '../rules/rule';
 import {
   type BudgetCounter,
   type BudgetLimits,
@@ -32,6 +34,28 @@ export interface Made {
   readonly resource: string;
   readonly call: AwsCall;
   readonly inverse: JournalEntry['inverse'];
+}
+
+/**
+ * What revoking rules made, for the journal: nothing when none of them was there any more, else the
+ * revoke, reversed by authorizing `restores` again (the access the revoked rule gave).
+ */
+export function revokeMade(
+  action: Extract<JournalAction, 'revoke' | 'expire'>,
+  groupId: string,
+  direction: Direction,
+  revoked: ReadonlyArray<string>,
+  restores: ReadonlyArray<Rule>,
+): Made[] {
+  if (revoked.length === 0) return [];
+  return [
+    {
+      action,
+      resource: groupId,
+      call: revokeRulesCall(groupId, direction, revoked),
+      inverse: authorizeRulesCall(groupId, direction, restores),
+    },
+  ];
 }
 
 /** What a write did: its result for the caller, the calls made (none when all was already done), the finding. */

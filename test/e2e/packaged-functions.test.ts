@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { grantStore } from '../../shared/aws/state-table/grants';
 import type { Finding } from '../../shared/findings/finding';
 import { accessKey } from '../../shared/grants/record';
+import { sign } from '../../shared/slack/signature';
 import type { CallRecord } from '../../simulated-account/account';
 import { serveSimulation } from '../../simulated-account/endpoint';
 import {
@@ -45,6 +46,7 @@ const TESTED = [
   'healTargets',
   'notifySlack',
   'revertSgDrift',
+  'slackInteract',
   'weeklyCheck',
 ] as const;
 type FunctionKey = (typeof TESTED)[number];
@@ -332,6 +334,49 @@ describe('notify-slack', () => {
     expect(failure?.error?.stack).toMatch(/\(shared\/aws\/ssm\.ts:\d+:\d+\)/);
     expect(failure?.error?.stack).not.toMatch(/handler\.chunk-\w+\.js/);
     expect(slack.requests).toEqual([]);
+  });
+});
+
+describe('slack-interact', () => {
+  const SECRET = 'e2e-signing-secret-0123456789abcdef';
+  /** A slash command as Slack posts it to the Function URL (auth NONE), signed with `secret`. */
+  function slashCommand(secret: string) {
+    const body = 'command=%2Fnetwarden&text=grant&user_id=U012ABCDEF&team_id=T0001';
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    return {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': timestamp,
+        'x-slack-signature': sign(secret, timestamp, body),
+      },
+      requestContext: { accountId: ACCOUNT_ID, http: { method: 'POST', path: '/' } },
+      body,
+      isBase64Encoded: false,
+    };
+  }
+
+  it('answers a request Slack signed, with the signing secret its SSM parameter names, and nothing else', async () => {
+    sim.ssm.put(`/netwarden/${STAGE}/slack-signing-secret`, SECRET, 'SecureString');
+
+    const signed = await invoke('slackInteract', slashCommand(SECRET));
+    const forged = await invoke('slackInteract', slashCommand('not-the-signing-secret'));
+
+    expect(signed.result).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse((signed.result as { body: string }).body)).toMatchObject({
+      response_type: 'ephemeral',
+    });
+    expect(forged.result).toMatchObject({ statusCode: 401 });
+    for (const run of [signed, forged]) {
+      expect(inputsOf(run.calls, 'GetParameter')).toEqual([
+        { Name: `/netwarden/${STAGE}/slack-signing-secret`, WithDecryption: true },
+      ]);
+      expect(run.writes).toEqual([]);
+      // The signing secret is a secret: not in the function's logs.
+      expect(run.logs).not.toContain(SECRET);
+    }
   });
 });
 

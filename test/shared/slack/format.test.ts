@@ -195,7 +195,7 @@ describe('finding layout', () => {
     );
     const text = allText(message);
 
-    expect(text).toContain(':rotating_light: gateway-prod: Guardrail breach on sg-0db00000000005432');
+    expect(text).toContain(':rotating_light: gateway-prod: Guardrail breach on rds-postgres-sg (sg-0db…)');
     expect(text).toContain('*Account / region*\ngateway-prod (222233334444) · ap-northeast-2');
   });
 
