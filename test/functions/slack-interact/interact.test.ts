@@ -12,12 +12,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { notifySlackApp } from '../../../functions/notify-slack/app-mode';
 import { ec2Client } from '../../../shared/aws/clients';
 import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
-import { stateTableJournal } from '../../../shared/aws/state-table/journal';
+import { journalReader, stateTableJournal } from '../../../shared/aws/state-table/journal';
 import { slackThreadStore } from '../../../shared/aws/state-table/slack-threads';
 import type { Finding } from '../../../shared/findings/finding';
 import { accessKey } from '../../../shared/grants/record';
 import { SlackPolicy } from '../../../shared/policy/slack';
 import type { Rule } from '../../../shared/rules/rule';
+import type { JournalEntry } from '../../../shared/safety/journal';
 import { sign } from '../../../shared/slack/signature';
 import { slackWebApi } from '../../../shared/slack/web-api';
 import { GROUPS } from '../../../simulated-account/index';
@@ -115,6 +116,13 @@ const call = (event: unknown) => handler(event, lambdaContext('slack-interact'))
 const items = async () =>
   (await table.current.client.send(new ScanCommand({ TableName: table.current.tableName }))).Items ?? [];
 const ec2Calls = (mark: number) => callsSince(sim.current, mark).all.filter((c) => c.service === 'EC2');
+/** What netwarden journaled under `eventId` (a press's id: its pressKey), its own entries only. */
+const journaled = async (eventId: string): Promise<JournalEntry[]> =>
+  (await journalReader(table.current.client, table.current.tableName).byEvent(eventId)).map(
+    (record) => record.entry,
+  );
+/** A press's id, as the state table claims it (shared/slack/interaction.ts pressKey). */
+const pressId = (ts: string, action: string, reference: string) => `${CHANNEL}#${ts}#${action}#${reference}`;
 const ssmReads = (mark: number) => callsSince(sim.current, mark).all.filter((c) => c.service === 'SSM');
 
 /** netwarden's revert of a hand-made rule, as revert-sg-drift journals it; returns its event id and rule. */
@@ -238,6 +246,33 @@ describe('Undo on a revert', () => {
       ['grant.created', `slack:alice (${ALICE})`],
       ['slack.pressed', `alice (Slack ${ALICE})`],
     ]);
+
+    // Through the write gate: charged to the budget like any new grant, and journaled under the press
+    // with the exact Authorize made and the revoke by rule id that reverses it.
+    const [granted] = findingsOf(sim.current);
+    const press = pressId(first?.ts ?? '', 'undo', eventId);
+    expect(granted?.id).toMatch(new RegExp(`^${press.replace(/[.]/g, '\\.')}/`));
+    const [entry, ...more] = await journaled(press);
+    expect(more).toEqual([]);
+    expect(entry).toEqual({
+      id: expect.any(String),
+      at: expect.any(String),
+      account: '111122223333',
+      region: process.env.AWS_REGION,
+      function: 'slack-interact',
+      action: 'grant',
+      resource: DB,
+      cause: `slack:alice (${ALICE})`,
+      eventId: press,
+      finding: { kind: 'grant.created', title: granted?.title, id: granted?.id },
+      call: { service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', input: writes[0]?.input },
+      inverse: {
+        service: 'ec2',
+        operation: 'RevokeSecurityGroupIngress',
+        input: { GroupId: DB, SecurityGroupRuleIds: [record?.ruleId] },
+      },
+    });
+    expect((await items()).filter((item) => item.pk?.S?.startsWith('budget#'))).toHaveLength(1);
     expect(slack.ephemerals).toEqual([
       expect.objectContaining({
         user: ALICE,
@@ -341,8 +376,9 @@ describe('Extend 1h and Revoke now on a grant', () => {
   it('revokes a live grant now, by its recorded rule id', async () => {
     const ruleId = await liveGrant('203.0.113.11/32', HOUR);
     const mark = sim.current.account.calls.length;
+    const ts = nextTs();
 
-    await call(slackEvent(payload(BOB, 'revoke', ruleId)));
+    await call(slackEvent(payload(BOB, 'revoke', ruleId, ts)));
 
     expect(
       ec2Calls(mark)
@@ -353,6 +389,23 @@ describe('Extend 1h and Revoke now on a grant', () => {
       status: 'closed',
     });
     expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.revoked', 'slack.pressed']);
+    // Only narrows access: not charged to the budget, journaled with the Authorize that would re-open it.
+    expect((await items()).filter((item) => item.pk?.S?.startsWith('budget#'))).toEqual([]);
+    const [revoked] = findingsOf(sim.current);
+    expect(await journaled(pressId(ts, 'revoke', ruleId))).toMatchObject([
+      {
+        function: 'slack-interact',
+        action: 'revoke',
+        cause: `slack:bob (${BOB})`,
+        eventId: pressId(ts, 'revoke', ruleId),
+        finding: { kind: 'grant.revoked', id: revoked?.id },
+        call: {
+          operation: 'RevokeSecurityGroupIngress',
+          input: { GroupId: DB, SecurityGroupRuleIds: [ruleId] },
+        },
+        inverse: { operation: 'AuthorizeSecurityGroupIngress', input: { GroupId: DB } },
+      },
+    ]);
   });
 
   it('refuses a rule id that is no recorded grant, touching nothing', async () => {
