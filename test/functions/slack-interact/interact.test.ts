@@ -7,7 +7,7 @@
  * state-table item, no Slack call, and without valid headers not even the secret is read.
  */
 import { randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { notifySlackApp } from '../../../functions/notify-slack/app-mode';
 import { ec2Client } from '../../../shared/aws/clients';
@@ -18,6 +18,7 @@ import type { Finding } from '../../../shared/findings/finding';
 import { accessKey } from '../../../shared/grants/record';
 import { SlackPolicy } from '../../../shared/policy/slack';
 import type { Rule } from '../../../shared/rules/rule';
+import { windowOf } from '../../../shared/safety/budget';
 import type { JournalEntry } from '../../../shared/safety/journal';
 import { sign } from '../../../shared/slack/signature';
 import { slackWebApi } from '../../../shared/slack/web-api';
@@ -285,6 +286,39 @@ describe('Undo on a revert', () => {
     expect(thread.map((reply) => reply.text)).toEqual([
       expect.stringContaining(`Undo pressed in Slack by alice (Slack ${ALICE})`),
     ]);
+  });
+
+  it('is held back, like any new grant, once the blast-radius budget is used up: no Authorize, no record', async () => {
+    const { eventId } = await reverted('10.78.0.0/16');
+    // The account's budget used up (perAccount 20, netwarden.policy.yml) in this window and the next,
+    // so the press lands in a spent window however long the test takes.
+    const now = new Date();
+    for (const at of [now, new Date(now.getTime() + 600_000)])
+      await table.current.client.send(
+        new PutItemCommand({
+          TableName: table.current.tableName,
+          Item: {
+            pk: { S: 'budget#111122223333' },
+            sk: { S: windowOf(at, 600_000).start.toISOString() },
+            total: { N: '20' },
+          },
+        }),
+      );
+    const kept = async () =>
+      (await items()).filter((item) => /^(grant|slack-press|journal)#/.test(item.pk?.S ?? ''));
+    const before = await kept();
+    const mark = sim.current.account.calls.length;
+
+    await call(slackEvent(payload(ALICE, 'undo', eventId)));
+
+    expect(ec2Calls(mark).filter((c) => c.write)).toEqual([]);
+    // The pending grant record is discarded, the press released, nothing journaled.
+    expect(await kept()).toEqual(before);
+    const refused = findingsOf(sim.current).find((f) => f.kind === 'slack.refused');
+    expect(refused?.why).toMatch(
+      /^Held back: the blast-radius budget \(.+\) is used up, so this is report mode until .+\. Nothing was changed\. tcp 5432 from 10\.78\.0\.0\/16 on sg-\w+ was not re-opened; retry after .+$/,
+    );
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['safety.budget-exhausted', 'slack.refused']);
   });
 
   it('is refused for a guardrail breach, naming the guardrail, with no EC2 write and no press kept', async () => {
