@@ -383,12 +383,37 @@ describe('Extend 1h and Revoke now on a grant', () => {
     const ruleId = await liveGrant('203.0.113.9/32', 2 * HOUR);
     const before = await table.current.store.get(DB, accessKey(grantedAccess(DB, '203.0.113.9/32')));
 
-    await call(slackEvent(payload(BOB, 'extend', ruleId)));
+    const ts = nextTs();
+    await call(slackEvent(payload(BOB, 'extend', ruleId, ts)));
 
     const after = await table.current.store.get(DB, accessKey(grantedAccess(DB, '203.0.113.9/32')));
     expect((after?.expiresAt.getTime() ?? 0) - (before?.expiresAt.getTime() ?? 0)).toBe(HOUR);
     expect(after).toMatchObject({ extendedBy: `slack:bob (${BOB})`, owner: before?.owner });
     expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.extended', 'slack.pressed']);
+    // The label changes no access: not charged, journaled with the label it replaced as its inverse.
+    expect((await items()).filter((item) => item.pk?.S?.startsWith('budget#'))).toEqual([]);
+    const [extended] = findingsOf(sim.current);
+    const expiresTag = (at: Date | undefined) => ({
+      Key: 'netwarden:grant-expires-at',
+      Value: `${at?.toISOString().slice(0, 19)}Z`,
+    });
+    expect(await journaled(pressId(ts, 'extend', ruleId))).toMatchObject([
+      {
+        function: 'slack-interact',
+        action: 'tag',
+        resource: DB,
+        cause: `slack:bob (${BOB})`,
+        finding: { kind: 'grant.extended', id: extended?.id },
+        call: {
+          operation: 'CreateTags',
+          input: { Resources: [ruleId], Tags: expect.arrayContaining([expiresTag(after?.expiresAt)]) },
+        },
+        inverse: {
+          operation: 'CreateTags',
+          input: { Resources: [ruleId], Tags: expect.arrayContaining([expiresTag(before?.expiresAt)]) },
+        },
+      },
+    ]);
   });
 
   it('refuses an extension past grants.maxTtl, leaving the grant as it was', async () => {
