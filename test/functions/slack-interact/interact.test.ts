@@ -9,9 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../cli/main';
+import { useUndoDeps } from '../../../cli/undo';
 import { notifySlackApp } from '../../../functions/notify-slack/app-mode';
-import { ec2Client } from '../../../shared/aws/clients';
+import { ec2Client, elbv2Client } from '../../../shared/aws/clients';
 import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
+import { elbv2LoadBalancing } from '../../../shared/aws/elbv2';
 import { journalReader, stateTableJournal } from '../../../shared/aws/state-table/journal';
 import { slackThreadStore } from '../../../shared/aws/state-table/slack-threads';
 import type { Finding } from '../../../shared/findings/finding';
@@ -274,6 +277,33 @@ describe('Undo on a revert', () => {
       },
     });
     expect((await items()).filter((item) => item.pk?.S?.startsWith('budget#'))).toHaveLength(1);
+
+    // `netwarden undo <finding id>` carries out the journaled inverse: the grant's rule is revoked.
+    const { client, tableName } = table.current;
+    useUndoDeps({
+      reader: journalReader(client, tableName),
+      sg: ec2SecurityGroups(ec2Client()),
+      lb: elbv2LoadBalancing(elbv2Client()),
+      now: sim.current.account.clock.now,
+      region: process.env.AWS_REGION ?? '',
+      policyPath: 'netwarden.policy.yml',
+    });
+    try {
+      const out: string[] = [];
+      const io = { out: (line: string) => out.push(line), err: (line: string) => out.push(line) };
+      const undoMark = sim.current.account.calls.length;
+      expect([await main(['undo', granted?.id ?? '', '--stage', 'prod', '--yes'], io), out]).toEqual([
+        0,
+        expect.anything(),
+      ]);
+      expect(
+        ec2Calls(undoMark)
+          .filter((c) => c.write)
+          .map((c) => [c.command, c.input]),
+      ).toEqual([['RevokeSecurityGroupIngress', { GroupId: DB, SecurityGroupRuleIds: [record?.ruleId] }]]);
+    } finally {
+      useUndoDeps(undefined);
+    }
     expect(slack.ephemerals).toEqual([
       expect.objectContaining({
         user: ALICE,
