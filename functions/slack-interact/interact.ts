@@ -21,7 +21,6 @@
  * `slack:<person> (<Slack user id>)` as the signature and the policy's people verified them.
  */
 import { authorizeRulesCall, createTagsCall, revokeRulesCall } from '../../shared/aws/calls';
-
 import type { Secret } from '../../shared/aws/ssm';
 import { errorMessage } from '../../shared/errors';
 import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
