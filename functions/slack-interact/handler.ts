@@ -22,7 +22,7 @@ const SlackConfig = z.object({
   SLACK_API_BASE_URL: z.url().optional(),
 });
 
-const { config, policy, publish, now, log, killSwitch } = wire('slack-interact');
+const { config, policy, publish, now, log, killSwitch, gate } = wire('slack-interact');
 const slack = parseConfig(SlackConfig, process.env);
 const cache = { ttlMs: slack.SLACK_SECRET_CACHE_SECONDS * 1000, now };
 const table = config.STATE_TABLE_NAME;
@@ -46,6 +46,8 @@ const deps: InteractDeps = {
     ...(slack.SLACK_API_BASE_URL ? { baseUrl: slack.SLACK_API_BASE_URL } : {}),
   }),
   killSwitch,
+  // An Undo's grant is charged to the blast-radius budget; every write is journaled with its inverse.
+  gate,
   log,
 };
 

@@ -15,8 +15,12 @@
  * Each press becomes a finding: slack.pressed (threaded by notify-slack under the story it is about)
  * or slack.refused; the presser gets an ephemeral answer. A refused or failed action releases the
  * press, so pressing again once the cause is gone can act.
+ * Every write passes the gate (shared/safety/gate.ts), as grant-access's do: an Undo's Authorize is a
+ * new grant, charged to the blast-radius budget; a label and a revoke change no access or only narrow
+ * it, so they are exempt; each is journaled with its inverse under the press's id (pressKey), caused by
+ * `slack:<person> (<Slack user id>)` as the signature and the policy's people verified them.
  */
-
+import { authorizeRulesCall, createTagsCall, revokeRulesCall } from '../../shared/aws/calls';
 import type { Secret } from '../../shared/aws/ssm';
 import { errorMessage } from '../../shared/errors';
 import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
@@ -30,6 +34,7 @@ import type { GroupFacts } from '../../shared/policy/match';
 import { type Person, personOf } from '../../shared/policy/people';
 import type { Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
+import { newFindingId, UNGATED, type WriteGate, type WriteRequest } from '../../shared/safety/gate';
 import type { JournalReader } from '../../shared/safety/journal';
 import type { KillSwitch } from '../../shared/safety/kill-switch';
 import { groupsToRead, planUndo } from '../../shared/safety/undo';
@@ -67,6 +72,8 @@ export interface InteractDeps {
   readonly slack: Pick<SlackWebApi, 'postEphemeral'>;
   /** Read before an Undo (it widens access): while paused, none is made. */
   readonly killSwitch?: KillSwitch;
+  /** Every write passes it: an Undo's grant charged to the budget first, every write journaled after. */
+  readonly gate?: WriteGate;
   readonly log: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -116,7 +123,9 @@ export async function handleSlackRequest(request: SlackRequest, deps: InteractDe
     deps.log('slack interaction ignored', { reason: read.reason });
     return answer(200);
   }
-  await press(read.press, deps);
+  // The budget is charged per account: the configured one, else the account the Function URL is in.
+  const account = deps.account ?? request.requestContext?.accountId;
+  await press(read.press, account ? { ...deps, account } : deps);
   // Slack only needs a 200 within 3 seconds; the answer to the presser is the ephemeral message.
   return answer(200);
 }
@@ -187,14 +196,43 @@ async function press(press: Press, deps: InteractDeps): Promise<void> {
 
 const slackOwner = (person: Person) => `slack:${person.name} (${person.slack})`;
 
+/** What the gate charges and journals a press's writes under: the press, and who pressed, as verified. */
+interface PressOrigin {
+  readonly eventId: string;
+  readonly account: string;
+  readonly cause: string;
+}
+
+function pressWrite(
+  origin: PressOrigin,
+  deps: InteractDeps,
+  how: { groupId: string; planned: string; findingId: string; exempt: string },
+): WriteRequest {
+  return {
+    scope: { account: origin.account, group: how.groupId },
+    region: deps.region,
+    eventId: origin.eventId,
+    cause: origin.cause,
+    planned: [how.planned],
+    findingId: how.findingId,
+    exempt: how.exempt,
+  };
+}
+
 function carryOut(press: Press, person: Person, deps: InteractDeps): Promise<Outcome> {
+  // The press's id is the key that claimed it: Slack's retries and double presses share it.
+  const origin: PressOrigin = {
+    eventId: pressKey(press),
+    account: deps.account ?? '',
+    cause: slackOwner(person),
+  };
   switch (press.pressed.action) {
     case 'undo':
-      return undo(press.pressed.eventId, person, deps);
+      return undo(press.pressed.eventId, person, deps, origin);
     case 'extend':
-      return extend(press.pressed.ruleId, person, deps);
+      return extend(press.pressed.ruleId, person, deps, origin);
     case 'revoke':
-      return revoke(press.pressed.ruleId, person, deps);
+      return revoke(press.pressed.ruleId, person, deps, origin);
   }
 }
 
@@ -207,7 +245,12 @@ const subjectOf = (record: GrantRecord): PressSubject => ({
   rule: { summary: summarise(record.access), ...(record.ruleId ? { ruleId: record.ruleId } : {}) },
 });
 
-async function extend(ruleId: string, person: Person, deps: InteractDeps): Promise<Outcome> {
+async function extend(
+  ruleId: string,
+  person: Person,
+  deps: InteractDeps,
+  origin: PressOrigin,
+): Promise<Outcome> {
   const record = await liveGrant(ruleId, deps);
   if (!record) return { done: false, why: `rule ${ruleId} is no live grant netwarden recorded` };
   const policy = deps.policy.grants;
@@ -228,9 +271,38 @@ async function extend(ruleId: string, person: Person, deps: InteractDeps): Promi
     reason: record.reason,
     extendedBy,
   });
-  await deps.tagger
-    .tagRules([ruleId], grantLabel(extended))
-    .catch((error: unknown) => deps.log('grant label not updated', { ruleId, error: errorMessage(error) }));
+  // The label is for people only and changes no access: not charged, journaled with the label it replaced.
+  const findingId = newFindingId(origin.eventId);
+  const label = grantLabel(extended);
+  const labelled = await (deps.gate ?? UNGATED)
+    .write(
+      pressWrite(origin, deps, {
+        groupId: record.groupId,
+        planned: `CreateTags ${ruleId} (the grant's label)`,
+        findingId,
+        exempt: "a grant's label changes no access",
+      }),
+      async () => {
+        await deps.tagger.tagRules([ruleId], label);
+        return {
+          value: undefined,
+          made: [
+            {
+              action: 'tag' as const,
+              resource: record.groupId,
+              call: createTagsCall([ruleId], label),
+              inverse: createTagsCall([ruleId], grantLabel(record)),
+            },
+          ],
+          finding: { kind: 'grant.extended' as const, title: `Grant label of ${ruleId} updated` },
+        };
+      },
+    )
+    .then((outcome) => outcome.status === 'written')
+    .catch((error: unknown) => {
+      deps.log('grant label not updated', { ruleId, error: errorMessage(error) });
+      return false;
+    });
   const actions = [`UpdateItem grant ${record.groupId} ${ruleId} expiresAt ${isoSeconds(expiresAt)}`];
   const finding = grantedFinding(extended, {
     extended: true,
@@ -248,13 +320,19 @@ async function extend(ruleId: string, person: Person, deps: InteractDeps): Promi
     findings: [
       {
         ...finding,
+        ...(labelled ? { id: findingId } : {}),
         why: `extended by 1h in Slack by ${presserText({ name: person.name, userId: person.slack })} for ${record.owner}'s grant: ${record.reason}`,
       },
     ],
   };
 }
 
-async function revoke(ruleId: string, person: Person, deps: InteractDeps): Promise<Outcome> {
+async function revoke(
+  ruleId: string,
+  person: Person,
+  deps: InteractDeps,
+  origin: PressOrigin,
+): Promise<Outcome> {
   const record = await liveGrant(ruleId, deps);
   if (!record) return { done: false, why: `rule ${ruleId} is no live grant netwarden recorded` };
   const now = deps.now();
@@ -265,9 +343,42 @@ async function revoke(ruleId: string, person: Person, deps: InteractDeps): Promi
       subject: subjectOf(record),
       why: `rule ${ruleId} was modified to allow ${summarise(current)}: it is no longer this grant, so it is not revoked by id (expire-grants reports it)`,
     };
-  const result = current
-    ? await deps.sg.revokeRules(record.groupId, record.access.direction, [ruleId])
-    : { revoked: [] };
+  const findingId = newFindingId(origin.eventId);
+  const { groupId, access } = record;
+  // Only narrows access: never held back by the budget, journaled like every write.
+  const written = current
+    ? await (deps.gate ?? UNGATED).write(
+        pressWrite(origin, deps, {
+          groupId,
+          planned: `RevokeSecurityGroupIngress ${groupId} ${ruleId}`,
+          findingId,
+          exempt: 'revoking a grant only narrows access',
+        }),
+        async () => {
+          const result = await deps.sg.revokeRules(groupId, access.direction, [ruleId]);
+          return {
+            value: result,
+            made:
+              result.revoked.length > 0
+                ? [
+                    {
+                      action: 'revoke' as const,
+                      resource: groupId,
+                      call: revokeRulesCall(groupId, access.direction, result.revoked),
+                      inverse: authorizeRulesCall(groupId, access.direction, [current]),
+                    },
+                  ]
+                : [],
+            finding: {
+              kind: 'grant.revoked' as const,
+              title: `Grant ${ruleId} on ${groupId} revoked in Slack`,
+            },
+          };
+        },
+      )
+    : undefined;
+  const result = written?.status === 'written' ? written.value : { revoked: [] };
+  const journaled = written?.status === 'written' && written.findingId !== undefined;
   const who = presserText({ name: person.name, userId: person.slack });
   await deps.store.close(record, { at: now, why: `revoked in Slack by ${who}` });
   const outcome = result.revoked.length > 0 ? 'acted' : 'already-done';
@@ -283,11 +394,16 @@ async function revoke(ruleId: string, person: Person, deps: InteractDeps): Promi
     did: `the grant ${summarise(record.access)} on ${record.groupId} is revoked`,
     actions: finding.actions,
     subject: subjectOf(record),
-    findings: [finding],
+    findings: [journaled ? { ...finding, id: findingId } : finding],
   };
 }
 
-async function undo(eventId: string, person: Person, deps: InteractDeps): Promise<Outcome> {
+async function undo(
+  eventId: string,
+  person: Person,
+  deps: InteractDeps,
+  origin: PressOrigin,
+): Promise<Outcome> {
   const subject: PressSubject = { revertEventId: eventId };
   const records = (await deps.journal.byEvent(eventId)).filter(
     (record) => record.recordedBy === 'operator' || record.entry.action === 'revoke',
@@ -344,23 +460,27 @@ async function undo(eventId: string, person: Person, deps: InteractDeps): Promis
       peer: rule.peer,
     });
     const reason = `undo of netwarden's revert (event ${eventId}) pressed in Slack by ${who}`;
-    const issued = await issueGrant({ access, owner, reason, issuedAt, expiresAt }, deps);
-    if (!issued.ok) return { done: false, subject, why: issued.problem };
-    groupId = rule.groupId;
-    granted.push(`${summarise(access)} on ${rule.groupId} as grant ${issued.record.ruleId ?? '?'}`);
     const actions = [
       `AuthorizeSecurityGroup${rule.direction === 'ingress' ? 'Ingress' : 'Egress'} ${rule.groupId} ${summarise(access)}`,
     ];
-    const finding = grantedFinding(issued.record, {
-      extended: false,
-      outcome: 'acted',
-      actions,
-      ttlMs: policy.defaultTtl,
-      mode: 'enforce',
-      now,
+    const how = { extended: false, outcome: 'acted' as const, actions, ttlMs: policy.defaultTtl };
+    const fields = { groupId: rule.groupId, access, owner, reason, issuedAt, expiresAt, createdAt: issuedAt };
+    const planned: GrantRecord = { ...fields, status: 'live', version: 0 };
+    // The grant's finding id: its Authorize is journaled under it, so `netwarden undo <id>` revokes it.
+    const findingId = newFindingId(origin.eventId);
+    const title = grantedFinding(planned, { ...how, mode: 'enforce', now }).title;
+    const issued = await issueGrant({ access, owner, reason, issuedAt, expiresAt }, deps, {
+      ...origin,
+      findingId,
+      title,
     });
+    if (!issued.ok) return { done: false, subject, why: issued.problem };
+    groupId = rule.groupId;
+    granted.push(`${summarise(access)} on ${rule.groupId} as grant ${issued.record.ruleId ?? '?'}`);
+    const finding = grantedFinding(issued.record, { ...how, mode: 'enforce', now });
     findings.push({
       ...finding,
+      id: findingId,
       why: `${reason}: re-opened as a grant until ${isoSeconds(expiresAt)} (grants.defaultTtl ${formatDuration(policy.defaultTtl)}), then closed by expire-grants`,
     });
   }

@@ -12,6 +12,8 @@ export const SlackRequest = z.object({
   headers: z.record(z.string(), z.string()).default({}),
   body: z.string().optional(),
   isBase64Encoded: z.boolean().default(false),
+  /** Set by AWS, not by the caller: the account the Function URL is in (the budget charges it). */
+  requestContext: z.object({ accountId: z.string().optional() }).optional(),
 });
 export type SlackRequest = z.infer<typeof SlackRequest>;
 

@@ -242,14 +242,20 @@ describe('the state table', () => {
   });
 
   it('lets the roles whose writes are charged update the budget (budget#…), and no other', () => {
-    for (const role of ['RevertSgDriftRole', 'HealTargetsRole', 'GrantAccessRole'])
+    for (const role of ['RevertSgDriftRole', 'HealTargetsRole', 'GrantAccessRole', 'SlackInteractRole'])
       expect(bySid(role).ChargeBudget, role).toEqual(CHARGE_BUDGET);
     // expire-grants only narrows access: its writes are exempt, so it never charges the budget.
     expect(bySid('ExpireGrantsRole').ChargeBudget).toBeUndefined();
   });
 
   it('lets every writing role put journal entries (journal#…) and nobody change or delete one', () => {
-    for (const role of ['RevertSgDriftRole', 'HealTargetsRole', 'GrantAccessRole', 'ExpireGrantsRole'])
+    for (const role of [
+      'RevertSgDriftRole',
+      'HealTargetsRole',
+      'GrantAccessRole',
+      'ExpireGrantsRole',
+      'SlackInteractRole',
+    ])
       expect(bySid(role).JournalWrites, role).toEqual(JOURNAL_WRITES);
     const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
       PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };

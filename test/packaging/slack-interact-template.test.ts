@@ -2,7 +2,8 @@
  * slack-interact as `osls package` would deploy it: a Function URL with auth NONE (Slack cannot sign
  * with SigV4; its request signature is checked in the function), and a role allowed exactly the calls
  * a press makes: its two Slack secrets and the kill switch, its presses and grants in the state table
- * (and the table's policy holds it to those keys), the journal of an event, the EC2 calls of a grant
+ * (and the table's policy holds it to those keys), the journal of an event and its own journal
+ * entries and budget charges (its writes pass the gate), the EC2 calls of a grant
  * and a revoke, and publishing findings.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +65,10 @@ describe('slack-interact', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
+        // ChargeBudget (budget#…) and JournalWrites (journal#…): an Undo's grant is charged, every write journaled.
+        'dynamodb:UpdateItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:Query',
         'ec2:DescribeSecurityGroups',
@@ -92,10 +97,12 @@ describe('slack-interact', () => {
     expect(keys('ClaimPresses')).toEqual(['slack-press#*']);
     expect(keys('GrantRecords')).toEqual(['grant#*']);
     expect(keys('ReadJournalOfEvent')).toEqual(['journal#*', 'undo#*']);
+    expect(keys('ChargeBudget')).toEqual(['budget#*']);
+    expect(keys('JournalWrites')).toEqual(['journal#*']);
     expect(byId.ReadJournalOfEvent?.Action).toBe('dynamodb:Query');
   });
 
-  it('is held by the state table’s policy to grants and presses', () => {
+  it('is held by the state table’s policy to grants, presses, its journal entries and the budget', () => {
     const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
       PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };
     };
@@ -109,7 +116,9 @@ describe('slack-interact', () => {
           'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/netwarden-prod-ap-northeast-2-slack-interact',
         },
       },
-      'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['grant#*', 'slack-press#*'] },
+      'ForAnyValue:StringNotLike': {
+        'dynamodb:LeadingKeys': ['grant#*', 'slack-press#*', 'journal#*', 'budget#*'],
+      },
     });
   });
 

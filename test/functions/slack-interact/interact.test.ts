@@ -7,17 +7,22 @@
  * state-table item, no Slack call, and without valid headers not even the secret is read.
  */
 import { randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../cli/main';
+import { useUndoDeps } from '../../../cli/undo';
 import { notifySlackApp } from '../../../functions/notify-slack/app-mode';
-import { ec2Client } from '../../../shared/aws/clients';
+import { ec2Client, elbv2Client } from '../../../shared/aws/clients';
 import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
-import { stateTableJournal } from '../../../shared/aws/state-table/journal';
+import { elbv2LoadBalancing } from '../../../shared/aws/elbv2';
+import { journalReader, stateTableJournal } from '../../../shared/aws/state-table/journal';
 import { slackThreadStore } from '../../../shared/aws/state-table/slack-threads';
 import type { Finding } from '../../../shared/findings/finding';
 import { accessKey } from '../../../shared/grants/record';
 import { SlackPolicy } from '../../../shared/policy/slack';
 import type { Rule } from '../../../shared/rules/rule';
+import { windowOf } from '../../../shared/safety/budget';
+import type { JournalEntry } from '../../../shared/safety/journal';
 import { sign } from '../../../shared/slack/signature';
 import { slackWebApi } from '../../../shared/slack/web-api';
 import { GROUPS } from '../../../simulated-account/index';
@@ -115,6 +120,13 @@ const call = (event: unknown) => handler(event, lambdaContext('slack-interact'))
 const items = async () =>
   (await table.current.client.send(new ScanCommand({ TableName: table.current.tableName }))).Items ?? [];
 const ec2Calls = (mark: number) => callsSince(sim.current, mark).all.filter((c) => c.service === 'EC2');
+/** What netwarden journaled under `eventId` (a press's id: its pressKey), its own entries only. */
+const journaled = async (eventId: string): Promise<JournalEntry[]> =>
+  (await journalReader(table.current.client, table.current.tableName).byEvent(eventId)).map(
+    (record) => record.entry,
+  );
+/** A press's id, as the state table claims it (shared/slack/interaction.ts pressKey). */
+const pressId = (ts: string, action: string, reference: string) => `${CHANNEL}#${ts}#${action}#${reference}`;
 const ssmReads = (mark: number) => callsSince(sim.current, mark).all.filter((c) => c.service === 'SSM');
 
 /** netwarden's revert of a hand-made rule, as revert-sg-drift journals it; returns its event id and rule. */
@@ -238,6 +250,60 @@ describe('Undo on a revert', () => {
       ['grant.created', `slack:alice (${ALICE})`],
       ['slack.pressed', `alice (Slack ${ALICE})`],
     ]);
+
+    // Through the write gate: charged to the budget like any new grant, and journaled under the press
+    // with the exact Authorize made and the revoke by rule id that reverses it.
+    const [granted] = findingsOf(sim.current);
+    const press = pressId(first?.ts ?? '', 'undo', eventId);
+    expect(granted?.id).toMatch(new RegExp(`^${press.replace(/[.]/g, '\\.')}/`));
+    const [entry, ...more] = await journaled(press);
+    expect(more).toEqual([]);
+    expect(entry).toEqual({
+      id: expect.any(String),
+      at: expect.any(String),
+      account: '111122223333',
+      region: process.env.AWS_REGION,
+      function: 'slack-interact',
+      action: 'grant',
+      resource: DB,
+      cause: `slack:alice (${ALICE})`,
+      eventId: press,
+      finding: { kind: 'grant.created', title: granted?.title, id: granted?.id },
+      call: { service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', input: writes[0]?.input },
+      inverse: {
+        service: 'ec2',
+        operation: 'RevokeSecurityGroupIngress',
+        input: { GroupId: DB, SecurityGroupRuleIds: [record?.ruleId] },
+      },
+    });
+    expect((await items()).filter((item) => item.pk?.S?.startsWith('budget#'))).toHaveLength(1);
+
+    // `netwarden undo <finding id>` carries out the journaled inverse: the grant's rule is revoked.
+    const { client, tableName } = table.current;
+    useUndoDeps({
+      reader: journalReader(client, tableName),
+      sg: ec2SecurityGroups(ec2Client()),
+      lb: elbv2LoadBalancing(elbv2Client()),
+      now: sim.current.account.clock.now,
+      region: process.env.AWS_REGION ?? '',
+      policyPath: 'netwarden.policy.yml',
+    });
+    try {
+      const out: string[] = [];
+      const io = { out: (line: string) => out.push(line), err: (line: string) => out.push(line) };
+      const undoMark = sim.current.account.calls.length;
+      expect([await main(['undo', granted?.id ?? '', '--stage', 'prod', '--yes'], io), out]).toEqual([
+        0,
+        expect.anything(),
+      ]);
+      expect(
+        ec2Calls(undoMark)
+          .filter((c) => c.write)
+          .map((c) => [c.command, c.input]),
+      ).toEqual([['RevokeSecurityGroupIngress', { GroupId: DB, SecurityGroupRuleIds: [record?.ruleId] }]]);
+    } finally {
+      useUndoDeps(undefined);
+    }
     expect(slack.ephemerals).toEqual([
       expect.objectContaining({
         user: ALICE,
@@ -250,6 +316,39 @@ describe('Undo on a revert', () => {
     expect(thread.map((reply) => reply.text)).toEqual([
       expect.stringContaining(`Undo pressed in Slack by alice (Slack ${ALICE})`),
     ]);
+  });
+
+  it('is held back, like any new grant, once the blast-radius budget is used up: no Authorize, no record', async () => {
+    const { eventId } = await reverted('10.78.0.0/16');
+    // The account's budget used up (perAccount 20, netwarden.policy.yml) in this window and the next,
+    // so the press lands in a spent window however long the test takes.
+    const now = new Date();
+    for (const at of [now, new Date(now.getTime() + 600_000)])
+      await table.current.client.send(
+        new PutItemCommand({
+          TableName: table.current.tableName,
+          Item: {
+            pk: { S: 'budget#111122223333' },
+            sk: { S: windowOf(at, 600_000).start.toISOString() },
+            total: { N: '20' },
+          },
+        }),
+      );
+    const kept = async () =>
+      (await items()).filter((item) => /^(grant|slack-press|journal)#/.test(item.pk?.S ?? ''));
+    const before = await kept();
+    const mark = sim.current.account.calls.length;
+
+    await call(slackEvent(payload(ALICE, 'undo', eventId)));
+
+    expect(ec2Calls(mark).filter((c) => c.write)).toEqual([]);
+    // The pending grant record is discarded, the press released, nothing journaled.
+    expect(await kept()).toEqual(before);
+    const refused = findingsOf(sim.current).find((f) => f.kind === 'slack.refused');
+    expect(refused?.why).toMatch(
+      /^Held back: the blast-radius budget \(.+\) is used up, so this is report mode until .+\. Nothing was changed\. tcp 5432 from 10\.78\.0\.0\/16 on sg-\w+ was not re-opened; retry after .+$/,
+    );
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['safety.budget-exhausted', 'slack.refused']);
   });
 
   it('is refused for a guardrail breach, naming the guardrail, with no EC2 write and no press kept', async () => {
@@ -314,12 +413,37 @@ describe('Extend 1h and Revoke now on a grant', () => {
     const ruleId = await liveGrant('203.0.113.9/32', 2 * HOUR);
     const before = await table.current.store.get(DB, accessKey(grantedAccess(DB, '203.0.113.9/32')));
 
-    await call(slackEvent(payload(BOB, 'extend', ruleId)));
+    const ts = nextTs();
+    await call(slackEvent(payload(BOB, 'extend', ruleId, ts)));
 
     const after = await table.current.store.get(DB, accessKey(grantedAccess(DB, '203.0.113.9/32')));
     expect((after?.expiresAt.getTime() ?? 0) - (before?.expiresAt.getTime() ?? 0)).toBe(HOUR);
     expect(after).toMatchObject({ extendedBy: `slack:bob (${BOB})`, owner: before?.owner });
     expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.extended', 'slack.pressed']);
+    // The label changes no access: not charged, journaled with the label it replaced as its inverse.
+    expect((await items()).filter((item) => item.pk?.S?.startsWith('budget#'))).toEqual([]);
+    const [extended] = findingsOf(sim.current);
+    const expiresTag = (at: Date | undefined) => ({
+      Key: 'netwarden:grant-expires-at',
+      Value: `${at?.toISOString().slice(0, 19)}Z`,
+    });
+    expect(await journaled(pressId(ts, 'extend', ruleId))).toMatchObject([
+      {
+        function: 'slack-interact',
+        action: 'tag',
+        resource: DB,
+        cause: `slack:bob (${BOB})`,
+        finding: { kind: 'grant.extended', id: extended?.id },
+        call: {
+          operation: 'CreateTags',
+          input: { Resources: [ruleId], Tags: expect.arrayContaining([expiresTag(after?.expiresAt)]) },
+        },
+        inverse: {
+          operation: 'CreateTags',
+          input: { Resources: [ruleId], Tags: expect.arrayContaining([expiresTag(before?.expiresAt)]) },
+        },
+      },
+    ]);
   });
 
   it('refuses an extension past grants.maxTtl, leaving the grant as it was', async () => {
@@ -341,8 +465,9 @@ describe('Extend 1h and Revoke now on a grant', () => {
   it('revokes a live grant now, by its recorded rule id', async () => {
     const ruleId = await liveGrant('203.0.113.11/32', HOUR);
     const mark = sim.current.account.calls.length;
+    const ts = nextTs();
 
-    await call(slackEvent(payload(BOB, 'revoke', ruleId)));
+    await call(slackEvent(payload(BOB, 'revoke', ruleId, ts)));
 
     expect(
       ec2Calls(mark)
@@ -353,6 +478,23 @@ describe('Extend 1h and Revoke now on a grant', () => {
       status: 'closed',
     });
     expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.revoked', 'slack.pressed']);
+    // Only narrows access: not charged to the budget, journaled with the Authorize that would re-open it.
+    expect((await items()).filter((item) => item.pk?.S?.startsWith('budget#'))).toEqual([]);
+    const [revoked] = findingsOf(sim.current);
+    expect(await journaled(pressId(ts, 'revoke', ruleId))).toMatchObject([
+      {
+        function: 'slack-interact',
+        action: 'revoke',
+        cause: `slack:bob (${BOB})`,
+        eventId: pressId(ts, 'revoke', ruleId),
+        finding: { kind: 'grant.revoked', id: revoked?.id },
+        call: {
+          operation: 'RevokeSecurityGroupIngress',
+          input: { GroupId: DB, SecurityGroupRuleIds: [ruleId] },
+        },
+        inverse: { operation: 'AuthorizeSecurityGroupIngress', input: { GroupId: DB } },
+      },
+    ]);
   });
 
   it('refuses a rule id that is no recorded grant, touching nothing', async () => {
