@@ -246,7 +246,7 @@ export const BudgetPolicy = z
       .min(1, {
         message: 'expected at least 1 write (to stop every write, use the kill switch: netwarden pause)',
       })
-      .max(1000)
+      .max(100_000)
       .default(20),
     perGroup: z
       .number({ message: 'expected a whole number of writes' })
@@ -254,7 +254,7 @@ export const BudgetPolicy = z
       .min(1, {
         message: 'expected at least 1 write (to stop every write, use the kill switch: netwarden pause)',
       })
-      .max(1000)
+      .max(100_000)
       .default(5),
     perTargetGroup: z
       .number({ message: 'expected a whole number of heals' })
@@ -262,7 +262,7 @@ export const BudgetPolicy = z
       .min(1, {
         message: 'expected at least 1 heal (to stop every write, use the kill switch: netwarden pause)',
       })
-      .max(1000)
+      .max(100_000)
       .default(5),
   })
   .strict()
