@@ -369,10 +369,11 @@ export const undo: CliCommand = async (args, io) => {
       await publish(finding);
     } catch (error) {
       problems.add(step.entry.id);
+      // AWS's code when AWS answered; otherwise (no topic to name, no network) the error's own words.
       const code = awsErrorCode(error);
       io.err(
         `${outcome === 'failed' ? 'not reversed' : 'reversed'}, but its finding was not published to the findings topic: ${
-          code ?? errorMessage(error)
+          code === undefined || code === 'Error' ? errorMessage(error) : code
         } (entry ${step.entry.id})${
           code === 'AuthorizationError'
             ? `; the topic's policy lets only netwarden's roles and those the stack's undoOperatorArns names publish (docs/operations.md)`

@@ -217,6 +217,24 @@ describe('netwarden undo', () => {
     expect(records.map((record) => record.recordedBy).sort()).toEqual(['netwarden', 'operator']);
   }, 60_000);
 
+  it('with the table named but no stage, cannot find the findings topic: says so and exits 1, the reversal made and recorded', async () => {
+    await storm(1);
+    vi.stubEnv('NETWARDEN_STAGE', '');
+    const run = captured();
+    const mark = sim.current.account.calls.length;
+
+    expect(
+      await main(['undo', '--since', '15m', '--state-table', table.current.tableName, '--yes'], run.io),
+    ).toBe(1);
+
+    expect(callsSince(sim.current, mark).writes).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(sim.current.account.calls.slice(mark).filter((call) => call.service !== 'EC2')).toEqual([]);
+    expect(run.err[0]).toMatch(
+      /^reversed, but its finding was not published to the findings topic: no findings topic: name the stage with --stage \(or the topic with FINDINGS_TOPIC_ARN\) \(entry [^)]+\)$/,
+    );
+    expect(run.err).toHaveLength(2);
+  }, 60_000);
+
   it('without --yes and with no terminal to ask is a dry run: it reads the group, prints the plan and writes nothing', async () => {
     await storm(2);
     const run = captured();
