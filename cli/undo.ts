@@ -3,14 +3,17 @@
  * (shared/aws/state-table/journal.ts), and its reversal. Undo plans with shared/safety/undo.ts (the
  * guardrails of any write), prints the plan, and reverses only when confirmed (`--yes`, or y at the
  * terminal); each reversal goes through the EC2/ELBv2 adapters with the caller's own credentials, is
- * printed as its `safety.undone` finding, and is recorded in the state table (undo#…). Runbook:
+ * printed as its `safety.undone` finding and published to the stage's findings topic (so it reaches
+ * notify-slack like any other finding), and is recorded in the state table (undo#…). Runbook:
  * docs/operations.md (pause first: a running revert-sg-drift would revert the re-created rules).
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { lazyFunction } from '../shared/aws/lazy';
 import { awsErrorCode, errorMessage, isGone } from '../shared/errors';
 import type { LoadBalancing } from '../shared/estate/load-balancing';
 import type { SecurityGroups } from '../shared/estate/security-groups';
+import type { Publish } from '../shared/findings/finding';
 import { formatDuration, parseDuration } from '../shared/policy/duration';
 import { loadPolicy } from '../shared/policy/load';
 import type { GroupFacts } from '../shared/policy/match';
@@ -155,6 +158,41 @@ export interface UndoDeps {
   readonly now: () => Date;
   readonly region: string;
   readonly policyPath: string;
+  /**
+   * Publishes each reversal's finding; when absent, to the stage's findings topic (stagePublisher) through
+   * the SNS client, as the operator.
+   */
+  readonly publish?: Publish;
+}
+
+/** The findings topic serverless.yml creates for a stage: `netwarden-<stage>-findings`, in the caller's account. */
+export function findingsTopicArn(stage: string, region: string, account: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:sns:${region}:${account}:netwarden-${stage}-findings`;
+}
+
+/**
+ * Publishes to FINDINGS_TOPIC_ARN, else to the stage's topic, named as the state table is (by stage) in the
+ * account STS says the caller is in. Loaded on the first publish, so a dry run makes no STS or SNS call.
+ */
+function stagePublisher(stage: string | undefined, region: string): Publish {
+  return lazyFunction(async () => {
+    const [{ snsPublisher }, { snsClient }, { callerIdentity }, { stsClient }] = await Promise.all([
+      import('../shared/aws/sns'),
+      import('../shared/aws/clients/sns'),
+      import('../shared/aws/sts'),
+      import('../shared/aws/clients/sts'),
+    ]);
+    let topic = process.env.FINDINGS_TOPIC_ARN;
+    if (!topic) {
+      if (!stage || !STAGE.test(stage))
+        throw new Error(
+          'no findings topic: name the stage with --stage (or the topic with FINDINGS_TOPIC_ARN)',
+        );
+      topic = findingsTopicArn(stage, region, (await callerIdentity(stsClient())).account);
+    }
+    return snsPublisher(snsClient(), topic);
+  });
 }
 
 let injected: UndoDeps | undefined;
@@ -305,7 +343,9 @@ export const undo: CliCommand = async (args, io) => {
     return 0;
   }
   const undoId = `undo-${randomUUID()}`;
-  let problems = 0;
+  const publish = deps.publish ?? stagePublisher(values.stage ?? process.env.NETWARDEN_STAGE, deps.region);
+  /** The reversals that failed, or went unpublished or unrecorded (one may be both). */
+  const problems = new Set<string>();
   for (const step of steps) {
     let outcome: UndoOutcome;
     let failure: string | undefined;
@@ -324,14 +364,31 @@ export const undo: CliCommand = async (args, io) => {
     });
     io.out(`${finding.title}${failure ? `: ${failure}` : ''}`);
     io.out(`  finding: ${JSON.stringify(finding)}`);
+    // Every reversal is a finding of its own, a failed one too: on-call sees it as it sees netwarden's writes.
+    try {
+      await publish(finding);
+    } catch (error) {
+      problems.add(step.entry.id);
+      // AWS's code when AWS answered; otherwise (no topic to name, no network) the error's own words.
+      const code = awsErrorCode(error);
+      io.err(
+        `${outcome === 'failed' ? 'not reversed' : 'reversed'}, but its finding was not published to the findings topic: ${
+          code === undefined || code === 'Error' ? errorMessage(error) : code
+        } (entry ${step.entry.id})${
+          code === 'AuthorizationError'
+            ? `; the topic's policy lets only netwarden's roles and those the stack's undoOperatorArns names publish (docs/operations.md)`
+            : ''
+        }`,
+      );
+    }
     if (outcome === 'failed') {
-      problems += 1;
+      problems.add(step.entry.id);
       continue;
     }
     try {
       await deps.reader.recordReversal(reversalEntry(step, undoId, at, finding.title), step.entry);
     } catch (error) {
-      problems += 1;
+      problems.add(step.entry.id);
       const code = awsErrorCode(error);
       io.err(
         `reversed, but not recorded in ${table}: ${code ?? errorMessage(error)} (entry ${step.entry.id})${
@@ -342,9 +399,9 @@ export const undo: CliCommand = async (args, io) => {
       );
     }
   }
-  if (problems > 0) {
+  if (problems.size > 0) {
     io.err(
-      `${problems} of ${steps.length} reversal${steps.length === 1 ? '' : 's'} failed or went unrecorded (${undoId})`,
+      `${problems.size} of ${steps.length} reversal${steps.length === 1 ? '' : 's'} failed, went unrecorded or unpublished (${undoId})`,
     );
     return 1;
   }

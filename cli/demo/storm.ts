@@ -165,10 +165,19 @@ async function storm(context: DemoContext, group: string): Promise<void> {
     'storm of reverts on elasticache-redis-sg: payments-deploy is a new deploy role',
   ]);
   await command(context, ['status', '--stage', 'demo']);
+  const beforeUndo = context.sim.published.length;
   await command(
     context,
     ['undo', '--stage', 'demo', '--since', '15m', '--group', group, '--yes'],
     undoSummary,
+  );
+  // Each reversal is a finding of its own on the findings topic, on its way to Slack like netwarden's.
+  const undoneFindings = context.sim.published
+    .slice(beforeUndo)
+    .filter((message) => message.attributes.kind === 'safety.undone');
+  const topics = [...new Set(undoneFindings.map((message) => message.topicArn.split(':').at(-1)))];
+  context.io.out(
+    `  published: ${undoneFindings.length} safety.undone findings to ${topics.join(', ') || 'no topic'}, one per reversal (on to notify-slack)`,
   );
   await command(context, ['resume', '--stage', 'demo']);
 

@@ -46,6 +46,9 @@ it('the storm story: the budget’s writes, one budget finding, the rest held ba
     `  undo of the last 15m on ${group}: 5 to reverse, 0 left as they are (newest first)`,
   );
   expect(text).toMatch(/ {2}undone: 5 reversals \(undo-[0-9a-f-]+\)/);
+  expect(text).toContain(
+    '  published: 5 safety.undone findings to netwarden-demo-findings, one per reversal (on to notify-slack)',
+  );
   expect(text).toContain(`\n  resumed by ${oncall}: /netwarden/demo/paused is "false"`);
   expect(text).toContain(
     `▶ ${group} compared: 13 rules after the deploy, 8 after netwarden, 13 after the undo: exactly the rules the deploy left`,

@@ -2,7 +2,7 @@
  * `netwarden undo` and `netwarden history` at the wire: the simulated account's EC2 and the journal on
  * dynalite. The entries are recorded as the write gate records them (test/helpers/journal.ts).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
 import { useUndoDeps } from '../../cli/undo';
 import { ec2Client, elbv2Client } from '../../shared/aws/clients';
@@ -11,13 +11,15 @@ import { elbv2LoadBalancing } from '../../shared/aws/elbv2';
 import { journalReader, stateTableJournal } from '../../shared/aws/state-table/journal';
 import type { Rule } from '../../shared/rules/rule';
 import { GROUPS } from '../../simulated-account/index';
-import { REGION, revokeEntry } from '../helpers/journal';
+import { ACCOUNT, REGION, revokeEntry } from '../helpers/journal';
 import { callsSince, useSimulation } from '../helpers/simulation';
 import { useStateTable } from '../helpers/state-table';
 
 const sim = useSimulation();
 const table = useStateTable();
 const DB = GROUPS.postgres;
+/** The stage's findings topic, as serverless.yml names it; undo finds it by the stage. */
+const FINDINGS_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:netwarden-prod-findings`;
 
 function captured() {
   const out: string[] = [];
@@ -46,6 +48,8 @@ async function rulesOf(groupId: string): Promise<string[]> {
 let clock = new Date();
 beforeEach(() => {
   clock = new Date();
+  // As on an operator's machine: no topic named, so undo finds the stage's by its name.
+  vi.stubEnv('FINDINGS_TOPIC_ARN', '');
   const { client, tableName } = table.current;
   useUndoDeps({
     reader: journalReader(client, tableName),
@@ -56,7 +60,10 @@ beforeEach(() => {
     policyPath: 'netwarden.policy.yml',
   });
 });
-afterEach(() => useUndoDeps(undefined));
+afterEach(() => {
+  useUndoDeps(undefined);
+  vi.unstubAllEnvs();
+});
 
 /**
  * A storm: `count` rules added by a deploy role netwarden does not trust, plus one world-open 5432,
@@ -134,6 +141,12 @@ describe('netwarden undo', () => {
     expect(findings.every((finding) => finding.kind === 'safety.undone' && finding.outcome === 'acted')).toBe(
       true,
     );
+    // Each reversal is a finding of its own on the stage's findings topic (to notify-slack), exactly as printed.
+    expect(sim.current.published.map((message) => message.topicArn)).toEqual(Array(6).fill(FINDINGS_TOPIC));
+    expect(sim.current.published.map((message) => JSON.parse(message.message))).toEqual(findings);
+    expect(sim.current.published.map((message) => message.attributes.kind)).toEqual(
+      Array(6).fill('safety.undone'),
+    );
 
     // Undone once: a second run finds every reversal recorded and writes nothing.
     const again = captured();
@@ -141,6 +154,7 @@ describe('netwarden undo', () => {
     expect(await main(['undo', '--since', '15m', '--stage', 'prod', '--yes'], again.io)).toBe(0);
     expect(again.out[0]).toBe('undo of the last 15m: 0 to reverse, 7 left as they are (newest first)');
     expect(callsSince(sim.current, second).writes).toEqual([]);
+    expect(sim.current.published).toHaveLength(6);
   }, 60_000);
 
   it('says a reversal went unrecorded, and why, when the table refuses the undo# record (an operator not named)', async () => {
@@ -166,7 +180,59 @@ describe('netwarden undo', () => {
     expect(run.err[0]).toMatch(
       /^reversed, but not recorded in netwarden-test-state-\d+: AccessDeniedException \(entry [^)]+\); the table's policy lets only the roles the stack's undoOperatorArns names record reversals \(docs\/operations\.md\)$/,
     );
-    expect(run.err[1]).toMatch(/^1 of 1 reversal failed or went unrecorded \(undo-[0-9a-f-]+\)$/);
+    expect(run.err[1]).toMatch(
+      /^1 of 1 reversal failed, went unrecorded or unpublished \(undo-[0-9a-f-]+\)$/,
+    );
+    expect(sim.current.published).toHaveLength(1);
+  }, 60_000);
+
+  it('says a reversal went unpublished, and why, when the findings topic refuses it; the reversal stays made and recorded', async () => {
+    const { eventIds } = await storm(1);
+    sim.current.account.failNext({
+      service: 'SNS',
+      operation: 'Publish',
+      fault: { code: 'AuthorizationError', message: 'explicit deny in a resource-based policy', status: 403 },
+    });
+    const run = captured();
+    const mark = sim.current.account.calls.length;
+
+    expect(await main(['undo', '--since', '15m', '--stage', 'prod', '--yes'], run.io)).toBe(1);
+
+    expect(callsSince(sim.current, mark).writes).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(
+      callsSince(sim.current, mark)
+        .all.filter((call) => call.service === 'SNS')
+        .map((call) => [call.command, call.error]),
+    ).toEqual([['Publish', 'AuthorizationError']]);
+    expect(sim.current.published).toEqual([]);
+    expect(run.err).toHaveLength(2);
+    expect(run.err[0]).toMatch(
+      /^reversed, but its finding was not published to the findings topic: AuthorizationError \(entry [^)]+\); the topic's policy lets only netwarden's roles and those the stack's undoOperatorArns names publish \(docs\/operations\.md\)$/,
+    );
+    expect(run.err[1]).toMatch(
+      /^1 of 1 reversal failed, went unrecorded or unpublished \(undo-[0-9a-f-]+\)$/,
+    );
+    const { client, tableName } = table.current;
+    const records = await journalReader(client, tableName).byEvent(eventIds[0] ?? '');
+    expect(records.map((record) => record.recordedBy).sort()).toEqual(['netwarden', 'operator']);
+  }, 60_000);
+
+  it('with the table named but no stage, cannot find the findings topic: says so and exits 1, the reversal made and recorded', async () => {
+    await storm(1);
+    vi.stubEnv('NETWARDEN_STAGE', '');
+    const run = captured();
+    const mark = sim.current.account.calls.length;
+
+    expect(
+      await main(['undo', '--since', '15m', '--state-table', table.current.tableName, '--yes'], run.io),
+    ).toBe(1);
+
+    expect(callsSince(sim.current, mark).writes).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(sim.current.account.calls.slice(mark).filter((call) => call.service !== 'EC2')).toEqual([]);
+    expect(run.err[0]).toMatch(
+      /^reversed, but its finding was not published to the findings topic: no findings topic: name the stage with --stage \(or the topic with FINDINGS_TOPIC_ARN\) \(entry [^)]+\)$/,
+    );
+    expect(run.err).toHaveLength(2);
   }, 60_000);
 
   it('without --yes and with no terminal to ask is a dry run: it reads the group, prints the plan and writes nothing', async () => {
@@ -184,6 +250,7 @@ describe('netwarden undo', () => {
     const { client, tableName } = table.current;
     const records = await journalReader(client, tableName).byEvent('ev-storm-0');
     expect(records.map((record) => record.recordedBy)).toEqual(['netwarden']);
+    expect(sim.current.published).toEqual([]);
   }, 60_000);
 
   it('asks at the terminal, and reverses nothing unless the answer is y', async () => {
@@ -201,10 +268,12 @@ describe('netwarden undo', () => {
     expect(await main(['undo', '--since', '15m', '--stage', 'prod'], io)).toBe(0);
     expect(questions).toEqual(['reverse these 1 write now? [y/N] ']);
     expect(callsSince(sim.current, mark).writes).toEqual([]);
+    expect(sim.current.published).toEqual([]);
 
     const yes = { ...run.io, ask: async () => 'y' };
     expect(await main(['undo', '--since', '15m', '--stage', 'prod'], yes)).toBe(0);
     expect(callsSince(sim.current, mark).writes).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(sim.current.published.map((message) => message.attributes.kind)).toEqual(['safety.undone']);
   }, 60_000);
 
   it('of one event id reverses that event only, with exactly its recorded inverse', async () => {
@@ -214,7 +283,7 @@ describe('netwarden undo', () => {
 
     expect(await main(['undo', eventIds[1] ?? '', '--stage', 'prod', '--yes'], run.io)).toBe(0);
 
-    const writes = callsSince(sim.current, mark).all.filter((call) => call.write);
+    const writes = callsSince(sim.current, mark).all.filter((call) => call.write && call.service !== 'SNS');
     expect(writes.map((call) => [call.command, call.input])).toEqual([
       [
         'AuthorizeSecurityGroupIngress',

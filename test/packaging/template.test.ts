@@ -38,7 +38,7 @@ describe('packaged service', () => {
     }
   });
 
-  it('lets only netwarden publish findings, and only the topics and the alarm rule feed notify-slack', () => {
+  it('lets only netwarden and the undo operators undoOperatorArns names publish findings, and only the topics and the alarm rule feed notify-slack', () => {
     type Statement = { Sid?: string; Condition?: Record<string, Record<string, unknown>> } & Record<
       string,
       unknown
@@ -47,20 +47,33 @@ describe('packaged service', () => {
       const resource = packaged.template.Resources[logicalId];
       return (resource?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
     };
-    const [deny] = statementsOf('FindingsTopicPolicy');
-    expect(deny).toMatchObject({
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'sns:Publish',
-      Resource: { Ref: 'FindingsTopic' },
-    });
+    // One statement, in two forms: with undoOperatorArns naming roles, those may publish too (each
+    // reversal `netwarden undo` makes is a finding of its own); with none named, only netwarden's roles.
+    const [only, ...others] = statementsOf('FindingsTopicPolicy') as unknown as Array<{
+      'Fn::If'?: [string, Statement, Statement];
+    }>;
+    expect(others).toEqual([]);
+    const [condition, named, unnamed] = only?.['Fn::If'] ?? [];
+    expect(condition).toBe('NamesUndoOperators');
     const rolesThatPublish = resourcesOfType(packaged.template, 'AWS::IAM::Role')
       .filter(([id]) => allowedActions(packaged.template, id).includes('sns:Publish'))
       .map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
-    // Every role allowed to publish is exempt from the Deny, and nothing else is.
-    const exempt = deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn'];
-    expect(exempt).toEqual(expect.arrayContaining(rolesThatPublish));
-    expect(exempt).toHaveLength(rolesThatPublish.length);
+    for (const deny of [named, unnamed]) {
+      expect(deny).toMatchObject({
+        Sid: 'OnlyNetwardenPublishesFindings',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Publish',
+        Resource: { Ref: 'FindingsTopic' },
+      });
+      // Every role allowed to publish is exempt from the Deny, and nothing else is.
+      const exempt = deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn'];
+      expect(exempt).toEqual(expect.arrayContaining(rolesThatPublish));
+      expect(exempt).toHaveLength(rolesThatPublish.length);
+    }
+    // The named operators, as the state table's undo#… statement names them (ArnLike patterns).
+    expect(named?.Condition?.ArnNotLike).toEqual({ 'aws:PrincipalArn': { 'Fn::Split': [',', ''] } });
+    expect(Object.keys(unnamed?.Condition ?? {})).toEqual(['ArnNotEquals']);
 
     expect(
       statementsOf('NotificationsQueuePolicy').find((statement) => statement.Sid === 'NothingElseSends'),

@@ -186,10 +186,13 @@ describe('heal-targets journal', () => {
     const run = captured();
     const mark = sim.current.account.calls.length;
     expect(await main(['undo', SWEEP_ID, '--stage', 'prod', '--yes'], run.io)).toBe(0);
-    const writes = sim.current.account.calls.slice(mark).filter((call) => call.write);
+    const calls = sim.current.account.calls.slice(mark).filter((call) => call.write);
+    const writes = calls.filter((call) => call.service !== 'SNS');
     expect(writes.map((call) => [call.command, call.input])).toEqual([
       ['RegisterTargets', { TargetGroupArn: TARGET_GROUPS.https, Targets: [{ Id: second, Port: 8080 }] }],
     ]);
+    // The reversal's own finding, published (cli/undo.ts), is the only other write.
+    expect(calls.filter((call) => call.service === 'SNS').map((call) => call.command)).toEqual(['Publish']);
     expect(run.out.join('\n')).toContain('refused: undo does not make elbv2.DeregisterTargets');
   });
 });
