@@ -58,10 +58,25 @@ function renderBlock(block: Block, links: string[]): string[] {
   }
 }
 
+/**
+ * A message as Slack receives it: its blocks at the top level, or inside the one coloured attachment
+ * (shared/slack/blocks.ts, slackPayload).
+ */
+export type SlackPayload = Pick<SlackMessage, 'text'> & {
+  readonly blocks?: SlackMessage['blocks'];
+  readonly attachments?: ReadonlyArray<{ readonly color?: string; readonly blocks?: SlackMessage['blocks'] }>;
+};
+
 /** A Block Kit message as the lines an on-call engineer would read, framed, links listed last. */
-export function renderSlackText(message: SlackMessage, maxLines = 30): string[] {
+export function renderSlackText(message: SlackMessage | SlackPayload, maxLines = 30): string[] {
   const links: string[] = [];
-  const all = message.blocks.flatMap((block) => renderBlock(block, links));
+  const blocks =
+    message.blocks ??
+    ('attachments' in message ? message.attachments : undefined)?.flatMap(
+      (attachment) => attachment.blocks ?? [],
+    ) ??
+    [];
+  const all = blocks.flatMap((block) => renderBlock(block, links));
   // Long lists stay readable in a terminal; the saved JSON has everything.
   const body =
     all.length > maxLines
@@ -133,15 +148,19 @@ export async function slackStory(context: DemoContext): Promise<void> {
     }
   };
 
-  const findings = context.sim.published.map(snsToSqs);
-  if (findings.length > 0) await deliver('findings published by the stories above', 'finding', findings);
-  else context.io.out('\n(no findings were published by earlier stories)');
+  // Closed whatever happens: a server left listening would keep `npm start` from exiting after an error.
+  try {
+    const findings = context.sim.published.map(snsToSqs);
+    if (findings.length > 0) await deliver('findings published by the stories above', 'finding', findings);
+    else context.io.out('\n(no findings were published by earlier stories)');
 
-  await deliver('CloudWatch alarm via the alarms topic: the NLB has unhealthy targets', 'alarm', [
-    { messageId: 'demo-alarm-1', body: JSON.stringify(loadEvent('sns/alarm-unhealthy-hosts.json')) },
-  ]);
+    await deliver('CloudWatch alarm via the alarms topic: the NLB has unhealthy targets', 'alarm', [
+      { messageId: 'demo-alarm-1', body: JSON.stringify(loadEvent('sns/alarm-unhealthy-hosts.json')) },
+    ]);
 
-  const { records } = stormRecords(100);
-  await deliver('an alarm storm: 100 alarms change state within a minute', 'alarm-storm', records);
-  await slack.close();
+    const { records } = stormRecords(100);
+    await deliver('an alarm storm: 100 alarms change state within a minute', 'alarm-storm', records);
+  } finally {
+    await slack.close();
+  }
 }
