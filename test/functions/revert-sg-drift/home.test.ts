@@ -4,7 +4,7 @@
  * names others; netwarden's own calls are recognised by role, never by session name.
  */
 import { AuthorizeSecurityGroupIngressCommand, DeleteTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UNKNOWN_HOME } from '../../../shared/events/home';
 import type { CloudTrailEvent } from '../../../simulated-account/account';
 import {
@@ -25,13 +25,6 @@ const sim = useSimulation();
 // The event ledger (exactly-once per event) lives in the state table.
 useStateTable();
 const { actAs, invoke, reload, usePolicy } = useRevertHandler(sim);
-// These tests are about where the home account comes from: each starts without NETWARDEN_ACCOUNT_ID,
-// whatever an earlier file in the same worker (files share modules and vitest's record of stubbed
-// variables) left behind, and with the handler loaded afresh.
-beforeEach(async () => {
-  delete process.env.NETWARDEN_ACCOUNT_ID;
-  await reload();
-});
 const OTHER_ACCOUNT = '999988887777';
 
 const openPostgres = (identity: Identity = consoleUser('mallory@example.com')) =>
