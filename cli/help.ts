@@ -33,7 +33,7 @@ export const COMMAND_HELP: Record<CommandName, { readonly summary: string; reado
     summary: "replay the seed's stories on the built-in simulated account",
     help: `${USAGE.demo}
   Replays the seed's stories on the simulated account: no AWS account, credentials or network.
-  story          run one story only: drift, targets, grants, slack, checks or storm (default: all)`,
+  story          run one story only: drift, targets, grants, slack, slack-app, checks or storm (default: all)`,
   },
   grant: {
     summary: 'open temporary access to a database port',

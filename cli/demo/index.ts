@@ -13,6 +13,7 @@ import type { DemoContext, DemoStory } from './context';
 import { driftStory } from './drift';
 import { grantsStory } from './grants';
 import { slackStory } from './slack';
+import { slackAppStory } from './slack-app';
 import { stormStory } from './storm';
 import { targetsStory } from './targets';
 
@@ -23,6 +24,8 @@ const STORIES: ReadonlyArray<{ key: string; name: string; story: DemoStory }> = 
   { key: 'grants', name: 'temporary grants', story: grantsStory },
   // Renders what the stories before it published, as Slack would show it.
   { key: 'slack', name: 'slack', story: slackStory },
+  // App mode: a revert's thread in Slack, an Undo pressed (signed for real) and a forged press refused.
+  { key: 'slack-app', name: 'slack app: a thread and a button press', story: slackAppStory },
   // The daily and the weekly digest of the seed's estate.
   { key: 'checks', name: 'daily and weekly checks', story: checksStory },
   // Last: `npm start` ends with the incident runbook (pause, status, undo, resume) after a storm; the

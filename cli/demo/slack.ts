@@ -18,6 +18,7 @@ const EMOJI: Record<string, string> = {
   ':warning:': '⚠️',
   ':information_source:': 'ℹ️',
   ':grey_question:': '❔',
+  ':arrow_right:': '➡️',
 };
 
 /** Slack mrkdwn as terminal text: links become `label[n]` with the URLs listed below, entities decoded. */

@@ -153,7 +153,7 @@ describe('netwarden help and usage errors', () => {
     expect(await main(['demo', 'grant'], io)).toBe(2);
     expect(out).toEqual([]);
     expect(err).toEqual([
-      'unknown demo story "grant": one of drift, targets, grants, slack, checks, storm\nusage: netwarden demo [story]',
+      'unknown demo story "grant": one of drift, targets, grants, slack, slack-app, checks, storm\nusage: netwarden demo [story]',
     ]);
   });
 });
