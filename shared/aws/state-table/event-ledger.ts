@@ -10,11 +10,11 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
-  PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Claim, EventLedger } from '../../findings/event-ledger';
 import type { Finding } from '../../findings/finding';
+import { ABSENT, conditionalPut } from './conditional-put';
 
 export const EVENT_KEY_PREFIX = 'event#';
 const RETENTION_SECONDS = 7 * 86_400;
@@ -40,31 +40,24 @@ export function eventLedger(client: DynamoDBClient, tableName: string, owner: st
 
   return {
     async claim(eventId, now, until) {
-      try {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: {
-              ...key(eventId),
-              type: { S: 'event' },
-              status: { S: 'in-progress' },
-              lockedUntil: { N: String(until.getTime()) },
-              ttl: { N: String(Math.floor(now.getTime() / 1000) + RETENTION_SECONDS) },
-            },
-            // New, or claimed by an attempt that has since timed out without deciding.
-            ConditionExpression: 'attribute_not_exists(pk) OR (#status = :progress AND lockedUntil < :now)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':progress': { S: 'in-progress' },
-              ':now': { N: String(now.getTime()) },
-            },
-          }),
-        );
-        return { state: 'claimed' };
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return read(eventId);
-        throw error;
-      }
+      const claimed = await conditionalPut(client, {
+        TableName: tableName,
+        Item: {
+          ...key(eventId),
+          type: { S: 'event' },
+          status: { S: 'in-progress' },
+          lockedUntil: { N: String(until.getTime()) },
+          ttl: { N: String(Math.floor(now.getTime() / 1000) + RETENTION_SECONDS) },
+        },
+        // New, or claimed by an attempt that has since timed out without deciding.
+        ConditionExpression: `${ABSENT} OR (#status = :progress AND lockedUntil < :now)`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':progress': { S: 'in-progress' },
+          ':now': { N: String(now.getTime()) },
+        },
+      });
+      return claimed ? { state: 'claimed' } : read(eventId);
     },
 
     async decided(eventId, findings) {

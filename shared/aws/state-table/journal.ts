@@ -17,7 +17,6 @@
  */
 import {
   type AttributeValue,
-  ConditionalCheckFailedException,
   type DynamoDBClient,
   PutItemCommand,
   paginateQuery,
@@ -32,6 +31,7 @@ import type {
   JournalRecord,
   JournalWindow,
 } from '../../safety/journal';
+import { ABSENT, conditionalPut } from './conditional-put';
 
 export const JOURNAL_INDEX = 'journal-by-time';
 export const JOURNAL_KEY_PREFIX = 'journal#';
@@ -145,18 +145,13 @@ function daysOf(window: JournalWindow): string[] {
 export function stateTableJournal(client: DynamoDBClient, tableName: string): Journal {
   return {
     async record(entry) {
-      try {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: itemOf(`${JOURNAL_KEY_PREFIX}${entry.eventId}`, entry.id, entry),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        // The same entry recorded again (a retried invocation): it is there, which is all that counts.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      // Not written when the same entry was recorded before (a retried invocation): it is there, which
+      // is all that counts.
+      await conditionalPut(client, {
+        TableName: tableName,
+        Item: itemOf(`${JOURNAL_KEY_PREFIX}${entry.eventId}`, entry.id, entry),
+        ConditionExpression: ABSENT,
+      });
     },
   };
 }

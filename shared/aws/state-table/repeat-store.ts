@@ -4,13 +4,9 @@
  * Deciding and remembering is one conditional write, so two invocations at once tell the news once.
  * `ttl` removes the item once its window has passed (plus a day).
  */
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RepeatGate } from '../../findings/repeats';
+import { ABSENT, conditionalPut } from './conditional-put';
 
 export const REPEAT_KEY_PREFIX = 'repeat#';
 
@@ -27,31 +23,22 @@ export function stateTableRepeats(
 
   /** Records `fingerprint` as told at `now` unless it is a repeat; true if it was recorded. */
   async function tell(subject: string, fingerprint: string, now: Date): Promise<boolean> {
-    try {
-      await client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: {
-            ...key(subject),
-            type: { S: 'repeat' },
-            fingerprint: { S: fingerprint },
-            toldAt: { N: String(now.getTime()) },
-            ttl: { N: String(Math.floor((now.getTime() + repeatAfterMs) / 1000) + 86_400) },
-          },
-          // News: nothing told yet, something else told, or the window since the telling has passed.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR fingerprint <> :fingerprint OR toldAt <= :windowStart',
-          ExpressionAttributeValues: {
-            ':fingerprint': { S: fingerprint },
-            ':windowStart': { N: String(now.getTime() - repeatAfterMs) },
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalPut(client, {
+      TableName: tableName,
+      Item: {
+        ...key(subject),
+        type: { S: 'repeat' },
+        fingerprint: { S: fingerprint },
+        toldAt: { N: String(now.getTime()) },
+        ttl: { N: String(Math.floor((now.getTime() + repeatAfterMs) / 1000) + 86_400) },
+      },
+      // News: nothing told yet, something else told, or the window since the telling has passed.
+      ConditionExpression: `${ABSENT} OR fingerprint <> :fingerprint OR toldAt <= :windowStart`,
+      ExpressionAttributeValues: {
+        ':fingerprint': { S: fingerprint },
+        ':windowStart': { N: String(now.getTime() - repeatAfterMs) },
+      },
+    });
   }
 
   return {

@@ -5,14 +5,9 @@
  * delivery or two people at once exactly one acts; the others read who did. `ttl` lets DynamoDB forget
  * a press after 30 days (a Slack message's buttons are long answered by then).
  */
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { PressLedger } from '../../slack/interaction';
+import { ABSENT, conditionalPut } from './conditional-put';
 
 export const PRESS_KEY_PREFIX = 'slack-press#';
 export const PRESS_RETENTION_SECONDS = 30 * 86_400;
@@ -25,25 +20,19 @@ export function slackPressLedger(
   const key = (pressKey: string) => ({ pk: { S: `${PRESS_KEY_PREFIX}${pressKey}` }, sk: { S: 'press' } });
   return {
     async claim(pressKey, by) {
-      try {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: {
-              ...key(pressKey),
-              type: { S: 'slack-press' },
-              person: { S: by.person },
-              userId: { S: by.userId },
-              at: { S: by.at },
-              ttl: { N: String(Math.floor(now().getTime() / 1000) + PRESS_RETENTION_SECONDS) },
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      const first = await conditionalPut(client, {
+        TableName: tableName,
+        Item: {
+          ...key(pressKey),
+          type: { S: 'slack-press' },
+          person: { S: by.person },
+          userId: { S: by.userId },
+          at: { S: by.at },
+          ttl: { N: String(Math.floor(now().getTime() / 1000) + PRESS_RETENTION_SECONDS) },
+        },
+        ConditionExpression: ABSENT,
+      });
+      if (first) return true;
       const { Item } = await client.send(
         new GetItemCommand({ TableName: tableName, Key: key(pressKey), ConsistentRead: true }),
       );

@@ -5,14 +5,9 @@
  * the other is threaded under it. `ttl` removes a story nobody ended after 30 days. Only notify-slack
  * and the interaction function write these items (serverless.yml: their roles and the table's policy).
  */
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { MessageRef, StoryEnds, ThreadStore } from '../../slack/app';
+import { ABSENT, conditionalPut } from './conditional-put';
 
 export const THREAD_KEY_PREFIX = 'slack-thread#';
 /** A story left open this long is forgotten: its next message starts a new thread. */
@@ -38,29 +33,21 @@ export function slackThreadStore(
     },
     async claim(storyKey, ref) {
       const at = now();
-      try {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: {
-              ...key(storyKey),
-              type: { S: 'slack-thread' },
-              channel: { S: ref.channel },
-              ts: { S: ref.ts },
-              claimedAt: { S: at.toISOString() },
-              ttl: { N: String(Math.floor(at.getTime() / 1000) + THREAD_RETENTION_SECONDS) },
-            },
-            // A story already opened keeps its first message, unless that one has expired.
-            ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':now': { N: String(Math.floor(at.getTime() / 1000)) } },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return conditionalPut(client, {
+        TableName: tableName,
+        Item: {
+          ...key(storyKey),
+          type: { S: 'slack-thread' },
+          channel: { S: ref.channel },
+          ts: { S: ref.ts },
+          claimedAt: { S: at.toISOString() },
+          ttl: { N: String(Math.floor(at.getTime() / 1000) + THREAD_RETENTION_SECONDS) },
+        },
+        // A story already opened keeps its first message, unless that one has expired.
+        ConditionExpression: `${ABSENT} OR #ttl <= :now`,
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':now': { N: String(Math.floor(at.getTime() / 1000)) } },
+      });
     },
     async release(storyKey) {
       await client.send(new DeleteItemCommand({ TableName: tableName, Key: key(storyKey) }));
