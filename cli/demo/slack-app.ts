@@ -82,29 +82,35 @@ export async function slackAppStory(context: DemoContext): Promise<void> {
   const api = await startSlackWebApi({ channels: [{ id: DB_CHANNEL }, { id: REST_CHANNEL }] });
   // Closed whatever happens: a server left listening would keep `npm start` from exiting.
   try {
-    await tell(context, api, STAND_IN_BOT_TOKEN);
+    await runStory(context, api, STAND_IN_BOT_TOKEN);
   } finally {
     await api.close();
   }
 }
 
-async function tell(context: DemoContext, api: SlackWebApiStandIn, token: string): Promise<void> {
+async function runStory(context: DemoContext, api: SlackWebApiStandIn, token: string): Promise<void> {
   const { io, sim } = context;
   sim.ssm.put(TOKEN_PARAMETER, token, 'SecureString');
   sim.ssm.put(SECRET_PARAMETER, SIGNING_SECRET, 'SecureString');
   process.env.SLACK_BOT_TOKEN_PARAMETER = TOKEN_PARAMETER;
   process.env.SLACK_SIGNING_SECRET_PARAMETER = SECRET_PARAMETER;
+  // slack-interact's handler reads these once, when it is first imported (below), as on a cold start.
   process.env.SLACK_API_BASE_URL = api.baseUrl;
   const tableName = process.env.STATE_TABLE_NAME ?? 'netwarden-demo-state';
   const outDir = join(context.outDir, 'slack-app');
   mkdirSync(outDir, { recursive: true });
   const policyPath = join(outDir, 'netwarden.policy.yml');
-  writeFileSync(policyPath, `${readFileSync('netwarden.policy.yml', 'utf8')}${SLACK_SECTION}`);
+  writeFileSync(
+    policyPath,
+    `${readFileSync(process.env.POLICY_PATH ?? 'netwarden.policy.yml', 'utf8')}${SLACK_SECTION}`,
+  );
   io.out(
     `bot token and signing secret: SecureStrings ${TOKEN_PARAMETER} and ${SECRET_PARAMETER} (never printed)`,
   );
   io.out(`Slack Web API stand-in on 127.0.0.1; routes: slack section of ${policyPath}`);
 
+  // App mode wired as notify-slack's handler wires it on its first app-mode batch (app-wiring.ts): the
+  // handler itself reads SLACK_MODE once per process, and the slack story above loaded it as a webhook.
   const { wireAppMode } = await import('../../functions/notify-slack/app-wiring');
   const { notifySlackApp } = await import('../../functions/notify-slack/app-mode');
   const { lambdaContext } = await import('../../simulated-account/lambda-context');
@@ -195,7 +201,7 @@ async function tell(context: DemoContext, api: SlackWebApiStandIn, token: string
     const before = {
       published: sim.published.length,
       slack: api.calls.length,
-      items: await items(tableName),
+      table: await snapshot(tableName),
     };
     const { result, calls } = await context.callsDuring(() =>
       sim.account.as(netwardenRole('slack-interact'), () =>
@@ -214,9 +220,9 @@ async function tell(context: DemoContext, api: SlackWebApiStandIn, token: string
     const answers = api.calls.slice(before.slack).filter((call) => call.method === 'chat.postEphemeral');
     for (const answer of answers)
       io.out(`  ephemeral to ${String(answer.payload.user)}: ${String(answer.payload.text)}`);
-    const after = await items(tableName);
+    const after = await snapshot(tableName);
     io.out(
-      `  Slack calls: ${api.calls.length - before.slack}; state-table items: ${before.items} → ${after}`,
+      `  Slack calls: ${api.calls.length - before.slack}; state table: ${tableChange(before.table, after)}`,
     );
     return before.published;
   };
@@ -250,17 +256,33 @@ async function tell(context: DemoContext, api: SlackWebApiStandIn, token: string
   io.out(`\n  saved ${join(outDir, 'channel.json')}`);
 }
 
-/** How many items the state table holds: a refused request must leave it as it was. */
-async function items(tableName: string): Promise<number> {
+/**
+ * The state table's items by key (pk, sk), each as JSON: two snapshots are equal only when nothing
+ * was put, changed or deleted (a count would miss an update).
+ */
+async function snapshot(tableName: string): Promise<Map<string, string>> {
   const { dynamoDbClient } = await import('../../shared/aws/clients/dynamodb');
-  let count = 0;
+  const items = new Map<string, string>();
   let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamoDbClient().send(
-      new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey: start }),
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
     );
-    count += page.Count ?? 0;
+    for (const item of page.Items ?? [])
+      items.set(
+        `${item.pk?.S ?? '?'} ${item.sk?.S ?? '?'}`,
+        JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)))),
+      );
     start = page.LastEvaluatedKey;
   } while (start);
-  return count;
+  return items;
+}
+
+/** What a request did to the state table, in a few words. */
+function tableChange(before: Map<string, string>, after: Map<string, string>): string {
+  const added = [...after.keys()].filter((key) => !before.has(key)).length;
+  const changed = [...after].filter(([key, item]) => before.has(key) && before.get(key) !== item).length;
+  const deleted = [...before.keys()].filter((key) => !after.has(key)).length;
+  if (added + changed + deleted === 0) return `unchanged (${after.size} items)`;
+  return `${added} new, ${changed} changed, ${deleted} deleted (${before.size} → ${after.size} items)`;
 }

@@ -47,6 +47,8 @@ it('the slack-app story: a thread under the revert, a real signed press that act
   ]);
   expect(press).toContain('for slack:alice (U012ABCDEF) until 2026-12-02T12:33:20Z');
   expect(press).toMatch(/ephemeral to U012ABCDEF: Done: re-opened tcp 5432 from 10\.77\.0\.0\/16 on sg-/);
+  // The press claimed, the grant recorded, the write journaled and charged: the table changed.
+  expect(press).toMatch(/Slack calls: 1; state table: [1-9]\d* new, \d+ changed, 0 deleted/);
   expect(press).toContain(
     'notify-slack (app mode): chat.postMessage C0DBONCALL01, chat.postMessage C0DBONCALL01 (in thread), chat.update C0DBONCALL01; 0 failed',
   );
@@ -56,7 +58,7 @@ it('the slack-app story: a thread under the revert, a real signed press that act
   expect(forged).toContain('→ HTTP 401: not a verified Slack request');
   expect(forged).toContain('AWS calls: none');
   expect(forged).toContain('finding: none');
-  expect(forged).toMatch(/Slack calls: 0; state-table items: (\d+) → \1\n/);
+  expect(forged).toMatch(/Slack calls: 0; state table: unchanged \(\d+ items\)\n/);
 
   // The channel as a reader sees it: the revert's message updated, the press in its thread, the
   // grant as its own story with its buttons.
