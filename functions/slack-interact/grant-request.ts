@@ -43,8 +43,8 @@ import { newFindingId, type WriteGate } from '../../shared/safety/gate';
 import type { KillSwitch } from '../../shared/safety/kill-switch';
 import { guardrailOf } from '../../shared/sg/decide';
 import type { MessageRef, SlackWebApi } from '../../shared/slack/app';
-import { escaped, message } from '../../shared/slack/blocks';
 import { grantRequestMessage } from '../../shared/slack/grant-request-blocks';
+import { showState, tellRequester } from '../../shared/slack/grant-request-news';
 import { chooseRoute } from '../../shared/slack/routes';
 
 export interface GrantRequestDeps {
@@ -185,31 +185,6 @@ async function move(
   const moved = await deps.requests.move(request, to, changes);
   await showState(moved, deps);
   return moved;
-}
-
-export async function showState(
-  request: GrantRequestRecord,
-  deps: Pick<GrantRequestDeps, 'slack' | 'log'>,
-): Promise<void> {
-  if (!request.message) return;
-  await deps.slack
-    .update(request.message, grantRequestMessage(request))
-    .catch((error: unknown) =>
-      deps.log('grant request message not updated', { id: request.id, error: errorMessage(error) }),
-    );
-}
-
-/** A direct message to the requester; a lost one is only logged (the channel message shows the state). */
-export async function tellRequester(
-  request: GrantRequestRecord,
-  text: string,
-  deps: Pick<GrantRequestDeps, 'slack' | 'log'>,
-): Promise<void> {
-  await deps.slack
-    .postDirect(request.requester.slack, message(escaped(text), []))
-    .catch((error: unknown) =>
-      deps.log('direct message not sent', { id: request.id, error: errorMessage(error) }),
-    );
 }
 
 type Granted = { ok: true; expiresAt: Date } | { ok: false; problem: string };
