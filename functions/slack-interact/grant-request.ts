@@ -138,18 +138,19 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
     answerBy: new Date(now.getTime() + approvalTimeout(grants)),
   });
   deps.log('grant requested', { id: request.id, groupId, requester: owner, approval });
-  const posted = await post(request, deps);
   if (approval) {
+    const posted = await post(request, deps);
     if (!posted) {
       await move(request, 'failed', { why: 'the request could not be posted for approval' }, deps);
-      return { text: `netwarden did nothing: the request could not be posted to the channel for approval` };
+      return { text: 'netwarden did nothing: the request could not be posted to the channel for approval' };
     }
     return {
       text: `Asked: ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)} waits for another person's approval until ${isoSeconds(request.answerBy)} (request ${request.id}).`,
     };
   }
-  const approved = await deps.requests.move(posted ?? request, 'approved', { answeredAt: now });
-  const outcome = await grant(approved, deps);
+  // No approval needed: approved at once, and the channel (if the policy routes one) sees it made.
+  const approved = await deps.requests.move(request, 'approved', { answeredAt: now });
+  const outcome = await grant((await post(approved, deps)) ?? approved, deps);
   return outcome.ok
     ? { text: `Granted: ${summarise(access)} on ${groupId} until ${isoSeconds(outcome.expiresAt)}.` }
     : { text: `netwarden did nothing: ${outcome.problem}` };

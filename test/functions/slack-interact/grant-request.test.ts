@@ -35,8 +35,11 @@ const MALLORY = 'U0MALLORY1'; // not listed
 const DB = GROUPS.postgres;
 
 /** The shipped policy, a Slack route to the on-call channel, and a guardrail a grant can breach. */
-function testPolicy(): string {
-  const shipped = readFileSync('netwarden.policy.yml', 'utf8');
+function testPolicy(approval = 'approval: { required: true, timeout: 30m }'): string {
+  const shipped = readFileSync('netwarden.policy.yml', 'utf8').replace(
+    'approval: { required: true, timeout: 30m }',
+    approval,
+  );
   const withGuardrail = shipped.replace(
     'securityGroups:\n',
     [
@@ -258,6 +261,33 @@ describe('/netwarden grant with approval required', () => {
         (c) => c.method === 'chat.postMessage' && String(c.payload.text).includes('was denied by bob'),
       ),
     ).toBe(true);
+  });
+});
+
+describe('/netwarden grant without approval required for the group', () => {
+  beforeEach(async () => {
+    // Approval only for the MySQL group: a PostgreSQL grant is made at once.
+    vi.stubEnv('POLICY_PATH', testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`));
+    vi.resetModules();
+    handler = (await import('../../../functions/slack-interact/handler'))
+      .handler as unknown as typeof handler;
+  });
+
+  it('grants at once: one Authorize, the message shows granted without buttons, the requester told', async () => {
+    const mark = sim.current.account.calls.length;
+    const response = await call(signed(command(BOB, ASK)));
+    expect(answerOf(response)).toMatch(
+      /^Granted: tcp 5432 from 10\.44\.0\.7\/32 on sg-0db00000000005432 until /,
+    );
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(await stateOf()).toEqual(['granted']);
+    const [message] = slack.topLevel(CHANNEL);
+    expect(message && shownState(message)).toBe('granted');
+    expect(message?.history.map(shownState)).toEqual(['approved, granting']);
+    expect(JSON.stringify(message?.attachments)).not.toContain('netwarden:approve');
+    expect(slack.calls.filter((c) => c.method === 'conversations.open').map((c) => c.payload.users)).toEqual([
+      BOB,
+    ]);
   });
 });
 
