@@ -224,8 +224,13 @@ describe('/netwarden grant with approval required', () => {
     const { message, requestId } = posted();
     const mark = sim.current.account.calls.length;
     const retry = signed(press(BOB, 'approve', requestId, message.ts));
-    await Promise.all([call(retry), call(retry), call(signed(press(ALICE, 'deny', requestId, message.ts)))]);
-    // alice may not deny her own request; of bob's press and its retry one acts.
+    await Promise.all([
+      call(retry),
+      call(retry),
+      call(signed(press(CAROL, 'approve', requestId, message.ts))),
+      call(signed(press(ALICE, 'deny', requestId, message.ts))),
+    ]);
+    // alice may not deny her own request; of bob's press, its retry and carol's Approve one acts.
     expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
     expect(await stateOf()).toEqual(['granted']);
   });
