@@ -5,6 +5,8 @@
  *   channel message updated to say so. No AWS call: nothing was granted.
  * - A granted request whose grant expires within DM_BEFORE_EXPIRY_MS: its requester is told once
  *   (the `warnedAt` mark is a conditional write made before the message, so two runs tell once).
+ * - An approved request still approved APPROVED_STUCK_AFTER_MS later (the press granting it was
+ *   interrupted) is settled from the grant record: granted if a live grant was recorded, else failed.
  * - A granted request whose grant is gone (the grants' sweep closed it): expired, message updated,
  *   requester told. A grant extended meanwhile (Extend 1h) moves the request's expiry instead.
  * Every transition is conditional on the version read: a run that loses a race does nothing more.
@@ -13,6 +15,7 @@
  */
 import { errorMessage } from '../../shared/errors';
 import {
+  APPROVED_STUCK_AFTER_MS,
   DM_BEFORE_EXPIRY_MS,
   type GrantRequestRecord,
   type GrantRequestStore,
@@ -43,12 +46,14 @@ export interface RequestSweep {
   readonly warned: string[];
   readonly expired: string[];
   readonly extended: string[];
+  /** Approved but interrupted while granting: settled from the grant record (granted or failed). */
+  readonly settled: string[];
 }
 
 const what = (request: GrantRequestRecord) => `${summarise(request.access)} on ${request.access.groupId}`;
 
 export async function sweepRequests(deps: RequestSweepDeps): Promise<RequestSweep> {
-  const sweep: RequestSweep = { timedOut: [], warned: [], expired: [], extended: [] };
+  const sweep: RequestSweep = { timedOut: [], warned: [], expired: [], extended: [], settled: [] };
   const policy = deps.policy.grants;
   if (!policy || effectiveMode(deps.policy, policy) === 'report') return sweep;
   const now = deps.now();
@@ -73,6 +78,37 @@ export async function sweepRequests(deps: RequestSweepDeps): Promise<RequestSwee
       if (!news) return;
       await showState(moved, news);
       await tellRequester(moved, `Your grant request (${what(moved)}) timed out: nobody answered it.`, news);
+    });
+
+  // Approved long ago and never granted or failed: the press that was granting was interrupted. The
+  // grant record (written before Authorize, live after) says whether the grant was made.
+  for (const request of await deps.requests.due(
+    'approved',
+    new Date(now.getTime() - APPROVED_STUCK_AFTER_MS),
+  ))
+    await once(async () => {
+      const grant = await deps.grants.get(request.access.groupId, accessKey(request.access));
+      // Still being recorded (or left pending by a crash): the grants' sweep settles it first.
+      if (grant?.status === 'pending') return;
+      const made = grant?.status === 'live' && grant.createdAt.getTime() >= request.requestedAt.getTime();
+      const moved = made
+        ? await deps.requests.move(request, 'granted', {
+            expiresAt: grant.expiresAt,
+            ...(grant.ruleId ? { ruleId: grant.ruleId } : {}),
+          })
+        : await deps.requests.move(request, 'failed', {
+            why: 'granting was interrupted and no grant was recorded: ask again',
+          });
+      sweep.settled.push(request.id);
+      if (!news) return;
+      await showState(moved, news);
+      await tellRequester(
+        moved,
+        made
+          ? `Granted: ${what(moved)} until ${isoSeconds(moved.expiresAt ?? now)}.`
+          : `Your grant request (${what(moved)}) failed: granting was interrupted; ask again.`,
+        news,
+      );
     });
 
   for (const request of await deps.requests.due('granted', new Date(now.getTime() + DM_BEFORE_EXPIRY_MS)))

@@ -106,6 +106,12 @@ export function answerProblem(
 export const overdue = (requests: ReadonlyArray<GrantRequestRecord>, now: Date): GrantRequestRecord[] =>
   requests.filter((request) => request.state === 'pending' && request.answerBy.getTime() <= now.getTime());
 
+/**
+ * An approved request is being granted by the approver's press (slack-interact's timeout is 10 s);
+ * one still approved after this was interrupted, and expire-grants settles it from the grant record.
+ */
+export const APPROVED_STUCK_AFTER_MS = 5 * 60_000;
+
 /** How long before a granted request's expiry its requester is told (once). */
 export const DM_BEFORE_EXPIRY_MS = 10 * 60_000;
 
@@ -130,6 +136,9 @@ export interface GrantRequestStore {
     record: GrantRequestRecord,
     changes: Partial<Omit<GrantRequestRecord, 'id' | 'state' | 'version'>>,
   ): Promise<GrantRequestRecord>;
-  /** Pending requests to be answered by `by`, or granted ones expiring by `by`, soonest first. */
-  due(state: 'pending' | 'granted', by: Date): Promise<GrantRequestRecord[]>;
+  /**
+   * Pending requests to be answered by `by`, approved ones approved by `by`, or granted ones expiring
+   * by `by`, soonest first.
+   */
+  due(state: 'pending' | 'approved' | 'granted', by: Date): Promise<GrantRequestRecord[]>;
 }

@@ -3,7 +3,8 @@
  * pk `grant-request#<id>`, sk `request`, the record as JSON beside its `state` and `version`. Every
  * write is conditional on the version read, so two approvers at once, a double press or Slack's retry
  * move a request once. A pending request sits in the sparse `live-by-expiry` index under livePk
- * `grant-request#pending` (sorted by its answer deadline) and a granted one under
+ * `grant-request#pending` (sorted by its answer deadline), an approved one (being granted) under
+ * `grant-request#approved` (sorted by when it was approved) and a granted one under
  * `grant-request#granted` (sorted by its grant's expiry), so expire-grants finds the due ones with one
  * query each, never a scan; any other state leaves the index and gets a `ttl` (kept 90 days as a trail).
  */
@@ -29,7 +30,7 @@ const RETENTION_SECONDS = 90 * 86_400;
 type Item = Record<string, AttributeValue>;
 
 const keyOf = (id: string): Item => ({ pk: { S: `${REQUEST_KEY_PREFIX}${id}` }, sk: { S: 'request' } });
-const indexPk = (state: 'pending' | 'granted') => `${REQUEST_KEY_PREFIX}${state}`;
+const indexPk = (state: 'pending' | 'approved' | 'granted') => `${REQUEST_KEY_PREFIX}${state}`;
 
 const DATES = ['requestedAt', 'answerBy', 'answeredAt', 'expiresAt', 'warnedAt'] as const;
 
@@ -41,25 +42,25 @@ function fromItem(item: Item): GrantRequestRecord {
 
 function toItem(record: GrantRequestRecord, now: Date): Item {
   const { state, version, ...rest } = record;
+  const since = (record.answeredAt ?? record.requestedAt).toISOString();
   const indexed =
     state === 'pending'
       ? { livePk: { S: indexPk('pending') }, liveSk: { S: `${record.answerBy.toISOString()}#${record.id}` } }
-      : state === 'granted' && record.expiresAt
-        ? {
-            livePk: { S: indexPk('granted') },
-            liveSk: { S: `${record.expiresAt.toISOString()}#${record.id}` },
-          }
-        : undefined;
+      : state === 'approved'
+        ? { livePk: { S: indexPk('approved') }, liveSk: { S: `${since}#${record.id}` } }
+        : state === 'granted' && record.expiresAt
+          ? {
+              livePk: { S: indexPk('granted') },
+              liveSk: { S: `${record.expiresAt.toISOString()}#${record.id}` },
+            }
+          : undefined;
   return {
     ...keyOf(record.id),
     type: { S: 'grant-request' },
     state: { S: state },
     version: { N: String(version) },
     request: { S: JSON.stringify(rest) },
-    ...(indexed ??
-      (state === 'approved'
-        ? {}
-        : { ttl: { N: String(Math.floor(now.getTime() / 1000) + RETENTION_SECONDS) } })),
+    ...(indexed ?? { ttl: { N: String(Math.floor(now.getTime() / 1000) + RETENTION_SECONDS) } }),
   };
 }
 

@@ -132,4 +132,19 @@ describe('sweepRequests', () => {
     );
     expect((await sweepRequests(deps())).expired).toEqual([]);
   });
+
+  it('settles a request left approved by an interrupted press: failed without a grant, granted with one', async () => {
+    const pending = await requested();
+    const stuck = await requests.move(pending, 'approved', {
+      answeredBy: { name: 'bob', slack: 'U034GHIJKL' },
+      answeredAt: T0,
+    });
+    clock = new Date(T0.getTime() + 4 * MINUTE);
+    expect((await sweepRequests(deps())).settled).toEqual([]);
+    clock = new Date(T0.getTime() + 5 * MINUTE);
+    expect((await sweepRequests(deps())).settled).toEqual([stuck.id]);
+    expect((await requests.get(stuck.id))?.state).toBe('failed');
+    expect(shown()).toBe('failed');
+    expect(directMessages().at(-1)).toMatch(/failed: granting was interrupted; ask again\.$/);
+  });
 });
