@@ -1,12 +1,34 @@
-/** expire-grants: EventBridge schedule (every minute) → expireGrants. Wiring only. */
-import { lazyGrantStore, lazyRepeatGate, lazySecurityGroups } from '../../shared/aws/lazy-adapters';
+/** expire-grants: EventBridge schedule (every minute) → expireGrants, then sweepRequests. Wiring only. */
+import * as z from 'zod';
+import {
+  lazyGrantRequests,
+  lazyGrantStore,
+  lazyRepeatGate,
+  lazySecurityGroups,
+} from '../../shared/aws/lazy-adapters';
+import { lazySecureString } from '../../shared/aws/lazy-secrets';
+import { parseConfig } from '../../shared/config';
 import { ScheduleTrigger } from '../../shared/events/schedule';
 import { lambda } from '../../shared/middleware';
 import { marked } from '../../shared/safety/kill-switch';
+import { slackWebApi } from '../../shared/slack/web-api';
 import { wire } from '../../shared/wiring';
 import { expireGrants } from './expire';
+import { sweepRequests } from './requests';
+
+/** Slack app mode (optional): the bot token tells requesters and updates requests' messages. */
+const SlackConfig = z.object({
+  SLACK_BOT_TOKEN_PARAMETER: z
+    .string()
+    .regex(/^\/[\w.\-/]+$/, {
+      message: 'expected an SSM parameter name like /netwarden/prod/slack-bot-token',
+    })
+    .optional(),
+  SLACK_API_BASE_URL: z.url().optional(),
+});
 
 const { config, policy, publish, now, log, wayIn, killSwitch, gate } = wire('expire-grants');
+const slackConfig = parseConfig(SlackConfig, process.env);
 const deps = {
   store: lazyGrantStore(config.STATE_TABLE_NAME),
   sg: lazySecurityGroups(),
@@ -18,6 +40,22 @@ const deps = {
   reported: lazyRepeatGate(config.STATE_TABLE_NAME, 'expire-grants', 7 * 86_400_000),
   // Each revoke at expiry: never held back by the budget (it only narrows access), always journaled.
   gate,
+};
+const requestDeps = {
+  requests: lazyGrantRequests(config.STATE_TABLE_NAME, now),
+  grants: deps.store,
+  ...(slackConfig.SLACK_BOT_TOKEN_PARAMETER
+    ? {
+        slack: slackWebApi({
+          token: lazySecureString(slackConfig.SLACK_BOT_TOKEN_PARAMETER, { ttlMs: 300_000, now }),
+          budgetMs: () => 5_000,
+          ...(slackConfig.SLACK_API_BASE_URL ? { baseUrl: slackConfig.SLACK_API_BASE_URL } : {}),
+        }),
+      }
+    : {}),
+  policy,
+  now,
+  log,
 };
 
 // The sweep reads the state table as it is now: the schedule's time says nothing it needs.
@@ -31,5 +69,7 @@ export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event) => {
     region: config.AWS_REGION,
   };
   const { failed: _none, ...outcome } = await expireGrants(await marked({ ...deps, killSwitch, run }));
-  return { status: 'swept', ...outcome };
+  // After the grants': a request whose grant this run closed is told it expired in the same run.
+  const requests = await sweepRequests(requestDeps);
+  return { status: 'swept', ...outcome, requests };
 });

@@ -1,6 +1,11 @@
 /** slack-interact: its Function URL (auth NONE; Slack's signature is the authentication) → handleSlackRequest. Wiring only. */
 import * as z from 'zod';
-import { lazyGrantStore, lazyRuleTagger, lazySecurityGroups } from '../../shared/aws/lazy-adapters';
+import {
+  lazyGrantRequests,
+  lazyGrantStore,
+  lazyRuleTagger,
+  lazySecurityGroups,
+} from '../../shared/aws/lazy-adapters';
 import { lazyJournalReader, lazySecureString, lazySlackPresses } from '../../shared/aws/lazy-secrets';
 import { parseConfig } from '../../shared/config';
 import { lambda } from '../../shared/middleware';
@@ -38,6 +43,7 @@ const deps: InteractDeps = {
   sg: lazySecurityGroups(),
   tagger: lazyRuleTagger(),
   store: lazyGrantStore(table),
+  requests: lazyGrantRequests(table, now),
   publish,
   slack: slackWebApi({
     token: lazySecureString(slack.SLACK_BOT_TOKEN_PARAMETER, cache),

@@ -25,6 +25,7 @@ import type { Secret } from '../../shared/aws/ssm';
 import { errorMessage } from '../../shared/errors';
 import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
+import type { GrantRequestStore } from '../../shared/grants/approval';
 import { closedFinding, grantedFinding } from '../../shared/grants/findings';
 import { issueGrant } from '../../shared/grants/issue';
 import { type GrantRecord, type GrantStore, grantAccessRule } from '../../shared/grants/record';
@@ -40,7 +41,13 @@ import type { KillSwitch } from '../../shared/safety/kill-switch';
 import { groupsToRead, planUndo } from '../../shared/safety/undo';
 import type { SlackWebApi } from '../../shared/slack/app';
 import { escaped, message } from '../../shared/slack/blocks';
-import { type Press, type PressLedger, pressKey, readInteraction } from '../../shared/slack/interaction';
+import {
+  type Press,
+  type PressLedger,
+  permissionOf,
+  pressKey,
+  readInteraction,
+} from '../../shared/slack/interaction';
 import {
   type Presser,
   type PressSubject,
@@ -49,6 +56,7 @@ import {
   refusedFinding,
 } from '../../shared/slack/press-findings';
 import { precheck, rawBodyOf, verifySignature } from '../../shared/slack/signature';
+import { answerRequest, requestGrant } from './grant-request';
 import type { SlackRequest } from './schema';
 
 export const EXTEND_BY_MS = 3_600_000;
@@ -68,8 +76,11 @@ export interface InteractDeps {
   >;
   readonly tagger: RuleTagger;
   readonly store: GrantStore;
+  /** Grant requests asked for with `/netwarden grant` (grant-request#… items). */
+  readonly requests: GrantRequestStore;
   readonly publish: Publish;
-  readonly slack: Pick<SlackWebApi, 'postEphemeral'>;
+  /** Ephemeral answers; a request's channel message and its updates; direct messages to a requester. */
+  readonly slack: Pick<SlackWebApi, 'postEphemeral' | 'postMessage' | 'update' | 'postDirect'>;
   /** Read before an Undo (it widens access): while paused, none is made. */
   readonly killSwitch?: KillSwitch;
   /** Every write passes it: an Undo's grant charged to the budget first, every write journaled after. */
@@ -109,22 +120,22 @@ export async function handleSlackRequest(request: SlackRequest, deps: InteractDe
   }
   // Verified: from here on the bytes are Slack's.
   const form = new URLSearchParams(rawBody.toString('utf8'));
-  if (form.has('command'))
+  // The budget is charged per account: the configured one, else the account the Function URL is in.
+  const account = deps.account ?? request.requestContext?.accountId;
+  if (form.has('command')) {
+    // A slash command: the answer only its user sees, as the body of the response (Slack shows it).
+    const answered = await requestGrant(form, account ? { ...deps, account } : deps);
     return {
       statusCode: 200,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        response_type: 'ephemeral',
-        text: 'netwarden has no slash commands yet: ask for a grant through grant-access (docs/grants.md).',
-      }),
+      body: JSON.stringify({ response_type: 'ephemeral', text: answered.text }),
     };
+  }
   const read = readInteraction(form);
   if (!read.ok) {
     deps.log('slack interaction ignored', { reason: read.reason });
     return answer(200);
   }
-  // The budget is charged per account: the configured one, else the account the Function URL is in.
-  const account = deps.account ?? request.requestContext?.accountId;
   await press(read.press, account ? { ...deps, account } : deps);
   // Slack only needs a 200 within 3 seconds; the answer to the presser is the ephemeral message.
   return answer(200);
@@ -141,7 +152,7 @@ const tell = (deps: InteractDeps, press: Press, text: string) =>
   );
 
 async function press(press: Press, deps: InteractDeps): Promise<void> {
-  const { action } = press.pressed;
+  const action = permissionOf(press.pressed);
   const person = personOf(deps.policy.people, press.userId);
   const who: Presser = person ? { name: person.name, userId: press.userId } : { userId: press.userId };
   const base = {
@@ -233,7 +244,24 @@ function carryOut(press: Press, person: Person, deps: InteractDeps): Promise<Out
       return extend(press.pressed.ruleId, person, deps, origin);
     case 'revoke':
       return revoke(press.pressed.ruleId, person, deps, origin);
+    case 'approve':
+    case 'deny':
+      return answerPress(press.pressed.requestId, press.pressed.action, person, deps);
   }
+}
+
+/** Approve or Deny on a grant request (functions/slack-interact/grant-request.ts). */
+async function answerPress(
+  requestId: string,
+  action: 'approve' | 'deny',
+  person: Person,
+  deps: InteractDeps,
+): Promise<Outcome> {
+  const answered = await answerRequest(requestId, action, person, deps);
+  // The grant's own finding (grant.created) was published when it was made.
+  return answered.done
+    ? { done: true, did: answered.did, actions: [], subject: {}, findings: [] }
+    : { done: false, why: answered.why };
 }
 
 async function liveGrant(ruleId: string, deps: InteractDeps): Promise<GrantRecord | undefined> {

@@ -15,6 +15,7 @@ import type { TerraformStateObjects } from '../estate/terraform-state';
 import type { EventLedger } from '../findings/event-ledger';
 import type { Publish } from '../findings/finding';
 import type { RepeatGate } from '../findings/repeats';
+import type { GrantRequestStore } from '../grants/approval';
 import type { GrantStore } from '../grants/record';
 import type { MemberAccess } from '../policy/organization';
 import type { BudgetCounter } from '../safety/budget';
@@ -134,4 +135,14 @@ export const lazyJournal = (tableName: string) =>
       import('./clients/dynamodb'),
     ]);
     return stateTableJournal(dynamoDbClient(), tableName);
+  });
+
+/** Grant requests asked for in Slack (grant-request#…), loaded on first use. */
+export const lazyGrantRequests = (tableName: string, now: () => Date) =>
+  lazyAdapter<GrantRequestStore>(async () => {
+    const [{ grantRequestStore }, { dynamoDbClient }] = await Promise.all([
+      import('./state-table/grant-requests'),
+      import('./clients/dynamodb'),
+    ]);
+    return grantRequestStore(dynamoDbClient(), tableName, now);
   });

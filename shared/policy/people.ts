@@ -5,8 +5,12 @@
  */
 import * as z from 'zod';
 
-/** What a button in Slack can do (docs/slack-app.md): each person may only what `may` lists. */
-export const SLACK_ACTIONS = ['undo', 'extend', 'revoke'] as const;
+/**
+ * What a person may do from Slack (docs/slack-app.md, docs/grants.md): press a button (undo, extend,
+ * revoke), ask for a grant with `/netwarden grant` (request), answer someone else's request with its
+ * Approve or Deny button (approve). Each person may only what `may` lists.
+ */
+export const SLACK_ACTIONS = ['undo', 'extend', 'revoke', 'request', 'approve'] as const;
 export type SlackAction = (typeof SLACK_ACTIONS)[number];
 
 export const Person = z

@@ -204,6 +204,23 @@ export const GrantPolicy = z
       .object({ ids: z.array(groupId).default([]) })
       .strict()
       .prefault({}),
+    /**
+     * Grants asked for with `/netwarden grant` in Slack: whether one must be approved by another
+     * person (people's `may: [approve]`) before it is made, for every grantable group (`required`)
+     * or only the groups listed, and how long a request waits for an answer before it is denied.
+     * Absent: no approval is needed, the grant is made at once.
+     */
+    approval: z
+      .object({
+        required: z.boolean().default(false),
+        groups: z
+          .object({ ids: z.array(groupId).default([]) })
+          .strict()
+          .prefault({}),
+        timeout: duration.default(30 * 60_000),
+      })
+      .strict()
+      .optional(),
     mode: mode.optional(),
     ...scope,
   })

@@ -16,11 +16,14 @@ export const ACTION_PREFIX = 'netwarden:';
 
 const EVENT_ID = /^[0-9a-fA-F-]{8,64}$/;
 const RULE_ID = /^sgr-[0-9a-f]{8,17}$/;
+/** A grant request's id (shared/grants/approval.ts): a UUID netwarden made. */
+const REQUEST_ID = /^[0-9a-f-]{36}$/;
 
 /** What a press names: the action and the reference it carries, checked in shape before any lookup. */
 export type Pressed =
   | { readonly action: 'undo'; readonly eventId: string }
-  | { readonly action: 'extend' | 'revoke'; readonly ruleId: string };
+  | { readonly action: 'extend' | 'revoke'; readonly ruleId: string }
+  | { readonly action: 'approve' | 'deny'; readonly requestId: string };
 
 const Interaction = z.object({
   type: z.literal('block_actions'),
@@ -48,6 +51,8 @@ export function pressedOf(actionId: string, value: string | undefined): Pressed 
   if (action === 'undo' && value && EVENT_ID.test(value)) return { action, eventId: value };
   if ((action === 'extend' || action === 'revoke') && value && RULE_ID.test(value))
     return { action, ruleId: value };
+  if ((action === 'approve' || action === 'deny') && value && REQUEST_ID.test(value))
+    return { action, requestId: value };
   return undefined;
 }
 
@@ -81,8 +86,14 @@ export function readInteraction(form: URLSearchParams): ReadInteraction {
 export const pressKey = (press: Press): string =>
   `${press.channel}#${press.messageTs}#${press.pressed.action}#${reference(press.pressed)}`;
 
-export const reference = (pressed: Pressed): string =>
-  pressed.action === 'undo' ? pressed.eventId : pressed.ruleId;
+export function reference(pressed: Pressed): string {
+  if (pressed.action === 'undo') return pressed.eventId;
+  return 'requestId' in pressed ? pressed.requestId : pressed.ruleId;
+}
+
+/** What the policy's people must list (`may`) for a press: Approve and Deny both need `approve`. */
+export const permissionOf = (pressed: Pressed): SlackAction =>
+  pressed.action === 'deny' ? 'approve' : pressed.action;
 
 /** Who did a press first, as the state table keeps it. */
 export interface PressClaim {

@@ -23,6 +23,8 @@ const BUTTON: Record<Press['pressed']['action'], string> = {
   undo: 'Undo',
   extend: 'Extend 1h',
   revoke: 'Revoke now',
+  approve: 'Approve',
+  deny: 'Deny',
 };
 
 /** What a press was about, once netwarden looked it up: the group and rule, the revert's event. */

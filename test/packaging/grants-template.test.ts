@@ -414,20 +414,27 @@ describe('expire-grants', () => {
     ).toBe(1);
   });
 
-  it('may query the open-grants index, settle records, find a pending rule, revoke ingress (no tag condition) and publish', () => {
+  it('may query the open-grants index, settle records and Slack grant requests, find a pending rule, revoke ingress (no tag condition) and publish', () => {
     expect(allowedActions(packaged.template, 'ExpireGrantsRole')).toEqual([
-      // PutItem: report mode's repeat records only (repeat#expire-grants#…), and journal#… items, tested above.
+      // GetItem: a granted Slack request's grant record (grant#…), below.
+      'dynamodb:GetItem',
+      // PutItem: report mode's repeat records only (repeat#expire-grants#…), and journal#… items, tested
+      // above; and grant requests (grant-request#…), below.
+      'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'ec2:DescribeSecurityGroupRules',
       'ec2:RevokeSecurityGroupIngress',
+      // The bot token's decryption, through SSM only.
+      'kms:Decrypt',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sns:Publish',
       'sqs:SendMessage',
-      // The kill switch, this stage's parameter only (test below).
+      // The kill switch, this stage's parameter only (test below), and the Slack bot token.
+      'ssm:GetParameter',
       'ssm:GetParameter',
     ]);
     const byId = bySid('ExpireGrantsRole');
@@ -442,9 +449,22 @@ describe('expire-grants', () => {
           statement.Condition === undefined ||
           statement.Sid === 'RememberReportedFindings' ||
           statement.Sid === 'JournalWrites' ||
-          statement.Sid === 'SettleGrants',
+          statement.Sid === 'SettleGrants' ||
+          statement.Sid === 'SettleGrantRequests' ||
+          statement.Sid === 'ReadGrantOfRequest' ||
+          statement.Sid === 'DecryptSlackBotTokenThroughSsm',
       ),
     ).toBe(true);
+    expect(byId.SettleGrantRequests?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['grant-request#*'] },
+    });
+    expect(byId.ReadGrantOfRequest?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['grant#*'] },
+    });
+    expect(byId.ReadSlackBotToken?.Resource).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+      'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-bot-token',
+    });
   });
 
   it('dead-letters async failures like every function', () => {

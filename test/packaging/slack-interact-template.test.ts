@@ -61,6 +61,9 @@ describe('slack-interact', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:DeleteItem',
+        // GrantRequests (grant-request#…): /netwarden grant's request, created and moved by conditional puts.
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
@@ -96,13 +99,14 @@ describe('slack-interact', () => {
       ]['dynamodb:LeadingKeys'];
     expect(keys('ClaimPresses')).toEqual(['slack-press#*']);
     expect(keys('GrantRecords')).toEqual(['grant#*']);
+    expect(keys('GrantRequests')).toEqual(['grant-request#*']);
     expect(keys('ReadJournalOfEvent')).toEqual(['journal#*', 'undo#*']);
     expect(keys('ChargeBudget')).toEqual(['budget#*']);
     expect(keys('JournalWrites')).toEqual(['journal#*']);
     expect(byId.ReadJournalOfEvent?.Action).toBe('dynamodb:Query');
   });
 
-  it('is held by the state table’s policy to grants, presses, its journal entries and the budget', () => {
+  it('is held by the state table’s policy to grants, grant requests, presses, its journal entries and the budget', () => {
     const policy = packaged.template.Resources.StateTable?.Properties.ResourcePolicy as {
       PolicyDocument: { Statement: Array<Statement & { Sid?: string }> };
     };
@@ -117,7 +121,7 @@ describe('slack-interact', () => {
         },
       },
       'ForAnyValue:StringNotLike': {
-        'dynamodb:LeadingKeys': ['grant#*', 'slack-press#*', 'journal#*', 'budget#*'],
+        'dynamodb:LeadingKeys': ['grant#*', 'grant-request#*', 'slack-press#*', 'journal#*', 'budget#*'],
       },
     });
   });

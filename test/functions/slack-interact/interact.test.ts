@@ -402,7 +402,11 @@ describe('Undo on a revert', () => {
     expect(await items()).toEqual(before);
     expect(findingsOf(sim.current).map((f) => [f.kind, f.severity, f.why])).toEqual([
       ['slack.refused', 'warning', 'only the people the policy lists may press netwarden’s buttons'],
-      ['slack.refused', 'info', 'bob may extend, revoke from Slack, not undo (policy people)'],
+      [
+        'slack.refused',
+        'info',
+        'bob may extend, revoke, request, approve from Slack, not undo (policy people)',
+      ],
     ]);
     expect(slack.ephemerals.map((e) => e.user)).toEqual([MALLORY, BOB]);
   });

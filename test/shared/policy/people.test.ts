@@ -9,7 +9,7 @@ describe('people', () => {
     expect(personOf(people, 'U012ABCDEF')).toEqual({
       name: 'alice',
       slack: 'U012ABCDEF',
-      may: ['undo', 'extend', 'revoke'],
+      may: ['undo', 'extend', 'revoke', 'request', 'approve'],
     });
     expect(personOf(people, 'alice')).toBeUndefined();
   });
@@ -23,13 +23,13 @@ describe('people', () => {
       parsePolicy(`version: 1
 people:
   - { name: alice, slack: "@alice", may: [undo] }
-  - { name: bob, slack: U034GHIJKL, may: [approve] }
+  - { name: bob, slack: U034GHIJKL, may: [deny] }
 `),
     ).toThrowError(
       [
         'netwarden.policy.yml is invalid:',
         'policy.people[0].slack: expected a Slack user id like U012ABCDEF, found "@alice"',
-        'policy.people[1].may[0]: Invalid option: expected one of "undo"|"extend"|"revoke", found "approve"',
+        'policy.people[1].may[0]: Invalid option: expected one of "undo"|"extend"|"revoke"|"request"|"approve", found "deny"',
       ].join('\n'),
     );
   });

@@ -1,0 +1,313 @@
+/**
+ * `/netwarden grant <group> <port> <source> <ttl> <reason…>` and the answers to it (issue 17): the
+ * requester is the Slack user id of the signed request, mapped to a person of the policy who `may`
+ * request; the text is read strictly (shared/grants/slash-command.ts) and validated exactly as a POST
+ * to grant-access is (validateGrantRequest) plus the guardrails of the group's securityGroups sections
+ * (as an Undo is: a grant never opens what a guardrail forbids). Refused: an ephemeral answer naming
+ * the field and the value, a grant.rejected finding, nothing written.
+ *
+ * Accepted: a request record in the state table (shared/aws/state-table/grant-requests.ts). Where
+ * grants.approval requires it, the request is posted to the route's channel with Approve and Deny;
+ * a different person who `may` approve answers it (two people), and every state change updates that
+ * message in place. Approved, or without approval required, the grant is made by the same path an
+ * Undo's is (shared/grants/issue.ts: a conditional record, Authorize through the gate — budget and
+ * journal — then live), and the requester is told by direct message. Every state change is a
+ * conditional write, so two approvers at once, a double press or Slack's retry act once.
+ */
+import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../../shared/errors';
+import type { SecurityGroups } from '../../shared/estate/security-groups';
+import type { Publish } from '../../shared/findings/finding';
+import {
+  answerProblem,
+  approvalTimeout,
+  type GrantRequestRecord,
+  type GrantRequestStore,
+  needsApproval,
+  RequestConflict,
+  type SlackPerson,
+} from '../../shared/grants/approval';
+import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
+import { issueGrant } from '../../shared/grants/issue';
+import type { GrantStore } from '../../shared/grants/record';
+import { validateGrantRequest } from '../../shared/grants/request';
+import { parseGrantCommand } from '../../shared/grants/slash-command';
+import { isoSeconds } from '../../shared/grants/tags';
+import { formatDuration } from '../../shared/policy/duration';
+import { effectiveMode } from '../../shared/policy/load';
+import { sectionsFor } from '../../shared/policy/match';
+import { type Person, personOf } from '../../shared/policy/people';
+import type { Policy } from '../../shared/policy/schema';
+import { summarise } from '../../shared/rules/rule';
+import { newFindingId, type WriteGate } from '../../shared/safety/gate';
+import type { KillSwitch } from '../../shared/safety/kill-switch';
+import { guardrailOf } from '../../shared/sg/decide';
+import type { MessageRef, SlackWebApi } from '../../shared/slack/app';
+import { grantRequestMessage } from '../../shared/slack/grant-request-blocks';
+import { showState, tellRequester } from '../../shared/slack/grant-request-news';
+import { chooseRoute } from '../../shared/slack/routes';
+
+export interface GrantRequestDeps {
+  readonly policy: Policy;
+  readonly now: () => Date;
+  readonly region: string;
+  readonly account?: string;
+  readonly sg: Pick<SecurityGroups, 'describeGroups' | 'authorizeRules' | 'revokeRules'>;
+  readonly store: GrantStore;
+  readonly requests: GrantRequestStore;
+  readonly slack: Pick<SlackWebApi, 'postMessage' | 'update' | 'postDirect'>;
+  readonly publish: Publish;
+  readonly killSwitch?: KillSwitch;
+  readonly gate?: WriteGate;
+  readonly log: (message: string, data: Record<string, unknown>) => void;
+}
+
+/** The slash command's answer: only the requester sees it (`ephemeral`). */
+export interface CommandAnswer {
+  readonly text: string;
+}
+
+const slackOwner = (person: SlackPerson) => `slack:${person.name} (${person.slack})`;
+const asPerson = (person: Person): SlackPerson => ({ name: person.name, slack: person.slack });
+
+/** The verified form of a slash command → the answer the requester sees. */
+export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps): Promise<CommandAnswer> {
+  const userId = form.get('user_id') ?? '';
+  const text = form.get('text') ?? '';
+  const now = deps.now();
+  const person = personOf(deps.policy.people, userId);
+  const refuse = async (problems: string[], fields?: Record<string, unknown>): Promise<CommandAnswer> => {
+    const requester = person ? slackOwner(person) : `slack:${userId}`;
+    const mode = effectiveMode(deps.policy, deps.policy.grants);
+    await deps.publish(
+      rejectedFinding(
+        {
+          ...(typeof fields?.group === 'string' ? { group: fields.group } : {}),
+          requester,
+          fields: { text },
+        },
+        problems,
+        { mode, now },
+      ),
+    );
+    deps.log('slash grant refused', { problems, userId });
+    return { text: `netwarden did nothing: ${problems.join('; ')}` };
+  };
+  if (form.get('command') !== '/netwarden')
+    return refuse([`command ${JSON.stringify(form.get('command'))} is not /netwarden`]);
+  if (!person) return refuse([`Slack user ${userId} is not one of the policy's people: only they may ask`]);
+  if (!person.may.includes('request'))
+    return refuse([`${person.name} may ${person.may.join(', ')} from Slack, not request (policy people)`]);
+  const parsed = parseGrantCommand(text);
+  if (!parsed.ok) return refuse(parsed.problems);
+  const grants = deps.policy.grants;
+  const owner = slackOwner(person);
+  const validation = validateGrantRequest(parsed.request, grants, now, owner);
+  if (!validation.ok || !grants)
+    return refuse(validation.ok ? [] : validation.problems, { ...parsed.request });
+  const { rule, ttlMs, reason } = validation.grant;
+  const { description: _description, ...access } = rule;
+  const groupId = access.groupId;
+  // The guardrails select groups by tags and names too: read the group as it is now.
+  const [group] = await deps.sg.describeGroups({ groupIds: [groupId] }).catch(() => []);
+  if (!group) return refuse([`group ${groupId} does not exist or cannot be read`], { group: groupId });
+  const guardrail = guardrailOf(sectionsFor(deps.policy, group), access);
+  if (guardrail)
+    return refuse([`${summarise(access)} on ${groupId} would breach the guardrail ${guardrail}`], {
+      group: groupId,
+    });
+  const approval = needsApproval(grants, groupId);
+  if (approval && !deps.policy.slack)
+    return refuse(['grants.approval needs the policy’s slack routes: there is no channel to ask in']);
+  const paused = deps.killSwitch ? await deps.killSwitch.read() : { paused: false };
+  if (paused.paused)
+    return refuse(['netwarden is paused by its kill switch: no access is opened until it is resumed']);
+  if (effectiveMode(deps.policy, grants) === 'report')
+    return {
+      text: `report mode: netwarden would ${approval ? 'ask another person to approve' : 'grant'} ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)}; nothing was written`,
+    };
+
+  const request = await deps.requests.create({
+    id: randomUUID(),
+    state: 'pending',
+    requester: asPerson(person),
+    access,
+    ttlMs,
+    reason,
+    requestedAt: now,
+    answerBy: new Date(now.getTime() + approvalTimeout(grants)),
+  });
+  deps.log('grant requested', { id: request.id, groupId, requester: owner, approval });
+  if (approval) {
+    const posted = await post(request, deps);
+    if (!posted) {
+      await move(request, 'failed', { why: 'the request could not be posted for approval' }, deps);
+      return { text: 'netwarden did nothing: the request could not be posted to the channel for approval' };
+    }
+    return {
+      text: `Asked: ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)} waits for another person's approval until ${isoSeconds(request.answerBy)} (request ${request.id}).`,
+    };
+  }
+  // No approval needed: approved at once, and the channel (if the policy routes one) sees it made.
+  const approved = await deps.requests.move(request, 'approved', { answeredAt: now });
+  const outcome = await grant((await post(approved, deps)) ?? approved, deps);
+  return outcome.ok
+    ? { text: `Granted: ${summarise(access)} on ${groupId} until ${isoSeconds(outcome.expiresAt)}.` }
+    : { text: `netwarden did nothing: ${outcome.problem}` };
+}
+
+/** Posts the request to its route's channel; the record keeps where. undefined when it could not. */
+async function post(request: GrantRequestRecord, deps: GrantRequestDeps) {
+  const routes = deps.policy.slack;
+  if (!routes) return undefined;
+  const { channel } = chooseRoute(routes, {
+    kind: 'grant.created',
+    severity: 'info',
+    group: request.access.groupId,
+    ...(deps.account ? { account: deps.account } : {}),
+  });
+  let ref: MessageRef;
+  try {
+    ref = await deps.slack.postMessage(channel, grantRequestMessage(request));
+  } catch (error) {
+    deps.log('grant request not posted', { id: request.id, error: errorMessage(error) });
+    return undefined;
+  }
+  return deps.requests.update(request, { message: { channel: ref.channel, ts: ref.ts } });
+}
+
+/** A conditional state change, then the channel message shows it (a lost update is only logged). */
+async function move(
+  request: GrantRequestRecord,
+  to: GrantRequestRecord['state'],
+  changes: Parameters<GrantRequestStore['move']>[2],
+  deps: Pick<GrantRequestDeps, 'requests' | 'slack' | 'log'>,
+): Promise<GrantRequestRecord> {
+  const moved = await deps.requests.move(request, to, changes);
+  await showState(moved, deps);
+  return moved;
+}
+
+type Granted = { ok: true; expiresAt: Date } | { ok: false; problem: string };
+
+/**
+ * An approved request becomes a grant, by the path an Undo's takes (issueGrant): charged to the
+ * budget and journaled under the request's id, caused by the requester and the approver. The kill
+ * switch and the guardrails are read again: either may have changed while the request waited.
+ */
+async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promise<Granted> {
+  const fail = async (problem: string): Promise<Granted> => {
+    await move(request, 'failed', { why: problem }, deps);
+    await tellRequester(request, `Your grant request was not granted: ${problem}`, deps);
+    return { ok: false, problem };
+  };
+  const { access } = request;
+  const paused = deps.killSwitch ? await deps.killSwitch.read() : { paused: false };
+  if (paused.paused) return fail('netwarden is paused by its kill switch: no access is opened');
+  const [group] = await deps.sg.describeGroups({ groupIds: [access.groupId] }).catch(() => []);
+  const guardrail = group ? guardrailOf(sectionsFor(deps.policy, group), access) : undefined;
+  if (!group) return fail(`group ${access.groupId} does not exist or cannot be read`);
+  if (guardrail) return fail(`${summarise(access)} would breach the guardrail ${guardrail}`);
+  const now = deps.now();
+  const issuedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const expiresAt = new Date(Math.floor((now.getTime() + request.ttlMs) / 1000) * 1000);
+  const owner = slackOwner(request.requester);
+  const cause = request.answeredBy ? `${owner}, approved by ${slackOwner(request.answeredBy)}` : owner;
+  const eventId = `grant-request-${request.id}`;
+  const findingId = newFindingId(eventId);
+  const planned = {
+    groupId: access.groupId,
+    access,
+    owner,
+    reason: request.reason,
+    issuedAt,
+    expiresAt,
+    createdAt: issuedAt,
+    status: 'live' as const,
+    version: 0,
+  };
+  const how = {
+    extended: false,
+    outcome: 'acted' as const,
+    actions: [`AuthorizeSecurityGroupIngress ${access.groupId} ${summarise(access)}`],
+    ttlMs: request.ttlMs,
+    mode: 'enforce' as const,
+    now,
+  };
+  let issued: Awaited<ReturnType<typeof issueGrant>>;
+  try {
+    issued = await issueGrant(
+      { access, owner, reason: request.reason, issuedAt, expiresAt },
+      { ...deps, region: deps.region },
+      { eventId, account: deps.account ?? '', cause, findingId, title: grantedFinding(planned, how).title },
+    );
+  } catch (error) {
+    await fail(`granting failed: ${errorMessage(error)}`);
+    throw error;
+  }
+  if (!issued.ok) return fail(issued.problem);
+  const granted = await move(
+    request,
+    'granted',
+    { expiresAt: issued.record.expiresAt, ...(issued.record.ruleId ? { ruleId: issued.record.ruleId } : {}) },
+    deps,
+  );
+  const approvedBy = request.answeredBy
+    ? `, approved by ${request.answeredBy.name} (Slack ${request.answeredBy.slack})`
+    : '';
+  await deps.publish({
+    ...grantedFinding(issued.record, how),
+    id: findingId,
+    eventId,
+    why: `asked in Slack with /netwarden grant by ${request.requester.name} (Slack ${request.requester.slack})${approvedBy}: ${request.reason} (ttl ${formatDuration(request.ttlMs)})`,
+  });
+  await tellRequester(
+    granted,
+    `Granted: ${summarise(access)} on ${access.groupId} until ${isoSeconds(issued.record.expiresAt)} (rule ${issued.record.ruleId ?? '?'}).`,
+    deps,
+  );
+  return { ok: true, expiresAt: issued.record.expiresAt };
+}
+
+export type Answered = { done: true; did: string } | { done: false; why: string };
+
+/** Approve or Deny pressed on a request's message by `person` (already verified and claimed once). */
+export async function answerRequest(
+  requestId: string,
+  answer: 'approve' | 'deny',
+  person: Person,
+  deps: GrantRequestDeps,
+): Promise<Answered> {
+  const request = await deps.requests.get(requestId);
+  if (!request) return { done: false, why: `no grant request ${requestId} is recorded` };
+  const now = deps.now();
+  const problem = answerProblem(request, person, now);
+  if (problem) return { done: false, why: problem };
+  const what = `${summarise(request.access)} on ${request.access.groupId} for ${request.requester.name}`;
+  const answeredBy = asPerson(person);
+  let moved: GrantRequestRecord;
+  try {
+    moved = await move(
+      request,
+      answer === 'approve' ? 'approved' : 'denied',
+      {
+        answeredBy,
+        answeredAt: now,
+        ...(answer === 'deny' ? { why: `denied by ${person.name}` } : {}),
+      },
+      deps,
+    );
+  } catch (error) {
+    if (!(error instanceof RequestConflict)) throw error;
+    const now = await deps.requests.get(requestId);
+    return { done: false, why: `the request was answered meanwhile: it is ${now?.state ?? 'gone'}` };
+  }
+  if (answer === 'deny') {
+    await tellRequester(moved, `Your grant request (${what}) was denied by ${person.name}.`, deps);
+    return { done: true, did: `denied the grant request ${what}` };
+  }
+  const outcome = await grant(moved, deps);
+  return outcome.ok
+    ? { done: true, did: `approved and granted ${what} until ${isoSeconds(outcome.expiresAt)}` }
+    : { done: false, why: outcome.problem };
+}

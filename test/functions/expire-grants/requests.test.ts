@@ -1,0 +1,150 @@
+/**
+ * expire-grants' sweep of grant requests asked for in Slack: the state table on dynalite, the Slack
+ * Web API stand-in on 127.0.0.1, the clock injected. Timeouts deny with no AWS call, the requester is
+ * told once before expiry and once at it, and an extended grant moves its request's expiry.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sweepRequests } from '../../../functions/expire-grants/requests';
+import { grantRequestStore } from '../../../shared/aws/state-table/grant-requests';
+import type { GrantRequestRecord, GrantRequestStore } from '../../../shared/grants/approval';
+import { grantRequestMessage } from '../../../shared/slack/grant-request-blocks';
+import { slackWebApi } from '../../../shared/slack/web-api';
+import { GROUPS } from '../../../simulated-account/index';
+import {
+  type SlackWebApiStandIn,
+  STAND_IN_BOT_TOKEN,
+  startSlackWebApi,
+} from '../../../simulated-account/slack-web-api';
+import { grantedAccess, policy } from '../../helpers/grants';
+import { useStateTable } from '../../helpers/state-table';
+
+const table = useStateTable();
+const CHANNEL = 'C0DBONCALL01';
+const ALICE = 'U012ABCDEF';
+const MINUTE = 60_000;
+const T0 = new Date('2026-12-02T10:00:00Z');
+
+let stand: SlackWebApiStandIn;
+let requests: GrantRequestStore;
+let clock = T0;
+const now = () => clock;
+
+beforeEach(async () => {
+  stand = await startSlackWebApi({ channels: [{ id: CHANNEL }], users: [ALICE] });
+  requests = grantRequestStore(table.current.client, table.current.tableName, now);
+  clock = T0;
+});
+afterEach(async () => {
+  await stand.close();
+});
+
+const slack = () =>
+  slackWebApi({
+    token: async () => ({ reveal: () => STAND_IN_BOT_TOKEN }),
+    baseUrl: stand.baseUrl,
+    budgetMs: () => 5_000,
+  });
+const deps = () => ({
+  requests,
+  grants: table.current.store,
+  slack: slack(),
+  policy,
+  now,
+});
+
+/** A request as slack-interact records and posts it. */
+async function requested(fields: Partial<GrantRequestRecord> = {}): Promise<GrantRequestRecord> {
+  const created = await requests.create({
+    id: '0f0e0d0c-0b0a-4909-8807-060504030201',
+    state: 'pending',
+    requester: { name: 'alice', slack: ALICE },
+    access: grantedAccess(GROUPS.postgres, '10.44.0.7/32'),
+    ttlMs: 60 * MINUTE,
+    reason: 'INC-42 replication lag',
+    requestedAt: T0,
+    answerBy: new Date(T0.getTime() + 30 * MINUTE),
+    ...fields,
+  });
+  const ref = await slack().postMessage(CHANNEL, grantRequestMessage(created));
+  return requests.update(created, { message: ref });
+}
+
+const directMessages = () =>
+  stand.calls
+    .filter((c) => c.method === 'chat.postMessage' && c.payload.channel !== CHANNEL)
+    .map((c) => c.payload.text);
+const shown = () =>
+  /State\*\\n([a-z ,-]+)/.exec(JSON.stringify(stand.topLevel(CHANNEL)[0]?.attachments))?.[1];
+
+describe('sweepRequests', () => {
+  it('times out an unanswered request after grants.approval.timeout: denied, message updated, no grant', async () => {
+    const request = await requested();
+    clock = new Date(T0.getTime() + 29 * MINUTE);
+    expect((await sweepRequests(deps())).timedOut).toEqual([]);
+    clock = new Date(T0.getTime() + 30 * MINUTE);
+    expect((await sweepRequests(deps())).timedOut).toEqual([request.id]);
+    expect((await requests.get(request.id))?.state).toBe('timed-out');
+    expect(shown()).toBe('timed out');
+    expect(JSON.stringify(stand.topLevel(CHANNEL)[0]?.attachments)).not.toContain('netwarden:approve');
+    // No grant was ever recorded, so none was made: expire-grants' grant sweep has nothing to revoke.
+    expect(await table.current.store.open()).toEqual([]);
+    // A second run finds nothing left to time out.
+    expect((await sweepRequests(deps())).timedOut).toEqual([]);
+  });
+
+  it('tells the requester once before expiry and once when the grant expired', async () => {
+    const access = grantedAccess(GROUPS.postgres, '10.44.0.7/32');
+    const expiresAt = new Date(T0.getTime() + 60 * MINUTE);
+    const pending = await table.current.store.putPending({
+      groupId: GROUPS.postgres,
+      access,
+      owner: `slack:alice (${ALICE})`,
+      reason: 'INC-42 replication lag',
+      issuedAt: T0,
+      expiresAt,
+      createdAt: T0,
+    });
+    const live = await table.current.store.markLive(pending, 'sgr-0123456789abcdef0');
+    const pendingRequest = await requested();
+    const approved = await requests.move(pendingRequest, 'approved', {
+      answeredBy: { name: 'bob', slack: 'U034GHIJKL' },
+    });
+    await requests.move(approved, 'granted', { ruleId: 'sgr-0123456789abcdef0', expiresAt });
+
+    clock = new Date(expiresAt.getTime() - 11 * MINUTE);
+    expect((await sweepRequests(deps())).warned).toEqual([]);
+    clock = new Date(expiresAt.getTime() - 9 * MINUTE);
+    expect((await sweepRequests(deps())).warned).toEqual([pendingRequest.id]);
+    expect((await sweepRequests(deps())).warned).toEqual([]);
+    expect(directMessages()).toEqual([
+      'Your grant tcp 5432 from 10.44.0.7/32 on sg-0db00000000005432 expires in 9m, at 2026-12-02T11:00:00Z.',
+    ]);
+
+    // Due but its grant still open (the grants' sweep has not closed it): not expired yet.
+    clock = new Date(expiresAt.getTime() + MINUTE);
+    expect((await sweepRequests(deps())).expired).toEqual([]);
+    await table.current.store.close(live, { at: clock, why: 'expired; revoked' });
+    expect((await sweepRequests(deps())).expired).toEqual([pendingRequest.id]);
+    expect((await requests.get(pendingRequest.id))?.state).toBe('expired');
+    expect(shown()).toBe('expired');
+    expect(directMessages().at(-1)).toBe(
+      'Your grant tcp 5432 from 10.44.0.7/32 on sg-0db00000000005432 expired and was revoked.',
+    );
+    expect((await sweepRequests(deps())).expired).toEqual([]);
+  });
+
+  it('settles a request left approved by an interrupted press: failed without a grant, granted with one', async () => {
+    const pending = await requested();
+    const stuck = await requests.move(pending, 'approved', {
+      answeredBy: { name: 'bob', slack: 'U034GHIJKL' },
+      answeredAt: T0,
+    });
+    clock = new Date(T0.getTime() + 4 * MINUTE);
+    expect((await sweepRequests(deps())).settled).toEqual([]);
+    clock = new Date(T0.getTime() + 5 * MINUTE);
+    expect((await sweepRequests(deps())).settled).toEqual([stuck.id]);
+    expect((await requests.get(stuck.id))?.state).toBe('failed');
+    expect(shown()).toBe('failed');
+    expect(directMessages().at(-1)).toMatch(/failed: granting was interrupted; ask again\.$/);
+  });
+});

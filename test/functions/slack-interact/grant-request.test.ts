@@ -1,0 +1,344 @@
+/**
+ * `/netwarden grant` end to end, through slack-interact's real handler: slash commands and button
+ * presses signed for real, the simulated account's EC2 at the wire, the state table on dynalite and
+ * the Slack Web API stand-in on 127.0.0.1. The policy is the shipped one (grants.approval required;
+ * alice and bob may request and approve) with a Slack route and one extra guardrail.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sign } from '../../../shared/slack/signature';
+import { GROUPS } from '../../../simulated-account/index';
+import { lambdaContext } from '../../../simulated-account/lambda-context';
+import {
+  type PostedMessage,
+  type SlackWebApiStandIn,
+  STAND_IN_BOT_TOKEN,
+  startSlackWebApi,
+} from '../../../simulated-account/slack-web-api';
+import { TOPIC } from '../../helpers/grants';
+import { callsSince, findingsOf, useSimulation } from '../../helpers/simulation';
+import { useStateTable } from '../../helpers/state-table';
+
+const sim = useSimulation();
+const table = useStateTable();
+const SECRET = 'test-signing-secret-0123456789abcdef';
+const SECRET_PARAMETER = '/netwarden/test/slack-signing-secret';
+const TOKEN_PARAMETER = '/netwarden/test/slack-bot-token';
+const CHANNEL = 'C0DBONCALL01';
+const ALICE = 'U012ABCDEF'; // may undo, extend, revoke, request, approve
+const BOB = 'U034GHIJKL'; // may extend, revoke, request, approve
+const CAROL = 'U056MNOPQR'; // may approve (added by testPolicy)
+const MALLORY = 'U0MALLORY1'; // not listed
+const DB = GROUPS.postgres;
+
+/** The shipped policy, a Slack route to the on-call channel, and a guardrail a grant can breach. */
+function testPolicy(approval = 'approval: { required: true, timeout: 30m }'): string {
+  const shipped = readFileSync('netwarden.policy.yml', 'utf8').replace(
+    'approval: { required: true, timeout: 30m }',
+    approval,
+  );
+  const withGuardrail = shipped.replace(
+    'securityGroups:\n',
+    [
+      'securityGroups:',
+      '  - name: partner-blocklist',
+      '    select: { all: true }',
+      '    guardrailsOnly: true',
+      '    forbid:',
+      '      - { direction: ingress, source: 203.0.113.7/32, ports: [5432] }',
+      '',
+    ].join('\n'),
+  );
+  const withCarol = withGuardrail.replace(
+    'people:\n',
+    'people:\n  - { name: carol, slack: U056MNOPQR, may: [approve] }\n',
+  );
+  const path = join(mkdtempSync(join(tmpdir(), 'netwarden-slash-')), 'policy.yml');
+  writeFileSync(
+    path,
+    `${withCarol}\nslack:\n  routes:\n    - { name: on-call, channel: ${CHANNEL}, mention: none }\n`,
+  );
+  return path;
+}
+
+type Response = { statusCode: number; body: string };
+let handler: (event: unknown, context: unknown) => Promise<Response>;
+let slack: SlackWebApiStandIn;
+
+beforeEach(async () => {
+  slack = await startSlackWebApi({ channels: [{ id: CHANNEL }], users: [ALICE, BOB] });
+  sim.current.ssm.put(SECRET_PARAMETER, SECRET, 'SecureString');
+  sim.current.ssm.put(TOKEN_PARAMETER, STAND_IN_BOT_TOKEN, 'SecureString');
+  vi.stubEnv('FINDINGS_TOPIC_ARN', TOPIC);
+  vi.stubEnv('SLACK_SIGNING_SECRET_PARAMETER', SECRET_PARAMETER);
+  vi.stubEnv('SLACK_BOT_TOKEN_PARAMETER', TOKEN_PARAMETER);
+  vi.stubEnv('SLACK_API_BASE_URL', slack.baseUrl);
+  vi.stubEnv('NETWARDEN_ACCOUNT_ID', '111122223333');
+  vi.stubEnv('POLICY_PATH', testPolicy());
+  vi.resetModules();
+  handler = (await import('../../../functions/slack-interact/handler')).handler as unknown as typeof handler;
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await slack.close();
+});
+
+const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+
+/** A Function URL request (auth NONE) as Slack sends it, the form body signed with `secret` at `timestamp`. */
+function signed(body: string, options: { secret?: string; timestamp?: string } = {}) {
+  const timestamp = options.timestamp ?? nowSeconds();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': sign(options.secret ?? SECRET, timestamp, body),
+    },
+    requestContext: { accountId: '111122223333', http: { method: 'POST', path: '/' } },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+const command = (user: string, text: string) =>
+  new URLSearchParams({
+    command: '/netwarden',
+    text,
+    user_id: user,
+    channel_id: CHANNEL,
+    team_id: 'T0NETWARDEN',
+    trigger_id: '1.2.3',
+  }).toString();
+
+const press = (user: string, action: 'approve' | 'deny', requestId: string, ts: string) =>
+  `payload=${encodeURIComponent(
+    JSON.stringify({
+      type: 'block_actions',
+      user: { id: user },
+      channel: { id: CHANNEL },
+      container: { type: 'message', message_ts: ts, channel_id: CHANNEL },
+      message: { ts },
+      actions: [{ action_id: `netwarden:${action}`, value: requestId, type: 'button' }],
+    }),
+  )}`;
+
+const call = (event: unknown) => handler(event, lambdaContext('slack-interact'));
+const answerOf = (response: Response) => (JSON.parse(response.body) as { text: string }).text;
+const items = async () =>
+  (await table.current.client.send(new ScanCommand({ TableName: table.current.tableName }))).Items ?? [];
+const ec2Writes = (mark: number) =>
+  callsSince(sim.current, mark).all.filter((c) => c.service === 'EC2' && c.write);
+const requestItems = async () => (await items()).filter((item) => item.pk?.S?.startsWith('grant-request#'));
+const stateOf = async () => (await requestItems()).map((item) => item.state?.S);
+
+/** The request id the posted message's buttons carry, and the message. */
+function posted(): { message: PostedMessage; requestId: string } {
+  const [message] = slack.topLevel(CHANNEL);
+  if (!message) throw new Error('no request was posted');
+  const match = /"value":"([0-9a-f-]{36})"/.exec(JSON.stringify(message.attachments));
+  return { message, requestId: match?.[1] ?? '' };
+}
+const shownState = (message: Pick<PostedMessage, 'attachments'>) =>
+  /State\*\\n([a-z ,-]+)/.exec(JSON.stringify(message))?.[1];
+
+const ASK = `grant ${DB} 5432 10.44.0.7/32 2h INC-42 replication lag`;
+
+describe('/netwarden grant with approval required', () => {
+  it('request → approve by another person → the grant at the wire, the message updated, the requester told', async () => {
+    const mark = sim.current.account.calls.length;
+    const asked = await call(signed(command(ALICE, ASK)));
+    expect(asked.statusCode).toBe(200);
+    expect(answerOf(asked)).toMatch(
+      /^Asked: tcp 5432 from 10\.44\.0\.7\/32 .* waits for another person's approval/,
+    );
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await stateOf()).toEqual(['pending']);
+    const { message, requestId } = posted();
+    expect(shownState(message)).toBe('pending approval');
+    expect(JSON.stringify(message.attachments)).toContain('"action_id":"netwarden:deny"');
+
+    const approved = await call(signed(press(BOB, 'approve', requestId, message.ts)));
+    expect(approved.statusCode).toBe(200);
+    const writes = ec2Writes(mark);
+    expect(writes.map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(writes[0]?.input).toEqual(
+      expect.objectContaining({
+        GroupId: DB,
+        IpPermissions: [
+          expect.objectContaining({
+            FromPort: 5432,
+            ToPort: 5432,
+            IpRanges: [expect.objectContaining({ CidrIp: '10.44.0.7/32' })],
+          }),
+        ],
+      }),
+    );
+    expect(await stateOf()).toEqual(['granted']);
+    // Updated in place: pending → approved (granting) → granted, no buttons left.
+    const [now] = slack.topLevel(CHANNEL);
+    expect(now?.history.map(shownState)).toEqual(['pending approval', 'approved, granting']);
+    expect(now && shownState(now)).toBe('granted');
+    expect(JSON.stringify(now?.attachments)).not.toContain('netwarden:approve');
+    // The grant is recorded as made for alice, approved by bob, and the budget and journal saw it.
+    const grant = (await items()).find((item) => item.pk?.S === `grant#${DB}`);
+    expect(grant?.status?.S).toBe('live');
+    expect(grant?.owner?.S).toBe(`slack:alice (${ALICE})`);
+    expect((await items()).some((item) => item.pk?.S?.startsWith('journal#'))).toBe(true);
+    const created = findingsOf(sim.current).find((f) => f.kind === 'grant.created');
+    expect(created?.why).toContain('approved by bob (Slack U034GHIJKL)');
+    // The requester is told by direct message.
+    const opened = slack.calls.filter((c) => c.method === 'conversations.open').map((c) => c.payload.users);
+    expect(opened).toEqual([ALICE]);
+    expect(
+      slack.calls.some(
+        (c) => c.method === 'chat.postMessage' && String(c.payload.text).startsWith('Granted:'),
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses the requester approving their own request, and anyone the policy does not list', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    const mark = sim.current.account.calls.length;
+    await call(signed(press(ALICE, 'approve', requestId, message.ts)));
+    await call(signed(press(MALLORY, 'approve', requestId, message.ts)));
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await stateOf()).toEqual(['pending']);
+    expect(slack.ephemerals.map((e) => e.text)).toEqual([
+      'netwarden did nothing: alice asked for this grant: another person must approve or deny it',
+      'netwarden did nothing: only the people the policy lists may press netwarden’s buttons',
+    ]);
+    // Refused presses do not hold the button: bob can still approve.
+    await call(signed(press(BOB, 'approve', requestId, message.ts)));
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+  });
+
+  it('acts once for a double press, Slack’s retry and two approvers at once', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    const mark = sim.current.account.calls.length;
+    const retry = signed(press(BOB, 'approve', requestId, message.ts));
+    await Promise.all([
+      call(retry),
+      call(retry),
+      call(signed(press(CAROL, 'approve', requestId, message.ts))),
+      call(signed(press(ALICE, 'deny', requestId, message.ts))),
+    ]);
+    // alice may not deny her own request; of bob's press, its retry and carol's Approve one acts.
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(await stateOf()).toEqual(['granted']);
+  });
+
+  it('two different approvers at once (approve and deny): exactly one answer wins', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    const mark = sim.current.account.calls.length;
+    await Promise.all([
+      call(signed(press(BOB, 'approve', requestId, message.ts))),
+      call(signed(press(CAROL, 'deny', requestId, message.ts))),
+    ]);
+    const writes = ec2Writes(mark).map((c) => c.command);
+    const [state] = await stateOf();
+    // Granted with one Authorize, or denied with none: never both, never twice.
+    expect([
+      ['granted', ['AuthorizeSecurityGroupIngress']],
+      ['denied', []],
+    ]).toContainEqual([state, writes]);
+  });
+
+  it('deny: nothing written in EC2, the message shows it, the requester is told', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    const mark = sim.current.account.calls.length;
+    await call(signed(press(BOB, 'deny', requestId, message.ts)));
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await stateOf()).toEqual(['denied']);
+    const [now] = slack.topLevel(CHANNEL);
+    expect(now && shownState(now)).toBe('denied');
+    expect(
+      slack.calls.some(
+        (c) => c.method === 'chat.postMessage' && String(c.payload.text).includes('was denied by bob'),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('/netwarden grant without approval required for the group', () => {
+  beforeEach(async () => {
+    // Approval only for the MySQL group: a PostgreSQL grant is made at once.
+    vi.stubEnv('POLICY_PATH', testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`));
+    vi.resetModules();
+    handler = (await import('../../../functions/slack-interact/handler'))
+      .handler as unknown as typeof handler;
+  });
+
+  it('grants at once: one Authorize, the message shows granted without buttons, the requester told', async () => {
+    const mark = sim.current.account.calls.length;
+    const response = await call(signed(command(BOB, ASK)));
+    expect(answerOf(response)).toMatch(
+      /^Granted: tcp 5432 from 10\.44\.0\.7\/32 on sg-0db00000000005432 until /,
+    );
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(await stateOf()).toEqual(['granted']);
+    const [message] = slack.topLevel(CHANNEL);
+    expect(message && shownState(message)).toBe('granted');
+    expect(message?.history.map(shownState)).toEqual(['approved, granting']);
+    expect(JSON.stringify(message?.attachments)).not.toContain('netwarden:approve');
+    expect(slack.calls.filter((c) => c.method === 'conversations.open').map((c) => c.payload.users)).toEqual([
+      BOB,
+    ]);
+  });
+});
+
+describe('/netwarden grant refused', () => {
+  it('names the guardrail and writes nothing', async () => {
+    const before = await items();
+    const mark = sim.current.account.calls.length;
+    const response = await call(
+      signed(command(ALICE, `grant ${DB} 5432 203.0.113.0/24 1h partner debugging`)),
+    );
+    expect(answerOf(response)).toBe(
+      'netwarden did nothing: tcp 5432 from 203.0.113.0/24 on sg-0db00000000005432 would breach the guardrail forbid[0] of "partner-blocklist"',
+    );
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await items()).toEqual(before);
+    expect(slack.calls.filter((c) => c.method !== 'chat.postEphemeral')).toEqual([]);
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.rejected']);
+  });
+
+  it('names the field and the value: ttl over maxTtl, a port not grantable, missing fields, unknown users', async () => {
+    const before = await items();
+    const cases: Array<[string, string, string]> = [
+      [ALICE, `grant ${DB} 5432 10.44.0.7/32 9h too long`, 'ttl 9h exceeds maxTtl 8h'],
+      [ALICE, `grant ${DB} 22 10.44.0.7/32 1h ssh please`, 'port 22 is not grantable'],
+      [ALICE, `grant ${DB} 5432`, 'source is required'],
+      [MALLORY, ASK, `Slack user ${MALLORY} is not one of the policy's people`],
+    ];
+    for (const [user, text, problem] of cases)
+      expect(answerOf(await call(signed(command(user, text))))).toContain(problem);
+    expect(await items()).toEqual(before);
+    expect(slack.calls).toEqual([]);
+  });
+
+  it('a forged or replayed slash command is refused 401 with nothing done', async () => {
+    const before = await items();
+    const mark = sim.current.account.calls.length;
+    const stale = String(Math.floor(Date.now() / 1000) - 301);
+    for (const event of [
+      signed(command(ALICE, ASK), { secret: 'not-the-secret' }),
+      signed(command(ALICE, ASK), { timestamp: stale }),
+      { ...signed(command(ALICE, ASK)), body: command(BOB, ASK) },
+    ])
+      expect((await call(event)).statusCode).toBe(401);
+    expect(callsSince(sim.current, mark).writes).toEqual([]);
+    expect(await items()).toEqual(before);
+    expect(slack.calls).toEqual([]);
+    expect(findingsOf(sim.current)).toEqual([]);
+  });
+});
