@@ -4,10 +4,10 @@
  * regions and parameters they package for.
  *
  * Packaging is the slowest step of the suite, so it starts only when the first file asks for it (a
- * run of unit tests never packages), runs here in the main process while other files' tests go on,
- * and one package at a time (serverless-esbuild builds in the service's own .esbuild folder). The
- * files ask over HTTP on 127.0.0.1: vitest gives a global setup no other channel back from its
- * workers. The packages live in temp dirs removed at the end of the run.
+ * run of unit tests never packages), and runs here in the main process while other files' tests go on.
+ * One build at a time runs in the repository (serverless-esbuild builds in the service's own .esbuild
+ * folder). The files ask over HTTP on 127.0.0.1: vitest gives a global setup no other channel back
+ * from its workers. The packages live in temp dirs removed at the end of the run.
  *
  * The first package of a stage bundles and zips the functions (esbuild, most of the cost). Another
  * region or `--param` changes the CloudFormation template only, never a bundle: the environment,
@@ -15,7 +15,8 @@
  * alone. So the other packages of that stage are real `osls package` runs of the same serverless.yml
  * with serverless-esbuild's `skipBuild` set, which takes the zips already built (from the `--package`
  * folder) instead of building them again; their templates are osls's own for that region and those
- * parameters.
+ * parameters. Each runs in a copy of the service (links, and its own serverless.yml and .esbuild
+ * folder), so they run side by side once the build is done.
  */
 import { execFile } from 'node:child_process';
 import {
@@ -106,7 +107,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return dir;
   };
 
-  /** One package at a time, in the order asked for. */
+  /** One build in the repository at a time, in the order asked for. */
   const queued = (work: () => Promise<string>): Promise<string> => {
     const done = previous.then(work);
     previous = done.catch(() => undefined);
@@ -122,16 +123,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
         region === undefined && params.length === 0
           ? // The stage's default package builds the bundles.
             queued(() => osls(stage, undefined, [], dir).then(() => dir))
-          : // Any other region or parameters take its zips.
-            packageOnce(stage, undefined, []).then((built) =>
-              queued(async () => {
-                for (const zip of readdirSync(built).filter((file) => file.endsWith('.zip')))
-                  copyFileSync(join(built, zip), join(dir, zip));
-                const service = serviceReusingBuild(temporary('netwarden-service-'));
-                await osls(stage, region, params, dir, service);
-                return dir;
-              }),
-            );
+          : // Any other region or parameters take its zips, in a service copy of its own: the variants
+            // need not wait for one another.
+            packageOnce(stage, undefined, []).then(async (built) => {
+              for (const zip of readdirSync(built).filter((file) => file.endsWith('.zip')))
+                copyFileSync(join(built, zip), join(dir, zip));
+              const service = serviceReusingBuild(temporary('netwarden-service-'));
+              await osls(stage, region, params, dir, service);
+              return dir;
+            });
       packages.set(key, packaged);
     }
     return packaged;
