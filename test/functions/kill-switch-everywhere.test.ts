@@ -36,7 +36,7 @@ async function run(act: () => Promise<unknown>) {
   const mark = sim.current.account.calls.length;
   const published = sim.current.published.length;
   const result = await act();
-  return { result, calls: callsSince(sim.current, mark), findings: findingsOf(sim.current).slice(published) };
+  return { result, calls: callsSince(sim.current, mark), findings: findingsOf(sim.current, published) };
 }
 
 function expectSlackSaysPaused(finding: Finding | undefined): void {

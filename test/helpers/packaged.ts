@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { beforeAll, inject } from 'vitest';
 
 export interface Template {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -63,6 +63,41 @@ export function packageService(
     packagedBy.set(key, packaged);
   }
   return packaged;
+}
+
+/**
+ * A test file's package, ready from its first test: `beforeAll` (in the describe block it is called
+ * in) waits for it with the packaging hang limit, and the tests read `.template`, `.dir`, `.artifacts`.
+ * `view` is how the file reads the template, e.g. as deployed under a condition (withCondition).
+ */
+export function usePackage(
+  options: {
+    readonly stage?: string;
+    readonly region?: string;
+    readonly params?: readonly string[];
+    readonly view?: (template: Template) => Template;
+  } = {},
+): Packaged {
+  let current: Packaged | undefined;
+  beforeAll(async () => {
+    const service = await packageService(options.stage, options.region, options.params);
+    current = options.view ? { ...service, template: options.view(service.template) } : service;
+  }, PACKAGING_HANG_LIMIT_MS);
+  const ready = (): Packaged => {
+    if (!current) throw new Error('usePackage() is only available inside a test');
+    return current;
+  };
+  return {
+    get dir() {
+      return ready().dir;
+    },
+    get template() {
+      return ready().template;
+    },
+    get artifacts() {
+      return ready().artifacts;
+    },
+  };
 }
 
 export function resourcesOfType(template: Template, type: string) {

@@ -74,7 +74,7 @@ export function useRevertHandler(sim: { readonly current: Simulation }) {
     return {
       result,
       calls: callsSince(sim.current, mark),
-      findings: findingsOf(sim.current).slice(published),
+      findings: findingsOf(sim.current, published),
     };
   }
 

@@ -19,8 +19,9 @@ export function useSimulation(): { readonly current: Simulation } {
   };
 }
 
-export function findingsOf(sim: Simulation): Finding[] {
-  return sim.published.map((message) => JSON.parse(message.message) as Finding);
+/** The findings published, from the `from`-th on (a storm's invocations each parse only their own). */
+export function findingsOf(sim: Simulation, from = 0): Finding[] {
+  return sim.published.slice(from).map((message) => JSON.parse(message.message) as Finding);
 }
 
 /** The calls made after `mark`, as `Command` names, reads and writes separately. */

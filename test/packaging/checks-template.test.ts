@@ -1,28 +1,17 @@
 /** daily-check and weekly-check as packaged: cron schedules, and read-only roles that match the calls made. */
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dailyCheck } from '../../functions/daily-check/daily';
 import { weeklyCheck } from '../../functions/weekly-check/weekly';
 import { consoleUser, createSimulatedAccount, GROUPS } from '../../simulated-account/index';
 import { tcp } from '../../simulated-account/permissions';
 import { startStateTable } from '../../simulated-account/state-table';
 import { dailyDeps, weeklyDeps } from '../helpers/audits';
-import {
-  allowedActions,
-  PACKAGING_HANG_LIMIT_MS,
-  type Packaged,
-  packageService,
-  resourcesOfType,
-  withCondition,
-} from '../helpers/packaged';
+import { allowedActions, resourcesOfType, usePackage, withCondition } from '../helpers/packaged';
 
-let packaged: Packaged;
-beforeAll(async () => {
-  const service = await packageService();
-  // As deployed without --param="organizationId=…": the checks' sts:AssumeRole of member roles is absent
-  // (test/packaging/organization-template.test.ts holds it when the organisation is set).
-  packaged = { ...service, template: withCondition(service.template, 'ServesOrganization', false) };
-}, PACKAGING_HANG_LIMIT_MS);
+// As deployed without --param="organizationId=…": the checks' sts:AssumeRole of member roles is absent
+// (test/packaging/organization-template.test.ts holds it when the organisation is set).
+const packaged = usePackage({ view: (template) => withCondition(template, 'ServesOrganization', false) });
 
 const IAM_PREFIX: Record<string, string> = {
   ElasticLoadBalancingV2: 'elasticloadbalancing',

@@ -3,21 +3,12 @@
  * grant-access reachable only through its AWS_IAM Function URL, a per-minute expire-grants, and roles
  * that may call only the DynamoDB and EC2 actions they use — no revoke that depends on a tag.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GRANT_TAGS } from '../../shared/grants/tags';
-import {
-  allowedActions,
-  PACKAGING_HANG_LIMIT_MS,
-  type Packaged,
-  packageService,
-  resourcesOfType,
-} from '../helpers/packaged';
+import { allowedActions, resourcesOfType, usePackage } from '../helpers/packaged';
 import { STATE_TABLE_KEYS } from '../helpers/state-table';
 
-let packaged: Packaged;
-beforeAll(async () => {
-  packaged = await packageService();
-}, PACKAGING_HANG_LIMIT_MS);
+const packaged = usePackage();
 
 interface Statement {
   Sid: string;

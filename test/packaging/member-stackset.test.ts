@@ -5,14 +5,14 @@
  * functions make. Held against the packaged central template, so the two cannot drift apart.
  */
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type CloudFormationTemplate,
   instantiate,
   readCloudFormationYaml,
   type Stack,
 } from '../helpers/cloudformation-yaml';
-import { PACKAGING_HANG_LIMIT_MS, type Packaged, packageService, withCondition } from '../helpers/packaged';
+import { usePackage, withCondition } from '../helpers/packaged';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const member = readCloudFormationYaml(join(ROOT, 'stacksets', 'member.yml')) as CloudFormationTemplate;
@@ -52,20 +52,15 @@ const trustOf = (role: Resources[string] | undefined): Statement[] =>
 
 // The central stack with the organisation set: the roles that may assume the member role, and what
 // they may do in their own account (the member role allows the same calls in the member's).
-let central: Packaged['template'];
-let single: Packaged['template'];
-beforeAll(async () => {
-  const [org, plain] = await Promise.all([
-    packageService('prod', undefined, ['organizationId=o-abc123def4']),
-    packageService(),
-  ]);
-  central = withCondition(org.template, 'ServesOrganization', true);
-  single = withCondition(plain.template, 'ServesOrganization', false);
-}, PACKAGING_HANG_LIMIT_MS);
+const single = usePackage({ view: (template) => withCondition(template, 'ServesOrganization', false) });
+const central = usePackage({
+  params: ['organizationId=o-abc123def4'],
+  view: (template) => withCondition(template, 'ServesOrganization', true),
+});
 
 /** The central roles whose policy allows sts:AssumeRole (on the member role), by RoleName. */
 function centralRolesThatAssume(): Array<[string, string]> {
-  return Object.entries(central.Resources)
+  return Object.entries(central.template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
     .filter(([, role]) => inlineStatements(role).some((s) => actionsOf(s).includes('sts:AssumeRole')))
     .map(([id, role]) => [id, String(role.Properties.RoleName)]);
@@ -138,7 +133,7 @@ describe('the member remediation role', () => {
     const ESTATE = /^(ec2|elasticloadbalancing|cloudwatch|cloudtrail|acm):/;
     const centralCalls = new Set(
       centralRolesThatAssume().flatMap(([id]) =>
-        inlineStatements(central.Resources[id])
+        inlineStatements(central.template.Resources[id])
           .filter((statement) => statement.Effect === 'Allow')
           .flatMap(actionsOf)
           .filter((action) => ESTATE.test(action)),
@@ -218,7 +213,7 @@ describe('the forwarding rules', () => {
 
   it('exist in every region, with the patterns of the central default-bus rules, to the central bus of the same region', () => {
     const centralPatterns = Object.fromEntries(
-      Object.values(single.Resources)
+      Object.values(single.template.Resources)
         .filter((resource) => resource.Type === 'AWS::Events::Rule' && resource.Properties.EventPattern)
         .map((rule) => [
           String(rule.Properties.Name).replace('netwarden-prod-', ''),
@@ -248,7 +243,7 @@ describe('the forwarding rules', () => {
       ]);
     }
     // The bus the central stack creates, by name.
-    expect(central.Resources.OrganizationEventBus?.Properties.Name).toBe('netwarden-prod-org');
+    expect(central.template.Resources.OrganizationEventBus?.Properties.Name).toBe('netwarden-prod-org');
   });
 
   it('put events through a role of their own, only on that bus, that only EventBridge of this account assumes', () => {

@@ -6,20 +6,11 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unzip } from '../../bench/unzip';
-import {
-  allowedActions,
-  PACKAGING_HANG_LIMIT_MS,
-  type Packaged,
-  packageService,
-  resourcesOfType,
-} from '../helpers/packaged';
+import { allowedActions, resourcesOfType, usePackage } from '../helpers/packaged';
 
-let packaged: Packaged;
-beforeAll(async () => {
-  packaged = await packageService();
-}, PACKAGING_HANG_LIMIT_MS);
+const packaged = usePackage();
 
 const resource = (id: string) => {
   const found = packaged.template.Resources[id];

@@ -4,26 +4,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HELD_BACK_METRIC, heldBackMetric } from '../../shared/safety/gate';
 import {
   allowedActions,
   PACKAGING_HANG_LIMIT_MS,
-  type Packaged,
   packageService,
   resourcesOfType,
   type Template,
+  usePackage,
   withCondition,
 } from '../helpers/packaged';
 
-let packaged: Packaged;
-let template: Template;
-beforeAll(async () => {
-  packaged = await packageService();
-  // As deployed without --param="organizationId=…": the organisation bus's rules and their dead-letter
-  // entries are absent (test/packaging/organization-template.test.ts holds them when it is set).
-  template = withCondition(packaged.template, 'ServesOrganization', false);
-}, PACKAGING_HANG_LIMIT_MS);
+// As deployed without --param="organizationId=…": the organisation bus's rules and their dead-letter
+// entries are absent (test/packaging/organization-template.test.ts holds them when it is set).
+const deployed = usePackage({ view: (template) => withCondition(template, 'ServesOrganization', false) });
 
 type Properties = Record<string, unknown>;
 type Statement = {
@@ -35,13 +30,14 @@ type Statement = {
   Condition?: Record<string, Record<string, unknown>>;
 };
 const propertiesOf = (logicalId: string): Properties => {
-  const resource = template.Resources[logicalId];
+  const resource = deployed.template.Resources[logicalId];
   if (!resource) throw new Error(`no ${logicalId} in the template`);
   return resource.Properties;
 };
 const statementsOf = (policyId: string): Statement[] =>
   (propertiesOf(policyId).PolicyDocument as { Statement: Statement[] }).Statement;
-const alarms = () => resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+const alarms = () =>
+  resourcesOfType(deployed.template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
 const alarmOn = (metric: string, dimension: unknown) =>
   alarms().filter(
     (alarm) =>
@@ -54,7 +50,7 @@ const OWN_ALARMS = { 'Fn::Sub': 'arn:aws:cloudwatch:${AWS::Region}:${AWS::Accoun
 describe('the operations topic', () => {
   it('is its own topic, netwarden-<stage>-ops, with no Slack on any path out of it', () => {
     expect(propertiesOf('OpsTopic')).toEqual({ TopicName: 'netwarden-prod-ops' });
-    const subscriptions = resourcesOfType(template, 'AWS::SNS::Subscription').filter(
+    const subscriptions = resourcesOfType(deployed.template, 'AWS::SNS::Subscription').filter(
       ([, subscription]) => JSON.stringify(subscription.Properties.TopicArn) === JSON.stringify(OPS),
     );
     expect(subscriptions.map(([id]) => id)).toEqual(['OpsEmailSubscription']);
@@ -83,7 +79,7 @@ describe('the operations topic', () => {
       Condition: { ArnNotLike: { 'aws:SourceArn': OWN_ALARMS } },
     });
     // netwarden's functions publish findings, never operations alarms.
-    for (const [id] of resourcesOfType(template, 'AWS::IAM::Role')) {
+    for (const [id] of resourcesOfType(deployed.template, 'AWS::IAM::Role')) {
       const statements = (
         (propertiesOf(id).Policies ?? []) as Array<{ PolicyDocument: { Statement: Statement[] } }>
       ).flatMap((policy) => policy.PolicyDocument.Statement);
@@ -92,10 +88,12 @@ describe('the operations topic', () => {
   });
 
   it('mails no one unless opsEmail is given: the subscription exists only under the MailsOps condition', () => {
-    expect((template as unknown as { Conditions: Record<string, unknown> }).Conditions.MailsOps).toEqual({
+    expect(
+      (deployed.template as unknown as { Conditions: Record<string, unknown> }).Conditions.MailsOps,
+    ).toEqual({
       'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
     });
-    expect(template.Resources.OpsEmailSubscription).toEqual({
+    expect(deployed.template.Resources.OpsEmailSubscription).toEqual({
       Type: 'AWS::SNS::Subscription',
       Condition: 'MailsOps',
       Properties: { TopicArn: OPS, Protocol: 'email', Endpoint: '' },
@@ -127,18 +125,18 @@ describe('alarms', () => {
   /** Every queue something dead-letters into: Lambda destinations, SQS redrive policies, rule targets. */
   const deadLetterQueues = (): string[] => {
     const arns = new Set<string>();
-    for (const [, config] of resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig'))
+    for (const [, config] of resourcesOfType(deployed.template, 'AWS::Lambda::EventInvokeConfig'))
       arns.add(
         JSON.stringify(
           (config.Properties.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure
             .Destination,
         ),
       );
-    for (const [, queue] of resourcesOfType(template, 'AWS::SQS::Queue')) {
+    for (const [, queue] of resourcesOfType(deployed.template, 'AWS::SQS::Queue')) {
       const redrive = queue.Properties.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined;
       if (redrive) arns.add(JSON.stringify(redrive.deadLetterTargetArn));
     }
-    for (const [, rule] of resourcesOfType(template, 'AWS::Events::Rule'))
+    for (const [, rule] of resourcesOfType(deployed.template, 'AWS::Events::Rule'))
       for (const target of rule.Properties.Targets as Array<{ DeadLetterConfig?: { Arn: unknown } }>)
         if (target.DeadLetterConfig) arns.add(JSON.stringify(target.DeadLetterConfig.Arn));
     return [...arns]
@@ -177,7 +175,7 @@ describe('alarms', () => {
   });
 
   it("watch every function's errors (any in 5 minutes) and throttles (15 minutes on end)", () => {
-    const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
+    const functions = resourcesOfType(deployed.template, 'AWS::Lambda::Function').map(([id]) => id);
     expect(functions).toHaveLength(8);
     for (const fn of functions) {
       const dimension = { Name: 'FunctionName', Value: { Ref: fn } };
@@ -262,7 +260,7 @@ describe('alarms', () => {
 });
 
 describe('EventBridge targets', () => {
-  const rules = () => resourcesOfType(template, 'AWS::Events::Rule');
+  const rules = () => resourcesOfType(deployed.template, 'AWS::Events::Rule');
   const ruleArn = (name: unknown) => ({
     'Fn::Sub': `arn:aws:events:\${AWS::Region}:\${AWS::AccountId}:rule/${String(name)}`,
   });
@@ -357,15 +355,16 @@ describe('the failed-events queue', () => {
       Action: 'sqs:SendMessage',
       Resource: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] },
     });
-    const senders = resourcesOfType(template, 'AWS::IAM::Role')
-      .filter(([id]) => allowedActions(template, id).includes('sqs:SendMessage'))
+    const senders = resourcesOfType(deployed.template, 'AWS::IAM::Role')
+      .filter(([id]) => allowedActions(deployed.template, id).includes('sqs:SendMessage'))
       .map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
     const exempt = deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn'];
     expect(exempt).toEqual(expect.arrayContaining(senders));
     expect(exempt).toHaveLength(senders.length);
     // Every function with a failure destination sends as a role the Deny exempts.
-    for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-      const hasDestination = template.Resources[id.replace(/LambdaFunction$/, 'LambdaEvConf')] !== undefined;
+    for (const [id, fn] of resourcesOfType(deployed.template, 'AWS::Lambda::Function')) {
+      const hasDestination =
+        deployed.template.Resources[id.replace(/LambdaFunction$/, 'LambdaEvConf')] !== undefined;
       if (hasDestination) expect(exempt, id).toContainEqual(fn.Properties.Role);
     }
   });

@@ -4,29 +4,24 @@
  * the member role for exactly the functions that act in member accounts. Without the param, the
  * template deploys nothing of it.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   allowedActions,
-  PACKAGING_HANG_LIMIT_MS,
-  type Packaged,
-  packageService,
   resourcesOfType,
   type Template,
+  usePackage,
   withCondition,
 } from '../helpers/packaged';
 
 const ORGANIZATION = 'o-abc123def4';
 
-let org: Packaged;
-let single: Packaged;
-let deployed: Template;
-beforeAll(async () => {
-  [org, single] = await Promise.all([
-    packageService('prod', undefined, [`organizationId=${ORGANIZATION}`]),
-    packageService(),
-  ]);
-  deployed = withCondition(org.template, 'ServesOrganization', true);
-}, PACKAGING_HANG_LIMIT_MS);
+const single = usePackage();
+const org = usePackage({ params: [`organizationId=${ORGANIZATION}`] });
+/** The org template as deployed with the organisation set. */
+const deployed = usePackage({
+  params: [`organizationId=${ORGANIZATION}`],
+  view: (template) => withCondition(template, 'ServesOrganization', true),
+});
 
 type Statement = {
   Sid?: string;
@@ -129,7 +124,7 @@ describe('with --param="organizationId=o-…"', () => {
           },
         ]),
     );
-    const onOrgBus = resourcesOfType(deployed, 'AWS::Events::Rule').filter(
+    const onOrgBus = resourcesOfType(deployed.template, 'AWS::Events::Rule').filter(
       ([, rule]) => rule.Properties.EventBusName,
     );
     expect(
@@ -145,7 +140,9 @@ describe('with --param="organizationId=o-…"', () => {
     ).toEqual(onDefault);
     expect(Object.keys(onDefault).sort()).toEqual(['sg-rule-changes', 'sg-tag-changes']);
 
-    const permissions = resourcesOfType(deployed, 'AWS::Lambda::Permission').map(([, p]) => p.Properties);
+    const permissions = resourcesOfType(deployed.template, 'AWS::Lambda::Permission').map(
+      ([, p]) => p.Properties,
+    );
     for (const [id, rule] of onOrgBus) {
       expect(rule.Properties.EventBusName, id).toEqual({ Ref: 'OrganizationEventBus' });
       const [target, ...others] = rule.Properties.Targets as Array<Record<string, unknown>>;
@@ -164,12 +161,12 @@ describe('with --param="organizationId=o-…"', () => {
   });
 
   it('lets EventBridge dead-letter those rules’ events, and nobody else', () => {
-    const names = resourcesOfType(deployed, 'AWS::Events::Rule')
+    const names = resourcesOfType(deployed.template, 'AWS::Events::Rule')
       .filter(([, rule]) => rule.Properties.EventBusName)
       .map(([, rule]) => String(rule.Properties.Name));
     const [allow, deny] =
       (
-        deployed.Resources.EventsDeadLetterQueuePolicy?.Properties.PolicyDocument as
+        deployed.template.Resources.EventsDeadLetterQueuePolicy?.Properties.PolicyDocument as
           | { Statement: Array<{ Condition: Record<string, Record<string, unknown[]>> }> }
           | undefined
       )?.Statement ?? [];
@@ -190,13 +187,13 @@ describe('with --param="organizationId=o-…"', () => {
   });
 
   it('gives sts:AssumeRole to exactly the event-driven and check functions, only on the member role', () => {
-    const assuming = resourcesOfType(deployed, 'AWS::IAM::Role')
-      .filter(([id]) => allowedActions(deployed, id).some((action) => action.startsWith('sts:')))
+    const assuming = resourcesOfType(deployed.template, 'AWS::IAM::Role')
+      .filter(([id]) => allowedActions(deployed.template, id).some((action) => action.startsWith('sts:')))
       .map(([id]) => id)
       .sort();
     expect(assuming).toEqual(['DailyCheckRole', 'HealTargetsRole', 'RevertSgDriftRole', 'WeeklyCheckRole']);
     for (const id of assuming) {
-      const sts = statementsOf(deployed, id).filter(
+      const sts = statementsOf(deployed.template, id).filter(
         (statement) =>
           statement.Effect !== undefined &&
           [statement.Action].flat().some((action) => action.startsWith('sts:')),
@@ -211,12 +208,12 @@ describe('with --param="organizationId=o-…"', () => {
       ]);
     }
     // Grants stay in the central account: grant-access and expire-grants assume nothing.
-    expect(allowedActions(deployed, 'GrantAccessRole')).not.toContain('sts:AssumeRole');
-    expect(allowedActions(deployed, 'ExpireGrantsRole')).not.toContain('sts:AssumeRole');
+    expect(allowedActions(deployed.template, 'GrantAccessRole')).not.toContain('sts:AssumeRole');
+    expect(allowedActions(deployed.template, 'ExpireGrantsRole')).not.toContain('sts:AssumeRole');
   });
 
   it('names every role with its region, so a second region’s stack (and the member stacks) never collide', () => {
-    for (const [id, role] of resourcesOfType(deployed, 'AWS::IAM::Role'))
+    for (const [id, role] of resourcesOfType(deployed.template, 'AWS::IAM::Role'))
       expect(String(role.Properties.RoleName), id).toMatch(/^netwarden-prod-ap-northeast-2-[a-z-]+$/);
   });
 });

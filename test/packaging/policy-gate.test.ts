@@ -85,7 +85,9 @@ function functionsMessage(policy: string): string {
   throw new Error('the functions accept this policy');
 }
 
-describe('osls package and the policy', () => {
+// The two cases side by side: each is one `osls package` in a service copy of its own, so neither waits
+// for the other (the file was the suite's longest).
+describe.concurrent('osls package and the policy', () => {
   it(
     'exits non-zero, never hangs, on a policy that is not valid YAML, with the YAML error',
     async () => {

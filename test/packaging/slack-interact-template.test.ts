@@ -6,19 +6,10 @@
  * entries and budget charges (its writes pass the gate), the EC2 calls of a grant
  * and a revoke, and publishing findings.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  allowedActions,
-  PACKAGING_HANG_LIMIT_MS,
-  type Packaged,
-  packageService,
-  resourcesOfType,
-} from '../helpers/packaged';
+import { describe, expect, it } from 'vitest';
+import { allowedActions, resourcesOfType, usePackage } from '../helpers/packaged';
 
-let packaged: Packaged;
-beforeAll(async () => {
-  packaged = await packageService();
-}, PACKAGING_HANG_LIMIT_MS);
+const packaged = usePackage();
 
 interface Statement {
   Sid?: string;

@@ -2,23 +2,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unzip } from '../../bench/unzip';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { isSelf } from '../../shared/sg/actor';
-import {
-  allowedActions,
-  PACKAGING_HANG_LIMIT_MS,
-  type Packaged,
-  packageService,
-  resourcesOfType,
-} from '../helpers/packaged';
+import { allowedActions, type Packaged, resourcesOfType, usePackage } from '../helpers/packaged';
 import { unzipEntry } from '../helpers/zip';
 
-let packaged: Packaged;
-beforeAll(async () => {
-  packaged = await packageService();
-}, PACKAGING_HANG_LIMIT_MS);
+const packaged = usePackage();
 
 describe('packaged service', () => {
   it('produces one artifact per function', () => {
@@ -264,10 +255,7 @@ describe('revert-sg-drift', () => {
 });
 
 describe('two regions', () => {
-  let second: Packaged;
-  beforeAll(async () => {
-    second = await packageService('prod', 'us-east-1');
-  }, PACKAGING_HANG_LIMIT_MS);
+  const second = usePackage({ region: 'us-east-1' });
 
   const roleNames = (template: Packaged['template']) =>
     resourcesOfType(template, 'AWS::IAM::Role').map(([, role]) => String(role.Properties.RoleName));

@@ -57,7 +57,7 @@ async function run(overrides: Partial<ExpireDeps> = {}) {
   return {
     outcome,
     calls: callsSince(sim.current, mark),
-    findings: findingsOf(sim.current).slice(published),
+    findings: findingsOf(sim.current, published),
   };
 }
 

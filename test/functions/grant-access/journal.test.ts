@@ -85,7 +85,7 @@ async function grant(): Promise<{ ruleId: string; finding: Finding }> {
   const published = sim.current.published.length;
   const response = await handleGrantCall(urlEvent({ body }), deps());
   const { ruleId } = JSON.parse(response.body) as { ruleId: string };
-  const finding = findingsOf(sim.current).slice(published)[0] as Finding;
+  const finding = findingsOf(sim.current, published)[0] as Finding;
   return { ruleId, finding };
 }
 

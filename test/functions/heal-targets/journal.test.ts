@@ -60,7 +60,7 @@ afterEach(() => {
 async function invoke(file: string): Promise<Finding[]> {
   const published = sim.current.published.length;
   await handler(loadEvent(file), lambdaContext('netwarden-test-heal-targets'));
-  return findingsOf(sim.current).slice(published);
+  return findingsOf(sim.current, published);
 }
 
 async function entriesOf(eventId: string): Promise<JournalEntry[]> {

@@ -62,7 +62,7 @@ async function invoke(event: unknown, context = lambdaContext('netwarden-test-he
   const mark = sim.current.account.calls.length;
   const published = sim.current.published.length;
   const result = (await handler(event, context)) as Result;
-  return { result, calls: callsSince(sim.current, mark), findings: findingsOf(sim.current).slice(published) };
+  return { result, calls: callsSince(sim.current, mark), findings: findingsOf(sim.current, published) };
 }
 const sweep = () => invoke(loadEvent('schedule/heal-targets-sweep.json'));
 const alarm = (vary?: (event: AlarmEvent) => void) => {

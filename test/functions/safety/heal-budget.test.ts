@@ -38,7 +38,7 @@ async function sweep() {
   const mark = sim.current.account.calls.length;
   const published = sim.current.published.length;
   await handler(loadEvent('schedule/heal-targets-sweep.json'), lambdaContext('netwarden-test-heal-targets'));
-  return { calls: callsSince(sim.current, mark), findings: findingsOf(sim.current).slice(published) };
+  return { calls: callsSince(sim.current, mark), findings: findingsOf(sim.current, published) };
 }
 const usage = () =>
   readBudgetUsage(

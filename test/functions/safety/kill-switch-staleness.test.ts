@@ -54,7 +54,7 @@ async function run(handler: Handler, event: unknown, name = 'netwarden-test-fn')
     result,
     writes: calls.writes,
     switchReads: calls.all.filter((call) => call.command === 'GetParameter').map((call) => call.input),
-    findings: findingsOf(sim.current).slice(published),
+    findings: findingsOf(sim.current, published),
   };
 }
 
