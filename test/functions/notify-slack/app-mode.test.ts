@@ -215,6 +215,157 @@ describe('notify-slack app mode on the stand-in', () => {
     expect(shown).toContain('2026-12-02 09:00:00 GMT+9');
   });
 
+  const TG =
+    'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/gateway-tg-80/0123456789abcdef';
+  const targets = (kind: 'targets.healing' | 'targets.waiting' | 'targets.recovered'): Finding => ({
+    kind,
+    severity: kind === 'targets.recovered' ? 'info' : 'warning',
+    title:
+      kind === 'targets.healing'
+        ? 'gateway-tg-80: 1 of 2 targets unhealthy — rebooted i-0abc0000000000001'
+        : kind === 'targets.waiting'
+          ? 'gateway-tg-80: 1 of 2 targets unhealthy — waiting (cooldown or cap)'
+          : 'gateway-tg-80 recovered: 2 of 2 targets healthy (i-0abc0000000000001)',
+    mode: 'enforce',
+    outcome: kind === 'targets.healing' ? 'acted' : 'no-action',
+    time: '2026-12-02T00:00:00.000Z',
+    account: '111122223333',
+    region: 'ap-northeast-2',
+    resource: { type: 'target-group', id: TG, name: 'gateway-tg-80' },
+    why: 'i-0abc0000000000001:80 failed its health checks',
+    actions:
+      kind === 'targets.healing'
+        ? ['ec2:RebootInstances i-0abc0000000000001']
+        : kind === 'targets.recovered'
+          ? ['ec2:DeleteTags i-0abc0000000000001 netwarden:heal-*']
+          : [],
+  });
+  const EVENT = '8c1c3a5e-1b2c-4d5e-8f90-0123456789ab';
+  const revert: Finding = {
+    ...grant('grant.created'),
+    kind: 'sg.drift',
+    severity: 'warning',
+    title: 'Reverted a hand-made rule on sg-0db00000000005432',
+    eventId: EVENT,
+    actions: ['RevokeSecurityGroupIngress sg-0db00000000005432 sgr-0123456789abcdef0'],
+  };
+  const undone = (outcome: 'acted' | 'failed', reversedKind = 'sg.drift'): Finding => ({
+    kind: 'safety.undone',
+    severity: outcome === 'failed' ? 'critical' : 'warning',
+    title: 'Undone: revoke on sg-0db00000000005432 (Reverted a hand-made rule on sg-0db00000000005432)',
+    mode: 'enforce',
+    outcome,
+    time: '2026-12-02T00:10:00.000Z',
+    account: '111122223333',
+    region: 'ap-northeast-2',
+    eventId: EVENT,
+    resource: { type: 'security-group', id: 'sg-0db00000000005432' },
+    rules: [{ summary: 'ingress tcp 5432 from 203.0.113.7/32' }],
+    why: 'netwarden undo (undo-1, by arn:aws:iam::111122223333:user/alice) reverses what revert-sg-drift did',
+    actions: ['AuthorizeSecurityGroupIngress sg-0db00000000005432 ingress tcp 5432 from 203.0.113.7/32'],
+    details: { undoId: 'undo-1', entryId: 'j-1', reversedKind },
+  });
+  const post = (...findings: Finding[]) =>
+    notifySlackApp(
+      findings.map((finding) => read({ type: 'finding', finding })),
+      deps(),
+    );
+
+  it('threads healing, waiting and recovery under the healing message; the recovery says it deleted the heal tags', async () => {
+    await post(targets('targets.healing'));
+    await post(targets('targets.waiting'));
+    await post(targets('targets.recovered'));
+    await post(targets('targets.healing'));
+
+    const [first, second] = api.topLevel(REST);
+    expect(api.topLevel(REST)).toHaveLength(2);
+    const replies = api.replies(REST, first?.ts ?? '');
+    expect(replies.map((m) => m.text)).toEqual([
+      expect.stringContaining('waiting (cooldown or cap)'),
+      expect.stringContaining('recovered: 2 of 2 targets healthy'),
+    ]);
+    const recovery = JSON.stringify(replies[1]?.attachments);
+    expect(recovery).toContain('ec2:DeleteTags i-0abc0000000000001 netwarden:heal-*');
+    expect(recovery).not.toContain('no action taken');
+    expect(first?.text).toMatch(/^\[recovered\] /);
+    expect(first?.history.map((h) => h.text)).toEqual([
+      expect.stringContaining('rebooted i-0abc0000000000001'),
+      expect.stringMatching(/^\[waiting for targets to pass health checks\] /),
+    ]);
+    expect(JSON.stringify(first?.attachments)).toContain('Now: recovered');
+    // The recovery ended the story: the next healing opens a thread of its own.
+    expect(second?.text).toContain('rebooted i-0abc0000000000001');
+  });
+
+  it('threads a grant’s expiring-soon and expiry under its creation, the first message standing at each', async () => {
+    await post(grant('grant.created'));
+    await post({
+      ...grant('grant.created'),
+      kind: 'grant.expiring',
+      title: 'Temporary access expires in 15 min',
+    });
+    await post(grant('grant.expired'));
+
+    const [parent] = api.topLevel(DB);
+    expect(api.topLevel(DB)).toHaveLength(1);
+    expect(api.replies(DB, parent?.ts ?? '').map((m) => m.text)).toEqual([
+      expect.stringContaining('expires in 15 min'),
+      expect.stringContaining('Temporary access expired'),
+    ]);
+    expect(parent?.history.map((h) => h.text.split(' ')[0])).toEqual(['Temporary', '[expiring']);
+    expect(parent?.text).toMatch(/^\[expired \(access closed\)\]/);
+    expect(
+      api.calls.filter((c) => c.method === 'chat.update').map((c) => (c.payload as { ts?: string }).ts),
+    ).toEqual([parent?.ts, parent?.ts]);
+  });
+
+  it('threads a `netwarden undo` of a revert (safety.undone) under the revert and updates it', async () => {
+    await post(revert);
+    await post(undone('acted'));
+
+    const [parent] = api.topLevel(DB);
+    expect(api.topLevel(DB)).toHaveLength(1);
+    expect(api.replies(DB, parent?.ts ?? '').map((m) => m.text)).toEqual([
+      expect.stringContaining('Undone: revoke'),
+    ]);
+    expect(parent?.text).toMatch(/^\[undone \(netwarden undo\)\] /);
+    expect(parent?.history.map((h) => h.text)).toEqual([
+      expect.stringContaining('Reverted a hand-made rule'),
+    ]);
+  });
+
+  it('says a failed undo where the revert stands, and threads the reversal of a heal under its healing', async () => {
+    await post(revert, targets('targets.healing'));
+    await post(undone('failed'));
+    const healUndone: Finding = {
+      ...undone('acted', 'targets.healing'),
+      title: 'Undone: reboot-tags on gateway-tg-80',
+      resource: { type: 'target-group', id: TG },
+      rules: undefined,
+    };
+    await post(healUndone);
+
+    const [revertHead] = api.topLevel(DB);
+    expect(revertHead?.text).toMatch(/^\[undo failed: needs a person\] /);
+    const [healHead] = api.topLevel(REST);
+    expect(api.replies(REST, healHead?.ts ?? '').map((m) => m.text)).toEqual([
+      expect.stringContaining('Undone: reboot-tags on gateway-tg-80'),
+    ]);
+  });
+
+  it('opens no story for an undo whose reversed kind is not known: an event id alone is not enough', async () => {
+    await post(revert);
+    const { details: _, ...withoutKind } = undone('acted');
+    await post(withoutKind);
+
+    // Not a reply, no update: a message of its own, where the policy routes safety.undone.
+    expect(api.topLevel(DB)).toHaveLength(1);
+    expect(api.topLevel(REST)).toEqual([
+      expect.objectContaining({ text: expect.stringContaining('Undone: revoke') }),
+    ]);
+    expect(api.calls.map((c) => c.method)).toEqual(['chat.postMessage', 'chat.postMessage']);
+  });
+
   it('hands a message whose channel the bot is not in back to the queue, saying why', async () => {
     api.addChannel({ id: ALARMS, member: false });
 
