@@ -74,12 +74,11 @@ const read = (notification: NotificationRecord['notification']): NotificationRec
 
 let api: SlackWebApiStandIn;
 const logs: Array<[string, Record<string, unknown>]> = [];
-const deps = () => {
-  const time = manualTime();
+const deps = (time = manualTime(), token = STAND_IN_BOT_TOKEN) => {
   return {
     api: slackWebApi(
       {
-        token: async () => ({ reveal: () => STAND_IN_BOT_TOKEN }),
+        token: async () => ({ reveal: () => token }),
         baseUrl: api.baseUrl,
         budgetMs: () => 60_000,
       },
@@ -377,5 +376,85 @@ describe('notify-slack app mode on the stand-in', () => {
     expect(response.batchItemFailures).toHaveLength(1);
     expect(api.messages).toHaveLength(0);
     expect(logs.at(-1)?.[1].error).toMatch(/Slack refused chat.postMessage: not_in_channel \(.*invite it/);
+  });
+
+  it('waits Retry-After when Slack says ratelimited, then posts each message once', async () => {
+    api.rateLimit(2, 7);
+    const time = manualTime();
+
+    const response = await notifySlackApp(
+      [
+        read({ type: 'alarm', alarm: alarm('ALARM', '2026-12-02T00:00:00.000+0000') }),
+        read({ type: 'finding', finding: grant('grant.created') }),
+      ],
+      deps(time),
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(time.sleeps).toEqual([7000, 7000]);
+    expect(api.calls.map((c) => c.error ?? 'ok')).toEqual(['ratelimited', 'ratelimited', 'ok', 'ok']);
+    expect(api.messages).toHaveLength(2);
+  });
+
+  it('hands the whole batch back to the queue when Retry-After is past the time left, trying nothing more', async () => {
+    api.rateLimit(1, 120);
+    const time = manualTime();
+    const reads = [
+      read({ type: 'alarm', alarm: alarm('ALARM', '2026-12-02T00:00:00.000+0000') }),
+      read({ type: 'finding', finding: grant('grant.created') }),
+    ];
+
+    const response = await notifySlackApp(reads, deps(time));
+
+    expect(response.batchItemFailures).toEqual(reads.map((r) => ({ itemIdentifier: r.id })));
+    expect(time.sleeps).toEqual([]);
+    expect(api.calls.map((c) => c.error ?? 'ok')).toEqual(['ratelimited']);
+    expect(api.messages).toHaveLength(0);
+    expect(logs.map(([message]) => message)).toContain('post not attempted');
+    expect(JSON.stringify(logs)).toMatch(/past the time budget/);
+  });
+
+  it('fails a message Slack refuses for a bad token (invalid_auth) without logging the token', async () => {
+    const wrong = 'xoxb-9999-8888-wrongSecretTokenValue';
+    const reads = [read({ type: 'finding', finding: grant('grant.created') })];
+
+    const response = await notifySlackApp(reads, deps(manualTime(), wrong));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: reads[0]?.id }]);
+    expect(api.calls.map((c) => c.error)).toEqual(['invalid_auth']);
+    expect(logs.at(-1)?.[1].error).toMatch(
+      /Slack refused chat.postMessage: invalid_auth \(the bot token is not valid/,
+    );
+    expect(JSON.stringify(logs)).not.toContain('wrongSecretTokenValue');
+    expect(JSON.stringify(logs)).not.toContain(STAND_IN_BOT_TOKEN);
+  });
+
+  it('posts a follow-up whose thread is gone from Slack (invalid_thread_ts) as a new message that restarts the story', async () => {
+    await post(grant('grant.created'));
+    // The first message was deleted by hand in Slack; its reference is still in the state table.
+    api.messages.splice(0, api.messages.length);
+    const first = await post({
+      ...grant('grant.created'),
+      kind: 'grant.expiring',
+      title: 'Temporary access expires in 15 min',
+    });
+    const second = await post(grant('grant.expired'));
+
+    expect([first.batchItemFailures, second.batchItemFailures]).toEqual([[], []]);
+    expect(api.calls.map((c) => `${c.method} ${c.error ?? 'ok'}`)).toEqual([
+      'chat.postMessage ok',
+      'chat.postMessage invalid_thread_ts',
+      'chat.postMessage ok',
+      'chat.postMessage ok',
+      'chat.update ok',
+    ]);
+    const [restarted] = api.topLevel(DB);
+    expect(restarted?.text).toMatch(/^\[expired \(access closed\)\]/);
+    expect(api.replies(DB, restarted?.ts ?? '').map((m) => m.text)).toEqual([
+      expect.stringContaining('Temporary access expired'),
+    ]);
+    expect(logs.map(([message]) => message)).toContain(
+      'the story’s first message is gone from Slack: posting a new one',
+    );
   });
 });
