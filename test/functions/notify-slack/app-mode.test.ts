@@ -153,6 +153,26 @@ describe('routing (pure)', () => {
     expect(JSON.stringify(posts)).not.toContain('<!here>');
   });
 
+  it('shows the UTC times a title or reason quotes in the policy’s zone, as the message’s own time', () => {
+    const expiring: Finding = {
+      ...grant('grant.created'),
+      kind: 'grant.expiring',
+      title:
+        'Grant expiring in 15m on sg-0db00000000005432: ingress tcp 5432 from 203.0.113.7/32 until 2026-12-02T01:00:00Z',
+      why: 'expires at 2026-12-02T01:00:00.000Z; extend it with `netwarden grant`',
+    };
+
+    const [post] = planAppPosts([read({ type: 'finding', finding: expiring })], policy, {
+      defaultRegion: 'ap-northeast-2',
+    });
+    const shown = `${post?.message.text} ${JSON.stringify(post?.message.blocks)}`;
+
+    expect(post?.message.text).toMatch(/until 2026-12-02 10:00:00 GMT\+9$/);
+    expect(shown).toContain('expires at 2026-12-02 10:00:00 GMT+9;');
+    expect(shown).toContain('2026-12-02 09:00:00 GMT+9'); // the finding's own time, in the context line
+    expect(shown).not.toMatch(/T\d\d:\d\d:\d\d/);
+  });
+
   it('refuses a policy whose last route matches something, and a channel name instead of an id', () => {
     const result = SlackPolicy.safeParse({
       routes: [{ name: 'x', match: { kinds: ['sg.*'] }, channel: '#db-oncall' }],
