@@ -221,6 +221,29 @@ describe('notify-slack app mode on the stand-in', () => {
     ]);
   });
 
+  it('threads an OK in the channel its ALARM went to, though the OK alone would route elsewhere', async () => {
+    const bySeverity = SlackPolicy.parse({
+      routes: [
+        { name: 'wake', match: { severities: ['critical'] }, channel: ALARMS, mention: 'here' },
+        { name: 'rest', channel: REST, mention: 'none' },
+      ],
+    });
+    await notifySlackApp([read({ type: 'alarm', alarm: alarm('ALARM', '2026-12-02T00:00:00.000+0000') })], {
+      ...deps(),
+      slack: bySeverity,
+    });
+    await notifySlackApp([read({ type: 'alarm', alarm: alarm('OK', '2026-12-02T00:05:00.000+0000') })], {
+      ...deps(),
+      slack: bySeverity,
+    });
+
+    const [first] = api.topLevel(ALARMS);
+    expect(api.replies(ALARMS, first?.ts ?? '').map((m) => m.text)).toEqual([
+      expect.stringMatching(/^OK: gateway-nlb-unhealthy/),
+    ]);
+    expect(api.messages.filter((m) => m.channel === REST)).toEqual([]);
+  });
+
   it('threads a grant’s expiry under its creation, in the route’s channel, group named and time in the policy’s zone', async () => {
     await notifySlackApp([read({ type: 'finding', finding: grant('grant.created') })], deps());
     await notifySlackApp([read({ type: 'finding', finding: grant('grant.expired') })], deps());
