@@ -8,8 +8,17 @@
  * - the channel: a known one (`channel_not_found`) of which the bot is a member (`not_in_channel`),
  *   not archived (`is_archived`);
  * - Slack's limits: a top-level text of at most 40,000 characters (`msg_too_long`), text or blocks
- *   present (`no_text`), at most 50 blocks (`invalid_blocks`), a `thread_ts` that names a message of
- *   the channel (`invalid_thread_ts`), a `chat.update` of a message that exists (`message_not_found`);
+ *   present (`no_text`), at most 100 attachments (`too_many_attachments`), a `thread_ts` that names a
+ *   message of the channel (`invalid_thread_ts`), a `chat.update` of a message that exists
+ *   (`message_not_found`);
+ * - the blocks, at the top level or in an attachment, as Block Kit's reference states them: at most 50;
+ *   a known type; a block_id of at most 255; a section's text at most 3,000 and its fields at most 10
+ *   of 2,000 each, one of the two present; a header's plain_text at most 150; a context's 1 to 10
+ *   elements; an action block's 1 to 25 elements, a button's plain_text at most 75, its action_id 255
+ *   and value 2,000; every text object `plain_text` or `mrkdwn` and not empty. Anything else is
+ *   `invalid_blocks`, with Slack's `response_metadata.messages` naming where, as Slack does. These
+ *   numbers are written here, not imported from shared/slack/blocks.ts: the stand-in must catch the
+ *   day netwarden's own limits are wrong;
  * - a scripted rate limit: HTTP 429 with `Retry-After` and `ratelimited`.
  * Messages it accepted are kept per channel with their replies, so a test reads the thread as on-call would.
  */
@@ -65,6 +74,105 @@ export interface SlackWebApiStandIn {
 
 const MAX_TEXT = 40_000;
 const MAX_BLOCKS = 50;
+const MAX_ATTACHMENTS = 100;
+/** The block types a message may hold (https://api.slack.com/reference/block-kit/blocks). */
+const MESSAGE_BLOCK_TYPES = new Set([
+  'actions',
+  'context',
+  'divider',
+  'file',
+  'header',
+  'image',
+  'markdown',
+  'rich_text',
+  'section',
+  'video',
+]);
+
+type Problems = string[];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A text object: `plain_text` (when `plainOnly`) or `mrkdwn`, of 1 to `max` characters. */
+function checkText(value: unknown, max: number, where: string, problems: Problems, plainOnly = false): void {
+  if (!isRecord(value) || typeof value.text !== 'string') {
+    problems.push(`[ERROR] must provide an object [json-pointer:${where}]`);
+    return;
+  }
+  const types = plainOnly ? ['plain_text'] : ['plain_text', 'mrkdwn'];
+  if (!types.includes(String(value.type)))
+    problems.push(`[ERROR] must be one of ${types.join(', ')} [json-pointer:${where}/type]`);
+  if (value.text.length === 0)
+    problems.push(`[ERROR] must be more than 0 characters [json-pointer:${where}/text]`);
+  if (value.text.length > max)
+    problems.push(`[ERROR] must be less than ${max + 1} characters [json-pointer:${where}/text]`);
+}
+
+function checkString(value: unknown, max: number, where: string, problems: Problems): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || value.length > max)
+    problems.push(`[ERROR] must be a string of at most ${max} characters [json-pointer:${where}]`);
+}
+
+/** Slack's `response_metadata.messages` for the blocks, empty when Slack would take them. */
+export function blockProblems(blocks: ReadonlyArray<unknown>, at: string): Problems {
+  const problems: Problems = [];
+  if (blocks.length > MAX_BLOCKS)
+    problems.push(`[ERROR] no more than ${MAX_BLOCKS} items allowed [json-pointer:${at}]`);
+  blocks.forEach((block, index) => {
+    const where = `${at}/${index}`;
+    if (!isRecord(block) || !MESSAGE_BLOCK_TYPES.has(String(block.type))) {
+      problems.push(
+        `[ERROR] unsupported type: ${String(isRecord(block) ? block.type : block)} [json-pointer:${where}]`,
+      );
+      return;
+    }
+    checkString(block.block_id, 255, `${where}/block_id`, problems);
+    const list = (key: string) => (Array.isArray(block[key]) ? (block[key] as unknown[]) : undefined);
+    switch (block.type) {
+      case 'section': {
+        const fields = list('fields');
+        if (block.text === undefined && !fields)
+          problems.push(`[ERROR] must provide text or fields [json-pointer:${where}]`);
+        if (block.text !== undefined) checkText(block.text, 3000, `${where}/text`, problems);
+        if (fields && fields.length > 10)
+          problems.push(`[ERROR] no more than 10 items allowed [json-pointer:${where}/fields]`);
+        for (const [i, field] of (fields ?? []).entries())
+          checkText(field, 2000, `${where}/fields/${i}`, problems);
+        break;
+      }
+      case 'header':
+        checkText(block.text, 150, `${where}/text`, problems, true);
+        break;
+      case 'context': {
+        const elements = list('elements') ?? [];
+        if (elements.length < 1 || elements.length > 10)
+          problems.push(`[ERROR] must have 1 to 10 items [json-pointer:${where}/elements]`);
+        elements.forEach((element, i) => {
+          if (isRecord(element) && element.type === 'image') return;
+          checkText(element, 3000, `${where}/elements/${i}`, problems);
+        });
+        break;
+      }
+      case 'actions': {
+        const elements = list('elements') ?? [];
+        if (elements.length < 1 || elements.length > 25)
+          problems.push(`[ERROR] must have 1 to 25 items [json-pointer:${where}/elements]`);
+        elements.forEach((element, i) => {
+          const on = `${where}/elements/${i}`;
+          if (!isRecord(element) || element.type !== 'button') return;
+          checkText(element.text, 75, `${on}/text`, problems, true);
+          checkString(element.action_id, 255, `${on}/action_id`, problems);
+          checkString(element.value, 2000, `${on}/value`, problems);
+          checkString(element.url, 3000, `${on}/url`, problems);
+        });
+        break;
+      }
+    }
+  });
+  return problems;
+}
 const METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'conversations.open']);
 
 export async function startSlackWebApi(
@@ -86,7 +194,11 @@ export async function startSlackWebApi(
   };
   const find = (channel: string, ts: string) => messages.find((m) => m.channel === channel && m.ts === ts);
 
-  const refuse = (error: string) => ({ ok: false, error });
+  const refuse = (error: string, messages?: ReadonlyArray<string>) => ({
+    ok: false,
+    error,
+    ...(messages && messages.length > 0 ? { response_metadata: { messages } } : {}),
+  });
 
   /** The answer Slack would give, and what it changes. */
   function handle(method: string, payload: Record<string, unknown>): Record<string, unknown> {
@@ -105,14 +217,16 @@ export async function startSlackWebApi(
     const text = typeof payload.text === 'string' ? payload.text : '';
     const attachments = Array.isArray(payload.attachments) ? payload.attachments : [];
     const blocks = Array.isArray(payload.blocks) ? payload.blocks : [];
-    const attachmentBlocks = attachments.flatMap((a) =>
-      Array.isArray((a as { blocks?: unknown }).blocks)
-        ? ((a as { blocks: unknown[] }).blocks as unknown[])
-        : [],
-    );
+    const blocksOf = (a: unknown) => (isRecord(a) && Array.isArray(a.blocks) ? (a.blocks as unknown[]) : []);
+    const attachmentBlocks = attachments.flatMap(blocksOf);
     if (text.length > MAX_TEXT) return refuse('msg_too_long');
     if (!text && blocks.length === 0 && attachments.length === 0) return refuse('no_text');
-    if (blocks.length > MAX_BLOCKS || attachmentBlocks.length > MAX_BLOCKS) return refuse('invalid_blocks');
+    if (attachments.length > MAX_ATTACHMENTS) return refuse('too_many_attachments');
+    const problems = [
+      ...blockProblems(blocks, '/blocks'),
+      ...attachments.flatMap((a, i) => blockProblems(blocksOf(a), `/attachments/${i}/blocks`)),
+    ];
+    if (problems.length > 0) return refuse('invalid_blocks', problems);
     if (method === 'chat.postEphemeral') {
       const user = typeof payload.user === 'string' ? payload.user : '';
       if (!user) return refuse('user_not_found');

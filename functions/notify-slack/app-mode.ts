@@ -8,11 +8,13 @@
  * forgotten, so the next alarm opens a new thread.
  *
  * Failure semantics are the webhook's: a message whose post failed is handed back to the queue; a
- * failed chat.update of the first message is logged and does not fail the reply already posted.
+ * failed chat.update of the first message is logged and does not fail the reply already posted; a
+ * reply whose thread is gone from Slack (`invalid_thread_ts`) is posted as a new message that restarts
+ * the story.
  */
 import type { NotificationRecord, SqsBatchResponse } from '../../shared/events/sqs';
 import type { SlackPolicy } from '../../shared/policy/slack';
-import type { SlackWebApi, StoryEnds, ThreadStore } from '../../shared/slack/app';
+import type { MessageRef, SlackWebApi, StoryEnds, ThreadStore } from '../../shared/slack/app';
 import {
   type ActionButton,
   type Escaped,
@@ -48,6 +50,7 @@ import {
   SEVERITY_COLOR,
   type StoryPlace,
 } from '../../shared/slack/stories';
+import { SlackApiRejected } from '../../shared/slack/web-api';
 import type { LeveledLog } from '../../shared/wiring-base';
 import { sortReads } from './notify';
 
@@ -192,12 +195,28 @@ export function storyHeadMessage(latest: SlackMessage, story: StoryPlace): Slack
   };
 }
 
+/**
+ * The reply under the story's first message. False when that message is gone from Slack (deleted by
+ * hand: `invalid_thread_ts`): the story is forgotten, so the caller posts the message as a new one and
+ * the story restarts there, instead of the message going back to the queue for ever.
+ */
+async function replied(opened: MessageRef, key: string, post: AppPost, deps: AppModeDeps): Promise<boolean> {
+  try {
+    await deps.api.postMessage(opened.channel, post.message, opened.ts);
+    return true;
+  } catch (error) {
+    if (!(error instanceof SlackApiRejected && error.code === 'invalid_thread_ts')) throw error;
+    deps.log.warn('the story’s first message is gone from Slack: posting a new one', { story: key });
+    await deps.threads.release(key);
+    return false;
+  }
+}
+
 /** One post: a reply under its story's first message (then that one updated), or a new message. */
 async function carryOut(post: AppPost, deps: AppModeDeps): Promise<string> {
   const story = post.story;
   const opened = story ? await deps.threads.find(story.key) : undefined;
-  if (story && opened) {
-    await deps.api.postMessage(opened.channel, post.message, opened.ts);
+  if (story && opened && (await replied(opened, story.key, post, deps))) {
     try {
       await deps.api.update(opened, storyHeadMessage(post.message, story));
     } catch (error) {

@@ -358,6 +358,14 @@ export function undoneFinding(
     ...(rules ? { rules } : {}),
     why: `netwarden undo (${context.undoId}, by ${context.by}) reverses what ${entry.function} did at ${entry.at} because of ${entry.cause}: ${entry.call.service}.${entry.call.operation}, reported as ${entry.finding.kind}${context.error ? `; the reversal failed: ${context.error}` : ''}`,
     actions: outcome === 'already-done' ? [] : [reversalLine(reversal)],
-    details: { undoId: context.undoId, entryId: entry.id, reversedCall: entry.call, call: step.call },
+    details: {
+      undoId: context.undoId,
+      entryId: entry.id,
+      // The kind of the finding that reported the write, from the journal (netwarden's own record): in
+      // app mode it threads the reversal under that finding's story (shared/slack/stories.ts).
+      reversedKind: entry.finding.kind,
+      reversedCall: entry.call,
+      call: step.call,
+    },
   };
 }

@@ -70,9 +70,21 @@ export function groupLabel(finding: Finding, options: FormatOptions): string | u
 export function headline(finding: Finding, options: FormatOptions): string {
   const label = groupLabel(finding, options);
   const id = finding.resource?.id;
-  if (!label || !id) return finding.title;
-  if (finding.title.includes(id)) return finding.title.replaceAll(id, label);
-  return `${finding.title} · ${label}`;
+  const title = localTimes(finding.title, options);
+  if (!label || !id) return title;
+  if (title.includes(id)) return title.replaceAll(id, label);
+  return `${title} · ${label}`;
+}
+
+/** An ISO 8601 time in UTC, as findings write them in titles and reasons (`until 2026-12-02T01:00:00Z`). */
+const UTC_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z\b/g;
+
+/**
+ * `text` with each UTC time it quotes shown in the options' zone (app mode: the policy's), so on-call
+ * reads a grant's expiry in the same zone as the message's own time. Without a zone, as written.
+ */
+export function localTimes(text: string, options: FormatOptions): string {
+  return options.timezone ? text.replace(UTC_TIME, (iso) => timeText(iso, options)) : text;
 }
 
 /** The mention in front of what must wake someone up, nothing otherwise. */
@@ -535,7 +547,7 @@ function messageOf(finding: Finding, options: FormatOptions): SlackMessage {
         ? slack`${SEVERITY_EMOJI[finding.severity]} ${finding.accountName}: ${headline(finding, options)}`
         : slack`${SEVERITY_EMOJI[finding.severity]} ${headline(finding, options)}`,
     ),
-    section(slack`${hereIf(critical, options)}*What happened*\n${whyOnce(finding)}`),
+    section(slack`${hereIf(critical, options)}*What happened*\n${localTimes(whyOnce(finding), options)}`),
     fieldsSection(fields),
   ];
   if (finding.rules && finding.rules.length > 0) {

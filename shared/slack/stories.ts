@@ -9,7 +9,9 @@
  * - a grant: the group id and the granted rule as netwarden summarised it from its validated record
  *   (the state table keys a grant by the same access, so two grants of one access are one story);
  * - healing: the target group's ARN;
- * - a revert: the CloudTrail event id (AWS's) of the change netwarden reverted.
+ * - a revert: the CloudTrail event id (AWS's) of the change netwarden reverted; its Undo press and a
+ *   `netwarden undo` of it (`safety.undone`, whose event id and reversed kind come from the journal)
+ *   continue it.
  */
 import type { AlarmNotice } from '../events/alarm';
 import type { Finding } from '../findings/finding';
@@ -45,6 +47,15 @@ const TARGET_STEPS: Partial<Record<Finding['kind'], [StoryStep, string]>> = {
   'targets.recovered': ['ends', 'recovered'],
 };
 
+/** Where a story stands once `netwarden undo` reversed its write (shared/safety/undo.ts). */
+const UNDONE: Record<Finding['outcome'], string> = {
+  acted: 'undone (netwarden undo)',
+  'already-done': 'already as before (netwarden undo)',
+  'would-act': 'would be undone (dry run)',
+  'no-action': 'undo did nothing',
+  failed: 'undo failed: needs a person',
+};
+
 /** The story of a finding, if it has one. */
 export function findingStory(finding: Finding): StoryPlace | undefined {
   const resource = finding.resource;
@@ -69,6 +80,22 @@ export function findingStory(finding: Finding): StoryPlace | undefined {
       return { key: `revert#${finding.eventId}`, step: 'continues', stands };
     if (resource?.type === 'security-group' && GROUP_ID.test(resource.id) && rule)
       return { key: `grant#${resource.id}#${rule}`, step: 'continues', stands };
+    return undefined;
+  }
+  // `netwarden undo` reverses a journaled write: its reversal continues the story of the finding that
+  // reported the write, as the journal recorded it (its kind and event id; the group or target group).
+  if (finding.kind === 'safety.undone') {
+    const reversed = finding.details?.reversedKind;
+    const stands = UNDONE[finding.outcome];
+    if (typeof reversed !== 'string') return undefined;
+    if (reversed.startsWith('sg.') && finding.eventId && resource?.type === 'security-group')
+      return { key: `revert#${finding.eventId}`, step: 'continues', stands };
+    if (
+      reversed.startsWith('targets.') &&
+      resource?.type === 'target-group' &&
+      TARGET_GROUP_ARN.test(resource.id)
+    )
+      return { key: `targets#${resource.id}`, step: 'continues', stands };
     return undefined;
   }
   // A revert opens the story its undo (the interaction function's finding, same event id) continues.

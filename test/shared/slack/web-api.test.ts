@@ -146,15 +146,93 @@ describe('the stand-in checks what Slack checks', () => {
     ['chat.delete', { channel: ONCALL, ts: '1.1' }, true, 'unknown_method'],
     ['chat.postMessage', { channel: ONCALL, text: 'x'.repeat(40_001) }, true, 'msg_too_long'],
     ['chat.postMessage', { channel: ONCALL }, true, 'no_text'],
+    ['conversations.open', { users: 'U0NOBODY01' }, true, 'user_not_found'],
+    ['chat.postMessage', { channel: 'C0NOSUCH001', text: 'x' }, true, 'channel_not_found'],
+    ['chat.postMessage', { channel: 'C0UTSIDE001', text: 'x' }, true, 'not_in_channel'],
+    ['chat.postMessage', { channel: 'C0LD0000001', text: 'x' }, true, 'is_archived'],
     [
       'chat.postMessage',
-      { channel: ONCALL, text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) },
+      { channel: ONCALL, text: 'x', attachments: Array.from({ length: 101 }, () => ({ text: 'a' })) },
       true,
-      'invalid_blocks',
+      'too_many_attachments',
     ],
-    ['conversations.open', { users: 'U0NOBODY01' }, true, 'user_not_found'],
   ])('%s %# → %s', async (method, body, withToken, code) => {
     expect(await raw(method, body, withToken)).toEqual({ ok: false, error: code });
     expect(api.messages).toHaveLength(0);
+  });
+
+  const text = (type: string, length: number) => ({ type, text: 'x'.repeat(length) });
+  const button = (label: number, value = 1) => ({
+    type: 'button',
+    action_id: 'netwarden:undo',
+    text: text('plain_text', label),
+    value: 'v'.repeat(value),
+  });
+  // Each limit of Block Kit's reference, just within (taken) and just past (invalid_blocks, naming where).
+  it.each([
+    ['51 blocks', Array.from({ length: 51 }, () => ({ type: 'divider' })), '/blocks'],
+    ['an unknown block type', [{ type: 'modal' }], '/blocks/0'],
+    ['a block_id of 256', [{ type: 'divider', block_id: 'b'.repeat(256) }], '/blocks/0/block_id'],
+    ['section text of 3001', [{ type: 'section', text: text('mrkdwn', 3001) }], '/blocks/0/text/text'],
+    ['a section with neither text nor fields', [{ type: 'section' }], '/blocks/0'],
+    [
+      '11 fields',
+      [{ type: 'section', fields: Array.from({ length: 11 }, () => text('mrkdwn', 1)) }],
+      '/blocks/0/fields',
+    ],
+    ['a field of 2001', [{ type: 'section', fields: [text('mrkdwn', 2001)] }], '/blocks/0/fields/0/text'],
+    ['a header of 151', [{ type: 'header', text: text('plain_text', 151) }], '/blocks/0/text/text'],
+    ['a mrkdwn header', [{ type: 'header', text: text('mrkdwn', 5) }], '/blocks/0/text/type'],
+    ['an empty text', [{ type: 'section', text: text('mrkdwn', 0) }], '/blocks/0/text/text'],
+    [
+      '11 context elements',
+      [{ type: 'context', elements: Array.from({ length: 11 }, () => text('mrkdwn', 1)) }],
+      '/blocks/0/elements',
+    ],
+    [
+      '26 buttons',
+      [{ type: 'actions', elements: Array.from({ length: 26 }, () => button(4)) }],
+      '/blocks/0/elements',
+    ],
+    ['a button label of 76', [{ type: 'actions', elements: [button(76)] }], '/blocks/0/elements/0/text/text'],
+    [
+      'a button value of 2001',
+      [{ type: 'actions', elements: [button(4, 2001)] }],
+      '/blocks/0/elements/0/value',
+    ],
+  ])('refuses %s as invalid_blocks, in blocks and in an attachment', async (_, blocks, pointer) => {
+    const top = await raw('chat.postMessage', { channel: ONCALL, text: 'x', blocks }, true);
+    const inAttachment = await raw(
+      'chat.postMessage',
+      { channel: ONCALL, text: 'x', attachments: [{ color: '#e01e5a', blocks }] },
+      true,
+    );
+
+    for (const [answer, at] of [
+      [top, pointer],
+      [inAttachment, pointer.replace('/blocks', '/attachments/0/blocks')],
+    ] as const) {
+      expect(answer).toMatchObject({ ok: false, error: 'invalid_blocks' });
+      expect(JSON.stringify(answer)).toContain(`[json-pointer:${at}]`);
+    }
+    expect(api.messages).toHaveLength(0);
+  });
+
+  it('takes every limit at its edge', async () => {
+    const blocks = [
+      { type: 'header', text: text('plain_text', 150), block_id: 'b'.repeat(255) },
+      { type: 'section', text: text('mrkdwn', 3000) },
+      { type: 'section', fields: Array.from({ length: 10 }, () => text('mrkdwn', 2000)) },
+      { type: 'context', elements: Array.from({ length: 10 }, () => text('mrkdwn', 1)) },
+      { type: 'actions', elements: Array.from({ length: 25 }, () => button(75, 2000)) },
+      ...Array.from({ length: 45 }, () => ({ type: 'divider' })),
+    ];
+
+    expect(
+      await raw('chat.postMessage', { channel: ONCALL, text: 'x'.repeat(40_000), blocks }, true),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(api.messages).toHaveLength(1);
   });
 });
