@@ -44,7 +44,8 @@ export function pressedFinding(
   return {
     kind: 'slack.pressed',
     severity: 'info',
-    title: `${BUTTON[press.pressed.action]} pressed in Slack by ${presserText(who)}: ${done.did}`,
+    // Who pressed is the finding's actor, said once in the message (Who); the title and why do not repeat it.
+    title: `${BUTTON[press.pressed.action]} pressed in Slack: ${done.did}`,
     mode: done.mode,
     outcome: 'acted',
     time: done.now.toISOString(),
@@ -53,7 +54,7 @@ export function pressedFinding(
     actor: actor(who),
     ...(subject.groupId ? { resource: { type: 'security-group', id: subject.groupId } } : {}),
     ...(subject.rule ? { rules: [subject.rule] } : {}),
-    why: `${presserText(who)} pressed ${BUTTON[press.pressed.action]}; the request was signed by Slack and the policy's people allow it`,
+    why: `the request was signed by Slack, and the policy's people allow this person to press ${BUTTON[press.pressed.action]}`,
     actions: done.actions,
     details: {
       action: press.pressed.action,
@@ -74,7 +75,7 @@ export function refusedFinding(
   return {
     kind: 'slack.refused',
     severity: who.name ? 'info' : 'warning',
-    title: `${BUTTON[press.pressed.action]} pressed in Slack by ${presserText(who)} was refused: ${refused.why}`,
+    title: `${BUTTON[press.pressed.action]} pressed in Slack was refused: ${refused.why}`,
     mode: refused.mode,
     outcome: 'no-action',
     time: refused.now.toISOString(),

@@ -67,7 +67,7 @@ it('the slack-app story: a thread under the revert, a real signed press that act
   const parent = lines.findIndex((line) => line.startsWith('  ┌ notification: [undo by alice'));
   expect(parent).toBeGreaterThan(0);
   expect(lines[parent]).toMatch(
-    /^ {2}┌ notification: \[undo by alice \(Slack U012ABCDEF\)\] Undo pressed in Slack by alice \(Slack U012ABCDEF\): re-opened tcp 5432 from 10\.77\.0\.0\/16 on rds-postgres \(sg-0db…\) as grant sgr-[0-9a-f]+ until 2026-12-02 21:33:20 GMT\+9$/,
+    /^ {2}┌ notification: \[undo by alice \(Slack U012ABCDEF\)\] Undo pressed in Slack: re-opened tcp 5432 from 10\.77\.0\.0\/16 on rds-postgres \(sg-0db…\) as grant sgr-[0-9a-f]+ until 2026-12-02 21:33:20 GMT\+9$/,
   );
   expect(lines).toContain('  │ ➡️ Now: undo by alice (Slack U012ABCDEF) · every step is in the thread');
   expect(lines).toContain(
@@ -76,7 +76,7 @@ it('the slack-app story: a thread under the revert, a real signed press that act
   const thread = lines.indexOf('  1 reply in the thread:');
   expect(thread).toBeGreaterThan(parent);
   expect(lines[thread + 1]).toMatch(
-    /^ {6}┌ notification: Undo pressed in Slack by alice \(Slack U012ABCDEF\): re-opened tcp 5432/,
+    /^ {6}┌ notification: Undo pressed in Slack: re-opened tcp 5432/,
   );
   const grant = lines.findIndex((line) => line.startsWith('  ┌ notification: Temporary access granted'));
   expect(grant).toBeGreaterThan(thread);
