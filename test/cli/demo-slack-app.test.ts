@@ -75,9 +75,7 @@ it('the slack-app story: a thread under the revert, a real signed press that act
   );
   const thread = lines.indexOf('  1 reply in the thread:');
   expect(thread).toBeGreaterThan(parent);
-  expect(lines[thread + 1]).toMatch(
-    /^ {6}┌ notification: Undo pressed in Slack: re-opened tcp 5432/,
-  );
+  expect(lines[thread + 1]).toMatch(/^ {6}┌ notification: Undo pressed in Slack: re-opened tcp 5432/);
   const grant = lines.findIndex((line) => line.startsWith('  ┌ notification: Temporary access granted'));
   expect(grant).toBeGreaterThan(thread);
   expect(lines.slice(grant)).toContain('  │ [ Extend 1h ] [ Revoke now ]');

@@ -313,7 +313,9 @@ describe('Undo on a revert', () => {
 
     await postToSlack(findingsOf(sim.current));
     const thread = slack.replies(CHANNEL, first?.ts ?? '');
-    expect(thread.map((reply) => reply.text)).toEqual([expect.stringContaining('Undo pressed in Slack: re-opened')]);
+    expect(thread.map((reply) => reply.text)).toEqual([
+      expect.stringContaining('Undo pressed in Slack: re-opened'),
+    ]);
     // The actor is said once: who pressed appears in the whole posted message (text and blocks) one time.
     const posted = JSON.stringify(thread[0]);
     expect(posted.split(`alice (Slack ${ALICE})`).length - 1).toBe(1);
