@@ -186,20 +186,41 @@ describe('an event that claims an account outside the organisation, or two accou
 });
 
 describe('a member role that cannot be assumed', () => {
-  it('is reported with AssumeRole’s AccessDenied, and nothing is read or written in B', async () => {
+  it('is published as organization.unreachable with AssumeRole’s AccessDenied, not thrown; nothing is read or written in B', async () => {
     org.restore();
     vi.unstubAllEnvs();
     await start('another-external-id');
     const event = await openPostgresIn(B);
     const callsInB = org.member(B).account.calls.length;
 
-    await expect(handler(event, lambdaContext())).rejects.toThrow(
-      `netwarden could not assume arn:aws:iam::${B}:role/${ROLE} in account ${B} (sts:AssumeRole answered AccessDenied`,
-    );
+    const result = await handler(event, lambdaContext());
 
+    expect(result).toEqual({ status: 'unreachable', decisions: ['report:unreachable'] });
     expect(org.assumeRoles.map((call) => call.outcome)).toContain('AccessDenied');
     expect(org.assumeRoles.every((call) => call.externalId === EXTERNAL_ID)).toBe(true);
     expect(org.member(B).account.calls.length).toBe(callsInB);
+    expect(org.member(C).account.calls).toEqual([]);
     expect(worldOpen(org.member(B))).toHaveLength(1);
+    // Central: no write at all (no EC2 call; the state table's claim on the event is released).
+    expect(
+      commands(org.central).filter(
+        (command) => !['SSM.GetParameter', 'STS.AssumeRole', 'SNS.Publish'].includes(command),
+      ),
+    ).toEqual([]);
+    const roleArn = `arn:aws:iam::${B}:role/${ROLE}`;
+    expect(findings()).toEqual([
+      expect.objectContaining({
+        kind: 'organization.unreachable',
+        severity: 'critical',
+        outcome: 'failed',
+        account: B,
+        accountName: 'gateway-prod',
+        eventId: event.detail.eventID,
+        title: `revert-sg-drift could not act in account ${B}: sts:AssumeRole on ${roleArn} answered AccessDenied`,
+        resource: { type: 'iam-role', id: roleArn },
+        details: { roleArn, stsErrorCode: 'AccessDenied', function: 'revert-sg-drift' },
+        actions: [],
+      }),
+    ]);
   });
 });
