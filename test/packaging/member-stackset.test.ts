@@ -231,10 +231,10 @@ describe('the forwarding rules', () => {
         rule.Properties.EventPattern,
       ]),
     );
-    // Not the unhealthy-hosts alarms: heal-targets does not act through the member role on one yet.
     expect(forwarded).toEqual({
       'sg-rule-changes': centralPatterns['sg-rule-changes'],
       'sg-tag-changes': centralPatterns['sg-tag-changes'],
+      'unhealthy-hosts': centralPatterns['unhealthy-hosts'],
     });
     for (const [id, rule] of rules) {
       expect(rule.Properties.EventBusName, id).toBeUndefined();
@@ -272,6 +272,7 @@ describe('the forwarding rules', () => {
       'ForwardEventsRole',
       'ForwardSgRuleChangesRule',
       'ForwardSgTagChangesRule',
+      'ForwardUnhealthyHostsRule',
       'MemberRemediationRole',
     ]);
   });

@@ -110,16 +110,14 @@ describe('with --param="organizationId=o-…"', () => {
     });
   });
 
-  it('has revert-sg-drift’s event rules again on that bus, into the same function, each allowed to invoke by its own ARN', () => {
-    // Not heal-targets' unhealthy-hosts rule: heal-targets does not act through the member role on an
-    // alarm yet, so a member's alarm would only fail here (stacksets/member.yml forwards none).
+  it('has the default bus’s security-group and unhealthy-hosts rules again on that bus, into the same functions, each allowed to invoke by its own ARN', () => {
+    // heal-targets acts in the member an alarm came from, through its member role: a member's
+    // unhealthy-hosts alarm is forwarded here (stacksets/member.yml) like its security-group events.
     const onDefault = Object.fromEntries(
       resourcesOfType(withCondition(single.template, 'ServesOrganization', false), 'AWS::Events::Rule')
         .filter(
           ([, rule]) =>
-            rule.Properties.EventPattern &&
-            JSON.stringify((rule.Properties.Targets as Array<{ Arn: unknown }>)[0]?.Arn) ===
-              JSON.stringify({ 'Fn::GetAtt': ['RevertSgDriftLambdaFunction', 'Arn'] }),
+            rule.Properties.EventPattern && rule.Properties.Name !== 'netwarden-prod-alarm-state-change',
         )
         .map(([, rule]) => [
           String(rule.Properties.Name).replace('netwarden-prod-', ''),
@@ -143,7 +141,7 @@ describe('with --param="organizationId=o-…"', () => {
         ]),
       ),
     ).toEqual(onDefault);
-    expect(Object.keys(onDefault).sort()).toEqual(['sg-rule-changes', 'sg-tag-changes']);
+    expect(Object.keys(onDefault).sort()).toEqual(['sg-rule-changes', 'sg-tag-changes', 'unhealthy-hosts']);
 
     const permissions = resourcesOfType(deployed, 'AWS::Lambda::Permission').map(([, p]) => p.Properties);
     for (const [id, rule] of onOrgBus) {
