@@ -84,7 +84,10 @@ function depsFor(account: string | undefined, home: Home) {
   }
   const known = members.get(here.access.account) ?? accountDeps(here.policy, here.access);
   members.set(here.access.account, known);
-  return { ...deps, ...known, policy: here.policy, publish: here.publish };
+  // A member's grants are recorded under its account (security group ids are per account).
+  const member = here.access.account;
+  const grants = { get: (groupId: string, access: string) => deps.grants.get(groupId, access, member) };
+  return { ...deps, ...known, grants, policy: here.policy, publish: here.publish };
 }
 
 export const handler = lambda(wayIn(RevertEvent)).handler(

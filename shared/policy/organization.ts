@@ -152,6 +152,15 @@ export function memberAccess(policy: Policy, account: AccountScope, fn: string):
   };
 }
 
+/**
+ * The member role access of `fn` in `accountId` when the policy's organisation lists that account;
+ * undefined otherwise (the central account, or an account the policy does not list: never reached).
+ */
+export function memberAccessOf(policy: Policy, accountId: string, fn: string): MemberAccess | undefined {
+  const member = policy.organization?.accounts.find((candidate) => candidate.id === accountId);
+  return member ? memberAccess(policy, memberScope(member), fn) : undefined;
+}
+
 /** netwarden's own role in each member account: its calls there come back as CloudTrail events too. */
 export const memberRoleArns = (policy: Policy): string[] =>
   policy.organization

@@ -88,6 +88,7 @@ describe('the member remediation role', () => {
     const roles = centralRolesThatAssume();
     expect(roles.map(([id]) => id).sort()).toEqual([
       'DailyCheckRole',
+      'ExpireGrantsRole',
       'HealTargetsRole',
       'RevertSgDriftRole',
       'WeeklyCheckRole',
@@ -111,7 +112,7 @@ describe('the member remediation role', () => {
     }
   });
 
-  it('trusts the same four roles of each further central region, each with the external id', () => {
+  it('trusts the same five roles of each further central region, each with the external id', () => {
     const trust = trustOf(
       instantiate(member, stackIn('ap-northeast-2', { SecondCentralRegion: 'eu-west-1' }))
         .MemberRemediationRole,
@@ -122,12 +123,14 @@ describe('the member remediation role', () => {
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-heal-targets`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-daily-check`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-weekly-check`,
+        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-expire-grants`,
       ],
       [
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-revert-sg-drift`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-heal-targets`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-daily-check`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-weekly-check`,
+        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-expire-grants`,
       ],
     ]);
     for (const statement of trust)

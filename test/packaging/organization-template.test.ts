@@ -187,12 +187,18 @@ describe('with --param="organizationId=o-…"', () => {
     ]);
   });
 
-  it('gives sts:AssumeRole to exactly the event-driven and check functions, only on the member role', () => {
+  it('gives sts:AssumeRole to exactly the event-driven, check and expiry functions, only on the member role', () => {
     const assuming = resourcesOfType(deployed, 'AWS::IAM::Role')
       .filter(([id]) => allowedActions(deployed, id).some((action) => action.startsWith('sts:')))
       .map(([id]) => id)
       .sort();
-    expect(assuming).toEqual(['DailyCheckRole', 'HealTargetsRole', 'RevertSgDriftRole', 'WeeklyCheckRole']);
+    expect(assuming).toEqual([
+      'DailyCheckRole',
+      'ExpireGrantsRole',
+      'HealTargetsRole',
+      'RevertSgDriftRole',
+      'WeeklyCheckRole',
+    ]);
     for (const id of assuming) {
       const sts = statementsOf(deployed, id).filter(
         (statement) =>
@@ -208,9 +214,9 @@ describe('with --param="organizationId=o-…"', () => {
         },
       ]);
     }
-    // Grants stay in the central account: grant-access and expire-grants assume nothing.
+    // grant-access creates grants in the central account only: it assumes nothing. (expire-grants
+    // revokes a grant recorded in a member account in that member.)
     expect(allowedActions(deployed, 'GrantAccessRole')).not.toContain('sts:AssumeRole');
-    expect(allowedActions(deployed, 'ExpireGrantsRole')).not.toContain('sts:AssumeRole');
   });
 
   it('names every role with its region, so a second region’s stack (and the member stacks) never collide', () => {
