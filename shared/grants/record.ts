@@ -106,3 +106,14 @@ export interface GrantStore extends GrantRecordReader {
   /** Every live and pending grant, soonest expiry first. */
   open(): Promise<GrantRecord[]>;
 }
+
+/**
+ * The open grants of one account, for its digest: a member's by its id; the central account's
+ * (`account` undefined) are the records without one, as every record written before organisations.
+ */
+export const openIn = (
+  store: Pick<GrantStore, 'open'>,
+  account: string | undefined,
+): Pick<GrantStore, 'open'> => ({
+  open: async () => (await store.open()).filter((record) => record.account === account),
+});
