@@ -18,7 +18,7 @@ export const USAGE = {
   resume: 'usage: netwarden resume --stage NAME',
   status: 'usage: netwarden status --stage NAME [--state-table NAME]',
   history: 'usage: netwarden history --stage NAME [--since 1d] [--group sg-…] [--state-table NAME]',
-  undo: 'usage: netwarden undo <event or finding id> | --since 15m [--group sg-…] --stage NAME [--yes] [--state-table NAME]',
+  undo: 'usage: netwarden undo <event or finding id> | --since 15m [--group sg-…] --stage NAME [--yes] [--state-table NAME] [--member-profile PROFILE]',
 } as const;
 
 export type CommandName = keyof typeof USAGE;
@@ -140,7 +140,10 @@ ${GRANT_ACCESS}`,
   --group sg-…          with --since: only writes to this security group (or a target group, by its ARN)
   --yes                 reverse without asking
   --stage NAME          the deployed stage (default: NETWARDEN_STAGE); its table is netwarden-<stage>-state
-  --state-table NAME    the table itself (default: STATE_TABLE_NAME)`,
+  --state-table NAME    the table itself (default: STATE_TABLE_NAME)
+  --member-profile P    an AWS profile of a member account of the organisation: writes netwarden made in
+                        that account are reversed there with it (the journal is still read centrally);
+                        a write of any other account than yours or P's is left, with the reason`,
   },
 };
 

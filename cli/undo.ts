@@ -159,6 +159,20 @@ export interface UndoDeps {
   readonly region: string;
   readonly policyPath: string;
   /**
+   * The account the operator's credentials act in (STS GetCallerIdentity): entries of any other
+   * account are left, never reversed here. Undefined: not checked (tests of a single account).
+   */
+  readonly account?: string;
+  /**
+   * A member account of an organisation reached with `--member-profile`: its account (as STS says for
+   * that profile) and adapters signing with that profile. The journal stays the central one.
+   */
+  readonly member?: {
+    readonly account: string;
+    readonly sg: SecurityGroups;
+    readonly lb: Pick<LoadBalancing, 'registerTargets'>;
+  };
+  /**
    * Publishes each reversal's finding; when absent, to the stage's findings topic (stagePublisher) through
    * the SNS client, as the operator.
    */
@@ -201,20 +215,49 @@ export function useUndoDeps(deps: UndoDeps | undefined): void {
   injected = deps;
 }
 
-async function defaultDeps(table: string): Promise<UndoDeps> {
-  const [{ lazySecurityGroups, lazyLoadBalancing }, { ec2Client }] = await Promise.all([
-    import('../shared/aws/lazy-adapters'),
-    import('../shared/aws/clients'),
-  ]);
+async function defaultDeps(table: string, memberProfile: string | undefined): Promise<UndoDeps> {
+  const [{ lazySecurityGroups, lazyLoadBalancing }, { ec2Client }, { callerIdentity }, { stsClient }] =
+    await Promise.all([
+      import('../shared/aws/lazy-adapters'),
+      import('../shared/aws/clients'),
+      import('../shared/aws/sts'),
+      import('../shared/aws/clients/sts'),
+    ]);
+  const region = await ec2Client().config.region();
   return {
     reader: await readerFor(table),
     sg: lazySecurityGroups(),
     lb: lazyLoadBalancing(),
     now: () => new Date(),
-    region: await ec2Client().config.region(),
+    region,
     policyPath: process.env.POLICY_PATH ?? 'netwarden.policy.yml',
+    account: (await callerIdentity(stsClient())).account,
+    ...(memberProfile ? { member: await memberDeps(memberProfile, region) } : {}),
   };
 }
+
+/** The adapters of a member account, signing with the operator's AWS profile of that account. */
+async function memberDeps(profile: string, region: string): Promise<NonNullable<UndoDeps['member']>> {
+  const [{ EC2Client }, { ElasticLoadBalancingV2Client }, { STSClient }, sg, lb, { callerIdentity }] =
+    await Promise.all([
+      import('@aws-sdk/client-ec2'),
+      import('@aws-sdk/client-elastic-load-balancing-v2'),
+      import('@aws-sdk/client-sts'),
+      import('../shared/aws/ec2/security-groups'),
+      import('../shared/aws/elbv2'),
+      import('../shared/aws/sts'),
+    ]);
+  const config = { profile, region };
+  return {
+    account: (await callerIdentity(new STSClient(config))).account,
+    sg: sg.ec2SecurityGroups(new EC2Client(config)),
+    lb: lb.elbv2LoadBalancing(new ElasticLoadBalancingV2Client(config)),
+  };
+}
+
+/** The adapters that reverse `entry`: the member's for an entry of the member account, else the operator's. */
+const adaptersFor = (entry: JournalEntry, deps: UndoDeps) =>
+  deps.member && entry.account === deps.member.account ? deps.member : deps;
 
 /** Facts of the groups undo would re-create rules in; a group that is gone is simply absent. */
 async function groupFacts(sg: SecurityGroups, ids: ReadonlyArray<string>): Promise<Map<string, GroupFacts>> {
@@ -231,8 +274,9 @@ async function groupFacts(sg: SecurityGroups, ids: ReadonlyArray<string>): Promi
 
 type Reverse = Extract<UndoStep, { verdict: 'reverse' }>;
 
-async function reverse(step: Reverse, deps: UndoDeps): Promise<UndoOutcome> {
+async function reverse(step: Reverse, all: UndoDeps): Promise<UndoOutcome> {
   const { reversal } = step;
+  const deps = adaptersFor(step.entry, all);
   switch (reversal.type) {
     case 'authorize': {
       const result = await deps.sg.authorizeRules(reversal.groupId, reversal.direction, [...reversal.rules]);
@@ -297,7 +341,15 @@ export const undo: CliCommand = async (args, io) => {
   const table = tableName(values);
   if (typeof table !== 'string') return usage(table[0] ?? '');
   if (!injected) await requireAwsCaller({ region: true });
-  const deps = injected ?? (await defaultDeps(table));
+  let deps: UndoDeps;
+  try {
+    deps = injected ?? (await defaultDeps(table, values['member-profile']));
+  } catch (error) {
+    io.err(
+      `could not reach AWS as the operator${values['member-profile'] ? ` or as the profile ${values['member-profile']}` : ''}: ${awsErrorCode(error) ?? errorMessage(error)}`,
+    );
+    return 1;
+  }
   const now = deps.now();
   let records: JournalRecord[];
   try {
@@ -313,8 +365,20 @@ export const undo: CliCommand = async (args, io) => {
   }
   let plan: UndoStep[];
   try {
-    const groups = await groupFacts(deps.sg, groupsToRead(records));
-    plan = planUndo(records, { policy: loadPolicy(deps.policyPath), groups, region: deps.region });
+    const { member } = deps;
+    const ofMember = (record: JournalRecord) =>
+      member !== undefined && record.entry.account === member.account;
+    const groups = await groupFacts(deps.sg, groupsToRead(records.filter((record) => !ofMember(record))));
+    const memberGroups = member
+      ? new Map([[member.account, await groupFacts(member.sg, groupsToRead(records.filter(ofMember)))]])
+      : undefined;
+    plan = planUndo(records, {
+      policy: loadPolicy(deps.policyPath),
+      groups,
+      region: deps.region,
+      ...(deps.account ? { accounts: [deps.account, ...(member ? [member.account] : [])] } : {}),
+      ...(memberGroups ? { memberGroups } : {}),
+    });
   } catch (error) {
     io.err(`could not plan the undo: ${awsErrorCode(error) ?? errorMessage(error)}`);
     return 1;
@@ -412,7 +476,7 @@ export const undo: CliCommand = async (args, io) => {
 function parseUndo(args: string[]) {
   return parseArgs({
     args,
-    options: { ...COMMON, yes: { type: 'boolean' } },
+    options: { ...COMMON, yes: { type: 'boolean' }, 'member-profile': { type: 'string' } },
     strict: true,
     allowPositionals: true,
   });

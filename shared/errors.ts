@@ -2,6 +2,8 @@
  * Failure semantics. Bad input is `Unprocessable`: reported and not retried. Anything else thrown
  * from a handler is transient and left to the platform's retries and dead-letter queue.
  */
+import type { MemberAccess } from './policy/organization';
+
 export class Unprocessable extends Error {
   override readonly name = 'Unprocessable';
 }
@@ -42,4 +44,34 @@ export type GoneThing = keyof typeof GONE_CODES;
 export function isGone(error: unknown, what: GoneThing): boolean {
   const code = awsErrorCode(error);
   return code !== undefined && (GONE_CODES[what] as ReadonlyArray<string>).includes(code);
+}
+
+/**
+ * A member account's role could not be assumed (sts:AssumeRole refused): nothing was read or written
+ * in that account. Here, not beside the STS call (shared/aws/member-credentials.ts), so that a use case
+ * can recognise it without loading STS.
+ */
+export class MemberRoleRefused extends Error {
+  override readonly name = 'MemberRoleRefused';
+  constructor(
+    readonly access: MemberAccess,
+    /** STS's error code (`AccessDenied` …). */
+    readonly code: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `netwarden could not assume ${access.roleArn} in account ${access.account} (sts:AssumeRole answered ${code}: ${reason}); check that the member's StackSet instance exists, trusts this function's role, and expects the external id of the policy's organization.externalId`,
+      { cause },
+    );
+  }
+}
+
+/** The MemberRoleRefused in `error` or its causes (an SDK call may wrap its credential provider's error). */
+export function memberRoleRefusalOf(error: unknown): MemberRoleRefused | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (current instanceof MemberRoleRefused) return current;
+    current = current.cause;
+  }
+  return undefined;
 }

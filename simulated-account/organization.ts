@@ -12,7 +12,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsError } from './errors';
 import { assumedRole, type Identity } from './identities';
-import { createSimulatedAccount, type Simulation } from './index';
+import { ACCOUNT_ID, createSimulatedAccount, type Simulation } from './index';
 import { connect } from './wire/in-process';
 import type { WireRequest, WireResponse } from './wire/router';
 
@@ -157,4 +157,29 @@ export function createSimulatedOrganization(options: {
     },
     restore: () => central.restore(),
   };
+}
+
+/** `value` with every string's seed account id in an ARN replaced by `id` (Dates and numbers kept). */
+function rewritten<T>(value: T, id: string): T {
+  if (typeof value === 'string') return value.replaceAll(`:${ACCOUNT_ID}:`, `:${id}:`) as T;
+  if (Array.isArray(value)) return value.map((item) => rewritten(item, id)) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date))
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rewritten(item, id)])) as T;
+  return value;
+}
+
+/**
+ * A member's load balancers, listeners and target groups under that member's own ARNs. The seed's
+ * estate (estate-targets.ts) names the seed's account in its ARNs in every simulated account; an alarm
+ * of a member names its own account, so a test of healing in a member gives the member its own ARNs.
+ * (Only ELBv2: the checks' certificates and alarms keep the seed's ARNs.)
+ */
+export function ownLoadBalancingArns(member: Simulation): void {
+  const id = member.account.accountId;
+  for (const store of [member.elbv2.loadBalancers, member.elbv2.listeners, member.elbv2.targetGroups]) {
+    const entries = [...store.entries()];
+    store.clear();
+    for (const [arn, resource] of entries)
+      (store as Map<string, unknown>).set(rewritten(arn, id), rewritten(resource, id));
+  }
 }

@@ -8,6 +8,7 @@ import {
   lazySecurityGroupTrail,
 } from '../../shared/aws/lazy-audit-adapters';
 import { ScheduleTrigger } from '../../shared/events/schedule';
+import { openIn } from '../../shared/grants/record';
 import { lambda } from '../../shared/middleware';
 import type { MemberAccess } from '../../shared/policy/organization';
 import { marked } from '../../shared/safety/kill-switch';
@@ -40,7 +41,8 @@ export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event, cont
     // The audit writes nothing; while the kill switch is on its digest says so.
     const { finding } = await dailyCheck(new Date(event.time), {
       ...readersIn(here.access),
-      grants,
+      // Each account's digest lists only its own grants.
+      grants: openIn(grants, here.access?.account),
       policy: here.policy,
       selfRoles,
       publish: (await marked({ policy, publish: here.publish, killSwitch })).publish,

@@ -48,6 +48,12 @@ export interface ExpireDeps {
   readonly gate?: WriteGate;
   /** The schedule's event that started this run: its id, account and region are journaled. */
   readonly run?: { readonly eventId: string; readonly account: string; readonly region: string };
+  /**
+   * With an organisation: the security groups of a member account, through its member role. A grant
+   * recorded with an account is settled there; without this, such a grant fails (and stays open for
+   * the next run) rather than being revoked in the wrong account.
+   */
+  readonly sgIn?: (account: string) => ExpireDeps['sg'] | undefined;
 }
 
 export interface ExpiryOutcome {
@@ -175,6 +181,24 @@ function dueNow(records: ReadonlyArray<GrantRecord>, sweep: Sweep): GrantRecord[
  * its record open for the next run and is counted, and the rest are still settled.
  */
 async function settleDue(due: ReadonlyArray<GrantRecord>, sweep: Sweep): Promise<void> {
+  // Each account's grants in that account: a record without one is the central account's.
+  const accounts = [...new Set(due.map((record) => record.account))];
+  for (const account of accounts) {
+    const here = due.filter((record) => record.account === account);
+    const sg = account === undefined ? sweep.deps.sg : sweep.deps.sgIn?.(account);
+    if (!sg) {
+      for (const record of here)
+        sweep.outcome.failed.push({
+          grant: labelOf(record),
+          error: `recorded in account ${account}, which this function cannot reach (no member role for it)`,
+        });
+      continue;
+    }
+    await settleIn(here, { ...sweep, deps: { ...sweep.deps, sg } });
+  }
+}
+
+async function settleIn(due: ReadonlyArray<GrantRecord>, sweep: Sweep): Promise<void> {
   // The recorded rules as they are now: one read for the batch, so a modified rule is never revoked.
   let present = new Map<string, Rule>();
   let readError: string | undefined;
@@ -243,7 +267,8 @@ async function expire(
     const run = deps.run ?? { eventId: `expire-${now.toISOString()}`, account: '', region: '' };
     const written = await (deps.gate ?? UNGATED).write(
       {
-        scope: { account: run.account, group: groupId },
+        // Journaled in the account the rule is in, so that undo acts there.
+        scope: { account: record.account ?? run.account, group: groupId },
         ...(run.region ? { region: run.region } : {}),
         eventId: run.eventId,
         cause: `schedule (expire-grants): the grant of ${record.owner} expired at ${isoSeconds(record.expiresAt)}`,

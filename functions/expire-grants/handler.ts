@@ -10,6 +10,7 @@ import { lazySecureString } from '../../shared/aws/lazy-secrets';
 import { parseConfig } from '../../shared/config';
 import { ScheduleTrigger } from '../../shared/events/schedule';
 import { lambda } from '../../shared/middleware';
+import { memberAccessOf } from '../../shared/policy/organization';
 import { marked } from '../../shared/safety/kill-switch';
 import { slackWebApi } from '../../shared/slack/web-api';
 import { wire } from '../../shared/wiring';
@@ -29,9 +30,19 @@ const SlackConfig = z.object({
 
 const { config, policy, publish, now, log, wayIn, killSwitch, gate } = wire('expire-grants');
 const slackConfig = parseConfig(SlackConfig, process.env);
+// A member account's grants are revoked in that account, through its member role (made once each).
+const members = new Map<string, ReturnType<typeof lazySecurityGroups>>();
+const sgIn = (account: string) => {
+  const access = memberAccessOf(policy, account, 'expire-grants');
+  if (!access) return undefined;
+  const known = members.get(account) ?? lazySecurityGroups(access);
+  members.set(account, known);
+  return known;
+};
 const deps = {
   store: lazyGrantStore(config.STATE_TABLE_NAME),
   sg: lazySecurityGroups(),
+  sgIn,
   publish,
   now,
   policy,

@@ -6,7 +6,9 @@ import {
   lazyTerraformStateObjects,
 } from '../../shared/aws/lazy-adapters';
 import type { Home } from '../../shared/events/home';
+import { orUnreachable } from '../../shared/findings/unreachable';
 import { lambda } from '../../shared/middleware';
+import { effectiveMode } from '../../shared/policy/load';
 import type { MemberAccess } from '../../shared/policy/organization';
 import type { Policy } from '../../shared/policy/schema';
 import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
@@ -82,18 +84,30 @@ function depsFor(account: string | undefined, home: Home) {
   }
   const known = members.get(here.access.account) ?? accountDeps(here.policy, here.access);
   members.set(here.access.account, known);
-  return { ...deps, ...known, policy: here.policy, publish: here.publish };
+  // A member's grants are recorded under its account (security group ids are per account).
+  const member = here.access.account;
+  const grants = { get: (groupId: string, access: string) => deps.grants.get(groupId, access, member) };
+  return { ...deps, ...known, grants, policy: here.policy, publish: here.publish };
 }
 
 export const handler = lambda(wayIn(RevertEvent)).handler(
   atHome(async (trigger, home, context) => {
     // The claim on the event lapses when this invocation would time out, so a retry is never blocked.
     const claimUntil = new Date(now().getTime() + context.getRemainingTimeInMillis());
-    const outcome = await revertDrift(trigger, {
-      ...depsFor(trigger.envelope.account, home),
-      home,
-      claimUntil,
+    const here = depsFor(trigger.envelope.account, home);
+    // A member role that cannot be assumed is a finding, not a retry: retrying would fail the same way.
+    const outcome = await orUnreachable(() => revertDrift(trigger, { ...here, home, claimUntil }), {
+      publish: here.publish,
+      now,
+      function: 'revert-sg-drift',
+      mode: effectiveMode(here.policy, undefined),
+      eventId: trigger.eventId,
+      region: trigger.envelope.region ?? home.region,
     });
+    if (outcome.status === 'unreachable') {
+      leveledLog.warn('member role refused: event reported, not acted on', { account: outcome.account });
+      return { status: outcome.status, decisions: outcome.decisions };
+    }
     const decisions = describeOutcome(outcome);
     leveledLog.info('event handled', { status: outcome.status, decisions });
     return { status: outcome.status, decisions };

@@ -9,6 +9,7 @@ import {
   lazySecurityGroupInventory,
 } from '../../shared/aws/lazy-audit-adapters';
 import { ScheduleTrigger } from '../../shared/events/schedule';
+import { openIn } from '../../shared/grants/record';
 import { lambda } from '../../shared/middleware';
 import type { MemberAccess } from '../../shared/policy/organization';
 import type { Policy } from '../../shared/policy/schema';
@@ -48,7 +49,8 @@ export const handler = lambda(wayIn(ScheduleTrigger)).handler(async (event, cont
     // The audit writes nothing; while the kill switch is on its digest says so.
     const { finding } = await weeklyCheck(new Date(event.time), {
       ...readersIn(here.policy, here.access),
-      grants,
+      // Each account's digest lists only its own grants.
+      grants: openIn(grants, here.access?.account),
       policy: here.policy,
       publish: (await marked({ policy, publish: here.publish, killSwitch })).publish,
     });

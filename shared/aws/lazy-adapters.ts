@@ -42,13 +42,13 @@ export const lazyRuleTagger = () =>
     return ruleTagger(ec2Client());
   });
 
-export const lazyInstances = () =>
+export const lazyInstances = (access?: MemberAccess) =>
   lazyAdapter<Instances>(async () => {
-    const [{ ec2Instances }, { ec2Client }] = await Promise.all([
+    const [{ ec2Instances }, { ec2Client, ec2ClientAs }] = await Promise.all([
       import('./ec2/instances'),
       import('./clients/ec2'),
     ]);
-    return ec2Instances(ec2Client());
+    return ec2Instances(access ? ec2ClientAs(access) : ec2Client());
   });
 
 export const lazyLoadBalancing = (options: { bulk?: boolean; access?: MemberAccess | undefined } = {}) =>

@@ -6,27 +6,14 @@
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { MemberRoleRefused } from '../errors';
 import type { MemberAccess } from '../policy/organization';
 import { stsClient } from './clients/sts';
 
 /** Refresh this long before expiry: a call signed with credentials about to expire may arrive after it. */
 export const REFRESH_BEFORE_MS = 5 * 60_000;
 
-/** The member role could not be assumed: nothing was read or written in that account. */
-export class MemberRoleRefused extends Error {
-  override readonly name = 'MemberRoleRefused';
-  constructor(
-    readonly access: MemberAccess,
-    readonly code: string,
-    cause: unknown,
-  ) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super(
-      `netwarden could not assume ${access.roleArn} in account ${access.account} (sts:AssumeRole answered ${code}: ${reason}); check that the member's StackSet instance exists, trusts this function's role, and expects the external id of the policy's organization.externalId`,
-      { cause },
-    );
-  }
-}
+export { MemberRoleRefused };
 
 type Provider = () => Promise<AwsCredentialIdentity>;
 const providers = new Map<string, Provider>();

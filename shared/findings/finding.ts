@@ -52,6 +52,8 @@ export const FINDING_KINDS = [
   // slack-interact: a button pressed in Slack by a listed person, or refused
   'slack.pressed',
   'slack.refused',
+  // revert-sg-drift, heal-targets: a member account's role could not be assumed
+  'organization.unreachable',
   // any function, for an event it could not read
   'unprocessable',
 ] as const;

@@ -120,6 +120,8 @@ export function closedFinding<K extends ClosedKind>(
     mode: how.mode,
     outcome: how.outcome,
     time: how.now.toISOString(),
+    // A member account's grant names its account (absent: the central account's).
+    ...(record.account ? { account: record.account } : {}),
     resource: { type: 'security-group', id: record.groupId },
     rules: [ruleRef(record.access, ruleId)],
     why: how.why,

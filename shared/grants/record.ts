@@ -12,6 +12,11 @@ export type GrantStatus = 'pending' | 'live' | 'closed';
 
 export interface GrantRecord {
   readonly groupId: string;
+  /**
+   * The member account of an organisation the group is in. Absent: the central account (netwarden's
+   * own), as every record written before organisations is.
+   */
+  readonly account?: string;
   /** The access granted, as a rule without id or tags. */
   readonly access: Rule;
   readonly status: GrantStatus;
@@ -65,7 +70,8 @@ export function isRecordedRule(rule: Rule, record: GrantRecord | undefined): boo
 
 /** The live and pending grants, looked up by access: what revert-sg-drift and grant-access read. */
 export interface GrantRecordReader {
-  get(groupId: string, access: string): Promise<GrantRecord | undefined>;
+  /** `account`: a member account's grant; absent, the central account's. */
+  get(groupId: string, access: string, account?: string): Promise<GrantRecord | undefined>;
 }
 
 export class GrantConflict extends Error {
@@ -100,3 +106,14 @@ export interface GrantStore extends GrantRecordReader {
   /** Every live and pending grant, soonest expiry first. */
   open(): Promise<GrantRecord[]>;
 }
+
+/**
+ * The open grants of one account, for its digest: a member's by its id; the central account's
+ * (`account` undefined) are the records without one, as every record written before organisations.
+ */
+export const openIn = (
+  store: Pick<GrantStore, 'open'>,
+  account: string | undefined,
+): Pick<GrantStore, 'open'> => ({
+  open: async () => (await store.open()).filter((record) => record.account === account),
+});

@@ -152,6 +152,15 @@ export function memberAccess(policy: Policy, account: AccountScope, fn: string):
   };
 }
 
+/**
+ * The member role access of `fn` in `accountId` when the policy's organisation lists that account;
+ * undefined otherwise (the central account, or an account the policy does not list: never reached).
+ */
+export function memberAccessOf(policy: Policy, accountId: string, fn: string): MemberAccess | undefined {
+  const member = policy.organization?.accounts.find((candidate) => candidate.id === accountId);
+  return member ? memberAccess(policy, memberScope(member), fn) : undefined;
+}
+
 /** netwarden's own role in each member account: its calls there come back as CloudTrail events too. */
 export const memberRoleArns = (policy: Policy): string[] =>
   policy.organization
@@ -159,3 +168,39 @@ export const memberRoleArns = (policy: Policy): string[] =>
         memberRoleArn(policy.organization as OrganizationPolicy, member.id),
       )
     : [];
+
+/** The deployment parameters the organisation's infrastructure is made from (serverless.yml `params`). */
+export interface DeployParams {
+  /** `--param="organizationId=o-…"`; empty: the stack deploys no organisation resource. */
+  readonly organizationId: string;
+  readonly memberRoleName: string;
+}
+
+/**
+ * Why a stack deployed with `params` would not serve the policy's organisation, one sentence per
+ * mismatch; empty when they agree. Checked when the service is packaged (tools/organization-params-plugin.cjs):
+ * a policy listing members with a stack that has no organisation bus would receive none of their
+ * events, and a stack whose functions may assume another role than the policy's would fail every member call.
+ */
+export function deployParamProblems(policy: Policy, params: DeployParams): string[] {
+  const organization = policy.organization;
+  // Without the section the functions act for no member whatever the stack deploys (a member's event is
+  // refused as foreign), so the param alone is no mismatch; the packaging tests of the organisation
+  // template rely on that.
+  if (!organization) return [];
+  const id = params.organizationId.trim();
+  const problems: string[] = [];
+  if (id === '')
+    problems.push(
+      `the policy's organization.id is "${organization.id}" but the stack would deploy without --param="organizationId=${organization.id}": no organisation bus, no member role to assume, and no member event would arrive`,
+    );
+  else if (id !== organization.id)
+    problems.push(
+      `--param organizationId is "${id}" but the policy's organization.id is "${organization.id}": the organisation bus would admit another organisation's accounts and none of this one's`,
+    );
+  if (params.memberRoleName !== organization.memberRoleName)
+    problems.push(
+      `--param memberRoleName is "${params.memberRoleName}" but the policy's organization.memberRoleName is "${organization.memberRoleName}": the functions could not assume the role they are configured for`,
+    );
+  return problems;
+}

@@ -13,6 +13,7 @@ import * as z from 'zod';
 import type { CtIpPermission } from '../events/cloudtrail';
 import type { Finding } from '../findings/finding';
 import { type GroupFacts, sectionsFor } from '../policy/match';
+import { policyFor, scopeOf } from '../policy/organization';
 import type { Policy } from '../policy/schema';
 import { RuleShapeError, rulesFromCtPermission } from '../rules/normalise';
 import { type Direction, type Rule, summarise } from '../rules/rule';
@@ -64,6 +65,17 @@ export interface UndoContext {
   readonly groups: ReadonlyMap<string, GroupFacts>;
   /** The region the reversals are made in: an entry made elsewhere is left to an undo run there. */
   readonly region: string;
+  /**
+   * The accounts this run can act in (the operator's, and a member's reached with `--member-profile`);
+   * an entry made in another account is left, never reversed in the wrong one. Undefined: the entries'
+   * accounts are not checked (a caller that knows every entry is its own).
+   */
+  readonly accounts?: ReadonlyArray<string>;
+  /**
+   * The groups of a member account, read in that account (security group ids are per account): an
+   * entry of a member account looks its group up here, else in `groups`.
+   */
+  readonly memberGroups?: ReadonlyMap<string, ReadonlyMap<string, GroupFacts>>;
 }
 
 const AUTHORIZE = /^AuthorizeSecurityGroup(Ingress|Egress)$/;
@@ -188,6 +200,12 @@ function stepOf(entry: JournalEntry, context: UndoContext): UndoStep {
       'unsupported',
       `made in ${entry.region}: run netwarden undo there (this run acts in ${context.region})`,
     );
+  if (context.accounts && entry.account !== '' && !context.accounts.includes(entry.account))
+    return skip(
+      entry,
+      'unsupported',
+      `made in account ${entry.account}: this run acts in ${context.accounts.join(' and ')}; run netwarden undo again with --member-profile naming an AWS profile of ${entry.account}`,
+    );
   const { service, operation } = inverse;
   const call = `${service}.${operation}`;
   if (service === 'ec2' && AUTHORIZE.test(operation)) {
@@ -201,9 +219,12 @@ function stepOf(entry: JournalEntry, context: UndoContext): UndoStep {
       if (!(error instanceof RuleShapeError)) throw error;
       return skip(entry, 'unreadable', `the recorded ${call} cannot be read: ${error.message}`);
     }
-    const group = context.groups.get(parsed.data.GroupId);
+    const group = (context.memberGroups?.get(entry.account) ?? context.groups).get(parsed.data.GroupId);
     if (!group) return skip(entry, 'refused', `the security group ${parsed.data.GroupId} no longer exists`);
-    const sections = sectionsFor(context.policy, group);
+    // A member account's own entries of the policy (its guardrails), as revert-sg-drift judged it.
+    const scope = context.policy.organization ? scopeOf(context.policy, entry.account, '') : undefined;
+    const policy = scope && !scope.central ? policyFor(context.policy, scope) : context.policy;
+    const sections = sectionsFor(policy, group);
     for (const rule of rules) {
       const guardrail = guardrailOf(sections, rule);
       if (guardrail)

@@ -479,6 +479,7 @@ export const FINDING_LAYOUT = {
   'safety.undone': 'decision',
   'slack.pressed': 'decision',
   'slack.refused': 'decision',
+  'organization.unreachable': 'decision',
   unprocessable: 'decision',
 } as const satisfies Record<FindingKind, 'decision' | 'digest'>;
 

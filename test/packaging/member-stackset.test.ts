@@ -83,6 +83,7 @@ describe('the member remediation role', () => {
     const roles = centralRolesThatAssume();
     expect(roles.map(([id]) => id).sort()).toEqual([
       'DailyCheckRole',
+      'ExpireGrantsRole',
       'HealTargetsRole',
       'RevertSgDriftRole',
       'WeeklyCheckRole',
@@ -106,7 +107,7 @@ describe('the member remediation role', () => {
     }
   });
 
-  it('trusts the same four roles of each further central region, each with the external id', () => {
+  it('trusts the same five roles of each further central region, each with the external id', () => {
     const trust = trustOf(
       instantiate(member, stackIn('ap-northeast-2', { SecondCentralRegion: 'eu-west-1' }))
         .MemberRemediationRole,
@@ -117,12 +118,14 @@ describe('the member remediation role', () => {
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-heal-targets`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-daily-check`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-weekly-check`,
+        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-expire-grants`,
       ],
       [
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-revert-sg-drift`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-heal-targets`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-daily-check`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-weekly-check`,
+        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-expire-grants`,
       ],
     ]);
     for (const statement of trust)
@@ -226,10 +229,10 @@ describe('the forwarding rules', () => {
         rule.Properties.EventPattern,
       ]),
     );
-    // Not the unhealthy-hosts alarms: heal-targets does not act through the member role on one yet.
     expect(forwarded).toEqual({
       'sg-rule-changes': centralPatterns['sg-rule-changes'],
       'sg-tag-changes': centralPatterns['sg-tag-changes'],
+      'unhealthy-hosts': centralPatterns['unhealthy-hosts'],
     });
     for (const [id, rule] of rules) {
       expect(rule.Properties.EventBusName, id).toBeUndefined();
@@ -267,6 +270,7 @@ describe('the forwarding rules', () => {
       'ForwardEventsRole',
       'ForwardSgRuleChangesRule',
       'ForwardSgTagChangesRule',
+      'ForwardUnhealthyHostsRule',
       'MemberRemediationRole',
     ]);
   });

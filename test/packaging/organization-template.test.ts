@@ -105,16 +105,14 @@ describe('with --param="organizationId=o-…"', () => {
     });
   });
 
-  it('has revert-sg-drift’s event rules again on that bus, into the same function, each allowed to invoke by its own ARN', () => {
-    // Not heal-targets' unhealthy-hosts rule: heal-targets does not act through the member role on an
-    // alarm yet, so a member's alarm would only fail here (stacksets/member.yml forwards none).
+  it('has the default bus’s security-group and unhealthy-hosts rules again on that bus, into the same functions, each allowed to invoke by its own ARN', () => {
+    // heal-targets acts in the member an alarm came from, through its member role: a member's
+    // unhealthy-hosts alarm is forwarded here (stacksets/member.yml) like its security-group events.
     const onDefault = Object.fromEntries(
       resourcesOfType(withCondition(single.template, 'ServesOrganization', false), 'AWS::Events::Rule')
         .filter(
           ([, rule]) =>
-            rule.Properties.EventPattern &&
-            JSON.stringify((rule.Properties.Targets as Array<{ Arn: unknown }>)[0]?.Arn) ===
-              JSON.stringify({ 'Fn::GetAtt': ['RevertSgDriftLambdaFunction', 'Arn'] }),
+            rule.Properties.EventPattern && rule.Properties.Name !== 'netwarden-prod-alarm-state-change',
         )
         .map(([, rule]) => [
           String(rule.Properties.Name).replace('netwarden-prod-', ''),
@@ -138,7 +136,7 @@ describe('with --param="organizationId=o-…"', () => {
         ]),
       ),
     ).toEqual(onDefault);
-    expect(Object.keys(onDefault).sort()).toEqual(['sg-rule-changes', 'sg-tag-changes']);
+    expect(Object.keys(onDefault).sort()).toEqual(['sg-rule-changes', 'sg-tag-changes', 'unhealthy-hosts']);
 
     const permissions = resourcesOfType(deployed.template, 'AWS::Lambda::Permission').map(
       ([, p]) => p.Properties,
@@ -186,12 +184,18 @@ describe('with --param="organizationId=o-…"', () => {
     ]);
   });
 
-  it('gives sts:AssumeRole to exactly the event-driven and check functions, only on the member role', () => {
+  it('gives sts:AssumeRole to exactly the event-driven, check and expiry functions, only on the member role', () => {
     const assuming = resourcesOfType(deployed.template, 'AWS::IAM::Role')
       .filter(([id]) => allowedActions(deployed.template, id).some((action) => action.startsWith('sts:')))
       .map(([id]) => id)
       .sort();
-    expect(assuming).toEqual(['DailyCheckRole', 'HealTargetsRole', 'RevertSgDriftRole', 'WeeklyCheckRole']);
+    expect(assuming).toEqual([
+      'DailyCheckRole',
+      'ExpireGrantsRole',
+      'HealTargetsRole',
+      'RevertSgDriftRole',
+      'WeeklyCheckRole',
+    ]);
     for (const id of assuming) {
       const sts = statementsOf(deployed.template, id).filter(
         (statement) =>
@@ -207,9 +211,9 @@ describe('with --param="organizationId=o-…"', () => {
         },
       ]);
     }
-    // Grants stay in the central account: grant-access and expire-grants assume nothing.
+    // grant-access creates grants in the central account only: it assumes nothing. (expire-grants
+    // revokes a grant recorded in a member account in that member.)
     expect(allowedActions(deployed.template, 'GrantAccessRole')).not.toContain('sts:AssumeRole');
-    expect(allowedActions(deployed.template, 'ExpireGrantsRole')).not.toContain('sts:AssumeRole');
   });
 
   it('names every role with its region, so a second region’s stack (and the member stacks) never collide', () => {

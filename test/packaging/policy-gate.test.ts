@@ -49,11 +49,19 @@ interface Outcome {
   readonly output: string;
 }
 
-function oslsPackage(dir: string): Promise<Outcome> {
+function oslsPackage(dir: string, params: ReadonlyArray<string> = []): Promise<Outcome> {
   return new Promise((done) => {
     execFile(
       'npx',
-      ['osls', 'package', '--stage', 'prod', '--package', join(dir, 'package-out')],
+      [
+        'osls',
+        'package',
+        '--stage',
+        'prod',
+        ...params.map((param) => `--param=${param}`),
+        '--package',
+        join(dir, 'package-out'),
+      ],
       {
         cwd: dir,
         timeout: HANG_LIMIT_MS,
@@ -119,5 +127,33 @@ describe.concurrent('osls package and the policy', () => {
       for (const line of message.split('\n')) expect(outcome.output).toContain(line);
     },
     2 * HANG_LIMIT_MS,
+  );
+
+  it(
+    'exits non-zero when the policy has an organization but the deploy has no or another organizationId, naming both',
+    async () => {
+      const withOrganization = `${POLICY}
+organization:
+  id: o-abc123def4
+  externalId: netwarden-o-abc123def4
+  accounts:
+    - { id: '222233334444', name: gateway-prod }
+`;
+      parsePolicy(withOrganization);
+      const service = serviceWithPolicy(withOrganization);
+      const without = await oslsPackage(service);
+      expect(without.exited, 'osls package was still running at the hang limit').toBe(true);
+      expect(without.code).not.toBe(0);
+      expect(without.output).toContain(
+        `the policy's organization.id is "o-abc123def4" but the stack would deploy without --param="organizationId=o-abc123def4"`,
+      );
+      const other = await oslsPackage(service, ['organizationId=o-zzz999zzz9']);
+      expect(other.code).not.toBe(0);
+      expect(other.output).toContain(
+        `--param organizationId is "o-zzz999zzz9" but the policy's organization.id is "o-abc123def4"`,
+      );
+      expect(readdirSync(service), 'no package was written').not.toContain('package-out');
+    },
+    3 * HANG_LIMIT_MS,
   );
 });

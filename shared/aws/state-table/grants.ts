@@ -33,11 +33,16 @@ const CLOSED_RETENTION_SECONDS = 90 * 86_400;
 
 type Item = Record<string, AttributeValue>;
 
-const pkOf = (groupId: string) => `grant#${groupId}`;
+/**
+ * A member account's grants are keyed by account too (security group ids are per account); the central
+ * account's keep the key they always had, so records written before organisations read unchanged.
+ */
+const pkOf = (groupId: string, account?: string) =>
+  account ? `grant#${account}#${groupId}` : `grant#${groupId}`;
 const liveSkOf = (record: { expiresAt: Date; groupId: string; access: GrantRecord['access'] }) =>
   `${record.expiresAt.toISOString()}#${record.groupId}#${accessKey(record.access)}`;
-const keyOf = (record: Pick<GrantRecord, 'groupId' | 'access'>): Item => ({
-  pk: { S: pkOf(record.groupId) },
+const keyOf = (record: Pick<GrantRecord, 'groupId' | 'access' | 'account'>): Item => ({
+  pk: { S: pkOf(record.groupId, record.account) },
   sk: { S: accessKey(record.access) },
 });
 
@@ -72,8 +77,10 @@ export function recordFromItem(item: Item): GrantRecord {
   const warnedAt = item.warnedAt?.S;
   const ruleId = item.ruleId?.S;
   const extendedBy = item.extendedBy?.S;
+  const account = item.account?.S;
   return {
     groupId,
+    ...(account ? { account } : {}),
     access: {
       groupId,
       direction: text(item, 'direction') as Direction,
@@ -103,6 +110,7 @@ function itemFromRecord(record: GrantRecord): Item {
     type: { S: 'grant' },
     status: { S: record.status },
     groupId: { S: record.groupId },
+    ...(record.account ? { account: { S: record.account } } : {}),
     direction: { S: access.direction },
     protocol: { S: access.protocol },
     fromPort: { N: String(access.fromPort) },
@@ -159,11 +167,11 @@ export function grantStore(client: DynamoDBClient, tableName: string): GrantStor
   }
 
   return {
-    async get(groupId, access) {
+    async get(groupId, access, account) {
       const output = await client.send(
         new GetItemCommand({
           TableName: tableName,
-          Key: { pk: { S: pkOf(groupId) }, sk: { S: access } },
+          Key: { pk: { S: pkOf(groupId, account) }, sk: { S: access } },
           ConsistentRead: true,
         }),
       );

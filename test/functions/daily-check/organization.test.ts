@@ -26,7 +26,7 @@ const EXTERNAL_ID = 'netwarden-o-abc123def4';
 
 let org: SimulatedOrganization;
 // Grants live in the central state table, which every account's digest reads.
-useStateTable();
+const table = useStateTable();
 
 beforeEach(() => {
   org = createSimulatedOrganization({
@@ -97,6 +97,45 @@ describe('daily-check with an organization', () => {
     expect(org.assumeRoles.filter((call) => call.outcome === 'issued').map((call) => call.roleArn)).toEqual([
       `arn:aws:iam::${B}:role/${ROLE}`,
     ]);
+  });
+});
+
+describe('daily-check with an organization: grants', () => {
+  it('lists a grant recorded in a member in that member’s digest only', async () => {
+    const now = org.central.account.clock.now().getTime();
+    const { store } = table.current;
+    await store.markLive(
+      await store.putPending({
+        groupId: 'sg-0db00000000005432',
+        account: B,
+        access: {
+          groupId: 'sg-0db00000000005432',
+          direction: 'ingress',
+          protocol: 'tcp',
+          fromPort: 5432,
+          toPort: 5432,
+          peer: { type: 'ipv4', cidr: '203.0.113.7/32' },
+          tags: {},
+        },
+        owner: 'arn:aws:sts::111122223333:assumed-role/db-oncall/alice',
+        reason: 'INC-4821',
+        issuedAt: new Date(now),
+        expiresAt: new Date(now + 3_600_000),
+        createdAt: new Date(now),
+      }),
+      'sgr-0123456789abcdef0',
+    );
+    const { handler } = await import('../../../functions/daily-check/handler');
+
+    await handler(loadEvent('schedule/daily-check.json'), lambdaContext('netwarden-test-daily-check'));
+
+    const digests = Object.fromEntries(
+      org.central.published
+        .map((message) => JSON.parse(message.message) as Finding)
+        .map((finding) => [finding.accountName, JSON.stringify(finding.details?.digest)]),
+    );
+    expect(digests['gateway-prod']).toContain('1 active');
+    expect(digests.central).toContain('0 active');
   });
 });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
+import { grantLabel } from '../../../shared/grants/tags';
 import type { CloudTrailEvent } from '../../../simulated-account/account';
 import { ACCOUNT_ID, assumedRole, GROUPS, type Simulation } from '../../../simulated-account/index';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
@@ -18,6 +19,7 @@ import {
   type SimulatedOrganization,
 } from '../../../simulated-account/organization';
 import { tcp } from '../../../simulated-account/permissions';
+import { grantedAccess, ONCALL_ALICE } from '../../helpers/grants';
 import { useStateTable } from '../../helpers/state-table';
 
 const B = '222233334444';
@@ -26,7 +28,7 @@ const OUTSIDE = '999988887777';
 const EXTERNAL_ID = 'netwarden-o-abc123def4';
 const ROLE = 'netwarden-member-remediation';
 
-useStateTable();
+const table = useStateTable();
 
 const ORGANIZATION = `
 organization:
@@ -66,14 +68,28 @@ afterEach(() => {
 });
 
 /** Someone in `account`'s console opens PostgreSQL to the world; the CloudTrail event that account sends. */
-async function openPostgresIn(account: string): Promise<CloudTrailEvent> {
+async function openPostgresIn(
+  account: string,
+  cidr = '0.0.0.0/0',
+  tags: Record<string, string> = {},
+): Promise<CloudTrailEvent> {
   const ec2 = new EC2Client({ credentials: { accessKeyId: org.accessKeyOf(account), secretAccessKey: 'x' } });
   const person = assumedRole('Admin', 'mallory@example.com', { accountId: account, console: true });
   const { events } = await org.member(account).account.as(person, () =>
     ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
         GroupId: GROUPS.postgres,
-        IpPermissions: [tcp(5432, '0.0.0.0/0')],
+        IpPermissions: [tcp(5432, cidr)],
+        ...(Object.keys(tags).length > 0
+          ? {
+              TagSpecifications: [
+                {
+                  ResourceType: 'security-group-rule',
+                  Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+                },
+              ],
+            }
+          : {}),
       }),
     ),
   );
@@ -185,21 +201,100 @@ describe('an event that claims an account outside the organisation, or two accou
   });
 });
 
+describe('a grant in member account B', () => {
+  const CIDR = '203.0.113.7/32';
+  /** The rule someone opened in B, and a live grant record for exactly it (in B, or in the central account). */
+  async function grantedIn(recordAccount: string | undefined) {
+    const now = org.central.account.clock.now().getTime();
+    const label = grantLabel({
+      access: grantedAccess(GROUPS.postgres, CIDR),
+      issuedAt: new Date(now),
+      expiresAt: new Date(now + 3_600_000),
+      owner: ONCALL_ALICE,
+      reason: 'INC-4821',
+    });
+    // As grant-access labels the rule it creates (the label is only what makes revert look the record up).
+    const event = await openPostgresIn(B, CIDR, label);
+    const rule = [...org.member(B).sg.rules.values()].find(
+      (candidate) => candidate.GroupId === GROUPS.postgres && candidate.CidrIpv4 === CIDR,
+    );
+    if (!rule?.SecurityGroupRuleId) throw new Error('no rule in B');
+    const access = grantedAccess(GROUPS.postgres, CIDR);
+    const { store } = table.current;
+    await store.markLive(
+      await store.putPending({
+        groupId: GROUPS.postgres,
+        ...(recordAccount ? { account: recordAccount } : {}),
+        access,
+        owner: ONCALL_ALICE,
+        reason: 'INC-4821',
+        issuedAt: new Date(now),
+        expiresAt: new Date(now + 3_600_000),
+        createdAt: new Date(now),
+      }),
+      rule.SecurityGroupRuleId,
+    );
+    return event;
+  }
+  const revokesInB = () =>
+    org
+      .member(B)
+      .account.writes()
+      .filter((call) => call.command.startsWith('Revoke'));
+
+  it('is recognised by its record in B: the rule is left', async () => {
+    const event = await grantedIn(B);
+
+    await handler(event, lambdaContext());
+
+    expect(revokesInB()).toEqual([]);
+  });
+
+  it('is not made by a central record for the same group id: the rule in B is judged as any other', async () => {
+    const event = await grantedIn(undefined);
+
+    await handler(event, lambdaContext());
+
+    expect(revokesInB().map((call) => call.command)).toEqual(['RevokeSecurityGroupIngress']);
+  });
+});
+
 describe('a member role that cannot be assumed', () => {
-  it('is reported with AssumeRole’s AccessDenied, and nothing is read or written in B', async () => {
+  it('is published as organization.unreachable with AssumeRole’s AccessDenied, not thrown; nothing is read or written in B', async () => {
     org.restore();
     vi.unstubAllEnvs();
     await start('another-external-id');
     const event = await openPostgresIn(B);
     const callsInB = org.member(B).account.calls.length;
 
-    await expect(handler(event, lambdaContext())).rejects.toThrow(
-      `netwarden could not assume arn:aws:iam::${B}:role/${ROLE} in account ${B} (sts:AssumeRole answered AccessDenied`,
-    );
+    const result = await handler(event, lambdaContext());
 
+    expect(result).toEqual({ status: 'unreachable', decisions: ['report:unreachable'] });
     expect(org.assumeRoles.map((call) => call.outcome)).toContain('AccessDenied');
     expect(org.assumeRoles.every((call) => call.externalId === EXTERNAL_ID)).toBe(true);
     expect(org.member(B).account.calls.length).toBe(callsInB);
+    expect(org.member(C).account.calls).toEqual([]);
     expect(worldOpen(org.member(B))).toHaveLength(1);
+    // Central: no write at all (no EC2 call; the state table's claim on the event is released).
+    expect(
+      commands(org.central).filter(
+        (command) => !['SSM.GetParameter', 'STS.AssumeRole', 'SNS.Publish'].includes(command),
+      ),
+    ).toEqual([]);
+    const roleArn = `arn:aws:iam::${B}:role/${ROLE}`;
+    expect(findings()).toEqual([
+      expect.objectContaining({
+        kind: 'organization.unreachable',
+        severity: 'critical',
+        outcome: 'failed',
+        account: B,
+        accountName: 'gateway-prod',
+        eventId: event.detail.eventID,
+        title: `revert-sg-drift could not act in account ${B}: sts:AssumeRole on ${roleArn} answered AccessDenied`,
+        resource: { type: 'iam-role', id: roleArn },
+        details: { roleArn, stsErrorCode: 'AccessDenied', function: 'revert-sg-drift' },
+        actions: [],
+      }),
+    ]);
   });
 });

@@ -111,3 +111,47 @@ describe('grant store', () => {
     expect(await store.get(GROUP, accessKey(pending.access))).toBeUndefined();
   });
 });
+
+describe('grant store with an organisation: grants carry their account', () => {
+  const MEMBER = '222233334444';
+
+  it('keeps a member account’s grant apart from the central grant on the same group id and access', async () => {
+    const { store } = table.current;
+    const central = await store.markLive(
+      await store.putPending(fields('203.0.113.7/32', '2026-11-23T01:00:00Z')),
+      'sgr-central',
+    );
+    const member = await store.markLive(
+      await store.putPending({ ...fields('203.0.113.7/32', '2026-11-23T02:00:00Z'), account: MEMBER }),
+      'sgr-member',
+    );
+    const key = accessKey(access('203.0.113.7/32'));
+
+    expect(await store.get(GROUP, key)).toEqual(central);
+    expect(await store.get(GROUP, key, MEMBER)).toEqual(member);
+    expect(member).toMatchObject({ account: MEMBER, ruleId: 'sgr-member' });
+    expect(central.account).toBeUndefined();
+    // Both are open, each with its account (the central one without: backward compatible).
+    expect((await store.open()).map((record) => [record.account, record.ruleId])).toEqual([
+      [undefined, 'sgr-central'],
+      [MEMBER, 'sgr-member'],
+    ]);
+    await store.close(member, { at: new Date('2026-11-23T02:00:00Z'), why: 'expired' });
+    expect((await store.open()).map((record) => record.ruleId)).toEqual(['sgr-central']);
+  });
+
+  it('reads a record written before organisations (no account attribute) as the central account’s', async () => {
+    const { store, client, tableName } = table.current;
+    await store.putPending(fields('203.0.113.9/32', '2026-11-23T01:00:00Z'));
+    const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const item = await client.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: `grant#${GROUP}` }, sk: { S: accessKey(access('203.0.113.9/32')) } },
+      }),
+    );
+
+    expect(item.Item?.account).toBeUndefined();
+    expect((await store.get(GROUP, accessKey(access('203.0.113.9/32'))))?.account).toBeUndefined();
+  });
+});

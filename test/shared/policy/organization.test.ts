@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../../shared/policy/load';
-import { accountsToCheck, memberRoleArn, policyFor, scopeOf } from '../../../shared/policy/organization';
+import {
+  accountsToCheck,
+  deployParamProblems,
+  memberRoleArn,
+  policyFor,
+  scopeOf,
+} from '../../../shared/policy/organization';
 
 const CENTRAL = '111122223333';
 const PROD = '222233334444';
@@ -135,5 +141,35 @@ describe('the organization section', () => {
     );
     expect(policy.organization).toBeUndefined();
     expect(policyFor(policy, { id: CENTRAL, name: 'central', central: true })).toBe(policy);
+  });
+});
+
+describe('the deployment parameters against the organization section (deployParamProblems)', () => {
+  const policy = parsePolicy(policyText);
+  const ROLE = 'netwarden-member-remediation';
+
+  it('agree when organizationId and memberRoleName are the policy’s', () => {
+    expect(deployParamProblems(policy, { organizationId: 'o-abc123def4', memberRoleName: ROLE })).toEqual([]);
+  });
+
+  it('refuse a deploy without organizationId, naming the param to add', () => {
+    expect(deployParamProblems(policy, { organizationId: '', memberRoleName: ROLE })).toEqual([
+      `the policy's organization.id is "o-abc123def4" but the stack would deploy without --param="organizationId=o-abc123def4": no organisation bus, no member role to assume, and no member event would arrive`,
+    ]);
+  });
+
+  it('refuse another organisation id and another member role name, each named', () => {
+    expect(
+      deployParamProblems(policy, { organizationId: 'o-zzz999zzz9', memberRoleName: 'other-role' }),
+    ).toEqual([
+      `--param organizationId is "o-zzz999zzz9" but the policy's organization.id is "o-abc123def4": the organisation bus would admit another organisation's accounts and none of this one's`,
+      `--param memberRoleName is "other-role" but the policy's organization.memberRoleName is "${ROLE}": the functions could not assume the role they are configured for`,
+    ]);
+  });
+
+  it('say nothing for a single-account policy, with or without the param', () => {
+    const single = parsePolicy('version: 1\n');
+    expect(deployParamProblems(single, { organizationId: '', memberRoleName: ROLE })).toEqual([]);
+    expect(deployParamProblems(single, { organizationId: 'o-abc123def4', memberRoleName: ROLE })).toEqual([]);
   });
 });
