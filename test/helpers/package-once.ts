@@ -42,7 +42,8 @@ declare module 'vitest' {
 }
 
 const REPOSITORY = resolve(import.meta.dirname, '../..');
-const SKIP_BUILD_AT = '\ncustom:\n  esbuild:\n';
+// serverless-esbuild's section: the one line `  esbuild:` (two spaces in, under `custom:`), wherever it is in custom.
+const SKIP_BUILD_AT = '\n  esbuild:\n';
 
 /**
  * A copy of the service in `into` whose serverless.yml differs from the repository's in one line,
