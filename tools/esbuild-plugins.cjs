@@ -28,3 +28,4 @@ const embedPolicy = {
 module.exports = [embedPolicy];
 module.exports.push(require('./validate-policy-plugin.cjs').validatePolicyPlugin);
 module.exports.push(require('./sdk-schema-keys-plugin.cjs').sdkSchemaKeysPlugin);
+module.exports.push(require('./webhook-policy-plugin.cjs').webhookPolicyPlugin);

@@ -7,10 +7,12 @@ import { BaseConfig } from '../../shared/config';
 import { type NotificationRecord, SqsBatchTrigger } from '../../shared/events/sqs';
 import { lambda } from '../../shared/middleware';
 import { slackPoster } from '../../shared/slack/send';
+import { readWebhookPolicy } from '../../shared/slack/webhook-policy';
 import { wireBase } from '../../shared/wiring-base';
 import { type NotifyDeps, notifySlack, RESERVE_MS, reportUnreadableEvent } from './notify';
 
-// notify-slack publishes no finding (it has no sns:Publish): it needs the webhook, not the topic or the policy.
+// notify-slack publishes no finding (it has no sns:Publish): it needs the webhook, not the topic. Of the
+// policy, webhook mode reads only its slack section and group names, computed when the bundle was built.
 const NotifySlackConfig = BaseConfig.extend({
   /** Name (not value) of the SecureString holding the webhook URL. */
   SLACK_WEBHOOK_PARAMETER: z.string().regex(/^\/[\w.\-/]+$/, {
@@ -40,6 +42,8 @@ const webhookUrl = lazySecureString(config.SLACK_WEBHOOK_PARAMETER, {
   now,
 });
 const post = slackPoster();
+// Webhook mode: each message's mention from its route, times in the policy's zone, groups by name.
+const webhookPolicy = config.SLACK_MODE === 'webhook' ? readWebhookPolicy(config.POLICY_PATH) : undefined;
 // App mode loads on its first batch (the policy, the Web API client, the thread store); never in webhook mode.
 let invocation: Context | undefined;
 const appMode = lazyFunction(async () => {
@@ -68,7 +72,8 @@ const depsFor = (context: Context): NotifyDeps => ({
   webhookUrl,
   post,
   remainingMs: () => context.getRemainingTimeInMillis(),
-  format: { defaultRegion: config.AWS_REGION },
+  format: { defaultRegion: config.AWS_REGION, groupNames: webhookPolicy?.groupNames ?? {} },
+  ...(webhookPolicy?.slack ? { slack: webhookPolicy.slack } : {}),
   log,
 });
 

@@ -17,15 +17,26 @@
 import type { AlarmNotice } from '../../shared/events/alarm';
 import type { NotificationRecord, SqsBatchResponse } from '../../shared/events/sqs';
 import type { Finding } from '../../shared/findings/finding';
+import type { SlackPolicy } from '../../shared/policy/slack';
+import { render, type SlackMessage } from '../../shared/slack/blocks';
 import {
   alarmPosts,
+  DETAILED_ALARMS_MAX,
   type FormatOptions,
   findingMessage,
+  latestPerAlarm,
   type Post,
   type Sourced,
   type Unreadable,
   unprocessableMessage,
 } from '../../shared/slack/format';
+import {
+  alarmSubject,
+  chooseRoute,
+  findingSubject,
+  mentionText,
+  type RouteSubject,
+} from '../../shared/slack/routes';
 import { type PostToSlack, redact, SlackRejected, SlackUnavailable } from '../../shared/slack/send';
 import type { LeveledLog } from '../../shared/wiring-base';
 
@@ -36,6 +47,11 @@ export interface NotifyDeps {
   /** Milliseconds left in this invocation (the Lambda context's getRemainingTimeInMillis). */
   readonly remainingMs: () => number;
   readonly format: FormatOptions;
+  /**
+   * The policy's slack section, when it has one: a webhook posts to its one channel, but each message
+   * still gets its route's mention and the policy's timezone, as in app mode (planPosts).
+   */
+  readonly slack?: SlackPolicy;
   readonly log: LeveledLog;
 }
 
@@ -55,14 +71,70 @@ export function sortReads(reads: ReadonlyArray<NotificationRecord>) {
   return { alarms, findings, unreadable };
 }
 
+/**
+ * The format options of one message: with the policy's slack section, its route's mention (the route's
+ * channel means nothing to a webhook, which posts where it was made for) and the policy's timezone;
+ * without one, `@here` and UTC. A mention of people or groups is declared on the message, so the
+ * sender lets exactly that markup through (blocks.ts violations).
+ */
+function routing(format: FormatOptions, slackPolicy: SlackPolicy | undefined) {
+  return (subject: RouteSubject) => {
+    if (!slackPolicy) return { options: format, mark: (message: SlackMessage) => message };
+    const mention = mentionText(chooseRoute(slackPolicy, subject).mention);
+    const rendered = render(mention);
+    return {
+      options: { ...format, timezone: slackPolicy.timezone, mention },
+      mark: (message: SlackMessage): SlackMessage =>
+        rendered ? { ...message, mentions: rendered.split(' ') } : message,
+    };
+  };
+}
+
+/** The alarm posts, each routed as app mode routes them (one per alarm, or per state in a storm). */
+function routedAlarmPosts(
+  alarms: ReadonlyArray<Sourced<AlarmNotice>>,
+  format: FormatOptions,
+  slackPolicy: SlackPolicy | undefined,
+): Post[] {
+  const routed = routing(format, slackPolicy);
+  if (!slackPolicy) return alarmPosts(alarms, format);
+  const latest = latestPerAlarm(alarms);
+  const groups =
+    latest.length <= DETAILED_ALARMS_MAX
+      ? latest.map((entry) => ({
+          subject: alarmSubject(entry.alarm),
+          members: alarms.filter((alarm) => entry.ids.includes(alarm.id)),
+        }))
+      : (['ALARM', 'INSUFFICIENT_DATA', 'OK'] as const).map((state) => {
+          const members = alarms.filter((alarm) =>
+            latest.some((entry) => entry.alarm.newState === state && entry.ids.includes(alarm.id)),
+          );
+          return {
+            subject: alarmSubject({ newState: state, account: members[0]?.item.account ?? '' }),
+            members,
+          };
+        });
+  return groups.flatMap(({ subject, members }) => {
+    if (members.length === 0) return [];
+    const { options, mark } = routed(subject);
+    return alarmPosts(members, options).map((post) => ({ ...post, message: mark(post.message) }));
+  });
+}
+
 /** The posts for one batch, in the order their first message arrived. */
-export function planPosts(reads: ReadonlyArray<NotificationRecord>, format: FormatOptions): Post[] {
+export function planPosts(
+  reads: ReadonlyArray<NotificationRecord>,
+  format: FormatOptions,
+  slackPolicy?: SlackPolicy,
+): Post[] {
   const { alarms, findings, unreadable } = sortReads(reads);
+  const routed = routing(format, slackPolicy);
   const posts: Post[] = [
-    ...alarmPosts(alarms, format),
-    ...findings.map(
-      ({ id, item }): Post => ({ kind: 'finding', message: findingMessage(item, format), ids: [id] }),
-    ),
+    ...routedAlarmPosts(alarms, format, slackPolicy),
+    ...findings.map(({ id, item }): Post => {
+      const { options, mark } = routed(findingSubject(item));
+      return { kind: 'finding', message: mark(findingMessage(item, options)), ids: [id] };
+    }),
     ...(unreadable.length > 0
       ? [
           {
@@ -121,7 +193,7 @@ async function deliver(
     if (notification.type === 'unprocessable')
       deps.log.warn('unprocessable message', { messageId: id, reason: notification.reason });
   }
-  const posts = planPosts(reads, deps.format);
+  const posts = planPosts(reads, deps.format, deps.slack);
   if (posts.length === 0) return { batchItemFailures: [] };
 
   // A failed SSM read throws: every message goes back to the queue, and the error is logged once.

@@ -1,19 +1,19 @@
 /**
- * The secrets loader: a SecureString read through SSM on first use (see lazy.ts), then cached.
+ * The secrets loader: a SecureString read from SSM on first use (see lazy.ts) with one signed call
+ * and no SDK client (secure-string.ts), then cached.
  * Kept apart from lazy-adapters.ts on purpose: esbuild bundles every `import()` it sees, even in
  * unused code, so importing lazy-adapters.ts would carry the EC2 and ELB clients into a bundle that
- * needs only SSM (notify-slack). Here the only dynamic import is ./ssm, whose static import of
- * clients.ts is tree-shaken down to the SSM client.
+ * needs only SSM (notify-slack).
  */
 import type { JournalReader } from '../safety/journal';
 import type { StoryEnds, ThreadStore } from '../slack/app';
 import type { PressLedger } from '../slack/interaction';
 import { lazyAdapter, lazyFunction } from './lazy';
-import type { CachedSecretOptions, Secret } from './ssm';
+import type { CachedSecretOptions, Secret } from './secure-string';
 
 /** A SecureString (the Slack webhook URL), read through SSM on first use and cached per `options`. */
 export const lazySecureString = (name: string, options?: CachedSecretOptions): (() => Promise<Secret>) =>
-  lazyFunction(async () => (await import('./ssm')).secureStringReader(name, options));
+  lazyFunction(async () => (await import('./secure-string')).secureStringOverHttp(name, options));
 
 /**
  * notify-slack's thread store in app mode (the state table's slack-thread# items), loaded on first use:

@@ -1,6 +1,7 @@
 /**
  * SSM Parameter Store. Secrets: a SecureString read with decryption, cached in module scope for
- * a TTL so warm invocations skip the call, and a rotated value is picked up within the TTL. And the
+ * a TTL so warm invocations skip the call, and a rotated value is picked up within the TTL (the
+ * functions' own reads go without the SDK: secure-string.ts). And the
  * kill switch's String parameter, read (its cache is shared/safety/kill-switch.ts) and set by the CLI.
  * The value never appears in a log, an error message or a serialised object (see `Secret`).
  */
@@ -11,80 +12,36 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { awsErrorCode } from '../errors';
-import { ssmClient } from './clients/ssm';
+import { type CachedSecretOptions, cachedSecret, type Secret } from './secure-string';
 
-/** A string that prints as `[redacted]` everywhere except through `reveal()`. */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toString(): string {
-    return '[redacted]';
-  }
-  toJSON(): string {
-    return '[redacted]';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return '[redacted]';
-  }
-}
-
-export class SecretUnavailable extends Error {
-  override readonly name = 'SecretUnavailable';
-}
-
-export interface CachedSecretOptions {
-  readonly ttlMs: number;
-  /** The clock (the function's, from its wiring). */
-  readonly now: () => Date;
-}
-
-export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
+export {
+  type CachedSecretOptions,
+  DEFAULT_SECRET_TTL_MS,
+  Secret,
+  SecretUnavailable,
+} from './secure-string';
 
 /**
- * `() => Promise<Secret>` reading `name` at most once per TTL. A failed read is not cached, and its
- * error names the parameter and AWS's error code only — never the value, never AWS's message text.
+ * `() => Promise<Secret>` reading `name` through the SDK's `client` at most once per TTL (the
+ * functions read their secrets without the SDK: secure-string.ts). A failed read is not cached, and
+ * its error names the parameter and AWS's error code only — never the value, never AWS's message text.
  */
 export function cachedSecureString(
   client: Pick<SSMClient, 'send'>,
   name: string,
-  options: CachedSecretOptions = { ttlMs: DEFAULT_SECRET_TTL_MS, now: () => new Date() },
+  options?: CachedSecretOptions,
 ): () => Promise<Secret> {
-  let cached: { secret: Secret; expires: number } | undefined;
-  let loading: Promise<Secret> | undefined;
-  const load = async (): Promise<Secret> => {
-    try {
-      const output = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-      const value = output.Parameter?.Value;
-      if (!value) throw new SecretUnavailable(`SSM parameter ${name} has no value`);
-      if (output.Parameter?.Type !== 'SecureString')
-        throw new SecretUnavailable(
-          `SSM parameter ${name} is a ${output.Parameter?.Type}, expected a SecureString`,
-        );
-      const secret = new Secret(value);
-      cached = { secret, expires: options.now().getTime() + options.ttlMs };
-      return secret;
-    } catch (error) {
-      if (error instanceof SecretUnavailable) throw error;
-      throw new SecretUnavailable(
-        `could not read SSM parameter ${name}: ${awsErrorCode(error) ?? 'unknown error'}`,
-        {
-          cause: { code: awsErrorCode(error) },
-        },
-      );
-    }
-  };
-  return async () => {
-    if (cached && options.now().getTime() < cached.expires) return cached.secret;
-    loading ??= load().finally(() => {
-      loading = undefined;
-    });
-    return loading;
-  };
+  return cachedSecret(
+    async (parameter) => {
+      const output = await client.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
+      return {
+        ...(output.Parameter?.Type !== undefined ? { type: output.Parameter.Type } : {}),
+        ...(output.Parameter?.Value !== undefined ? { value: output.Parameter.Value } : {}),
+      };
+    },
+    name,
+    options,
+  );
 }
 
 /**
@@ -148,10 +105,3 @@ export async function describeParameter(
     ...(found.LastModifiedUser ? { lastModifiedUser: found.LastModifiedUser } : {}),
   };
 }
-
-/**
- * The SecureString `name` through the shared SSM client. It imports its own client module statically, so a
- * bundle reaching it carries the SSM client only.
- */
-export const secureStringReader = (name: string, options?: CachedSecretOptions): (() => Promise<Secret>) =>
-  cachedSecureString(ssmClient(), name, options);

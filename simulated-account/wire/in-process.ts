@@ -7,6 +7,8 @@
  */
 import { Readable } from 'node:stream';
 import type { HttpRequest } from '@smithy/types';
+import { useSsmWire } from '../../shared/aws/secure-string';
+import type { PostWebhook } from '../../shared/slack/http-post';
 import { ConnectionDropped, type WireRouter } from './router';
 import type { AnyClientClass } from './schema';
 
@@ -88,6 +90,41 @@ const redirected = new Map<SmithyClient, unknown>();
 export function connect(router: Wire): void {
   giveHandlersBack();
   active = { handler: inProcessHandler(router) };
+  // The functions read their secrets with one signed call and no SDK client (shared/aws/secure-string.ts).
+  useSsmWire({ post: inProcessPost(router) });
+}
+
+/** The signed POST that shared/aws/secure-string.ts makes, answered by the router instead of the network. */
+export function inProcessPost(router: Wire): PostWebhook {
+  return async (url, init) => {
+    const target = new URL(url);
+    try {
+      const response = await router.handle({
+        method: init.method,
+        host: target.hostname,
+        path: target.pathname,
+        query: target.searchParams,
+        headers: Object.fromEntries(
+          Object.entries(init.headers).map(([name, value]) => [name.toLowerCase(), value]),
+        ),
+        body: Buffer.from(init.body, 'utf8'),
+      });
+      const text = response.body.toString('utf8');
+      return {
+        ok: response.status >= 200 && response.status < 300,
+        status: response.status,
+        text: async () => text,
+        headers: { get: (name) => response.headers[name.toLowerCase()] ?? null },
+      };
+    } catch (error) {
+      // As node:http rejects a reset socket: the socket error, with its code, as the cause.
+      if (error instanceof ConnectionDropped)
+        throw new Error('request failed: ECONNRESET', {
+          cause: Object.assign(new Error(error.message), { code: 'ECONNRESET' }),
+        });
+      throw error;
+    }
+  };
 }
 
 function giveHandlersBack(): void {
@@ -113,6 +150,7 @@ export function patch(client: AnyClientClass): void {
 /** Gives every redirected client its own request handler back and unpatches the classes. */
 export function disconnect(): void {
   active = undefined;
+  useSsmWire(undefined);
   giveHandlersBack();
   for (const [client, own] of patched) {
     const prototype = client.prototype as { send?: Send };

@@ -331,7 +331,7 @@ describe('notify-slack', () => {
       .map((line) => JSON.parse(line) as { message: string; error?: { stack?: string } })
       .find((line) => line.message === 'invocation failed');
     // Mapped from the bundle's linked source map when logged, though the function runs without the flag.
-    expect(failure?.error?.stack).toMatch(/\(shared\/aws\/ssm\.ts:\d+:\d+\)/);
+    expect(failure?.error?.stack).toMatch(/\(shared\/aws\/secure-string\.ts:\d+:\d+\)/);
     expect(failure?.error?.stack).not.toMatch(/handler\.chunk-\w+\.js/);
     expect(slack.requests).toEqual([]);
   });

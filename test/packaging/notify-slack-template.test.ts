@@ -221,7 +221,7 @@ describe('notify-slack role', () => {
 });
 
 describe('notify-slack bundle', () => {
-  it('contains no EC2 or ELB client: the handler pulls in only the SSM client', () => {
+  it('contains no EC2, ELB or SSM client: its secrets are read with one signed call (shared/aws/secure-string.ts)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'netwarden-notify-slack-'));
     const files = unzip(join(packaged.dir, 'notifySlack.zip'), dir);
     const code = files
@@ -235,9 +235,32 @@ describe('notify-slack bundle', () => {
       );
     expect(code.join('\n')).not.toMatch(/EC2Client|ElasticLoadBalancingV2Client/);
     expect(sources.filter((source) => /client-(ec2|elastic-load-balancing)/.test(source))).toEqual([]);
-    expect(sources.some((source) => source.includes('@aws-sdk/client-ssm/'))).toBe(true);
+    expect(sources.filter((source) => source.includes('@aws-sdk/client-ssm/'))).toEqual([]);
+    expect(sources.some((source) => source.endsWith('shared/aws/secure-string.ts'))).toBe(true);
     expect(readdirSync(join(dir, 'functions/notify-slack')).filter((file) => file === 'handler.js')).toEqual([
       'handler.js',
     ]);
+  });
+});
+
+describe('notify-slack webhook mode’s policy', () => {
+  it('is computed when the bundle is built and embedded: no YAML parser, and no policy loader beside it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netwarden-notify-slack-'));
+    const files = unzip(join(packaged.dir, 'notifySlack.zip'), dir);
+    const code = files
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(dir, file), 'utf8'));
+    const maps = files
+      .filter((file) => file.endsWith('.js.map'))
+      .map((file) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { sources: string[] }).sources);
+
+    // The shipped policy's single-id securityGroups entries name their groups (shared/slack/routes.ts groupNamesOf).
+    expect(code.join('\n')).toContain('groupNames:{"sg-0db00000000005432":"rds-postgres"');
+    expect(maps.flat().filter((source) => source.includes('node_modules/yaml/'))).toEqual([]);
+    // The chunk that holds it loads no policy loader (app mode's, in a chunk of its own, loads on its first batch).
+    const beside = maps.find((sources) =>
+      sources.some((source) => source.endsWith('shared/slack/webhook-policy.ts')),
+    );
+    expect(beside?.filter((source) => /shared\/policy\/(load|schema)\.ts$/.test(source))).toEqual([]);
   });
 });

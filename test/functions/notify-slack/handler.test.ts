@@ -2,6 +2,9 @@
  * The handler end to end: the SQS batch from events/, the webhook URL from the simulated account's
  * SSM Parameter Store, and posts to a real HTTP server on 127.0.0.1 standing in for Slack.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SqsBatchResponse, SqsEvent } from '../../../shared/events/sqs';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
@@ -189,5 +192,46 @@ describe('notify-slack handler', () => {
     expect(notice).toContain('Records[0].messageId: expected string, received undefined, found nothing');
     expect(notice).toContain('m-no-body');
     expect(notice).toContain('Records[2].body: expected string, received undefined, found nothing');
+  });
+});
+
+describe('notify-slack handler in webhook mode, with a slack section in the policy (issue 17)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'netwarden-webhook-policy-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("says each message's route's mention, not @here, and shows times in the policy's zone", async () => {
+    const path = join(dir, 'netwarden.policy.yml');
+    writeFileSync(
+      path,
+      `${readFileSync('netwarden.policy.yml', 'utf8')}
+slack:
+  timezone: Asia/Seoul
+  routes:
+    - { name: databases, match: { groups: [sg-0db00000000005432] }, channel: C0DATABASE01, mention: [S0DBTEAM001] }
+    - { name: alarms, match: { kinds: [alarm] }, channel: C0ALARMS0001, mention: [U012ABCDEF] }
+    - { name: rest, channel: C0REST000001, mention: none }
+`,
+    );
+    vi.stubEnv('POLICY_PATH', path);
+    vi.resetModules();
+    const routed = (await import('../../../functions/notify-slack/handler')).handler as unknown as Handler;
+
+    const response = await routed(batch(), lambdaContext('netwarden-test-notify-slack'));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(slack.requests.map((request) => request.payload.text)).toEqual([
+      '<@U012ABCDEF> ALARM: gateway-nlb/unhealthy-hosts (OK → ALARM) in 111122223333 ap-northeast-2',
+      '<!subteam^S0DBTEAM001> Guardrail breach on rds-postgres-sg (sg-0db…): ingress tcp 5432 from 0.0.0.0/0 revoked',
+    ]);
+    const [alarm, finding] = slack.requests.map((request) => JSON.stringify(wireBlocks(request.payload)));
+    // 2025-06-12T03:42:31Z and 2026-11-23T00:00:04Z, in Seoul.
+    expect(alarm).toContain('2025-06-12 12:42:31 GMT+9');
+    expect(finding).toContain('2026-11-23 09:00:04 GMT+9');
+    expect(`${alarm}${finding}`).not.toContain('<!here>');
   });
 });
