@@ -375,6 +375,15 @@ describe('the kill switch', () => {
       'WeeklyCheckRole',
     ]);
     // slack-interact also reads its Slack secrets (slack-interact-template.test.ts).
+    const BOT_TOKEN_READ = {
+      Sid: 'ReadSlackBotToken',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+        'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-bot-token',
+      },
+    };
     for (const id of readers.filter((id) => id !== 'NotifySlackRole' && id !== 'SlackInteractRole')) {
       const statements = (
         (packaged.template.Resources[id]?.Properties.Policies ?? []) as Array<{
@@ -394,6 +403,8 @@ describe('the kill switch', () => {
             'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/paused',
           },
         },
+        // expire-grants tells requesters (direct messages) and updates requests' messages with the bot token.
+        ...(id === 'ExpireGrantsRole' ? [BOT_TOKEN_READ] : []),
       ]);
     }
   });
