@@ -25,7 +25,9 @@ import {
   type GrantRequestStore,
   needsApproval,
   RequestConflict,
+  recheckProblems,
   type SlackPerson,
+  slackOwner,
 } from '../../shared/grants/approval';
 import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
 import { issueGrant } from '../../shared/grants/issue';
@@ -67,7 +69,6 @@ export interface CommandAnswer {
   readonly text: string;
 }
 
-const slackOwner = (person: SlackPerson) => `slack:${person.name} (${person.slack})`;
 const asPerson = (person: Person): SlackPerson => ({ name: person.name, slack: person.slack });
 
 /** The verified form of a slash command → the answer the requester sees. */
@@ -192,8 +193,9 @@ type Granted = { ok: true; expiresAt: Date } | { ok: false; problem: string };
 
 /**
  * An approved request becomes a grant, by the path an Undo's takes (issueGrant): charged to the
- * budget and journaled under the request's id, caused by the requester and the approver. The kill
- * switch and the guardrails are read again: either may have changed while the request waited.
+ * budget and journaled under the request's id, caused by the requester and the approver. The policy
+ * (the request's fields, the requester's `may`), the kill switch and the guardrails are read again:
+ * any may have changed while the request waited, and an approval never outranks the policy in git.
  */
 async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promise<Granted> {
   const fail = async (problem: string): Promise<Granted> => {
@@ -202,6 +204,8 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
     return { ok: false, problem };
   };
   const { access } = request;
+  const problems = recheckProblems(request, deps.policy, deps.now());
+  if (problems.length > 0) return fail(`the policy as it is now refuses it: ${problems.join('; ')}`);
   const paused = deps.killSwitch ? await deps.killSwitch.read() : { paused: false };
   if (paused.paused) return fail('netwarden is paused by its kill switch: no access is opened');
   const [group] = await deps.sg.describeGroups({ groupIds: [access.groupId] }).catch(() => []);
@@ -284,6 +288,17 @@ export async function answerRequest(
   const problem = answerProblem(request, person, now);
   if (problem) return { done: false, why: problem };
   const what = `${summarise(request.access)} on ${request.access.groupId} for ${request.requester.name}`;
+  // Report mode decides what enforce mode would do and writes nothing: the request stays pending.
+  if (deps.policy.grants && effectiveMode(deps.policy, deps.policy.grants) === 'report') {
+    const problems = answer === 'approve' ? recheckProblems(request, deps.policy, now) : [];
+    const would =
+      answer === 'deny'
+        ? `deny the grant request ${what}`
+        : problems.length > 0
+          ? `refuse to grant ${what}: ${problems.join('; ')}`
+          : `grant ${what} for ${formatDuration(request.ttlMs)}`;
+    return { done: false, why: `report mode: netwarden would ${would}; nothing was written` };
+  }
   const answeredBy = asPerson(person);
   let moved: GrantRequestRecord;
   try {

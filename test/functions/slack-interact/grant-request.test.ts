@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadPolicy } from '../../../shared/policy/load';
 import { sign } from '../../../shared/slack/signature';
 import { GROUPS } from '../../../simulated-account/index';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
@@ -35,10 +36,15 @@ const MALLORY = 'U0MALLORY1'; // not listed
 const DB = GROUPS.postgres;
 
 /** The shipped policy, a Slack route to the on-call channel, and a guardrail a grant can breach. */
-function testPolicy(approval = 'approval: { required: true, timeout: 30m }'): string {
-  const shipped = readFileSync('netwarden.policy.yml', 'utf8').replace(
-    'approval: { required: true, timeout: 30m }',
-    approval,
+function testPolicy(
+  approval = 'approval: { required: true, timeout: 30m }',
+  change: (policy: string) => string = (policy) => policy,
+): string {
+  const shipped = change(
+    readFileSync('netwarden.policy.yml', 'utf8').replace(
+      'approval: { required: true, timeout: 30m }',
+      approval,
+    ),
   );
   const withGuardrail = shipped.replace(
     'securityGroups:\n',
@@ -129,6 +135,12 @@ const press = (user: string, action: 'approve' | 'deny', requestId: string, ts: 
   )}`;
 
 const call = (event: unknown) => handler(event, lambdaContext('slack-interact'));
+/** The function as a new deployment runs it: cold start with the policy (and stage env) as they are now. */
+async function redeploy(policyPath?: string) {
+  if (policyPath) vi.stubEnv('POLICY_PATH', policyPath);
+  vi.resetModules();
+  handler = (await import('../../../functions/slack-interact/handler')).handler as unknown as typeof handler;
+}
 const answerOf = (response: Response) => (JSON.parse(response.body) as { text: string }).text;
 const items = async () =>
   (await table.current.client.send(new ScanCommand({ TableName: table.current.tableName }))).Items ?? [];
@@ -139,7 +151,8 @@ const stateOf = async () => (await requestItems()).map((item) => item.state?.S);
 
 /** The request id the posted message's buttons carry, and the message. */
 function posted(): { message: PostedMessage; requestId: string } {
-  const [message] = slack.topLevel(CHANNEL);
+  // The latest request posted.
+  const message = slack.topLevel(CHANNEL).at(-1);
   if (!message) throw new Error('no request was posted');
   const match = /"value":"([0-9a-f-]{36})"/.exec(JSON.stringify(message.attachments));
   return { message, requestId: match?.[1] ?? '' };
@@ -266,6 +279,53 @@ describe('/netwarden grant with approval required', () => {
         (c) => c.method === 'chat.postMessage' && String(c.payload.text).includes('was denied by bob'),
       ),
     ).toBe(true);
+  });
+});
+
+describe('an approval answers to the policy as it is when Approve is pressed', () => {
+  it('a ttl the policy no longer allows, or a requester who may no longer request: failed, nothing written', async () => {
+    const cases: Array<[(policy: string) => string, string]> = [
+      [(policy) => policy.replace('maxTtl: 8h', 'maxTtl: 1h'), 'ttl 2h exceeds maxTtl 1h'],
+      [
+        (policy) => policy.replace('may: [undo, extend, revoke, request, approve]', 'may: [undo, approve]'),
+        'alice may no longer request grants',
+      ],
+    ];
+    for (const [change, problem] of cases) {
+      await redeploy(testPolicy());
+      await call(signed(command(ALICE, ASK)));
+      const { message, requestId } = posted();
+      await redeploy(testPolicy(undefined, change));
+      const mark = sim.current.account.calls.length;
+      await call(signed(press(BOB, 'approve', requestId, message.ts)));
+      expect(ec2Writes(mark)).toEqual([]);
+      expect((await requestItems()).find((item) => item.pk?.S?.endsWith(requestId))?.state?.S).toBe('failed');
+      expect(slack.ephemerals.at(-1)?.text).toContain(`the policy as it is now refuses it: ${problem}`);
+    }
+    expect((await items()).some((item) => item.pk?.S?.startsWith('grant#'))).toBe(false);
+  });
+
+  it('report mode: Approve answers what enforce would do and writes nothing; the request still waits', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    vi.stubEnv('NETWARDEN_MODE', 'report');
+    await redeploy();
+    const mark = sim.current.account.calls.length;
+    const before = (await items()).filter((item) => !item.pk?.S?.startsWith('slack-press#'));
+    await call(signed(press(BOB, 'approve', requestId, message.ts)));
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(callsSince(sim.current, mark).writes).toEqual([]);
+    expect((await items()).filter((item) => !item.pk?.S?.startsWith('slack-press#'))).toEqual(before);
+    expect(await stateOf()).toEqual(['pending']);
+    expect(slack.ephemerals.map((e) => e.text)).toEqual([
+      `netwarden did nothing: report mode: netwarden would grant tcp 5432 from 10.44.0.7/32 on ${DB} for alice for 2h; nothing was written`,
+    ]);
+  });
+
+  it('refuses a grants.approval.timeout over 24h when the policy is loaded', () => {
+    expect(() => loadPolicy(testPolicy('approval: { required: true, timeout: 25h }'))).toThrow(
+      /grants\.approval\.timeout of at most 24h/,
+    );
   });
 });
 
