@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadPolicy } from '../../../shared/policy/load';
 import { sign } from '../../../shared/slack/signature';
@@ -122,7 +122,7 @@ const command = (user: string, text: string) =>
     trigger_id: '1.2.3',
   }).toString();
 
-const press = (user: string, action: 'approve' | 'deny', requestId: string, ts: string) =>
+const press = (user: string, action: 'approve' | 'deny' | 'extend', requestId: string, ts: string) =>
   `payload=${encodeURIComponent(
     JSON.stringify({
       type: 'block_actions',
@@ -325,6 +325,54 @@ describe('an approval answers to the policy as it is when Approve is pressed', (
   it('refuses a grants.approval.timeout over 24h when the policy is loaded', () => {
     expect(() => loadPolicy(testPolicy('approval: { required: true, timeout: 25h }'))).toThrow(
       /grants\.approval\.timeout of at most 24h/,
+    );
+  });
+});
+
+describe('Extend 1h on a grant asked for in Slack', () => {
+  /** alice's grant, approved by bob; its rule id and record. */
+  async function approvedGrant() {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    await call(signed(press(BOB, 'approve', requestId, message.ts)));
+    const grant = (await items()).find((item) => item.pk?.S === `grant#${DB}`);
+    return { grant, ruleId: grant?.ruleId?.S ?? '' };
+  }
+  const expiryOf = async () => (await items()).find((item) => item.pk?.S === `grant#${DB}`)?.expiresAt?.S;
+
+  it('refuses the grant’s own owner where approval is required; another person may extend', async () => {
+    const { grant, ruleId } = await approvedGrant();
+    const mark = sim.current.account.calls.length;
+    await call(signed(press(ALICE, 'extend', ruleId, '1700000001.000100')));
+    expect(await expiryOf()).toBe(grant?.expiresAt?.S);
+    expect(slack.ephemerals.at(-1)?.text).toBe(
+      `netwarden did nothing: alice holds this grant and ${DB} needs another person's approval (grants.approval): another person must extend it`,
+    );
+    await call(signed(press(BOB, 'extend', ruleId, '1700000002.000100')));
+    const extended = await expiryOf();
+    expect(Date.parse(extended ?? '') - Date.parse(grant?.expiresAt?.S ?? '')).toBe(3_600_000);
+    // Extending writes the record and the rule's label only: never another Authorize.
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['CreateTags']);
+  });
+
+  it('never extends past grants.maxTtl after the grant was made', async () => {
+    const { grant, ruleId } = await approvedGrant();
+    // Made 7h ago (as the record says): 1h more would keep it open 10h after it was made, past maxTtl 8h.
+    const madeAt = new Date(Date.now() - 7 * 3_600_000).toISOString();
+    await table.current.client.send(
+      new UpdateItemCommand({
+        TableName: table.current.tableName,
+        Key: { pk: { S: grant?.pk?.S ?? '' }, sk: { S: grant?.sk?.S ?? '' } },
+        UpdateExpression: 'SET createdAt = :madeAt',
+        ExpressionAttributeValues: { ':madeAt': { S: madeAt } },
+      }),
+    );
+    const mark = sim.current.account.calls.length;
+    await call(signed(press(BOB, 'extend', ruleId, '1700000003.000100')));
+    expect(await expiryOf()).toBe(grant?.expiresAt?.S);
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(slack.ephemerals.at(-1)?.text).toMatch(
+      /^netwarden did nothing: extending by 1h would keep tcp 5432 from 10\.44\.0\.7\/32 on sg-\w+ open until .+, 10h after it was granted \(.+\), beyond grants\.maxTtl 8h: ask for a new grant$/,
     );
   });
 });
