@@ -152,8 +152,10 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   // No approval needed: approved at once, and the channel (if the policy routes one) sees it made.
   const approved = await deps.requests.move(request, 'approved', { answeredAt: now });
   const outcome = await grant((await post(approved, deps)) ?? approved, deps);
-  return outcome.ok
-    ? { text: `Granted: ${summarise(access)} on ${groupId} until ${isoSeconds(outcome.expiresAt)}.` }
+  if (outcome.ok)
+    return { text: `Granted: ${summarise(access)} on ${groupId} until ${isoSeconds(outcome.expiresAt)}.` };
+  return outcome.checking
+    ? { text: `Approved: ${summarise(access)} on ${groupId}, but ${outcome.problem}.` }
     : { text: `netwarden did nothing: ${outcome.problem}` };
 }
 
@@ -189,7 +191,8 @@ async function move(
   return moved;
 }
 
-type Granted = { ok: true; expiresAt: Date } | { ok: false; problem: string };
+/** `checking`: the outcome is unknown (an error after the record was written); the sweep settles it. */
+type Granted = { ok: true; expiresAt: Date } | { ok: false; problem: string; checking?: true };
 
 /**
  * An approved request becomes a grant, by the path an Undo's takes (issueGrant): charged to the
@@ -246,8 +249,20 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
       { eventId, account: deps.account ?? '', cause, findingId, title: grantedFinding(planned, how).title },
     );
   } catch (error) {
-    await fail(`granting failed: ${errorMessage(error)}`);
-    throw error;
+    // Thrown after the record was written: Authorize may have opened the rule (a throttled markLive,
+    // a lost answer), so "not granted" could be false. The request stays approved and the stuck-request
+    // sweep (functions/expire-grants/requests.ts) settles it from the grant record and tells the requester.
+    deps.log('granting interrupted: left approved for the sweep', {
+      id: request.id,
+      error: errorMessage(error),
+    });
+    const problem = `granting was interrupted (${errorMessage(error)}): whether access was opened is being checked, and the requester will be told by direct message`;
+    await tellRequester(
+      request,
+      `Your grant request (${summarise(access)} on ${access.groupId}) was approved but ${problem}.`,
+      deps,
+    );
+    return { ok: false, problem, checking: true };
   }
   if (!issued.ok) return fail(issued.problem);
   const granted = await move(
@@ -322,7 +337,10 @@ export async function answerRequest(
     return { done: true, did: `denied the grant request ${what}` };
   }
   const outcome = await grant(moved, deps);
-  return outcome.ok
-    ? { done: true, did: `approved and granted ${what} until ${isoSeconds(outcome.expiresAt)}` }
+  if (outcome.ok)
+    return { done: true, did: `approved and granted ${what} until ${isoSeconds(outcome.expiresAt)}` };
+  // The approval itself was recorded: say so, and that the grant's outcome is still being checked.
+  return outcome.checking
+    ? { done: true, did: `approved ${what}, but ${outcome.problem}` }
     : { done: false, why: outcome.problem };
 }

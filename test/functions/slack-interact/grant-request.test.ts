@@ -9,8 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { answerRequest, type GrantRequestDeps } from '../../../functions/slack-interact/grant-request';
+import { ec2Client } from '../../../shared/aws/clients';
+import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
+import { grantRequestStore } from '../../../shared/aws/state-table/grant-requests';
 import { loadPolicy } from '../../../shared/policy/load';
+import type { Person } from '../../../shared/policy/people';
 import { sign } from '../../../shared/slack/signature';
+import { slackWebApi } from '../../../shared/slack/web-api';
 import { GROUPS } from '../../../simulated-account/index';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
 import {
@@ -374,6 +380,66 @@ describe('Extend 1h on a grant asked for in Slack', () => {
     expect(slack.ephemerals.at(-1)?.text).toMatch(
       /^netwarden did nothing: extending by 1h would keep tcp 5432 from 10\.44\.0\.7\/32 on sg-\w+ open until .+, 10h after it was granted \(.+\), beyond grants\.maxTtl 8h: ask for a new grant$/,
     );
+  });
+});
+
+/**
+ * The use cases' own deps, as the handler wires them (real EC2 adapter on the simulated account, the
+ * state table on dynalite, the Slack stand-in), so a test can make one collaborator fail.
+ */
+function useCaseDeps(overrides: Partial<GrantRequestDeps> = {}): GrantRequestDeps & { logged: string[] } {
+  const logged: string[] = [];
+  return {
+    policy: loadPolicy(process.env.POLICY_PATH ?? ''),
+    now: () => new Date(),
+    region: 'ap-northeast-2',
+    account: '111122223333',
+    sg: ec2SecurityGroups(ec2Client()),
+    store: table.current.store,
+    requests: grantRequestStore(table.current.client, table.current.tableName, () => new Date()),
+    slack: slackWebApi({
+      token: async () => ({ reveal: () => STAND_IN_BOT_TOKEN }),
+      baseUrl: slack.baseUrl,
+      budgetMs: () => 5_000,
+    }),
+    publish: async () => {},
+    log: (message) => {
+      logged.push(message);
+    },
+    logged,
+    ...overrides,
+  };
+}
+const BOB_PERSON: Person = { name: 'bob', slack: BOB, may: ['extend', 'revoke', 'request', 'approve'] };
+const throttled = () =>
+  Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+
+describe('an error after Authorize', () => {
+  it('leaves the request approved for the sweep and says the outcome is being checked, not "not granted"', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { requestId } = posted();
+    const mark = sim.current.account.calls.length;
+    const deps = useCaseDeps({
+      store: {
+        ...table.current.store,
+        markLive: async () => {
+          throw throttled();
+        },
+      },
+    });
+    const answered = await answerRequest(requestId, 'approve', BOB_PERSON, deps);
+    // The rule was opened: the request must not say otherwise.
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(await stateOf()).toEqual(['approved']);
+    expect(answered).toEqual({
+      done: true,
+      did: `approved tcp 5432 from 10.44.0.7/32 on ${DB} for alice, but granting was interrupted (Rate exceeded): whether access was opened is being checked, and the requester will be told by direct message`,
+    });
+    const told = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.payload.channel !== CHANNEL);
+    expect(told.map((c) => String(c.payload.text))).toEqual([
+      `Your grant request (tcp 5432 from 10.44.0.7/32 on ${DB}) was approved but granting was interrupted (Rate exceeded): whether access was opened is being checked, and the requester will be told by direct message.`,
+    ]);
+    expect(told.some((c) => String(c.payload.text).includes('not granted'))).toBe(false);
   });
 });
 
