@@ -443,6 +443,31 @@ describe('an error after Authorize', () => {
   });
 });
 
+describe('the reason as typed', () => {
+  it('is decoded once from Slack’s escaping, and shown as plain text that cannot spoof markup', async () => {
+    // As Slack sends what alice typed: INC-42 *approved by security* ~no~ `ok` a & b <!channel> &lt;
+    const sent = 'INC-42 *approved by security* ~no~ `ok` a &amp; b &lt;!channel&gt; &amp;lt;';
+    await call(signed(command(ALICE, `grant ${DB} 5432 10.44.0.7/32 2h ${sent}`)));
+    const typed = 'INC-42 *approved by security* ~no~ `ok` a & b <!channel> &lt;';
+    expect(
+      (await requestItems()).map(
+        (item) => (JSON.parse(item.request?.S ?? '{}') as { reason?: string }).reason,
+      ),
+    ).toEqual([typed]);
+    const { message } = posted();
+    const blocks = JSON.stringify(message.attachments);
+    expect(blocks).toContain(
+      JSON.stringify({
+        type: 'plain_text',
+        text: 'INC-42 *approved by security* ~no~ `ok` a &amp; b &lt;!channel&gt; &amp;lt;',
+        emoji: true,
+      }),
+    );
+    // Nowhere as mrkdwn: only the plain_text element carries the reason's words.
+    expect(blocks.split('approved by security').length).toBe(2);
+  });
+});
+
 describe('/netwarden grant without approval required for the group', () => {
   beforeEach(async () => {
     // Approval only for the MySQL group: a PostgreSQL grant is made at once.
