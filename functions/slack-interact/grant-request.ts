@@ -4,7 +4,9 @@
  * request; the text is read strictly (shared/grants/slash-command.ts) and validated exactly as a POST
  * to grant-access is (validateGrantRequest) plus the guardrails of the group's securityGroups sections
  * (as an Undo is: a grant never opens what a guardrail forbids). Refused: an ephemeral answer naming
- * the field and the value, a grant.rejected finding, nothing written.
+ * the field and the value, nothing written, and a grant.rejected finding when the requester is one of
+ * the policy's people (anyone else's refusal is only logged: no flood of findings from the workspace).
+ * A person may have MAX_PENDING_PER_REQUESTER requests waiting at once.
  *
  * Accepted: a request record in the state table (shared/aws/state-table/grant-requests.ts). Where
  * grants.approval requires it, the request is posted to the route's channel with Approve and Deny;
@@ -23,6 +25,7 @@ import {
   approvalTimeout,
   type GrantRequestRecord,
   type GrantRequestStore,
+  MAX_PENDING_PER_REQUESTER,
   needsApproval,
   RequestConflict,
   recheckProblems,
@@ -39,7 +42,7 @@ import { formatDuration } from '../../shared/policy/duration';
 import { effectiveMode } from '../../shared/policy/load';
 import { sectionsFor } from '../../shared/policy/match';
 import { type Person, personOf } from '../../shared/policy/people';
-import type { Policy } from '../../shared/policy/schema';
+import { MAX_APPROVAL_TIMEOUT_MS, type Policy } from '../../shared/policy/schema';
 import { summarise } from '../../shared/rules/rule';
 import { newFindingId, type WriteGate } from '../../shared/safety/gate';
 import type { KillSwitch } from '../../shared/safety/kill-switch';
@@ -78,7 +81,11 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   const now = deps.now();
   const person = personOf(deps.policy.people, userId);
   const refuse = async (problems: string[], fields?: Record<string, unknown>): Promise<CommandAnswer> => {
-    const requester = person ? slackOwner(person) : `slack:${userId}`;
+    deps.log('slash grant refused', { problems, userId });
+    // Anyone in the workspace can type the command: a finding per refusal of someone the policy does
+    // not list would let them flood the findings (and on-call). Logged, answered, nothing published.
+    if (!person) return { text: `netwarden did nothing: ${problems.join('; ')}` };
+    const requester = slackOwner(person);
     const mode = effectiveMode(deps.policy, deps.policy.grants);
     await deps.publish(
       rejectedFinding(
@@ -91,7 +98,6 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
         { mode, now },
       ),
     );
-    deps.log('slash grant refused', { problems, userId });
     return { text: `netwarden did nothing: ${problems.join('; ')}` };
   };
   if (form.get('command') !== '/netwarden')
@@ -123,6 +129,18 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   const paused = deps.killSwitch ? await deps.killSwitch.read() : { paused: false };
   if (paused.paused)
     return refuse(['netwarden is paused by its kill switch: no access is opened until it is resumed']);
+  // A few waiting requests per person: more would only flood the approvers' channel. (Two commands at
+  // the very same moment may both pass: the bound is against floods, not exact.)
+  const waiting = (
+    await deps.requests.due('pending', new Date(now.getTime() + MAX_APPROVAL_TIMEOUT_MS))
+  ).filter((waits) => waits.requester.slack === person.slack && waits.answerBy.getTime() > now.getTime());
+  if (waiting.length >= MAX_PENDING_PER_REQUESTER)
+    return refuse(
+      [
+        `${person.name} already has ${waiting.length} grant requests waiting for an answer (at most ${MAX_PENDING_PER_REQUESTER}): wait for one to be answered or to time out`,
+      ],
+      { group: groupId },
+    );
   if (effectiveMode(deps.policy, grants) === 'report')
     return {
       text: `report mode: netwarden would ${approval ? 'ask another person to approve' : 'grant'} ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)}; nothing was written`,

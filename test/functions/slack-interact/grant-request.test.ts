@@ -525,6 +525,31 @@ describe('/netwarden grant refused', () => {
     expect(slack.calls).toEqual([]);
   });
 
+  it('an unlisted user’s refused command is answered and logged, never published as a finding', async () => {
+    for (let i = 0; i < 3; i++)
+      expect(answerOf(await call(signed(command(MALLORY, ASK))))).toContain(MALLORY);
+    expect(findingsOf(sim.current)).toEqual([]);
+    expect(slack.calls).toEqual([]);
+  });
+
+  it('at most 3 requests per person wait for an answer: the 4th is refused, nothing written', async () => {
+    for (const cidr of ['10.44.0.1/32', '10.44.0.2/32', '10.44.0.3/32'])
+      expect(answerOf(await call(signed(command(ALICE, `grant ${DB} 5432 ${cidr} 1h INC-42 lag`))))).toMatch(
+        /^Asked: /,
+      );
+    const before = await items();
+    const answer = answerOf(
+      await call(signed(command(ALICE, `grant ${DB} 5432 10.44.0.4/32 1h INC-42 lag`))),
+    );
+    expect(answer).toBe(
+      'netwarden did nothing: alice already has 3 grant requests waiting for an answer (at most 3): wait for one to be answered or to time out',
+    );
+    expect(await items()).toEqual(before);
+    expect(slack.topLevel(CHANNEL)).toHaveLength(3);
+    // Someone else's requests are their own: bob may still ask.
+    expect(answerOf(await call(signed(command(BOB, ASK))))).toMatch(/^Asked: /);
+  });
+
   it('a forged or replayed slash command is refused 401 with nothing done', async () => {
     const before = await items();
     const mark = sim.current.account.calls.length;
