@@ -159,9 +159,10 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   deps.log('grant requested', { id: request.id, groupId, requester: owner, approval });
   if (approval) {
     const posted = await post(request, deps);
-    if (!posted) {
-      await move(request, 'failed', { why: 'the request could not be posted for approval' }, deps);
-      return { text: 'netwarden did nothing: the request could not be posted to the channel for approval' };
+    if (typeof posted === 'string') {
+      const why = NOT_SHOWN[posted];
+      await deps.requests.move(request, 'failed', { why });
+      return { text: `netwarden did nothing: ${why}` };
     }
     return {
       text: `Asked: ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)} waits for another person's approval until ${isoSeconds(request.answerBy)} (request ${request.id}).`,
@@ -169,7 +170,14 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   }
   // No approval needed: approved at once, and the channel (if the policy routes one) sees it made.
   const approved = await deps.requests.move(request, 'approved', { answeredAt: now });
-  const outcome = await grant((await post(approved, deps)) ?? approved, deps);
+  const shown = await post(approved, deps);
+  if (shown === 'not-kept') {
+    // The channel shows it failed: granting now would leave a message that contradicts the grant.
+    const why = NOT_SHOWN[shown];
+    await deps.requests.move(approved, 'failed', { why });
+    return { text: `netwarden did nothing: ${why}` };
+  }
+  const outcome = await grant(shown === 'not-posted' ? approved : shown, deps);
   if (outcome.ok)
     return { text: `Granted: ${summarise(access)} on ${groupId} until ${isoSeconds(outcome.expiresAt)}.` };
   return outcome.checking
@@ -177,10 +185,23 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
     : { text: `netwarden did nothing: ${outcome.problem}` };
 }
 
-/** Posts the request to its route's channel; the record keeps where. undefined when it could not. */
-async function post(request: GrantRequestRecord, deps: GrantRequestDeps) {
+const NOT_SHOWN = {
+  'not-posted': 'the request could not be posted to the channel for approval',
+  'not-kept': 'the request was posted but its channel message could not be recorded: ask again',
+} as const;
+
+/**
+ * Posts the request to its route's channel; the record keeps where. `not-posted` when Slack refused
+ * it; `not-kept` when the message was posted but the record could not keep its ref: that message is
+ * then shown failed at once (chat.update), so no Approve button is left live on a message netwarden
+ * would never update, and the caller moves the request to failed.
+ */
+async function post(
+  request: GrantRequestRecord,
+  deps: GrantRequestDeps,
+): Promise<GrantRequestRecord | keyof typeof NOT_SHOWN> {
   const routes = deps.policy.slack;
-  if (!routes) return undefined;
+  if (!routes) return 'not-posted';
   const { channel } = chooseRoute(routes, {
     kind: 'grant.created',
     severity: 'info',
@@ -192,9 +213,20 @@ async function post(request: GrantRequestRecord, deps: GrantRequestDeps) {
     ref = await deps.slack.postMessage(channel, grantRequestMessage(request));
   } catch (error) {
     deps.log('grant request not posted', { id: request.id, error: errorMessage(error) });
-    return undefined;
+    return 'not-posted';
   }
-  return deps.requests.update(request, { message: { channel: ref.channel, ts: ref.ts } });
+  try {
+    return await deps.requests.update(request, { message: { channel: ref.channel, ts: ref.ts } });
+  } catch (error) {
+    deps.log('grant request message not kept', { id: request.id, error: errorMessage(error) });
+    const failed = { ...request, state: 'failed' as const, why: NOT_SHOWN['not-kept'] };
+    await deps.slack
+      .update(ref, grantRequestMessage(failed))
+      .catch((lost: unknown) =>
+        deps.log('grant request message not updated', { id: request.id, error: errorMessage(lost) }),
+      );
+    return 'not-kept';
+  }
 }
 
 /** A conditional state change, then the channel message shows it (a lost update is only logged). */

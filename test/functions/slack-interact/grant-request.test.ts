@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { answerRequest, type GrantRequestDeps } from '../../../functions/slack-interact/grant-request';
+import {
+  answerRequest,
+  type GrantRequestDeps,
+  requestGrant,
+} from '../../../functions/slack-interact/grant-request';
 import { ec2Client } from '../../../shared/aws/clients';
 import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
 import { grantRequestStore } from '../../../shared/aws/state-table/grant-requests';
@@ -413,6 +417,31 @@ function useCaseDeps(overrides: Partial<GrantRequestDeps> = {}): GrantRequestDep
 const BOB_PERSON: Person = { name: 'bob', slack: BOB, may: ['extend', 'revoke', 'request', 'approve'] };
 const throttled = () =>
   Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+
+describe('a request whose channel message cannot be recorded', () => {
+  it('is shown failed in place (no live Approve) and moved to failed', async () => {
+    const store = grantRequestStore(table.current.client, table.current.tableName, () => new Date());
+    const deps = useCaseDeps({
+      requests: {
+        ...store,
+        update: async () => {
+          throw throttled();
+        },
+      },
+    });
+    const mark = sim.current.account.calls.length;
+    const answered = await requestGrant(new URLSearchParams(command(ALICE, ASK)), deps);
+    expect(answered.text).toBe(
+      'netwarden did nothing: the request was posted but its channel message could not be recorded: ask again',
+    );
+    expect(await stateOf()).toEqual(['failed']);
+    const [message] = slack.topLevel(CHANNEL);
+    expect(message && shownState(message)).toBe('failed');
+    expect(message?.history.map(shownState)).toEqual(['pending approval']);
+    expect(JSON.stringify(message?.attachments)).not.toContain('netwarden:approve');
+    expect(ec2Writes(mark)).toEqual([]);
+  });
+});
 
 describe('an error after Authorize', () => {
   it('leaves the request approved for the sweep and says the outcome is being checked, not "not granted"', async () => {
