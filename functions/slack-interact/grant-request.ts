@@ -296,7 +296,14 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
     issued = await issueGrant(
       { access, owner, reason: request.reason, issuedAt, expiresAt },
       { ...deps, region: deps.region },
-      { eventId, account: deps.account ?? '', cause, findingId, title: grantedFinding(planned, how).title },
+      {
+        eventId,
+        account: deps.account ?? '',
+        cause,
+        findingId,
+        title: grantedFinding(planned, how).title,
+        kind: 'request',
+      },
     );
   } catch (error) {
     // Thrown after the record was written: Authorize may have opened the rule (a throttled markLive,

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   answerRequest,
@@ -440,6 +441,28 @@ describe('a request whose channel message cannot be recorded', () => {
     expect(message?.history.map(shownState)).toEqual(['pending approval']);
     expect(JSON.stringify(message?.attachments)).not.toContain('netwarden:approve');
     expect(ec2Writes(mark)).toEqual([]);
+  });
+});
+
+describe('refusals from the grant path speak of a request, not an Undo', () => {
+  it('a rule already allowed by hand: failed, "nothing was granted"', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    await ec2Client().send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: DB,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.44.0.7/32' }] },
+        ],
+      }),
+    );
+    await call(signed(press(BOB, 'approve', requestId, message.ts)));
+    expect(await stateOf()).toEqual(['failed']);
+    const answer = slack.ephemerals.at(-1)?.text ?? '';
+    expect(answer).toBe(
+      `netwarden did nothing: tcp 5432 from 10.44.0.7/32 on ${DB} is already allowed by another rule: nothing was granted`,
+    );
+    expect(answer).not.toMatch(/undo|re-open/i);
   });
 });
 
