@@ -7,6 +7,7 @@
  *   pending ─approve→ approved ─issued→ granted ─its grant ends→ expired
  *      │                  └─not issued→ failed
  *      ├─deny→ denied
+ *      ├─its channel message could not be recorded→ failed
  *      └─no answer within grants.approval.timeout→ timed-out
  *
  * `approved` lasts only while the grant is being made (the approver's press): it is what lets exactly
