@@ -6,7 +6,8 @@
  * - A granted request whose grant expires within DM_BEFORE_EXPIRY_MS: its requester is told once
  *   (the `warnedAt` mark is a conditional write made before the message, so two runs tell once).
  * - An approved request still approved APPROVED_STUCK_AFTER_MS later (the press granting it was
- *   interrupted) is settled from the grant record: granted if a live grant was recorded, else failed.
+ *   interrupted) is settled from the grant record: granted if a live grant was recorded for it (made
+ *   since it was asked, owned by its requester, for its reason), else failed.
  * - A granted request whose grant is gone (the grants' sweep closed it): expired, message updated,
  *   requester told. A grant extended meanwhile (Extend 1h) moves the request's expiry instead.
  * Every transition is conditional on the version read: a run that loses a race does nothing more.
@@ -21,6 +22,7 @@ import {
   type GrantRequestStore,
   overdue,
   RequestConflict,
+  slackOwner,
 } from '../../shared/grants/approval';
 import { accessKey, type GrantStore } from '../../shared/grants/record';
 import { isoSeconds } from '../../shared/grants/tags';
@@ -90,7 +92,13 @@ export async function sweepRequests(deps: RequestSweepDeps): Promise<RequestSwee
       const grant = await deps.grants.get(request.access.groupId, accessKey(request.access));
       // Still being recorded (or left pending by a crash): the grants' sweep settles it first.
       if (grant?.status === 'pending') return;
-      const made = grant?.status === 'live' && grant.createdAt.getTime() >= request.requestedAt.getTime();
+      // The grant must be this request's: made since it was asked, for its requester, for its reason.
+      // A live grant of the same access made by anyone else (grant-access, an Undo) is not credited.
+      const made =
+        grant?.status === 'live' &&
+        grant.createdAt.getTime() >= request.requestedAt.getTime() &&
+        grant.owner === slackOwner(request.requester) &&
+        grant.reason === request.reason;
       const moved = made
         ? await deps.requests.move(request, 'granted', {
             expiresAt: grant.expiresAt,

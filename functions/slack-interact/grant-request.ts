@@ -4,7 +4,9 @@
  * request; the text is read strictly (shared/grants/slash-command.ts) and validated exactly as a POST
  * to grant-access is (validateGrantRequest) plus the guardrails of the group's securityGroups sections
  * (as an Undo is: a grant never opens what a guardrail forbids). Refused: an ephemeral answer naming
- * the field and the value, a grant.rejected finding, nothing written.
+ * the field and the value, nothing written, and a grant.rejected finding when the requester is one of
+ * the policy's people (anyone else's refusal is only logged: no flood of findings from the workspace).
+ * A person may have MAX_PENDING_PER_REQUESTER requests waiting at once.
  *
  * Accepted: a request record in the state table (shared/aws/state-table/grant-requests.ts). Where
  * grants.approval requires it, the request is posted to the route's channel with Approve and Deny;
@@ -23,9 +25,12 @@ import {
   approvalTimeout,
   type GrantRequestRecord,
   type GrantRequestStore,
+  MAX_PENDING_PER_REQUESTER,
   needsApproval,
   RequestConflict,
+  recheckProblems,
   type SlackPerson,
+  slackOwner,
 } from '../../shared/grants/approval';
 import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
 import { issueGrant } from '../../shared/grants/issue';
@@ -37,7 +42,7 @@ import { formatDuration } from '../../shared/policy/duration';
 import { effectiveMode } from '../../shared/policy/load';
 import { sectionsFor } from '../../shared/policy/match';
 import { type Person, personOf } from '../../shared/policy/people';
-import type { Policy } from '../../shared/policy/schema';
+import { MAX_APPROVAL_TIMEOUT_MS, type Policy } from '../../shared/policy/schema';
 import { summarise } from '../../shared/rules/rule';
 import { newFindingId, type WriteGate } from '../../shared/safety/gate';
 import type { KillSwitch } from '../../shared/safety/kill-switch';
@@ -67,7 +72,6 @@ export interface CommandAnswer {
   readonly text: string;
 }
 
-const slackOwner = (person: SlackPerson) => `slack:${person.name} (${person.slack})`;
 const asPerson = (person: Person): SlackPerson => ({ name: person.name, slack: person.slack });
 
 /** The verified form of a slash command → the answer the requester sees. */
@@ -77,7 +81,11 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   const now = deps.now();
   const person = personOf(deps.policy.people, userId);
   const refuse = async (problems: string[], fields?: Record<string, unknown>): Promise<CommandAnswer> => {
-    const requester = person ? slackOwner(person) : `slack:${userId}`;
+    deps.log('slash grant refused', { problems, userId });
+    // Anyone in the workspace can type the command: a finding per refusal of someone the policy does
+    // not list would let them flood the findings (and on-call). Logged, answered, nothing published.
+    if (!person) return { text: `netwarden did nothing: ${problems.join('; ')}` };
+    const requester = slackOwner(person);
     const mode = effectiveMode(deps.policy, deps.policy.grants);
     await deps.publish(
       rejectedFinding(
@@ -90,7 +98,6 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
         { mode, now },
       ),
     );
-    deps.log('slash grant refused', { problems, userId });
     return { text: `netwarden did nothing: ${problems.join('; ')}` };
   };
   if (form.get('command') !== '/netwarden')
@@ -122,6 +129,18 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   const paused = deps.killSwitch ? await deps.killSwitch.read() : { paused: false };
   if (paused.paused)
     return refuse(['netwarden is paused by its kill switch: no access is opened until it is resumed']);
+  // A few waiting requests per person: more would only flood the approvers' channel. (Two commands at
+  // the very same moment may both pass: the bound is against floods, not exact.)
+  const waiting = (
+    await deps.requests.due('pending', new Date(now.getTime() + MAX_APPROVAL_TIMEOUT_MS))
+  ).filter((waits) => waits.requester.slack === person.slack && waits.answerBy.getTime() > now.getTime());
+  if (waiting.length >= MAX_PENDING_PER_REQUESTER)
+    return refuse(
+      [
+        `${person.name} already has ${waiting.length} grant requests waiting for an answer (at most ${MAX_PENDING_PER_REQUESTER}): wait for one to be answered or to time out`,
+      ],
+      { group: groupId },
+    );
   if (effectiveMode(deps.policy, grants) === 'report')
     return {
       text: `report mode: netwarden would ${approval ? 'ask another person to approve' : 'grant'} ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)}; nothing was written`,
@@ -140,9 +159,10 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   deps.log('grant requested', { id: request.id, groupId, requester: owner, approval });
   if (approval) {
     const posted = await post(request, deps);
-    if (!posted) {
-      await move(request, 'failed', { why: 'the request could not be posted for approval' }, deps);
-      return { text: 'netwarden did nothing: the request could not be posted to the channel for approval' };
+    if (typeof posted === 'string') {
+      const why = NOT_SHOWN[posted];
+      await deps.requests.move(request, 'failed', { why });
+      return { text: `netwarden did nothing: ${why}` };
     }
     return {
       text: `Asked: ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)} waits for another person's approval until ${isoSeconds(request.answerBy)} (request ${request.id}).`,
@@ -150,16 +170,38 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   }
   // No approval needed: approved at once, and the channel (if the policy routes one) sees it made.
   const approved = await deps.requests.move(request, 'approved', { answeredAt: now });
-  const outcome = await grant((await post(approved, deps)) ?? approved, deps);
-  return outcome.ok
-    ? { text: `Granted: ${summarise(access)} on ${groupId} until ${isoSeconds(outcome.expiresAt)}.` }
+  const shown = await post(approved, deps);
+  if (shown === 'not-kept') {
+    // The channel shows it failed: granting now would leave a message that contradicts the grant.
+    const why = NOT_SHOWN[shown];
+    await deps.requests.move(approved, 'failed', { why });
+    return { text: `netwarden did nothing: ${why}` };
+  }
+  const outcome = await grant(shown === 'not-posted' ? approved : shown, deps);
+  if (outcome.ok)
+    return { text: `Granted: ${summarise(access)} on ${groupId} until ${isoSeconds(outcome.expiresAt)}.` };
+  return outcome.checking
+    ? { text: `Approved: ${summarise(access)} on ${groupId}, but ${outcome.problem}.` }
     : { text: `netwarden did nothing: ${outcome.problem}` };
 }
 
-/** Posts the request to its route's channel; the record keeps where. undefined when it could not. */
-async function post(request: GrantRequestRecord, deps: GrantRequestDeps) {
+const NOT_SHOWN = {
+  'not-posted': 'the request could not be posted to the channel for approval',
+  'not-kept': 'the request was posted but its channel message could not be recorded: ask again',
+} as const;
+
+/**
+ * Posts the request to its route's channel; the record keeps where. `not-posted` when Slack refused
+ * it; `not-kept` when the message was posted but the record could not keep its ref: that message is
+ * then shown failed at once (chat.update), so no Approve button is left live on a message netwarden
+ * would never update, and the caller moves the request to failed.
+ */
+async function post(
+  request: GrantRequestRecord,
+  deps: GrantRequestDeps,
+): Promise<GrantRequestRecord | keyof typeof NOT_SHOWN> {
   const routes = deps.policy.slack;
-  if (!routes) return undefined;
+  if (!routes) return 'not-posted';
   const { channel } = chooseRoute(routes, {
     kind: 'grant.created',
     severity: 'info',
@@ -171,9 +213,20 @@ async function post(request: GrantRequestRecord, deps: GrantRequestDeps) {
     ref = await deps.slack.postMessage(channel, grantRequestMessage(request));
   } catch (error) {
     deps.log('grant request not posted', { id: request.id, error: errorMessage(error) });
-    return undefined;
+    return 'not-posted';
   }
-  return deps.requests.update(request, { message: { channel: ref.channel, ts: ref.ts } });
+  try {
+    return await deps.requests.update(request, { message: { channel: ref.channel, ts: ref.ts } });
+  } catch (error) {
+    deps.log('grant request message not kept', { id: request.id, error: errorMessage(error) });
+    const failed = { ...request, state: 'failed' as const, why: NOT_SHOWN['not-kept'] };
+    await deps.slack
+      .update(ref, grantRequestMessage(failed))
+      .catch((lost: unknown) =>
+        deps.log('grant request message not updated', { id: request.id, error: errorMessage(lost) }),
+      );
+    return 'not-kept';
+  }
 }
 
 /** A conditional state change, then the channel message shows it (a lost update is only logged). */
@@ -188,12 +241,14 @@ async function move(
   return moved;
 }
 
-type Granted = { ok: true; expiresAt: Date } | { ok: false; problem: string };
+/** `checking`: the outcome is unknown (an error after the record was written); the sweep settles it. */
+type Granted = { ok: true; expiresAt: Date } | { ok: false; problem: string; checking?: true };
 
 /**
  * An approved request becomes a grant, by the path an Undo's takes (issueGrant): charged to the
- * budget and journaled under the request's id, caused by the requester and the approver. The kill
- * switch and the guardrails are read again: either may have changed while the request waited.
+ * budget and journaled under the request's id, caused by the requester and the approver. The policy
+ * (the request's fields, the requester's `may`), the kill switch and the guardrails are read again:
+ * any may have changed while the request waited, and an approval never outranks the policy in git.
  */
 async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promise<Granted> {
   const fail = async (problem: string): Promise<Granted> => {
@@ -202,6 +257,8 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
     return { ok: false, problem };
   };
   const { access } = request;
+  const problems = recheckProblems(request, deps.policy, deps.now());
+  if (problems.length > 0) return fail(`the policy as it is now refuses it: ${problems.join('; ')}`);
   const paused = deps.killSwitch ? await deps.killSwitch.read() : { paused: false };
   if (paused.paused) return fail('netwarden is paused by its kill switch: no access is opened');
   const [group] = await deps.sg.describeGroups({ groupIds: [access.groupId] }).catch(() => []);
@@ -239,11 +296,30 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
     issued = await issueGrant(
       { access, owner, reason: request.reason, issuedAt, expiresAt },
       { ...deps, region: deps.region },
-      { eventId, account: deps.account ?? '', cause, findingId, title: grantedFinding(planned, how).title },
+      {
+        eventId,
+        account: deps.account ?? '',
+        cause,
+        findingId,
+        title: grantedFinding(planned, how).title,
+        kind: 'request',
+      },
     );
   } catch (error) {
-    await fail(`granting failed: ${errorMessage(error)}`);
-    throw error;
+    // Thrown after the record was written: Authorize may have opened the rule (a throttled markLive,
+    // a lost answer), so "not granted" could be false. The request stays approved and the stuck-request
+    // sweep (functions/expire-grants/requests.ts) settles it from the grant record and tells the requester.
+    deps.log('granting interrupted: left approved for the sweep', {
+      id: request.id,
+      error: errorMessage(error),
+    });
+    const problem = `granting was interrupted (${errorMessage(error)}): whether access was opened is being checked, and the requester will be told by direct message`;
+    await tellRequester(
+      request,
+      `Your grant request (${summarise(access)} on ${access.groupId}) was approved but ${problem}.`,
+      deps,
+    );
+    return { ok: false, problem, checking: true };
   }
   if (!issued.ok) return fail(issued.problem);
   const granted = await move(
@@ -284,6 +360,17 @@ export async function answerRequest(
   const problem = answerProblem(request, person, now);
   if (problem) return { done: false, why: problem };
   const what = `${summarise(request.access)} on ${request.access.groupId} for ${request.requester.name}`;
+  // Report mode decides what enforce mode would do and writes nothing: the request stays pending.
+  if (deps.policy.grants && effectiveMode(deps.policy, deps.policy.grants) === 'report') {
+    const problems = answer === 'approve' ? recheckProblems(request, deps.policy, now) : [];
+    const would =
+      answer === 'deny'
+        ? `deny the grant request ${what}`
+        : problems.length > 0
+          ? `refuse to grant ${what}: ${problems.join('; ')}`
+          : `grant ${what} for ${formatDuration(request.ttlMs)}`;
+    return { done: false, why: `report mode: netwarden would ${would}; nothing was written` };
+  }
   const answeredBy = asPerson(person);
   let moved: GrantRequestRecord;
   try {
@@ -307,7 +394,10 @@ export async function answerRequest(
     return { done: true, did: `denied the grant request ${what}` };
   }
   const outcome = await grant(moved, deps);
-  return outcome.ok
-    ? { done: true, did: `approved and granted ${what} until ${isoSeconds(outcome.expiresAt)}` }
+  if (outcome.ok)
+    return { done: true, did: `approved and granted ${what} until ${isoSeconds(outcome.expiresAt)}` };
+  // The approval itself was recorded: say so, and that the grant's outcome is still being checked.
+  return outcome.checking
+    ? { done: true, did: `approved ${what}, but ${outcome.problem}` }
     : { done: false, why: outcome.problem };
 }

@@ -10,7 +10,8 @@
  * records (never from the payload):
  * - Undo: the rules netwarden revoked for that CloudTrail event (its journal) re-opened AS A GRANT for
  *   grants.defaultTtl, which expire-grants closes; refused when a guardrail forbids the rule (named).
- * - Extend 1h: the live grant with that rule id, its expiry one hour later, never past maxTtl from now.
+ * - Extend 1h: the live grant with that rule id, its expiry one hour later, never past maxTtl from when
+ *   it was made; refused to the grant's own owner where its group needs approval (grants.approval).
  * - Revoke now: the live grant with that rule id, revoked and closed.
  * Each press becomes a finding: slack.pressed (threaded by notify-slack under the story it is about)
  * or slack.refused; the presser gets an ephemeral answer. A refused or failed action releases the
@@ -25,7 +26,7 @@ import type { Secret } from '../../shared/aws/ssm';
 import { errorMessage } from '../../shared/errors';
 import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
-import type { GrantRequestStore } from '../../shared/grants/approval';
+import { type GrantRequestStore, needsApproval } from '../../shared/grants/approval';
 import { closedFinding, grantedFinding } from '../../shared/grants/findings';
 import { issueGrant } from '../../shared/grants/issue';
 import { type GrantRecord, type GrantStore, grantAccessRule } from '../../shared/grants/record';
@@ -283,6 +284,14 @@ async function extend(
   if (!record) return { done: false, why: `rule ${ruleId} is no live grant netwarden recorded` };
   const policy = deps.policy.grants;
   if (!policy) return { done: false, why: 'grants are not enabled: the policy has no grants section' };
+  // Where a grant of this group needs another person's approval, its owner may not keep it open
+  // alone: another person presses Extend, as another person approved it.
+  if (needsApproval(policy, record.groupId) && slackOwner(person) === record.owner)
+    return {
+      done: false,
+      subject: subjectOf(record),
+      why: `${person.name} holds this grant and ${record.groupId} needs another person's approval (grants.approval): another person must extend it`,
+    };
   const now = deps.now();
   const expiresAt = new Date(record.expiresAt.getTime() + EXTEND_BY_MS);
   const ttlMs = expiresAt.getTime() - now.getTime();
@@ -291,6 +300,14 @@ async function extend(
       done: false,
       subject: subjectOf(record),
       why: `extending by 1h would keep ${summarise(record.access)} on ${record.groupId} open until ${isoSeconds(expiresAt)}, ${formatDuration(ttlMs)} from now, beyond grants.maxTtl ${formatDuration(policy.maxTtl)}`,
+    };
+  // Never past maxTtl from when the grant was first made: presses cannot keep a grant open forever.
+  const lifetime = expiresAt.getTime() - record.createdAt.getTime();
+  if (lifetime > policy.maxTtl)
+    return {
+      done: false,
+      subject: subjectOf(record),
+      why: `extending by 1h would keep ${summarise(record.access)} on ${record.groupId} open until ${isoSeconds(expiresAt)}, ${formatDuration(lifetime)} after it was granted (${isoSeconds(record.createdAt)}), beyond grants.maxTtl ${formatDuration(policy.maxTtl)}: ask for a new grant`,
     };
   const extendedBy = slackOwner(person);
   const extended = await deps.store.extend(record, {

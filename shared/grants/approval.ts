@@ -7,13 +7,17 @@
  *   pending ─approve→ approved ─issued→ granted ─its grant ends→ expired
  *      │                  └─not issued→ failed
  *      ├─deny→ denied
+ *      ├─its channel message could not be recorded→ failed
  *      └─no answer within grants.approval.timeout→ timed-out
  *
  * `approved` lasts only while the grant is being made (the approver's press): it is what lets exactly
  * one press make the grant. Without approval required a request goes pending → approved at once.
  */
-import type { GrantPolicy } from '../policy/schema';
-import type { Rule } from '../rules/rule';
+import { formatDuration, parseDuration } from '../policy/duration';
+import { personOf } from '../policy/people';
+import type { GrantPolicy, Policy } from '../policy/schema';
+import { peerKey, type Rule } from '../rules/rule';
+import { validateGrantRequest } from './request';
 
 export const REQUEST_STATES = [
   'pending',
@@ -62,7 +66,8 @@ export interface GrantRequestRecord {
 
 /** Transitions allowed, from → to: anything else is a bug, refused before any write. */
 const NEXT: Record<RequestState, ReadonlyArray<RequestState>> = {
-  pending: ['approved', 'denied', 'timed-out'],
+  // pending → failed: the request could not be shown for approval (its message ref was not kept).
+  pending: ['approved', 'denied', 'timed-out', 'failed'],
   approved: ['granted', 'failed'],
   granted: ['expired'],
   denied: [],
@@ -100,6 +105,46 @@ export function answerProblem(
   if (now.getTime() >= request.answerBy.getTime())
     return `the request waited past its approval timeout (${request.answerBy.toISOString()}): it is denied`;
   return undefined;
+}
+
+/** The grant record's owner for a request's requester: what the grant records and Extend compares. */
+export const slackOwner = (person: SlackPerson): string => `slack:${person.name} (${person.slack})`;
+
+/** How many requests one person may have waiting for an answer at once: more are refused. */
+export const MAX_PENDING_PER_REQUESTER = 3;
+
+/**
+ * Why a request recorded earlier may not be granted under the policy as it is NOW, or [] when it may:
+ * the policy may have changed while the request waited (a port no longer grantable, a lower maxTtl,
+ * the requester no longer listed or no longer allowed to request). The stored fields are read back
+ * into the same GrantRequest a slash command carries and pass the same validation.
+ */
+export function recheckProblems(request: GrantRequestRecord, policy: Policy, now: Date): string[] {
+  const person = personOf(policy.people, request.requester.slack);
+  if (!person) return [`${request.requester.name} is no longer one of the policy's people`];
+  if (!person.may.includes('request'))
+    return [`${person.name} may no longer request grants (policy people: may ${person.may.join(', ')})`];
+  const { access } = request;
+  const source =
+    access.peer.type === 'security-group'
+      ? { sourceGroup: access.peer.groupId }
+      : { cidr: peerKey(access.peer) };
+  // ttlMs came from a parsed duration (whole seconds): read back exactly, shown as the requester wrote it.
+  const shown = formatDuration(request.ttlMs);
+  const ttl = parseDuration(shown) === request.ttlMs ? shown : `${Math.round(request.ttlMs / 1000)}s`;
+  const validation = validateGrantRequest(
+    {
+      group: access.groupId,
+      port: access.fromPort,
+      ...source,
+      ttl,
+      reason: request.reason,
+    },
+    policy.grants,
+    now,
+    slackOwner(request.requester),
+  );
+  return validation.ok ? [] : validation.problems;
 }
 
 /** Pending requests whose answer is overdue: denied as timed out. */

@@ -40,6 +40,11 @@ export interface IssueOrigin {
   readonly findingId: string;
   /** The finding's title, journaled with each entry. */
   readonly title: string;
+  /**
+   * What the grant is, in its refusals' words: an Undo re-opens a rule netwarden revoked (the
+   * default); a request asked for in Slack is granted, and "nothing to undo" would mislead there.
+   */
+  readonly kind?: 'undo' | 'request';
 }
 
 export type Issued = { ok: true; record: GrantRecord } | { ok: false; problem: string };
@@ -113,7 +118,7 @@ export async function issueGrant(
       await deps.store.discard(pending);
       return {
         ok: false,
-        problem: `${written.held.note} ${what} was not re-opened; retry after ${written.held.until}`,
+        problem: `${written.held.note} ${what} was not ${origin.kind === 'request' ? 'granted' : 're-opened'}; retry after ${written.held.until}`,
       };
     }
     const result = written.value;
@@ -126,7 +131,10 @@ export async function issueGrant(
     await deps.store.discard(pending);
     if (isGone(error, 'security group')) return { ok: false, problem: `group ${groupId} does not exist` };
     if (awsErrorCode(error) === 'InvalidPermission.Duplicate')
-      return { ok: false, problem: `${what} is already allowed by another rule: nothing to undo` };
+      return {
+        ok: false,
+        problem: `${what} is already allowed by another rule: ${origin.kind === 'request' ? 'nothing was granted' : 'nothing to undo'}`,
+      };
     throw new Error(`granting ${what} failed: ${errorMessage(error)}`, { cause: error });
   }
   try {

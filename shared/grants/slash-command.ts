@@ -13,12 +13,22 @@ export type ParsedCommand =
   | { readonly ok: true; readonly request: GrantRequest }
   | { readonly ok: false; readonly problems: string[] };
 
+const ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+
+/**
+ * Slack sends a slash command's text with its three control characters escaped (`&` `<` `>` as
+ * entities): decoded back, once, in one pass, so `&amp;lt;` (a user typing `&lt;`) stays `&lt;`.
+ */
+export function decodeSlackEntities(text: string): string {
+  return text.replace(/&(?:amp|lt|gt);/g, (entity) => ENTITIES[entity] ?? entity);
+}
+
 /**
  * The command's text → a grant request, or every problem naming the field and the value. The source
  * is a CIDR (or a host address) or a security group id; the reason is the rest of the line.
  */
 export function parseGrantCommand(text: string): ParsedCommand {
-  const words = text.trim().split(/\s+/).filter(Boolean);
+  const words = decodeSlackEntities(text).trim().split(/\s+/).filter(Boolean);
   const [verb, group, port, source, ttl, ...reason] = words;
   if (verb === undefined || verb === 'help') return { ok: false, problems: [`usage: ${GRANT_USAGE}`] };
   if (verb !== 'grant')

@@ -168,6 +168,9 @@ export const SecurityGroupPolicy = z
 export type SecurityGroupPolicy = z.infer<typeof SecurityGroupPolicy>;
 export type SecurityGroupSelector = z.infer<typeof selector>;
 
+/** The longest grants.approval.timeout the policy accepts. */
+export const MAX_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
+
 export const GrantPolicy = z
   .object({
     ports: z.array(portNumber).min(1),
@@ -217,7 +220,15 @@ export const GrantPolicy = z
           .object({ ids: z.array(groupId).default([]) })
           .strict()
           .prefault({}),
-        timeout: duration.default(30 * 60_000),
+        /**
+         * At most a day: a request is approved against the policy as it is then, and an approval
+         * long after the ask would answer a need nobody remembers.
+         */
+        timeout: duration
+          .refine((ms) => ms <= MAX_APPROVAL_TIMEOUT_MS, {
+            message: 'expected grants.approval.timeout of at most 24h: a request waits a day at most',
+          })
+          .default(30 * 60_000),
       })
       .strict()
       .optional(),

@@ -13,6 +13,8 @@ import {
   fieldsSection,
   header,
   message,
+  mrkdwn,
+  plainText,
   type SlackMessage,
   slack,
 } from './blocks';
@@ -74,7 +76,6 @@ export function grantRequestMessage(request: GrantRequestRecord): SlackMessage {
     slack`*State*\n${state}`,
     slack`*Access*\n${access} on ${request.access.groupId}`,
     slack`*For*\n${formatDuration(request.ttlMs)}`,
-    slack`*Reason*\n${request.reason}`,
     request.state === 'pending'
       ? slack`*Answer by*\n${isoSeconds(request.answerBy)}`
       : slack`*Answered by*\n${answered}`,
@@ -92,6 +93,12 @@ export function grantRequestMessage(request: GrantRequestRecord): SlackMessage {
       [
         header(slack`Grant request ${state}: ${access} on ${request.access.groupId}`),
         fieldsSection(fields),
+        // The requester's own words go as plain_text: *bold*, ~strike~, `code` or a <link> typed into
+        // the reason show as typed and cannot dress it up as netwarden's own markup.
+        {
+          type: 'context' as const,
+          elements: [mrkdwn(slack`*Reason*`), plainText(slack`${request.reason}`)],
+        },
         ...(notes.length > 0 ? [context(notes)] : []),
         ...(buttons.length > 0 ? [{ type: 'actions' as const, elements: buttons }] : []),
       ],

@@ -147,4 +147,56 @@ describe('sweepRequests', () => {
     expect(shown()).toBe('failed');
     expect(directMessages().at(-1)).toMatch(/failed: granting was interrupted; ask again\.$/);
   });
+
+  it('never credits a stuck request with someone else’s grant of the same access: failed', async () => {
+    const cases: Array<{ owner: string; reason: string }> = [
+      // Another person's grant (grant-access's IAM caller, another Slack user) for the same rule.
+      { owner: 'arn:aws:sts::111122223333:assumed-role/db-oncall/mallory', reason: 'INC-42 replication lag' },
+      { owner: 'slack:bob (U034GHIJKL)', reason: 'INC-42 replication lag' },
+      // alice's, but another grant of hers (another reason): not the one this request asked for.
+      { owner: `slack:alice (${ALICE})`, reason: 'INC-7 something else' },
+    ];
+    for (const [index, other] of cases.entries()) {
+      clock = T0;
+      const access = grantedAccess(GROUPS.postgres, `10.44.0.${index + 10}/32`);
+      const pending = await table.current.store.putPending({
+        groupId: GROUPS.postgres,
+        access,
+        ...other,
+        issuedAt: new Date(T0.getTime() + MINUTE),
+        expiresAt: new Date(T0.getTime() + 61 * MINUTE),
+        createdAt: new Date(T0.getTime() + MINUTE),
+      });
+      await table.current.store.markLive(pending, `sgr-0123456789abcdef${index}`);
+      const stuck = await requests.move(
+        await requested({ id: `0f0e0d0c-0b0a-4909-8807-06050403020${index + 2}`, access }),
+        'approved',
+        { answeredBy: { name: 'bob', slack: 'U034GHIJKL' }, answeredAt: T0 },
+      );
+      clock = new Date(T0.getTime() + 5 * MINUTE);
+      expect((await sweepRequests(deps())).settled).toEqual([stuck.id]);
+      expect((await requests.get(stuck.id))?.state).toBe('failed');
+    }
+  });
+
+  it('credits a stuck request with the grant made for it: its requester’s, for its reason', async () => {
+    const access = grantedAccess(GROUPS.postgres, '10.44.0.7/32');
+    const pending = await table.current.store.putPending({
+      groupId: GROUPS.postgres,
+      access,
+      owner: `slack:alice (${ALICE})`,
+      reason: 'INC-42 replication lag',
+      issuedAt: new Date(T0.getTime() + MINUTE),
+      expiresAt: new Date(T0.getTime() + 61 * MINUTE),
+      createdAt: new Date(T0.getTime() + MINUTE),
+    });
+    await table.current.store.markLive(pending, 'sgr-0123456789abcdef0');
+    const stuck = await requests.move(await requested(), 'approved', {
+      answeredBy: { name: 'bob', slack: 'U034GHIJKL' },
+      answeredAt: T0,
+    });
+    clock = new Date(T0.getTime() + 5 * MINUTE);
+    expect((await sweepRequests(deps())).settled).toEqual([stuck.id]);
+    expect(await requests.get(stuck.id)).toMatchObject({ state: 'granted', ruleId: 'sgr-0123456789abcdef0' });
+  });
 });

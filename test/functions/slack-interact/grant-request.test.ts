@@ -7,9 +7,21 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  answerRequest,
+  type GrantRequestDeps,
+  requestGrant,
+} from '../../../functions/slack-interact/grant-request';
+import { ec2Client } from '../../../shared/aws/clients';
+import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
+import { grantRequestStore } from '../../../shared/aws/state-table/grant-requests';
+import { loadPolicy } from '../../../shared/policy/load';
+import type { Person } from '../../../shared/policy/people';
 import { sign } from '../../../shared/slack/signature';
+import { slackWebApi } from '../../../shared/slack/web-api';
 import { GROUPS } from '../../../simulated-account/index';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
 import {
@@ -35,10 +47,15 @@ const MALLORY = 'U0MALLORY1'; // not listed
 const DB = GROUPS.postgres;
 
 /** The shipped policy, a Slack route to the on-call channel, and a guardrail a grant can breach. */
-function testPolicy(approval = 'approval: { required: true, timeout: 30m }'): string {
-  const shipped = readFileSync('netwarden.policy.yml', 'utf8').replace(
-    'approval: { required: true, timeout: 30m }',
-    approval,
+function testPolicy(
+  approval = 'approval: { required: true, timeout: 30m }',
+  change: (policy: string) => string = (policy) => policy,
+): string {
+  const shipped = change(
+    readFileSync('netwarden.policy.yml', 'utf8').replace(
+      'approval: { required: true, timeout: 30m }',
+      approval,
+    ),
   );
   const withGuardrail = shipped.replace(
     'securityGroups:\n',
@@ -116,7 +133,7 @@ const command = (user: string, text: string) =>
     trigger_id: '1.2.3',
   }).toString();
 
-const press = (user: string, action: 'approve' | 'deny', requestId: string, ts: string) =>
+const press = (user: string, action: 'approve' | 'deny' | 'extend', requestId: string, ts: string) =>
   `payload=${encodeURIComponent(
     JSON.stringify({
       type: 'block_actions',
@@ -129,6 +146,12 @@ const press = (user: string, action: 'approve' | 'deny', requestId: string, ts: 
   )}`;
 
 const call = (event: unknown) => handler(event, lambdaContext('slack-interact'));
+/** The function as a new deployment runs it: cold start with the policy (and stage env) as they are now. */
+async function redeploy(policyPath?: string) {
+  if (policyPath) vi.stubEnv('POLICY_PATH', policyPath);
+  vi.resetModules();
+  handler = (await import('../../../functions/slack-interact/handler')).handler as unknown as typeof handler;
+}
 const answerOf = (response: Response) => (JSON.parse(response.body) as { text: string }).text;
 const items = async () =>
   (await table.current.client.send(new ScanCommand({ TableName: table.current.tableName }))).Items ?? [];
@@ -139,7 +162,8 @@ const stateOf = async () => (await requestItems()).map((item) => item.state?.S);
 
 /** The request id the posted message's buttons carry, and the message. */
 function posted(): { message: PostedMessage; requestId: string } {
-  const [message] = slack.topLevel(CHANNEL);
+  // The latest request posted.
+  const message = slack.topLevel(CHANNEL).at(-1);
   if (!message) throw new Error('no request was posted');
   const match = /"value":"([0-9a-f-]{36})"/.exec(JSON.stringify(message.attachments));
   return { message, requestId: match?.[1] ?? '' };
@@ -269,6 +293,233 @@ describe('/netwarden grant with approval required', () => {
   });
 });
 
+describe('an approval answers to the policy as it is when Approve is pressed', () => {
+  it('a ttl the policy no longer allows, or a requester who may no longer request: failed, nothing written', async () => {
+    const cases: Array<[(policy: string) => string, string]> = [
+      [(policy) => policy.replace('maxTtl: 8h', 'maxTtl: 1h'), 'ttl 2h exceeds maxTtl 1h'],
+      [
+        (policy) => policy.replace('may: [undo, extend, revoke, request, approve]', 'may: [undo, approve]'),
+        'alice may no longer request grants',
+      ],
+    ];
+    for (const [change, problem] of cases) {
+      await redeploy(testPolicy());
+      await call(signed(command(ALICE, ASK)));
+      const { message, requestId } = posted();
+      await redeploy(testPolicy(undefined, change));
+      const mark = sim.current.account.calls.length;
+      await call(signed(press(BOB, 'approve', requestId, message.ts)));
+      expect(ec2Writes(mark)).toEqual([]);
+      expect((await requestItems()).find((item) => item.pk?.S?.endsWith(requestId))?.state?.S).toBe('failed');
+      expect(slack.ephemerals.at(-1)?.text).toContain(`the policy as it is now refuses it: ${problem}`);
+    }
+    expect((await items()).some((item) => item.pk?.S?.startsWith('grant#'))).toBe(false);
+  });
+
+  it('report mode: Approve answers what enforce would do and writes nothing; the request still waits', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    vi.stubEnv('NETWARDEN_MODE', 'report');
+    await redeploy();
+    const mark = sim.current.account.calls.length;
+    const before = (await items()).filter((item) => !item.pk?.S?.startsWith('slack-press#'));
+    await call(signed(press(BOB, 'approve', requestId, message.ts)));
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(callsSince(sim.current, mark).writes).toEqual([]);
+    expect((await items()).filter((item) => !item.pk?.S?.startsWith('slack-press#'))).toEqual(before);
+    expect(await stateOf()).toEqual(['pending']);
+    expect(slack.ephemerals.map((e) => e.text)).toEqual([
+      `netwarden did nothing: report mode: netwarden would grant tcp 5432 from 10.44.0.7/32 on ${DB} for alice for 2h; nothing was written`,
+    ]);
+  });
+
+  it('refuses a grants.approval.timeout over 24h when the policy is loaded', () => {
+    expect(() => loadPolicy(testPolicy('approval: { required: true, timeout: 25h }'))).toThrow(
+      /grants\.approval\.timeout of at most 24h/,
+    );
+  });
+});
+
+describe('Extend 1h on a grant asked for in Slack', () => {
+  /** alice's grant, approved by bob; its rule id and record. */
+  async function approvedGrant() {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    await call(signed(press(BOB, 'approve', requestId, message.ts)));
+    const grant = (await items()).find((item) => item.pk?.S === `grant#${DB}`);
+    return { grant, ruleId: grant?.ruleId?.S ?? '' };
+  }
+  const expiryOf = async () => (await items()).find((item) => item.pk?.S === `grant#${DB}`)?.expiresAt?.S;
+
+  it('refuses the grant’s own owner where approval is required; another person may extend', async () => {
+    const { grant, ruleId } = await approvedGrant();
+    const mark = sim.current.account.calls.length;
+    await call(signed(press(ALICE, 'extend', ruleId, '1700000001.000100')));
+    expect(await expiryOf()).toBe(grant?.expiresAt?.S);
+    expect(slack.ephemerals.at(-1)?.text).toBe(
+      `netwarden did nothing: alice holds this grant and ${DB} needs another person's approval (grants.approval): another person must extend it`,
+    );
+    await call(signed(press(BOB, 'extend', ruleId, '1700000002.000100')));
+    const extended = await expiryOf();
+    expect(Date.parse(extended ?? '') - Date.parse(grant?.expiresAt?.S ?? '')).toBe(3_600_000);
+    // Extending writes the record and the rule's label only: never another Authorize.
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['CreateTags']);
+  });
+
+  it('never extends past grants.maxTtl after the grant was made', async () => {
+    const { grant, ruleId } = await approvedGrant();
+    // Made 7h ago (as the record says): 1h more would keep it open 10h after it was made, past maxTtl 8h.
+    const madeAt = new Date(Date.now() - 7 * 3_600_000).toISOString();
+    await table.current.client.send(
+      new UpdateItemCommand({
+        TableName: table.current.tableName,
+        Key: { pk: { S: grant?.pk?.S ?? '' }, sk: { S: grant?.sk?.S ?? '' } },
+        UpdateExpression: 'SET createdAt = :madeAt',
+        ExpressionAttributeValues: { ':madeAt': { S: madeAt } },
+      }),
+    );
+    const mark = sim.current.account.calls.length;
+    await call(signed(press(BOB, 'extend', ruleId, '1700000003.000100')));
+    expect(await expiryOf()).toBe(grant?.expiresAt?.S);
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(slack.ephemerals.at(-1)?.text).toMatch(
+      /^netwarden did nothing: extending by 1h would keep tcp 5432 from 10\.44\.0\.7\/32 on sg-\w+ open until .+, 10h after it was granted \(.+\), beyond grants\.maxTtl 8h: ask for a new grant$/,
+    );
+  });
+});
+
+/**
+ * The use cases' own deps, as the handler wires them (real EC2 adapter on the simulated account, the
+ * state table on dynalite, the Slack stand-in), so a test can make one collaborator fail.
+ */
+function useCaseDeps(overrides: Partial<GrantRequestDeps> = {}): GrantRequestDeps & { logged: string[] } {
+  const logged: string[] = [];
+  return {
+    policy: loadPolicy(process.env.POLICY_PATH ?? ''),
+    now: () => new Date(),
+    region: 'ap-northeast-2',
+    account: '111122223333',
+    sg: ec2SecurityGroups(ec2Client()),
+    store: table.current.store,
+    requests: grantRequestStore(table.current.client, table.current.tableName, () => new Date()),
+    slack: slackWebApi({
+      token: async () => ({ reveal: () => STAND_IN_BOT_TOKEN }),
+      baseUrl: slack.baseUrl,
+      budgetMs: () => 5_000,
+    }),
+    publish: async () => {},
+    log: (message) => {
+      logged.push(message);
+    },
+    logged,
+    ...overrides,
+  };
+}
+const BOB_PERSON: Person = { name: 'bob', slack: BOB, may: ['extend', 'revoke', 'request', 'approve'] };
+const throttled = () =>
+  Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+
+describe('a request whose channel message cannot be recorded', () => {
+  it('is shown failed in place (no live Approve) and moved to failed', async () => {
+    const store = grantRequestStore(table.current.client, table.current.tableName, () => new Date());
+    const deps = useCaseDeps({
+      requests: {
+        ...store,
+        update: async () => {
+          throw throttled();
+        },
+      },
+    });
+    const mark = sim.current.account.calls.length;
+    const answered = await requestGrant(new URLSearchParams(command(ALICE, ASK)), deps);
+    expect(answered.text).toBe(
+      'netwarden did nothing: the request was posted but its channel message could not be recorded: ask again',
+    );
+    expect(await stateOf()).toEqual(['failed']);
+    const [message] = slack.topLevel(CHANNEL);
+    expect(message && shownState(message)).toBe('failed');
+    expect(message?.history.map(shownState)).toEqual(['pending approval']);
+    expect(JSON.stringify(message?.attachments)).not.toContain('netwarden:approve');
+    expect(ec2Writes(mark)).toEqual([]);
+  });
+});
+
+describe('refusals from the grant path speak of a request, not an Undo', () => {
+  it('a rule already allowed by hand: failed, "nothing was granted"', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { message, requestId } = posted();
+    await ec2Client().send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: DB,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.44.0.7/32' }] },
+        ],
+      }),
+    );
+    await call(signed(press(BOB, 'approve', requestId, message.ts)));
+    expect(await stateOf()).toEqual(['failed']);
+    const answer = slack.ephemerals.at(-1)?.text ?? '';
+    expect(answer).toBe(
+      `netwarden did nothing: tcp 5432 from 10.44.0.7/32 on ${DB} is already allowed by another rule: nothing was granted`,
+    );
+    expect(answer).not.toMatch(/undo|re-open/i);
+  });
+});
+
+describe('an error after Authorize', () => {
+  it('leaves the request approved for the sweep and says the outcome is being checked, not "not granted"', async () => {
+    await call(signed(command(ALICE, ASK)));
+    const { requestId } = posted();
+    const mark = sim.current.account.calls.length;
+    const deps = useCaseDeps({
+      store: {
+        ...table.current.store,
+        markLive: async () => {
+          throw throttled();
+        },
+      },
+    });
+    const answered = await answerRequest(requestId, 'approve', BOB_PERSON, deps);
+    // The rule was opened: the request must not say otherwise.
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(await stateOf()).toEqual(['approved']);
+    expect(answered).toEqual({
+      done: true,
+      did: `approved tcp 5432 from 10.44.0.7/32 on ${DB} for alice, but granting was interrupted (Rate exceeded): whether access was opened is being checked, and the requester will be told by direct message`,
+    });
+    const told = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.payload.channel !== CHANNEL);
+    expect(told.map((c) => String(c.payload.text))).toEqual([
+      `Your grant request (tcp 5432 from 10.44.0.7/32 on ${DB}) was approved but granting was interrupted (Rate exceeded): whether access was opened is being checked, and the requester will be told by direct message.`,
+    ]);
+    expect(told.some((c) => String(c.payload.text).includes('not granted'))).toBe(false);
+  });
+});
+
+describe('the reason as typed', () => {
+  it('is decoded once from Slack’s escaping, and shown as plain text that cannot spoof markup', async () => {
+    // As Slack sends what alice typed: INC-42 *approved by security* ~no~ `ok` a & b <!channel> &lt;
+    const sent = 'INC-42 *approved by security* ~no~ `ok` a &amp; b &lt;!channel&gt; &amp;lt;';
+    await call(signed(command(ALICE, `grant ${DB} 5432 10.44.0.7/32 2h ${sent}`)));
+    const typed = 'INC-42 *approved by security* ~no~ `ok` a & b <!channel> &lt;';
+    expect(
+      (await requestItems()).map(
+        (item) => (JSON.parse(item.request?.S ?? '{}') as { reason?: string }).reason,
+      ),
+    ).toEqual([typed]);
+    const { message } = posted();
+    const blocks = JSON.stringify(message.attachments);
+    expect(blocks).toContain(
+      JSON.stringify({
+        type: 'plain_text',
+        text: 'INC-42 *approved by security* ~no~ `ok` a &amp; b &lt;!channel&gt; &amp;lt;',
+        emoji: true,
+      }),
+    );
+    // Nowhere as mrkdwn: only the plain_text element carries the reason's words.
+    expect(blocks.split('approved by security').length).toBe(2);
+  });
+});
+
 describe('/netwarden grant without approval required for the group', () => {
   beforeEach(async () => {
     // Approval only for the MySQL group: a PostgreSQL grant is made at once.
@@ -324,6 +575,31 @@ describe('/netwarden grant refused', () => {
       expect(answerOf(await call(signed(command(user, text))))).toContain(problem);
     expect(await items()).toEqual(before);
     expect(slack.calls).toEqual([]);
+  });
+
+  it('an unlisted user’s refused command is answered and logged, never published as a finding', async () => {
+    for (let i = 0; i < 3; i++)
+      expect(answerOf(await call(signed(command(MALLORY, ASK))))).toContain(MALLORY);
+    expect(findingsOf(sim.current)).toEqual([]);
+    expect(slack.calls).toEqual([]);
+  });
+
+  it('at most 3 requests per person wait for an answer: the 4th is refused, nothing written', async () => {
+    for (const cidr of ['10.44.0.1/32', '10.44.0.2/32', '10.44.0.3/32'])
+      expect(answerOf(await call(signed(command(ALICE, `grant ${DB} 5432 ${cidr} 1h INC-42 lag`))))).toMatch(
+        /^Asked: /,
+      );
+    const before = await items();
+    const answer = answerOf(
+      await call(signed(command(ALICE, `grant ${DB} 5432 10.44.0.4/32 1h INC-42 lag`))),
+    );
+    expect(answer).toBe(
+      'netwarden did nothing: alice already has 3 grant requests waiting for an answer (at most 3): wait for one to be answered or to time out',
+    );
+    expect(await items()).toEqual(before);
+    expect(slack.topLevel(CHANNEL)).toHaveLength(3);
+    // Someone else's requests are their own: bob may still ask.
+    expect(answerOf(await call(signed(command(BOB, ASK))))).toMatch(/^Asked: /);
   });
 
   it('a forged or replayed slash command is refused 401 with nothing done', async () => {

@@ -33,6 +33,15 @@ describe('parseGrantCommand', () => {
     );
   });
 
+  it('decodes Slack’s &amp; &lt; &gt; once, in every field', () => {
+    const parsed = parseGrantCommand(
+      'grant sg-0db00000000005432 5432 10.0.0.1/32 1h a &amp; b &lt;x&gt; &amp;lt;',
+    );
+    expect(parsed).toEqual(
+      expect.objectContaining({ request: expect.objectContaining({ reason: 'a & b <x> &lt;' }) }),
+    );
+  });
+
   it('names every missing field, and refuses other commands', () => {
     expect(parseGrantCommand('grant sg-0db00000000005432 5432')).toEqual({
       ok: false,
