@@ -41,6 +41,8 @@ export function grantedFinding(
     mode: how.mode,
     outcome: how.outcome,
     time: how.now.toISOString(),
+    // A member account's grant names its account (absent: the central account's).
+    ...(record.account ? { account: record.account } : {}),
     actor: { arn: requester, display: requester, viaConsole: false },
     resource: { type: 'security-group', id: record.groupId },
     rules: [ruleRef(record.access, record.ruleId)],
