@@ -129,6 +129,38 @@ describe('grant-access with an organisation', () => {
     expect(await table.current.store.open()).toEqual([]);
   });
 
+  it('extends a member’s grant by relabelling its rule in B, and DELETE revokes it in B, through B’s role', async () => {
+    const handler = await start({ extra: ORGANIZATION });
+    await post(handler, { account: B });
+    const ruleId = granted(org.member(B))[0]?.SecurityGroupRuleId ?? '';
+
+    const extended = await post(handler, { account: B, ttl: '4h' });
+
+    expect(extended.statusCode).toBe(200);
+    expect(extended.json).toMatchObject({ status: 'extended', ruleId, expiresAt: '2026-11-23T04:00:00Z' });
+    expect(ec2Writes(org.member(B))).toEqual(['AuthorizeSecurityGroupIngress', 'CreateTags']);
+
+    const listed = (await handler(urlEvent({ method: 'GET' }), lambdaContext())) as { body: string };
+    expect(JSON.parse(listed.body)).toMatchObject({ grants: [{ ruleId, account: B }] });
+
+    const revoked = (await handler(
+      urlEvent({ method: 'DELETE', path: `/grants/${ruleId}` }),
+      lambdaContext(),
+    )) as { statusCode: number; body: string };
+
+    expect(revoked.statusCode).toBe(200);
+    expect(JSON.parse(revoked.body)).toMatchObject({ status: 'revoked', ruleId });
+    expect(ec2Writes(org.member(B))).toEqual([
+      'AuthorizeSecurityGroupIngress',
+      'CreateTags',
+      'RevokeSecurityGroupIngress',
+    ]);
+    expect(granted(org.member(B))).toEqual([]);
+    expect(ec2Writes(org.central)).toEqual([]);
+    expect(org.member(C).account.calls).toEqual([]);
+    expect(await table.current.store.open()).toEqual([]);
+  });
+
   it('still authorises by the verified principal: a developer naming B is refused, with no call in B', async () => {
     const handler = await start({ extra: ORGANIZATION });
 
