@@ -122,7 +122,7 @@ const REQUEST_ERRORS: Record<string, string> = {
 };
 
 export async function rejectRequest(
-  request: { group?: string; requester?: string; fields?: Record<string, unknown> },
+  request: { group?: string; requester?: string; fields?: Record<string, unknown>; account?: string },
   problems: string[],
   httpStatus: RejectStatus,
   deps: Pick<GrantAccessDeps, 'policy' | 'now' | 'publish' | 'log'>,
@@ -245,7 +245,7 @@ async function extend(
 async function undoUnrecordedRule(
   pending: GrantRecord,
   ruleId: string,
-  context: { group?: string; requester: string; fields?: Record<string, unknown> },
+  context: { group?: string; requester: string; fields?: Record<string, unknown>; account?: string },
   deps: GrantAccessDeps,
   origin: GrantOrigin,
 ): Promise<GrantOutcome> {
@@ -368,7 +368,12 @@ export async function grantAccess(
     );
   const now = deps.now();
   const validation = validateGrantRequest(request, policy, now, requester);
-  const context = { ...(request.group ? { group: request.group } : {}), requester, fields: { ...request } };
+  const context = {
+    ...(request.group ? { group: request.group } : {}),
+    ...(account ? { account } : {}),
+    requester,
+    fields: { ...request },
+  };
   if (!validation.ok) {
     const group = request.group?.trim() ?? '';
     const notGrantable = validation.problems.some((problem) =>

@@ -54,7 +54,7 @@ export function grantedFinding(
 
 /** `requester` is the verified principal when there was one: the message names who was refused. */
 export function rejectedFinding(
-  request: { group?: string; requester?: string; fields?: Record<string, unknown> },
+  request: { group?: string; requester?: string; fields?: Record<string, unknown>; account?: string },
   problems: string[],
   base: Base,
 ): Finding<'grant.rejected'> {
@@ -65,6 +65,8 @@ export function rejectedFinding(
     mode: base.mode,
     outcome: 'no-action',
     time: base.now.toISOString(),
+    // A request for a member account names it (only once the policy lists it: never an unknown value).
+    ...(request.account ? { account: request.account } : {}),
     ...(request.requester
       ? { actor: { arn: request.requester, display: request.requester, viaConsole: false } }
       : {}),

@@ -175,6 +175,19 @@ describe('grant-access with an organisation', () => {
     expect(await table.current.store.open()).toEqual([]);
   });
 
+  it('checks the member’s grant against the policy like any grant: a group not grantable is 403, its finding naming B', async () => {
+    const handler = await start({ extra: ORGANIZATION });
+
+    const response = await post(handler, { account: B, group: GROUPS.gateway });
+
+    expect(response.statusCode).toBe(403);
+    expect(response.json.problems).toEqual([
+      `group ${GROUPS.gateway} is not grantable (not in grants.groups.ids)`,
+    ]);
+    expect(ec2Writes(org.member(B))).toEqual([]);
+    expect(findings().at(-1)).toMatchObject({ kind: 'grant.rejected', account: B });
+  });
+
   it('refuses an account outside the organisation, naming the field and value, before any call', async () => {
     const handler = await start({ extra: ORGANIZATION });
 
