@@ -131,6 +131,7 @@ export const grant: CliCommand = async (args, io) => {
         'source-group': { type: 'string' },
         ttl: { type: 'string' },
         reason: { type: 'string' },
+        account: { type: 'string' },
       },
       strict: true,
     }),
@@ -144,6 +145,8 @@ export const grant: CliCommand = async (args, io) => {
     ...(values['source-group'] !== undefined ? { sourceGroup: values['source-group'] } : {}),
     ...(values.ttl !== undefined ? { ttl: values.ttl } : {}),
     ...(values.reason !== undefined ? { reason: values.reason } : {}),
+    // Where, not who: grant-access checks it against the policy's organisation; your identity authorises.
+    ...(values.account !== undefined ? { account: values.account } : {}),
   };
   return withConnection(values, io, async (connection) => {
     const now = connection.now();
@@ -154,7 +157,8 @@ export const grant: CliCommand = async (args, io) => {
     const expiresAt = text(result.expiresAt);
     const verb =
       result.mode === 'report' ? `would be ${text(result.status)} (report mode)` : text(result.status);
-    io.out(`${verb}: ${text(result.access)} on ${text(result.groupId)}`);
+    const where = values.account !== undefined ? ` in account ${values.account}` : '';
+    io.out(`${verb}: ${text(result.access)} on ${text(result.groupId)}${where}`);
     io.out(`  rule id: ${text(result.ruleId) || '(none: report mode creates nothing)'}`);
     io.out(`  owner:   ${text(result.owner)}`);
     io.out(`  expires: ${expiresAt} (${inTime(Date.parse(expiresAt) - now.getTime())})`);
@@ -189,7 +193,7 @@ export const listGrants: CliCommand = async (args, io) => {
     for (const listed of grants) {
       const msLeft = Number(listed.msLeft);
       io.out(
-        `${text(listed.ruleId) || `(${text(listed.status)})`}  ${text(listed.groupId)}  ${text(listed.access)}  owner ${text(listed.owner)}  expires ${text(listed.expiresAt)} (${msLeft > 0 ? `${formatDuration(msLeft)} left` : 'expired, revoked on the next sweep'})  ${JSON.stringify(text(listed.reason))}`,
+        `${text(listed.ruleId) || `(${text(listed.status)})`}  ${listed.account !== undefined ? `${text(listed.account)}/` : ''}${text(listed.groupId)}  ${text(listed.access)}  owner ${text(listed.owner)}  expires ${text(listed.expiresAt)} (${msLeft > 0 ? `${formatDuration(msLeft)} left` : 'expired, revoked on the next sweep'})  ${JSON.stringify(text(listed.reason))}`,
       );
     }
     return 0;

@@ -6,7 +6,7 @@
 export const USAGE = {
   demo: 'usage: netwarden demo [story]',
   grant:
-    'usage: netwarden grant --group sg-… --port N (--cidr A.B.C.D/N | --source-group sg-…) [--ttl 2h] --reason "…" [--url URL | --simulated]',
+    'usage: netwarden grant --group sg-… --port N (--cidr A.B.C.D/N | --source-group sg-…) [--ttl 2h] --reason "…" [--account ID] [--url URL | --simulated]',
   grants: 'usage: netwarden grants [--url URL | --simulated]',
   revoke: 'usage: netwarden revoke <rule-id> | --all [--url URL | --simulated]',
   check: 'usage: netwarden check daily|weekly [--state-table NAME] [--simulated] [--json]',
@@ -44,6 +44,8 @@ export const COMMAND_HELP: Record<CommandName, { readonly summary: string; reado
   --cidr A.B.C.D/N      the address range to let in (or --source-group sg-…)
   --ttl 2h              how long (default: the policy's defaultTtl, at most its maxTtl)
   --reason "…"          why, e.g. the incident or ticket
+  --account ID          the member account of the policy's organisation the group is in (default:
+                        netwarden's own); it picks where only, your identity still authorises
 ${GRANT_ACCESS}`,
   },
   grants: {

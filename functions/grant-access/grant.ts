@@ -20,6 +20,7 @@ import { accessKey, GrantConflict, type GrantRecord, type GrantStore } from '../
 import { type GrantRequest, type ValidGrant, validateGrantRequest } from '../../shared/grants/request';
 import { grantLabel, isoSeconds } from '../../shared/grants/tags';
 import { effectiveMode } from '../../shared/policy/load';
+import { memberAccessOf, policyFor, scopeOf } from '../../shared/policy/organization';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
 import {
@@ -52,6 +53,11 @@ export interface GrantAccessDeps {
   readonly gate?: WriteGate;
   /** The region the function writes in: journaled with each write, so undo runs where it was made. */
   readonly region?: string;
+  /**
+   * With an organisation: the security groups and tagger of a member account, through its member role
+   * (undefined for an account the policy does not list). A grant for a member is made only through it.
+   */
+  readonly membersIn?: (account: string) => Pick<GrantAccessDeps, 'sg' | 'tagger'> | undefined;
 }
 
 /** The request a write answers: its id (the Function URL's requestId) and the function's account. */
@@ -116,7 +122,7 @@ const REQUEST_ERRORS: Record<string, string> = {
 };
 
 export async function rejectRequest(
-  request: { group?: string; requester?: string; fields?: Record<string, unknown> },
+  request: { group?: string; requester?: string; fields?: Record<string, unknown>; account?: string },
   problems: string[],
   httpStatus: RejectStatus,
   deps: Pick<GrantAccessDeps, 'policy' | 'now' | 'publish' | 'log'>,
@@ -239,7 +245,7 @@ async function extend(
 async function undoUnrecordedRule(
   pending: GrantRecord,
   ruleId: string,
-  context: { group?: string; requester: string; fields?: Record<string, unknown> },
+  context: { group?: string; requester: string; fields?: Record<string, unknown>; account?: string },
   deps: GrantAccessDeps,
   origin: GrantOrigin,
 ): Promise<GrantOutcome> {
@@ -288,16 +294,86 @@ async function undoUnrecordedRule(
   );
 }
 
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** Where a grant is made: netwarden's own account, or a member's through its role, with that account's policy. */
+type Place =
+  | { ok: true; account?: string; deps: GrantAccessDeps; origin: GrantOrigin }
+  | { ok: false; problem: string };
+
+/**
+ * The account a request names, as the policy knows it. The field is no credential: it only chooses
+ * where, and the policy for that account (its selectors) decides what may be granted there; an account
+ * the policy does not list is refused before any call.
+ */
+export function placeOf(account: string | undefined, deps: GrantAccessDeps, origin: GrantOrigin): Place {
+  const own = origin.account;
+  const organization = deps.policy.organization;
+  const named = account?.trim();
+  if (account === undefined || (named !== '' && named === own)) {
+    // The central account: the policy's entries whose selectors name it (all of it without an organisation).
+    const scope = scopeOf(deps.policy, own, own) ?? { id: own, name: own, central: true };
+    return { ok: true, deps: { ...deps, policy: policyFor(deps.policy, scope) }, origin };
+  }
+  if (!named || !ACCOUNT_ID.test(named))
+    return { ok: false, problem: `account ${JSON.stringify(account)} is not an AWS account id (12 digits)` };
+  if (!organization)
+    return {
+      ok: false,
+      problem: `account ${named} is not this deployment's account (${own || 'its own'}): without an organization section in the policy, grants are made only in the account netwarden runs in`,
+    };
+  const access = memberAccessOf(deps.policy, named, 'grant-access');
+  const scope = scopeOf(deps.policy, named, own);
+  if (!access || !scope)
+    return {
+      ok: false,
+      problem: `account ${named} is not an account of the policy's organisation ${organization.id} (policy.organization.accounts lists ${organization.accounts.map((member) => member.id).join(', ') || 'none'})`,
+    };
+  const member = deps.membersIn?.(named);
+  // A deployment fault, not the request's: the function was wired without member roles.
+  if (!member) throw new Error(`grant-access cannot reach member account ${named}: no member role wired`);
+  return {
+    ok: true,
+    account: named,
+    deps: { ...deps, ...member, policy: policyFor(deps.policy, scope) },
+    // Journaled in the member account the rule is in, so that undo acts there.
+    origin: { ...origin, account: named },
+  };
+}
+
 export async function grantAccess(
   request: GrantRequest,
   requester: string,
-  deps: GrantAccessDeps,
-  origin: GrantOrigin = anyOrigin(),
+  central: GrantAccessDeps,
+  centralOrigin: GrantOrigin = anyOrigin(),
 ): Promise<GrantOutcome> {
+  const place = placeOf(request.account, central, centralOrigin);
+  if (!place.ok)
+    return rejectRequest(
+      { ...(request.group ? { group: request.group } : {}), requester, fields: { ...request } },
+      [place.problem],
+      400,
+      central,
+    );
+  const { deps, origin, account } = place;
   const policy = deps.policy.grants;
+  if (!policy && central.policy.grants)
+    return rejectRequest(
+      { ...(request.group ? { group: request.group } : {}), requester, fields: { ...request } },
+      [
+        `grants do not apply in account ${account ?? (origin.account || 'central')}: policy.grants selects other accounts (grants.accounts / grants.ous)`,
+      ],
+      403,
+      central,
+    );
   const now = deps.now();
   const validation = validateGrantRequest(request, policy, now, requester);
-  const context = { ...(request.group ? { group: request.group } : {}), requester, fields: { ...request } };
+  const context = {
+    ...(request.group ? { group: request.group } : {}),
+    ...(account ? { account } : {}),
+    requester,
+    fields: { ...request },
+  };
   if (!validation.ok) {
     const group = request.group?.trim() ?? '';
     const notGrantable = validation.problems.some((problem) =>
@@ -310,7 +386,7 @@ export async function grantAccess(
   const mode = effectiveMode(deps.policy, policy);
 
   const [record, present] = await Promise.all([
-    deps.store.get(groupId, accessKey(grant.rule)),
+    deps.store.get(groupId, accessKey(grant.rule), account),
     deps.sg.describeGroupRules(groupId),
   ]);
   const existing = present.find((rule) => rule.direction === 'ingress' && sameAccess(rule, grant.rule));
@@ -340,6 +416,7 @@ export async function grantAccess(
   const { description: _description, ...access } = grant.rule;
   const fields = {
     groupId,
+    ...(account ? { account } : {}),
     access,
     owner: requester,
     reason: grant.reason,

@@ -25,10 +25,14 @@ export interface ManageDeps {
   /** Revoking only narrows access: never held back by the budget, journaled like every write. */
   readonly gate?: WriteGate;
   readonly region?: string;
+  /** A member account's security groups through its member role: a member's grant is revoked there. */
+  readonly membersIn?: (account: string) => Pick<ManageDeps, 'sg'> | undefined;
 }
 
 export interface ListedGrant {
   readonly ruleId?: string;
+  /** The member account the grant is in; absent: netwarden's own. */
+  readonly account?: string;
   readonly status: GrantRecord['status'];
   readonly groupId: string;
   readonly access: string;
@@ -42,6 +46,7 @@ export async function listGrants(deps: Pick<ManageDeps, 'store' | 'now'>): Promi
   const now = deps.now().getTime();
   return (await deps.store.open()).map((record) => ({
     ...(record.ruleId ? { ruleId: record.ruleId } : {}),
+    ...(record.account ? { account: record.account } : {}),
     status: record.status,
     groupId: record.groupId,
     access: summarise(record.access),
@@ -66,15 +71,23 @@ export type RevokeOutcome =
 export async function revokeGrant(
   ruleId: string,
   requester: string,
-  deps: ManageDeps,
-  origin: GrantOrigin = anyOrigin(),
+  central: ManageDeps,
+  centralOrigin: GrantOrigin = anyOrigin(),
 ): Promise<RevokeOutcome> {
-  const record = (await deps.store.open()).find((candidate) => candidate.ruleId === ruleId);
+  const record = (await central.store.open()).find((candidate) => candidate.ruleId === ruleId);
   if (!record)
     return {
       status: 'not-a-grant',
       message: `rule ${ruleId} is not a grant netwarden recorded; only grants can be revoked here`,
     };
+  // A member's grant is read and revoked in that member, through its role, and journaled there.
+  const member = record.account ? central.membersIn?.(record.account) : undefined;
+  if (record.account && !member)
+    throw new Error(
+      `grant ${ruleId} is recorded in account ${record.account}, which grant-access cannot reach (no member role for it)`,
+    );
+  const deps = member ? { ...central, ...member } : central;
+  const origin = record.account ? { ...centralOrigin, account: record.account } : centralOrigin;
   const mode = effectiveMode(deps.policy, deps.policy.grants);
   const now = deps.now();
   // Read the rule first (both modes): a rule modified to other access is no longer this grant, and

@@ -43,6 +43,11 @@ export const GrantBody = z
     sourceGroup: z.string().optional(),
     ttl: z.string().optional(),
     reason: z.string().optional(),
+    /**
+     * Where, not who: the account of the policy's organisation the group is in. It is no credential (the
+     * verified principal still authorises); it only picks which account's policy and member role apply.
+     */
+    account: z.string().optional(),
   })
   .strict();
 
@@ -69,7 +74,7 @@ function parseGrantBody(event: FunctionUrlEvent): Parsed<GrantRequest> {
       return issue.keys.map((key) =>
         key === 'owner'
           ? `owner is not accepted: the owner of a grant is the principal AWS verified (${event.requestContext.authorizer.iam.userArn})`
-          : `${key} is not a field of a grant request (expected group, port, cidr, sourceGroup, ttl, reason)`,
+          : `${key} is not a field of a grant request (expected group, port, cidr, sourceGroup, ttl, reason, account)`,
       );
     return formatIssues([issue], json, 'body').split('\n');
   });

@@ -33,13 +33,14 @@ export const lazySecurityGroups = (access?: MemberAccess) =>
     return ec2SecurityGroups(access ? ec2ClientAs(access) : ec2Client());
   });
 
-export const lazyRuleTagger = () =>
+/** `access`: a member account's rules, tagged through its member role. */
+export const lazyRuleTagger = (access?: MemberAccess) =>
   lazyAdapter<RuleTagger>(async () => {
-    const [{ ruleTagger }, { ec2Client }] = await Promise.all([
+    const [{ ruleTagger }, { ec2Client, ec2ClientAs }] = await Promise.all([
       import('./ec2/tags'),
       import('./clients/ec2'),
     ]);
-    return ruleTagger(ec2Client());
+    return ruleTagger(access ? ec2ClientAs(access) : ec2Client());
   });
 
 export const lazyInstances = (access?: MemberAccess) =>

@@ -41,6 +41,8 @@ export function grantedFinding(
     mode: how.mode,
     outcome: how.outcome,
     time: how.now.toISOString(),
+    // A member account's grant names its account (absent: the central account's).
+    ...(record.account ? { account: record.account } : {}),
     actor: { arn: requester, display: requester, viaConsole: false },
     resource: { type: 'security-group', id: record.groupId },
     rules: [ruleRef(record.access, record.ruleId)],
@@ -52,7 +54,7 @@ export function grantedFinding(
 
 /** `requester` is the verified principal when there was one: the message names who was refused. */
 export function rejectedFinding(
-  request: { group?: string; requester?: string; fields?: Record<string, unknown> },
+  request: { group?: string; requester?: string; fields?: Record<string, unknown>; account?: string },
   problems: string[],
   base: Base,
 ): Finding<'grant.rejected'> {
@@ -63,6 +65,8 @@ export function rejectedFinding(
     mode: base.mode,
     outcome: 'no-action',
     time: base.now.toISOString(),
+    // A request for a member account names it (only once the policy lists it: never an unknown value).
+    ...(request.account ? { account: request.account } : {}),
     ...(request.requester
       ? { actor: { arn: request.requester, display: request.requester, viaConsole: false } }
       : {}),

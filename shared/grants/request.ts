@@ -18,6 +18,8 @@ export interface GrantRequest {
   /** A duration like `2h`; the policy's defaultTtl when absent. */
   readonly ttl?: string;
   readonly reason?: string;
+  /** The member account of the policy's organisation the group is in; absent: netwarden's own account. */
+  readonly account?: string;
 }
 
 export interface ValidGrant {

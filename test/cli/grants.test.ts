@@ -13,7 +13,7 @@ import { signedTransport } from '../../cli/grant-client';
 import { useSimulation as useCliSimulation, useSimulatedGrants } from '../../cli/grants';
 import { main } from '../../cli/main';
 import { simulatedGrantAccess, simulatedIdentity } from '../../cli/simulated-grants';
-import { GROUPS } from '../../simulated-account/index';
+import { ACCOUNT_ID, GROUPS } from '../../simulated-account/index';
 import { findingsOf, useSimulation } from '../helpers/simulation';
 import { useStateTable } from '../helpers/state-table';
 
@@ -113,6 +113,18 @@ describe('netwarden grant --simulated', () => {
       '  - port 22 is not grantable',
       '  - cidr 0.0.0.0/0 is not allowed',
       '  - ttl 9h exceeds maxTtl 8h',
+    ]);
+    expect(sim.current.account.writes().filter((call) => call.service === 'EC2')).toEqual([]);
+  });
+
+  it('sends --account as the grant request’s account: a single-account deployment refuses another account, writing nothing', async () => {
+    const { code, out, err } = await cli(...GRANT, '--account', '222233334444');
+
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err.split('\n').slice(1)).toEqual([
+      'grant rejected (HTTP 400):',
+      `  - account 222233334444 is not this deployment's account (${ACCOUNT_ID}): without an organization section in the policy, grants are made only in the account netwarden runs in`,
     ]);
     expect(sim.current.account.writes().filter((call) => call.service === 'EC2')).toEqual([]);
   });

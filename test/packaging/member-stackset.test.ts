@@ -84,6 +84,7 @@ describe('the member remediation role', () => {
     expect(roles.map(([id]) => id).sort()).toEqual([
       'DailyCheckRole',
       'ExpireGrantsRole',
+      'GrantAccessRole',
       'HealTargetsRole',
       'RevertSgDriftRole',
       'WeeklyCheckRole',
@@ -107,7 +108,7 @@ describe('the member remediation role', () => {
     }
   });
 
-  it('trusts the same five roles of each further central region, each with the external id', () => {
+  it('trusts the same six roles of each further central region, each with the external id', () => {
     const trust = trustOf(
       instantiate(member, stackIn('ap-northeast-2', { SecondCentralRegion: 'eu-west-1' }))
         .MemberRemediationRole,
@@ -119,6 +120,7 @@ describe('the member remediation role', () => {
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-daily-check`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-weekly-check`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-expire-grants`,
+        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-grant-access`,
       ],
       [
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-revert-sg-drift`,
@@ -126,6 +128,7 @@ describe('the member remediation role', () => {
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-daily-check`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-weekly-check`,
         `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-expire-grants`,
+        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-grant-access`,
       ],
     ]);
     for (const statement of trust)
@@ -205,6 +208,16 @@ describe('the member remediation role', () => {
     );
     expect(bySid.AttemptTagsOnInstances?.Condition?.['ForAllValues:StringLike']).toEqual({
       'aws:TagKeys': ['netwarden:heal-*'],
+    });
+    // grant-access's label on an extension: grant tag keys only, on a rule already labelled as a grant.
+    expect(bySid.LabelGrantOnExtend?.Condition?.['ForAllValues:StringEquals']).toEqual({
+      'aws:TagKeys': [
+        'netwarden:grant-expires-at',
+        'netwarden:grant-issued-at',
+        'netwarden:grant-owner',
+        'netwarden:grant-reason',
+        'netwarden:grant-access',
+      ],
     });
   });
 });

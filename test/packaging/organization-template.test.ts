@@ -184,7 +184,7 @@ describe('with --param="organizationId=o-…"', () => {
     ]);
   });
 
-  it('gives sts:AssumeRole to exactly the event-driven, check and expiry functions, only on the member role', () => {
+  it('gives sts:AssumeRole to exactly the event-driven, check, grant and expiry functions, only on the member role', () => {
     const assuming = resourcesOfType(deployed.template, 'AWS::IAM::Role')
       .filter(([id]) => allowedActions(deployed.template, id).some((action) => action.startsWith('sts:')))
       .map(([id]) => id)
@@ -192,6 +192,7 @@ describe('with --param="organizationId=o-…"', () => {
     expect(assuming).toEqual([
       'DailyCheckRole',
       'ExpireGrantsRole',
+      'GrantAccessRole',
       'HealTargetsRole',
       'RevertSgDriftRole',
       'WeeklyCheckRole',
@@ -211,9 +212,9 @@ describe('with --param="organizationId=o-…"', () => {
         },
       ]);
     }
-    // grant-access creates grants in the central account only: it assumes nothing. (expire-grants
-    // revokes a grant recorded in a member account in that member.)
-    expect(allowedActions(deployed.template, 'GrantAccessRole')).not.toContain('sts:AssumeRole');
+    // grant-access creates a grant requested for a member account in that member (and expire-grants
+    // revokes it there); slack-interact, which also grants, acts in the central account only.
+    expect(allowedActions(deployed.template, 'SlackInteractRole')).not.toContain('sts:AssumeRole');
   });
 
   it('names every role with its region, so a second region’s stack (and the member stacks) never collide', () => {
