@@ -3,9 +3,6 @@
  * as the policy names it), each member read through its member role; a member whose role cannot be
  * assumed gets a digest of checks that could not run, never an all-clear.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mapBounded } from '../../../shared/audits/bounded';
 import type { Digest } from '../../../shared/audits/digest';
@@ -17,12 +14,15 @@ import {
   createSimulatedOrganization,
   type SimulatedOrganization,
 } from '../../../simulated-account/organization';
+import {
+  MEMBER_B as B,
+  MEMBER_C as C,
+  deployWithPolicy,
+  EXTERNAL_ID,
+  organizationSection,
+  MEMBER_ROLE as ROLE,
+} from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
-
-const B = '222233334444';
-const C = '555566667777';
-const ROLE = 'netwarden-member-remediation';
-const EXTERNAL_ID = 'netwarden-o-abc123def4';
 
 let org: SimulatedOrganization;
 // Grants live in the central state table, which every account's digest reads.
@@ -36,24 +36,10 @@ beforeEach(() => {
       { id: C, role: { name: ROLE, externalId: EXTERNAL_ID, trustsCentral: false } },
     ],
   });
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(org.central.account.clock.now());
-  const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
-  writeFileSync(
-    path,
-    `${readFileSync('netwarden.policy.yml', 'utf8')}
-organization:
-  id: o-abc123def4
-  externalId: ${EXTERNAL_ID}
-  checkConcurrency: 2
-  accounts:
-    - { id: '${B}', name: gateway-prod }
-    - { id: '${C}', name: gateway-stg }
-`,
+  deployWithPolicy(
+    org,
+    organizationSection({ [B]: 'name: gateway-prod', [C]: 'name: gateway-stg' }, '  checkConcurrency: 2\n'),
   );
-  vi.stubEnv('POLICY_PATH', path);
-  vi.stubEnv('NETWARDEN_ACCOUNT_ID', ACCOUNT_ID);
-  vi.resetModules();
 });
 afterEach(() => {
   org.restore();

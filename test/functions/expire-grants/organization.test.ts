@@ -3,14 +3,11 @@
  * through its member role, and a central grant on the same group id and access with the function's own
  * role; neither account sees the other's revoke.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
 import type { Finding } from '../../../shared/findings/finding';
-import { ACCOUNT_ID, GROUPS, type Simulation } from '../../../simulated-account/index';
+import { GROUPS, type Simulation } from '../../../simulated-account/index';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
 import { loadEvent } from '../../../simulated-account/load-event';
 import {
@@ -18,11 +15,15 @@ import {
   type SimulatedOrganization,
 } from '../../../simulated-account/organization';
 import { grantedAccess, ONCALL_ALICE } from '../../helpers/grants';
+import {
+  MEMBER_B as B,
+  deployWithPolicy,
+  EXTERNAL_ID,
+  organizationSection,
+  MEMBER_ROLE as ROLE,
+} from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
 
-const B = '222233334444';
-const ROLE = 'netwarden-member-remediation';
-const EXTERNAL_ID = 'netwarden-o-abc123def4';
 const CIDR = '203.0.113.7/32';
 const table = useStateTable();
 let org: SimulatedOrganization;
@@ -31,22 +32,7 @@ beforeEach(() => {
   org = createSimulatedOrganization({
     members: [{ id: B, role: { name: ROLE, externalId: EXTERNAL_ID, trustsCentral: true } }],
   });
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(org.central.account.clock.now());
-  const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
-  writeFileSync(
-    path,
-    `${readFileSync('netwarden.policy.yml', 'utf8')}
-organization:
-  id: o-abc123def4
-  externalId: ${EXTERNAL_ID}
-  accounts:
-    - { id: '${B}', name: gateway-prod }
-`,
-  );
-  vi.stubEnv('POLICY_PATH', path);
-  vi.stubEnv('NETWARDEN_ACCOUNT_ID', ACCOUNT_ID);
-  vi.resetModules();
+  deployWithPolicy(org, organizationSection({ [B]: 'name: gateway-prod' }));
 });
 afterEach(() => {
   org.restore();

@@ -5,9 +5,6 @@
  * verified principal still authorises, and an account outside the organisation (or any other account
  * in a single-account deployment) is refused before any call. Report mode writes nothing.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
 import { accessKey } from '../../../shared/grants/record';
@@ -19,13 +16,17 @@ import {
   type SimulatedOrganization,
 } from '../../../simulated-account/organization';
 import { DEVELOPER_MALLORY, grantedAccess, urlEvent } from '../../helpers/grants';
+import {
+  MEMBER_B as B,
+  MEMBER_C as C,
+  deployWithPolicy,
+  EXTERNAL_ID,
+  OUTSIDE_ACCOUNT as OUTSIDE,
+  organizationSection,
+  MEMBER_ROLE as ROLE,
+} from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
 
-const B = '222233334444';
-const C = '555566667777';
-const OUTSIDE = '999988887777';
-const ROLE = 'netwarden-member-remediation';
-const EXTERNAL_ID = 'netwarden-o-abc123def4';
 const CIDR = '203.0.113.7/32';
 const HOUR = 3_600_000;
 const table = useStateTable();
@@ -34,29 +35,15 @@ const access = grantedAccess(GROUPS.postgres, CIDR);
 
 let org: SimulatedOrganization;
 
-const ORGANIZATION = `
-organization:
-  id: o-abc123def4
-  externalId: ${EXTERNAL_ID}
-  accounts:
-    - { id: '${B}', name: gateway-prod }
-    - { id: '${C}', name: gateway-stg }
-`;
+const ORGANIZATION = organizationSection({ [B]: 'name: gateway-prod', [C]: 'name: gateway-stg' });
 
 /** The handler of a deployment whose policy is the repository's plus `extra`, in `mode`. */
 async function start(options: { extra?: string; mode?: 'report' } = {}) {
   org = createSimulatedOrganization({
     members: [B, C].map((id) => ({ id, role: { name: ROLE, externalId: EXTERNAL_ID, trustsCentral: true } })),
   });
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(org.central.account.clock.now());
-  const text = readFileSync('netwarden.policy.yml', 'utf8');
   if (options.mode) vi.stubEnv('NETWARDEN_MODE', options.mode);
-  const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
-  writeFileSync(path, `${text}${options.extra ?? ''}`);
-  vi.stubEnv('POLICY_PATH', path);
-  vi.stubEnv('NETWARDEN_ACCOUNT_ID', ACCOUNT_ID);
-  vi.resetModules();
+  deployWithPolicy(org, options.extra ?? '');
   return (await import('../../../functions/grant-access/handler')).handler;
 }
 

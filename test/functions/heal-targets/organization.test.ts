@@ -5,9 +5,6 @@
  * refused before any AWS call; a member role that cannot be assumed is an `organization.unreachable`
  * finding, not a retry.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
 import {
@@ -23,13 +20,17 @@ import {
   ownLoadBalancingArns,
   type SimulatedOrganization,
 } from '../../../simulated-account/organization';
+import {
+  MEMBER_B as B,
+  MEMBER_C as C,
+  deployWithPolicy,
+  EXTERNAL_ID,
+  OUTSIDE_ACCOUNT as OUTSIDE,
+  organizationSection,
+  MEMBER_ROLE as ROLE,
+} from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
 
-const B = '222233334444';
-const C = '555566667777';
-const OUTSIDE = '999988887777';
-const EXTERNAL_ID = 'netwarden-o-abc123def4';
-const ROLE = 'netwarden-member-remediation';
 const [, second] = GATEWAY_INSTANCES;
 
 // Repeat suppression, the budget and the journal live in the (central) state table.
@@ -46,23 +47,7 @@ async function start(memberExternalId = EXTERNAL_ID): Promise<void> {
     })),
   });
   for (const id of [B, C]) ownLoadBalancingArns(org.member(id));
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(org.central.account.clock.now());
-  const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
-  writeFileSync(
-    path,
-    `${readFileSync('netwarden.policy.yml', 'utf8')}
-organization:
-  id: o-abc123def4
-  externalId: ${EXTERNAL_ID}
-  accounts:
-    - { id: '${B}', name: gateway-prod }
-    - { id: '${C}', name: gateway-stg }
-`,
-  );
-  vi.stubEnv('POLICY_PATH', path);
-  vi.stubEnv('NETWARDEN_ACCOUNT_ID', ACCOUNT_ID);
-  vi.resetModules();
+  deployWithPolicy(org, organizationSection({ [B]: 'name: gateway-prod', [C]: 'name: gateway-stg' }));
   ({ handler } = await import('../../../functions/heal-targets/handler'));
 }
 

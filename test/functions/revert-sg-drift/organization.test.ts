@@ -4,9 +4,6 @@
  * id); an event that claims an account outside the organisation, or whose envelope and record disagree,
  * is refused before any AWS call; a member role that cannot be assumed is reported, and nothing is written.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/findings/finding';
@@ -20,24 +17,23 @@ import {
 } from '../../../simulated-account/organization';
 import { tcp } from '../../../simulated-account/permissions';
 import { grantedAccess, ONCALL_ALICE } from '../../helpers/grants';
+import {
+  MEMBER_B as B,
+  MEMBER_C as C,
+  deployWithPolicy,
+  EXTERNAL_ID,
+  OUTSIDE_ACCOUNT as OUTSIDE,
+  organizationSection,
+  MEMBER_ROLE as ROLE,
+} from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
-
-const B = '222233334444';
-const C = '555566667777';
-const OUTSIDE = '999988887777';
-const EXTERNAL_ID = 'netwarden-o-abc123def4';
-const ROLE = 'netwarden-member-remediation';
 
 const table = useStateTable();
 
-const ORGANIZATION = `
-organization:
-  id: o-abc123def4
-  externalId: ${EXTERNAL_ID}
-  accounts:
-    - { id: '${B}', name: gateway-prod, ou: ou-ab12-prodxxxx }
-    - { id: '${C}', name: gateway-stg, ou: ou-ab12-stgxxxxx }
-`;
+const ORGANIZATION = organizationSection({
+  [B]: 'name: gateway-prod, ou: ou-ab12-prodxxxx',
+  [C]: 'name: gateway-stg, ou: ou-ab12-stgxxxxx',
+});
 
 let org: SimulatedOrganization;
 let handler: typeof import('../../../functions/revert-sg-drift/handler')['handler'];
@@ -49,14 +45,7 @@ async function start(memberExternalId = EXTERNAL_ID): Promise<void> {
       role: { name: ROLE, externalId: memberExternalId, trustsCentral: true },
     })),
   });
-  // netwarden's clock is the simulation's, so the issued credentials' expiry is read as AWS means it.
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(org.central.account.clock.now());
-  const path = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
-  writeFileSync(path, `${readFileSync('netwarden.policy.yml', 'utf8')}${ORGANIZATION}`);
-  vi.stubEnv('POLICY_PATH', path);
-  vi.stubEnv('NETWARDEN_ACCOUNT_ID', ACCOUNT_ID);
-  vi.resetModules();
+  deployWithPolicy(org, ORGANIZATION);
   ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
 }
 
