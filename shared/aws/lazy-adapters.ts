@@ -68,15 +68,12 @@ export const lazyPublisher = (topicArn: string): Publish =>
     return snsPublisher(snsClient(), topicArn);
   });
 
-/** Reads a plain String parameter (the kill switch): its value, or undefined when it does not exist. */
+/**
+ * Reads a plain String parameter (the kill switch): its value, or undefined when it does not exist.
+ * One signed call without the SDK's SSM client (secure-string.ts), as the functions' secrets are read.
+ */
 export const lazyStringParameter = (): ReadParameter =>
-  lazyFunction(async () => {
-    const [{ readStringParameter }, { ssmClient }] = await Promise.all([
-      import('./ssm'),
-      import('./clients/ssm'),
-    ]);
-    return (name: string) => readStringParameter(ssmClient(), name);
-  });
+  lazyFunction(async () => (await import('./secure-string')).stringParameterOverHttp);
 
 /** Reads Terraform state objects from S3 (the bucket may be in another region). */
 export const lazyTerraformStateObjects = () =>

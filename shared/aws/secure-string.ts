@@ -214,8 +214,12 @@ export function signedHeaders(request: {
   };
 }
 
-/** GetParameter with decryption, signed with the execution role's credentials from the environment. */
-export async function getParameterOverHttp(name: string): Promise<ParameterRead> {
+/**
+ * GetParameter, signed with the execution role's credentials from the environment: with decryption
+ * (a SecureString), or without it for a plain String (the kill switch, which the role may read
+ * without any KMS grant).
+ */
+export async function getParameterOverHttp(name: string, withDecryption = true): Promise<ParameterRead> {
   const wire = currentWire();
   const { env } = wire;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -224,7 +228,7 @@ export async function getParameterOverHttp(name: string): Promise<ParameterRead>
   if (!region) throw new AwsCallFailed('MissingRegion', 0);
   if (!accessKeyId || !secretAccessKey) throw new AwsCallFailed('MissingCredentials', 0);
   const endpoint = endpointOf(env, region);
-  const body = JSON.stringify({ Name: name, WithDecryption: true });
+  const body = JSON.stringify(withDecryption ? { Name: name, WithDecryption: true } : { Name: name });
   for (let attempt = 1; ; attempt += 1) {
     const headers = signedHeaders({
       endpoint,
@@ -277,6 +281,21 @@ export async function getParameterOverHttp(name: string): Promise<ParameterRead>
 
 const retryable = (error: AwsCallFailed) =>
   error.status >= 500 || error.status === 429 || RETRYABLE_CODES.has(error.code);
+
+/**
+ * A plain String parameter's value over signed HTTPS (no SDK), or undefined when it does not exist:
+ * the kill switch, read on every event by every function that publishes. Through the SDK's SSM
+ * client it cost each cold first event the client's load and setup, the most of any client the
+ * weekly check loaded (`npm run bench`), for one small call.
+ */
+export async function stringParameterOverHttp(name: string): Promise<string | undefined> {
+  try {
+    return (await getParameterOverHttp(name, false)).value;
+  } catch (error) {
+    if (error instanceof AwsCallFailed && error.code === 'ParameterNotFound') return undefined;
+    throw error;
+  }
+}
 
 /** The SecureString `name`, read over signed HTTPS (no SDK), cached per `options`. */
 export const secureStringOverHttp = (name: string, options?: CachedSecretOptions): (() => Promise<Secret>) =>

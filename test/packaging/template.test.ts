@@ -433,8 +433,7 @@ describe('revert-sg-drift bundle', () => {
         'client-elastic-load-balancing-v2',
         'client-s3',
         'client-sns',
-        // The kill switch's read (a lazy chunk, loaded once an event is to be judged).
-        'client-ssm',
+        // No client-ssm: the kill switch is read with one signed call (shared/aws/secure-string.ts).
         // AssumeRole of a member account's role (shared/aws/member-credentials.ts, imported on the first
         // member event only); never loaded for the central account.
         'client-sts',

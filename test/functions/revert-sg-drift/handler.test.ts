@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetParameterCommand, SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useSsmWire } from '../../../shared/aws/secure-string';
 import type { Finding } from '../../../shared/findings/finding';
 import { findingMessage } from '../../../shared/slack/format';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
@@ -22,16 +22,19 @@ import { useStateTable } from '../../helpers/state-table';
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
 const s3 = mockClient(S3Client);
-// The kill switch's parameter does not exist: not paused.
-const ssm = mockClient(SSMClient);
-ssm.on(GetParameterCommand).rejects(
-  new SSMServiceException({
-    name: 'ParameterNotFound',
-    message: 'Parameter /netwarden/test/paused not found.',
-    $fault: 'client',
-    $metadata: { httpStatusCode: 400 },
-  }),
-);
+// The kill switch's parameter does not exist: not paused. It is read with one signed call and no SDK
+// client (shared/aws/secure-string.ts), so SSM answers through that reader's transport.
+useSsmWire({
+  env: { AWS_REGION: 'ap-northeast-2', AWS_ACCESS_KEY_ID: 'ASIATEST', AWS_SECRET_ACCESS_KEY: 'test' },
+  post: async () => {
+    return {
+      ok: false,
+      status: 400,
+      headers: { get: (name) => (name.toLowerCase() === 'x-amzn-errortype' ? 'ParameterNotFound' : null) },
+      text: async () => JSON.stringify({ message: 'Parameter /netwarden/test/paused not found.' }),
+    };
+  },
+});
 // The event ledger (exactly-once per event) lives in the state table: dynalite, not a mock.
 useStateTable();
 const event = loadEvent<{
@@ -86,7 +89,8 @@ afterEach(() => {
 });
 // The suite shares a worker's modules between files (vitest.config.ts): give the next file real clients.
 afterAll(() => {
-  for (const mock of [ec2, sns, s3, ssm]) mock.restore();
+  for (const mock of [ec2, sns, s3]) mock.restore();
+  useSsmWire(undefined);
 });
 
 describe('revert-sg-drift handler', () => {

@@ -12,6 +12,7 @@ import {
   SecretUnavailable,
   secureStringOverHttp,
   signedHeaders,
+  stringParameterOverHttp,
   useSsmWire,
 } from '../../../shared/aws/secure-string';
 import { postWebhook } from '../../../shared/slack/http-post';
@@ -150,5 +151,25 @@ describe('secureStringOverHttp against the simulated account’s endpoint', () =
     expect((error as Error).message).toBe(`SSM parameter ${NAME} is a String, expected a SecureString`);
     expect(JSON.stringify(error)).not.toContain('xoxsecret');
     expect(inspect(error)).not.toContain('xoxsecret');
+  });
+
+  it('reads a plain String parameter (the kill switch) without asking for decryption', async () => {
+    sim.current.ssm.put('/netwarden/prod/paused', 'true', 'String');
+
+    expect(await stringParameterOverHttp('/netwarden/prod/paused')).toBe('true');
+    expect(ssmCalls().map((call) => [call.command, call.input])).toEqual([
+      ['GetParameter', { Name: '/netwarden/prod/paused' }],
+    ]);
+  });
+
+  it('answers undefined for a String parameter that does not exist, and throws any other error by its code', async () => {
+    expect(await stringParameterOverHttp('/netwarden/prod/paused')).toBeUndefined();
+
+    sim.current.account.failNext({
+      operation: 'GetParameter',
+      fault: { code: 'AccessDeniedException', message: 'not authorized', status: 400 },
+    });
+    const error = await stringParameterOverHttp('/netwarden/prod/paused').catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AccessDeniedException');
   });
 });
