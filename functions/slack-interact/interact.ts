@@ -22,7 +22,7 @@
  * `slack:<person> (<Slack user id>)` as the signature and the policy's people verified them.
  */
 import { authorizeRulesCall, createTagsCall, revokeRulesCall } from '../../shared/aws/calls';
-import type { Secret } from '../../shared/aws/ssm';
+import type { Secret } from '../../shared/aws/secure-string';
 import { errorMessage } from '../../shared/errors';
 import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';

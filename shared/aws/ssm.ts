@@ -1,9 +1,7 @@
 /**
- * SSM Parameter Store. Secrets: a SecureString read with decryption, cached in module scope for
- * a TTL so warm invocations skip the call, and a rotated value is picked up within the TTL (the
- * functions' own reads go without the SDK: secure-string.ts). And the
- * kill switch's String parameter, read (its cache is shared/safety/kill-switch.ts) and set by the CLI.
- * The value never appears in a log, an error message or a serialised object (see `Secret`).
+ * SSM Parameter Store through the SDK, for the CLI: the kill switch's String parameter, read (its
+ * cache is shared/safety/kill-switch.ts) and set. The functions read their parameters without the SDK
+ * (secure-string.ts).
  */
 import {
   DescribeParametersCommand,
@@ -12,37 +10,6 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { awsErrorCode } from '../errors';
-import { type CachedSecretOptions, cachedSecret, type Secret } from './secure-string';
-
-export {
-  type CachedSecretOptions,
-  DEFAULT_SECRET_TTL_MS,
-  Secret,
-  SecretUnavailable,
-} from './secure-string';
-
-/**
- * `() => Promise<Secret>` reading `name` through the SDK's `client` at most once per TTL (the
- * functions read their secrets without the SDK: secure-string.ts). A failed read is not cached, and
- * its error names the parameter and AWS's error code only — never the value, never AWS's message text.
- */
-export function cachedSecureString(
-  client: Pick<SSMClient, 'send'>,
-  name: string,
-  options?: CachedSecretOptions,
-): () => Promise<Secret> {
-  return cachedSecret(
-    async (parameter) => {
-      const output = await client.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
-      return {
-        ...(output.Parameter?.Type !== undefined ? { type: output.Parameter.Type } : {}),
-        ...(output.Parameter?.Value !== undefined ? { value: output.Parameter.Value } : {}),
-      };
-    },
-    name,
-    options,
-  );
-}
 
 /**
  * A plain String parameter's value (the kill switch), or `undefined` when it does not exist. Any other

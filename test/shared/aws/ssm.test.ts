@@ -1,7 +1,6 @@
 import { inspect } from 'node:util';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { cachedSecureString, Secret, SecretUnavailable } from '../../../shared/aws/ssm';
+import { Secret, SecretUnavailable, secureStringOverHttp } from '../../../shared/aws/secure-string';
 import { useSimulation } from '../../helpers/simulation';
 
 const NAME = '/netwarden/test/slack-webhook-url';
@@ -14,10 +13,12 @@ function clock() {
 }
 const ssmCalls = () => sim.current.account.calls.filter((call) => call.service === 'SSM');
 
-describe('cachedSecureString', () => {
+// The cache and checks of every function's secret reader (secure-string.ts), through the simulated
+// account's in-process connection (the signed call as it goes on the network).
+describe('secureStringOverHttp', () => {
   it('reads the SecureString with decryption', async () => {
     sim.current.ssm.put(NAME, URL);
-    const read = cachedSecureString(new SSMClient({}), NAME);
+    const read = secureStringOverHttp(NAME);
 
     const secret = await read();
 
@@ -28,7 +29,7 @@ describe('cachedSecureString', () => {
   it('reads once per TTL across calls (warm invocations), then again after it expires', async () => {
     sim.current.ssm.put(NAME, URL);
     const time = clock();
-    const read = cachedSecureString(new SSMClient({}), NAME, { ttlMs: 300_000, now: time.now });
+    const read = secureStringOverHttp(NAME, { ttlMs: 300_000, now: time.now });
 
     await Promise.all([read(), read()]);
     time.advance(299_999);
@@ -42,7 +43,7 @@ describe('cachedSecureString', () => {
   });
 
   it('names the parameter and AWS’s error code when it is missing, and does not cache the failure', async () => {
-    const read = cachedSecureString(new SSMClient({}), NAME);
+    const read = secureStringOverHttp(NAME);
 
     const error = await read().catch((e: unknown) => e);
 
@@ -54,7 +55,7 @@ describe('cachedSecureString', () => {
 
   it('refuses a plain String parameter: the webhook must be a SecureString', async () => {
     sim.current.ssm.put(NAME, URL, 'String');
-    const error = await cachedSecureString(new SSMClient({}), NAME)().catch((e: unknown) => e);
+    const error = await secureStringOverHttp(NAME)().catch((e: unknown) => e);
     expect((error as Error).message).toBe(`SSM parameter ${NAME} is a String, expected a SecureString`);
     expect(JSON.stringify(error)).not.toContain('xoxsecret');
     expect(inspect(error)).not.toContain('xoxsecret');
