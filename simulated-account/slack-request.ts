@@ -29,9 +29,11 @@ export function blockActionsPayload(press: ButtonPress): string {
   });
 }
 
-/** The Function URL request carrying `payloadJson`, signed with `secret` at `timestamp` (Unix seconds). */
-export function signedSlackRequest(payloadJson: string, secret: string, timestamp: string) {
-  const body = `payload=${encodeURIComponent(payloadJson)}`;
+/**
+ * The Function URL request carrying the form `body` (a button's `payload=<json>`, or a slash command's
+ * fields), signed with `secret` at `timestamp` (Unix seconds).
+ */
+export function signedSlackForm(body: string, secret: string, timestamp: string) {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -48,3 +50,7 @@ export function signedSlackRequest(payloadJson: string, secret: string, timestam
     isBase64Encoded: false,
   };
 }
+
+/** The Function URL request carrying a button press's `payloadJson`, signed with `secret` at `timestamp`. */
+export const signedSlackRequest = (payloadJson: string, secret: string, timestamp: string) =>
+  signedSlackForm(`payload=${encodeURIComponent(payloadJson)}`, secret, timestamp);

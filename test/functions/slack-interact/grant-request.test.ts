@@ -20,10 +20,10 @@ import { ec2SecurityGroups } from '../../../shared/aws/ec2/security-groups';
 import { grantRequestStore } from '../../../shared/aws/state-table/grant-requests';
 import { loadPolicy } from '../../../shared/policy/load';
 import type { Person } from '../../../shared/policy/people';
-import { sign } from '../../../shared/slack/signature';
 import { slackWebApi } from '../../../shared/slack/web-api';
 import { GROUPS } from '../../../simulated-account/index';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
+import { signedSlackForm } from '../../../simulated-account/slack-request';
 import {
   type PostedMessage,
   type SlackWebApiStandIn,
@@ -106,22 +106,8 @@ afterEach(async () => {
 const nowSeconds = () => String(Math.floor(Date.now() / 1000));
 
 /** A Function URL request (auth NONE) as Slack sends it, the form body signed with `secret` at `timestamp`. */
-function signed(body: string, options: { secret?: string; timestamp?: string } = {}) {
-  const timestamp = options.timestamp ?? nowSeconds();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': sign(options.secret ?? SECRET, timestamp, body),
-    },
-    requestContext: { accountId: '111122223333', http: { method: 'POST', path: '/' } },
-    body,
-    isBase64Encoded: false,
-  };
-}
+const signed = (body: string, options: { secret?: string; timestamp?: string } = {}) =>
+  signedSlackForm(body, options.secret ?? SECRET, options.timestamp ?? nowSeconds());
 
 const command = (user: string, text: string) =>
   new URLSearchParams({

@@ -23,10 +23,10 @@ import { SlackPolicy } from '../../../shared/policy/slack';
 import type { Rule } from '../../../shared/rules/rule';
 import { windowOf } from '../../../shared/safety/budget';
 import type { JournalEntry } from '../../../shared/safety/journal';
-import { sign } from '../../../shared/slack/signature';
 import { slackWebApi } from '../../../shared/slack/web-api';
 import { GROUPS } from '../../../simulated-account/index';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
+import { signedSlackRequest } from '../../../simulated-account/slack-request';
 import {
   type SlackWebApiStandIn,
   STAND_IN_BOT_TOKEN,
@@ -98,19 +98,13 @@ function slackEvent(
     base64?: boolean;
   } = {},
 ) {
-  const signed = `payload=${encodeURIComponent(json)}`;
   const timestamp = options.timestamp ?? nowSeconds();
-  const body = options.body ?? signed;
+  const request = signedSlackRequest(json, options.secret ?? SECRET, timestamp);
+  // The signature is over the payload as sent; a test may then deliver other bytes or headers.
+  const body = options.body ?? request.body;
   return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    headers: options.headers ?? {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': sign(options.secret ?? SECRET, timestamp, signed),
-    },
-    requestContext: { accountId: '111122223333', http: { method: 'POST', path: '/' } },
+    ...request,
+    headers: options.headers ?? request.headers,
     body: options.base64 ? Buffer.from(body).toString('base64') : body,
     isBase64Encoded: options.base64 ?? false,
   };
