@@ -35,7 +35,10 @@ beforeEach(async () => {
 afterEach(() => {
   useCliSimulation(undefined);
   useSimulatedGrants(undefined);
-  process.env = { ...saved };
+  // Restored in place: process.env must stay the object vitest's vi.stubEnv holds on to (a replaced
+  // one made later files' env stubs miss it; test/helpers/setup.ts now refuses that).
+  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+  Object.assign(process.env, saved);
 });
 
 async function cli(...argv: string[]) {

@@ -8,9 +8,18 @@ import { disconnect } from '../../simulated-account/wire/in-process';
 // file's "original"), and ends with the SDK clients talking to their own request handlers again. The
 // project's own modules load afresh for the next file (module-level singletons such as the SDK clients
 // of shared/aws/clients/ read their endpoint from the environment once); only node_modules stay loaded.
-const worker = globalThis as typeof globalThis & { netwardenTestEnvironment?: NodeJS.ProcessEnv };
+const worker = globalThis as typeof globalThis & {
+  netwardenTestEnvironment?: NodeJS.ProcessEnv;
+  netwardenProcessEnv?: NodeJS.ProcessEnv;
+};
 worker.netwardenTestEnvironment ??= { ...process.env };
 const environment = worker.netwardenTestEnvironment;
+// The process.env object itself, as the worker started with it. vi.stubEnv and vi.unstubAllEnvs delete
+// variables from this very object: a file that replaced process.env (`process.env = {...saved}`) left
+// every later file in the worker with stubs that could set but not unset, and a home-account test saw
+// NETWARDEN_ACCOUNT_ID still set after it had been unstubbed.
+worker.netwardenProcessEnv ??= process.env;
+const processEnv = worker.netwardenProcessEnv;
 
 function restoreEnvironment(): void {
   for (const name of Object.keys(process.env)) if (!(name in environment)) delete process.env[name];
@@ -19,6 +28,8 @@ function restoreEnvironment(): void {
 
 beforeAll(restoreEnvironment);
 afterAll(() => {
+  const replaced = process.env !== processEnv;
+  if (replaced) process.env = processEnv;
   // What a file stubbed through vitest goes back first (vitest keeps the originals across files in one
   // worker), then anything it set by hand.
   vi.unstubAllEnvs();
@@ -27,4 +38,8 @@ afterAll(() => {
   disconnect();
   restoreEnvironment();
   vi.resetModules();
+  if (replaced)
+    throw new Error(
+      'this file replaced process.env; change its variables in place (or with vi.stubEnv), never the object',
+    );
 });

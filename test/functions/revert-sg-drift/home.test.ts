@@ -27,9 +27,9 @@ useStateTable();
 const { actAs, invoke, reload, usePolicy } = useRevertHandler(sim);
 const OTHER_ACCOUNT = '999988887777';
 // Each test states its home account: none from the environment unless the test sets one (the function
-// ARN of lambdaContext() names ACCOUNT_ID). Twice a full run (files sharing a worker) found
-// NETWARDEN_ACCOUNT_ID still set here after a test of this file had stubbed it, and the next tests then
-// saw the simulated account as foreign; the cause was not found, so the precondition is set, not assumed.
+// ARN of lambdaContext() names ACCOUNT_ID). Full runs once found NETWARDEN_ACCOUNT_ID still set here after
+// it had been unstubbed: an earlier file in the worker had replaced the process.env object, so vitest's
+// unstubbing deleted the variable from the old one (test/helpers/setup.ts now fails such a file).
 beforeEach(async () => {
   vi.stubEnv('NETWARDEN_ACCOUNT_ID', undefined);
   await reload();
