@@ -83,9 +83,52 @@ export function policyFor(policy: Policy, account: AccountScope): Policy {
   };
 }
 
-/** The role netwarden assumes in a member account (the StackSet creates it with this name). */
-export const memberRoleArn = (organization: OrganizationPolicy, accountId: string): string =>
-  `arn:aws:iam::${accountId}:role/${organization.memberRoleName}`;
+/**
+ * The central functions that act in member accounts. Each has a member role of its own in every member
+ * (stacksets/member.yml), allowing only what its central role allows in the central account and
+ * trusting only that central role: a function can never act in a member with another's rights, and the
+ * checks, read-only centrally, are read-only there too.
+ */
+export const MEMBER_FUNCTIONS = [
+  'revert-sg-drift',
+  'heal-targets',
+  'grant-access',
+  'expire-grants',
+  'daily-check',
+  'weekly-check',
+] as const;
+export type MemberFunction = (typeof MEMBER_FUNCTIONS)[number];
+
+/** The member functions that write in a member account: their roles' CloudTrail events there are netwarden's own. */
+export const WRITING_MEMBER_FUNCTIONS: ReadonlyArray<MemberFunction> = [
+  'revert-sg-drift',
+  'heal-targets',
+  'grant-access',
+  'expire-grants',
+];
+
+/** IAM's limit on a role name. */
+const IAM_ROLE_NAME_MAX = 64;
+/**
+ * The longest `organization.memberRoleName` whose every function role (`<memberRoleName>-<function>`)
+ * still fits IAM's limit: 64 less "-revert-sg-drift" = 48.
+ */
+export const MEMBER_ROLE_NAME_MAX =
+  IAM_ROLE_NAME_MAX - Math.max(...MEMBER_FUNCTIONS.map((fn) => fn.length + 1));
+
+const isMemberFunction = (fn: string): fn is MemberFunction =>
+  (MEMBER_FUNCTIONS as ReadonlyArray<string>).includes(fn);
+
+/** The name of `fn`'s role in every member account (the StackSet creates it with this name). */
+export const memberRoleName = (organization: OrganizationPolicy, fn: MemberFunction): string =>
+  `${organization.memberRoleName}-${fn}`;
+
+/** The role `fn` assumes in member account `accountId`. */
+export const memberRoleArn = (
+  organization: OrganizationPolicy,
+  accountId: string,
+  fn: MemberFunction,
+): string => `arn:aws:iam::${accountId}:role/${memberRoleName(organization, fn)}`;
 
 /**
  * Cross-checks of the organization section and the selectors, in the schema's issue form (load.ts
@@ -132,7 +175,7 @@ export function organizationIssues(policy: Policy): FieldIssue[] {
   return issues;
 }
 
-/** How a function reaches a member account: the member role, the external id, and its session's name. */
+/** How a function reaches a member account: its member role, the external id, and its session's name. */
 export interface MemberAccess {
   readonly account: string;
   readonly roleArn: string;
@@ -141,12 +184,20 @@ export interface MemberAccess {
   readonly sessionName: string;
 }
 
-/** The member role access of `function` in `account`; undefined for the central account (its own role). */
+/**
+ * The member role access of `fn` in `account`: its own member role there. Undefined for the central
+ * account (its own role). A function with no member role (notify-slack, slack-interact) that asks for a
+ * member is a bug, and fails loudly: answering undefined would make it act in the central account.
+ */
 export function memberAccess(policy: Policy, account: AccountScope, fn: string): MemberAccess | undefined {
   if (account.central || !policy.organization) return undefined;
+  if (!isMemberFunction(fn))
+    throw new Error(
+      `${fn} has no member role: only ${MEMBER_FUNCTIONS.join(', ')} act in member accounts (stacksets/member.yml)`,
+    );
   return {
     account: account.id,
-    roleArn: memberRoleArn(policy.organization, account.id),
+    roleArn: memberRoleArn(policy.organization, account.id, fn),
     externalId: policy.organization.externalId,
     sessionName: `netwarden-${fn}`.slice(0, 64),
   };
@@ -161,13 +212,17 @@ export function memberAccessOf(policy: Policy, accountId: string, fn: string): M
   return member ? memberAccess(policy, memberScope(member), fn) : undefined;
 }
 
-/** netwarden's own role in each member account: its calls there come back as CloudTrail events too. */
-export const memberRoleArns = (policy: Policy): string[] =>
-  policy.organization
-    ? policy.organization.accounts.map((member) =>
-        memberRoleArn(policy.organization as OrganizationPolicy, member.id),
-      )
-    : [];
+/**
+ * netwarden's own writing roles in each member account: their calls there come back as CloudTrail
+ * events too. The checks' member roles write nothing, so no event of theirs arrives.
+ */
+export function memberRoleArns(policy: Policy): string[] {
+  const organization = policy.organization;
+  if (!organization) return [];
+  return organization.accounts.flatMap((member) =>
+    WRITING_MEMBER_FUNCTIONS.map((fn) => memberRoleArn(organization, member.id, fn)),
+  );
+}
 
 /** The deployment parameters the organisation's infrastructure is made from (serverless.yml `params`). */
 export interface DeployParams {

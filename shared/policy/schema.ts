@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
 import { parseDuration } from './duration';
+import { MEMBER_ROLE_NAME_MAX } from './organization';
 import { People } from './people';
 import { SlackPolicy } from './slack';
 import { IanaTimezone } from './timezone';
@@ -397,9 +398,16 @@ export const OrganizationPolicy = z
     externalId: z
       .string()
       .regex(/^[\w+=,.@:/-]{2,1224}$/, { message: 'expected 2-1224 of letters, digits and +=,.@:/-' }),
+    /**
+     * The prefix of the member roles: each function that acts in members has `<memberRoleName>-<function>`
+     * there (shared/policy/organization.ts), so the prefix leaves room for the longest suffix in IAM's 64.
+     */
     memberRoleName: z
       .string()
-      .regex(/^[\w+=,.@-]{1,64}$/, { message: 'expected an IAM role name' })
+      .regex(/^[\w+=,.@-]+$/, { message: 'expected an IAM role name (letters, digits and _+=,.@-)' })
+      .max(MEMBER_ROLE_NAME_MAX, {
+        message: `expected at most ${MEMBER_ROLE_NAME_MAX} characters: each member role is named <memberRoleName>-<function> (up to "-revert-sg-drift", 16 more), and IAM allows 64`,
+      })
       .default('netwarden-member-remediation'),
     /** Member accounts the daily and weekly checks read at once: a bound on their concurrent API calls. */
     checkConcurrency: z.number().int().min(1).max(32).default(4),

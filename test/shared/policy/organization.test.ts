@@ -7,7 +7,11 @@ import { parsePolicy } from '../../../shared/policy/load';
 import {
   accountsToCheck,
   deployParamProblems,
+  MEMBER_FUNCTIONS,
+  memberAccess,
+  memberAccessOf,
   memberRoleArn,
+  memberRoleArns,
   policyFor,
   scopeOf,
 } from '../../../shared/policy/organization';
@@ -58,8 +62,70 @@ describe('the organization section', () => {
       ],
     });
     if (!policy.organization) throw new Error('the organization section did not parse');
-    expect(memberRoleArn(policy.organization, PROD)).toBe(
-      `arn:aws:iam::${PROD}:role/netwarden-member-remediation`,
+    expect(memberRoleArn(policy.organization, PROD, 'heal-targets')).toBe(
+      `arn:aws:iam::${PROD}:role/netwarden-member-remediation-heal-targets`,
+    );
+  });
+
+  it('gives each function its own member role, with the external id and a session naming the function', () => {
+    const policy = parsePolicy(policyText);
+    const prod = scopeOf(policy, PROD, CENTRAL);
+    const central = scopeOf(policy, CENTRAL, CENTRAL);
+    if (!prod || !central) throw new Error('no scope');
+
+    expect(memberAccess(policy, prod, 'daily-check')).toEqual({
+      account: PROD,
+      roleArn: `arn:aws:iam::${PROD}:role/netwarden-member-remediation-daily-check`,
+      externalId: 'netwarden-o-abc123def4',
+      sessionName: 'netwarden-daily-check',
+    });
+    expect(memberAccessOf(policy, STG, 'grant-access')?.roleArn).toBe(
+      `arn:aws:iam::${STG}:role/netwarden-member-remediation-grant-access`,
+    );
+    // The central account: the function's own role, nothing assumed; an unlisted account: never reached.
+    expect(memberAccess(policy, central, 'revert-sg-drift')).toBeUndefined();
+    expect(memberAccessOf(policy, '999988887777', 'revert-sg-drift')).toBeUndefined();
+    // A function with no member role must not quietly act with the central account's credentials.
+    expect(() => memberAccess(policy, prod, 'slack-interact')).toThrowError(
+      'slack-interact has no member role: only revert-sg-drift, heal-targets, grant-access, expire-grants, daily-check, weekly-check act in member accounts (stacksets/member.yml)',
+    );
+  });
+
+  it('recognises as its own, in each member, the roles of the functions that write there (not the read-only checks)', () => {
+    const roles = memberRoleArns(parsePolicy(policyText));
+    const prefix = (account: string) => `arn:aws:iam::${account}:role/netwarden-member-remediation-`;
+    expect(roles).toEqual([
+      `${prefix(PROD)}revert-sg-drift`,
+      `${prefix(PROD)}heal-targets`,
+      `${prefix(PROD)}grant-access`,
+      `${prefix(PROD)}expire-grants`,
+      `${prefix(STG)}revert-sg-drift`,
+      `${prefix(STG)}heal-targets`,
+      `${prefix(STG)}grant-access`,
+      `${prefix(STG)}expire-grants`,
+    ]);
+  });
+
+  it('bounds memberRoleName so that every function role fits IAM’s 64 characters, naming field and value', () => {
+    const longest = 'r'.repeat(48);
+    const policy = parsePolicy(
+      policyText.replace('  accounts:\n', `  memberRoleName: ${longest}\n  accounts:\n`),
+    );
+    if (!policy.organization) throw new Error('the organization section did not parse');
+    const organization = policy.organization;
+    const names = MEMBER_FUNCTIONS.map((fn) => memberRoleArn(organization, PROD, fn).split('/')[1] ?? '');
+    expect(Math.max(...names.map((name) => name.length))).toBe(64);
+
+    const tooLong = 'r'.repeat(49);
+    expect(() =>
+      parsePolicy(policyText.replace('  accounts:\n', `  memberRoleName: ${tooLong}\n  accounts:\n`)),
+    ).toThrowError(
+      `policy.organization.memberRoleName: expected at most 48 characters: each member role is named <memberRoleName>-<function> (up to "-revert-sg-drift", 16 more), and IAM allows 64, found "${tooLong}"`,
+    );
+    expect(() =>
+      parsePolicy(policyText.replace('  accounts:\n', '  memberRoleName: "bad role"\n  accounts:\n')),
+    ).toThrowError(
+      'policy.organization.memberRoleName: expected an IAM role name (letters, digits and _+=,.@-), found "bad role"',
     );
   });
 
