@@ -76,6 +76,11 @@ export class SimulatedAccount {
     return this.identity;
   }
 
+  /** Makes `identity` the caller of every call from now on, as a function's execution role is for its invocation. */
+  actAs(identity: Identity): void {
+    this.identity = identity;
+  }
+
   /** Deterministic AWS-looking ids: `sgr-` followed by 17 hex digits. */
   newId(prefix: string, digits = 17): string {
     this.counter += 1;

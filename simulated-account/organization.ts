@@ -6,27 +6,35 @@
  * Query protocol like AWS's) issues keys that reach a member account as the member role's session.
  *
  * AssumeRole answers as AWS documents it: AccessDenied ("is not authorized to perform:
- * sts:AssumeRole on resource: …") when the role does not exist, does not trust the caller, or the
- * external id is not the one its trust policy requires.
+ * sts:AssumeRole on resource: …") when the role does not exist, its trust policy does not name the
+ * caller's role (the central account's current caller: a function's execution role, `runAs`), or the
+ * external id is not the one its trust policy requires. A member role's session may make only the
+ * calls its policy's actions name: any other is refused at the wire as AWS refuses it (EC2's
+ * UnauthorizedOperation, the Query services' AccessDenied, the JSON services' AccessDeniedException).
+ * Only actions are evaluated, not resources or conditions: those are held against the template by
+ * test/packaging/member-stackset.test.ts.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsError } from './errors';
-import { assumedRole, type Identity } from './identities';
+import { assumedRole, type Identity, netwardenRole } from './identities';
 import { ACCOUNT_ID, createSimulatedAccount, type Simulation } from './index';
 import { connect } from './wire/in-process';
 import type { WireRequest, WireResponse } from './wire/router';
+import type { ServiceModel } from './wire/schema';
 
-/** The remediation role the StackSet creates in a member account, and whom its trust policy admits. */
+/** A member role the StackSet creates in a member account: whom its trust policy admits, and what it allows. */
 export interface MemberRole {
   readonly name: string;
   readonly externalId: string;
-  /** False: the role's trust policy does not name the central account's functions. */
-  readonly trustsCentral: boolean;
+  /** The principals (role ARNs) its trust policy names; empty: it trusts no one. */
+  readonly trusts: ReadonlyArray<string>;
+  /** The IAM actions its policies allow (`ec2:DescribeSecurityGroups`); every other call is refused. */
+  readonly allows: ReadonlyArray<string>;
 }
 
 export interface MemberSpec {
   readonly id: string;
-  readonly role: MemberRole;
+  readonly roles: ReadonlyArray<MemberRole>;
 }
 
 /** One AssumeRole as the central account's STS received it (its answer: credentials or the error code). */
@@ -48,16 +56,45 @@ export interface SimulatedOrganization {
    * in a member account (`new EC2Client({ credentials: { accessKeyId, secretAccessKey } })`).
    */
   accessKeyOf(id: string): string;
+  /**
+   * The central function whose execution role the central account's calls are made as from now on,
+   * as a Lambda's are for its whole invocation (`netwarden-demo-ap-northeast-2-<fn>`); revert-sg-drift's
+   * until a test says otherwise. Member roles admit only the function roles their trust policy names.
+   */
+  runAs(fn: string): void;
   restore(): void;
 }
 
 const accessKeyOf = (authorization = ''): string => /Credential=([^/]+)\//.exec(authorization)?.[1] ?? '';
 
-/** A session AssumeRole issued: the account it reaches and the principal its calls are made as. */
+/** A session AssumeRole issued: the account it reaches, the principal its calls are made as, and its role. */
 interface Session {
   readonly account: string;
   readonly identity: Identity;
+  readonly role: MemberRole;
 }
+
+/** IAM's service prefix where it is not the SigV4 signing name. */
+const IAM_PREFIX: Record<string, string> = { monitoring: 'cloudwatch' };
+
+/** The refusal of a call its role's policy does not allow, in the service's own words. */
+function notAuthorized(service: ServiceModel, action: string, caller: string) {
+  const because = `User: ${caller} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
+  if (service.protocol === 'ec2')
+    return awsError(
+      'UnauthorizedOperation',
+      `You are not authorized to perform this operation. ${because}`,
+      403,
+    );
+  if (service.protocol.startsWith('json')) return awsError('AccessDeniedException', because, 400);
+  return awsError('AccessDenied', because, 403);
+}
+
+/** The role ARN a caller's calls are authorised as: an assumed role's issuer, or the principal itself. */
+const principalOf = (identity: Identity): string => {
+  const context = identity.userIdentity.sessionContext as { sessionIssuer?: { arn?: string } } | undefined;
+  return String(context?.sessionIssuer?.arn ?? identity.userIdentity.arn ?? '');
+};
 
 const DEFAULT_DURATION_SECONDS = 3600;
 
@@ -68,7 +105,7 @@ export function createSimulatedOrganization(options: {
   const members = new Map(
     options.members.map((spec) => [spec.id, createSimulatedAccount({ accountId: spec.id })] as const),
   );
-  const roles = new Map(options.members.map((spec) => [spec.id, spec.role] as const));
+  const roles = new Map(options.members.map((spec) => [spec.id, spec.roles] as const));
   const sessions = new Map<string, Session>();
   const assumeRoles: AssumeRoleRecord[] = [];
   let issued = 0;
@@ -85,9 +122,10 @@ export function createSimulatedOrganization(options: {
       const roleArn = input.RoleArn ?? '';
       const sessionName = input.RoleSessionName ?? '';
       const [, account = '', roleName = ''] = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(roleArn) ?? [];
-      const role = roles.get(account);
+      const role = roles.get(account)?.find((candidate) => candidate.name === roleName);
       const record = { roleArn, sessionName, ...(input.ExternalId ? { externalId: input.ExternalId } : {}) };
-      if (!role || role.name !== roleName || !role.trustsCentral || role.externalId !== input.ExternalId) {
+      const caller = principalOf(central.account.caller);
+      if (!role?.trusts.includes(caller) || role.externalId !== input.ExternalId) {
         assumeRoles.push({ ...record, outcome: 'AccessDenied' });
         const caller = String(central.account.caller.userIdentity.arn ?? 'the caller');
         throw awsError(
@@ -100,7 +138,7 @@ export function createSimulatedOrganization(options: {
       // ASIA + the account + a counter: 20 characters, as AWS's temporary access keys are.
       const accessKeyId = `ASIA${account}${issued.toString(16).toUpperCase().padStart(4, '0')}`;
       const identity = assumedRole(roleName, sessionName, { accountId: account, sourceIp: '3.35.0.10' });
-      sessions.set(accessKeyId, { account, identity });
+      sessions.set(accessKeyId, { account, identity, role });
       assumeRoles.push({ ...record, outcome: 'issued' });
       const seconds = input.DurationSeconds ?? DEFAULT_DURATION_SECONDS;
       return {
@@ -133,7 +171,11 @@ export function createSimulatedOrganization(options: {
       if (session) {
         // A member role's session: its calls are made, and recorded in CloudTrail, as that role.
         const outcome = await member(session.account).account.as(session.identity, () =>
-          member(session.account).account.router.handle(request),
+          member(session.account).account.router.handle(request, (service, operation) => {
+            const action = `${IAM_PREFIX[service.signingName] ?? service.signingName}:${operation}`;
+            if (!session.role.allows.includes(action))
+              throw notAuthorized(service, action, String(session.identity.userIdentity.arn));
+          }),
         );
         if (outcome.error) throw outcome.error;
         if (!outcome.result) throw new Error('the simulated account gave no answer');
@@ -155,6 +197,7 @@ export function createSimulatedOrganization(options: {
       member(id);
       return staticKey(id);
     },
+    runAs: (fn) => central.account.actAs(netwardenRole(fn)),
     restore: () => central.restore(),
   };
 }

@@ -115,7 +115,14 @@ export class WireRouter {
     this.faults.push({ ...rule, times: rule.times ?? 1 });
   }
 
-  async handle(request: WireRequest): Promise<WireResponse> {
+  /**
+   * `authorize`: the caller's permission check (a member role's policy, organization.ts), run before the
+   * operation; the SimulatedAwsError it throws is the answer, in the service's protocol.
+   */
+  async handle(
+    request: WireRequest,
+    authorize?: (service: ServiceModel, operation: string) => void,
+  ): Promise<WireResponse> {
     const { route, input } = this.find(request);
     const { service, operation } = route;
     const fault = this.takeFault(service.name, operation.name);
@@ -124,6 +131,7 @@ export class WireRouter {
       throw new ConnectionDropped();
     }
     try {
+      authorize?.(service, operation.name);
       if (fault) throw faultError(fault, service);
       const output = await route.run(input as never);
       this.record({ service: service.name, command: operation.name, input });

@@ -23,10 +23,10 @@ import {
   type SimulatedOrganization,
 } from '../../simulated-account/organization';
 import { REGION, revokeEntry } from '../helpers/journal';
+import { stackSetRoles } from '../helpers/organization';
 import { useStateTable } from '../helpers/state-table';
 
 const B = '222233334444';
-const ROLE = 'netwarden-member-remediation';
 const DB = GROUPS.postgres;
 const table = useStateTable();
 let org: SimulatedOrganization;
@@ -41,7 +41,7 @@ function captured() {
 
 beforeEach(() => {
   org = createSimulatedOrganization({
-    members: [{ id: B, role: { name: ROLE, externalId: 'netwarden-o-abc123def4', trustsCentral: true } }],
+    members: [{ id: B, roles: stackSetRoles(B) }],
   });
   policyPath = join(mkdtempSync(join(tmpdir(), 'netwarden-policy-')), 'netwarden.policy.yml');
   writeFileSync(

@@ -1,8 +1,10 @@
 /**
- * The simulated organisation: STS AssumeRole on the Query protocol, answered as AWS documents it, and
- * every call routed to the account its credentials belong to.
+ * The simulated organisation: STS AssumeRole on the Query protocol, answered as AWS documents it (the
+ * caller's role must be one the trust policy names), every call routed to the account its credentials
+ * belong to, and a member role's session refused any action its policy does not allow.
  */
 import {
+  AuthorizeSecurityGroupEgressCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   RevokeSecurityGroupIngressCommand,
@@ -20,9 +22,24 @@ const ROLE = `arn:aws:iam::${B}:role/netwarden-member-remediation`;
 let org: SimulatedOrganization | undefined;
 afterEach(() => org?.restore());
 
+/** B with one role, trusting revert-sg-drift's central role (the default caller) or no one. */
 const organization = (trustsCentral = true) => {
   org = createSimulatedOrganization({
-    members: [{ id: B, role: { name: 'netwarden-member-remediation', externalId: 'ext-1', trustsCentral } }],
+    members: [
+      {
+        id: B,
+        roles: [
+          {
+            name: 'netwarden-member-remediation',
+            externalId: 'ext-1',
+            trusts: trustsCentral
+              ? ['arn:aws:iam::111122223333:role/netwarden-demo-ap-northeast-2-revert-sg-drift']
+              : [],
+            allows: ['ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupIngress'],
+          },
+        ],
+      },
+    ],
   });
   return org;
 };
@@ -92,6 +109,59 @@ describe('the simulated organisation', () => {
         message: expect.stringContaining(`is not authorized to perform: sts:AssumeRole on resource: ${ROLE}`),
         $metadata: { httpStatusCode: 403 },
       });
+  });
+
+  it('admits only the caller roles the trust policy names: another central function is refused', async () => {
+    const sim = organization();
+    sim.runAs('daily-check');
+    const error = await new STSClient({ maxAttempts: 1 })
+      .send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 's', ExternalId: 'ext-1' }))
+      .then(
+        () => undefined,
+        (thrown: { name: string; message: string }) => thrown,
+      );
+
+    expect(error).toMatchObject({
+      name: 'AccessDenied',
+      message: `User: arn:aws:sts::111122223333:assumed-role/netwarden-demo-ap-northeast-2-daily-check/netwarden-demo-daily-check is not authorized to perform: sts:AssumeRole on resource: ${ROLE}`,
+    });
+    expect(sim.assumeRoles.map((call) => call.outcome)).toEqual(['AccessDenied']);
+  });
+
+  it('refuses a session’s call that its role does not allow, as EC2 does, and runs nothing', async () => {
+    const sim = organization();
+    const { Credentials } = await new STSClient({}).send(
+      new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'netwarden-test', ExternalId: 'ext-1' }),
+    );
+    const ec2 = new EC2Client({
+      maxAttempts: 1,
+      credentials: {
+        accessKeyId: Credentials?.AccessKeyId ?? '',
+        secretAccessKey: Credentials?.SecretAccessKey ?? '',
+        sessionToken: Credentials?.SessionToken ?? '',
+      },
+    });
+    const before = [...sim.member(B).sg.rules.keys()];
+
+    const error = await ec2
+      .send(
+        new AuthorizeSecurityGroupEgressCommand({
+          GroupId: GROUPS.postgres,
+          IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+        }),
+      )
+      .then(
+        () => undefined,
+        (thrown: { name: string; message: string; $metadata: { httpStatusCode?: number } }) => thrown,
+      );
+
+    expect(error).toMatchObject({
+      name: 'UnauthorizedOperation',
+      message: `You are not authorized to perform this operation. User: arn:aws:sts::${B}:assumed-role/netwarden-member-remediation/netwarden-test is not authorized to perform: ec2:AuthorizeSecurityGroupEgress because no identity-based policy allows the ec2:AuthorizeSecurityGroupEgress action`,
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect([...sim.member(B).sg.rules.keys()]).toEqual(before);
+    expect(sim.member(B).account.trail).toEqual([]);
   });
 
   it('routes the default credentials to the central account and a test key to its member', async () => {

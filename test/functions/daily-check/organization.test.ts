@@ -18,9 +18,9 @@ import {
   MEMBER_B as B,
   MEMBER_C as C,
   deployWithPolicy,
-  EXTERNAL_ID,
+  memberRoleArnOf,
   organizationSection,
-  MEMBER_ROLE as ROLE,
+  stackSetRoles,
 } from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
 
@@ -31,9 +31,9 @@ const table = useStateTable();
 beforeEach(() => {
   org = createSimulatedOrganization({
     members: [
-      { id: B, role: { name: ROLE, externalId: EXTERNAL_ID, trustsCentral: true } },
+      { id: B, roles: stackSetRoles(B) },
       // C's StackSet instance is missing its trust in the central functions.
-      { id: C, role: { name: ROLE, externalId: EXTERNAL_ID, trustsCentral: false } },
+      { id: C, roles: stackSetRoles(C, { trustsCentral: false }) },
     ],
   });
   deployWithPolicy(
@@ -50,6 +50,7 @@ afterEach(() => {
 describe('daily-check with an organization', () => {
   it('publishes one digest per account; an unassumable member is reported as not run', async () => {
     const { handler } = await import('../../../functions/daily-check/handler');
+    org.runAs('daily-check');
 
     await handler(loadEvent('schedule/daily-check.json'), lambdaContext('netwarden-test-daily-check'));
 
@@ -78,10 +79,10 @@ describe('daily-check with an organization', () => {
     );
     expect(findings[2]?.severity).not.toBe('info');
     expect(JSON.stringify(findings[2]?.details)).toContain(
-      `netwarden could not assume arn:aws:iam::${C}:role/${ROLE} in account ${C} (sts:AssumeRole answered AccessDenied`,
+      `netwarden could not assume ${memberRoleArnOf(C, 'daily-check')} in account ${C} (sts:AssumeRole answered AccessDenied`,
     );
     expect(org.assumeRoles.filter((call) => call.outcome === 'issued').map((call) => call.roleArn)).toEqual([
-      `arn:aws:iam::${B}:role/${ROLE}`,
+      memberRoleArnOf(B, 'daily-check'),
     ]);
   });
 });
@@ -112,6 +113,7 @@ describe('daily-check with an organization: grants', () => {
       'sgr-0123456789abcdef0',
     );
     const { handler } = await import('../../../functions/daily-check/handler');
+    org.runAs('daily-check');
 
     await handler(loadEvent('schedule/daily-check.json'), lambdaContext('netwarden-test-daily-check'));
 
@@ -128,6 +130,7 @@ describe('daily-check with an organization: grants', () => {
 describe('weekly-check with an organization', () => {
   it('publishes one weekly digest per account; the unassumable member’s says its checks could not run', async () => {
     const { handler } = await import('../../../functions/weekly-check/handler');
+    org.runAs('weekly-check');
 
     await handler(loadEvent('schedule/weekly-check.json'), lambdaContext('netwarden-test-weekly-check'));
 

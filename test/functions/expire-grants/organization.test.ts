@@ -19,8 +19,9 @@ import {
   MEMBER_B as B,
   deployWithPolicy,
   EXTERNAL_ID,
+  memberRoleArnOf,
   organizationSection,
-  MEMBER_ROLE as ROLE,
+  stackSetRoles,
 } from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
 
@@ -30,7 +31,7 @@ let org: SimulatedOrganization;
 
 beforeEach(() => {
   org = createSimulatedOrganization({
-    members: [{ id: B, role: { name: ROLE, externalId: EXTERNAL_ID, trustsCentral: true } }],
+    members: [{ id: B, roles: stackSetRoles(B) }],
   });
   deployWithPolicy(org, organizationSection({ [B]: 'name: gateway-prod' }));
 });
@@ -79,6 +80,7 @@ describe('expire-grants with an organisation', () => {
     const inB = await dueGrantIn(org.member(B), B);
     const central = await dueGrantIn(org.central, undefined);
     const { handler } = await import('../../../functions/expire-grants/handler');
+    org.runAs('expire-grants');
 
     const result = await handler(loadEvent('schedule/expire-grants.json'), lambdaContext());
 
@@ -90,7 +92,7 @@ describe('expire-grants with an organisation', () => {
     expect(granted(org.central)).toEqual([]);
     expect(org.assumeRoles).toEqual([
       {
-        roleArn: `arn:aws:iam::${B}:role/${ROLE}`,
+        roleArn: memberRoleArnOf(B, 'expire-grants'),
         sessionName: 'netwarden-expire-grants',
         externalId: EXTERNAL_ID,
         outcome: 'issued',

@@ -21,9 +21,11 @@ import {
   MEMBER_C as C,
   deployWithPolicy,
   EXTERNAL_ID,
+  memberRoleArnOf,
   OUTSIDE_ACCOUNT as OUTSIDE,
   organizationSection,
   MEMBER_ROLE as ROLE,
+  stackSetRoles,
 } from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
 
@@ -40,9 +42,11 @@ const ORGANIZATION = organizationSection({ [B]: 'name: gateway-prod', [C]: 'name
 /** The handler of a deployment whose policy is the repository's plus `extra`, in `mode`. */
 async function start(options: { extra?: string; mode?: 'report' } = {}) {
   org = createSimulatedOrganization({
-    members: [B, C].map((id) => ({ id, role: { name: ROLE, externalId: EXTERNAL_ID, trustsCentral: true } })),
+    members: [B, C].map((id) => ({ id, roles: stackSetRoles(id) })),
   });
   if (options.mode) vi.stubEnv('NETWARDEN_MODE', options.mode);
+  // grant-access's execution role: only its own member role trusts it.
+  org.runAs('grant-access');
   deployWithPolicy(org, options.extra ?? '');
   return (await import('../../../functions/grant-access/handler')).handler;
 }
@@ -81,14 +85,14 @@ describe('grant-access with an organisation', () => {
     expect(response.json).toMatchObject({ status: 'granted', mode: 'enforce', ruleId });
     expect(ec2Writes(org.member(B))).toEqual(['AuthorizeSecurityGroupIngress']);
     expect(org.member(B).account.trail.at(-1)?.detail.userIdentity).toMatchObject({
-      arn: `arn:aws:sts::${B}:assumed-role/${ROLE}/netwarden-grant-access`,
+      arn: `arn:aws:sts::${B}:assumed-role/${ROLE}-grant-access/netwarden-grant-access`,
     });
     expect(ec2Writes(org.central)).toEqual([]);
     expect(org.member(C).account.calls).toEqual([]);
     expect(granted(org.central)).toEqual([]);
     expect(org.assumeRoles).toEqual([
       {
-        roleArn: `arn:aws:iam::${B}:role/${ROLE}`,
+        roleArn: memberRoleArnOf(B, 'grant-access'),
         sessionName: 'netwarden-grant-access',
         externalId: EXTERNAL_ID,
         outcome: 'issued',
@@ -104,6 +108,7 @@ describe('grant-access with an organisation', () => {
     org.central.account.clock.advance(3 * HOUR);
     vi.setSystemTime(org.central.account.clock.now());
     const expire = (await import('../../../functions/expire-grants/handler')).handler;
+    org.runAs('expire-grants');
     await expire(loadEvent('schedule/expire-grants.json'), lambdaContext());
 
     expect(granted(org.member(B))).toEqual([]);

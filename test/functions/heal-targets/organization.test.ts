@@ -25,9 +25,11 @@ import {
   MEMBER_C as C,
   deployWithPolicy,
   EXTERNAL_ID,
+  memberRoleArnOf,
   OUTSIDE_ACCOUNT as OUTSIDE,
   organizationSection,
   MEMBER_ROLE as ROLE,
+  stackSetRoles,
 } from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
 
@@ -41,11 +43,9 @@ let handler: typeof import('../../../functions/heal-targets/handler')['handler']
 
 async function start(memberExternalId = EXTERNAL_ID): Promise<void> {
   org = createSimulatedOrganization({
-    members: [B, C].map((id) => ({
-      id,
-      role: { name: ROLE, externalId: memberExternalId, trustsCentral: true },
-    })),
+    members: [B, C].map((id) => ({ id, roles: stackSetRoles(id, { externalId: memberExternalId }) })),
   });
+  org.runAs('heal-targets');
   for (const id of [B, C]) ownLoadBalancingArns(org.member(id));
   deployWithPolicy(org, organizationSection({ [B]: 'name: gateway-prod', [C]: 'name: gateway-stg' }));
   ({ handler } = await import('../../../functions/heal-targets/handler'));
@@ -87,7 +87,7 @@ describe('an unhealthy-hosts alarm of member account B', () => {
     });
     expect(org.assumeRoles).toEqual([
       {
-        roleArn: `arn:aws:iam::${B}:role/${ROLE}`,
+        roleArn: memberRoleArnOf(B, 'heal-targets'),
         sessionName: 'netwarden-heal-targets',
         externalId: EXTERNAL_ID,
         outcome: 'issued',
@@ -96,7 +96,7 @@ describe('an unhealthy-hosts alarm of member account B', () => {
     // Every write in B, made as the member role's session (B's CloudTrail says so).
     expect(writes(org.member(B))).toEqual(['CreateTags', 'StartInstances']);
     expect(org.member(B).account.trail.at(-1)?.detail.userIdentity).toMatchObject({
-      arn: `arn:aws:sts::${B}:assumed-role/${ROLE}/netwarden-heal-targets`,
+      arn: `arn:aws:sts::${B}:assumed-role/${ROLE}-heal-targets/netwarden-heal-targets`,
     });
     // Central: the kill switch, the AssumeRole and the finding; no ELBv2 or EC2 call. C: nothing.
     expect(commands(org.central).filter((command) => !command.startsWith('SSM.'))).toEqual([
@@ -167,7 +167,7 @@ describe('an unhealthy-hosts alarm of member account B', () => {
         account: B,
         accountName: 'gateway-prod',
         details: {
-          roleArn: `arn:aws:iam::${B}:role/${ROLE}`,
+          roleArn: memberRoleArnOf(B, 'heal-targets'),
           stsErrorCode: 'AccessDenied',
           function: 'heal-targets',
         },

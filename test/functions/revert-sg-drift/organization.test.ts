@@ -22,9 +22,11 @@ import {
   MEMBER_C as C,
   deployWithPolicy,
   EXTERNAL_ID,
+  memberRoleArnOf,
   OUTSIDE_ACCOUNT as OUTSIDE,
   organizationSection,
   MEMBER_ROLE as ROLE,
+  stackSetRoles,
 } from '../../helpers/organization';
 import { useStateTable } from '../../helpers/state-table';
 
@@ -40,10 +42,7 @@ let handler: typeof import('../../../functions/revert-sg-drift/handler')['handle
 
 async function start(memberExternalId = EXTERNAL_ID): Promise<void> {
   org = createSimulatedOrganization({
-    members: [B, C].map((id) => ({
-      id,
-      role: { name: ROLE, externalId: memberExternalId, trustsCentral: true },
-    })),
+    members: [B, C].map((id) => ({ id, roles: stackSetRoles(id, { externalId: memberExternalId }) })),
   });
   deployWithPolicy(org, ORGANIZATION);
   ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
@@ -106,7 +105,7 @@ describe('an event of member account B', () => {
     expect(result).toEqual({ status: 'decided', decisions: ['revoke:guardrail'] });
     expect(org.assumeRoles).toEqual([
       {
-        roleArn: `arn:aws:iam::${B}:role/${ROLE}`,
+        roleArn: memberRoleArnOf(B, 'revert-sg-drift'),
         sessionName: 'netwarden-revert-sg-drift',
         externalId: EXTERNAL_ID,
         outcome: 'issued',
@@ -119,7 +118,7 @@ describe('an event of member account B', () => {
     ]);
     expect(worldOpen(org.member(B))).toEqual([]);
     expect(org.member(B).account.trail.at(-1)?.detail.userIdentity).toMatchObject({
-      arn: `arn:aws:sts::${B}:assumed-role/${ROLE}/netwarden-revert-sg-drift`,
+      arn: `arn:aws:sts::${B}:assumed-role/${ROLE}-revert-sg-drift/netwarden-revert-sg-drift`,
     });
     // Central: the kill switch (one per stage, in the central account), the AssumeRole and the finding;
     // no EC2 call at all. C: nothing.
@@ -270,7 +269,7 @@ describe('a member role that cannot be assumed', () => {
         (command) => !['SSM.GetParameter', 'STS.AssumeRole', 'SNS.Publish'].includes(command),
       ),
     ).toEqual([]);
-    const roleArn = `arn:aws:iam::${B}:role/${ROLE}`;
+    const roleArn = memberRoleArnOf(B, 'revert-sg-drift');
     expect(findings()).toEqual([
       expect.objectContaining({
         kind: 'organization.unreachable',
