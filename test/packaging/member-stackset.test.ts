@@ -1,8 +1,9 @@
 /**
  * The StackSet template for member accounts (stacksets/member.yml), as one stack instance would create
- * it: forwarding rules with the central bus's patterns, and a remediation role that trusts only the
- * central function roles that may assume it, with the external id, and allows only the calls those
- * functions make. Held against the packaged central template, so the two cannot drift apart.
+ * it: forwarding rules with the central bus's patterns, and one member role per central function that
+ * acts in members, trusting only that function's central role, with the external id, and allowing
+ * exactly what that central role allows in the central account. Held against the packaged central
+ * template, so the two cannot drift apart.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +36,7 @@ const stackIn = (region: string, parameters: Record<string, string> = {}): Stack
 interface Statement {
   Sid?: string;
   Effect: string;
-  Principal?: { AWS?: string[]; Service?: string };
+  Principal?: { AWS?: string | string[]; Service?: string };
   Action: string | string[];
   Resource?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
@@ -66,159 +67,159 @@ function centralRolesThatAssume(): Array<[string, string]> {
     .map(([id, role]) => [id, String(role.Properties.RoleName)]);
 }
 
-describe('the member remediation role', () => {
-  const resources = instantiate(member, stackIn('ap-northeast-2'));
-  const role = resources.MemberRemediationRole;
+/** The function a central role is for: `netwarden-prod-ap-northeast-2-<function>`. */
+const functionOf = (roleName: string): string => roleName.replace(/^netwarden-prod-ap-northeast-2-/, '');
+/** The member roles of one stack instance, by the function they are for. */
+const memberRolesOf = (resources: Resources): Record<string, Resources[string]> =>
+  Object.fromEntries(
+    Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Role')
+      .filter((role) => String(role.Properties.RoleName).startsWith('netwarden-member-remediation-'))
+      .map((role) => [String(role.Properties.RoleName).replace('netwarden-member-remediation-', ''), role]),
+  );
+const ESTATE = /^(ec2|elasticloadbalancing|cloudwatch|cloudtrail|acm):/;
+/** A central statement as it reads in a member: its region any central one, its account the member. */
+const inMember = (value: unknown): unknown => {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(inMember);
+  if (value !== null && typeof value === 'object') {
+    const sub = (value as Record<string, unknown>)['Fn::Sub'];
+    if (typeof sub === 'string')
+      return sub.replace(/\$\{AWS::Region\}/, '*').replace(/\$\{AWS::AccountId\}/, MEMBER);
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, inMember(item)]));
+  }
+  return value;
+};
+/** A member statement without the central-regions condition every one of them carries. */
+const withoutRegions = (statement: Statement): Statement => {
+  const { 'aws:RequestedRegion': _regions, ...equals } = statement.Condition?.StringEquals ?? {};
+  const { StringEquals: _equals, ...others } = statement.Condition ?? {};
+  const condition = { ...others, ...(Object.keys(equals).length > 0 ? { StringEquals: equals } : {}) };
+  const { Condition: _condition, ...rest } = statement;
+  return Object.keys(condition).length > 0 ? { ...rest, Condition: condition } : rest;
+};
 
-  it('is named as the policy names it, and created in the central region only (IAM names are global)', () => {
-    expect(role?.Properties.RoleName).toBe('netwarden-member-remediation');
-    expect(instantiate(member, stackIn('eu-west-1')).MemberRemediationRole).toBeUndefined();
-    expect(
-      instantiate(member, stackIn('ap-northeast-2', { MemberRoleName: 'nw-remediation' }))
-        .MemberRemediationRole?.Properties.RoleName,
-    ).toBe('nw-remediation');
+describe('the member roles', () => {
+  const resources = instantiate(member, stackIn('ap-northeast-2'));
+  const roles = memberRolesOf(resources);
+
+  it('are one per central function that may assume one, named <MemberRoleName>-<function>, in the central region only', () => {
+    const functions = centralRolesThatAssume().map(([, name]) => functionOf(name));
+    expect(functions.sort()).toEqual([
+      'daily-check',
+      'expire-grants',
+      'grant-access',
+      'heal-targets',
+      'revert-sg-drift',
+      'weekly-check',
+    ]);
+    expect(Object.keys(roles).sort()).toEqual(functions);
+    for (const [fn, role] of Object.entries(roles))
+      expect(role?.Properties.RoleName).toBe(`netwarden-member-remediation-${fn}`);
+    // IAM names are global: the other regions' instances create none.
+    expect(memberRolesOf(instantiate(member, stackIn('eu-west-1')))).toEqual({});
+    // The longest prefix the policy admits (48) still gives names IAM accepts (64), and the template
+    // refuses a longer one before IAM would.
+    const longest = 'r'.repeat(48);
+    const names = Object.values(instantiate(member, stackIn('ap-northeast-2', { MemberRoleName: longest })))
+      .filter((resource) => resource.Type === 'AWS::IAM::Role')
+      .map((role) => String(role.Properties.RoleName))
+      .filter((name) => name.startsWith(longest));
+    expect(names).toHaveLength(6);
+    expect(Math.max(...names.map((name) => name.length))).toBe(64);
+    const parameter = member.Parameters?.MemberRoleName as { AllowedPattern?: string } | undefined;
+    const pattern = new RegExp(String(parameter?.AllowedPattern));
+    expect(pattern.test(longest)).toBe(true);
+    expect(pattern.test(`${longest}r`)).toBe(false);
   });
 
-  it('trusts exactly the central roles that may assume it, by exact ARN, only with the external id', () => {
-    const roles = centralRolesThatAssume();
-    expect(roles.map(([id]) => id).sort()).toEqual([
-      'DailyCheckRole',
-      'ExpireGrantsRole',
-      'GrantAccessRole',
-      'HealTargetsRole',
-      'RevertSgDriftRole',
-      'WeeklyCheckRole',
-    ]);
-    const trust = trustOf(role);
-    expect(trust).toHaveLength(1);
-    expect(trust[0]).toEqual({
-      Sid: 'CentralFunctionsOfTheFirstRegion',
-      Effect: 'Allow',
-      Principal: {
-        AWS: expect.arrayContaining(roles.map(([, name]) => `arn:aws:iam::${CENTRAL}:role/${name}`)),
-      },
-      Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
-    });
-    expect(trust[0]?.Principal?.AWS).toHaveLength(roles.length);
-    // Not the central account as a whole, and no name pattern a new role could match.
-    for (const principal of trust[0]?.Principal?.AWS ?? []) {
-      expect(principal).not.toContain('*');
-      expect(principal).not.toMatch(/:root$/);
+  it('each trusts only its own function’s central role, by exact ARN, only with the external id', () => {
+    for (const [, name] of centralRolesThatAssume()) {
+      const fn = functionOf(name);
+      expect(trustOf(roles[fn]), fn).toEqual([
+        {
+          Sid: 'CentralFunctionOfTheFirstRegion',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${CENTRAL}:role/${name}` },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
+        },
+      ]);
     }
   });
 
-  it('trusts the same six roles of each further central region, each with the external id', () => {
-    const trust = trustOf(
-      instantiate(member, stackIn('ap-northeast-2', { SecondCentralRegion: 'eu-west-1' }))
-        .MemberRemediationRole,
+  it('each trusts its function’s role of each further central region, and no other function’s', () => {
+    const twoRegions = memberRolesOf(
+      instantiate(member, stackIn('ap-northeast-2', { SecondCentralRegion: 'eu-west-1' })),
     );
-    expect(trust.map((statement) => statement.Principal?.AWS)).toEqual([
-      [
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-revert-sg-drift`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-heal-targets`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-daily-check`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-weekly-check`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-expire-grants`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-grant-access`,
-      ],
-      [
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-revert-sg-drift`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-heal-targets`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-daily-check`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-weekly-check`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-expire-grants`,
-        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-grant-access`,
-      ],
-    ]);
-    for (const statement of trust)
-      expect(statement.Condition).toEqual({ StringEquals: { 'sts:ExternalId': EXTERNAL_ID } });
+    for (const [fn, role] of Object.entries(twoRegions)) {
+      const trust = trustOf(role);
+      expect(
+        trust.map((statement) => statement.Principal?.AWS),
+        fn,
+      ).toEqual([
+        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-ap-northeast-2-${fn}`,
+        `arn:aws:iam::${CENTRAL}:role/netwarden-prod-eu-west-1-${fn}`,
+      ]);
+      for (const statement of trust)
+        expect(statement.Condition).toEqual({ StringEquals: { 'sts:ExternalId': EXTERNAL_ID } });
+    }
   });
 
-  it('allows exactly the EC2, ELBv2, CloudWatch, CloudTrail and ACM calls of those central roles: no wildcard action, no IAM', () => {
-    const ESTATE = /^(ec2|elasticloadbalancing|cloudwatch|cloudtrail|acm):/;
-    const centralCalls = new Set(
-      centralRolesThatAssume().flatMap(([id]) =>
-        inlineStatements(central.template.Resources[id])
-          .filter((statement) => statement.Effect === 'Allow')
-          .flatMap(actionsOf)
-          .filter((action) => ESTATE.test(action)),
-      ),
-    );
-    const statements = inlineStatements(role);
-    const allowed = statements.filter((statement) => statement.Effect === 'Allow').flatMap(actionsOf);
-    expect(new Set(allowed)).toEqual(centralCalls);
-    expect([...new Set(allowed)].sort()).toEqual([
-      'acm:DescribeCertificate',
-      'cloudtrail:LookupEvents',
-      'cloudwatch:DescribeAlarms',
-      'cloudwatch:GetMetricData',
-      'ec2:AuthorizeSecurityGroupEgress',
+  it('each allows exactly its function’s central EC2, ELBv2, CloudWatch, CloudTrail and ACM statements: same actions, resources and conditions', () => {
+    for (const [id, name] of centralRolesThatAssume()) {
+      const fn = functionOf(name);
+      const centrally = inlineStatements(central.template.Resources[id])
+        .filter((statement) => statement.Effect === 'Allow')
+        .filter((statement) => actionsOf(statement).every((action) => ESTATE.test(action)));
+      const own = inlineStatements(roles[fn]);
+      expect(own.map(withoutRegions), fn).toEqual(centrally.map(inMember));
+      expect(
+        own.every((statement) => statement.Effect === 'Allow'),
+        fn,
+      ).toBe(true);
+      for (const action of own.flatMap(actionsOf)) expect(action, fn).not.toContain('*');
+      expect(roles[fn]?.Properties.ManagedPolicyArns, fn).toBeUndefined();
+      expect(roles[fn]?.Properties.PermissionsBoundary, fn).toBeUndefined();
+    }
+  });
+
+  it('give the read-only checks read-only roles, and egress only to revert-sg-drift', () => {
+    const actions = (fn: string) => [...new Set(inlineStatements(roles[fn]).flatMap(actionsOf))].sort();
+    for (const fn of ['daily-check', 'weekly-check'])
+      expect(
+        actions(fn).filter((action) => !/:(Describe|Get|Lookup)/.test(action)),
+        fn,
+      ).toEqual([]);
+    expect(actions('grant-access')).toEqual([
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:CreateTags',
-      'ec2:DeleteTags',
-      'ec2:DescribeInstanceStatus',
-      'ec2:DescribeInstances',
-      'ec2:DescribeNetworkInterfaces',
       'ec2:DescribeSecurityGroupRules',
-      'ec2:DescribeSecurityGroups',
-      'ec2:DescribeStaleSecurityGroups',
-      'ec2:DescribeSubnets',
-      'ec2:RebootInstances',
-      'ec2:RevokeSecurityGroupEgress',
       'ec2:RevokeSecurityGroupIngress',
-      'ec2:StartInstances',
-      'elasticloadbalancing:DeregisterTargets',
-      'elasticloadbalancing:DescribeListenerCertificates',
-      'elasticloadbalancing:DescribeListeners',
-      'elasticloadbalancing:DescribeLoadBalancers',
-      'elasticloadbalancing:DescribeTags',
-      'elasticloadbalancing:DescribeTargetGroupAttributes',
-      'elasticloadbalancing:DescribeTargetGroups',
-      'elasticloadbalancing:DescribeTargetHealth',
-      'elasticloadbalancing:RegisterTargets',
     ]);
-    for (const action of allowed) expect(action).not.toContain('*');
-    expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
-    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
-    expect(role?.Properties.PermissionsBoundary).toBeUndefined();
+    expect(actions('expire-grants')).toEqual([
+      'ec2:DescribeSecurityGroupRules',
+      'ec2:RevokeSecurityGroupIngress',
+    ]);
+    const egress = Object.keys(roles).filter((fn) => actions(fn).some((action) => action.includes('Egress')));
+    expect(egress).toEqual(['revert-sg-drift']);
   });
 
-  it('writes only on resources of its own account, in the central regions, with the central roles’ conditions', () => {
-    const statements = inlineStatements(
-      instantiate(member, stackIn('ap-northeast-2', { SecondCentralRegion: 'eu-west-1' }))
-        .MemberRemediationRole,
+  it('act only on resources of their own account, in the central regions', () => {
+    const twoRegions = memberRolesOf(
+      instantiate(member, stackIn('ap-northeast-2', { SecondCentralRegion: 'eu-west-1' })),
     );
-    for (const statement of statements) {
-      expect(statement.Condition?.StringEquals?.['aws:RequestedRegion'], statement.Sid).toEqual([
-        'ap-northeast-2',
-        'eu-west-1',
-      ]);
-      const reads = actionsOf(statement).every((action) => /:(Describe|Get|Lookup)/.test(action));
-      if (!reads) expect(String(statement.Resource), statement.Sid).toContain(`:${MEMBER}:`);
-      else if (statement.Resource !== '*') expect(String(statement.Resource)).toContain(`:${MEMBER}:`);
-    }
-    const bySid = Object.fromEntries(statements.map((statement) => [statement.Sid, statement]));
-    expect(bySid.TagRestoredRules?.Condition?.StringEquals?.['ec2:CreateAction']).toEqual([
-      'AuthorizeSecurityGroupIngress',
-      'AuthorizeSecurityGroupEgress',
-    ]);
-    expect(bySid.ReregisterOptedInTargets?.Condition?.StringEquals?.['aws:ResourceTag/netwarden:heal']).toBe(
-      'true',
-    );
-    expect(bySid.AttemptTagsOnInstances?.Condition?.['ForAllValues:StringLike']).toEqual({
-      'aws:TagKeys': ['netwarden:heal-*'],
-    });
-    // grant-access's label on an extension: grant tag keys only, on a rule already labelled as a grant.
-    expect(bySid.LabelGrantOnExtend?.Condition?.['ForAllValues:StringEquals']).toEqual({
-      'aws:TagKeys': [
-        'netwarden:grant-expires-at',
-        'netwarden:grant-issued-at',
-        'netwarden:grant-owner',
-        'netwarden:grant-reason',
-        'netwarden:grant-access',
-      ],
-    });
+    for (const [fn, role] of Object.entries(twoRegions))
+      for (const statement of inlineStatements(role)) {
+        expect(statement.Condition?.StringEquals?.['aws:RequestedRegion'], `${fn} ${statement.Sid}`).toEqual([
+          'ap-northeast-2',
+          'eu-west-1',
+        ]);
+        const reads = actionsOf(statement).every((action) => /:(Describe|Get|Lookup)/.test(action));
+        if (!reads || statement.Resource !== '*')
+          for (const resource of [statement.Resource].flat())
+            expect(String(resource), `${fn} ${statement.Sid}`).toContain(`:${MEMBER}:`);
+      }
   });
 });
 
@@ -278,13 +279,18 @@ describe('the forwarding rules', () => {
     ]);
   });
 
-  it('are all the stack creates besides the remediation role', () => {
+  it('are all the stack creates besides the member roles', () => {
     expect(Object.keys(instantiate(member, stackIn('ap-northeast-2'))).sort()).toEqual([
+      'DailyCheckMemberRole',
+      'ExpireGrantsMemberRole',
       'ForwardEventsRole',
       'ForwardSgRuleChangesRule',
       'ForwardSgTagChangesRule',
       'ForwardUnhealthyHostsRule',
-      'MemberRemediationRole',
+      'GrantAccessMemberRole',
+      'HealTargetsMemberRole',
+      'RevertSgDriftMemberRole',
+      'WeeklyCheckMemberRole',
     ]);
   });
 });

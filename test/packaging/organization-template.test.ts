@@ -1,8 +1,8 @@
 /**
  * The central stack with --param="organizationId=o-…": an organisation event bus that only accounts of
- * that organisation may put events on, the default bus's event rules again on it, and sts:AssumeRole on
- * the member role for exactly the functions that act in member accounts. Without the param, the
- * template deploys nothing of it.
+ * that organisation may put events on, the default bus's event rules again on it, and sts:AssumeRole, for
+ * exactly the functions that act in member accounts, each on its own member role inside the organisation
+ * only. Without the param, the template deploys nothing of it.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -184,7 +184,7 @@ describe('with --param="organizationId=o-…"', () => {
     ]);
   });
 
-  it('gives sts:AssumeRole to exactly the event-driven, check, grant and expiry functions, only on the member role', () => {
+  it('gives sts:AssumeRole to exactly the event-driven, check, grant and expiry functions, each only on its own member role, only inside the organisation', () => {
     const assuming = resourcesOfType(deployed.template, 'AWS::IAM::Role')
       .filter(([id]) => allowedActions(deployed.template, id).some((action) => action.startsWith('sts:')))
       .map(([id]) => id)
@@ -203,12 +203,19 @@ describe('with --param="organizationId=o-…"', () => {
           statement.Effect !== undefined &&
           [statement.Action].flat().some((action) => action.startsWith('sts:')),
       );
+      const fn = String(deployed.template.Resources[id]?.Properties.RoleName).replace(
+        'netwarden-prod-ap-northeast-2-',
+        '',
+      );
+      // Its own member role only (another function's role, with other rights, is out of reach), and only
+      // in an account of this organisation: a role of that name in any other account is refused.
       expect(sts, id).toEqual([
         {
           Sid: 'ActInMemberAccounts',
           Effect: 'Allow',
           Action: 'sts:AssumeRole',
-          Resource: 'arn:aws:iam::*:role/netwarden-member-remediation',
+          Resource: `arn:aws:iam::*:role/netwarden-member-remediation-${fn}`,
+          Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION } },
         },
       ]);
     }
