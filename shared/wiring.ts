@@ -70,12 +70,12 @@ export interface Wiring {
   readonly leveledLog: LeveledLog;
   /**
    * netwarden's own roles: their CloudTrail events are its own calls coming back. With an organization,
-   * also the member role in each member account (every function acts there through it).
+   * also the writing functions' member roles in each member account (each acts there through its own).
    */
   readonly selfRoles: string[];
   /**
    * What differs for the account an event is about (shared/policy/organization.ts): its entries of the
-   * policy, the member role to reach it, and a publisher that names it on every finding. Without an
+   * policy, this function's member role to reach it, and a publisher that names it on every finding. Without an
    * organization, or for an account netwarden does not serve (the use case refuses its event before any
    * AWS call), the function's own policy, role and publisher.
    */
@@ -116,7 +116,7 @@ export interface AccountWiring {
   readonly scope?: AccountScope;
   readonly policy: Policy;
   readonly publish: Publish;
-  /** The member role; undefined in the central account (the function's own role). */
+  /** This function's member role; undefined in the central account (the function's own role). */
   readonly access?: MemberAccess;
 }
 
