@@ -164,7 +164,7 @@ describe('bundles', () => {
       join(packaged.dir, 'revertSgDrift.zip'),
       'functions/revert-sg-drift/handler.js',
     );
-    expect(bundle).toContain('trustedPrincipals:["arn:aws:iam::*:role/terraform-ci"]');
+    expect(bundle).toContain('trustedPrincipals:["arn:aws:iam::111122223333:role/terraform-ci"]');
     expect(bundle).not.toContain('yaml.alias');
   });
 
