@@ -202,6 +202,18 @@ describe('an event that claims an account outside the organisation, or two accou
     expect(worldOpen(org.member(B))).toHaveLength(1);
   });
 
+  it('acts in B, through B’s role, on B’s record delivered without an envelope account', async () => {
+    // EventBridge always sets `account`; only someone allowed to invoke the function directly can leave it out.
+    const { account: _dropped, ...event } = await openPostgresIn(B);
+
+    const result = await handler(event, lambdaContext());
+
+    expect(result).toEqual({ status: 'decided', decisions: ['revoke:guardrail'] });
+    expect(org.assumeRoles.map((call) => call.roleArn)).toEqual([`arn:aws:iam::${B}:role/${ROLE}`]);
+    expect(worldOpen(org.member(B))).toEqual([]);
+    expect(org.central.account.writes().filter((call) => call.service === 'EC2')).toEqual([]);
+  });
+
   it('refuses an envelope of B carrying a record of C', async () => {
     const event = await openPostgresIn(B);
     const mixed = { ...event, detail: { ...event.detail, recipientAccountId: C } };
