@@ -77,17 +77,16 @@ describe('slack-interact', () => {
     const byId = statements();
     expect(byId.ReadSlackSecrets?.Resource).toEqual([
       {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
         'Fn::Sub':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
           'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-signing-secret',
       },
       // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
       { 'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-bot-token' },
     ]);
+    type LeadingKeys = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': string[] } };
     const keys = (sid: string) =>
-      ((byId[sid] ?? {}).Condition as { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': string[] } })[
-        'ForAllValues:StringLike'
-      ]['dynamodb:LeadingKeys'];
+      (byId[sid]?.Condition as LeadingKeys | undefined)?.['ForAllValues:StringLike']['dynamodb:LeadingKeys'];
     expect(keys('ClaimPresses')).toEqual(['slack-press#*']);
     expect(keys('GrantRecords')).toEqual(['grant#*']);
     expect(keys('GrantRequests')).toEqual(['grant-request#*']);
