@@ -33,6 +33,7 @@ import {
   slackOwner,
 } from '../../shared/grants/approval';
 import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
+import { GRANT_WORK, type HandOff, workProblem } from '../../shared/grants/hand-off';
 import { issueGrant } from '../../shared/grants/issue';
 import type { GrantStore } from '../../shared/grants/record';
 import { validateGrantRequest } from '../../shared/grants/request';
@@ -64,6 +65,11 @@ export interface GrantRequestDeps {
   readonly publish: Publish;
   readonly killSwitch?: KillSwitch;
   readonly gate?: WriteGate;
+  /**
+   * Hands a slash grant's slow half to an async invocation of this function (Slack's 3-second limit);
+   * absent where there is no Lambda to invoke (the demo, a local run): the work is done before answering.
+   */
+  readonly handOff?: HandOff;
   readonly log: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -168,21 +174,74 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
       text: `Asked: ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)} waits for another person's approval until ${isoSeconds(request.answerBy)} (request ${request.id}).`,
     };
   }
-  // No approval needed: approved at once, and the channel (if the policy routes one) sees it made.
+  // No approval needed: approved at once (the record the worker trusts, written after verification).
   const approved = await deps.requests.move(request, 'approved', { answeredAt: now });
-  const shown = await post(approved, deps);
-  if (shown === 'not-kept') {
-    // The channel shows it failed: granting now would leave a message that contradicts the grant.
-    const why = NOT_SHOWN[shown];
+  if (!deps.handOff) {
+    // Not running in Lambda (the demo, a local run): the same work, done before answering.
+    const worked = await makeRequestedGrant(approved.id, deps);
+    return worked.done ? worked.answer : { text: `netwarden did nothing: ${worked.why}` };
+  }
+  try {
+    await deps.handOff({ work: GRANT_WORK, requestId: approved.id });
+  } catch (error) {
+    // Not handed off: nothing was granted, and the record says so (no approved request left behind).
+    const why = `the grant could not be handed off to be made (${errorMessage(error)}): ask again`;
+    deps.log('grant request not handed off', { id: approved.id, error: errorMessage(error) });
     await deps.requests.move(approved, 'failed', { why });
     return { text: `netwarden did nothing: ${why}` };
   }
-  const outcome = await grant(shown === 'not-posted' ? approved : shown, deps);
+  return {
+    text: `Working on it: granting ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)} (request ${approved.id}). You will be told by direct message when it is made or if it fails.`,
+  };
+}
+
+export type Worked = { done: true; answer: CommandAnswer } | { done: false; why: string };
+
+/**
+ * The slow half of a slash grant (shared/grants/hand-off.ts): the request netwarden recorded as
+ * approved, taken once by a conditional write, posted to its route's channel, then granted (grant()
+ * tells the requester by direct message either way). A request that is not recorded, not approved or
+ * already taken is refused having written nothing: the hand-off event is no credential.
+ */
+export async function makeRequestedGrant(requestId: string, deps: GrantRequestDeps): Promise<Worked> {
+  const found = await deps.requests.get(requestId);
+  const problem = workProblem(requestId, found);
+  if (problem !== undefined || !found) {
+    deps.log('grant work refused', { requestId, why: problem });
+    return { done: false, why: problem ?? `no grant request ${requestId} is recorded` };
+  }
+  let taken: GrantRequestRecord;
+  try {
+    taken = await deps.requests.update(found, { workTakenAt: deps.now() });
+  } catch (error) {
+    if (!(error instanceof RequestConflict)) throw error;
+    const why = `grant request ${requestId} was taken by another worker meanwhile: nothing more to do`;
+    deps.log('grant work refused', { requestId, why });
+    return { done: false, why };
+  }
+  const { access } = taken;
+  const shown = taken.message ? taken : await post(taken, deps);
+  if (shown === 'not-kept') {
+    // The channel shows it failed: granting now would leave a message that contradicts the grant.
+    const why = NOT_SHOWN[shown];
+    await deps.requests.move(taken, 'failed', { why });
+    await tellRequester(taken, `Your grant request was not granted: ${why}`, deps);
+    return { done: false, why };
+  }
+  const outcome = await grant(shown === 'not-posted' ? taken : shown, deps);
   if (outcome.ok)
-    return { text: `Granted: ${summarise(access)} on ${groupId} until ${isoSeconds(outcome.expiresAt)}.` };
+    return {
+      done: true,
+      answer: {
+        text: `Granted: ${summarise(access)} on ${access.groupId} until ${isoSeconds(outcome.expiresAt)}.`,
+      },
+    };
   return outcome.checking
-    ? { text: `Approved: ${summarise(access)} on ${groupId}, but ${outcome.problem}.` }
-    : { text: `netwarden did nothing: ${outcome.problem}` };
+    ? {
+        done: true,
+        answer: { text: `Approved: ${summarise(access)} on ${access.groupId}, but ${outcome.problem}.` },
+      }
+    : { done: false, why: outcome.problem };
 }
 
 const NOT_SHOWN = {

@@ -28,6 +28,7 @@ import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-gr
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { type GrantRequestStore, needsApproval } from '../../shared/grants/approval';
 import { closedFinding, grantedFinding } from '../../shared/grants/findings';
+import type { GrantWork, HandOff } from '../../shared/grants/hand-off';
 import { issueGrant } from '../../shared/grants/issue';
 import { type GrantRecord, type GrantStore, grantAccessRule } from '../../shared/grants/record';
 import { grantLabel, isoSeconds } from '../../shared/grants/tags';
@@ -57,7 +58,7 @@ import {
   refusedFinding,
 } from '../../shared/slack/press-findings';
 import { precheck, rawBodyOf, verifySignature } from '../../shared/slack/signature';
-import { answerRequest, requestGrant } from './grant-request';
+import { answerRequest, makeRequestedGrant, requestGrant } from './grant-request';
 import type { SlackRequest } from './schema';
 
 export const EXTEND_BY_MS = 3_600_000;
@@ -86,6 +87,8 @@ export interface InteractDeps {
   readonly killSwitch?: KillSwitch;
   /** Every write passes it: an Undo's grant charged to the budget first, every write journaled after. */
   readonly gate?: WriteGate;
+  /** A slash grant's slow half, handed to an async invocation of this function (shared/grants/hand-off.ts). */
+  readonly handOff?: HandOff;
   readonly log: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -140,6 +143,24 @@ export async function handleSlackRequest(request: SlackRequest, deps: InteractDe
   await press(read.press, account ? { ...deps, account } : deps);
   // Slack only needs a 200 within 3 seconds; the answer to the presser is the ephemeral message.
   return answer(200);
+}
+
+/** What the async half answers (Lambda discards it; the tests read it): made, or refused having done nothing. */
+export type WorkAnswer = { status: 'done'; text: string } | { status: 'refused'; why: string };
+
+/**
+ * netwarden's own hand-off (shared/grants/hand-off.ts): trusted for nothing but the request id it
+ * names, which must be a request netwarden recorded as approved and nobody took yet. `account` is the
+ * one in the ARN Lambda invoked (set by Lambda, not by the caller) when none is configured.
+ */
+export async function handleGrantWork(
+  work: GrantWork,
+  deps: InteractDeps,
+  account?: string,
+): Promise<WorkAnswer> {
+  const charged = deps.account ?? account;
+  const worked = await makeRequestedGrant(work.requestId, charged ? { ...deps, account: charged } : deps);
+  return worked.done ? { status: 'done', text: worked.answer.text } : { status: 'refused', why: worked.why };
 }
 
 type Outcome =

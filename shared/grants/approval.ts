@@ -58,6 +58,11 @@ export interface GrantRequestRecord {
   readonly expiresAt?: Date;
   /** Set once the requester was told the grant is about to expire. */
   readonly warnedAt?: Date;
+  /**
+   * Set by the one worker that took the approved request to make its grant (a conditional write, so a
+   * replayed or duplicated hand-off finds it set and does nothing): shared/grants/hand-off.ts.
+   */
+  readonly workTakenAt?: Date;
   /** Why it failed, was denied or timed out, in words. */
   readonly why?: string;
   /** Bumped by every write: each is conditional on the version read. */
