@@ -1,11 +1,12 @@
 /**
- * The slow half of `/netwarden grant`, handed off. Slack wants an HTTP 200 within 3 seconds of a slash
- * command, or it shows the user `operation_timeout` while the grant may still be made. slack-interact
- * therefore verifies the signature, decides everything cheap (the people, the text, the policy, the
- * guardrails, the kill switch), records the request as `approved` in the state table, answers "Working
- * on it…", and hands the slow part (posting to the channel, the Authorize through the gate, the grant
- * record, the finding, the direct message) to itself, invoked asynchronously (Lambda InvocationType
- * Event on its own ARN only).
+ * The slow half of a grant asked for in Slack, handed off. Slack wants an HTTP 200 within 3 seconds of
+ * a slash command or a button press, or it shows the user `operation_timeout` while the grant may
+ * still be made. slack-interact therefore verifies the signature, decides everything cheap (the
+ * people, the text, the policy, the guardrails, the kill switch), records the request as `approved`
+ * in the state table (a `/netwarden grant` without approval, or another person's Approve), answers
+ * Slack ("Working on it…", or the message showing "approved, granting"), and hands the slow part
+ * (posting to the channel, the Authorize through the gate, the grant record, the findings, the
+ * messages) to itself, invoked asynchronously (Lambda InvocationType Event on its own ARN only).
  *
  * The hand-off event is NOT a credential: anyone with lambda:InvokeFunction in the account can invoke
  * the function with any payload. So it carries nothing but the id of a request, and the worker trusts

@@ -73,7 +73,7 @@ describe('slack-interact', () => {
         'ec2:CreateTags',
         'ec2:RevokeSecurityGroupIngress',
         'sns:Publish',
-        // SelfInvokeForSlowWork: a slash grant's slow half, handed to an async invocation of itself.
+        // SelfInvokeForSlowWork: a grant's slow half, handed to an async invocation of itself.
         'lambda:InvokeFunction',
       ].sort(),
     );

@@ -649,6 +649,111 @@ describe('/netwarden grant handed off to an async invocation (Slack’s 3 second
     expect(await stateOf()).toEqual(['pending']);
   });
 
+  it('Approve is answered once the message shows "approved, granting" and the grant is handed off; the worker grants and reports the press', async () => {
+    // alice's MySQL request waits for approval (asking it is no AWS write: nothing to hand off).
+    await call(signed(command(ALICE, `grant ${GROUPS.mysql} 3306 10.44.0.7/32 1h INC-42 schema change`)));
+    expect(lambda.invocations).toEqual([]);
+    const { message, requestId } = posted();
+    const mark = sim.current.account.calls.length;
+    const pressed = [
+      call(signed(press(BOB, 'approve', requestId, message.ts))),
+      call(signed(press(BOB, 'approve', requestId, message.ts))),
+    ];
+    for (const answered of await Promise.all(pressed)) expect(answered).toMatchObject({ statusCode: 200 });
+    // Before the worker: the approval recorded and shown, one hand-off, no EC2 write, no press finding.
+    expect(await stateOf()).toEqual(['approved']);
+    const [shown] = slack.topLevel(CHANNEL);
+    expect(shown && shownState(shown)).toBe('approved, granting');
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(lambdaCalls(mark).map((c) => c.command)).toEqual(['Invoke']);
+    expect(lambda.invocations.map((i) => [i.invocationType, i.payload])).toEqual([
+      ['Event', { work: 'grant-request', requestId }],
+    ]);
+    // bob's double press: the second is told the first acted.
+    expect(slack.ephemerals.map((e) => e.text)).toEqual([
+      expect.stringMatching(/^Already done by bob \(Slack U034GHIJKL\) at /),
+    ]);
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual([]);
+
+    const worked = await work(lambda.invocations[0]?.payload);
+    expect(worked).toMatchObject({ status: 'done' });
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(await stateOf()).toEqual(['granted']);
+    const [now] = slack.topLevel(CHANNEL);
+    expect(now && shownState(now)).toBe('granted');
+    // The press reported from netwarden's record: bob's "Done", and slack.pressed naming him.
+    expect(slack.ephemerals.map((e) => e.text).at(-1)).toMatch(
+      /^Done: approved and granted tcp 3306 from 10\.44\.0\.7\/32 on sg-0db00000000003306 for alice until /,
+    );
+    expect(slack.ephemerals.at(-1)).toMatchObject({ channel: CHANNEL, user: BOB });
+    const findings = findingsOf(sim.current);
+    expect(findings.map((f) => f.kind)).toEqual(['grant.created', 'slack.pressed']);
+    expect(findings[1]?.details).toMatchObject({ action: 'approve', person: 'bob', slackUserId: BOB });
+    expect(
+      slack.calls.some(
+        (c) => c.method === 'chat.postMessage' && String(c.payload.text).startsWith('Granted:'),
+      ),
+    ).toBe(true);
+    // The hand-off replayed: nothing more.
+    const again = sim.current.account.calls.length;
+    expect(await work(lambda.invocations[0]?.payload)).toMatchObject({ status: 'refused' });
+    expect(callsSince(sim.current, again).all).toEqual([]);
+    expect(findingsOf(sim.current)).toHaveLength(2);
+  });
+
+  it('an approved grant the worker cannot make is reported to the approver (slack.refused) and the requester; a refused hand-off fails the request at once', async () => {
+    const mysql = `grant ${GROUPS.mysql} 3306 10.44.0.7/32 2h INC-42 schema change`;
+    await call(signed(command(ALICE, mysql)));
+    const first = posted();
+    const mark = sim.current.account.calls.length;
+    await call(signed(press(BOB, 'approve', first.requestId, first.message.ts)));
+    // The policy changed between the press and the work: the worker reads it as it is now.
+    await redeploy(
+      testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`, (policy) =>
+        policy.replace('maxTtl: 8h', 'maxTtl: 1h'),
+      ),
+    );
+    expect(await work(lambda.invocations[0]?.payload)).toEqual({
+      status: 'refused',
+      why: 'the policy as it is now refuses it: ttl 2h exceeds maxTtl 1h',
+    });
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await stateOf()).toEqual(['failed']);
+    expect(slack.ephemerals.map((e) => [e.user, e.text])).toEqual([
+      [BOB, 'netwarden did nothing: the policy as it is now refuses it: ttl 2h exceeds maxTtl 1h'],
+    ]);
+    expect(findingsOf(sim.current).map((f) => [f.kind, f.details?.person])).toEqual([
+      ['slack.refused', 'bob'],
+    ]);
+    expect(
+      slack.calls.some(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.payload.text ===
+            'Your grant request was not granted: the policy as it is now refuses it: ttl 2h exceeds maxTtl 1h',
+      ),
+    ).toBe(true);
+
+    // Lambda refuses the hand-off of a second approval: failed at once, the press refused and released.
+    await redeploy(testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`));
+    await call(signed(command(ALICE, `grant ${GROUPS.mysql} 3306 10.44.0.8/32 1h INC-43 schema change`)));
+    const second = posted();
+    lambda.refuseNext(
+      SELF,
+      'AccessDeniedException',
+      'User is not authorized to perform: lambda:InvokeFunction',
+      403,
+    );
+    await call(signed(press(BOB, 'approve', second.requestId, second.message.ts)));
+    expect((await requestItems()).find((item) => item.pk?.S?.endsWith(second.requestId))?.state?.S).toBe(
+      'failed',
+    );
+    expect(slack.ephemerals.at(-1)?.text).toBe(
+      'netwarden did nothing: the grant could not be handed off to be made (User is not authorized to perform: lambda:InvokeFunction): ask again',
+    );
+    expect(ec2Writes(mark)).toEqual([]);
+  });
+
   it('a hand-off Lambda refuses: the request is failed, nothing granted, the requester told in the answer', async () => {
     lambda.refuseNext(
       SELF,
