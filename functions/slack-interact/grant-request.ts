@@ -70,7 +70,8 @@ export interface GrantRequestDeps {
   readonly killSwitch?: KillSwitch;
   readonly gate?: WriteGate;
   /**
-   * Hands a slash grant's slow half to an async invocation of this function (Slack's 3-second limit);
+   * Hands a grant's slow half (a no-approval command, an Approve) to an async invocation of this
+   * function (Slack's 3-second limit);
    * absent where there is no Lambda to invoke (the demo, a local run): the work is done before answering.
    */
   readonly handOff?: HandOff;

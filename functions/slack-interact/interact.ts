@@ -96,7 +96,7 @@ export interface InteractDeps {
   readonly killSwitch?: KillSwitch;
   /** Every write passes it: an Undo's grant charged to the budget first, every write journaled after. */
   readonly gate?: WriteGate;
-  /** A slash grant's slow half, handed to an async invocation of this function (shared/grants/hand-off.ts). */
+  /** A grant's slow half, handed to an async invocation of this function (shared/grants/hand-off.ts). */
   readonly handOff?: HandOff;
   readonly log: (message: string, data: Record<string, unknown>) => void;
 }
