@@ -7,7 +7,7 @@ import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
 import { BUDGET_DEFAULTS, MAX_APPROVAL_TIMEOUT_MS } from './defaults';
 import { parseDuration } from './duration';
-import { People } from './people';
+import { type Person as PersonShape, SLACK_ACTIONS } from './people';
 import { SlackPolicy } from './slack';
 import { IanaTimezone } from './timezone';
 
@@ -423,6 +423,35 @@ export const PolicyException = z
   })
   .strict();
 export type PolicyException = z.infer<typeof PolicyException>;
+
+/** The policy's `people` (shared/policy/people.ts): who may act from Slack, by Slack user id. */
+const Person = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[\w.@-]{1,64}$/, { message: 'expected a short name (letters, digits, . _ - @)' }),
+    slack: z.string().regex(/^[UW][A-Z0-9]{6,}$/, { message: 'expected a Slack user id like U012ABCDEF' }),
+    may: z.array(z.enum(SLACK_ACTIONS)).min(1),
+  })
+  .strict() satisfies z.ZodType<PersonShape>;
+
+const People = z
+  .array(Person)
+  .default([])
+  .superRefine((people, ctx) => {
+    const seen = { name: new Set<string>(), slack: new Set<string>() };
+    people.forEach((person, index) => {
+      for (const field of ['name', 'slack'] as const) {
+        if (seen[field].has(person[field]))
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, field],
+            message: `${field} ${person[field]} is listed twice: one person per Slack user`,
+          });
+        seen[field].add(person[field]);
+      }
+    });
+  });
 
 export const Policy = z
   .object({
