@@ -8,7 +8,7 @@ import {
 import type { Home } from '../../shared/events/home';
 import { orUnreachable } from '../../shared/findings/unreachable';
 import { lambda } from '../../shared/middleware';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { MemberAccess } from '../../shared/policy/organization';
 import type { Policy } from '../../shared/policy/schema';
 import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
