@@ -67,9 +67,19 @@ export function parseConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessE
  * netwarden's own roles: the configured globs (serverless.yml lists the writing roles by exact name),
  * or, where nothing is configured (tests, the demo), every role named netwarden-<stage>-<region>-*.
  * Role names carry the region because IAM is global: a second region's deployment needs its own names.
+ *
+ * A glob that leaves the account open (`arn:aws:iam::*:`) is pinned to NETWARDEN_ACCOUNT_ID, which the
+ * deployed template always sets: anyone who can create IAM roles in another account — a member of the
+ * organisation, or an account the policy lists — could otherwise name one like netwarden's and have their
+ * changes ignored as netwarden's own. netwarden's roles in member accounts are matched by their exact ARNs
+ * (shared/policy/organization.ts memberRoleArns). Only where the account is unknown (`osls invoke local`
+ * without it, tests) does the glob stay open.
  */
 export function selfRolePatterns(config: BaseConfig): string[] {
-  return config.NETWARDEN_ROLE_ARNS.length > 0
-    ? config.NETWARDEN_ROLE_ARNS
-    : [`arn:aws:iam::*:role/netwarden-${config.NETWARDEN_STAGE}-${config.AWS_REGION}-*`];
+  const globs =
+    config.NETWARDEN_ROLE_ARNS.length > 0
+      ? config.NETWARDEN_ROLE_ARNS
+      : [`arn:aws:iam::*:role/netwarden-${config.NETWARDEN_STAGE}-${config.AWS_REGION}-*`];
+  const account = config.NETWARDEN_ACCOUNT_ID;
+  return account ? globs.map((glob) => glob.replace(/^(arn:aws[a-z-]*:iam::)\*:/, `$1${account}:`)) : globs;
 }

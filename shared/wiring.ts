@@ -15,7 +15,7 @@ import { accountOfFunctionArn, type Home, homeOf, UNKNOWN_HOME } from './events/
 import type { Publish } from './findings/finding';
 import { unprocessableFinding } from './findings/unprocessable';
 import type { Refusal, WayIn } from './middleware';
-import { effectiveMode, loadPolicy } from './policy/load';
+import { effectiveMode } from './policy/mode';
 import {
   type AccountScope,
   accountsToCheck,
@@ -26,6 +26,7 @@ import {
   scopeOf,
 } from './policy/organization';
 import type { Policy } from './policy/schema';
+import { startupPolicy } from './policy/startup';
 import { budgetLimits } from './safety/budget';
 import { type WriteGate, writeGate } from './safety/gate';
 import type { Journal } from './safety/journal';
@@ -137,7 +138,7 @@ export function journalFor(config: Pick<PublishingConfig, 'STATE_TABLE_NAME'>): 
 /** Call once, at module scope (cold start): a bad environment or policy fails the cold start loudly. */
 export function wire(name: FunctionName): Wiring {
   const config = parseConfig(PublishingConfig, process.env);
-  const policy = stagePolicy(loadPolicy(config.POLICY_PATH), config.NETWARDEN_MODE);
+  const policy = stagePolicy(startupPolicy(config.POLICY_PATH), config.NETWARDEN_MODE);
   const publish = lazyPublisher(config.FINDINGS_TOPIC_ARN);
   const killSwitch = cachedKillSwitch(lazyStringParameter(), killSwitchParameter(config.NETWARDEN_STAGE), {
     now,

@@ -23,7 +23,7 @@ import { planExpiry } from '../../shared/grants/expiry';
 import { closedFinding, expiringFinding, movedFinding } from '../../shared/grants/findings';
 import { GrantConflict, type GrantRecord, type GrantStore } from '../../shared/grants/record';
 import { isoSeconds } from '../../shared/grants/tags';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { type Rule, sameAccess, summarise } from '../../shared/rules/rule';
 import { newFindingId, revokeMade, UNGATED, type WriteGate } from '../../shared/safety/gate';

@@ -27,7 +27,7 @@ import {
 import { accessKey, type GrantStore } from '../../shared/grants/record';
 import { isoSeconds } from '../../shared/grants/tags';
 import { formatDuration } from '../../shared/policy/duration';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { Policy } from '../../shared/policy/schema';
 import { summarise } from '../../shared/rules/rule';
 import type { SlackWebApi } from '../../shared/slack/app';

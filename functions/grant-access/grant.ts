@@ -19,7 +19,7 @@ import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
 import { accessKey, GrantConflict, type GrantRecord, type GrantStore } from '../../shared/grants/record';
 import { type GrantRequest, type ValidGrant, validateGrantRequest } from '../../shared/grants/request';
 import { grantLabel, isoSeconds } from '../../shared/grants/tags';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import { memberAccessOf, policyFor, scopeOf } from '../../shared/policy/organization';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';

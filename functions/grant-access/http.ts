@@ -10,7 +10,7 @@
 import { rejectedFinding } from '../../shared/grants/findings';
 import { requesterProblem } from '../../shared/grants/request';
 import { admit, type Refusal } from '../../shared/middleware';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import { held } from '../../shared/safety/kill-switch';
 import { anyOrigin, type GrantAccessDeps, grantAccess, rejectRequest } from './grant';
 import { listGrants, revokeGrant } from './manage';

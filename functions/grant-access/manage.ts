@@ -10,7 +10,7 @@ import type { Finding, Publish } from '../../shared/findings/finding';
 import { closedFinding, movedFinding } from '../../shared/grants/findings';
 import type { GrantRecord, GrantStore } from '../../shared/grants/record';
 import { isoSeconds } from '../../shared/grants/tags';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { Policy } from '../../shared/policy/schema';
 import { sameAccess, summarise } from '../../shared/rules/rule';
 import { newFindingId, revokeMade, UNGATED, type WriteGate } from '../../shared/safety/gate';

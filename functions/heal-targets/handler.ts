@@ -7,7 +7,7 @@ import {
 } from '../../shared/aws/lazy-adapters';
 import { orUnreachable } from '../../shared/findings/unreachable';
 import { lambda } from '../../shared/middleware';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { MemberAccess } from '../../shared/policy/organization';
 import { wire } from '../../shared/wiring';
 import { healTargets, SWEEP_REPEAT_AFTER_MS } from './heal';

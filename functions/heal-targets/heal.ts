@@ -20,7 +20,7 @@ import type { TargetGroupSnapshot } from '../../shared/estate/snapshot';
 import { foreignPlaces, type Home, type Place } from '../../shared/events/home';
 import type { Finding, Publish } from '../../shared/findings/finding';
 import type { RepeatGate } from '../../shared/findings/repeats';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { Mode, Policy, TargetPolicy } from '../../shared/policy/schema';
 import { budgetLimits, type HeldBack, markHeldBack } from '../../shared/safety/budget';
 import {

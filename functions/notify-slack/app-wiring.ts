@@ -1,11 +1,11 @@
 /**
  * App mode's wiring, loaded by the handler on the first batch in app mode only: the policy (its slack
- * routes, validated here, so a webhook-mode cold start never parses it), the Web API client with the
+ * routes; shared/policy/startup.ts: validated when the bundle was built), the Web API client with the
  * bot token from SSM, and the thread store. A policy without a `slack` section fails loudly.
  */
 import { lazySecureString, lazySlackThreads } from '../../shared/aws/lazy-secrets';
-import { loadPolicy } from '../../shared/policy/load';
 import type { SlackPolicy } from '../../shared/policy/slack';
+import { startupPolicy } from '../../shared/policy/startup';
 import type { SlackWebApi, StoryEnds, ThreadStore } from '../../shared/slack/app';
 import { groupNamesOf } from '../../shared/slack/routes';
 import { slackWebApi } from '../../shared/slack/web-api';
@@ -28,7 +28,7 @@ export function wireAppMode(settings: {
   /** Milliseconds one Slack call may take: the invocation's remaining time less the reserve. */
   readonly budgetMs: () => number;
 }): AppModeWiring {
-  const policy = loadPolicy(settings.policyPath);
+  const policy = startupPolicy(settings.policyPath);
   const slack = policy.slack;
   if (!slack)
     throw new Error(

@@ -8,7 +8,7 @@ import { authorizeRulesCall, revokeAuthorizedCall, revokeRulesCall } from '../..
 import { errorMessage, isGone } from '../../shared/errors';
 import type { SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding } from '../../shared/findings/finding';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { Mode, Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import { markHeldBack } from '../../shared/safety/budget';
 import {

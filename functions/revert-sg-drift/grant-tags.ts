@@ -16,7 +16,7 @@ import { forgedFinding, labelEditedFinding } from '../../shared/grants/findings'
 import { lookUpGrants } from '../../shared/grants/judge';
 import { accessKey, type GrantRecordReader, isRecordedRule } from '../../shared/grants/record';
 import { isGrantTagKey } from '../../shared/grants/tags';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { Mode, Policy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import { type Actor, actorOf, describeActor, findingActor, isSelf } from '../../shared/sg/actor';

@@ -8,7 +8,7 @@ import {
 import type { Home } from '../../shared/events/home';
 import { orUnreachable } from '../../shared/findings/unreachable';
 import { lambda } from '../../shared/middleware';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { MemberAccess } from '../../shared/policy/organization';
 import type { Policy } from '../../shared/policy/schema';
 import { protectedGroups, recentEvents } from '../../shared/sg/protected-groups';
@@ -94,7 +94,10 @@ export const handler = lambda(wayIn(RevertEvent)).handler(
   atHome(async (trigger, home, context) => {
     // The claim on the event lapses when this invocation would time out, so a retry is never blocked.
     const claimUntil = new Date(now().getTime() + context.getRemainingTimeInMillis());
-    const here = depsFor(trigger.envelope.account, home);
+    // The account the event happened in: the envelope's (EventBridge sets it), else the record's. Home
+    // has checked that every field naming one agrees; without this, an event invoked directly with no
+    // envelope account was judged by the central account's policy, with the central role.
+    const here = depsFor(trigger.envelope.account ?? trigger.envelope.detail.recipientAccountId, home);
     // A member role that cannot be assumed is a finding, not a retry: retrying would fail the same way.
     const outcome = await orUnreachable(() => revertDrift(trigger, { ...here, home, claimUntil }), {
       publish: here.publish,

@@ -7,7 +7,7 @@
  */
 import type { CloudTrailEnvelope, TagEventName } from '../../shared/events/cloudtrail';
 import type { Finding } from '../../shared/findings/finding';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import { type Actor, actorOf, describeCall, findingActor, matchesAny } from '../../shared/sg/actor';
 import type { SgDecision } from '../../shared/sg/decide';
 import {

@@ -12,7 +12,7 @@ import { type Claim, EventInProgress, type EventLedger } from '../../shared/find
 import type { Finding, Publish } from '../../shared/findings/finding';
 import { recordedGrantIn } from '../../shared/grants/judge';
 import type { GrantRecordReader } from '../../shared/grants/record';
-import { effectiveMode } from '../../shared/policy/load';
+import { effectiveMode } from '../../shared/policy/mode';
 import type { Policy, SecurityGroupPolicy } from '../../shared/policy/schema';
 import type { Rule } from '../../shared/rules/rule';
 import type { WriteGate } from '../../shared/safety/gate';

@@ -15,6 +15,10 @@
  * Undo's is (shared/grants/issue.ts: a conditional record, Authorize through the gate — budget and
  * journal — then live), and the requester is told by direct message. Every state change is a
  * conditional write, so two approvers at once, a double press or Slack's retry act once.
+ *
+ * Within Slack's 3 seconds (shared/grants/hand-off.ts): where the function can invoke itself
+ * (`handOff`), the grant of an approved request (a no-approval command, an Approve) is made by
+ * makeRequestedGrant in an async invocation, and the command or press is answered before it.
  */
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../shared/errors';
@@ -33,16 +37,18 @@ import {
   slackOwner,
 } from '../../shared/grants/approval';
 import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
+import { GRANT_WORK, type HandOff, workProblem } from '../../shared/grants/hand-off';
 import { issueGrant } from '../../shared/grants/issue';
 import type { GrantStore } from '../../shared/grants/record';
 import { validateGrantRequest } from '../../shared/grants/request';
 import { parseGrantCommand } from '../../shared/grants/slash-command';
 import { isoSeconds } from '../../shared/grants/tags';
+import { MAX_APPROVAL_TIMEOUT_MS } from '../../shared/policy/defaults';
 import { formatDuration } from '../../shared/policy/duration';
-import { effectiveMode } from '../../shared/policy/load';
 import { sectionsFor } from '../../shared/policy/match';
+import { effectiveMode } from '../../shared/policy/mode';
 import { type Person, personOf } from '../../shared/policy/people';
-import { MAX_APPROVAL_TIMEOUT_MS, type Policy } from '../../shared/policy/schema';
+import type { Policy } from '../../shared/policy/schema';
 import { summarise } from '../../shared/rules/rule';
 import { newFindingId, type WriteGate } from '../../shared/safety/gate';
 import type { KillSwitch } from '../../shared/safety/kill-switch';
@@ -64,6 +70,12 @@ export interface GrantRequestDeps {
   readonly publish: Publish;
   readonly killSwitch?: KillSwitch;
   readonly gate?: WriteGate;
+  /**
+   * Hands a grant's slow half (a no-approval command, an Approve) to an async invocation of this
+   * function (Slack's 3-second limit);
+   * absent where there is no Lambda to invoke (the demo, a local run): the work is done before answering.
+   */
+  readonly handOff?: HandOff;
   readonly log: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -168,21 +180,87 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
       text: `Asked: ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)} waits for another person's approval until ${isoSeconds(request.answerBy)} (request ${request.id}).`,
     };
   }
-  // No approval needed: approved at once, and the channel (if the policy routes one) sees it made.
+  // No approval needed: approved at once (the record the worker trusts, written after verification).
   const approved = await deps.requests.move(request, 'approved', { answeredAt: now });
-  const shown = await post(approved, deps);
+  // Not running in Lambda (the demo, a local run): the same work, done before answering.
+  if (!deps.handOff) return answerOf(await makeRequestedGrant(approved.id, deps));
+  const refused = await handOff(approved, { ...deps, handOff: deps.handOff });
+  if (refused) return { text: `netwarden did nothing: ${refused}` };
+  return {
+    text: `Working on it: granting ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)} (request ${approved.id}). You will be told by direct message when it is made or if it fails.`,
+  };
+}
+
+/**
+ * What the slow half did: `refused` having written nothing (the hand-off named no request netwarden
+ * may act on), or `taken` with the request as taken and the grant's outcome (a failure already moved
+ * the request to failed and told the requester).
+ */
+export type Worked =
+  | { status: 'refused'; why: string }
+  | { status: 'taken'; request: GrantRequestRecord; outcome: Granted };
+
+/** A slash command's answer for what the slow half did (when it ran before answering). */
+export function answerOf(worked: Worked): CommandAnswer {
+  if (worked.status === 'refused') return { text: `netwarden did nothing: ${worked.why}` };
+  const { request, outcome } = worked;
+  const what = `${summarise(request.access)} on ${request.access.groupId}`;
+  if (outcome.ok) return { text: `Granted: ${what} until ${isoSeconds(outcome.expiresAt)}.` };
+  return outcome.checking
+    ? { text: `Approved: ${what}, but ${outcome.problem}.` }
+    : { text: `netwarden did nothing: ${outcome.problem}` };
+}
+
+/**
+ * The slow half of a grant (shared/grants/hand-off.ts): the request netwarden recorded as approved
+ * (by a slash command without approval, or by another person's Approve), taken once by a conditional
+ * write, posted to its route's channel if it is not there yet, then granted (grant() updates the
+ * message and tells the requester by direct message either way). A request that is not recorded, not
+ * approved or already taken is refused having written nothing: the hand-off event is no credential.
+ */
+export async function makeRequestedGrant(requestId: string, deps: GrantRequestDeps): Promise<Worked> {
+  const found = await deps.requests.get(requestId);
+  const problem = workProblem(requestId, found);
+  if (problem !== undefined || !found) {
+    deps.log('grant work refused', { requestId, why: problem });
+    return { status: 'refused', why: problem ?? `no grant request ${requestId} is recorded` };
+  }
+  let taken: GrantRequestRecord;
+  try {
+    taken = await deps.requests.update(found, { workTakenAt: deps.now() });
+  } catch (error) {
+    if (!(error instanceof RequestConflict)) throw error;
+    const why = `grant request ${requestId} was taken by another worker meanwhile: nothing more to do`;
+    deps.log('grant work refused', { requestId, why });
+    return { status: 'refused', why };
+  }
+  const shown = taken.message ? taken : await post(taken, deps);
   if (shown === 'not-kept') {
     // The channel shows it failed: granting now would leave a message that contradicts the grant.
     const why = NOT_SHOWN[shown];
-    await deps.requests.move(approved, 'failed', { why });
-    return { text: `netwarden did nothing: ${why}` };
+    await deps.requests.move(taken, 'failed', { why });
+    await tellRequester(taken, `Your grant request was not granted: ${why}`, deps);
+    return { status: 'taken', request: taken, outcome: { ok: false, problem: why } };
   }
-  const outcome = await grant(shown === 'not-posted' ? approved : shown, deps);
-  if (outcome.ok)
-    return { text: `Granted: ${summarise(access)} on ${groupId} until ${isoSeconds(outcome.expiresAt)}.` };
-  return outcome.checking
-    ? { text: `Approved: ${summarise(access)} on ${groupId}, but ${outcome.problem}.` }
-    : { text: `netwarden did nothing: ${outcome.problem}` };
+  const request = shown === 'not-posted' ? taken : shown;
+  return { status: 'taken', request, outcome: await grant(request, deps) };
+}
+
+/** Hands an approved request's grant off; refused by Lambda, the request is failed and `why` says so. */
+async function handOff(
+  request: GrantRequestRecord,
+  deps: GrantRequestDeps & { handOff: HandOff },
+): Promise<string | undefined> {
+  try {
+    await deps.handOff({ work: GRANT_WORK, requestId: request.id });
+    return undefined;
+  } catch (error) {
+    // Not handed off: nothing was granted, and the record says so (no approved request left behind).
+    const why = `the grant could not be handed off to be made (${errorMessage(error)}): ask again`;
+    deps.log('grant request not handed off', { id: request.id, error: errorMessage(error) });
+    await move(request, 'failed', { why }, deps);
+    return why;
+  }
 }
 
 const NOT_SHOWN = {
@@ -242,7 +320,7 @@ async function move(
 }
 
 /** `checking`: the outcome is unknown (an error after the record was written); the sweep settles it. */
-type Granted = { ok: true; expiresAt: Date } | { ok: false; problem: string; checking?: true };
+export type Granted = { ok: true; expiresAt: Date } | { ok: false; problem: string; checking?: true };
 
 /**
  * An approved request becomes a grant, by the path an Undo's takes (issueGrant): charged to the
@@ -345,7 +423,8 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
   return { ok: true, expiresAt: issued.record.expiresAt };
 }
 
-export type Answered = { done: true; did: string } | { done: false; why: string };
+/** `handedOff`: the grant is being made by the async half, which reports the press itself. */
+export type Answered = { done: true; did: string; handedOff?: true } | { done: false; why: string };
 
 /** Approve or Deny pressed on a request's message by `person` (already verified and claimed once). */
 export async function answerRequest(
@@ -392,6 +471,16 @@ export async function answerRequest(
   if (answer === 'deny') {
     await tellRequester(moved, `Your grant request (${what}) was denied by ${person.name}.`, deps);
     return { done: true, did: `denied the grant request ${what}` };
+  }
+  if (deps.handOff) {
+    // Slack's 3 seconds: the message already shows "approved, granting"; the grant, the press's
+    // finding and the approver's "Done" come from the async half (handleGrantWork).
+    const refused = await handOff(moved, { ...deps, handOff: deps.handOff });
+    if (refused) {
+      await tellRequester(moved, `Your grant request was not granted: ${refused}`, deps);
+      return { done: false, why: refused };
+    }
+    return { done: true, did: `approved ${what}: granting it`, handedOff: true };
   }
   const outcome = await grant(moved, deps);
   if (outcome.ok)

@@ -6,13 +6,21 @@ import {
   lazyRuleTagger,
   lazySecurityGroups,
 } from '../../shared/aws/lazy-adapters';
+import { lazyHandOff } from '../../shared/aws/lazy-hand-off';
 import { lazyJournalReader, lazySecureString, lazySlackPresses } from '../../shared/aws/lazy-secrets';
 import { parseConfig } from '../../shared/config';
+import { accountOfFunctionArn } from '../../shared/events/home';
 import { lambda } from '../../shared/middleware';
 import { slackWebApi } from '../../shared/slack/web-api';
 import { wire } from '../../shared/wiring';
-import { handleSlackRequest, type InteractDeps } from './interact';
-import { SlackRequestEvent } from './schema';
+import {
+  type HttpResponse,
+  handleGrantWork,
+  handleSlackRequest,
+  type InteractDeps,
+  type WorkAnswer,
+} from './interact';
+import { SlackInteractEvent } from './schema';
 
 const parameter = z.string().regex(/^\/[\w.\-/]+$/, {
   message: 'expected an SSM parameter name like /netwarden/prod/slack-signing-secret',
@@ -25,6 +33,11 @@ const SlackConfig = z.object({
   SLACK_SECRET_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   /** Where the Web API is: Slack's own unless a test or the demo points it at a stand-in. */
   SLACK_API_BASE_URL: z.url().optional(),
+  /**
+   * Set by Lambda: the function invokes itself (InvocationType Event) with a slash grant's slow half,
+   * to answer Slack within 3 seconds. Unset (the demo, a local run): that work is done before answering.
+   */
+  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
 });
 
 const { config, policy, publish, now, log, killSwitch, gate } = wire('slack-interact');
@@ -54,18 +67,28 @@ const deps: InteractDeps = {
   killSwitch,
   // An Undo's grant is charged to the blast-radius budget; every write is journaled with its inverse.
   gate,
+  ...(slack.AWS_LAMBDA_FUNCTION_NAME ? { handOff: lazyHandOff(slack.AWS_LAMBDA_FUNCTION_NAME) } : {}),
   log,
 };
 
-/** Anything but a Function URL request is answered 401 having done nothing. */
+/**
+ * A Function URL request is Slack's only once its signature verifies; the hand-off (which has no
+ * requestContext, headers or body) names a request the worker reads from the state table. Anything
+ * else is answered 401 having done nothing.
+ */
 export const handler = lambda({
-  schema: SlackRequestEvent,
+  schema: SlackInteractEvent,
   unprocessable: async (refusal) => {
-    log('not a Function URL request', { reason: refusal.reason });
+    log('neither a Function URL request nor a hand-off', { reason: refusal.reason });
     return {
       statusCode: 401,
       headers: { 'content-type': 'text/plain; charset=utf-8' },
       body: 'not a verified Slack request',
     };
   },
-}).handler((event) => handleSlackRequest(event, deps));
+}).handler(
+  (event, context): Promise<HttpResponse | WorkAnswer> =>
+    'work' in event
+      ? handleGrantWork(event, deps, accountOfFunctionArn(context.invokedFunctionArn))
+      : handleSlackRequest(event, deps),
+);

@@ -20,14 +20,24 @@
  * new grant, charged to the blast-radius budget; a label and a revoke change no access or only narrow
  * it, so they are exempt; each is journaled with its inverse under the press's id (pressKey), caused by
  * `slack:<person> (<Slack user id>)` as the signature and the policy's people verified them.
+ *
+ * The function is also invoked by itself, asynchronously, with the slow half of a grant asked for in
+ * Slack (handleGrantWork; shared/grants/hand-off.ts says why that event is trusted for nothing but the
+ * id of a request netwarden recorded): Slack is answered within its 3 seconds before the grant is made.
  */
 import { authorizeRulesCall, createTagsCall, revokeRulesCall } from '../../shared/aws/calls';
 import type { Secret } from '../../shared/aws/secure-string';
 import { errorMessage } from '../../shared/errors';
 import type { RuleTagger, SecurityGroups } from '../../shared/estate/security-groups';
 import type { Finding, Publish } from '../../shared/findings/finding';
-import { type GrantRequestStore, needsApproval } from '../../shared/grants/approval';
+import {
+  type GrantRequestRecord,
+  type GrantRequestStore,
+  needsApproval,
+  type SlackPerson,
+} from '../../shared/grants/approval';
 import { closedFinding, grantedFinding } from '../../shared/grants/findings';
+import type { GrantWork, HandOff } from '../../shared/grants/hand-off';
 import { issueGrant } from '../../shared/grants/issue';
 import { type GrantRecord, type GrantStore, grantAccessRule } from '../../shared/grants/record';
 import { grantLabel, isoSeconds } from '../../shared/grants/tags';
@@ -57,7 +67,7 @@ import {
   refusedFinding,
 } from '../../shared/slack/press-findings';
 import { precheck, rawBodyOf, verifySignature } from '../../shared/slack/signature';
-import { answerRequest, requestGrant } from './grant-request';
+import { answerOf, answerRequest, type Granted, makeRequestedGrant, requestGrant } from './grant-request';
 import type { SlackRequest } from './schema';
 
 export const EXTEND_BY_MS = 3_600_000;
@@ -86,6 +96,8 @@ export interface InteractDeps {
   readonly killSwitch?: KillSwitch;
   /** Every write passes it: an Undo's grant charged to the budget first, every write journaled after. */
   readonly gate?: WriteGate;
+  /** A grant's slow half, handed to an async invocation of this function (shared/grants/hand-off.ts). */
+  readonly handOff?: HandOff;
   readonly log: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -142,8 +154,83 @@ export async function handleSlackRequest(request: SlackRequest, deps: InteractDe
   return answer(200);
 }
 
+/** What the async half answers (Lambda discards it; the tests read it): made, or refused having done nothing. */
+export type WorkAnswer = { status: 'done'; text: string } | { status: 'refused'; why: string };
+
+/**
+ * netwarden's own hand-off (shared/grants/hand-off.ts): trusted for nothing but the request id it
+ * names, which must be a request netwarden recorded as approved and nobody took yet. `account` is the
+ * one in the ARN Lambda invoked (set by Lambda, not by the caller) when none is configured.
+ */
+export async function handleGrantWork(
+  work: GrantWork,
+  deps: InteractDeps,
+  account?: string,
+): Promise<WorkAnswer> {
+  const charged = deps.account ?? account;
+  const acting = charged ? { ...deps, account: charged } : deps;
+  const worked = await makeRequestedGrant(work.requestId, acting);
+  if (worked.status === 'refused') return { status: 'refused', why: worked.why };
+  const { request, outcome } = worked;
+  // An approval: the press is reported now that its outcome is known, as press() reports any other.
+  if (request.answeredBy && request.message)
+    await reportApproval(
+      { ...request, answeredBy: request.answeredBy, message: request.message },
+      outcome,
+      acting,
+    );
+  const answered = answerOf(worked).text;
+  return outcome.ok || outcome.checking
+    ? { status: 'done', text: answered }
+    : { status: 'refused', why: outcome.problem };
+}
+
+/**
+ * The Approve press behind a handed-off grant, rebuilt from netwarden's own record (who answered, and
+ * the request's message), never from the hand-off: its slack.pressed or slack.refused finding and the
+ * approver's ephemeral answer, as press() gives them for a press carried out before answering.
+ */
+async function reportApproval(
+  request: GrantRequestRecord & { answeredBy: SlackPerson; message: { channel: string; ts: string } },
+  outcome: Granted,
+  deps: InteractDeps,
+): Promise<void> {
+  const approver = request.answeredBy;
+  const press: Press = {
+    userId: approver.slack,
+    channel: request.message.channel,
+    messageTs: request.message.ts,
+    pressed: { action: 'approve', requestId: request.id },
+  };
+  const who: Presser = { name: approver.name, userId: approver.slack };
+  const base = {
+    mode: deps.policy.mode,
+    now: deps.now(),
+    ...(deps.account ? { account: deps.account } : {}),
+  };
+  const what = `${summarise(request.access)} on ${request.access.groupId} for ${request.requester.name}`;
+  if (!outcome.ok && !outcome.checking) {
+    await deps.publish(refusedFinding(press, who, { why: outcome.problem, ...base }));
+    await tell(deps, press, `netwarden did nothing: ${outcome.problem}`);
+    return;
+  }
+  const did = outcome.ok
+    ? `approved and granted ${what} until ${isoSeconds(outcome.expiresAt)}`
+    : `approved ${what}, but ${outcome.problem}`;
+  await deps.publish(pressedFinding(press, who, { subject: {}, did, actions: [], ...base }));
+  await tell(deps, press, `Done: ${did}.`);
+}
+
 type Outcome =
-  | { done: true; did: string; actions: string[]; subject: PressSubject; findings: Finding[] }
+  | {
+      done: true;
+      did: string;
+      actions: string[];
+      subject: PressSubject;
+      findings: Finding[];
+      /** The async half carries it out and reports the press (an Approve: handleGrantWork). */
+      handedOff?: true;
+    }
   | { done: false; why: string; subject?: PressSubject };
 
 const tell = (deps: InteractDeps, press: Press, text: string) =>
@@ -194,6 +281,8 @@ async function press(press: Press, deps: InteractDeps): Promise<void> {
     await deps.presses.release(key);
     return refuse(outcome.why, outcome.subject);
   }
+  // Kept claimed: the press was acted on; its finding and "Done" follow from the async half.
+  if (outcome.handedOff) return;
   for (const finding of outcome.findings) await deps.publish(finding);
   await deps.publish(
     pressedFinding(press, who, {
@@ -260,9 +349,15 @@ async function answerPress(
 ): Promise<Outcome> {
   const answered = await answerRequest(requestId, action, person, deps);
   // The grant's own finding (grant.created) was published when it was made.
-  return answered.done
-    ? { done: true, did: answered.did, actions: [], subject: {}, findings: [] }
-    : { done: false, why: answered.why };
+  if (!answered.done) return { done: false, why: answered.why };
+  return {
+    done: true,
+    did: answered.did,
+    actions: [],
+    subject: {},
+    findings: [],
+    ...(answered.handedOff ? { handedOff: true as const } : {}),
+  };
 }
 
 async function liveGrant(ruleId: string, deps: InteractDeps): Promise<GrantRecord | undefined> {

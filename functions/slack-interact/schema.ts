@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { eventSchema } from '../../shared/events/event-schema';
+import { GrantWork } from '../../shared/grants/hand-off';
 
 export const SlackRequest = z.object({
   version: z.literal('2.0'),
@@ -20,4 +21,14 @@ export type SlackRequest = z.infer<typeof SlackRequest>;
 export const SlackRequestEvent = eventSchema(
   SlackRequest,
   (problems) => `not a Function URL request, so nothing was done (${problems})`,
+);
+
+/**
+ * What the function is invoked with: Slack's request through its Function URL, or its own async
+ * hand-off of a slash grant's slow half (shared/grants/hand-off.ts), which carries a request id only.
+ */
+export const SlackInteractEvent = eventSchema(
+  z.union([GrantWork, SlackRequest]),
+  (problems) =>
+    `neither a Function URL request nor netwarden's own hand-off, so nothing was done (${problems})`,
 );

@@ -62,6 +62,17 @@ async function assume(sts: STSClient, access: MemberAccess): Promise<AwsCredenti
     };
   } catch (error) {
     const code = error instanceof Error ? error.name : 'Error';
-    throw new MemberRoleRefused(access, code, error);
+    // Only a refusal is reported as the member being unreachable (and the event answered): a throttle,
+    // an STS outage or a lost connection is thrown as it is, so that Lambda retries the event and a
+    // passing failure does not drop a member's remediation for good.
+    if (REFUSALS.has(code)) throw new MemberRoleRefused(access, code, error);
+    throw error;
   }
 }
+
+/**
+ * AssumeRole's answers that retrying cannot change (STS API reference): the role does not exist, does
+ * not trust the caller or wants another external id (all `AccessDenied`), or STS is not activated in
+ * the region.
+ */
+const REFUSALS = new Set(['AccessDenied', 'RegionDisabledException']);

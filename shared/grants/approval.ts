@@ -58,6 +58,11 @@ export interface GrantRequestRecord {
   readonly expiresAt?: Date;
   /** Set once the requester was told the grant is about to expire. */
   readonly warnedAt?: Date;
+  /**
+   * Set by the one worker that took the approved request to make its grant (a conditional write, so a
+   * replayed or duplicated hand-off finds it set and does nothing): shared/grants/hand-off.ts.
+   */
+  readonly workTakenAt?: Date;
   /** Why it failed, was denied or timed out, in words. */
   readonly why?: string;
   /** Bumped by every write: each is conditional on the version read. */
@@ -152,8 +157,10 @@ export const overdue = (requests: ReadonlyArray<GrantRequestRecord>, now: Date):
   requests.filter((request) => request.state === 'pending' && request.answerBy.getTime() <= now.getTime());
 
 /**
- * An approved request is being granted by the approver's press (slack-interact's timeout is 10 s);
- * one still approved after this was interrupted, and expire-grants settles it from the grant record.
+ * An approved request is being granted by the approver's press or by slack-interact's async hand-off
+ * (its timeout is 10 s; Lambda delivers an async event in seconds, and a worker finding the request no
+ * longer approved does nothing); one still approved after this was interrupted or its hand-off lost,
+ * and expire-grants settles it from the grant record.
  */
 export const APPROVED_STUCK_AFTER_MS = 5 * 60_000;
 

@@ -1,7 +1,8 @@
 /**
- * Reads the policy document: YAML text → plain data, before validation. In Lambda bundles the
- * esbuild plugin in tools/esbuild-plugins.cjs replaces this module with the document parsed when
- * the bundle was built, so no YAML parser is loaded at cold start and a broken file fails the build.
+ * Reads the policy document: YAML text → plain data, before validation. Lambda bundles never load
+ * it: they start from the policy validated when the bundle was built (shared/policy/startup.ts), so
+ * no YAML parser is loaded at cold start, and a file that is not YAML fails the build
+ * (tools/validate-policy-plugin.cjs).
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';

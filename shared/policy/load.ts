@@ -7,7 +7,7 @@ import { parseYaml, readPolicyDocument } from './document';
 import { PolicyError } from './errors';
 import { guardrailConflicts } from './guardrail-conflicts';
 import { organizationIssues } from './organization';
-import { type Mode, Policy } from './schema';
+import { Policy } from './schema';
 
 export { PolicyError };
 
@@ -28,13 +28,4 @@ export function parsePolicy(text: string, source = 'netwarden.policy.yml'): Poli
 
 export function loadPolicy(path: string): Policy {
   return validatePolicy(readPolicyDocument(path), path);
-}
-
-/**
- * Report wins wherever it is said, so a section can be held in report mode while the rest enforces.
- * The stage's NETWARDEN_MODE is already the policy's top-level mode (shared/wiring.ts `stagePolicy`),
- * so a stage can hold everything and there is no second way to set it.
- */
-export function effectiveMode(policy: Policy, section: { mode?: Mode } | undefined): Mode {
-  return policy.mode === 'report' || section?.mode === 'report' ? 'report' : 'enforce';
 }

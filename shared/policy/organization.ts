@@ -167,6 +167,18 @@ export function organizationIssues(policy: Policy): FieldIssue[] {
             : 'expected no OU selector without an organization section (policy.organization)',
         });
   };
+  // Where events of more than one account are acted on, a principal trusted in "any account" is trusted
+  // in each of them: whoever may create IAM roles in a member account can name one like the trusted
+  // role there, and their changes would no longer be drift. The account must be said.
+  if (organization || policy.accounts.length > 1)
+    for (const [index, principal] of policy.trustedPrincipals.entries())
+      if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(principal))
+        issues.push({
+          path: ['trustedPrincipals', index],
+          message: `expected an ARN that names its account (12 digits): with ${
+            organization ? 'an organization' : 'several accounts'
+          }, a glob there trusts a role of that name in every account netwarden acts on, and anyone who may create IAM roles in one of them can make it`,
+        });
   for (const [index, section] of policy.securityGroups.entries()) check(section, ['securityGroups', index]);
   for (const [index, exception] of policy.exceptions.entries()) check(exception, ['exceptions', index]);
   for (const [index, state] of policy.terraformState.entries()) check(state, ['terraformState', index]);

@@ -5,9 +5,10 @@
 import * as z from 'zod';
 import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
+import { BUDGET_DEFAULTS, MAX_APPROVAL_TIMEOUT_MS } from './defaults';
 import { parseDuration } from './duration';
 import { MEMBER_ROLE_NAME_MAX } from './organization';
-import { People } from './people';
+import { type Person as PersonShape, SLACK_ACTIONS } from './people';
 import { SlackPolicy } from './slack';
 import { IanaTimezone } from './timezone';
 
@@ -169,9 +170,6 @@ export const SecurityGroupPolicy = z
 export type SecurityGroupPolicy = z.infer<typeof SecurityGroupPolicy>;
 export type SecurityGroupSelector = z.infer<typeof selector>;
 
-/** The longest grants.approval.timeout the policy accepts. */
-export const MAX_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
-
 export const GrantPolicy = z
   .object({
     ports: z.array(portNumber).min(1),
@@ -268,7 +266,7 @@ export type TargetPolicy = z.infer<typeof TargetPolicy>;
  */
 export const BudgetPolicy = z
   .object({
-    window: duration.default(10 * 60_000),
+    window: duration.default(BUDGET_DEFAULTS.window),
     perAccount: z
       .number({ message: 'expected a whole number of writes' })
       .int({ message: 'expected a whole number of writes' })
@@ -276,7 +274,7 @@ export const BudgetPolicy = z
         message: 'expected at least 1 write (to stop every write, use the kill switch: netwarden pause)',
       })
       .max(100_000)
-      .default(20),
+      .default(BUDGET_DEFAULTS.perAccount),
     perGroup: z
       .number({ message: 'expected a whole number of writes' })
       .int({ message: 'expected a whole number of writes' })
@@ -284,7 +282,7 @@ export const BudgetPolicy = z
         message: 'expected at least 1 write (to stop every write, use the kill switch: netwarden pause)',
       })
       .max(100_000)
-      .default(5),
+      .default(BUDGET_DEFAULTS.perGroup),
     perTargetGroup: z
       .number({ message: 'expected a whole number of heals' })
       .int({ message: 'expected a whole number of heals' })
@@ -292,7 +290,7 @@ export const BudgetPolicy = z
         message: 'expected at least 1 heal (to stop every write, use the kill switch: netwarden pause)',
       })
       .max(100_000)
-      .default(5),
+      .default(BUDGET_DEFAULTS.perTargetGroup),
   })
   .strict()
   .refine((value) => value.perGroup <= value.perAccount, {
@@ -433,6 +431,35 @@ export const PolicyException = z
   })
   .strict();
 export type PolicyException = z.infer<typeof PolicyException>;
+
+/** The policy's `people` (shared/policy/people.ts): who may act from Slack, by Slack user id. */
+const Person = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[\w.@-]{1,64}$/, { message: 'expected a short name (letters, digits, . _ - @)' }),
+    slack: z.string().regex(/^[UW][A-Z0-9]{6,}$/, { message: 'expected a Slack user id like U012ABCDEF' }),
+    may: z.array(z.enum(SLACK_ACTIONS)).min(1),
+  })
+  .strict() satisfies z.ZodType<PersonShape>;
+
+const People = z
+  .array(Person)
+  .default([])
+  .superRefine((people, ctx) => {
+    const seen = { name: new Set<string>(), slack: new Set<string>() };
+    people.forEach((person, index) => {
+      for (const field of ['name', 'slack'] as const) {
+        if (seen[field].has(person[field]))
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, field],
+            message: `${field} ${person[field]} is listed twice: one person per Slack user`,
+          });
+        seen[field].add(person[field]);
+      }
+    });
+  });
 
 export const Policy = z
   .object({

@@ -19,7 +19,8 @@
 import type { InstanceFacts } from '../estate/instances';
 import type { TargetHealthFacts } from '../estate/load-balancing';
 import type { TargetGroupSnapshot } from '../estate/snapshot';
-import { BudgetPolicy, type TargetPolicy } from '../policy/schema';
+import { BUDGET_DEFAULTS } from '../policy/defaults';
+import type { TargetPolicy } from '../policy/schema';
 import { type BudgetLimits, healCap } from '../safety/budget';
 import { checkPath, pathOpen, portsOpenFromLoadBalancer } from './path';
 
@@ -441,7 +442,9 @@ interface AssessedTarget {
 }
 
 /** The policy's budget defaults: a diagnosis asked for without the policy's budget caps as shipped. */
-const DEFAULT_BUDGET: Pick<BudgetLimits, 'perTargetGroup'> = BudgetPolicy.parse({});
+const DEFAULT_BUDGET: Pick<BudgetLimits, 'perTargetGroup'> = {
+  perTargetGroup: BUDGET_DEFAULTS.perTargetGroup,
+};
 
 export function diagnose(
   snapshot: TargetGroupSnapshot,

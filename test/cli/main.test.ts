@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { COMMAND_HELP } from '../../cli/help';
 import { main } from '../../cli/main';
 
@@ -15,6 +15,9 @@ const REPO = resolve(import.meta.dirname, '../..');
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const home = mkdtempSync(join(tmpdir(), 'netwarden-cli-home-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 function captured() {
   const out: string[] = [];
@@ -80,25 +83,6 @@ describe('netwarden, the process', () => {
     expect(run.stdout.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
   });
 
-  it('prints a command’s help on stdout: grant --help is not an unknown option', async () => {
-    const run = await netwarden(['grant', '--help']);
-    expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toBe(`${COMMAND_HELP.grant.help}\n`);
-  });
-
-  it('prints its version', async () => {
-    expect(await netwarden(['--version'])).toEqual({ code: 0, stdout: `netwarden ${VERSION}\n`, stderr: '' });
-  });
-
-  it('says in one line, without a stack trace, that no region is set, and exits 1', async () => {
-    const run = await netwarden(['check', 'daily'], { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(
-      'the daily check failed: no AWS region: set AWS_REGION (e.g. export AWS_REGION=ap-northeast-2) or a region in your AWS profile\n',
-    );
-  });
-
   it('says in one line, without a stack trace, that there are no credentials, and exits 1', async () => {
     const run = await netwarden(['redrive', 'failed-events', '--stage', 'prod'], { AWS_REGION: 'eu-west-1' });
     expect(run.code).toBe(1);
@@ -113,7 +97,48 @@ describe('netwarden, the process', () => {
   });
 });
 
+// What follows is main() in this process: what it prints on which stream and the code it returns are
+// what the process prints and exits with (cli/run.ts; the process cases above hold that), so only the
+// cases that need a real process start one.
+describe('netwarden without an AWS region', () => {
+  it('says in one line that no region is set, and returns 1', async () => {
+    // The environment the process cases give the CLI, with credentials but no region anywhere; the
+    // project's modules load afresh, so the SDK clients are made in it (the redrive process case holds
+    // that such a failure leaves the process with exit 1 and no stack trace).
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) vi.stubEnv(name, undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', join(home, 'no-config'));
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(home, 'no-credentials'));
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'a');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'b');
+    vi.resetModules();
+    const cli = await import('../../cli/main');
+    const { io, out, err } = captured();
+    expect(await cli.main(['check', 'daily'], io)).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toEqual([
+      'the daily check failed: no AWS region: set AWS_REGION (e.g. export AWS_REGION=ap-northeast-2) or a region in your AWS profile',
+    ]);
+  });
+});
+
 describe('netwarden help and usage errors', () => {
+  it('prints a command’s help on stdout: grant --help is not an unknown option', async () => {
+    const { io, out, err } = captured();
+    expect(await main(['grant', '--help'], io)).toBe(0);
+    expect(err).toEqual([]);
+    expect(out).toEqual([COMMAND_HELP.grant.help]);
+  });
+
+  it('prints its version', async () => {
+    for (const flag of ['--version', '-V', 'version']) {
+      const { io, out, err } = captured();
+      expect(await main([flag], io), flag).toBe(0);
+      expect(out, flag).toEqual([`netwarden ${VERSION}`]);
+      expect(err, flag).toEqual([]);
+    }
+  });
+
   it('prints each command’s help on stdout for help <command>, --help and -h', async () => {
     for (const [name, { help }] of Object.entries(COMMAND_HELP)) {
       for (const argv of [

@@ -18,6 +18,7 @@ import { serveSimulation } from '../../simulated-account/endpoint';
 import { ACCOUNT_ID, consoleUser, createSimulatedAccount, GROUPS } from '../../simulated-account/index';
 import { tcp } from '../../simulated-account/permissions';
 import { startStateTable } from '../../simulated-account/state-table';
+import { OSLS_ENTRY } from '../helpers/osls';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // Hang limits, not speed targets: bundling and a cold start on a busy machine can take minutes.
@@ -48,8 +49,8 @@ afterAll(() => {
 function osls(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(
-      'npx',
-      ['osls', ...args],
+      process.execPath,
+      [OSLS_ENTRY, ...args],
       { cwd: service, env, timeout: HANG_LIMIT_MS, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`osls ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));

@@ -33,6 +33,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { OSLS_ENTRY } from './osls';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -73,8 +74,8 @@ function osls(
   const where = [...(region ? ['--region', region] : []), ...params.map((param) => `--param=${param}`)];
   return new Promise((resolve, reject) => {
     execFile(
-      'npx',
-      ['osls', 'package', '--stage', stage, ...where, '--package', dir],
+      process.execPath,
+      [OSLS_ENTRY, 'package', '--stage', stage, ...where, '--package', dir],
       {
         cwd,
         env: {

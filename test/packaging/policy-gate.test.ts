@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../shared/policy/load';
+import { OSLS_ENTRY } from '../helpers/osls';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const POLICY = readFileSync(join(REPO, 'netwarden.policy.yml'), 'utf8');
@@ -52,9 +53,9 @@ interface Outcome {
 function oslsPackage(dir: string, params: ReadonlyArray<string> = []): Promise<Outcome> {
   return new Promise((done) => {
     execFile(
-      'npx',
+      process.execPath,
       [
-        'osls',
+        OSLS_ENTRY,
         'package',
         '--stage',
         'prod',

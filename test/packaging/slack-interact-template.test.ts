@@ -1,7 +1,8 @@
 /**
  * slack-interact as `osls package` would deploy it: a Function URL with auth NONE (Slack cannot sign
  * with SigV4; its request signature is checked in the function), and a role allowed exactly the calls
- * a press makes: its two Slack secrets and the kill switch, its presses and grants in the state table
+ * a press makes: invoking itself (a slash grant's slow half, shared/grants/hand-off.ts), its two Slack
+ * secrets and the kill switch, its presses and grants in the state table
  * (and the table's policy holds it to those keys), the journal of an event and its own journal
  * entries and budget charges (its writes pass the gate), the EC2 calls of a grant
  * and a revoke, and publishing findings.
@@ -72,22 +73,32 @@ describe('slack-interact', () => {
         'ec2:CreateTags',
         'ec2:RevokeSecurityGroupIngress',
         'sns:Publish',
+        // SelfInvokeForSlowWork: a grant's slow half, handed to an async invocation of itself.
+        'lambda:InvokeFunction',
       ].sort(),
     );
     const byId = statements();
+    // Its own function and no other: not a wildcard, not another function's ARN.
+    expect(byId.SelfInvokeForSlowWork?.Resource).toEqual({
+      'Fn::Sub':
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+        'arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:netwarden-prod-slack-interact',
+    });
+    expect(definedResource('SlackInteractLambdaFunction').Properties.FunctionName).toBe(
+      'netwarden-prod-slack-interact',
+    );
     expect(byId.ReadSlackSecrets?.Resource).toEqual([
       {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
         'Fn::Sub':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
           'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-signing-secret',
       },
       // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
       { 'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netwarden/prod/slack-bot-token' },
     ]);
+    type LeadingKeys = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': string[] } };
     const keys = (sid: string) =>
-      ((byId[sid] ?? {}).Condition as { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': string[] } })[
-        'ForAllValues:StringLike'
-      ]['dynamodb:LeadingKeys'];
+      (byId[sid]?.Condition as LeadingKeys | undefined)?.['ForAllValues:StringLike']['dynamodb:LeadingKeys'];
     expect(keys('ClaimPresses')).toEqual(['slack-press#*']);
     expect(keys('GrantRecords')).toEqual(['grant#*']);
     expect(keys('GrantRequests')).toEqual(['grant-request#*']);

@@ -159,13 +159,39 @@ describe('packaged service', () => {
 });
 
 describe('bundles', () => {
-  it('embed the policy parsed at build time and carry no YAML parser (tools/esbuild-plugins.cjs)', () => {
+  it('embed the policy validated at build time and carry no YAML parser (tools/embed-policy-plugin.cjs)', () => {
     const bundle = unzipEntry(
       join(packaged.dir, 'revertSgDrift.zip'),
       'functions/revert-sg-drift/handler.js',
     );
-    expect(bundle).toContain('trustedPrincipals:["arn:aws:iam::*:role/terraform-ci"]');
+    expect(bundle).toContain('trustedPrincipals:["arn:aws:iam::111122223333:role/terraform-ci"]');
+    // The validator's output, not the YAML's: port lists as ranges, durations ("10m") in ms (minified: 6e5).
+    expect(bundle).toContain('ports:[{from:22,to:22},{from:3306,to:3306}');
+    expect(bundle).toContain('budget:{window:6e5,perAccount:20,perGroup:5,perTargetGroup:5}');
     expect(bundle).not.toContain('yaml.alias');
+  });
+
+  it('load neither the policy schema, its loader, the time-zone check nor a YAML parser, in any chunk of any function', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netwarden-bundles-'));
+    try {
+      const loaded = packaged.artifacts.flatMap((artifact) => {
+        const into = join(dir, artifact);
+        return unzip(join(packaged.dir, artifact), into)
+          .filter((file) => file.endsWith('.js.map'))
+          .flatMap(
+            (file) => (JSON.parse(readFileSync(join(into, file), 'utf8')) as { sources: string[] }).sources,
+          )
+          .map((source) => `${artifact}: ${source}`);
+      });
+      expect(loaded.some((source) => source.endsWith('shared/policy/match.ts'))).toBe(true);
+      expect(
+        loaded.filter((source) =>
+          /shared\/policy\/(load|schema|timezone|slack|document)\.ts$|node_modules\/yaml\//.test(source),
+        ),
+      ).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keep class names through minification (keepNames), so errors and logs name their class, not "e"', () => {

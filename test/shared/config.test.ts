@@ -42,6 +42,22 @@ describe('parseConfig', () => {
       ),
     ).toEqual(['arn:aws:iam::1:role/a', 'arn:aws:iam::1:role/b']);
   });
+
+  it('pins an open account in those globs to NETWARDEN_ACCOUNT_ID: a role of that name elsewhere is not netwarden', () => {
+    const pinned = (env: NodeJS.ProcessEnv) =>
+      selfRolePatterns(parseConfig(BaseConfig, { NETWARDEN_ACCOUNT_ID: '111122223333', ...env }));
+    expect(pinned({ NETWARDEN_STAGE: 'prod' })).toEqual([
+      'arn:aws:iam::111122223333:role/netwarden-prod-ap-northeast-2-*',
+    ]);
+    expect(
+      pinned({
+        NETWARDEN_ROLE_ARNS: 'arn:aws:iam::*:role/netwarden-prod-x-revert, arn:aws:iam::444455556666:role/b',
+      }),
+    ).toEqual(['arn:aws:iam::111122223333:role/netwarden-prod-x-revert', 'arn:aws:iam::444455556666:role/b']);
+    expect(pinned({ NETWARDEN_ROLE_ARNS: 'arn:aws-cn:iam::*:role/a' })).toEqual([
+      'arn:aws-cn:iam::111122223333:role/a',
+    ]);
+  });
 });
 
 describe('correlationIdOf', () => {

@@ -32,7 +32,7 @@ type Item = Record<string, AttributeValue>;
 const keyOf = (id: string): Item => ({ pk: { S: `${REQUEST_KEY_PREFIX}${id}` }, sk: { S: 'request' } });
 const indexPk = (state: 'pending' | 'approved' | 'granted') => `${REQUEST_KEY_PREFIX}${state}`;
 
-const DATES = ['requestedAt', 'answerBy', 'answeredAt', 'expiresAt', 'warnedAt'] as const;
+const DATES = ['requestedAt', 'answerBy', 'answeredAt', 'expiresAt', 'warnedAt', 'workTakenAt'] as const;
 
 function fromItem(item: Item): GrantRequestRecord {
   const raw = JSON.parse(item.request?.S ?? '{}') as Record<string, unknown>;

@@ -60,9 +60,10 @@ async function openPostgresIn(
   account: string,
   cidr = '0.0.0.0/0',
   tags: Record<string, string> = {},
+  role = 'Admin',
 ): Promise<CloudTrailEvent> {
   const ec2 = new EC2Client({ credentials: { accessKeyId: org.accessKeyOf(account), secretAccessKey: 'x' } });
-  const person = assumedRole('Admin', 'mallory@example.com', { accountId: account, console: true });
+  const person = assumedRole(role, 'mallory@example.com', { accountId: account, console: true });
   const { events } = await org.member(account).account.as(person, () =>
     ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
@@ -145,6 +146,29 @@ describe('an event of member account B', () => {
     ).toEqual(['AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress']);
     expect(org.central.published.length).toBe(published);
   });
+
+  it('does not take a role of B named like netwarden’s central role for netwarden: the rule is revoked', async () => {
+    // As the deployed stack configures its own roles (serverless.yml NETWARDEN_ROLE_ARNS): by name, any
+    // account in the text, pinned to the central account when the function starts.
+    vi.stubEnv('NETWARDEN_ROLE_ARNS', 'arn:aws:iam::*:role/netwarden-test-ap-northeast-2-revert-sg-drift');
+    vi.resetModules();
+    ({ handler } = await import('../../../functions/revert-sg-drift/handler'));
+    // Anyone who may create roles in B can create one with that name there.
+    const lookalike = await openPostgresIn(
+      B,
+      '0.0.0.0/0',
+      {},
+      'netwarden-test-ap-northeast-2-revert-sg-drift',
+    );
+
+    const result = await handler(lookalike, lambdaContext());
+
+    expect(result).toEqual({ status: 'decided', decisions: ['revoke:guardrail'] });
+    expect(worldOpen(org.member(B))).toEqual([]);
+    expect(findings().map((finding) => [finding.kind, finding.account])).toEqual([
+      ['sg.guardrail-breach', B],
+    ]);
+  });
 });
 
 describe('an event that claims an account outside the organisation, or two accounts', () => {
@@ -175,6 +199,18 @@ describe('an event that claims an account outside the organisation, or two accou
     await refusedWithoutAwsCall(forged, `account "${OUTSIDE}" is not ${ACCOUNT_ID} or ${B} or ${C}`);
     expect(org.member(B).account.calls.length).toBe(callsInB);
     expect(worldOpen(org.member(B))).toHaveLength(1);
+  });
+
+  it('acts in B, through B’s role, on B’s record delivered without an envelope account', async () => {
+    // EventBridge always sets `account`; only someone allowed to invoke the function directly can leave it out.
+    const { account: _dropped, ...event } = await openPostgresIn(B);
+
+    const result = await handler(event, lambdaContext());
+
+    expect(result).toEqual({ status: 'decided', decisions: ['revoke:guardrail'] });
+    expect(org.assumeRoles.map((call) => call.roleArn)).toEqual([memberRoleArnOf(B, 'revert-sg-drift')]);
+    expect(worldOpen(org.member(B))).toEqual([]);
+    expect(org.central.account.writes().filter((call) => call.service === 'EC2')).toEqual([]);
   });
 
   it('refuses an envelope of B carrying a record of C', async () => {
@@ -248,6 +284,23 @@ describe('a grant in member account B', () => {
 });
 
 describe('a member role that cannot be assumed', () => {
+  it('for now (STS throttles past the client’s 5 attempts): thrown, not reported, and Lambda’s retry revokes', async () => {
+    org.central.account.failNext({ service: 'STS', operation: 'AssumeRole', fault: 'throttle', times: 5 });
+    const event = await openPostgresIn(B);
+
+    await expect(handler(event, lambdaContext())).rejects.toMatchObject({ name: 'Throttling' });
+
+    expect(commands(org.central).filter((command) => command === 'STS.AssumeRole')).toHaveLength(5);
+    expect(findings()).toEqual([]);
+    expect(worldOpen(org.member(B))).toHaveLength(1);
+
+    // Lambda delivers the same event again once STS answers: it is not taken for a redelivery.
+    const retried = await handler(event, lambdaContext());
+
+    expect(retried).toEqual({ status: 'decided', decisions: ['revoke:guardrail'] });
+    expect(worldOpen(org.member(B))).toEqual([]);
+  });
+
   it('is published as organization.unreachable with AssumeRole’s AccessDenied, not thrown; nothing is read or written in B', async () => {
     org.restore();
     vi.unstubAllEnvs();

@@ -64,7 +64,7 @@ const ruleIdOf = (groupId: string, match: (rule: ReturnType<typeof rulesOf>[numb
   rulesOf(groupId).find(match)?.SecurityGroupRuleId;
 
 const TRUST_ANY_TERRAFORM_ROLE: [string, string] = [
-  '  - arn:aws:iam::*:role/terraform-ci',
+  '  - arn:aws:iam::111122223333:role/terraform-ci',
   '  - arn:aws:iam::*:role/terraform-*',
 ];
 

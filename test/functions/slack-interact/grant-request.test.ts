@@ -22,6 +22,7 @@ import { loadPolicy } from '../../../shared/policy/load';
 import type { Person } from '../../../shared/policy/people';
 import { slackWebApi } from '../../../shared/slack/web-api';
 import { GROUPS } from '../../../simulated-account/index';
+import { installLambda, type LambdaState } from '../../../simulated-account/lambda';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
 import { signedSlackForm } from '../../../simulated-account/slack-request';
 import {
@@ -530,6 +531,269 @@ describe('/netwarden grant without approval required for the group', () => {
     expect(slack.calls.filter((c) => c.method === 'conversations.open').map((c) => c.payload.users)).toEqual([
       BOB,
     ]);
+  });
+});
+
+describe('/netwarden grant handed off to an async invocation (Slack’s 3 seconds)', () => {
+  const SELF = 'netwarden-test-slack-interact';
+  let lambda: LambdaState;
+  const lambdaCalls = (mark: number) =>
+    callsSince(sim.current, mark).all.filter((c) => c.service === 'Lambda');
+  /** What the worker half answers; Lambda discards it, the test reads it. */
+  type Work = { status: 'done'; text: string } | { status: 'refused'; why: string };
+  const work = (event: unknown) => call(event) as unknown as Promise<Work>;
+
+  beforeEach(async () => {
+    lambda = installLambda(sim.current.account);
+    lambda.deploy(SELF);
+    // Set by Lambda in a deployed function: the slow half is handed off to the function itself.
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', SELF);
+    // Approval only for the MySQL group: a PostgreSQL grant needs no approval.
+    vi.stubEnv('POLICY_PATH', testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`));
+    vi.resetModules();
+    handler = (await import('../../../functions/slack-interact/handler'))
+      .handler as unknown as typeof handler;
+  });
+
+  /** The slash command answered; the one hand-off it made and its payload. */
+  async function ask(text = ASK) {
+    const mark = sim.current.account.calls.length;
+    const response = await call(signed(command(BOB, text)));
+    return { mark, response, handOff: lambda.invocations.at(-1)?.payload };
+  }
+
+  it('answers "Working on it" having only recorded the request and invoked itself; the worker makes the grant', async () => {
+    const { mark, response, handOff } = await ask();
+    // The acknowledgement: an ephemeral answer, no EC2 write, no finding, nothing posted in Slack yet.
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(
+        /^Working on it: granting tcp 5432 from 10\.44\.0\.7\/32 on sg-0db00000000005432 for 2h \(request [0-9a-f-]{36}\)\. You will be told by direct message when it is made or if it fails\.$/,
+      ),
+    });
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(findingsOf(sim.current)).toEqual([]);
+    expect(slack.calls).toEqual([]);
+    expect(await stateOf()).toEqual(['approved']);
+    // Exactly one async Invoke, of its own function, carrying the request id and nothing else.
+    const [requestItem] = await requestItems();
+    const requestId = requestItem?.pk?.S?.replace('grant-request#', '');
+    expect(lambdaCalls(mark).map((c) => [c.command, c.input])).toEqual([
+      ['Invoke', expect.objectContaining({ FunctionName: SELF, InvocationType: 'Event' })],
+    ]);
+    expect(handOff).toEqual({ work: 'grant-request', requestId });
+
+    // The worker half, as Lambda delivers the event.
+    const worked = await work(handOff);
+    expect(worked).toEqual({
+      status: 'done',
+      text: expect.stringMatching(/^Granted: tcp 5432 from 10\.44\.0\.7\/32 on sg-0db00000000005432 until /),
+    });
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(lambdaCalls(mark)).toHaveLength(1);
+    expect(await stateOf()).toEqual(['granted']);
+    const [message] = slack.topLevel(CHANNEL);
+    expect(message?.history.map(shownState)).toEqual(['approved, granting']);
+    expect(message && shownState(message)).toBe('granted');
+    expect(slack.calls.filter((c) => c.method === 'conversations.open').map((c) => c.payload.users)).toEqual([
+      BOB,
+    ]);
+    expect(
+      slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => String(c.payload.text)),
+    ).toEqual([expect.any(String), expect.stringMatching(/^Granted: tcp 5432 /)]);
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.created']);
+    const grant = (await items()).find((item) => item.pk?.S === `grant#${DB}`);
+    expect(grant?.owner?.S).toBe(`slack:bob (${BOB})`);
+  });
+
+  it('a replayed or duplicated hand-off acts once; the replay writes nothing', async () => {
+    const { mark, handOff } = await ask();
+    const both = await Promise.all([work(handOff), work(handOff)]);
+    expect(both.map((answer) => answer.status).sort()).toEqual(['done', 'refused']);
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    const before = await items();
+    const slackBefore = slack.calls.length;
+    const again = sim.current.account.calls.length;
+    expect(await work(handOff)).toEqual({
+      status: 'refused',
+      why: expect.stringMatching(/^grant request [0-9a-f-]{36} is granted, not approved: nothing to make$/),
+    });
+    expect(callsSince(sim.current, again).all).toEqual([]);
+    expect(await items()).toEqual(before);
+    expect(slack.calls.length).toBe(slackBefore);
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.created']);
+  });
+
+  it('a forged hand-off is refused with nothing done: an unknown id, a request still waiting for approval, a payload with more than an id', async () => {
+    // alice's MySQL request waits for approval: its id is known, but it is not approved.
+    await call(signed(command(ALICE, `grant ${GROUPS.mysql} 3306 10.44.0.7/32 1h INC-42 schema change`)));
+    const { requestId: pending } = posted();
+    const before = await items();
+    const slackBefore = slack.calls.length;
+    const mark = sim.current.account.calls.length;
+    expect(await work({ work: 'grant-request', requestId: '0b5f2f6e-8a3c-4d1e-9f00-123456789abc' })).toEqual({
+      status: 'refused',
+      why: 'no grant request 0b5f2f6e-8a3c-4d1e-9f00-123456789abc is recorded',
+    });
+    expect(await work({ work: 'grant-request', requestId: pending })).toEqual({
+      status: 'refused',
+      why: `grant request ${pending} is pending, not approved: nothing to make`,
+    });
+    // Anything but the bare id is not netwarden's hand-off (nor a Function URL request): 401.
+    const widened = { work: 'grant-request', requestId: pending, access: { cidr: '0.0.0.0/0' } };
+    expect(((await call(widened)) as Response).statusCode).toBe(401);
+    expect(callsSince(sim.current, mark).all).toEqual([]);
+    expect(await items()).toEqual(before);
+    expect(slack.calls.length).toBe(slackBefore);
+    expect(await stateOf()).toEqual(['pending']);
+  });
+
+  it('Approve is answered once the message shows "approved, granting" and the grant is handed off; the worker grants and reports the press', async () => {
+    // alice's MySQL request waits for approval (asking it is no AWS write: nothing to hand off).
+    await call(signed(command(ALICE, `grant ${GROUPS.mysql} 3306 10.44.0.7/32 1h INC-42 schema change`)));
+    expect(lambda.invocations).toEqual([]);
+    const { message, requestId } = posted();
+    const mark = sim.current.account.calls.length;
+    const pressed = [
+      call(signed(press(BOB, 'approve', requestId, message.ts))),
+      call(signed(press(BOB, 'approve', requestId, message.ts))),
+    ];
+    for (const answered of await Promise.all(pressed)) expect(answered).toMatchObject({ statusCode: 200 });
+    // Before the worker: the approval recorded and shown, one hand-off, no EC2 write, no press finding.
+    expect(await stateOf()).toEqual(['approved']);
+    const [shown] = slack.topLevel(CHANNEL);
+    expect(shown && shownState(shown)).toBe('approved, granting');
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(lambdaCalls(mark).map((c) => c.command)).toEqual(['Invoke']);
+    expect(lambda.invocations.map((i) => [i.invocationType, i.payload])).toEqual([
+      ['Event', { work: 'grant-request', requestId }],
+    ]);
+    // bob's double press: the second is told the first acted.
+    expect(slack.ephemerals.map((e) => e.text)).toEqual([
+      expect.stringMatching(/^Already done by bob \(Slack U034GHIJKL\) at /),
+    ]);
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual([]);
+
+    const worked = await work(lambda.invocations[0]?.payload);
+    expect(worked).toMatchObject({ status: 'done' });
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(await stateOf()).toEqual(['granted']);
+    const [now] = slack.topLevel(CHANNEL);
+    expect(now && shownState(now)).toBe('granted');
+    // The press reported from netwarden's record: bob's "Done", and slack.pressed naming him.
+    expect(slack.ephemerals.map((e) => e.text).at(-1)).toMatch(
+      /^Done: approved and granted tcp 3306 from 10\.44\.0\.7\/32 on sg-0db00000000003306 for alice until /,
+    );
+    expect(slack.ephemerals.at(-1)).toMatchObject({ channel: CHANNEL, user: BOB });
+    const findings = findingsOf(sim.current);
+    expect(findings.map((f) => f.kind)).toEqual(['grant.created', 'slack.pressed']);
+    expect(findings[1]?.details).toMatchObject({ action: 'approve', person: 'bob', slackUserId: BOB });
+    expect(
+      slack.calls.some(
+        (c) => c.method === 'chat.postMessage' && String(c.payload.text).startsWith('Granted:'),
+      ),
+    ).toBe(true);
+    // The hand-off replayed: nothing more.
+    const again = sim.current.account.calls.length;
+    expect(await work(lambda.invocations[0]?.payload)).toMatchObject({ status: 'refused' });
+    expect(callsSince(sim.current, again).all).toEqual([]);
+    expect(findingsOf(sim.current)).toHaveLength(2);
+  });
+
+  it('an approved grant the worker cannot make is reported to the approver (slack.refused) and the requester; a refused hand-off fails the request at once', async () => {
+    const mysql = `grant ${GROUPS.mysql} 3306 10.44.0.7/32 2h INC-42 schema change`;
+    await call(signed(command(ALICE, mysql)));
+    const first = posted();
+    const mark = sim.current.account.calls.length;
+    await call(signed(press(BOB, 'approve', first.requestId, first.message.ts)));
+    // The policy changed between the press and the work: the worker reads it as it is now.
+    await redeploy(
+      testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`, (policy) =>
+        policy.replace('maxTtl: 8h', 'maxTtl: 1h'),
+      ),
+    );
+    expect(await work(lambda.invocations[0]?.payload)).toEqual({
+      status: 'refused',
+      why: 'the policy as it is now refuses it: ttl 2h exceeds maxTtl 1h',
+    });
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await stateOf()).toEqual(['failed']);
+    expect(slack.ephemerals.map((e) => [e.user, e.text])).toEqual([
+      [BOB, 'netwarden did nothing: the policy as it is now refuses it: ttl 2h exceeds maxTtl 1h'],
+    ]);
+    expect(findingsOf(sim.current).map((f) => [f.kind, f.details?.person])).toEqual([
+      ['slack.refused', 'bob'],
+    ]);
+    expect(
+      slack.calls.some(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.payload.text ===
+            'Your grant request was not granted: the policy as it is now refuses it: ttl 2h exceeds maxTtl 1h',
+      ),
+    ).toBe(true);
+
+    // Lambda refuses the hand-off of a second approval: failed at once, the press refused and released.
+    await redeploy(testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`));
+    await call(signed(command(ALICE, `grant ${GROUPS.mysql} 3306 10.44.0.8/32 1h INC-43 schema change`)));
+    const second = posted();
+    lambda.refuseNext(
+      SELF,
+      'AccessDeniedException',
+      'User is not authorized to perform: lambda:InvokeFunction',
+      403,
+    );
+    await call(signed(press(BOB, 'approve', second.requestId, second.message.ts)));
+    expect((await requestItems()).find((item) => item.pk?.S?.endsWith(second.requestId))?.state?.S).toBe(
+      'failed',
+    );
+    expect(slack.ephemerals.at(-1)?.text).toBe(
+      'netwarden did nothing: the grant could not be handed off to be made (User is not authorized to perform: lambda:InvokeFunction): ask again',
+    );
+    expect(ec2Writes(mark)).toEqual([]);
+  });
+
+  it('a hand-off Lambda refuses: the request is failed, nothing granted, the requester told in the answer', async () => {
+    lambda.refuseNext(
+      SELF,
+      'AccessDeniedException',
+      'User is not authorized to perform: lambda:InvokeFunction',
+      403,
+    );
+    const { mark, response } = await ask();
+    expect(answerOf(response)).toMatch(
+      /^netwarden did nothing: the grant could not be handed off to be made \(User is not authorized to perform: lambda:InvokeFunction\): ask again$/,
+    );
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await stateOf()).toEqual(['failed']);
+  });
+
+  it('a worker that cannot grant reports it: failed in place and a direct message, nothing written in EC2', async () => {
+    const { mark, handOff } = await ask();
+    // The policy changed between the answer and the work: the worker reads it as it is now.
+    await redeploy(
+      testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`, (policy) =>
+        policy.replace('maxTtl: 8h', 'maxTtl: 1h'),
+      ),
+    );
+    const worked = await work(handOff);
+    expect(worked).toEqual({
+      status: 'refused',
+      why: 'the policy as it is now refuses it: ttl 2h exceeds maxTtl 1h',
+    });
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await stateOf()).toEqual(['failed']);
+    const [message] = slack.topLevel(CHANNEL);
+    expect(message && shownState(message)).toBe('failed');
+    expect(
+      slack.calls
+        .filter((c) => c.method === 'chat.postMessage')
+        .map((c) => String(c.payload.text))
+        .at(-1),
+    ).toBe(
+      'Your grant request was not granted: the policy as it is now refuses it: ttl 2h exceeds maxTtl 1h',
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveMode, loadPolicy, PolicyError, parsePolicy } from '../../../shared/policy/load';
+import { loadPolicy, PolicyError, parsePolicy } from '../../../shared/policy/load';
+import { effectiveMode } from '../../../shared/policy/mode';
 import { stagePolicy } from '../../../shared/wiring';
 
 const minimal = (extra: string) => `version: 1\n${extra}`;

@@ -176,6 +176,29 @@ describe('the organization section', () => {
     );
   });
 
+  it('refuses a trusted principal whose account is a glob: it would be trusted in every member account', () => {
+    const trusting = (principal: string) => `trustedPrincipals: ['${principal}']\n${policyText}`;
+    expect(() => parsePolicy(trusting('arn:aws:iam::*:role/terraform-ci'))).toThrowError(
+      [
+        'netwarden.policy.yml is invalid:',
+        'policy.trustedPrincipals[0]: expected an ARN that names its account (12 digits): with an organization, a glob there trusts a role of that name in every account netwarden acts on, and anyone who may create IAM roles in one of them can make it, found "arn:aws:iam::*:role/terraform-ci"',
+      ].join('\n'),
+    );
+    expect(() => parsePolicy(trusting('arn:aws:iam::1111222233*:role/terraform-ci'))).toThrowError(
+      'policy.trustedPrincipals[0]: expected an ARN that names its account',
+    );
+    expect(parsePolicy(trusting(`arn:aws:iam::${CENTRAL}:role/terraform-ci`)).trustedPrincipals).toEqual([
+      `arn:aws:iam::${CENTRAL}:role/terraform-ci`,
+    ]);
+    // Several accounts acted on without an organisation: the same.
+    const alone = `version: 1\ntrustedPrincipals: ['arn:aws:iam::*:role/terraform-ci']\n`;
+    expect(() => parsePolicy(`${alone}accounts: ['${CENTRAL}', '${PROD}']\n`)).toThrowError(
+      'policy.trustedPrincipals[0]: expected an ARN that names its account (12 digits): with several accounts,',
+    );
+    // One account, as the shipped policy is: the glob can only ever match that account.
+    expect(parsePolicy(alone).trustedPrincipals).toEqual(['arn:aws:iam::*:role/terraform-ci']);
+  });
+
   it('refuses selectors without an organization, and a member listed twice', () => {
     const noOrganization = policyText.replace(organization, '');
     expect(() => parsePolicy(noOrganization)).toThrowError(
