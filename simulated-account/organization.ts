@@ -124,8 +124,8 @@ export function createSimulatedOrganization(options: {
       const [, account = '', roleName = ''] = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(roleArn) ?? [];
       const role = roles.get(account)?.find((candidate) => candidate.name === roleName);
       const record = { roleArn, sessionName, ...(input.ExternalId ? { externalId: input.ExternalId } : {}) };
-      const caller = principalOf(central.account.caller);
-      if (!role?.trusts.includes(caller) || role.externalId !== input.ExternalId) {
+      const callerRole = principalOf(central.account.caller);
+      if (!role?.trusts.includes(callerRole) || role.externalId !== input.ExternalId) {
         assumeRoles.push({ ...record, outcome: 'AccessDenied' });
         const caller = String(central.account.caller.userIdentity.arn ?? 'the caller');
         throw awsError(
