@@ -9,7 +9,10 @@
  * Organizations at run time), so moving an account between OUs takes effect with the policy's review.
  */
 import type { FieldIssue } from '../events/issues';
+import { MEMBER_FUNCTIONS } from './member-functions';
 import type { MemberAccount, OrganizationPolicy, Policy } from './schema';
+
+export { MEMBER_FUNCTIONS, MEMBER_ROLE_NAME_MAX } from './member-functions';
 
 /** The account an event or a check is about, as the policy knows it. */
 export interface AccountScope {
@@ -83,20 +86,6 @@ export function policyFor(policy: Policy, account: AccountScope): Policy {
   };
 }
 
-/**
- * The central functions that act in member accounts. Each has a member role of its own in every member
- * (stacksets/member.yml), allowing only what its central role allows in the central account and
- * trusting only that central role: a function can never act in a member with another's rights, and the
- * checks, read-only centrally, are read-only there too.
- */
-export const MEMBER_FUNCTIONS = [
-  'revert-sg-drift',
-  'heal-targets',
-  'grant-access',
-  'expire-grants',
-  'daily-check',
-  'weekly-check',
-] as const;
 export type MemberFunction = (typeof MEMBER_FUNCTIONS)[number];
 
 /** The member functions that write in a member account: their roles' CloudTrail events there are netwarden's own. */
@@ -106,15 +95,6 @@ export const WRITING_MEMBER_FUNCTIONS: ReadonlyArray<MemberFunction> = [
   'grant-access',
   'expire-grants',
 ];
-
-/** IAM's limit on a role name. */
-const IAM_ROLE_NAME_MAX = 64;
-/**
- * The longest `organization.memberRoleName` whose every function role (`<memberRoleName>-<function>`)
- * still fits IAM's limit: 64 less "-revert-sg-drift" = 48.
- */
-export const MEMBER_ROLE_NAME_MAX =
-  IAM_ROLE_NAME_MAX - Math.max(...MEMBER_FUNCTIONS.map((fn) => fn.length + 1));
 
 const isMemberFunction = (fn: string): fn is MemberFunction =>
   (MEMBER_FUNCTIONS as ReadonlyArray<string>).includes(fn);

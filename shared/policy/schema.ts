@@ -7,7 +7,7 @@ import { canonicalCidr } from '../rules/cidr';
 import { normaliseProtocol } from '../rules/rule';
 import { BUDGET_DEFAULTS, MAX_APPROVAL_TIMEOUT_MS } from './defaults';
 import { parseDuration } from './duration';
-import { MEMBER_ROLE_NAME_MAX } from './organization';
+import { MEMBER_ROLE_NAME_MAX } from './member-functions';
 import { type Person as PersonShape, SLACK_ACTIONS } from './people';
 import { SlackPolicy } from './slack';
 import { IanaTimezone } from './timezone';
