@@ -177,8 +177,9 @@ export const overdue = (requests: ReadonlyArray<GrantRequestRecord>, now: Date):
 /**
  * An approved request is being granted by the approver's press or by slack-interact's async hand-off
  * (its timeout is 10 s; Lambda delivers an async event in seconds, and a worker finding the request no
- * longer approved does nothing); one still approved after this was interrupted or its hand-off lost,
- * and expire-grants settles it from the grant record.
+ * longer approved, or approved GRANT_WORK_WINDOW_MS ago or more, does nothing: shared/grants/hand-off.ts);
+ * one still approved after this was interrupted, its hand-off lost or refused in report mode, and
+ * expire-grants settles it from the grant record.
  */
 export const APPROVED_STUCK_AFTER_MS = 5 * 60_000;
 

@@ -13,7 +13,9 @@
  * only what netwarden itself recorded under that id: a request netwarden wrote after verifying Slack's
  * signature, still `approved`, that no worker took yet. The worker takes it with a conditional write
  * (`workTakenAt`, on the version read) before anything else, so a replayed, duplicated or retried
- * hand-off acts once; an id that names no such request is refused having written nothing.
+ * hand-off acts once; an id that names no such request is refused having written nothing. A late one
+ * (GRANT_WORK_WINDOW_MS after the approval) is refused too, so the stuck-request sweep never fails a
+ * request a worker could still grant.
  *
  * Why not carry Slack's signed body and verify it again: Lambda's async queue may deliver (or retry) an
  * event minutes later, past the signature's 5-minute window, and a valid signature says who asked but
