@@ -5,7 +5,8 @@
  * secrets and the kill switch, its presses and grants in the state table
  * (and the table's policy holds it to those keys), the journal of an event and its own journal
  * entries and budget charges (its writes pass the gate), the EC2 calls of a grant
- * and a revoke, and publishing findings.
+ * and a revoke, publishing findings, and dead-lettering a hand-off (its async events: 120 s, one retry).
+ * Only the Function URL is public: osls's lambda:InvokeFunction for `*` holds only via the URL.
  */
 import { describe, expect, it } from 'vitest';
 import { allowedActions, resourcesOfType, usePackage } from '../helpers/packaged';
