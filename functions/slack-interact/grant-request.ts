@@ -439,12 +439,25 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
     return { ok: false, problem, checking: true };
   }
   if (!issued.ok) return fail(issued.problem);
-  const granted = await move(
-    request,
-    'granted',
-    { expiresAt: issued.record.expiresAt, ...(issued.record.ruleId ? { ruleId: issued.record.ruleId } : {}) },
-    deps,
-  );
+  let granted: GrantRequestRecord;
+  try {
+    granted = await move(
+      request,
+      'granted',
+      {
+        expiresAt: issued.record.expiresAt,
+        ...(issued.record.ruleId ? { ruleId: issued.record.ruleId } : {}),
+      },
+      deps,
+    );
+  } catch (error) {
+    if (!(error instanceof RequestConflict)) throw error;
+    // The access is open and recorded (the grants' sweep expires it): reported as made, never as
+    // failed, whatever moved the request meanwhile (the work window leaves the stuck sweep no turn).
+    const now = await deps.requests.get(request.id);
+    deps.log('grant made but its request moved meanwhile', { id: request.id, state: now?.state });
+    granted = request;
+  }
   const approvedBy = request.answeredBy
     ? `, approved by ${request.answeredBy.name} (Slack ${request.answeredBy.slack})`
     : '';

@@ -925,6 +925,37 @@ describe('/netwarden grant handed off to an async invocation (Slack’s 3 second
     expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
     expect(await stateOf()).toEqual(['granted']);
   });
+
+  it('a grant made is reported made, never failed, even if its request was moved meanwhile (the conditional final move lost)', async () => {
+    const { mark, handOff } = await ask();
+    const requestId = requestIdOf(handOff);
+    // The handler's own EC2 client (the same module instance since the last reset): just before the
+    // Authorize, something else (as a stuck-request sweep would) moves the request to failed.
+    const { ec2Client: handlersEc2 } = await import('../../../shared/aws/clients');
+    const client = handlersEc2();
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    const store = grantRequestStore(table.current.client, table.current.tableName, () => new Date());
+    vi.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+      if (command instanceof AuthorizeSecurityGroupIngressCommand) {
+        const now = await store.get(requestId);
+        if (now?.state === 'approved') await store.move(now, 'failed', { why: 'moved meanwhile' });
+      }
+      return send(command);
+    }) as never);
+    const worked = await work(handOff);
+    vi.restoreAllMocks();
+    expect(worked).toEqual({ status: 'done', text: expect.stringMatching(/^Granted: tcp 5432 /) });
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    // The other move did happen: only the worker's own final move lost.
+    expect(await stateOf()).toEqual(['failed']);
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.created']);
+    expect(
+      directMessages()
+        .map((c) => String(c.payload.text))
+        .at(-1),
+    ).toMatch(/^Granted: tcp 5432 /);
+    expect(directMessages().some((c) => /not granted|failed/.test(String(c.payload.text)))).toBe(false);
+  });
 });
 
 describe('/netwarden grant refused', () => {
