@@ -454,8 +454,8 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
     if (!(error instanceof RequestConflict)) throw error;
     // The access is open and recorded (the grants' sweep expires it): reported as made, never as
     // failed, whatever moved the request meanwhile (the work window leaves the stuck sweep no turn).
-    const now = await deps.requests.get(request.id);
-    deps.log('grant made but its request moved meanwhile', { id: request.id, state: now?.state });
+    const current = await deps.requests.get(request.id);
+    deps.log('grant made but its request moved meanwhile', { id: request.id, state: current?.state });
     granted = request;
   }
   const approvedBy = request.answeredBy
