@@ -11,8 +11,11 @@
  * - A granted request whose grant is gone (the grants' sweep closed it): expired, message updated,
  *   requester told. A grant extended meanwhile (Extend 1h) moves the request's expiry instead.
  * Every transition is conditional on the version read: a run that loses a race does nothing more.
- * Report mode writes nothing: no request was ever made in report mode (slack-interact answers
- * `report mode: netwarden would …`), so there is nothing to sweep.
+ * Report mode writes nothing (docs/architecture.md, invariant 4): no request is made in report mode
+ * (slack-interact answers `report mode: netwarden would …`). One approved in enforce mode just before
+ * the stage switched stays approved, but no grant can be made of it: the hand-off worker refuses in
+ * report mode, and in any mode once GRANT_WORK_WINDOW_MS has passed since its approval
+ * (shared/grants/hand-off.ts). When the stage enforces again, this sweep settles it as failed.
  */
 import { errorMessage } from '../../shared/errors';
 import {
@@ -83,7 +86,9 @@ export async function sweepRequests(deps: RequestSweepDeps): Promise<RequestSwee
     });
 
   // Approved long ago and never granted or failed: the press that was granting was interrupted. The
-  // grant record (written before Authorize, live after) says whether the grant was made.
+  // grant record (written before Authorize, live after) says whether the grant was made. No worker can
+  // still start one: a worker refuses past GRANT_WORK_WINDOW_MS (2 minutes before this), and one that
+  // started in time wrote its pending record long ago (slack-interact's timeout is 10 s).
   for (const request of await deps.requests.due(
     'approved',
     new Date(now.getTime() - APPROVED_STUCK_AFTER_MS),

@@ -37,7 +37,7 @@ import {
   slackOwner,
 } from '../../shared/grants/approval';
 import { grantedFinding, rejectedFinding } from '../../shared/grants/findings';
-import { GRANT_WORK, type HandOff, workProblem } from '../../shared/grants/hand-off';
+import { GRANT_WORK, type HandOff, workProblem, workWindowProblem } from '../../shared/grants/hand-off';
 import { issueGrant } from '../../shared/grants/issue';
 import type { GrantStore } from '../../shared/grants/record';
 import { validateGrantRequest } from '../../shared/grants/request';
@@ -185,7 +185,11 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
   // Not running in Lambda (the demo, a local run): the same work, done before answering.
   if (!deps.handOff) return answerOf(await makeRequestedGrant(approved.id, deps));
   const refused = await handOff(approved, { ...deps, handOff: deps.handOff });
-  if (refused) return { text: `netwarden did nothing: ${refused}` };
+  if (refused?.taken)
+    return {
+      text: `Working on it: ${refused.why} (${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)}). You will be told by direct message when it is made or if it fails.`,
+    };
+  if (refused) return { text: `netwarden did nothing: ${refused.why}` };
   return {
     text: `Working on it: granting ${summarise(access)} on ${groupId} for ${formatDuration(ttlMs)} (request ${approved.id}). You will be told by direct message when it is made or if it fails.`,
   };
@@ -197,7 +201,7 @@ export async function requestGrant(form: URLSearchParams, deps: GrantRequestDeps
  * the request to failed and told the requester).
  */
 export type Worked =
-  | { status: 'refused'; why: string }
+  | { status: 'refused'; why: string; reported?: GrantRequestRecord }
   | { status: 'taken'; request: GrantRequestRecord; outcome: Granted };
 
 /** A slash command's answer for what the slow half did (when it ran before answering). */
@@ -217,13 +221,26 @@ export function answerOf(worked: Worked): CommandAnswer {
  * write, posted to its route's channel if it is not there yet, then granted (grant() updates the
  * message and tells the requester by direct message either way). A request that is not recorded, not
  * approved or already taken is refused having written nothing: the hand-off event is no credential.
+ * So is one approved GRANT_WORK_WINDOW_MS ago or more (the stuck-request sweep may settle it soon).
+ * In report mode (the stage or policy switched after the request was approved) it is refused before
+ * the take, having written nothing: the requester is told what enforce mode would do (`reported`: the
+ * approver too), and the request is never made: once enforce is back, the window has passed and the
+ * sweep settles it as failed (docs/slack-app.md).
  */
 export async function makeRequestedGrant(requestId: string, deps: GrantRequestDeps): Promise<Worked> {
   const found = await deps.requests.get(requestId);
-  const problem = workProblem(requestId, found);
+  const problem = workProblem(requestId, found, deps.now());
   if (problem !== undefined || !found) {
     deps.log('grant work refused', { requestId, why: problem });
     return { status: 'refused', why: problem ?? `no grant request ${requestId} is recorded` };
+  }
+  if (effectiveMode(deps.policy, deps.policy.grants) === 'report') {
+    // Report mode writes nothing: not the take, not the grant. Approved in enforce mode, the request
+    // is reported as enforce mode would make it, and left for the sweep (past the work window).
+    const why = `report mode: netwarden would ${wouldDo(found, deps.policy, deps.now())}; nothing was written`;
+    deps.log('grant work refused', { requestId, why });
+    await tellRequester(found, `Your grant request was not granted: ${why}`, deps);
+    return { status: 'refused', why, reported: found };
   }
   let taken: GrantRequestRecord;
   try {
@@ -246,11 +263,24 @@ export async function makeRequestedGrant(requestId: string, deps: GrantRequestDe
   return { status: 'taken', request, outcome: await grant(request, deps) };
 }
 
-/** Hands an approved request's grant off; refused by Lambda, the request is failed and `why` says so. */
+/** What enforce mode would do with an approved request now (report mode's answer), in words. */
+function wouldDo(request: GrantRequestRecord, policy: Policy, now: Date): string {
+  const what = `${summarise(request.access)} on ${request.access.groupId} for ${request.requester.name}`;
+  const problems = recheckProblems(request, policy, now);
+  return problems.length > 0
+    ? `refuse to grant ${what}: ${problems.join('; ')}`
+    : `grant ${what} for ${formatDuration(request.ttlMs)}`;
+}
+
+/**
+ * Hands an approved request's grant off; refused by Lambda, the request is failed and `why` says so.
+ * A worker that took the request meanwhile (Lambda accepted the event but its answer was lost) wins
+ * the conditional move: the grant goes ahead, and `why` says so instead of a failure.
+ */
 async function handOff(
   request: GrantRequestRecord,
   deps: GrantRequestDeps & { handOff: HandOff },
-): Promise<string | undefined> {
+): Promise<{ why: string; taken?: true } | undefined> {
   try {
     await deps.handOff({ work: GRANT_WORK, requestId: request.id });
     return undefined;
@@ -258,8 +288,14 @@ async function handOff(
     // Not handed off: nothing was granted, and the record says so (no approved request left behind).
     const why = `the grant could not be handed off to be made (${errorMessage(error)}): ask again`;
     deps.log('grant request not handed off', { id: request.id, error: errorMessage(error) });
-    await move(request, 'failed', { why }, deps);
-    return why;
+    try {
+      await move(request, 'failed', { why }, deps);
+    } catch (conflict) {
+      if (!(conflict instanceof RequestConflict)) throw conflict;
+      deps.log('grant request taken before it was failed', { id: request.id });
+      return { why: `grant request ${request.id} is already being granted`, taken: true };
+    }
+    return { why };
   }
 }
 
@@ -344,6 +380,10 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
   if (!group) return fail(`group ${access.groupId} does not exist or cannot be read`);
   if (guardrail) return fail(`${summarise(access)} would breach the guardrail ${guardrail}`);
   const now = deps.now();
+  // The last moment a grant may start: the stuck-request sweep must find its record if it was made.
+  const late = workWindowProblem(request, now);
+  if (late) return fail(late);
+  const mode = effectiveMode(deps.policy, deps.policy.grants);
   const issuedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const expiresAt = new Date(Math.floor((now.getTime() + request.ttlMs) / 1000) * 1000);
   const owner = slackOwner(request.requester);
@@ -366,7 +406,7 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
     outcome: 'acted' as const,
     actions: [`AuthorizeSecurityGroupIngress ${access.groupId} ${summarise(access)}`],
     ttlMs: request.ttlMs,
-    mode: 'enforce' as const,
+    mode,
     now,
   };
   let issued: Awaited<ReturnType<typeof issueGrant>>;
@@ -400,12 +440,25 @@ async function grant(request: GrantRequestRecord, deps: GrantRequestDeps): Promi
     return { ok: false, problem, checking: true };
   }
   if (!issued.ok) return fail(issued.problem);
-  const granted = await move(
-    request,
-    'granted',
-    { expiresAt: issued.record.expiresAt, ...(issued.record.ruleId ? { ruleId: issued.record.ruleId } : {}) },
-    deps,
-  );
+  let granted: GrantRequestRecord;
+  try {
+    granted = await move(
+      request,
+      'granted',
+      {
+        expiresAt: issued.record.expiresAt,
+        ...(issued.record.ruleId ? { ruleId: issued.record.ruleId } : {}),
+      },
+      deps,
+    );
+  } catch (error) {
+    if (!(error instanceof RequestConflict)) throw error;
+    // The access is open and recorded (the grants' sweep expires it): reported as made, never as
+    // failed, whatever moved the request meanwhile (the work window leaves the stuck sweep no turn).
+    const current = await deps.requests.get(request.id);
+    deps.log('grant made but its request moved meanwhile', { id: request.id, state: current?.state });
+    granted = request;
+  }
   const approvedBy = request.answeredBy
     ? `, approved by ${request.answeredBy.name} (Slack ${request.answeredBy.slack})`
     : '';
@@ -441,13 +494,11 @@ export async function answerRequest(
   const what = `${summarise(request.access)} on ${request.access.groupId} for ${request.requester.name}`;
   // Report mode decides what enforce mode would do and writes nothing: the request stays pending.
   if (deps.policy.grants && effectiveMode(deps.policy, deps.policy.grants) === 'report') {
-    const problems = answer === 'approve' ? recheckProblems(request, deps.policy, now) : [];
+    // Checked as the worker would check it: approved by this person.
     const would =
       answer === 'deny'
         ? `deny the grant request ${what}`
-        : problems.length > 0
-          ? `refuse to grant ${what}: ${problems.join('; ')}`
-          : `grant ${what} for ${formatDuration(request.ttlMs)}`;
+        : wouldDo({ ...request, answeredBy: asPerson(person), answeredAt: now }, deps.policy, now);
     return { done: false, why: `report mode: netwarden would ${would}; nothing was written` };
   }
   const answeredBy = asPerson(person);
@@ -476,9 +527,10 @@ export async function answerRequest(
     // Slack's 3 seconds: the message already shows "approved, granting"; the grant, the press's
     // finding and the approver's "Done" come from the async half (handleGrantWork).
     const refused = await handOff(moved, { ...deps, handOff: deps.handOff });
+    if (refused?.taken) return { done: true, did: `approved ${what}: ${refused.why}`, handedOff: true };
     if (refused) {
-      await tellRequester(moved, `Your grant request was not granted: ${refused}`, deps);
-      return { done: false, why: refused };
+      await tellRequester(moved, `Your grant request was not granted: ${refused.why}`, deps);
+      return { done: false, why: refused.why };
     }
     return { done: true, did: `approved ${what}: granting it`, handedOff: true };
   }

@@ -170,7 +170,17 @@ export async function handleGrantWork(
   const charged = deps.account ?? account;
   const acting = charged ? { ...deps, account: charged } : deps;
   const worked = await makeRequestedGrant(work.requestId, acting);
-  if (worked.status === 'refused') return { status: 'refused', why: worked.why };
+  if (worked.status === 'refused') {
+    // Report mode after an Approve: the approver hears what enforce mode would have done.
+    const request = worked.reported;
+    if (request?.answeredBy && request.message)
+      await reportApproval(
+        { ...request, answeredBy: request.answeredBy, message: request.message },
+        { ok: false, problem: worked.why },
+        acting,
+      );
+    return { status: 'refused', why: worked.why };
+  }
   const { request, outcome } = worked;
   // An approval: the press is reported now that its outcome is known, as press() reports any other.
   if (request.answeredBy && request.message)

@@ -121,8 +121,9 @@ export const MAX_PENDING_PER_REQUESTER = 3;
 /**
  * Why a request recorded earlier may not be granted under the policy as it is NOW, or [] when it may:
  * the policy may have changed while the request waited (a port no longer grantable, a lower maxTtl,
- * the requester no longer listed or no longer allowed to request). The stored fields are read back
- * into the same GrantRequest a slash command carries and pass the same validation.
+ * the requester no longer listed or no longer allowed to request, approval now required for a group
+ * that needed none, the approver no longer listed or no longer allowed to approve). The stored fields
+ * are read back into the same GrantRequest a slash command carries and pass the same validation.
  */
 export function recheckProblems(request: GrantRequestRecord, policy: Policy, now: Date): string[] {
   const person = personOf(policy.people, request.requester.slack);
@@ -130,6 +131,23 @@ export function recheckProblems(request: GrantRequestRecord, policy: Policy, now
   if (!person.may.includes('request'))
     return [`${person.name} may no longer request grants (policy people: may ${person.may.join(', ')})`];
   const { access } = request;
+  // Approved without an approver (no approval was needed when asked): the policy may require one now.
+  const approver = request.answeredBy;
+  if (!approver && policy.grants && needsApproval(policy.grants, access.groupId))
+    return [
+      `grants.approval now requires another person's approval for ${access.groupId}, and nobody approved this request: ask again`,
+    ];
+  if (approver) {
+    // The approval counts only while its approver still may give it (two people, both listed now).
+    const listed = personOf(policy.people, approver.slack);
+    if (!listed) return [`the approver ${approver.name} is no longer one of the policy's people`];
+    if (!listed.may.includes('approve'))
+      return [
+        `the approver ${listed.name} may no longer approve (policy people: may ${listed.may.join(', ')})`,
+      ];
+    if (listed.slack === request.requester.slack)
+      return [`${listed.name} asked for this grant: another person must approve it`];
+  }
   const source =
     access.peer.type === 'security-group'
       ? { sourceGroup: access.peer.groupId }
@@ -159,8 +177,9 @@ export const overdue = (requests: ReadonlyArray<GrantRequestRecord>, now: Date):
 /**
  * An approved request is being granted by the approver's press or by slack-interact's async hand-off
  * (its timeout is 10 s; Lambda delivers an async event in seconds, and a worker finding the request no
- * longer approved does nothing); one still approved after this was interrupted or its hand-off lost,
- * and expire-grants settles it from the grant record.
+ * longer approved, or approved GRANT_WORK_WINDOW_MS ago or more, does nothing: shared/grants/hand-off.ts);
+ * one still approved after this was interrupted, its hand-off lost or refused in report mode, and
+ * expire-grants settles it from the grant record.
  */
 export const APPROVED_STUCK_AFTER_MS = 5 * 60_000;
 

@@ -5,7 +5,8 @@
  * secrets and the kill switch, its presses and grants in the state table
  * (and the table's policy holds it to those keys), the journal of an event and its own journal
  * entries and budget charges (its writes pass the gate), the EC2 calls of a grant
- * and a revoke, and publishing findings.
+ * and a revoke, publishing findings, and dead-lettering a hand-off (its async events: 120 s, one retry).
+ * Only the Function URL is public: osls's lambda:InvokeFunction for `*` holds only via the URL.
  */
 import { describe, expect, it } from 'vitest';
 import { allowedActions, resourcesOfType, usePackage } from '../helpers/packaged';
@@ -75,6 +76,8 @@ describe('slack-interact', () => {
         'sns:Publish',
         // SelfInvokeForSlowWork: a grant's slow half, handed to an async invocation of itself.
         'lambda:InvokeFunction',
+        // DeadLetter: a hand-off Lambda could not deliver goes to the failed-events queue.
+        'sqs:SendMessage',
       ].sort(),
     );
     const byId = statements();
@@ -106,6 +109,36 @@ describe('slack-interact', () => {
     expect(keys('ChargeBudget')).toEqual(['budget#*']);
     expect(keys('JournalWrites')).toEqual(['journal#*']);
     expect(byId.ReadJournalOfEvent?.Action).toBe('dynamodb:Query');
+    expect(byId.DeadLetter?.Resource).toEqual({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] });
+  });
+
+  it('drops a hand-off older than 120 s, retries a failed one once, then dead-letters it', () => {
+    // A worker refuses a request approved 3 minutes ago or more (GRANT_WORK_WINDOW_MS): Lambda's
+    // defaults (6 hours, 2 retries) would only deliver events to be refused, late.
+    expect(definedResource('SlackInteractLambdaEvConf').Properties).toEqual({
+      FunctionName: { Ref: 'SlackInteractLambdaFunction' },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] } },
+      },
+      Qualifier: '$LATEST',
+      MaximumEventAgeInSeconds: 120,
+      MaximumRetryAttempts: 1,
+    });
+  });
+
+  it('lets anyone reach it only through its Function URL, never by a plain Invoke', () => {
+    const permissions = resourcesOfType(packaged.template, 'AWS::Lambda::Permission')
+      .filter(([, permission]) =>
+        JSON.stringify(permission.Properties.FunctionName).includes('SlackInteractLambdaFunction'),
+      )
+      .map(([, permission]) => permission.Properties);
+    // The public permissions: the URL's own (auth NONE) and lambda:InvokeFunction, which Lambda
+    // honours for a public principal only on a call made through the Function URL (osls adds both).
+    const fn = { 'Fn::GetAtt': ['SlackInteractLambdaFunction', 'Arn'] };
+    expect(permissions.sort((a, b) => String(a.Action).localeCompare(String(b.Action)))).toEqual([
+      { FunctionName: fn, Action: 'lambda:InvokeFunction', Principal: '*', InvokedViaFunctionUrl: true },
+      { FunctionName: fn, Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' },
+    ]);
   });
 
   it('is held by the state table’s policy to grants, grant requests, presses, its journal entries and the budget', () => {

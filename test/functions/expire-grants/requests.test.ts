@@ -6,7 +6,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepRequests } from '../../../functions/expire-grants/requests';
 import { grantRequestStore } from '../../../shared/aws/state-table/grant-requests';
-import type { GrantRequestRecord, GrantRequestStore } from '../../../shared/grants/approval';
+import {
+  APPROVED_STUCK_AFTER_MS,
+  type GrantRequestRecord,
+  type GrantRequestStore,
+} from '../../../shared/grants/approval';
+import { GRANT_WORK_WINDOW_MS, workProblem } from '../../../shared/grants/hand-off';
 import { grantRequestMessage } from '../../../shared/slack/grant-request-blocks';
 import { slackWebApi } from '../../../shared/slack/web-api';
 import { GROUPS } from '../../../simulated-account/index';
@@ -145,6 +150,28 @@ describe('sweepRequests', () => {
     expect((await sweepRequests(deps())).settled).toEqual([stuck.id]);
     expect((await requests.get(stuck.id))?.state).toBe('failed');
     expect(shown()).toBe('failed');
+    expect(directMessages().at(-1)).toMatch(/failed: granting was interrupted; ask again\.$/);
+  });
+
+  it('never fails an approved request a worker could still grant; one left by a switch to report mode waits, writes nothing, then fails in enforce', async () => {
+    const pending = await requested();
+    const stuck = await requests.move(pending, 'approved', {
+      answeredBy: { name: 'bob', slack: 'U034GHIJKL' },
+      answeredAt: T0,
+    });
+    // Past the worker's window no hand-off may start the grant: the sweep may settle it 2 minutes later.
+    clock = new Date(T0.getTime() + GRANT_WORK_WINDOW_MS);
+    expect(workProblem(stuck.id, await requests.get(stuck.id), clock)).toMatch(/too late to make it/);
+    expect(APPROVED_STUCK_AFTER_MS - GRANT_WORK_WINDOW_MS).toBe(2 * MINUTE);
+    // Report mode: the sweep writes nothing (the worker refuses in report mode anyway).
+    clock = new Date(T0.getTime() + 60 * MINUTE);
+    const before = stand.calls.length;
+    expect((await sweepRequests({ ...deps(), policy: { ...policy, mode: 'report' } })).settled).toEqual([]);
+    expect(await requests.get(stuck.id)).toEqual(stuck);
+    expect(stand.calls.length).toBe(before);
+    // Enforcing again: failed, the requester told.
+    expect((await sweepRequests(deps())).settled).toEqual([stuck.id]);
+    expect((await requests.get(stuck.id))?.state).toBe('failed');
     expect(directMessages().at(-1)).toMatch(/failed: granting was interrupted; ask again\.$/);
   });
 

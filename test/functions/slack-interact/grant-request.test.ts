@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { InvokeCommand, type InvokeCommandInput, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   answerRequest,
@@ -21,6 +22,7 @@ import { grantRequestStore } from '../../../shared/aws/state-table/grant-request
 import { loadPolicy } from '../../../shared/policy/load';
 import type { Person } from '../../../shared/policy/people';
 import { slackWebApi } from '../../../shared/slack/web-api';
+import { awsError } from '../../../simulated-account/errors';
 import { GROUPS } from '../../../simulated-account/index';
 import { installLambda, type LambdaState } from '../../../simulated-account/lambda';
 import { lambdaContext } from '../../../simulated-account/lambda-context';
@@ -794,6 +796,165 @@ describe('/netwarden grant handed off to an async invocation (Slack’s 3 second
     ).toBe(
       'Your grant request was not granted: the policy as it is now refuses it: ttl 2h exceeds maxTtl 1h',
     );
+  });
+
+  /** Rewrites the recorded request's approval time (as if Lambda delivered its hand-off late). */
+  async function approvedAgo(requestId: string, ms: number) {
+    const item = (await requestItems()).find((i) => i.pk?.S?.endsWith(requestId));
+    const record = JSON.parse(item?.request?.S ?? '{}') as Record<string, unknown>;
+    record.answeredAt = new Date(Date.now() - ms).toISOString();
+    await table.current.client.send(
+      new UpdateItemCommand({
+        TableName: table.current.tableName,
+        Key: { pk: { S: item?.pk?.S ?? '' }, sk: { S: item?.sk?.S ?? '' } },
+        UpdateExpression: 'SET #request = :request',
+        ExpressionAttributeNames: { '#request': 'request' },
+        ExpressionAttributeValues: { ':request': { S: JSON.stringify(record) } },
+      }),
+    );
+  }
+  const requestIdOf = (handOff: unknown) => (handOff as { requestId: string }).requestId;
+  const directMessages = () =>
+    slack.calls.filter((c) => c.method === 'chat.postMessage' && c.payload.channel !== CHANNEL);
+
+  it('report mode by the time the worker runs: refused before the take, nothing written, the requester told what enforce would do', async () => {
+    const { handOff } = await ask();
+    vi.stubEnv('NETWARDEN_MODE', 'report');
+    await redeploy();
+    const before = await items();
+    const mark = sim.current.account.calls.length;
+    const worked = await work(handOff);
+    const would = `report mode: netwarden would grant tcp 5432 from 10.44.0.7/32 on ${DB} for bob for 2h; nothing was written`;
+    expect(worked).toEqual({ status: 'refused', why: would });
+    expect(callsSince(sim.current, mark).writes).toEqual([]);
+    expect(await items()).toEqual(before);
+    expect(await stateOf()).toEqual(['approved']);
+    expect(directMessages().map((c) => c.payload.text)).toEqual([
+      `Your grant request was not granted: ${would}`,
+    ]);
+    expect(findingsOf(sim.current)).toEqual([]);
+  });
+
+  it('report mode after an Approve: the approver hears what enforce would do (slack.refused), nothing written', async () => {
+    await call(signed(command(ALICE, `grant ${GROUPS.mysql} 3306 10.44.0.7/32 1h INC-42 schema change`)));
+    const { message, requestId } = posted();
+    await call(signed(press(BOB, 'approve', requestId, message.ts)));
+    vi.stubEnv('NETWARDEN_MODE', 'report');
+    await redeploy();
+    const mark = sim.current.account.calls.length;
+    const before = await items();
+    const worked = await work(lambda.invocations[0]?.payload);
+    const would = `report mode: netwarden would grant tcp 3306 from 10.44.0.7/32 on ${GROUPS.mysql} for alice for 1h; nothing was written`;
+    expect(worked).toEqual({ status: 'refused', why: would });
+    expect(callsSince(sim.current, mark).writes).toEqual([]);
+    expect(await items()).toEqual(before);
+    expect(slack.ephemerals.at(-1)).toMatchObject({ user: BOB, text: `netwarden did nothing: ${would}` });
+    expect(findingsOf(sim.current).map((f) => [f.kind, f.mode])).toEqual([['slack.refused', 'report']]);
+  });
+
+  it('approval required by the time the worker runs, for a request nobody approved: refused, nothing granted', async () => {
+    const { mark, handOff } = await ask();
+    await redeploy(testPolicy());
+    expect(await work(handOff)).toEqual({
+      status: 'refused',
+      why: `the policy as it is now refuses it: grants.approval now requires another person's approval for ${DB}, and nobody approved this request: ask again`,
+    });
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await stateOf()).toEqual(['failed']);
+  });
+
+  it('an approver who may no longer approve, or is no longer listed: refused, nothing granted', async () => {
+    const cases: Array<[(policy: string) => string, string]> = [
+      [
+        (policy) =>
+          policy.replace('may: [extend, revoke, request, approve]', 'may: [extend, revoke, request]'),
+        'the approver bob may no longer approve (policy people: may extend, revoke, request)',
+      ],
+      [
+        (policy) => policy.replace(/^ {2}- \{ name: bob, .*\n/m, ''),
+        "the approver bob is no longer one of the policy's people",
+      ],
+    ];
+    for (const [change, problem] of cases) {
+      await redeploy(testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`));
+      await call(signed(command(ALICE, `grant ${GROUPS.mysql} 3306 10.44.0.7/32 1h INC-42 schema change`)));
+      const { message, requestId } = posted();
+      await call(signed(press(BOB, 'approve', requestId, message.ts)));
+      const mark = sim.current.account.calls.length;
+      await redeploy(testPolicy(`approval: { groups: { ids: [${GROUPS.mysql}] } }`, change));
+      expect(await work(lambda.invocations.at(-1)?.payload)).toEqual({
+        status: 'refused',
+        why: `the policy as it is now refuses it: ${problem}`,
+      });
+      expect(ec2Writes(mark)).toEqual([]);
+      expect((await requestItems()).find((i) => i.pk?.S?.endsWith(requestId))?.state?.S).toBe('failed');
+    }
+  });
+
+  it('a hand-off delivered 3 minutes or more after the approval is refused having written nothing (the sweep settles it)', async () => {
+    const { mark, handOff } = await ask();
+    const requestId = requestIdOf(handOff);
+    await approvedAgo(requestId, 3 * 60_000);
+    const before = await items();
+    expect(await work(handOff)).toEqual({
+      status: 'refused',
+      why: expect.stringMatching(
+        new RegExp(
+          `^grant request ${requestId} was approved at .+, over 3m ago: too late to make it \\(the stuck-request sweep settles it\\); ask again$`,
+        ),
+      ),
+    });
+    expect(ec2Writes(mark)).toEqual([]);
+    expect(await items()).toEqual(before);
+  });
+
+  it('a worker that took the request before the hand-off’s answer was lost: the command is answered "already being granted", not a 500', async () => {
+    // Lambda ran the worker, then its answer to the Invoke was lost: the SDK sees an error.
+    sim.current.account.handle(LambdaClient, InvokeCommand, async (input: InvokeCommandInput) => {
+      const payload = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)) as unknown;
+      lambda.invocations.push({ functionName: SELF, invocationType: 'Event', payload });
+      await work(payload);
+      throw awsError('ServiceException', 'the connection was reset', 500);
+    });
+    const { mark, response } = await ask();
+    expect(response.statusCode).toBe(200);
+    const requestId = requestIdOf(lambda.invocations.at(-1)?.payload);
+    expect(answerOf(response)).toBe(
+      `Working on it: grant request ${requestId} is already being granted (tcp 5432 from 10.44.0.7/32 on ${DB} for 2h). You will be told by direct message when it is made or if it fails.`,
+    );
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    expect(await stateOf()).toEqual(['granted']);
+  });
+
+  it('a grant made is reported made, never failed, even if its request was moved meanwhile (the conditional final move lost)', async () => {
+    const { mark, handOff } = await ask();
+    const requestId = requestIdOf(handOff);
+    // The handler's own EC2 client (the same module instance since the last reset): just before the
+    // Authorize, something else (as a stuck-request sweep would) moves the request to failed.
+    const { ec2Client: handlersEc2 } = await import('../../../shared/aws/clients');
+    const client = handlersEc2();
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    const store = grantRequestStore(table.current.client, table.current.tableName, () => new Date());
+    vi.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+      if (command instanceof AuthorizeSecurityGroupIngressCommand) {
+        const now = await store.get(requestId);
+        if (now?.state === 'approved') await store.move(now, 'failed', { why: 'moved meanwhile' });
+      }
+      return send(command);
+    }) as never);
+    const worked = await work(handOff);
+    vi.restoreAllMocks();
+    expect(worked).toEqual({ status: 'done', text: expect.stringMatching(/^Granted: tcp 5432 /) });
+    expect(ec2Writes(mark).map((c) => c.command)).toEqual(['AuthorizeSecurityGroupIngress']);
+    // The other move did happen: only the worker's own final move lost.
+    expect(await stateOf()).toEqual(['failed']);
+    expect(findingsOf(sim.current).map((f) => f.kind)).toEqual(['grant.created']);
+    expect(
+      directMessages()
+        .map((c) => String(c.payload.text))
+        .at(-1),
+    ).toMatch(/^Granted: tcp 5432 /);
+    expect(directMessages().some((c) => /not granted|failed/.test(String(c.payload.text)))).toBe(false);
   });
 });
 
