@@ -48,6 +48,18 @@ export const BaseConfig = z.object({
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 
+/** The name (never the value) of an SSM parameter, refused with an example of the expected form. */
+export const ssmParameterName = (example: string) =>
+  z.string().regex(/^\/[\w.\-/]+$/, { message: `expected an SSM parameter name like ${example}` });
+
+/** The Slack Web API as the app-mode functions reach it: the bot token's parameter, and where the API is. */
+export const SlackWebApiConfig = {
+  /** Name (not value) of the SecureString holding the bot token (xoxb-…). */
+  SLACK_BOT_TOKEN_PARAMETER: ssmParameterName('/netwarden/prod/slack-bot-token'),
+  /** Where the Web API is: Slack's own unless a test or the demo points it at a stand-in. */
+  SLACK_API_BASE_URL: z.url().optional(),
+};
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }

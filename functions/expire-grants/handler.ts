@@ -7,7 +7,7 @@ import {
   lazySecurityGroups,
 } from '../../shared/aws/lazy-adapters';
 import { lazySecureString } from '../../shared/aws/lazy-secrets';
-import { parseConfig } from '../../shared/config';
+import { parseConfig, SlackWebApiConfig } from '../../shared/config';
 import { ScheduleTrigger } from '../../shared/events/schedule';
 import { lambda } from '../../shared/middleware';
 import { memberAccessOf } from '../../shared/policy/organization';
@@ -19,13 +19,8 @@ import { sweepRequests } from './requests';
 
 /** Slack app mode (optional): the bot token tells requesters and updates requests' messages. */
 const SlackConfig = z.object({
-  SLACK_BOT_TOKEN_PARAMETER: z
-    .string()
-    .regex(/^\/[\w.\-/]+$/, {
-      message: 'expected an SSM parameter name like /netwarden/prod/slack-bot-token',
-    })
-    .optional(),
-  SLACK_API_BASE_URL: z.url().optional(),
+  ...SlackWebApiConfig,
+  SLACK_BOT_TOKEN_PARAMETER: SlackWebApiConfig.SLACK_BOT_TOKEN_PARAMETER.optional(),
 });
 
 const { config, policy, publish, now, log, wayIn, killSwitch, gate } = wire('expire-grants');

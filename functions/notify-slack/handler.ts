@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { lazyFunction } from '../../shared/aws/lazy';
 import { lazySecureString } from '../../shared/aws/lazy-secrets';
-import { BaseConfig } from '../../shared/config';
+import { BaseConfig, SlackWebApiConfig, ssmParameterName } from '../../shared/config';
 import { type NotificationRecord, SqsBatchTrigger } from '../../shared/events/sqs';
 import { lambda } from '../../shared/middleware';
 import { slackPoster } from '../../shared/slack/send';
@@ -15,21 +15,13 @@ import { type NotifyDeps, notifySlack, RESERVE_MS, reportUnreadableEvent } from 
 // policy, webhook mode reads only its slack section and group names, computed when the bundle was built.
 const NotifySlackConfig = BaseConfig.extend({
   /** Name (not value) of the SecureString holding the webhook URL. */
-  SLACK_WEBHOOK_PARAMETER: z.string().regex(/^\/[\w.\-/]+$/, {
-    message: 'expected an SSM parameter name like /netwarden/prod/slack-webhook-url',
-  }),
+  SLACK_WEBHOOK_PARAMETER: ssmParameterName('/netwarden/prod/slack-webhook-url'),
   SLACK_WEBHOOK_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   /** webhook (the default): the incoming webhook. app: the Slack app's bot, threads and routes (docs/slack-app.md). */
   SLACK_MODE: z.enum(['webhook', 'app']).default('webhook'),
-  /** Name (not value) of the SecureString holding the bot token (xoxb-…); app mode only. */
-  SLACK_BOT_TOKEN_PARAMETER: z
-    .string()
-    .regex(/^\/[\w.\-/]+$/, {
-      message: 'expected an SSM parameter name like /netwarden/prod/slack-bot-token',
-    })
-    .optional(),
-  /** Where the Web API is: Slack's own unless a test or the demo points it at a stand-in. */
-  SLACK_API_BASE_URL: z.url().optional(),
+  ...SlackWebApiConfig,
+  /** App mode only. */
+  SLACK_BOT_TOKEN_PARAMETER: SlackWebApiConfig.SLACK_BOT_TOKEN_PARAMETER.optional(),
 }).refine((env) => env.SLACK_MODE === 'webhook' || (env.SLACK_BOT_TOKEN_PARAMETER && env.STATE_TABLE_NAME), {
   message: 'SLACK_MODE=app needs SLACK_BOT_TOKEN_PARAMETER and STATE_TABLE_NAME',
   path: ['SLACK_MODE'],

@@ -8,7 +8,7 @@ import {
 } from '../../shared/aws/lazy-adapters';
 import { lazyHandOff } from '../../shared/aws/lazy-hand-off';
 import { lazyJournalReader, lazySecureString, lazySlackPresses } from '../../shared/aws/lazy-secrets';
-import { parseConfig } from '../../shared/config';
+import { parseConfig, SlackWebApiConfig, ssmParameterName } from '../../shared/config';
 import { accountOfFunctionArn } from '../../shared/events/home';
 import { lambda } from '../../shared/middleware';
 import { slackWebApi } from '../../shared/slack/web-api';
@@ -22,17 +22,12 @@ import {
 } from './interact';
 import { SlackInteractEvent } from './schema';
 
-const parameter = z.string().regex(/^\/[\w.\-/]+$/, {
-  message: 'expected an SSM parameter name like /netwarden/prod/slack-signing-secret',
-});
 const SlackConfig = z.object({
   /** Name (not value) of the SecureString holding the Slack app's signing secret. */
-  SLACK_SIGNING_SECRET_PARAMETER: parameter,
-  /** Name (not value) of the SecureString holding the bot token (the ephemeral answers). */
-  SLACK_BOT_TOKEN_PARAMETER: parameter,
+  SLACK_SIGNING_SECRET_PARAMETER: ssmParameterName('/netwarden/prod/slack-signing-secret'),
+  // The bot token (the ephemeral answers) is required here.
+  ...SlackWebApiConfig,
   SLACK_SECRET_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
-  /** Where the Web API is: Slack's own unless a test or the demo points it at a stand-in. */
-  SLACK_API_BASE_URL: z.url().optional(),
   /**
    * Set by Lambda: the function invokes itself (InvocationType Event) with a slash grant's slow half,
    * to answer Slack within 3 seconds. Unset (the demo, a local run): that work is done before answering.
