@@ -6,16 +6,23 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { HandOff } from '../grants/hand-off';
 
+/** Queues `payload` for `functionName` (InvocationType Event); anything but 202 Accepted is an error. */
+export async function invokeEvent(
+  client: Pick<LambdaClient, 'send'>,
+  functionName: string,
+  payload: unknown,
+): Promise<void> {
+  const output = await client.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: 'Event',
+      Payload: new TextEncoder().encode(JSON.stringify(payload)),
+    }),
+  );
+  if (output.StatusCode !== 202)
+    throw new Error(`Lambda answered ${String(output.StatusCode)} instead of 202 Accepted`);
+}
+
 export function lambdaHandOff(client: Pick<LambdaClient, 'send'>, functionName: string): HandOff {
-  return async (work) => {
-    const output = await client.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'Event',
-        Payload: new TextEncoder().encode(JSON.stringify(work)),
-      }),
-    );
-    if (output.StatusCode !== 202)
-      throw new Error(`Lambda answered ${String(output.StatusCode)} instead of 202 Accepted`);
-  };
+  return (work) => invokeEvent(client, functionName, work);
 }

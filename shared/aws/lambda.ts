@@ -5,20 +5,11 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { FunctionInvoker } from '../redrive/redrive';
 import { lambdaClient } from './clients/lambda';
+import { invokeEvent } from './hand-off';
 
 export function redriveInvoker(): FunctionInvoker {
   return {
-    async invokeAsync(functionName, payload) {
-      const output = await lambdaClient().send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'Event',
-          Payload: new TextEncoder().encode(JSON.stringify(payload)),
-        }),
-      );
-      if (output.StatusCode !== 202)
-        throw new Error(`Lambda answered ${String(output.StatusCode)} instead of 202 Accepted`);
-    },
+    invokeAsync: (functionName, payload) => invokeEvent(lambdaClient(), functionName, payload),
     async invokeSync(functionName, payload) {
       const output = await lambdaClient().send(
         new InvokeCommand({
