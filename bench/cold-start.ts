@@ -20,7 +20,6 @@ import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client
 import { build } from 'esbuild';
 import { grantStore } from '../shared/aws/state-table/grants';
 import type { Finding } from '../shared/findings/finding';
-import { sign } from '../shared/slack/signature';
 import { serveSimulation } from '../simulated-account/endpoint';
 import {
   ACCOUNT_ID,
@@ -33,6 +32,7 @@ import {
 } from '../simulated-account/index';
 import { loadEvent } from '../simulated-account/load-event';
 import { tcp } from '../simulated-account/permissions';
+import { blockActionsPayload, signedSlackRequest } from '../simulated-account/slack-request';
 import { startSlackServer } from '../simulated-account/slack-server';
 import {
   type SlackWebApiStandIn,
@@ -77,30 +77,14 @@ interface FirstEvent {
  */
 function signedPress(action: string, value: string): unknown {
   const ts = `${Math.floor(Date.now() / 1000)}.000100`;
-  const body = `payload=${encodeURIComponent(
-    JSON.stringify({
-      type: 'block_actions',
-      user: { id: PRESSER, username: 'alice' },
-      channel: { id: PRESS_CHANNEL },
-      container: { type: 'message', message_ts: ts, channel_id: PRESS_CHANNEL },
-      message: { ts },
-      actions: [{ action_id: `netwarden:${action}`, value, type: 'button' }],
-    }),
-  )}`;
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': sign(SIGNING_SECRET, timestamp, body),
-    },
-    requestContext: { accountId: ACCOUNT_ID, http: { method: 'POST', path: '/' } },
-    body,
-    isBase64Encoded: false,
-  };
+  const payload = blockActionsPayload({
+    userId: PRESSER,
+    channel: PRESS_CHANNEL,
+    messageTs: ts,
+    actionId: `netwarden:${action}`,
+    value,
+  });
+  return signedSlackRequest(payload, SIGNING_SECRET, String(Math.floor(Date.now() / 1000)));
 }
 
 /** The real event each function gets, made on a fresh stage (untimed: the parent does it). */

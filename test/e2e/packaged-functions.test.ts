@@ -10,7 +10,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { grantStore } from '../../shared/aws/state-table/grants';
 import type { Finding } from '../../shared/findings/finding';
 import { accessKey } from '../../shared/grants/record';
-import { sign } from '../../shared/slack/signature';
 import type { CallRecord } from '../../simulated-account/account';
 import { serveSimulation } from '../../simulated-account/endpoint';
 import {
@@ -24,6 +23,7 @@ import {
 } from '../../simulated-account/index';
 import { loadEvent } from '../../simulated-account/load-event';
 import { tcp } from '../../simulated-account/permissions';
+import { signedSlackForm } from '../../simulated-account/slack-request';
 import { type SlackServer, startSlackServer } from '../../simulated-account/slack-server';
 import { createStateTable, type StateTable, startStateTable } from '../../simulated-account/state-table';
 import { grantedAccess, ONCALL_ALICE, seedGrants } from '../helpers/grants';
@@ -342,20 +342,7 @@ describe('slack-interact', () => {
   /** A slash command as Slack posts it to the Function URL (auth NONE), signed with `secret`. */
   function slashCommand(secret: string) {
     const body = 'command=%2Fnetwarden&text=grant&user_id=U012ABCDEF&team_id=T0001';
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    return {
-      version: '2.0',
-      routeKey: '$default',
-      rawPath: '/',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': timestamp,
-        'x-slack-signature': sign(secret, timestamp, body),
-      },
-      requestContext: { accountId: ACCOUNT_ID, http: { method: 'POST', path: '/' } },
-      body,
-      isBase64Encoded: false,
-    };
+    return signedSlackForm(body, secret, String(Math.floor(Date.now() / 1000)));
   }
 
   it('answers a request Slack signed, with the signing secret its SSM parameter names, and nothing else', async () => {
