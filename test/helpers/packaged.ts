@@ -66,6 +66,18 @@ export function packageService(
 }
 
 /**
+ * The one other deployment the template tests package: another region and an ops e-mail address. What
+ * `--region` changes (role names) and what `--param="opsEmail=…"` changes (the subscription) do not
+ * touch each other, so one `osls package` run serves both files' tests (each run costs seconds of CPU).
+ */
+const OTHER_OPS_EMAIL = 'oncall@example.com';
+export const OTHER_DEPLOYMENT = {
+  region: 'us-east-1',
+  opsEmail: OTHER_OPS_EMAIL,
+  params: [`opsEmail=${OTHER_OPS_EMAIL}`],
+} as const;
+
+/**
  * A test file's package, ready from its first test: `beforeAll` (in the describe block it is called
  * in) waits for it with the packaging hang limit, and the tests read `.template`, `.dir`, `.artifacts`.
  * `view` is how the file reads the template, e.g. as deployed under a condition (withCondition).

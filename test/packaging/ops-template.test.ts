@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { HELD_BACK_METRIC, heldBackMetric } from '../../shared/safety/gate';
 import {
   allowedActions,
+  OTHER_DEPLOYMENT,
   PACKAGING_HANG_LIMIT_MS,
   packageService,
   resourcesOfType,
@@ -101,20 +102,22 @@ describe('the operations topic', () => {
   });
 
   it(
-    'subscribes the address --param="opsEmail=…" names',
+    'subscribes the address --param="opsEmail=…" names (packaged with another region too, OTHER_DEPLOYMENT)',
     async () => {
       // Packaged by the global setup like every other package of the run (queued, never two at once).
-      const { template: packagedTemplate } = await packageService('prod', undefined, [
-        'opsEmail=oncall@example.com',
-      ]);
+      const { template: packagedTemplate } = await packageService(
+        'prod',
+        OTHER_DEPLOYMENT.region,
+        OTHER_DEPLOYMENT.params,
+      );
       const mailed = packagedTemplate as Template & { Conditions: Record<string, unknown> };
       expect(mailed.Conditions.MailsOps).toEqual({
-        'Fn::Not': [{ 'Fn::Equals': ['oncall@example.com', ''] }],
+        'Fn::Not': [{ 'Fn::Equals': [OTHER_DEPLOYMENT.opsEmail, ''] }],
       });
       expect(mailed.Resources.OpsEmailSubscription?.Properties).toEqual({
         TopicArn: OPS,
         Protocol: 'email',
-        Endpoint: 'oncall@example.com',
+        Endpoint: OTHER_DEPLOYMENT.opsEmail,
       });
     },
     PACKAGING_HANG_LIMIT_MS,

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { unzip } from '../../bench/unzip';
 import { BaseConfig, parseConfig, selfRolePatterns } from '../../shared/config';
 import { isSelf } from '../../shared/sg/actor';
-import { allowedActions, type Packaged, resourcesOfType, usePackage } from '../helpers/packaged';
+import {
+  allowedActions,
+  OTHER_DEPLOYMENT,
+  type Packaged,
+  resourcesOfType,
+  usePackage,
+} from '../helpers/packaged';
 import { unzipEntry } from '../helpers/zip';
 
 const packaged = usePackage();
@@ -281,7 +287,7 @@ describe('revert-sg-drift', () => {
 });
 
 describe('two regions', () => {
-  const second = usePackage({ region: 'us-east-1' });
+  const second = usePackage({ region: OTHER_DEPLOYMENT.region, params: OTHER_DEPLOYMENT.params });
 
   const roleNames = (template: Packaged['template']) =>
     resourcesOfType(template, 'AWS::IAM::Role').map(([, role]) => String(role.Properties.RoleName));
