@@ -7,7 +7,12 @@ export default defineConfig({
     // `osls package` once per run, and only if a test file asks for the package (test/helpers/packaged.ts).
     globalSetup: ['test/helpers/package-once.ts'],
     environment: 'node',
-    pool: 'forks',
+    // Worker threads, not child processes: a worker fetches every project module from the main process
+    // again after each file's module reset (test/helpers/setup.ts), and a thread's message port carries
+    // those transformed sources for less CPU than a child process's JSON IPC (13% less CPU on the
+    // function and shared tests, three runs of each interleaved). No test changes the working
+    // directory or exits the process, which a thread could not do alone.
+    pool: 'threads',
     // Files share their worker's modules: each worker loads the AWS SDK and the simulated account once,
     // not once per file (most of the suite's CPU time went there). What a file changes in the process is
     // undone after it by test/helpers/setup.ts (vitest's env stubs, the environment, spies, the in-process

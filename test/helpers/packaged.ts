@@ -29,7 +29,10 @@ function packageDir(stage: string, region: string | undefined, params: readonly 
   if (region) url.searchParams.set('region', region);
   for (const param of params) url.searchParams.append('param', param);
   return new Promise((resolve, reject) => {
-    get(url, (response) => {
+    // A connection of its own (no keep-alive agent): the global agent keeps sockets alive, and a file's
+    // second request could go out on the socket of its first just as the server's 5-second keep-alive
+    // timeout closed it ("socket hang up", seen once under load while a package was being waited for).
+    get(url, { agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
