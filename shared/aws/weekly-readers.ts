@@ -1,7 +1,9 @@
 /**
- * Everything the weekly check reads the estate with, in one module so that a bundle loads it as one
- * chunk (lazy-weekly-readers.ts): the weekly check needs all of it on its first event, and one chunk
- * costs its cold start less than a dozen (each is found, read, compiled and linked on its own).
+ * Everything the weekly check reads the estate with, in one module that lazy-weekly-readers.ts imports
+ * once: the weekly check needs all of it on its first event, and one dynamic import in place of one
+ * per adapter and per client leaves esbuild fewer chunks to split it and its SDK code into (each chunk
+ * is found, read, compiled and linked on its own). S3 (Terraform state) is not here: it loads only when
+ * the policy names a state.
  */
 import type { GrantStore } from '../grants/record';
 import type { MemberAccess } from '../policy/organization';
