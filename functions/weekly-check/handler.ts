@@ -1,13 +1,8 @@
 /** weekly-check: EventBridge schedule (Monday 09:00 Asia/Seoul by default) → weeklyCheck → one digest finding. Wiring only. */
 
 import { mapBounded } from '../../shared/audits/bounded';
-import { lazyGrantStore, lazyLoadBalancing, lazyTerraformStateObjects } from '../../shared/aws/lazy-adapters';
-import {
-  lazyCertificates,
-  lazyMetrics,
-  lazyNetworkReferences,
-  lazySecurityGroupInventory,
-} from '../../shared/aws/lazy-audit-adapters';
+import { lazyTerraformStateObjects } from '../../shared/aws/lazy-adapters';
+import { lazyWeeklyGrantStore, lazyWeeklyReaders } from '../../shared/aws/lazy-weekly-readers';
 import { ScheduleTrigger } from '../../shared/events/schedule';
 import { openIn } from '../../shared/grants/record';
 import { lambda } from '../../shared/middleware';
@@ -21,7 +16,7 @@ import { type WeeklyDeps, weeklyCheck } from './weekly';
 const { config, policy, now, wayIn, killSwitch, leveledLog, everyAccount } = wire('weekly-check');
 // Terraform state objects live where the policy says (the central account's S3 by default).
 const stateObjects = lazyTerraformStateObjects();
-const grants = lazyGrantStore(config.STATE_TABLE_NAME);
+const grants = lazyWeeklyGrantStore(config.STATE_TABLE_NAME);
 
 type Readers = Pick<WeeklyDeps, 'elb' | 'metrics' | 'certificates' | 'sg' | 'network' | 'state'>;
 /** The estate's readers in one account (a member's through its member role), made once per container. */
@@ -29,11 +24,7 @@ const readers = new Map<string, Readers>();
 function readersIn(own: Policy, access: MemberAccess | undefined): Readers {
   const key = access?.account ?? 'own';
   const known = readers.get(key) ?? {
-    elb: lazyLoadBalancing({ bulk: true, access }),
-    metrics: lazyMetrics(access),
-    certificates: lazyCertificates(access),
-    sg: lazySecurityGroupInventory(access),
-    network: lazyNetworkReferences(access),
+    ...lazyWeeklyReaders(access),
     state: stateBaselineLoader(own.terraformState, (ref) => stateObjects.read(ref), now),
   };
   readers.set(key, known);

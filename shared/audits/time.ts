@@ -1,23 +1,61 @@
-/** Times for people, in the check's time zone (Asia/Seoul by default): on-call reads local time. */
-export function clockIn(timeZone: string): (time: Date) => string {
-  const format = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return (time) => format.format(time);
+import { BUILT_ZONES } from './built-zones';
+import { offsetAt, type ZoneOffsets } from './zone-offsets';
+
+/**
+ * `time` as it reads in the zone, as an ISO string (`2026-11-23T09:12:00.000Z` read as local time), from
+ * the offsets the bundle was built with; undefined when there are none for that zone or that time.
+ */
+function builtLocal(timeZone: string, zones: ReadonlyArray<ZoneOffsets>): (time: Date) => string | undefined {
+  const table = zones.find((candidate) => candidate.zone === timeZone);
+  if (!table) return () => undefined;
+  return (time) => {
+    const offset = offsetAt(table, time.getTime());
+    return offset === undefined ? undefined : new Date(time.getTime() + offset).toISOString();
+  };
+}
+
+/** Intl's formatter, made on first use only: without it a bundle never loads ICU's time-zone data. */
+function onFirstUse(make: () => Intl.DateTimeFormat): (time: Date) => string {
+  let format: Intl.DateTimeFormat | undefined;
+  return (time) => {
+    format ??= make();
+    return format.format(time);
+  };
+}
+
+/**
+ * Times for people, in the check's time zone (Asia/Seoul by default): on-call reads local time.
+ * `zones`: the offsets known without Intl (the bundle's, unless a test gives others).
+ */
+export function clockIn(timeZone: string, zones = BUILT_ZONES): (time: Date) => string {
+  const local = builtLocal(timeZone, zones);
+  const intl = onFirstUse(
+    () =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+  );
+  // `09:12`, as en-GB writes it.
+  return (time) => local(time)?.slice(11, 16) ?? intl(time);
 }
 
 /** `2026-11-23` in the zone. */
-export function dayIn(timeZone: string): (time: Date) => string {
-  const format = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
-  return (time) => format.format(time);
+export function dayIn(timeZone: string, zones = BUILT_ZONES): (time: Date) => string {
+  const local = builtLocal(timeZone, zones);
+  const intl = onFirstUse(
+    () =>
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }),
+  );
+  // `2026-11-23`, as en-CA writes it.
+  return (time) => local(time)?.slice(0, 10) ?? intl(time);
 }
 
 /** `2026-11-23 09:12` in the zone, or `09:12` when it is the same day as `today`. */

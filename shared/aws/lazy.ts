@@ -3,7 +3,8 @@
  * code splitting each adapter is its own chunk, so a cold start parses only what the handler needs
  * at once; an event that needs no AWS call (netwarden's own, a failed call, a redelivery, a malformed
  * event) never loads an SDK client at all. Handlers import adapters only through the loaders built
- * on these: lazy-adapters.ts, lazy-audit-adapters.ts (the audits' own) and lazy-secrets.ts (SSM only).
+ * on these: lazy-adapters.ts, lazy-audit-adapters.ts (the audits' own), lazy-weekly-readers.ts (the weekly
+ * check's, from one module) and lazy-secrets.ts (SSM only).
  */
 type AsyncMethods<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never;

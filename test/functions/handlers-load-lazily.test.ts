@@ -1,7 +1,8 @@
 /**
  * Cold start: a handler must not import an AWS adapter or SDK client at module load (the bench
  * measures the effect). They reach AWS only through the loaders in shared/aws/lazy-*.ts
- * (lazy-adapters.ts, lazy-audit-adapters.ts, lazy-secrets.ts, lazy-hand-off.ts), whose adapters load on first use.
+ * (lazy-adapters.ts, lazy-audit-adapters.ts, lazy-weekly-readers.ts, lazy-secrets.ts, lazy-hand-off.ts), whose
+ * adapters load on first use.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ describe('handlers', () => {
     const offending = staticImports.filter(
       (path) =>
         path?.startsWith('@aws-sdk/') ||
-        /shared\/aws\/(?!lazy-adapters$|lazy-audit-adapters$|lazy-secrets$|lazy-hand-off$|lazy$)/.test(
+        /shared\/aws\/(?!lazy-adapters$|lazy-audit-adapters$|lazy-weekly-readers$|lazy-secrets$|lazy-hand-off$|lazy$)/.test(
           path ?? '',
         ),
     );
