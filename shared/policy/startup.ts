@@ -15,10 +15,11 @@
  * Outside a bundle one process can start a handler many times: the tests load each handler afresh for
  * every test (a new module registry is a new container), and reading, parsing and validating the same
  * file each time was a large part of their CPU time. What the validator returns depends only on the
- * text, so the first validated policy for a path and its exact text is kept for the process (on
- * globalThis: a module registry loaded afresh forgets its own variables) and handed to every later
- * start. It is deeply frozen, so no start can change what another is given; the file is read every
- * time, so an edited file is validated anew, and a policy that fails is never kept.
+ * text (the path appears only in its refusals), so the first policy validated from an exact text is
+ * kept for the process (on globalThis: a module registry loaded afresh forgets its own variables) and
+ * handed to every later start from that text, whatever file it is in (tests write the same text to
+ * many temporary files). It is deeply frozen, so no start can change what another is given; the file
+ * is read every time, so an edited file is validated anew, and a policy that fails is never kept.
  */
 import { readPolicyText } from './document';
 import { parsePolicy } from './load';
@@ -47,11 +48,10 @@ function deepFreeze<T>(value: T): T {
 
 export function startupPolicy(path: string): Policy {
   const text = readPolicyText(path);
-  const key = `${path}\n${text}`;
-  const known = validatedPolicies().get(key);
+  const known = validatedPolicies().get(text);
   if (known) return known;
   // The same messages as loadPolicy: the source named in them is the path.
   const policy = deepFreeze(parsePolicy(text, path));
-  validatedPolicies().set(key, policy);
+  validatedPolicies().set(text, policy);
   return policy;
 }

@@ -1,6 +1,6 @@
 /**
- * startupPolicy outside a bundle: one file's exact text is validated once per process and every later
- * start gets the same frozen policy; an edited file is validated anew and a refused one is never kept.
+ * startupPolicy outside a bundle: an exact policy text is validated once per process and every later
+ * start from it gets the same frozen policy; an edited file is validated anew and a refused one is never kept.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,23 @@ describe('startupPolicy', () => {
 
     expect(first).toStrictEqual(loadPolicy(path));
     expect(again).toBe(first);
+  });
+
+  it('validates a text once, whatever file it is in: the policy depends on the text alone', async () => {
+    const text = `${shipped}\n# startup.test.ts: a text of its own\n`;
+    const first = (await freshStartupPolicy())(policyFile(text));
+    const elsewhere = (await freshStartupPolicy())(policyFile(text));
+
+    expect(elsewhere).toBe(first);
+  });
+
+  it('names the file it read in a refusal, for the same text in another file too', async () => {
+    const text = 'version: 1\nmode: sometimes # startup.test.ts\n';
+    const [one, two] = [policyFile(text), policyFile(text)];
+    const startupPolicy = await freshStartupPolicy();
+
+    expect(() => startupPolicy(one)).toThrow(`${one} is invalid`);
+    expect(() => startupPolicy(two)).toThrow(`${two} is invalid`);
   });
 
   it('is frozen throughout: no start can change what another is given', async () => {
