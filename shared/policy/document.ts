@@ -16,14 +16,17 @@ export function parseYaml(text: string, source: string): unknown {
   }
 }
 
-export function readPolicyDocument(path: string): unknown {
-  let text: string;
+/** The policy file's text, unparsed; a file that cannot be read fails with its path and why. */
+export function readPolicyText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new PolicyError(`cannot read the policy file ${path}: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  return parseYaml(text, path);
+}
+
+export function readPolicyDocument(path: string): unknown {
+  return parseYaml(readPolicyText(path), path);
 }
