@@ -21,11 +21,6 @@ export default defineConfig({
     // vitest's default is one worker per core less one: a single worker on a 2-core machine, idle while
     // a packaging test waits for `osls package` (which runs in the main process, test/helpers/package-once.ts).
     maxWorkers: 3,
-    // Each test loads the handlers afresh, which leaves much short-lived garbage: a larger young
-    // generation (V8's default semi-space is 16 MB) means fewer scavenges. Measured on 2 cores, four
-    // scenario files in one worker, 4 interleaved pairs: GC pauses 25 % shorter, CPU time 4 % lower
-    // on average (within the runs' noise).
-    execArgv: ['--max-semi-space-size=64'],
     // A hang limit, not a speed target: on a busy 2-core machine a scenario that takes 1 s when quiet
     // can take 10 s. No assertion depends on how long anything takes.
     testTimeout: 60_000,
