@@ -77,4 +77,4 @@ const embedPolicyPlugin = {
   },
 };
 
-module.exports = { embedPolicyPlugin, embeddedPolicySource, policySource };
+module.exports = { embedPolicyPlugin, embeddedPolicySource, policySource, validatedPolicy };

@@ -2,8 +2,8 @@
 // the UTC offsets of the policy's checks.timezone over a span of years around the build, so that the
 // daily and weekly digests name days and times without loading ICU's time-zone data at cold start
 // (shared/audits/zone-offsets.ts says why and what happens outside the span).
-const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { validatedPolicy } = require('./embed-policy-plugin.cjs');
 
 /** Years before and after the build's year that the table covers; past them the digests ask Intl. */
 const YEARS_BEFORE = 5;
@@ -43,11 +43,8 @@ const zoneOffsetsPlugin = {
     build.onLoad({ filter: /shared[\\/]audits[\\/]built-zones\.ts$/ }, () => {
       const path = join(process.cwd(), 'netwarden.policy.yml');
       try {
-        const tsx = require('tsx/cjs/api');
         // The policy as the functions' validator returns it (defaults applied: Asia/Seoul without a zone).
-        const policy = tsx
-          .require('../shared/policy/load.ts', __filename)
-          .parsePolicy(readFileSync(path, 'utf8'), 'netwarden.policy.yml');
+        const policy = validatedPolicy(path);
         const tables = [zoneTable(policy.checks.timezone, spanOf(new Date().getUTCFullYear()))];
         return { loader: 'ts', contents: builtZonesSource(tables), watchFiles: [path] };
       } catch (error) {

@@ -24,38 +24,47 @@ function onFirstUse(make: () => Intl.DateTimeFormat): (time: Date) => string {
 }
 
 /**
+ * A formatter in the zone: `fromLocal` cuts what it needs from the local ISO string when the built
+ * offsets cover the time, and Intl's formatter (made on first use) answers otherwise, with the same text.
+ */
+function inZone(
+  timeZone: string,
+  zones: ReadonlyArray<ZoneOffsets>,
+  fromLocal: (localIso: string) => string,
+  intlFormat: () => Intl.DateTimeFormat,
+): (time: Date) => string {
+  const local = builtLocal(timeZone, zones);
+  const intl = onFirstUse(intlFormat);
+  return (time) => {
+    const localIso = local(time);
+    return localIso === undefined ? intl(time) : fromLocal(localIso);
+  };
+}
+
+/**
  * Times for people, in the check's time zone (Asia/Seoul by default): on-call reads local time.
  * `zones`: the offsets known without Intl (the bundle's, unless a test gives others).
  */
 export function clockIn(timeZone: string, zones = BUILT_ZONES): (time: Date) => string {
-  const local = builtLocal(timeZone, zones);
-  const intl = onFirstUse(
-    () =>
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone,
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }),
-  );
   // `09:12`, as en-GB writes it.
-  return (time) => local(time)?.slice(11, 16) ?? intl(time);
+  return inZone(
+    timeZone,
+    zones,
+    (localIso) => localIso.slice(11, 16),
+    () =>
+      new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  );
 }
 
 /** `2026-11-23` in the zone. */
 export function dayIn(timeZone: string, zones = BUILT_ZONES): (time: Date) => string {
-  const local = builtLocal(timeZone, zones);
-  const intl = onFirstUse(
-    () =>
-      new Intl.DateTimeFormat('en-CA', {
-        timeZone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-      }),
-  );
   // `2026-11-23`, as en-CA writes it.
-  return (time) => local(time)?.slice(0, 10) ?? intl(time);
+  return inZone(
+    timeZone,
+    zones,
+    (localIso) => localIso.slice(0, 10),
+    () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+  );
 }
 
 /** `2026-11-23 09:12` in the zone, or `09:12` when it is the same day as `today`. */
